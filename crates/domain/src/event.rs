@@ -1,0 +1,296 @@
+//! Case events: the facts appended to a case's log. Each carries its rule basis and visibility.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::command::{AppointmentMethod, Declaration, FirstSessionRecord};
+use crate::party::{ConsentBasis, CountryCode, DisputeType, Party, ThirdState};
+use crate::profile::Profile;
+use crate::state::TerminationGround;
+
+/// Who may read an event (the policy applies this; see [`crate::policy`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "scope", rename_all = "kebab-case")]
+pub enum Visibility {
+    /// Everyone taking part in the case: parties, mediator, Secretariat.
+    Case,
+    /// The Secretariat only.
+    Secretariat,
+    /// One party (its representatives) and the Secretariat.
+    Party {
+        /// The party id.
+        party: String,
+    },
+    /// One third State's representatives and the Secretariat.
+    ThirdState {
+        /// The third State.
+        country: CountryCode,
+    },
+}
+
+impl Visibility {
+    /// A stable text form for storage: `case`, `secretariat`, `party:A`, `third-state:CN`.
+    pub fn encode(&self) -> String {
+        match self {
+            Visibility::Case => "case".into(),
+            Visibility::Secretariat => "secretariat".into(),
+            Visibility::Party { party } => format!("party:{party}"),
+            Visibility::ThirdState { country } => format!("third-state:{country}"),
+        }
+    }
+
+    /// Parses [`Visibility::encode`]'s form.
+    pub fn decode(s: &str) -> Option<Self> {
+        match s {
+            "case" => Some(Visibility::Case),
+            "secretariat" => Some(Visibility::Secretariat),
+            _ => {
+                if let Some(p) = s.strip_prefix("party:") {
+                    Some(Visibility::Party { party: p.into() })
+                } else if let Some(c) = s.strip_prefix("third-state:") {
+                    CountryCode::parse(c)
+                        .ok()
+                        .map(|country| Visibility::ThirdState { country })
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// A case this one re-opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedCase {
+    /// The closed case's id.
+    pub case_id: String,
+    /// Its reference.
+    pub reference: String,
+    /// The hash of its last event, pinning the immutable record this case builds on.
+    pub head_hash: String,
+}
+
+/// A fact in a case's life.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum CaseEvent {
+    /// A request was drafted (or a closed case re-opened as a new linked case).
+    DraftCreated {
+        reference: String,
+        dispute_type: DisputeType,
+        title: String,
+        summary: String,
+        subject_categories: Vec<String>,
+        investment_description: Option<String>,
+        parties: Vec<Party>,
+        requesting_party: String,
+        joint_request: bool,
+        third_states: Vec<ThirdState>,
+        profile: Profile,
+        created_by: String,
+        linked_from: Option<LinkedCase>,
+    },
+    /// The request was submitted; acknowledgement issued, lodging fee invoiced.
+    RequestFiled { fee_due: Timestamp },
+    /// The lodging fee was paid or waived; screening begins.
+    LodgingFeeSettled { waived: bool },
+    /// Invitation sent to the parties without written consent.
+    InvitationSent {
+        parties: Vec<String>,
+        response_days: u32,
+        due: Timestamp,
+    },
+    /// A party's written consent is on file.
+    ConsentRecorded {
+        party: String,
+        consent: ConsentBasis,
+    },
+    /// The invited party accepted; the request returns to screening.
+    InvitationAccepted { party: String, instrument: String },
+    /// The invited party rejected.
+    InvitationRejected { party: String },
+    /// The inviting party treated the unanswered invitation as rejected.
+    InvitationTreatedAsRejected {},
+    /// The invitation lapsed under the profile.
+    InvitationLapsed {},
+    /// The requesting party withdrew its request.
+    RequestWithdrawn {},
+    /// The Secretariat refused the request (notice of refusal, D6).
+    RequestRefused {
+        reasons: String,
+        cited_declarations: Vec<String>,
+    },
+    /// A third State's consent is on file.
+    ThirdStateConsentRecorded {
+        country: CountryCode,
+        instrument: String,
+    },
+    /// The approving State's approval of a State entity is on file.
+    StateApprovalRecorded { party: String, instrument: String },
+    /// A representative's proof of authority is on file.
+    AuthorityRecorded {
+        party: String,
+        user_id: String,
+        document: String,
+    },
+    /// The mediation commenced (notice of registration, D7).
+    CaseRegistered { commencement_date: String },
+    /// Constitution of the mediation began; its timers started.
+    ConstitutionStarted {},
+    /// The number of mediators is set.
+    MediatorCountAgreed { count: u8, defaulted: bool },
+    /// A party asked the Secretariat to appoint.
+    SecretariatAppointmentRequested { party: String },
+    /// A mediator was nominated.
+    MediatorNominated {
+        mediator_user_id: String,
+        name: String,
+        nationality: Option<CountryCode>,
+        method: AppointmentMethod,
+    },
+    /// The appointee accepted and signed the declaration (D10).
+    AppointmentAccepted {
+        mediator_user_id: String,
+        declaration: Declaration,
+    },
+    /// The appointee declined.
+    AppointmentDeclined { reason: String },
+    /// The appointee's acceptance period ran out.
+    AppointmentLapsed {},
+    /// A party acknowledged the disclosures.
+    DisclosureAcknowledged { party: String },
+    /// A party objected to a disclosure.
+    DisclosureObjected { party: String, reason: String },
+    /// The objection window closed with no objection.
+    DisclosureWindowClosed {},
+    /// Notice of appointment (D12) and transmittal of the file; preparatory timers start.
+    FileTransmitted {},
+    /// The sitting mediator disclosed a new circumstance (D11).
+    DisclosureFiled {
+        mediator_user_id: String,
+        text: String,
+    },
+    /// The mediator's seat fell vacant.
+    VacancyRecorded { reason: String },
+    /// A party's deposit was paid.
+    DepositPaid { party: String, paid_by: String },
+    /// A party's deposit is past its due date; the default-notice period starts.
+    DepositOverdue { party: String },
+    /// A default notice went to the parties about a party's deposit.
+    DefaultNoticeIssued { party: String },
+    /// Suspended for non-payment.
+    SuspendedForNonpayment {},
+    /// Suspended by the parties' agreement.
+    SuspendedByAgreement { reason: String },
+    /// The suspension ended.
+    Resumed {},
+    /// The first session was held (protocol issued).
+    FirstSessionHeld { record: FirstSessionRecord },
+    /// A time limit for the mediation was agreed.
+    TimeLimitSet { days: u32, due: Timestamp },
+    /// The mediator consulted the parties.
+    ConsultationHeld { summary: String },
+    /// The parties indicated terms are agreed.
+    TermsAgreed { partial: bool },
+    /// A party approved the final text.
+    FinalTextApproved { party: String, text_hash: String },
+    /// All parties approved: the text with hash H is frozen.
+    TextFrozen { text_hash: String },
+    /// A party signed the frozen text.
+    SettlementSigned {
+        party: String,
+        user_id: String,
+        text_hash: String,
+    },
+    /// A party joined the joint declaration of termination.
+    JointTerminationDeclared { party: String },
+    /// The mediator declared further efforts unjustified.
+    MediatorTerminationDeclared { reason: String },
+    /// A party withdrew (effective on this event's date).
+    PartyWithdrew { party: String },
+    /// A remaining party answered whether to continue.
+    ContinuationAnswered {
+        party: String,
+        continue_mediation: bool,
+    },
+    /// All remaining parties chose to continue without the withdrawn party.
+    ContinuingWithoutParty { party: String },
+    /// The mediation terminated (termination record, D23).
+    MediationTerminated {
+        ground: TerminationGround,
+        effective: Timestamp,
+    },
+    /// Final accounts issued and refunds processed.
+    FinalAccountsIssued { summary: String },
+    /// The case is closed and its archive sealed.
+    CaseClosed {},
+}
+
+impl CaseEvent {
+    /// The event's kebab-case type name, as stored in the log.
+    pub fn kind(&self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(m)) => m
+                .get("type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("unknown")
+                .to_owned(),
+            _ => "unknown".to_owned(),
+        }
+    }
+
+    /// The rule this event rests on (reference/domain.md §8 transitions and their sources).
+    pub fn rule_basis(&self) -> &'static str {
+        use CaseEvent as E;
+        match self {
+            E::DraftCreated { .. } => "domain §8 DRAFT",
+            E::RequestFiled { .. } => "domain §8 t1; ICSID MR 5",
+            E::LodgingFeeSettled { .. } => "domain §8 t2",
+            E::InvitationSent { .. } => "domain §8 t3; UNCITRAL ML 2018 Art. 5(2)",
+            E::ConsentRecorded { .. } => "domain §8 t4 (written consent)",
+            E::InvitationAccepted { .. } => "domain §8 t6",
+            E::InvitationRejected { .. }
+            | E::InvitationTreatedAsRejected {}
+            | E::InvitationLapsed {} => "domain §8 t7; UNCITRAL ML 2018 Art. 5(2)",
+            E::RequestWithdrawn {} => "domain §8 NOT_COMMENCED (withdrawal)",
+            E::RequestRefused { .. } => "domain §8 t5; IOMed exclusion declarations",
+            E::ThirdStateConsentRecorded { .. } => "domain §8 t4; IOMed third-State rule",
+            E::StateApprovalRecorded { .. } => "domain §8 t4; ICSID MR 2(2) analogue",
+            E::AuthorityRecorded { .. } => "domain §8 t4 (representatives' authority)",
+            E::CaseRegistered { .. } => "domain §8 t4; ICSID MR 7",
+            E::ConstitutionStarted {} => "domain §8 t8",
+            E::MediatorCountAgreed { .. } => "ICSID MR 13",
+            E::SecretariatAppointmentRequested { .. } | E::MediatorNominated { .. } => {
+                "domain §8 t9; ICSID MR 14"
+            }
+            E::AppointmentAccepted { .. } => "domain §8 t10; ICSID MR 15",
+            E::AppointmentDeclined { .. } | E::AppointmentLapsed {} => "domain §8 t11",
+            E::DisclosureAcknowledged { .. }
+            | E::DisclosureObjected { .. }
+            | E::DisclosureWindowClosed {}
+            | E::DisclosureFiled { .. } => "domain §8 t10; ICSID MR 15(4)",
+            E::FileTransmitted {} => "domain §8 t10; ICSID MR 18",
+            E::VacancyRecorded { .. } => "domain §8 t14; ICSID MR 16",
+            E::DepositPaid { .. }
+            | E::DepositOverdue { .. }
+            | E::DefaultNoticeIssued { .. }
+            | E::SuspendedForNonpayment {} => "domain §8 t14; ICSID AFR 8",
+            E::SuspendedByAgreement { .. } | E::Resumed {} => "domain §8 t14",
+            E::FirstSessionHeld { .. } => "domain §8 t13; ICSID MR 20-21",
+            E::TimeLimitSet { .. } => "domain §8 t21; ICC MR Art. 8(1)(e)",
+            E::ConsultationHeld { .. } => "UNCITRAL ML 2018 Art. 12(b)",
+            E::TermsAgreed { .. } | E::FinalTextApproved { .. } | E::TextFrozen { .. } => {
+                "domain §8 t15"
+            }
+            E::SettlementSigned { .. } => "domain §8 t16; Singapore Convention Art. 4",
+            E::JointTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(c)",
+            E::MediatorTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(b)",
+            E::PartyWithdrew { .. }
+            | E::ContinuationAnswered { .. }
+            | E::ContinuingWithoutParty { .. } => "UNCITRAL ML 2018 Art. 12(d); ICSID MR 22",
+            E::MediationTerminated { .. } => "domain §8 TERMINATED",
+            E::FinalAccountsIssued { .. } | E::CaseClosed {} => "domain §8 t22",
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Pure mediation rules for Accord.
+//!
+//! Everything here is a function of its inputs: no I/O, no clock, no async. The application layer
+//! supplies the time (`now`), the acting user and the institution's registry data (such as State
+//! exclusion declarations), and persists the events this crate decides.
+//!
+//! The flow is the classic event-sourcing pair:
+//! * [`decide::decide`] checks a [`command::Command`] against the current [`case::Case`] and returns
+//!   the events it causes, or a [`error::DomainError`] naming the guard that failed;
+//! * [`case::Case::apply`] folds one event into the case state.
+//!
+//! [`policy::authorize`] is the one function that decides who may see and do what.
+
+pub mod actor;
+pub mod case;
+pub mod command;
+pub mod deadline;
+pub mod decide;
+pub mod error;
+pub mod event;
+pub mod party;
+pub mod policy;
+pub mod profile;
+pub mod scheduler;
+pub mod state;
+
+pub use actor::{Actor, GlobalRole};
+pub use case::Case;
+pub use command::Command;
+pub use error::DomainError;
+pub use event::{CaseEvent, Visibility};
+pub use state::CaseState;

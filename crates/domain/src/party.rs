@@ -1,0 +1,282 @@
+//! Dispute types, parties, representatives, consent, third States and exclusion declarations.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::DomainError;
+
+/// The three kinds of dispute the IOMed Convention names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DisputeType {
+    /// Between States.
+    StateState,
+    /// Between a State (or State entity) and a national of another State.
+    StateInvestor,
+    /// International commercial dispute between private parties.
+    Commercial,
+}
+
+impl DisputeType {
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisputeType::StateState => "state-state",
+            DisputeType::StateInvestor => "state-investor",
+            DisputeType::Commercial => "commercial",
+        }
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code such as `HK` or `ID` (two upper-case ASCII letters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    /// Parses a code; exactly two ASCII upper-case letters.
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(CountryCode(s.to_owned()))
+        } else {
+            Err(DomainError::invalid(
+                "invalid-country-code",
+                format!("'{s}' is not an ISO 3166-1 alpha-2 country code (two capital letters, such as HK)"),
+            ))
+        }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        CountryCode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A State's standing towards the IOMed Convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConventionStatus {
+    /// A Contracting State.
+    Contracting,
+    /// A non-contracting State: served only under Governing Council rules.
+    NonContracting,
+}
+
+/// What kind of party this is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum PartyKind {
+    /// A State.
+    State {
+        /// The State's country code.
+        country: CountryCode,
+        /// Contracting or not.
+        status: ConventionStatus,
+    },
+    /// A State entity or agency whose consent needs its State's approval.
+    StateEntity {
+        /// The State the entity belongs to and that must approve its consent.
+        approving_state: CountryCode,
+        /// The State has notified that no approval is needed (ICSID Rule 2(2) analogue).
+        #[serde(default)]
+        approval_not_required: bool,
+    },
+    /// An investor (a national of a State other than the State party).
+    Investor {
+        /// Nationality of the investor.
+        nationality: CountryCode,
+        /// Principal place of business.
+        place_of_business: CountryCode,
+    },
+    /// A company in an international commercial dispute.
+    Company {
+        /// Place of incorporation.
+        nationality: CountryCode,
+        /// Place of business relevant to the dispute (Singapore Convention Art. 1 test).
+        place_of_business: CountryCode,
+    },
+    /// An international organisation: served only under Governing Council rules.
+    InternationalOrganisation,
+}
+
+impl PartyKind {
+    /// True for a State or a State entity.
+    pub fn is_state_side(&self) -> bool {
+        matches!(self, PartyKind::State { .. } | PartyKind::StateEntity { .. })
+    }
+
+    /// The State this party is or belongs to.
+    pub fn state_country(&self) -> Option<&CountryCode> {
+        match self {
+            PartyKind::State { country, .. } => Some(country),
+            PartyKind::StateEntity {
+                approving_state, ..
+            } => Some(approving_state),
+            _ => None,
+        }
+    }
+}
+
+/// A person acting for a party (principal or counsel) with proof of authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Representative {
+    /// The Accord user who acts, if they have an account.
+    pub user_id: String,
+    /// Name as it appears on the authority document.
+    pub name: String,
+    /// `principal` or `counsel`.
+    pub capacity: RepresentativeCapacity,
+    /// Reference of the proof-of-authority document (full powers, board resolution, power of
+    /// attorney), if already on file.
+    #[serde(default)]
+    pub authority_document: Option<String>,
+}
+
+/// How a representative acts for a party.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepresentativeCapacity {
+    /// The party's designated focal point or authorised officer.
+    Principal,
+    /// Counsel acting under delegation.
+    Counsel,
+}
+
+/// The legal basis of a party's consent to mediate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ConsentBasis {
+    /// A mediation clause agreed before the dispute.
+    PriorClause {
+        /// Where the clause is (contract, article).
+        reference: String,
+    },
+    /// A treaty or a separate agreement to mediate.
+    TreatyOrAgreement {
+        /// The instrument (for example a BIT article).
+        instrument: String,
+    },
+    /// The party accepted the Secretariat's invitation.
+    AcceptedInvitation {
+        /// The consent instrument uploaded with the acceptance.
+        instrument: String,
+    },
+}
+
+/// A party to the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyInput {
+    /// Short stable id within the case, such as `A` or `claimant`.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// What kind of party.
+    pub kind: PartyKind,
+    /// Representatives with their authority.
+    #[serde(default)]
+    pub representatives: Vec<Representative>,
+    /// Written consent already on file, if any.
+    #[serde(default)]
+    pub consent: Option<ConsentBasis>,
+}
+
+/// A party as the case holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// Short stable id within the case.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// What kind of party.
+    pub kind: PartyKind,
+    /// Representatives with their authority.
+    pub representatives: Vec<Representative>,
+    /// Written consent on file.
+    pub consent: Option<ConsentBasis>,
+    /// For a State entity: the approving State's approval is on file.
+    pub state_approval: Option<String>,
+    /// The party withdrew on this date; it keeps its sealed caucus history but no longer acts.
+    pub withdrawn_at: Option<Timestamp>,
+}
+
+impl Party {
+    /// Builds a party from the filing input.
+    pub fn from_input(input: PartyInput) -> Self {
+        Party {
+            id: input.id,
+            name: input.name,
+            kind: input.kind,
+            representatives: input.representatives,
+            consent: input.consent,
+            state_approval: None,
+            withdrawn_at: None,
+        }
+    }
+
+    /// True while the party takes part (has not withdrawn).
+    pub fn is_active(&self) -> bool {
+        self.withdrawn_at.is_none()
+    }
+
+    /// True if the user represents this party.
+    pub fn is_represented_by(&self, user_id: &str) -> bool {
+        self.representatives.iter().any(|r| r.user_id == user_id)
+    }
+}
+
+/// A third State whose interests the dispute involves; its prior consent gates registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThirdStateInput {
+    /// The third State.
+    pub country: CountryCode,
+    /// Its name.
+    pub name: String,
+    /// Users who act for it (they see only the consent request).
+    #[serde(default)]
+    pub representatives: Vec<String>,
+}
+
+/// A third State as the case holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThirdState {
+    /// The third State.
+    pub country: CountryCode,
+    /// Its name.
+    pub name: String,
+    /// Users who act for it.
+    pub representatives: Vec<String>,
+    /// Its consent instrument, once given.
+    pub consent: Option<String>,
+}
+
+/// A State's declaration excluding categories of dispute from IOMed mediation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExclusionDeclaration {
+    /// Registry id of the declaration.
+    pub id: String,
+    /// The declaring State.
+    pub state: CountryCode,
+    /// Excluded subject-matter categories, such as `maritime-delimitation`.
+    pub categories: Vec<String>,
+    /// The declaration's text.
+    pub text: String,
+    /// When it takes effect.
+    pub effective_from: Timestamp,
+}

@@ -1,0 +1,309 @@
+//! Procedural profiles: the time limits, defaults and options of a case, as versioned data.
+//!
+//! Nothing procedural is hard-coded in the state machine: every number it uses comes from the
+//! [`Profile`] chosen when the case is filed, copied into the case so that later edits of a preset
+//! never change a running case. Every number of the IOMed default is marked as pending the
+//! organisation's own rules (`pending_governing_council_rules`), since the IOMed has not published
+//! them; the values are taken from the closest analogue (reference/domain.md §7).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::party::DisputeType;
+
+/// What happens when an invitation to mediate is not answered in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvitationLapse {
+    /// The inviting party may elect to treat the invitation as rejected (Model Law).
+    TreatAsRejected,
+    /// The invitation lapses by itself (ICC / HKIAC style).
+    AutoLapse,
+}
+
+/// Whether caucus content may be relayed without the source party's authorisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RelayDefault {
+    /// Nothing passes without the source party's authorisation of the exact excerpt (ICSID R17(4)).
+    AuthorisationRequired,
+    /// Shareable unless marked confidential (Model Law option).
+    ShareableUnlessConfidential,
+}
+
+/// Which event fixes the commencement date of the mediation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommencementRule {
+    /// Date of registration (ICSID).
+    Registration,
+    /// Date the request was received (ICC, WIPO).
+    Receipt,
+}
+
+/// A procedural profile. All periods are calendar days, counted in UTC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Stable id of the preset, such as `iomed-default`.
+    pub id: String,
+    /// Version of the preset.
+    pub version: u32,
+    /// Human name.
+    pub name: String,
+    /// True while the numbers are placeholders awaiting the institution's rules.
+    pub pending_governing_council_rules: bool,
+    /// Days to pay the lodging fee after filing.
+    pub lodging_fee_days: u32,
+    /// Days to answer an invitation, State–State and investor–State.
+    pub invitation_response_days_state: u32,
+    /// Days to answer an invitation, commercial.
+    pub invitation_response_days_commercial: u32,
+    /// What an unanswered invitation becomes.
+    pub invitation_lapse: InvitationLapse,
+    /// Days after registration to agree the number of mediators (then one by default).
+    pub mediator_number_days: u32,
+    /// Days after registration to appoint by agreement (then the Secretariat may appoint on request).
+    pub appointment_by_agreement_days: u32,
+    /// Days the Secretariat has to appoint once asked (best efforts).
+    pub institution_appointment_days: u32,
+    /// Days with no appointment step after which the case terminates.
+    pub inactivity_days: u32,
+    /// Days an appointee has to accept and sign the declaration.
+    pub acceptance_days: u32,
+    /// Days the parties have to object to an appointee's or mediator's disclosure.
+    pub disclosure_objection_days: u32,
+    /// Days after transmittal of the file for initial written statements.
+    pub initial_statements_days: u32,
+    /// Days after transmittal of the file for the first session.
+    pub first_session_days: u32,
+    /// Days after transmittal for each party's deposit.
+    pub deposit_due_days: u32,
+    /// Days after a deposit's due date before the default notice.
+    pub nonpayment_notice_days: u32,
+    /// Days after the default notice before suspension.
+    pub nonpayment_suspension_days: u32,
+    /// Days of suspension for non-payment before termination.
+    pub nonpayment_termination_days: u32,
+    /// Caucus relay default.
+    pub relay_default: RelayDefault,
+    /// A party may withdraw only after the first session's protocol (ICC Art. 7(2) style).
+    pub withdrawal_requires_protocol: bool,
+    /// Which event fixes the commencement date.
+    pub commencement: CommencementRule,
+    /// Non-contracting States and international organisations may be served (Governing Council
+    /// rules in force).
+    pub non_contracting_parties_served: bool,
+}
+
+/// Bounds within which a per-case override may set a numeric field.
+const DAY_BOUNDS: &[(&str, u32, u32)] = &[
+    ("lodging_fee_days", 1, 90),
+    ("invitation_response_days_state", 7, 180),
+    ("invitation_response_days_commercial", 7, 90),
+    ("mediator_number_days", 7, 90),
+    ("appointment_by_agreement_days", 14, 180),
+    ("institution_appointment_days", 7, 90),
+    ("inactivity_days", 60, 365),
+    ("acceptance_days", 5, 60),
+    ("disclosure_objection_days", 5, 60),
+    ("initial_statements_days", 5, 90),
+    ("first_session_days", 7, 120),
+    ("deposit_due_days", 7, 90),
+    ("nonpayment_notice_days", 7, 90),
+    ("nonpayment_suspension_days", 7, 90),
+    ("nonpayment_termination_days", 15, 365),
+];
+
+/// Option fields an override may set (any value the field's type accepts).
+const OPTION_FIELDS: &[&str] = &[
+    "invitation_lapse",
+    "relay_default",
+    "withdrawal_requires_protocol",
+    "commencement",
+];
+
+/// The bounds of an overridable numeric field, if it is one.
+pub fn day_bounds(field: &str) -> Option<(u32, u32)> {
+    DAY_BOUNDS
+        .iter()
+        .find(|(f, _, _)| *f == field)
+        .map(|(_, lo, hi)| (*lo, *hi))
+}
+
+impl Profile {
+    /// The IOMed default: pending the organisation's rules, numbers from the closest analogues
+    /// (ICSID for investor–State, Model Law / ICC / HKIAC for commercial).
+    pub fn iomed_default() -> Self {
+        Profile {
+            id: "iomed-default".into(),
+            version: 1,
+            name: "IOMed default (pending Governing Council rules)".into(),
+            pending_governing_council_rules: true,
+            lodging_fee_days: 30,
+            invitation_response_days_state: 30,
+            invitation_response_days_commercial: 14,
+            invitation_lapse: InvitationLapse::TreatAsRejected,
+            mediator_number_days: 30,
+            appointment_by_agreement_days: 60,
+            institution_appointment_days: 30,
+            inactivity_days: 120,
+            acceptance_days: 20,
+            disclosure_objection_days: 15,
+            initial_statements_days: 15,
+            first_session_days: 30,
+            deposit_due_days: 30,
+            nonpayment_notice_days: 30,
+            nonpayment_suspension_days: 15,
+            nonpayment_termination_days: 90,
+            relay_default: RelayDefault::AuthorisationRequired,
+            withdrawal_requires_protocol: false,
+            commencement: CommencementRule::Registration,
+            non_contracting_parties_served: false,
+        }
+    }
+
+    /// UNCITRAL Mediation Rules 2021: 15-day invitation reply, Model-Law defaults.
+    pub fn uncitral_2021() -> Self {
+        Profile {
+            id: "uncitral-2021".into(),
+            name: "UNCITRAL Mediation Rules (2021)".into(),
+            pending_governing_council_rules: false,
+            invitation_response_days_state: 15,
+            invitation_response_days_commercial: 15,
+            relay_default: RelayDefault::ShareableUnlessConfidential,
+            commencement: CommencementRule::Receipt,
+            non_contracting_parties_served: true,
+            ..Profile::iomed_default()
+        }
+    }
+
+    /// ICSID Mediation Rules 2022: 30/60/120-day constitution, 20-day acceptance, Rule 17(4).
+    pub fn icsid_2022() -> Self {
+        Profile {
+            id: "icsid-2022".into(),
+            name: "ICSID Mediation Rules (2022)".into(),
+            pending_governing_council_rules: false,
+            invitation_response_days_state: 30,
+            invitation_response_days_commercial: 30,
+            non_contracting_parties_served: true,
+            ..Profile::iomed_default()
+        }
+    }
+
+    /// The shipped presets.
+    pub fn presets() -> Vec<Profile> {
+        vec![
+            Profile::iomed_default(),
+            Profile::uncitral_2021(),
+            Profile::icsid_2022(),
+        ]
+    }
+
+    /// Finds a preset by id.
+    pub fn preset(id: &str) -> Result<Profile, DomainError> {
+        Profile::presets()
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "unknown-profile",
+                    format!(
+                        "no procedural profile '{id}'; choose one of iomed-default, uncitral-2021, icsid-2022"
+                    ),
+                )
+            })
+    }
+
+    /// Applies per-case overrides, each within its stated bounds. Unknown fields, wrong types and
+    /// values out of bounds are refused with `invalid-profile-override`.
+    pub fn with_overrides(
+        &self,
+        overrides: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Profile, DomainError> {
+        if overrides.is_empty() {
+            return Ok(self.clone());
+        }
+        let bad = |m: String| DomainError::invalid("invalid-profile-override", m);
+        let mut value = serde_json::to_value(self).map_err(|e| bad(e.to_string()))?;
+        let map = value
+            .as_object_mut()
+            .ok_or_else(|| bad("profile is not an object".into()))?;
+        for (field, v) in overrides {
+            if let Some((lo, hi)) = day_bounds(field) {
+                let n = v
+                    .as_u64()
+                    .ok_or_else(|| bad(format!("'{field}' must be a whole number of days")))?;
+                if n < u64::from(lo) || n > u64::from(hi) {
+                    return Err(bad(format!(
+                        "'{field}' must be between {lo} and {hi} days, not {n}"
+                    )));
+                }
+            } else if !OPTION_FIELDS.contains(&field.as_str()) {
+                return Err(bad(format!("'{field}' cannot be overridden per case")));
+            }
+            map.insert(field.clone(), v.clone());
+        }
+        let mut out: Profile = serde_json::from_value(value)
+            .map_err(|e| bad(format!("an override has the wrong type: {e}")))?;
+        out.name = format!("{} (with case overrides)", self.name);
+        Ok(out)
+    }
+
+    /// Days to answer an invitation in a dispute of this type.
+    pub fn invitation_response_days(&self, t: DisputeType) -> u32 {
+        match t {
+            DisputeType::Commercial => self.invitation_response_days_commercial,
+            _ => self.invitation_response_days_state,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ov(pairs: &[(&str, serde_json::Value)]) -> BTreeMap<String, serde_json::Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn override_within_bounds_changes_only_that_field() {
+        let base = Profile::iomed_default();
+        let p = base
+            .with_overrides(&ov(&[("acceptance_days", json!(25))]))
+            .unwrap();
+        assert_eq!(p.acceptance_days, 25);
+        assert_eq!(p.inactivity_days, base.inactivity_days);
+    }
+
+    #[test]
+    fn override_out_of_bounds_unknown_or_mistyped_is_refused() {
+        let base = Profile::iomed_default();
+        for o in [
+            ov(&[("acceptance_days", json!(4))]),
+            ov(&[("acceptance_days", json!(61))]),
+            ov(&[("acceptance_days", json!("20"))]),
+            ov(&[("id", json!("other"))]),
+            ov(&[("no_such_field", json!(1))]),
+            ov(&[("invitation_lapse", json!("whenever"))]),
+        ] {
+            let e = base.with_overrides(&o).unwrap_err();
+            assert_eq!(e.code(), "invalid-profile-override", "{o:?}");
+        }
+    }
+
+    #[test]
+    fn option_override_flips_lapse_rule() {
+        let p = Profile::iomed_default()
+            .with_overrides(&ov(&[("invitation_lapse", json!("auto-lapse"))]))
+            .unwrap();
+        assert_eq!(p.invitation_lapse, InvitationLapse::AutoLapse);
+    }
+}

@@ -1,0 +1,192 @@
+//! The case states of reference/domain.md §8, with their substates and termination grounds.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Why a request never became a mediation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotCommencedReason {
+    /// Refused at screening (for example an excluded subject matter).
+    Refused,
+    /// The invited party rejected the invitation.
+    Rejected,
+    /// The inviting party elected to treat an unanswered invitation as rejected.
+    DeemedRejected,
+    /// The invitation lapsed by itself under the profile.
+    Lapsed,
+    /// The requesting party withdrew the request before registration.
+    Withdrawn,
+}
+
+/// Why a suspended case is suspended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuspensionKind {
+    /// A deposit is in default.
+    Nonpayment,
+    /// The parties agreed to suspend.
+    ByAgreement,
+    /// The mediator's seat is vacant (resignation, incapacity, removal, sustained objection).
+    Vacancy,
+}
+
+/// The stage a suspended case resumes at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResumeStage {
+    /// File transmitted, first session not yet held.
+    Preparatory,
+    /// First session held.
+    Active,
+    /// Drafting the settlement.
+    SettlementDrafting,
+}
+
+impl ResumeStage {
+    /// The state to return to.
+    pub fn state(self) -> CaseState {
+        match self {
+            ResumeStage::Preparatory => CaseState::Preparatory,
+            ResumeStage::Active => CaseState::Active,
+            ResumeStage::SettlementDrafting => CaseState::SettlementDrafting,
+        }
+    }
+}
+
+/// The ground on which the mediation terminated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TerminationGround {
+    /// A settlement agreement was signed (Model Law ground (a)).
+    Settled,
+    /// A settlement of part of the dispute was signed.
+    PartiallySettled,
+    /// The mediator declared further efforts no longer justified (ground (b)).
+    MediatorDeclaration,
+    /// All parties declared the mediation terminated (ground (c)).
+    JointDeclaration,
+    /// A party withdrew (ground (d)).
+    PartyWithdrawal,
+    /// A deposit stayed unpaid.
+    Nonpayment,
+    /// No appointment step within the profile's inactivity period.
+    NoAppointment,
+    /// The agreed time limit expired.
+    TimeLimitExpired,
+}
+
+/// A case's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum CaseState {
+    /// The requesting party prepares the request; visible to it alone.
+    Draft,
+    /// Submitted; lodging fee pending.
+    Filed,
+    /// The Secretariat checks scope and completeness.
+    Screening,
+    /// Invitation sent to a party with no written consent.
+    AwaitingConsent,
+    /// Terminal: the mediation never commenced.
+    NotCommenced {
+        /// Why.
+        reason: NotCommencedReason,
+        /// Effective date.
+        effective: Timestamp,
+    },
+    /// Mediation commenced (transient: constitution starts at once).
+    Registered,
+    /// Number of mediators and appointment.
+    Constituting,
+    /// An appointee's acceptance and declaration are awaited.
+    AppointeePending,
+    /// File transmitted: initial statements, deposits, first session.
+    Preparatory,
+    /// First session held.
+    Active,
+    /// Suspended.
+    Suspended {
+        /// Why.
+        kind: SuspensionKind,
+        /// Where the case resumes.
+        resume: ResumeStage,
+    },
+    /// A settlement is being drafted.
+    SettlementDrafting,
+    /// The final text is frozen; signatures are being collected.
+    Signing,
+    /// Terminal for the process.
+    Terminated {
+        /// The ground.
+        ground: TerminationGround,
+        /// Effective date.
+        effective: Timestamp,
+    },
+    /// Accounts settled and archive sealed.
+    Closed,
+}
+
+impl CaseState {
+    /// The stable upper-case name of reference/domain.md §8, with substate, such as
+    /// `SUSPENDED_NONPAYMENT` or `TERMINATED`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CaseState::Draft => "DRAFT",
+            CaseState::Filed => "FILED",
+            CaseState::Screening => "SCREENING",
+            CaseState::AwaitingConsent => "AWAITING_CONSENT",
+            CaseState::NotCommenced { .. } => "NOT_COMMENCED",
+            CaseState::Registered => "REGISTERED",
+            CaseState::Constituting => "CONSTITUTING",
+            CaseState::AppointeePending => "APPOINTEE_PENDING",
+            CaseState::Preparatory => "PREPARATORY",
+            CaseState::Active => "ACTIVE",
+            CaseState::Suspended {
+                kind: SuspensionKind::Nonpayment,
+                ..
+            } => "SUSPENDED_NONPAYMENT",
+            CaseState::Suspended {
+                kind: SuspensionKind::ByAgreement,
+                ..
+            } => "SUSPENDED_BY_AGREEMENT",
+            CaseState::Suspended {
+                kind: SuspensionKind::Vacancy,
+                ..
+            } => "VACANCY",
+            CaseState::SettlementDrafting => "SETTLEMENT_DRAFTING",
+            CaseState::Signing => "SIGNING",
+            CaseState::Terminated { .. } => "TERMINATED",
+            CaseState::Closed => "CLOSED",
+        }
+    }
+
+    /// True once the case can never change state again except by closing.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            CaseState::NotCommenced { .. } | CaseState::Terminated { .. } | CaseState::Closed
+        )
+    }
+
+    /// True from registration until termination (the mediation is running).
+    pub fn is_commenced(&self) -> bool {
+        matches!(
+            self,
+            CaseState::Registered
+                | CaseState::Constituting
+                | CaseState::AppointeePending
+                | CaseState::Preparatory
+                | CaseState::Active
+                | CaseState::Suspended { .. }
+                | CaseState::SettlementDrafting
+                | CaseState::Signing
+        )
+    }
+}
+
+impl std::fmt::Display for CaseState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
