@@ -10,9 +10,7 @@ use crate::deadline::{Deadline, DeadlineKind, DeadlineStatus, add_days, utc_date
 use crate::event::{CaseEvent, LinkedCase};
 use crate::party::{ConsentBasis, CountryCode, DisputeType, Party, ThirdState};
 use crate::profile::{CommencementRule, Profile};
-use crate::state::{
-    CaseState, NotCommencedReason, ResumeStage, SuspensionKind, TerminationGround,
-};
+use crate::state::{CaseState, NotCommencedReason, ResumeStage, SuspensionKind, TerminationGround};
 
 /// A mediator's seat and its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -466,7 +464,13 @@ impl Case {
                 self.state = CaseState::Constituting;
                 let p = &self.profile;
                 let (n, a) = (p.mediator_number_days, p.appointment_by_agreement_days);
-                self.start_deadline(DeadlineKind::MediatorNumber, None, at, n, "mediator_number_days");
+                self.start_deadline(
+                    DeadlineKind::MediatorNumber,
+                    None,
+                    at,
+                    n,
+                    "mediator_number_days",
+                );
                 self.start_deadline(
                     DeadlineKind::AppointmentByAgreement,
                     None,
@@ -516,7 +520,11 @@ impl Case {
                     declaration: None,
                     later_disclosures: vec![],
                 });
-                self.close_deadline(DeadlineKind::MediatorNumber, None, DeadlineStatus::Cancelled);
+                self.close_deadline(
+                    DeadlineKind::MediatorNumber,
+                    None,
+                    DeadlineStatus::Cancelled,
+                );
                 self.close_deadline(
                     DeadlineKind::AppointmentByAgreement,
                     None,
@@ -541,9 +549,11 @@ impl Case {
                 self.close_deadline(DeadlineKind::Acceptance, None, DeadlineStatus::Met);
                 self.close_deadline(DeadlineKind::Inactivity, None, DeadlineStatus::Met);
                 let has_disclosures = !declaration.disclosures.is_empty();
-                if let Some(seat) = self.mediators.iter_mut().rev().find(|m| {
-                    &m.user_id == mediator_user_id && m.status == SeatStatus::Nominated
-                }) {
+                if let Some(seat) =
+                    self.mediators.iter_mut().rev().find(|m| {
+                        &m.user_id == mediator_user_id && m.status == SeatStatus::Nominated
+                    })
+                {
                     seat.declaration = Some(declaration.clone());
                     seat.status = if has_disclosures {
                         SeatStatus::AcceptedPendingDisclosure
@@ -594,19 +604,18 @@ impl Case {
                 }
             }
             E::DisclosureObjected { .. } => {
-                self.close_deadline(
-                    DeadlineKind::DisclosureObjection,
-                    None,
-                    DeadlineStatus::Met,
-                );
+                self.close_deadline(DeadlineKind::DisclosureObjection, None, DeadlineStatus::Met);
                 self.pending_disclosure = None;
                 // The objected-to mediator leaves: an appointee before transmittal, or the
                 // serving mediator mid-mediation (then the seat is vacant).
                 let was_appointee = self.appointee().is_some();
                 if was_appointee {
-                    if let Some(seat) = self.mediators.iter_mut().rev().find(|m| {
-                        m.status == SeatStatus::AcceptedPendingDisclosure
-                    }) {
+                    if let Some(seat) = self
+                        .mediators
+                        .iter_mut()
+                        .rev()
+                        .find(|m| m.status == SeatStatus::AcceptedPendingDisclosure)
+                    {
                         seat.status = SeatStatus::Vacated;
                     }
                     if !matches!(self.state, CaseState::Suspended { .. }) {
@@ -627,11 +636,7 @@ impl Case {
             }
             E::FileTransmitted {} => {
                 self.pending_disclosure = None;
-                self.close_deadline(
-                    DeadlineKind::DisclosureObjection,
-                    None,
-                    DeadlineStatus::Met,
-                );
+                self.close_deadline(DeadlineKind::DisclosureObjection, None, DeadlineStatus::Met);
                 for seat in self.mediators.iter_mut() {
                     if seat.status == SeatStatus::AcceptedPendingDisclosure {
                         seat.status = SeatStatus::Serving;
@@ -800,7 +805,13 @@ impl Case {
                 self.state = CaseState::Active;
             }
             E::TimeLimitSet { days, .. } => {
-                self.start_deadline(DeadlineKind::TimeLimit, None, at, *days, "agreed time limit");
+                self.start_deadline(
+                    DeadlineKind::TimeLimit,
+                    None,
+                    at,
+                    *days,
+                    "agreed time limit",
+                );
             }
             E::ConsultationHeld { .. } => self.consultation_held = true,
             E::TermsAgreed { partial } => {
@@ -821,9 +832,7 @@ impl Case {
                 }
                 self.state = CaseState::Signing;
             }
-            E::SettlementSigned {
-                party, user_id, ..
-            } => {
+            E::SettlementSigned { party, user_id, .. } => {
                 if let Some(s) = self.settlement.as_mut() {
                     s.signatures.insert(party.clone(), (user_id.clone(), at));
                 }
@@ -838,7 +847,11 @@ impl Case {
                     p.withdrawn_at = Some(at);
                 }
                 self.deposits.remove(party);
-                self.close_deadline(DeadlineKind::Deposit, Some(party), DeadlineStatus::Cancelled);
+                self.close_deadline(
+                    DeadlineKind::Deposit,
+                    Some(party),
+                    DeadlineStatus::Cancelled,
+                );
                 self.continuation = Some(Continuation {
                     withdrawn_party: party.clone(),
                     withdrawn_at: at,

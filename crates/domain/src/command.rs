@@ -456,8 +456,8 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
-        let e = serde_json::from_value::<Command>(json!({"action":"register","extra":1}))
-            .unwrap_err();
+        let e =
+            serde_json::from_value::<Command>(json!({"action":"register","extra":1})).unwrap_err();
         assert!(e.to_string().contains("unknown field"), "{e}");
     }
 }

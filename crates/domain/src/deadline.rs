@@ -95,5 +95,7 @@ pub fn add_days(t: Timestamp, days: u32) -> Timestamp {
 
 /// The date (UTC) of a timestamp as `YYYY-MM-DD`, for effective dates.
 pub fn utc_date(t: Timestamp) -> String {
-    t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string()
+    t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
 }

@@ -154,18 +154,30 @@ pub fn file_request(
         if p.representatives.len() > limits::REPRESENTATIVES_MAX {
             return Err(DomainError::invalid(
                 "too-many-representatives",
-                format!("party '{}' has more than {} representatives", p.id, limits::REPRESENTATIVES_MAX),
+                format!(
+                    "party '{}' has more than {} representatives",
+                    p.id,
+                    limits::REPRESENTATIVES_MAX
+                ),
             ));
         }
         for r in &p.representatives {
-            check_text("representatives[].user_id", &r.user_id, limits::ID_MAX, true)?;
+            check_text(
+                "representatives[].user_id",
+                &r.user_id,
+                limits::ID_MAX,
+                true,
+            )?;
             check_text("representatives[].name", &r.name, limits::TITLE_MAX, true)?;
         }
     }
     if !ids.contains(&req.requesting_party) {
         return Err(DomainError::invalid(
             "unknown-party",
-            format!("requesting party '{}' is not among the parties", req.requesting_party),
+            format!(
+                "requesting party '{}' is not among the parties",
+                req.requesting_party
+            ),
         ));
     }
     if req.third_states.len() > limits::THIRD_STATES_MAX {
@@ -266,7 +278,10 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
             {
                 return Err(DomainError::guard(
                     "guard-scope-state-state",
-                    format!("a dispute between States has only States as parties; '{}' is not a State", p.id),
+                    format!(
+                        "a dispute between States has only States as parties; '{}' is not a State",
+                        p.id
+                    ),
                 ));
             }
         }
@@ -348,7 +363,9 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
             {
                 return Err(DomainError::guard(
                     "guard-excluded-subject-matter",
-                    format!("'{c}' disputes are outside international commercial mediation (Singapore Convention Art. 1(2))"),
+                    format!(
+                        "'{c}' disputes are outside international commercial mediation (Singapore Convention Art. 1(2))"
+                    ),
                 ));
             }
         }
@@ -738,7 +755,10 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
             }
             require_party(case, party)?;
             require_text("document", document)?;
-            if !case.party(party).is_some_and(|p| p.is_represented_by(user_id)) {
+            if !case
+                .party(party)
+                .is_some_and(|p| p.is_represented_by(user_id))
+            {
                 return Err(DomainError::invalid(
                     "unknown-representative",
                     format!("'{user_id}' is not a representative of '{party}'"),
@@ -847,17 +867,15 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
                 ));
             }
             if let Some(n) = nationality
-                && case
-                    .active_parties()
-                    .any(|p| match &p.kind {
-                        PartyKind::State { country, .. } => country == n,
-                        PartyKind::StateEntity {
-                            approving_state, ..
-                        } => approving_state == n,
-                        PartyKind::Investor { nationality, .. }
-                        | PartyKind::Company { nationality, .. } => nationality == n,
-                        PartyKind::InternationalOrganisation => false,
-                    })
+                && case.active_parties().any(|p| match &p.kind {
+                    PartyKind::State { country, .. } => country == n,
+                    PartyKind::StateEntity {
+                        approving_state, ..
+                    } => approving_state == n,
+                    PartyKind::Investor { nationality, .. }
+                    | PartyKind::Company { nationality, .. } => nationality == n,
+                    PartyKind::InternationalOrganisation => false,
+                })
             {
                 return Err(DomainError::guard(
                     "guard-mediator-nationality",
@@ -1039,7 +1057,9 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
                 if v.trim().is_empty() {
                     return Err(DomainError::guard(
                         "guard-first-session-incomplete",
-                        format!("the first session's record needs '{f}' (write \"none\" if there is none)"),
+                        format!(
+                            "the first session's record needs '{f}' (write \"none\" if there is none)"
+                        ),
                     ));
                 }
                 require_text(f, v)?;

@@ -42,7 +42,9 @@ impl CountryCode {
         } else {
             Err(DomainError::invalid(
                 "invalid-country-code",
-                format!("'{s}' is not an ISO 3166-1 alpha-2 country code (two capital letters, such as HK)"),
+                format!(
+                    "'{s}' is not an ISO 3166-1 alpha-2 country code (two capital letters, such as HK)"
+                ),
             ))
         }
     }
@@ -116,7 +118,10 @@ pub enum PartyKind {
 impl PartyKind {
     /// True for a State or a State entity.
     pub fn is_state_side(&self) -> bool {
-        matches!(self, PartyKind::State { .. } | PartyKind::StateEntity { .. })
+        matches!(
+            self,
+            PartyKind::State { .. } | PartyKind::StateEntity { .. }
+        )
     }
 
     /// The State this party is or belongs to.

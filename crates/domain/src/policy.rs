@@ -36,6 +36,8 @@ pub enum Action {
     ActAsAppointee,
     /// The serving mediator's acts.
     Mediate,
+    /// Ask for a closed case to be re-opened as a new linked case (a party or the Secretariat).
+    RequestReopening,
     /// A third State gives its consent.
     ConsentAsThirdState {
         /// The third State.
@@ -159,6 +161,7 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         Action::AdministerOrMediate => r.secretariat || r.mediator,
         Action::ActAsAppointee => r.appointee,
         Action::Mediate => r.mediator,
+        Action::RequestReopening => r.secretariat || !r.parties.is_empty(),
         Action::ViewConsentRequest { .. } | Action::ConsentAsThirdState { .. } => false,
     };
     if allowed {

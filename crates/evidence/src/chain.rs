@@ -215,7 +215,10 @@ impl ChainVerifier {
         self.events += 1;
         let case_bytes = raw.case_id.clone();
         let seq = raw.seq;
-        let new_case = self.current.as_ref().is_none_or(|(c, _, _)| *c != case_bytes);
+        let new_case = self
+            .current
+            .as_ref()
+            .is_none_or(|(c, _, _)| *c != case_bytes);
         if new_case {
             self.cases += 1;
             self.current = Some((case_bytes.clone(), 0, GENESIS_HASH.to_owned()));
@@ -224,10 +227,10 @@ impl ChainVerifier {
             return; // only the first bad event of a chain is reported
         }
         let case_name = String::from_utf8_lossy(&case_bytes).into_owned();
-        let (_, last_seq, prev) = self
-            .current
-            .clone()
-            .unwrap_or((case_bytes.clone(), 0, GENESIS_HASH.to_owned()));
+        let (_, last_seq, prev) =
+            self.current
+                .clone()
+                .unwrap_or((case_bytes.clone(), 0, GENESIS_HASH.to_owned()));
         let result = (|| {
             if seq != last_seq + 1 {
                 return Err(if seq <= last_seq {
@@ -357,7 +360,10 @@ mod tests {
                     rows[i] = m;
                     let breaks = verify(rows);
                     tried += 1;
-                    assert!(!breaks.is_empty(), "col {col} pos {pos} of event {i} undetected");
+                    assert!(
+                        !breaks.is_empty(),
+                        "col {col} pos {pos} of event {i} undetected"
+                    );
                     if col != 0 {
                         assert_eq!(breaks[0].seq, e.seq, "col {col} pos {pos}");
                     }

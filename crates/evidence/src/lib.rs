@@ -23,6 +23,4 @@ pub mod canonical;
 pub mod chain;
 
 pub use canonical::{CanonicalError, canonical_json};
-pub use chain::{
-    ChainBreak, ChainVerifier, EventRecord, GENESIS_HASH, NewEvent, RawEvent, seal,
-};
+pub use chain::{ChainBreak, ChainVerifier, EventRecord, GENESIS_HASH, NewEvent, RawEvent, seal};

@@ -1,1 +1,407 @@
-//! placeholder
+//! The storage contract: one suite of checks that every [`Store`] implementation must pass.
+//! Each backend crate runs [`run_all`] from its tests (SQLite always, PostgreSQL when
+//! `ACCORD_TEST_POSTGRES_URL` is set), so both behave the same.
+
+use std::sync::Arc;
+
+use accord_app::ports::{
+    Append, CaseProjection, CaseQuery, IdempotencyClaim, SessionRecord, Store, StoreError,
+    UserRecord,
+};
+use accord_domain::party::{CountryCode, ExclusionDeclaration};
+use accord_evidence::{EventRecord, GENESIS_HASH, NewEvent, seal};
+use serde_json::json;
+
+/// Builds `n` chained events continuing a case at `version` with head `prev`.
+pub fn records(case_id: &str, version: i64, prev: &str, n: usize) -> Vec<EventRecord> {
+    let events = (0..n)
+        .map(|i| NewEvent {
+            event_id: format!("{case_id}-{}", version + 1 + i as i64),
+            recorded_at_ms: 1_800_000_000_000 + version + i as i64,
+            actor: "user:contract".into(),
+            kind: "note".into(),
+            rule_basis: "contract test".into(),
+            visibility: "case".into(),
+            payload: json!({"type": "note", "n": version + 1 + i as i64, "text": "調解 — وساطة"}),
+        })
+        .collect();
+    seal(case_id, version, prev, events).unwrap_or_default()
+}
+
+/// A projection for a synthetic case.
+pub fn projection(case_id: &str, version: i64, head: &str, members: &[&str]) -> CaseProjection {
+    CaseProjection {
+        case_id: case_id.into(),
+        reference: format!("REF-{case_id}"),
+        title: format!("Case {case_id}"),
+        dispute_type: "commercial".into(),
+        state: "ACTIVE".into(),
+        version,
+        head_hash: head.into(),
+        next_action_ms: None,
+        next_deadline_ms: None,
+        updated_at_ms: 1_800_000_000_000 + version,
+        members: members.iter().map(|m| (*m).to_owned()).collect(),
+        case_json: "{}".into(),
+    }
+}
+
+/// Appends `n` events to a case at `version`/`head`; returns the new head.
+pub async fn append_n(
+    store: &dyn Store,
+    case_id: &str,
+    version: i64,
+    head: &str,
+    n: usize,
+    members: &[&str],
+) -> Result<String, StoreError> {
+    let recs = records(case_id, version, head, n);
+    let new_head = recs.last().map(|r| r.hash.clone()).unwrap_or_default();
+    store
+        .append(Append {
+            expected_version: version,
+            projection: projection(case_id, version + n as i64, &new_head, members),
+            records: recs,
+        })
+        .await?;
+    Ok(new_head)
+}
+
+/// Runs every contract check.
+pub async fn run_all(store: Arc<dyn Store>) {
+    appends_read_back_in_order(store.as_ref()).await;
+    stale_version_is_refused_and_writes_nothing(store.as_ref()).await;
+    concurrent_appends_to_one_case_admit_exactly_one(store.clone()).await;
+    concurrent_appends_to_different_cases_all_succeed(store.clone()).await;
+    lists_filter_by_member_and_state_and_order_by_deadline(store.as_ref()).await;
+    due_cases_are_those_with_a_lapsed_action(store.as_ref()).await;
+    users_and_sessions(store.as_ref()).await;
+    idempotency_keys(store.as_ref()).await;
+    declarations_round_trip(store.as_ref()).await;
+    intact_chains_verify(store.as_ref()).await;
+}
+
+/// Events come back in order with every field intact; the projection follows the last append.
+pub async fn appends_read_back_in_order(store: &dyn Store) {
+    let id = "c-order";
+    let h1 = append_n(store, id, 0, GENESIS_HASH, 3, &["u1"])
+        .await
+        .unwrap();
+    let h2 = append_n(store, id, 3, &h1, 2, &["u1"]).await.unwrap();
+    let evs = store.events(id).await.unwrap();
+    assert_eq!(
+        evs.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
+    let mut expected = records(id, 0, GENESIS_HASH, 3);
+    expected.extend(records(id, 3, &h1, 2));
+    assert_eq!(evs, expected, "stored events differ from appended ones");
+    let p = store.case(id).await.unwrap().unwrap();
+    assert_eq!(p.version, 5);
+    assert_eq!(p.head_hash, h2);
+    assert!(store.case("no-such-case").await.unwrap().is_none());
+}
+
+/// An append at a stale version is a conflict and leaves events and projection untouched.
+pub async fn stale_version_is_refused_and_writes_nothing(store: &dyn Store) {
+    let id = "c-stale";
+    let h = append_n(store, id, 0, GENESIS_HASH, 2, &[]).await.unwrap();
+    let err = append_n(store, id, 1, GENESIS_HASH, 1, &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err, StoreError::Conflict { current: 2 });
+    let err = append_n(store, "c-never", 3, GENESIS_HASH, 1, &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err, StoreError::Conflict { current: 0 });
+    assert_eq!(store.events(id).await.unwrap().len(), 2);
+    assert_eq!(store.case(id).await.unwrap().unwrap().head_hash, h);
+    assert!(store.case("c-never").await.unwrap().is_none());
+    assert!(store.events("c-never").await.unwrap().is_empty());
+}
+
+/// Many writers race to append at the same version: exactly one wins, the rest conflict, and the
+/// log has no gap or duplicate.
+pub async fn concurrent_appends_to_one_case_admit_exactly_one(store: Arc<dyn Store>) {
+    let id = "c-race";
+    let h = append_n(store.as_ref(), id, 0, GENESIS_HASH, 1, &[])
+        .await
+        .unwrap();
+    let mut tasks = vec![];
+    for i in 0..16 {
+        let s = store.clone();
+        let h = h.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut recs = records(id, 1, &h, 1);
+            recs[0].event_id = format!("race-{i}");
+            let recs = seal(
+                id,
+                1,
+                &h,
+                vec![NewEvent {
+                    event_id: format!("race-{i}"),
+                    recorded_at_ms: 1,
+                    actor: "user:racer".into(),
+                    kind: "note".into(),
+                    rule_basis: "race".into(),
+                    visibility: "case".into(),
+                    payload: json!({"type": "note", "racer": i}),
+                }],
+            )
+            .unwrap_or(recs);
+            let head = recs[0].hash.clone();
+            s.append(Append {
+                expected_version: 1,
+                projection: projection(id, 2, &head, &[]),
+                records: recs,
+            })
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for t in futures::future::join_all(tasks).await {
+        match t.unwrap() {
+            Ok(()) => ok += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => panic!("unexpected error in race: {e}"),
+        }
+    }
+    assert_eq!(ok, 1, "exactly one racer wins");
+    let evs = store.events(id).await.unwrap();
+    assert_eq!(evs.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(store.case(id).await.unwrap().unwrap().version, 2);
+    assert_eq!(
+        store.case(id).await.unwrap().unwrap().head_hash,
+        evs[1].hash
+    );
+}
+
+/// Appends to different cases do not interfere (the SQLite writer commits them together).
+pub async fn concurrent_appends_to_different_cases_all_succeed(store: Arc<dyn Store>) {
+    let mut tasks = vec![];
+    for i in 0..32 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = format!("c-par-{i}");
+            let h = append_n(s.as_ref(), &id, 0, GENESIS_HASH, 2, &[]).await?;
+            append_n(s.as_ref(), &id, 2, &h, 1, &[]).await
+        }));
+    }
+    for t in futures::future::join_all(tasks).await {
+        t.unwrap().unwrap();
+    }
+    for i in 0..32 {
+        assert_eq!(store.events(&format!("c-par-{i}")).await.unwrap().len(), 3);
+    }
+}
+
+/// Lists restrict to a member's cases and a state, ordered by next deadline then recency.
+pub async fn lists_filter_by_member_and_state_and_order_by_deadline(store: &dyn Store) {
+    for (id, deadline, state, members) in [
+        ("l-a", Some(3_000), "ACTIVE", vec!["alice"]),
+        ("l-b", Some(1_000), "SCREENING", vec!["alice", "bob"]),
+        ("l-c", None, "ACTIVE", vec!["bob"]),
+        ("l-d", Some(2_000), "ACTIVE", vec!["carol"]),
+    ] {
+        let recs = records(id, 0, GENESIS_HASH, 1);
+        let mut p = projection(id, 1, &recs[0].hash, &members);
+        p.next_deadline_ms = deadline;
+        p.state = state.into();
+        store
+            .append(Append {
+                expected_version: 0,
+                records: recs,
+                projection: p,
+            })
+            .await
+            .unwrap();
+    }
+    let q = |member: Option<&str>, state: Option<&str>| CaseQuery {
+        member: member.map(str::to_owned),
+        state: state.map(str::to_owned),
+        limit: 100,
+        offset: 0,
+    };
+    let ids = |v: Vec<CaseProjection>| {
+        v.into_iter()
+            .map(|p| p.case_id)
+            .filter(|i| i.starts_with("l-"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(store.list_cases(&q(Some("alice"), None)).await.unwrap()),
+        ["l-b", "l-a"]
+    );
+    assert_eq!(
+        ids(store.list_cases(&q(Some("bob"), None)).await.unwrap()),
+        ["l-b", "l-c"]
+    );
+    assert_eq!(
+        ids(store.list_cases(&q(None, Some("ACTIVE"))).await.unwrap()),
+        ["l-d", "l-a", "l-c"]
+    );
+    assert!(ids(store.list_cases(&q(Some("mallory"), None)).await.unwrap()).is_empty());
+}
+
+/// Due cases are exactly those whose next action time has come.
+pub async fn due_cases_are_those_with_a_lapsed_action(store: &dyn Store) {
+    for (id, at) in [("d-1", Some(100)), ("d-2", Some(200)), ("d-3", None)] {
+        let recs = records(id, 0, GENESIS_HASH, 1);
+        let mut p = projection(id, 1, &recs[0].hash, &[]);
+        p.next_action_ms = at;
+        store
+            .append(Append {
+                expected_version: 0,
+                records: recs,
+                projection: p,
+            })
+            .await
+            .unwrap();
+    }
+    let due = |v: Vec<String>| {
+        v.into_iter()
+            .filter(|i| i.starts_with("d-"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(due(store.due_cases(150, 10).await.unwrap()), ["d-1"]);
+    assert_eq!(due(store.due_cases(200, 10).await.unwrap()), ["d-1", "d-2"]);
+    assert!(due(store.due_cases(99, 10).await.unwrap()).is_empty());
+}
+
+/// Users are unique by name; sessions expire and can be ended.
+pub async fn users_and_sessions(store: &dyn Store) {
+    let u = UserRecord {
+        id: "user-1".into(),
+        username: "amina".into(),
+        display_name: "Amina Diallo".into(),
+        role: "mediator".into(),
+        password_hash: "$argon2id$fake".into(),
+        disabled: false,
+        created_at_ms: 5,
+    };
+    store.create_user(&u).await.unwrap();
+    let dup = UserRecord {
+        id: "user-2".into(),
+        ..u.clone()
+    };
+    assert!(matches!(
+        store.create_user(&dup).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert_eq!(
+        store.user_by_username("amina").await.unwrap(),
+        Some(u.clone())
+    );
+    assert_eq!(store.user_by_id("user-1").await.unwrap(), Some(u.clone()));
+    assert_eq!(store.user_by_id("user-2").await.unwrap(), None);
+    let s = SessionRecord {
+        token_hash: "th1".into(),
+        user_id: "user-1".into(),
+        created_at_ms: 10,
+        expires_at_ms: 1_000,
+    };
+    store.create_session(&s).await.unwrap();
+    assert_eq!(
+        store.session("th1", 999).await.unwrap(),
+        Some((s.clone(), u.clone()))
+    );
+    assert_eq!(store.session("th1", 1_000).await.unwrap(), None, "expired");
+    store.touch_session("th1", 5_000).await.unwrap();
+    assert!(store.session("th1", 2_000).await.unwrap().is_some());
+    store.delete_session("th1").await.unwrap();
+    assert_eq!(store.session("th1", 2_000).await.unwrap(), None);
+    assert_eq!(store.list_users().await.unwrap().len(), 1);
+}
+
+/// Idempotency keys replay completed responses and refuse reuse for another request.
+pub async fn idempotency_keys(store: &dyn Store) {
+    let c = |v| v;
+    assert_eq!(
+        c(store
+            .claim_idempotency_key("u", "k1", "fp", 1)
+            .await
+            .unwrap()),
+        IdempotencyClaim::New
+    );
+    assert_eq!(
+        store
+            .claim_idempotency_key("u", "k1", "fp", 2)
+            .await
+            .unwrap(),
+        IdempotencyClaim::InProgress
+    );
+    assert_eq!(
+        store
+            .claim_idempotency_key("u", "k1", "other", 2)
+            .await
+            .unwrap(),
+        IdempotencyClaim::Mismatch
+    );
+    store
+        .complete_idempotency_key("u", "k1", 201, "{\"ok\":true}")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .claim_idempotency_key("u", "k1", "fp", 3)
+            .await
+            .unwrap(),
+        IdempotencyClaim::Replay {
+            status: 201,
+            body: "{\"ok\":true}".into()
+        }
+    );
+    // Another user's identical key is independent.
+    assert_eq!(
+        store
+            .claim_idempotency_key("v", "k1", "fp", 3)
+            .await
+            .unwrap(),
+        IdempotencyClaim::New
+    );
+    // A released key can be claimed again; a completed one cannot be released.
+    store.release_idempotency_key("v", "k1").await.unwrap();
+    assert_eq!(
+        store
+            .claim_idempotency_key("v", "k1", "fp2", 4)
+            .await
+            .unwrap(),
+        IdempotencyClaim::New
+    );
+    store.release_idempotency_key("u", "k1").await.unwrap();
+    assert!(matches!(
+        store
+            .claim_idempotency_key("u", "k1", "fp", 5)
+            .await
+            .unwrap(),
+        IdempotencyClaim::Replay { .. }
+    ));
+}
+
+/// Declarations come back as recorded.
+pub async fn declarations_round_trip(store: &dyn Store) {
+    let d = ExclusionDeclaration {
+        id: "decl-1".into(),
+        state: CountryCode::parse("BQ").unwrap_or_else(|_| unreachable!()),
+        categories: vec![
+            "maritime-delimitation".into(),
+            "territorial-sovereignty".into(),
+        ],
+        text: "Excludes disputes concerning maritime delimitation.".into(),
+        effective_from: jiff::Timestamp::from_millisecond(1_700_000_000_000).unwrap_or_default(),
+    };
+    store.add_declaration(&d).await.unwrap();
+    assert_eq!(store.declarations().await.unwrap(), vec![d]);
+}
+
+/// Everything appended by the suite verifies, and the counts add up.
+pub async fn intact_chains_verify(store: &dyn Store) {
+    let report = store.verify_chains().await.unwrap();
+    assert!(report.breaks.is_empty(), "{:?}", report.breaks);
+    assert!(report.cases >= 40);
+    let mut total = 0;
+    for id in ["c-order", "c-stale", "c-race"] {
+        total += store.events(id).await.unwrap().len() as u64;
+    }
+    assert!(report.events >= total);
+}

@@ -1,0 +1,458 @@
+//! Case use cases: file, act (every transition), view, timeline, list, re-open, registries.
+
+use accord_domain::command::FileRequest;
+use accord_domain::decide::{self, Context, Decided};
+use accord_domain::party::{CountryCode, ExclusionDeclaration};
+use accord_domain::policy::{self, Action, Denial};
+use accord_domain::{Actor, Case, Command, DomainError, GlobalRole, Visibility};
+use accord_evidence::{GENESIS_HASH, NewEvent, seal};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::ports::{Append, CaseProjection, CaseQuery};
+use crate::views::{CaseOption, CaseSummary, CaseView, ConsentRequestView, EventView};
+use crate::{Accord, AppError};
+
+/// Input for a State's exclusion declaration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDeclaration {
+    /// The declaring State.
+    pub state: CountryCode,
+    /// Excluded categories, such as `maritime-delimitation`.
+    pub categories: Vec<String>,
+    /// The declaration's text.
+    pub text: String,
+    /// When it takes effect (RFC 3339; now when absent).
+    #[serde(default)]
+    pub effective_from: Option<Timestamp>,
+}
+
+/// A loaded case with its log head.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    /// The folded case.
+    pub case: Case,
+    /// Hash of the last event.
+    pub head_hash: String,
+}
+
+fn denial(d: Denial) -> AppError {
+    match d {
+        Denial::NotFound => AppError::NotFound { what: "case" },
+        Denial::Forbidden => AppError::Forbidden,
+    }
+}
+
+/// Builds the projection stored with the events.
+pub fn project(case: &Case, head_hash: &str) -> Result<CaseProjection, AppError> {
+    let mut members: Vec<String> = vec![case.created_by.clone()];
+    for p in &case.parties {
+        members.extend(p.representatives.iter().map(|r| r.user_id.clone()));
+    }
+    members.extend(case.mediators.iter().map(|m| m.user_id.clone()));
+    for t in &case.third_states {
+        members.extend(t.representatives.iter().cloned());
+    }
+    members.sort();
+    members.dedup();
+    let case_json =
+        serde_json::to_string(case).map_err(|e| AppError::Storage(format!("encode case: {e}")))?;
+    Ok(CaseProjection {
+        case_id: case.id.clone(),
+        reference: case.reference.clone(),
+        title: case.title.clone(),
+        dispute_type: case.dispute_type.as_str().to_owned(),
+        state: case.state.name().to_owned(),
+        version: case.version as i64,
+        head_hash: head_hash.to_owned(),
+        next_action_ms: accord_domain::scheduler::next_actionable(case)
+            .map(|d| d.due_at.as_millisecond()),
+        next_deadline_ms: case.next_due().map(|t| t.as_millisecond()),
+        updated_at_ms: case.updated_at.as_millisecond(),
+        members,
+        case_json,
+    })
+}
+
+fn to_new_event(d: &Decided, actor: &Actor, now: Timestamp) -> Result<NewEvent, AppError> {
+    let payload = serde_json::to_value(&d.event)
+        .map_err(|e| AppError::Storage(format!("encode event: {e}")))?;
+    Ok(NewEvent {
+        event_id: Accord::new_id(),
+        recorded_at_ms: now.as_millisecond(),
+        actor: actor.log_name(),
+        kind: d.event.kind(),
+        rule_basis: d.event.rule_basis().to_owned(),
+        visibility: d.visibility.encode(),
+        payload,
+    })
+}
+
+fn needs_declarations(cmd: &Command) -> bool {
+    matches!(cmd, Command::Register {} | Command::RefuseRequest { .. })
+}
+
+impl Accord {
+    /// Loads a case regardless of the actor (internal; callers apply the policy).
+    pub async fn load_case(&self, case_id: &str) -> Result<Option<LoadedCase>, AppError> {
+        let Some(p) = self.store.case(case_id).await? else {
+            return Ok(None);
+        };
+        let case: Case = serde_json::from_str(&p.case_json)
+            .map_err(|e| AppError::Storage(format!("case {case_id} projection unreadable: {e}")))?;
+        Ok(Some(LoadedCase {
+            case,
+            head_hash: p.head_hash,
+        }))
+    }
+
+    async fn load_for(
+        &self,
+        actor: &Actor,
+        action: &Action,
+        case_id: &str,
+    ) -> Result<LoadedCase, AppError> {
+        let loaded = self
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "case" })?;
+        policy::authorize(actor, action, &loaded.case).map_err(denial)?;
+        Ok(loaded)
+    }
+
+    /// Appends decided events after the loaded head; returns the new case and head.
+    pub(crate) async fn commit(
+        &self,
+        actor: &Actor,
+        base: Option<&LoadedCase>,
+        case_id: &str,
+        decided: &[Decided],
+        now: Timestamp,
+    ) -> Result<LoadedCase, AppError> {
+        let events = decided
+            .iter()
+            .map(|d| to_new_event(d, actor, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (last_seq, prev) = match base {
+            Some(b) => (b.case.version as i64, b.head_hash.as_str()),
+            None => (0, GENESIS_HASH),
+        };
+        let records = seal(case_id, last_seq, prev, events).map_err(AppError::Storage)?;
+        let mut case = match base {
+            Some(b) => b.case.clone(),
+            None => {
+                let first = decided
+                    .first()
+                    .ok_or_else(|| AppError::Storage("a new case needs a first event".into()))?;
+                Case::start(case_id, &first.event, now)
+                    .ok_or_else(|| AppError::Storage("a case starts with draft-created".into()))?
+            }
+        };
+        let skip = usize::from(base.is_none());
+        for d in decided.iter().skip(skip) {
+            case.apply(&d.event, now);
+        }
+        let head_hash = records
+            .last()
+            .map(|r| r.hash.clone())
+            .unwrap_or_else(|| prev.to_owned());
+        let projection = project(&case, &head_hash)?;
+        self.store
+            .append(Append {
+                expected_version: last_seq,
+                records,
+                projection,
+            })
+            .await?;
+        Ok(LoadedCase { case, head_hash })
+    }
+
+    fn view(&self, actor: &Actor, loaded: LoadedCase) -> CaseView {
+        let options = self.options_for(actor, &loaded.case);
+        let next_deadlines = loaded
+            .case
+            .pending_deadlines()
+            .into_iter()
+            .cloned()
+            .collect();
+        CaseView {
+            state_name: loaded.case.state.name().to_owned(),
+            head_hash: loaded.head_hash,
+            next_deadlines,
+            options,
+            case: loaded.case,
+        }
+    }
+
+    /// Options a period's lapse opens to this viewer.
+    fn options_for(&self, actor: &Actor, case: &Case) -> Vec<CaseOption> {
+        let now = self.clock.now();
+        let ctx = Context {
+            now,
+            actor,
+            declarations: &[],
+        };
+        let mut out = vec![];
+        let mut candidates = vec![(Command::TreatInvitationAsRejected {}, None)];
+        for p in &policy::relation(actor, case).parties {
+            candidates.push((
+                Command::RequestSecretariatAppointment { party: p.clone() },
+                Some(p.clone()),
+            ));
+        }
+        for (cmd, party) in candidates {
+            if policy::authorize(actor, &cmd.action(), case).is_ok()
+                && decide::decide(case, &cmd, &ctx).is_ok()
+            {
+                out.push(CaseOption {
+                    action: cmd.name().to_owned(),
+                    party,
+                });
+            }
+        }
+        out
+    }
+
+    /// Files a new request: a case in `DRAFT`, visible to the requesting side alone.
+    pub async fn file_request(
+        &self,
+        actor: &Actor,
+        req: &FileRequest,
+    ) -> Result<CaseView, AppError> {
+        if !policy::can_file_request(actor) {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.clock.now();
+        let ctx = Context {
+            now,
+            actor,
+            declarations: &[],
+        };
+        let case_id = Accord::new_id();
+        let reference = reference_for(&case_id, now);
+        let event = decide::file_request(req, &ctx, &reference)?;
+        let decided = [Decided {
+            event,
+            visibility: Visibility::Party {
+                party: req.requesting_party.clone(),
+            },
+        }];
+        let loaded = self.commit(actor, None, &case_id, &decided, now).await?;
+        Ok(self.view(actor, loaded))
+    }
+
+    /// Runs a command on a case. With `expected_version`, refuses if the case moved on; without
+    /// it, a lost race is re-decided against the new state (guards checked again) a few times.
+    pub async fn act(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        cmd: &Command,
+        expected_version: Option<i64>,
+    ) -> Result<CaseView, AppError> {
+        let mut attempt = 0;
+        loop {
+            let loaded = self.load_for(actor, &cmd.action(), case_id).await?;
+            if let Some(v) = expected_version
+                && v != loaded.case.version as i64
+            {
+                return Err(AppError::VersionConflict {
+                    current: loaded.case.version as i64,
+                });
+            }
+            let declarations = if needs_declarations(cmd) {
+                self.store.declarations().await?
+            } else {
+                vec![]
+            };
+            let now = self.clock.now();
+            let ctx = Context {
+                now,
+                actor,
+                declarations: &declarations,
+            };
+            let decided = decide::decide(&loaded.case, cmd, &ctx)?;
+            match self
+                .commit(actor, Some(&loaded), case_id, &decided, now)
+                .await
+            {
+                Ok(next) => return Ok(self.view(actor, next)),
+                Err(AppError::VersionConflict { .. })
+                    if expected_version.is_none() && attempt < self.settings.append_retries =>
+                {
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The case as the actor may see it.
+    pub async fn case_view(&self, actor: &Actor, case_id: &str) -> Result<CaseView, AppError> {
+        let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
+        Ok(self.view(actor, loaded))
+    }
+
+    /// The events of a case the actor may read, in order.
+    pub async fn timeline(&self, actor: &Actor, case_id: &str) -> Result<Vec<EventView>, AppError> {
+        let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
+        let records = self.store.events(case_id).await?;
+        Ok(records
+            .iter()
+            .filter(|r| {
+                // An unreadable visibility is treated as Secretariat-only (fail closed).
+                let v = Visibility::decode(&r.visibility).unwrap_or(Visibility::Secretariat);
+                policy::can_read_event(actor, &loaded.case, &v)
+            })
+            .map(EventView::from)
+            .collect())
+    }
+
+    /// The consent request addressed to a third State (all a third State may see).
+    pub async fn consent_request(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        country: &str,
+    ) -> Result<ConsentRequestView, AppError> {
+        let country = CountryCode::parse(country).map_err(AppError::Domain)?;
+        let loaded = self
+            .load_for(
+                actor,
+                &Action::ViewConsentRequest {
+                    country: country.clone(),
+                },
+                case_id,
+            )
+            .await?;
+        let case = loaded.case;
+        let t = case
+            .third_states
+            .iter()
+            .find(|t| t.country == country)
+            .ok_or(AppError::NotFound { what: "case" })?;
+        Ok(ConsentRequestView {
+            case_id: case.id.clone(),
+            reference: case.reference.clone(),
+            title: case.title.clone(),
+            summary: case.summary.clone(),
+            country: country.to_string(),
+            consent_given: t.consent.is_some(),
+        })
+    }
+
+    /// The cases the actor may see, by next deadline.
+    pub async fn list_cases(
+        &self,
+        actor: &Actor,
+        state: Option<String>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<CaseSummary>, AppError> {
+        let member = match actor {
+            Actor::User {
+                role: GlobalRole::Secretariat,
+                ..
+            } => None,
+            Actor::User {
+                role: GlobalRole::Operator,
+                ..
+            }
+            | Actor::System => return Ok(vec![]),
+            Actor::User { id, .. } => Some(id.clone()),
+        };
+        let rows = self
+            .store
+            .list_cases(&CaseQuery {
+                member,
+                state,
+                limit: limit.clamp(1, 500),
+                offset: offset.max(0),
+            })
+            .await?;
+        let mut out = vec![];
+        for p in &rows {
+            let case: Case = match serde_json::from_str(&p.case_json) {
+                Ok(c) => c,
+                Err(_) => continue,
+            };
+            if policy::can_view_case(actor, &case) {
+                out.push(CaseSummary::from(p));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Re-opens a closed case as a new case linked to it; the old record is not changed.
+    pub async fn reopen(&self, actor: &Actor, old_case_id: &str) -> Result<CaseView, AppError> {
+        let old = self
+            .load_for(actor, &Action::RequestReopening, old_case_id)
+            .await?;
+        let now = self.clock.now();
+        let ctx = Context {
+            now,
+            actor,
+            declarations: &[],
+        };
+        let case_id = Accord::new_id();
+        let reference = reference_for(&case_id, now);
+        let event = decide::reopen(&old.case, &old.head_hash, &ctx, &reference)?;
+        let decided = [Decided {
+            event,
+            visibility: Visibility::Case,
+        }];
+        let loaded = self.commit(actor, None, &case_id, &decided, now).await?;
+        Ok(self.view(actor, loaded))
+    }
+
+    /// Records a State's exclusion declaration (Secretariat).
+    pub async fn add_declaration(
+        &self,
+        actor: &Actor,
+        d: NewDeclaration,
+    ) -> Result<ExclusionDeclaration, AppError> {
+        if !policy::can_administer_institution(actor) {
+            return Err(AppError::Forbidden);
+        }
+        if d.categories.is_empty() || d.categories.len() > decide::limits::CATEGORIES_MAX {
+            return Err(AppError::invalid(
+                "invalid-categories",
+                "a declaration excludes 1 to 20 categories",
+            ));
+        }
+        if d.text.trim().is_empty() || d.text.chars().count() > decide::limits::TEXT_MAX {
+            return Err(AppError::Domain(DomainError::invalid(
+                "missing-field",
+                "'text' must not be empty",
+            )));
+        }
+        let decl = ExclusionDeclaration {
+            id: Accord::new_id(),
+            state: d.state,
+            categories: d.categories,
+            text: d.text,
+            effective_from: d.effective_from.unwrap_or_else(|| self.clock.now()),
+        };
+        self.store.add_declaration(&decl).await?;
+        Ok(decl)
+    }
+
+    /// Lists exclusion declarations (any signed-in user: they are public instruments).
+    pub async fn declarations(&self) -> Result<Vec<ExclusionDeclaration>, AppError> {
+        Ok(self.store.declarations().await?)
+    }
+}
+
+/// A human reference: `ACC-<year>-<first 8 hex digits of the random part of the id>`.
+fn reference_for(case_id: &str, now: Timestamp) -> String {
+    let year = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).year();
+    let tail: String = case_id
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .skip(24)
+        .take(8)
+        .collect::<String>()
+        .to_uppercase();
+    format!("ACC-{year}-{tail}")
+}

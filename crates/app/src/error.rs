@@ -1,0 +1,88 @@
+//! Application errors with stable codes.
+
+use accord_domain::DomainError;
+
+/// What a use case can fail with. Every variant maps to one HTTP status and a stable code.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No session, or it expired.
+    #[error("sign in to continue")]
+    Unauthenticated,
+    /// Wrong user name or password (same answer for unknown accounts).
+    #[error("the user name or password is not correct")]
+    BadCredentials,
+    /// The object does not exist, or the actor may not know it exists.
+    #[error("no {what} with this id")]
+    NotFound {
+        /// What kind of object (`case`, `user`).
+        what: &'static str,
+    },
+    /// The actor sees the object but may not do this.
+    #[error("your role in this case does not allow this action")]
+    Forbidden,
+    /// A domain rule refused the command.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// Invalid input outside the domain rules.
+    #[error("{message}")]
+    Invalid {
+        /// Stable code.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// Someone else changed the case first; reload and retry.
+    #[error(
+        "the case changed while this request was processed (now at version {current}); reload it and try again"
+    )]
+    VersionConflict {
+        /// The case's current version.
+        current: i64,
+    },
+    /// A unique name is taken.
+    #[error("{message}")]
+    AlreadyExists {
+        /// What is taken.
+        message: String,
+    },
+    /// The storage failed; nothing was acknowledged.
+    #[error("storage is unavailable: {0}")]
+    Storage(String),
+}
+
+impl AppError {
+    /// The stable kebab-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad-credentials",
+            AppError::NotFound { what: "case" } => "case-not-found",
+            AppError::NotFound { what: "user" } => "user-not-found",
+            AppError::NotFound { .. } => "not-found",
+            AppError::Forbidden => "forbidden",
+            AppError::Domain(e) => e.code(),
+            AppError::Invalid { code, .. } => code,
+            AppError::VersionConflict { .. } => "version-conflict",
+            AppError::AlreadyExists { .. } => "already-exists",
+            AppError::Storage(_) => "storage-unavailable",
+        }
+    }
+
+    /// Builds an invalid-input error.
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::ports::StoreError> for AppError {
+    fn from(e: crate::ports::StoreError) -> Self {
+        match e {
+            crate::ports::StoreError::Conflict { current } => AppError::VersionConflict { current },
+            crate::ports::StoreError::Duplicate(m) => AppError::AlreadyExists { message: m },
+            crate::ports::StoreError::Backend(m) => AppError::Storage(m),
+        }
+    }
+}

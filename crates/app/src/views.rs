@@ -1,0 +1,135 @@
+//! What the use cases return: views shaped for the API, built only from what the policy allows.
+
+use accord_domain::Case;
+use accord_domain::deadline::Deadline;
+use accord_evidence::EventRecord;
+use serde::{Deserialize, Serialize};
+
+use crate::ports::CaseProjection;
+
+/// A case as its viewer sees it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseView {
+    /// The case.
+    #[serde(flatten)]
+    pub case: Case,
+    /// The state's stable name (with substate), such as `SUSPENDED_VACANCY`.
+    pub state_name: String,
+    /// Hash of the last event (pin it to detect a rewritten history).
+    pub head_hash: String,
+    /// Pending deadlines, earliest first.
+    pub next_deadlines: Vec<Deadline>,
+    /// Options open to this viewer now because a period ran out (for example
+    /// `treat-invitation-as-rejected`).
+    pub options: Vec<CaseOption>,
+}
+
+/// An option open to the viewer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CaseOption {
+    /// The action name (POST `/api/v1/cases/{id}/actions/{action}`).
+    pub action: String,
+    /// The party the viewer would act for, if any.
+    pub party: Option<String>,
+}
+
+/// A line in a case list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CaseSummary {
+    /// Id.
+    pub id: String,
+    /// Reference.
+    pub reference: String,
+    /// Title.
+    pub title: String,
+    /// Dispute type.
+    pub dispute_type: String,
+    /// State name.
+    pub state: String,
+    /// Events so far.
+    pub version: i64,
+    /// Earliest pending deadline (RFC 3339).
+    pub next_deadline: Option<String>,
+    /// Last change (RFC 3339).
+    pub updated_at: String,
+}
+
+fn ms_to_rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+impl From<&CaseProjection> for CaseSummary {
+    fn from(p: &CaseProjection) -> Self {
+        CaseSummary {
+            id: p.case_id.clone(),
+            reference: p.reference.clone(),
+            title: p.title.clone(),
+            dispute_type: p.dispute_type.clone(),
+            state: p.state.clone(),
+            version: p.version,
+            next_deadline: p.next_deadline_ms.map(ms_to_rfc3339),
+            updated_at: ms_to_rfc3339(p.updated_at_ms),
+        }
+    }
+}
+
+/// An event in a case's timeline.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EventView {
+    /// Position in the log.
+    pub seq: i64,
+    /// Id.
+    pub event_id: String,
+    /// Recorded time (RFC 3339).
+    pub recorded_at: String,
+    /// `user:<id>` or `system`.
+    pub actor: String,
+    /// Event type.
+    pub kind: String,
+    /// Rule basis.
+    pub rule_basis: String,
+    /// Visibility.
+    pub visibility: String,
+    /// The fact.
+    pub payload: serde_json::Value,
+    /// Previous hash.
+    pub prev_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+impl From<&EventRecord> for EventView {
+    fn from(r: &EventRecord) -> Self {
+        EventView {
+            seq: r.seq,
+            event_id: r.event_id.clone(),
+            recorded_at: ms_to_rfc3339(r.recorded_at_ms),
+            actor: r.actor.clone(),
+            kind: r.kind.clone(),
+            rule_basis: r.rule_basis.clone(),
+            visibility: r.visibility.clone(),
+            payload: serde_json::from_str(&r.payload).unwrap_or(serde_json::Value::Null),
+            prev_hash: r.prev_hash.clone(),
+            hash: r.hash.clone(),
+        }
+    }
+}
+
+/// What a third State sees: the consent request and the scope summary, nothing else.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ConsentRequestView {
+    /// Case id.
+    pub case_id: String,
+    /// Reference.
+    pub reference: String,
+    /// Title.
+    pub title: String,
+    /// Scope summary.
+    pub summary: String,
+    /// The third State asked.
+    pub country: String,
+    /// Its consent is on file.
+    pub consent_given: bool,
+}
