@@ -1,1 +1,282 @@
-fn main() {}
+//! `accord`: serve, migrate, verify-log, admin, config.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use accord::config::{Config, Overrides};
+use accord_app::SystemClock;
+use accord_app::accounts::NewUser;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "accord",
+    version,
+    about = "Accord: international mediation, end to end"
+)]
+struct Cli {
+    /// Configuration file (default: ./accord.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+/// Where the deployment lives (the same options for every subcommand that touches it).
+#[derive(Args, Clone, Default)]
+struct Deployment {
+    /// Data folder (default ./data).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://… (default: DATA/accord.sqlite3).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Document storage URL: file://PATH (default: DATA/objects).
+    #[arg(long)]
+    storage_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server.
+    Serve {
+        #[command(flatten)]
+        deployment: Deployment,
+        /// Listen address (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load demo users and cases (once) and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply the database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        deployment: Deployment,
+    },
+    /// Verify every case's hash chain; names the first bad event of each broken chain.
+    VerifyLog {
+        #[command(flatten)]
+        deployment: Deployment,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCmd,
+    },
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Create an account. The password is read from standard input (first line).
+    CreateUser {
+        #[command(flatten)]
+        deployment: Deployment,
+        /// Sign-in name.
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        display_name: String,
+        /// secretariat, mediator, party-user or operator.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Print the configuration in effect, secrets redacted.
+    Print {
+        #[command(flatten)]
+        deployment: Deployment,
+        /// Listen address.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+}
+
+fn load(config: Option<PathBuf>, d: &Deployment, listen: Option<String>) -> Result<Config, String> {
+    Config::load(
+        config,
+        &Overrides {
+            data: d.data.clone(),
+            listen,
+            database_url: d.database_url.clone(),
+            storage_url: d.storage_url.clone(),
+        },
+    )
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open(cfg: &Config) -> Result<accord_app::Accord, String> {
+    accord::prepare_data_dir(cfg)?;
+    let store = accord::open_store(cfg).await?;
+    Ok(accord::application(cfg, store, Arc::new(SystemClock)))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Cmd::Serve {
+            deployment,
+            listen,
+            demo,
+        } => {
+            let cfg = load(cli.config, &deployment, listen)?;
+            init_logging(&cfg.log);
+            let accord = open(&cfg).await?;
+            if demo {
+                let logins = accord::demo::load(&accord, &cfg.data).await?;
+                println!(
+                    "Demo logins (also in {}):",
+                    cfg.data.join("demo-logins.txt").display()
+                );
+                for l in logins {
+                    println!("  {:<10} {:<20} {}", l.username, l.password, l.who);
+                }
+            }
+            let running =
+                accord::start(accord, accord::web_config(&cfg), &cfg.listen, true).await?;
+            println!("Accord is listening on http://{}", running.addr);
+            tracing::info!(addr = %running.addr, "listening");
+            let tx = running.shutdown.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                tracing::info!("shutting down");
+                let _ = tx.send(true);
+            });
+            running
+                .handle
+                .await
+                .map_err(|e| format!("server task failed: {e}"))??;
+            println!("Accord stopped.");
+            Ok(())
+        }
+        Cmd::Migrate { deployment } => {
+            let cfg = load(cli.config, &deployment, None)?;
+            init_logging(&cfg.log);
+            accord::prepare_data_dir(&cfg)?;
+            accord::open_store(&cfg).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Cmd::VerifyLog { deployment } => {
+            let cfg = load(cli.config, &deployment, None)?;
+            init_logging("warn");
+            let store = accord::open_store(&cfg).await?;
+            let report = store
+                .verify_chains()
+                .await
+                .map_err(|e| format!("cannot read the log: {e}"))?;
+            if report.breaks.is_empty() {
+                println!(
+                    "ok: {} case chains, {} events verified",
+                    report.cases, report.events
+                );
+                Ok(())
+            } else {
+                for b in &report.breaks {
+                    eprintln!("BROKEN: {b}");
+                }
+                Err(format!(
+                    "{} of {} case chains are broken ({} events read)",
+                    report.breaks.len(),
+                    report.cases,
+                    report.events
+                ))
+            }
+        }
+        Cmd::Admin {
+            command:
+                AdminCmd::CreateUser {
+                    deployment,
+                    username,
+                    display_name,
+                    role,
+                },
+        } => {
+            let cfg = load(cli.config, &deployment, None)?;
+            init_logging("warn");
+            let mut password = String::new();
+            std::io::stdin()
+                .take(4096)
+                .read_to_string(&mut password)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = password.lines().next().unwrap_or("").to_owned();
+            let accord = open(&cfg).await?;
+            let u = accord
+                .bootstrap_user(NewUser {
+                    username,
+                    display_name,
+                    role,
+                    password,
+                })
+                .await
+                .map_err(|e| format!("{} ({})", e, e.code()))?;
+            println!("created user {} ({}) with id {}", u.username, u.role, u.id);
+            Ok(())
+        }
+        Cmd::Config {
+            command: ConfigCmd::Print { deployment, listen },
+        } => {
+            let cfg = load(cli.config, &deployment, listen)?;
+            print!("{}", cfg.redacted_toml());
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

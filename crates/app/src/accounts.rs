@@ -22,7 +22,7 @@ pub mod limits {
 }
 
 /// Input for a new account.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Sign-in name: 3–64 of `a-z 0-9 . _ - @`.
@@ -36,7 +36,7 @@ pub struct NewUser {
 }
 
 /// A signed-in user as the API shows it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct UserView {
     /// Id.
     pub id: String,
@@ -60,7 +60,7 @@ impl From<&UserRecord> for UserView {
 }
 
 /// A new session: the token is shown once and never stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewSession {
     /// The bearer token (also set as the session cookie by the web layer).
     pub token: String,

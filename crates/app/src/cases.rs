@@ -14,7 +14,7 @@ use crate::views::{CaseOption, CaseSummary, CaseView, ConsentRequestView, EventV
 use crate::{Accord, AppError};
 
 /// Input for a State's exclusion declaration.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDeclaration {
     /// The declaring State.
@@ -25,6 +25,7 @@ pub struct NewDeclaration {
     pub text: String,
     /// When it takes effect (RFC 3339; now when absent).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub effective_from: Option<Timestamp>,
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::{Accord, AppError};
 
 /// What one scheduler pass did.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct SchedulerReport {
     /// Cases looked at.
     pub cases: usize,

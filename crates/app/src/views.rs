@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::ports::CaseProjection;
 
 /// A case as its viewer sees it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseView {
     /// The case.
     #[serde(flatten)]
@@ -25,7 +25,7 @@ pub struct CaseView {
 }
 
 /// An option open to the viewer.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct CaseOption {
     /// The action name (POST `/api/v1/cases/{id}/actions/{action}`).
     pub action: String,
@@ -34,7 +34,7 @@ pub struct CaseOption {
 }
 
 /// A line in a case list.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct CaseSummary {
     /// Id.
     pub id: String,
@@ -76,7 +76,7 @@ impl From<&CaseProjection> for CaseSummary {
 }
 
 /// An event in a case's timeline.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct EventView {
     /// Position in the log.
     pub seq: i64,
@@ -118,7 +118,7 @@ impl From<&EventRecord> for EventView {
 }
 
 /// What a third State sees: the consent request and the scope summary, nothing else.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ConsentRequestView {
     /// Case id.
     pub case_id: String,

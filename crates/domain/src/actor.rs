@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user's institution-wide role. Case roles (party representative, mediator, third State) are
 /// derived from the case itself; see [`crate::policy`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum GlobalRole {
     /// Secretary-General, Deputy or case officer: administers every case.
@@ -42,7 +42,7 @@ impl GlobalRole {
 }
 
 /// The actor of a command.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Actor {
     /// A signed-in user.

@@ -13,7 +13,7 @@ use crate::profile::{CommencementRule, Profile};
 use crate::state::{CaseState, NotCommencedReason, ResumeStage, SuspensionKind, TerminationGround};
 
 /// A mediator's seat and its history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MediatorSeat {
     /// The panel member's user id.
     pub user_id: String,
@@ -24,6 +24,7 @@ pub struct MediatorSeat {
     /// How nominated.
     pub method: AppointmentMethod,
     /// When nominated.
+    #[schemars(with = "String")]
     pub nominated_at: Timestamp,
     /// Status.
     pub status: SeatStatus,
@@ -34,7 +35,7 @@ pub struct MediatorSeat {
 }
 
 /// Where a mediator's seat stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SeatStatus {
     /// Nominated, acceptance awaited.
@@ -52,7 +53,7 @@ pub enum SeatStatus {
 }
 
 /// A party's deposit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Deposit {
     /// Paid.
     pub paid: bool,
@@ -63,14 +64,14 @@ pub struct Deposit {
 }
 
 /// Disclosures awaiting the parties' acknowledgement or the end of the objection window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct PendingDisclosure {
     /// Parties that acknowledged.
     pub acknowledged: BTreeSet<String>,
 }
 
 /// Progress towards a signed settlement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct SettlementProgress {
     /// A partial settlement.
     pub partial: bool,
@@ -79,22 +80,24 @@ pub struct SettlementProgress {
     /// The frozen hash H.
     pub frozen_hash: Option<String>,
     /// Signatures: party → (user id, time).
+    #[schemars(with = "BTreeMap<String, (String, String)>")]
     pub signatures: BTreeMap<String, (String, Timestamp)>,
 }
 
 /// A pending decision on continuing after a party's withdrawal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Continuation {
     /// The withdrawn party.
     pub withdrawn_party: String,
     /// When it withdrew (the effective date of a termination that follows).
+    #[schemars(with = "String")]
     pub withdrawn_at: Timestamp,
     /// The answers so far.
     pub answers: BTreeMap<String, bool>,
 }
 
 /// A case: the fold of its events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Case {
     /// Case id.
     pub id: String,
@@ -123,12 +126,14 @@ pub struct Case {
     /// The user who drafted the request.
     pub created_by: String,
     /// When the draft was created.
+    #[schemars(with = "String")]
     pub created_at: Timestamp,
     /// The case this re-opens.
     pub linked_from: Option<LinkedCase>,
     /// State.
     pub state: CaseState,
     /// When the request was filed (receipt).
+    #[schemars(with = "Option<String>")]
     pub filed_at: Option<Timestamp>,
     /// Commencement date (per the profile's rule).
     pub commencement_date: Option<String>,
@@ -165,6 +170,7 @@ pub struct Case {
     /// Number of events applied (the log's version).
     pub version: u64,
     /// When the last event was recorded.
+    #[schemars(with = "String")]
     pub updated_at: Timestamp,
 }
 

@@ -8,7 +8,7 @@ use crate::party::{ConsentBasis, CountryCode, DisputeType, PartyInput, ThirdStat
 use crate::policy::Action;
 
 /// How a mediator came to be nominated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AppointmentMethod {
     /// The parties nominated jointly.
@@ -20,7 +20,7 @@ pub enum AppointmentMethod {
 }
 
 /// The filing of a new request (it creates a case in `DRAFT`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRequest {
     /// The kind of dispute.
@@ -54,7 +54,7 @@ pub struct FileRequest {
 }
 
 /// The first session's record (reference/domain.md §8 transition 13).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirstSessionRecord {
     /// Authorised negotiator per party id.
@@ -73,7 +73,7 @@ pub struct FirstSessionRecord {
 }
 
 /// The appointee's declaration (independence, impartiality, availability, confidentiality).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Declaration {
     /// Declares independence.
@@ -91,7 +91,7 @@ pub struct Declaration {
 
 /// A command on an existing case. The `action` tag is the kebab-case name used in the API path
 /// `/api/v1/cases/{id}/actions/{action}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Command {
     /// The requesting party submits the draft (DRAFT → FILED).

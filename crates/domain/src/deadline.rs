@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// What a deadline is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeadlineKind {
     /// Lodging fee after filing.
@@ -57,7 +57,7 @@ impl DeadlineKind {
 }
 
 /// A deadline's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeadlineStatus {
     /// Running.
@@ -71,15 +71,17 @@ pub enum DeadlineStatus {
 }
 
 /// A deadline of a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Deadline {
     /// What it is for.
     pub kind: DeadlineKind,
     /// The party it concerns, for per-party deadlines (deposits).
     pub party: Option<String>,
     /// When it started running.
+    #[schemars(with = "String")]
     pub starts_at: Timestamp,
     /// When it runs out.
+    #[schemars(with = "String")]
     pub due_at: Timestamp,
     /// The profile rule it comes from, such as `iomed-default v1: acceptance_days = 20`.
     pub rule: String,

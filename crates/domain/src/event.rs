@@ -9,7 +9,7 @@ use crate::profile::Profile;
 use crate::state::TerminationGround;
 
 /// Who may read an event (the policy applies this; see [`crate::policy`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "scope", rename_all = "kebab-case")]
 pub enum Visibility {
     /// Everyone taking part in the case: parties, mediator, Secretariat.
@@ -60,7 +60,7 @@ impl Visibility {
 }
 
 /// A case this one re-opens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LinkedCase {
     /// The closed case's id.
     pub case_id: String,
@@ -71,7 +71,7 @@ pub struct LinkedCase {
 }
 
 /// A fact in a case's life.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 #[allow(missing_docs)]
 pub enum CaseEvent {
@@ -92,13 +92,17 @@ pub enum CaseEvent {
         linked_from: Option<LinkedCase>,
     },
     /// The request was submitted; acknowledgement issued, lodging fee invoiced.
-    RequestFiled { fee_due: Timestamp },
+    RequestFiled {
+        #[schemars(with = "String")]
+        fee_due: Timestamp,
+    },
     /// The lodging fee was paid or waived; screening begins.
     LodgingFeeSettled { waived: bool },
     /// Invitation sent to the parties without written consent.
     InvitationSent {
         parties: Vec<String>,
         response_days: u32,
+        #[schemars(with = "String")]
         due: Timestamp,
     },
     /// A party's written consent is on file.
@@ -188,7 +192,11 @@ pub enum CaseEvent {
     /// The first session was held (protocol issued).
     FirstSessionHeld { record: FirstSessionRecord },
     /// A time limit for the mediation was agreed.
-    TimeLimitSet { days: u32, due: Timestamp },
+    TimeLimitSet {
+        days: u32,
+        #[schemars(with = "String")]
+        due: Timestamp,
+    },
     /// The mediator consulted the parties.
     ConsultationHeld { summary: String },
     /// The parties indicated terms are agreed.
@@ -219,6 +227,7 @@ pub enum CaseEvent {
     /// The mediation terminated (termination record, D23).
     MediationTerminated {
         ground: TerminationGround,
+        #[schemars(with = "String")]
         effective: Timestamp,
     },
     /// Final accounts issued and refunds processed.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::DomainError;
 
 /// The three kinds of dispute the IOMed Convention names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DisputeType {
     /// Between States.
@@ -31,7 +31,8 @@ impl DisputeType {
 }
 
 /// An ISO 3166-1 alpha-2 country code such as `HK` or `ID` (two upper-case ASCII letters).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[schemars(transparent)]
 pub struct CountryCode(String);
 
 impl CountryCode {
@@ -69,7 +70,7 @@ impl<'de> Deserialize<'de> for CountryCode {
 }
 
 /// A State's standing towards the IOMed Convention.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConventionStatus {
     /// A Contracting State.
@@ -79,7 +80,7 @@ pub enum ConventionStatus {
 }
 
 /// What kind of party this is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum PartyKind {
     /// A State.
@@ -137,7 +138,7 @@ impl PartyKind {
 }
 
 /// A person acting for a party (principal or counsel) with proof of authority.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Representative {
     /// The Accord user who acts, if they have an account.
@@ -153,7 +154,7 @@ pub struct Representative {
 }
 
 /// How a representative acts for a party.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RepresentativeCapacity {
     /// The party's designated focal point or authorised officer.
@@ -163,7 +164,7 @@ pub enum RepresentativeCapacity {
 }
 
 /// The legal basis of a party's consent to mediate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "basis", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ConsentBasis {
     /// A mediation clause agreed before the dispute.
@@ -184,7 +185,7 @@ pub enum ConsentBasis {
 }
 
 /// A party to the case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyInput {
     /// Short stable id within the case, such as `A` or `claimant`.
@@ -202,7 +203,7 @@ pub struct PartyInput {
 }
 
 /// A party as the case holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Party {
     /// Short stable id within the case.
     pub id: String,
@@ -217,6 +218,7 @@ pub struct Party {
     /// For a State entity: the approving State's approval is on file.
     pub state_approval: Option<String>,
     /// The party withdrew on this date; it keeps its sealed caucus history but no longer acts.
+    #[schemars(with = "Option<String>")]
     pub withdrawn_at: Option<Timestamp>,
 }
 
@@ -246,7 +248,7 @@ impl Party {
 }
 
 /// A third State whose interests the dispute involves; its prior consent gates registration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThirdStateInput {
     /// The third State.
@@ -259,7 +261,7 @@ pub struct ThirdStateInput {
 }
 
 /// A third State as the case holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ThirdState {
     /// The third State.
     pub country: CountryCode,
@@ -272,7 +274,7 @@ pub struct ThirdState {
 }
 
 /// A State's declaration excluding categories of dispute from IOMed mediation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExclusionDeclaration {
     /// Registry id of the declaration.
     pub id: String,
@@ -283,5 +285,6 @@ pub struct ExclusionDeclaration {
     /// The declaration's text.
     pub text: String,
     /// When it takes effect.
+    #[schemars(with = "String")]
     pub effective_from: Timestamp,
 }

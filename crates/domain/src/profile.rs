@@ -14,7 +14,7 @@ use crate::error::DomainError;
 use crate::party::DisputeType;
 
 /// What happens when an invitation to mediate is not answered in time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InvitationLapse {
     /// The inviting party may elect to treat the invitation as rejected (Model Law).
@@ -24,7 +24,7 @@ pub enum InvitationLapse {
 }
 
 /// Whether caucus content may be relayed without the source party's authorisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RelayDefault {
     /// Nothing passes without the source party's authorisation of the exact excerpt (ICSID R17(4)).
@@ -34,7 +34,7 @@ pub enum RelayDefault {
 }
 
 /// Which event fixes the commencement date of the mediation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CommencementRule {
     /// Date of registration (ICSID).
@@ -44,7 +44,7 @@ pub enum CommencementRule {
 }
 
 /// A procedural profile. All periods are calendar days, counted in UTC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Stable id of the preset, such as `iomed-default`.

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Why a request never became a mediation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NotCommencedReason {
     /// Refused at screening (for example an excluded subject matter).
@@ -20,7 +20,7 @@ pub enum NotCommencedReason {
 }
 
 /// Why a suspended case is suspended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SuspensionKind {
     /// A deposit is in default.
@@ -32,7 +32,7 @@ pub enum SuspensionKind {
 }
 
 /// The stage a suspended case resumes at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResumeStage {
     /// File transmitted, first session not yet held.
@@ -55,7 +55,7 @@ impl ResumeStage {
 }
 
 /// The ground on which the mediation terminated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TerminationGround {
     /// A settlement agreement was signed (Model Law ground (a)).
@@ -77,7 +77,7 @@ pub enum TerminationGround {
 }
 
 /// A case's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum CaseState {
     /// The requesting party prepares the request; visible to it alone.
@@ -93,6 +93,7 @@ pub enum CaseState {
         /// Why.
         reason: NotCommencedReason,
         /// Effective date.
+        #[schemars(with = "String")]
         effective: Timestamp,
     },
     /// Mediation commenced (transient: constitution starts at once).
@@ -121,6 +122,7 @@ pub enum CaseState {
         /// The ground.
         ground: TerminationGround,
         /// Effective date.
+        #[schemars(with = "String")]
         effective: Timestamp,
     },
     /// Accounts settled and archive sealed.

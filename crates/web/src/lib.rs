@@ -1,1 +1,85 @@
-//! placeholder
+//! Accord's HTTP shell: the JSON API under `/api/v1` (OpenAPI at `/api/v1/openapi.json`) and the
+//! health check. Handlers are thin: they parse, call one use case with the acting user, and map
+//! the result; the policy lives in `accord-domain` and is applied by the use cases.
+
+mod error;
+mod extract;
+mod idempotency;
+pub mod openapi;
+mod routes;
+mod session;
+
+use std::time::Duration;
+
+use accord_app::Accord;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use routes::ROUTES;
+
+/// Web-layer settings.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (true behind TLS; false for plain loopback HTTP).
+    pub secure_cookies: bool,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// How often the deadline scheduler runs (not used by the router itself; kept with the web
+    /// settings because `serve` owns both).
+    pub scheduler_interval: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            max_body_bytes: 1024 * 1024,
+            scheduler_interval: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    /// The application.
+    pub accord: Accord,
+    /// Web settings.
+    pub config: WebConfig,
+}
+
+/// Builds the whole router.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    routes::api(state)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}

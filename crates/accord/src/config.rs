@@ -1,0 +1,177 @@
+//! Layered configuration: defaults → `accord.toml` → `ACCORD_*` environment → command-line flags.
+
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The deployment's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Data folder: SQLite database, file storage and the master key (embedded default).
+    pub data: PathBuf,
+    /// Listen address.
+    pub listen: String,
+    /// Database URL: `sqlite://…` or `postgres://…` (default: `<data>/accord.sqlite3`).
+    pub database_url: Option<String>,
+    /// Document storage URL: `file://…` (default: `<data>/objects`).
+    pub storage_url: Option<String>,
+    /// Mark the session cookie `Secure` (set when served over TLS).
+    pub secure_cookies: bool,
+    /// Seconds between scheduler passes.
+    pub scheduler_interval_secs: u64,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+    /// Hours a session lives without use.
+    pub session_idle_hours: i64,
+    /// Log filter (tracing `EnvFilter` syntax), such as `info` or `accord=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data: PathBuf::from("./data"),
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            storage_url: None,
+            secure_cookies: false,
+            scheduler_interval_secs: 60,
+            max_body_bytes: 1024 * 1024,
+            session_idle_hours: 8,
+            log: "info".into(),
+        }
+    }
+}
+
+/// Values given on the command line (they win over everything else).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    /// `--data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<PathBuf>,
+    /// `--listen`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    /// `--database-url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    /// `--storage-url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_url: Option<String>,
+}
+
+impl Config {
+    /// Loads the layers. `file` is `accord.toml` in the working directory unless given; a missing
+    /// default file is fine, a missing explicit file is an error.
+    pub fn load(file: Option<PathBuf>, flags: &Overrides) -> Result<Config, String> {
+        let path = match &file {
+            Some(p) => {
+                if !p.exists() {
+                    return Err(format!("configuration file {} does not exist", p.display()));
+                }
+                p.clone()
+            }
+            None => PathBuf::from("accord.toml"),
+        };
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(path))
+            .merge(Env::prefixed("ACCORD_").only(&[
+                "data",
+                "listen",
+                "database_url",
+                "storage_url",
+                "secure_cookies",
+                "scheduler_interval_secs",
+                "max_body_bytes",
+                "session_idle_hours",
+                "log",
+            ]))
+            .merge(Serialized::defaults(flags))
+            .extract()
+            .map_err(|e| format!("configuration error: {e}"))
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data.join("accord.sqlite3").display()))
+    }
+
+    /// The storage URL in effect.
+    pub fn storage_url(&self) -> String {
+        self.storage_url
+            .clone()
+            .unwrap_or_else(|| format!("file://{}", self.data.join("objects").display()))
+    }
+
+    /// The configuration as TOML with secrets (passwords in URLs) redacted.
+    pub fn redacted_toml(&self) -> String {
+        let mut c = self.clone();
+        c.database_url = Some(redact_url(&self.database_url()));
+        c.storage_url = Some(redact_url(&self.storage_url()));
+        toml::to_string_pretty(&c).unwrap_or_else(|e| format!("# cannot print: {e}"))
+    }
+}
+
+/// Replaces the password (and secret query parameters) of a URL with `***`.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme_end) = out.find("://") {
+        let rest_start = scheme_end + 3;
+        let authority_end = out[rest_start..]
+            .find('/')
+            .map(|i| rest_start + i)
+            .unwrap_or(out.len());
+        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+            let userinfo = &out[rest_start..rest_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                let start = rest_start + colon + 1;
+                let end = rest_start + at;
+                out.replace_range(start..end, "***");
+            }
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (base, query) = out.split_at(q + 1);
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _))
+                    if ["password", "secret", "key", "token"]
+                        .iter()
+                        .any(|s| k.to_ascii_lowercase().contains(s)) =>
+                {
+                    format!("{k}=***")
+                }
+                _ => kv.to_owned(),
+            })
+            .collect();
+        out = format!("{base}{}", redacted.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://accord:s3cret@db:5432/accord?sslmode=require&password=x"),
+            "postgres://accord:***@db:5432/accord?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("sqlite://./data/a.sqlite3"),
+            "sqlite://./data/a.sqlite3"
+        );
+        assert_eq!(
+            redact_url("postgres://user@host/db"),
+            "postgres://user@host/db"
+        );
+    }
+}

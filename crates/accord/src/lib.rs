@@ -1,0 +1,182 @@
+//! The Accord binary's library part: opening a deployment (data folder, master key, store) and
+//! running the server. `main.rs` parses the command line; tests start servers through here.
+
+pub mod config;
+pub mod demo;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use accord_app::{Accord, Clock, Settings, Store};
+use accord_store_postgres::PgStore;
+use accord_store_sqlite::SqliteStore;
+use accord_web::{AppState, WebConfig};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::Config;
+
+/// The master key file inside the data folder.
+pub const MASTER_KEY_FILE: &str = "master.key";
+
+/// Creates the data folder, the file storage folder and the master key (mode 0600) when missing.
+/// An existing key readable by group or others is refused.
+pub fn prepare_data_dir(cfg: &Config) -> Result<(), String> {
+    if !cfg.data.exists() {
+        std::fs::create_dir_all(&cfg.data)
+            .map_err(|e| format!("cannot create data folder {}: {e}", cfg.data.display()))?;
+        // The data folder holds confidential case data: only its owner may enter it.
+        std::fs::set_permissions(&cfg.data, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("cannot restrict data folder {}: {e}", cfg.data.display()))?;
+    }
+    let storage = cfg.storage_url();
+    if let Some(path) = storage.strip_prefix("file://") {
+        std::fs::create_dir_all(path)
+            .map_err(|e| format!("cannot create storage folder {path}: {e}"))?;
+    } else {
+        return Err(format!(
+            "storage URL '{}' is not supported yet: use file://PATH (S3 storage arrives with the document vault)",
+            config::redact_url(&storage)
+        ));
+    }
+    ensure_master_key(&cfg.data.join(MASTER_KEY_FILE))
+}
+
+fn ensure_master_key(path: &Path) -> Result<(), String> {
+    if path.exists() {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "the master key {} is readable by other users; run: chmod 600 {}",
+                path.display(),
+                path.display()
+            ));
+        }
+        return Ok(());
+    }
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| format!("no randomness for the master key: {e}"))?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot create the master key {}: {e}", path.display()))?;
+    f.write_all(hex::encode(key).as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write the master key {}: {e}", path.display()))
+}
+
+/// Opens the store the configuration names (applying migrations).
+pub async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
+    let url = cfg.database_url();
+    let redacted = config::redact_url(&url);
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let s = PgStore::open(&url)
+            .await
+            .map_err(|e| format!("cannot open PostgreSQL at {redacted}: {e}"))?;
+        Ok(Arc::new(s))
+    } else if url.starts_with("sqlite://") || url.starts_with("sqlite:") {
+        let s = SqliteStore::open(&url)
+            .await
+            .map_err(|e| format!("cannot open SQLite at {redacted}: {e}"))?;
+        Ok(Arc::new(s))
+    } else {
+        Err(format!(
+            "database URL '{redacted}' is neither sqlite:// nor postgres://"
+        ))
+    }
+}
+
+/// Builds the application over a store and a clock.
+pub fn application(cfg: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Accord {
+    Accord::new(
+        store,
+        clock,
+        Settings {
+            session_idle_seconds: cfg.session_idle_hours.clamp(1, 24 * 30) * 3600,
+            ..Settings::default()
+        },
+    )
+}
+
+/// The web settings from the configuration.
+pub fn web_config(cfg: &Config) -> WebConfig {
+    WebConfig {
+        secure_cookies: cfg.secure_cookies,
+        max_body_bytes: cfg.max_body_bytes.clamp(1024, 64 * 1024 * 1024),
+        scheduler_interval: Duration::from_secs(cfg.scheduler_interval_secs.max(1)),
+    }
+}
+
+/// A running server.
+pub struct Running {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// Send `true` to shut down.
+    pub shutdown: watch::Sender<bool>,
+    /// Completes when the server has stopped.
+    pub handle: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+/// Binds and serves until `shutdown` is set. With `run_scheduler`, the deadline scheduler runs
+/// every interval on the same shutdown signal.
+pub async fn start(
+    accord: Accord,
+    web: WebConfig,
+    listen: &str,
+    run_scheduler: bool,
+) -> Result<Running, String> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let (tx, rx) = watch::channel(false);
+    if run_scheduler {
+        let accord = accord.clone();
+        let mut rx = rx.clone();
+        let every = web.scheduler_interval;
+        tokio::spawn(async move {
+            loop {
+                match accord.run_scheduler().await {
+                    Ok(r) if r.events > 0 => tracing::info!(?r, "scheduler acted on deadlines"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = rx.changed() => break,
+                }
+            }
+        });
+    }
+    let app = accord_web::router(AppState {
+        accord,
+        config: web,
+    });
+    let mut srx = rx.clone();
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                while !*srx.borrow() {
+                    if srx.changed().await.is_err() {
+                        break;
+                    }
+                }
+            })
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    });
+    Ok(Running {
+        addr,
+        shutdown: tx,
+        handle,
+    })
+}

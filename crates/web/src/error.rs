@@ -1,0 +1,72 @@
+//! API errors: `{"error": {"code": "stable-kebab-code", "message": "..."}}` with the right status.
+
+use accord_app::AppError;
+use accord_domain::DomainError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An error as the API answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable code.
+    pub code: &'static str,
+    /// A message a person can act on.
+    pub message: String,
+}
+
+impl ApiError {
+    /// Builds an error.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {"code": self.code, "message": self.message}});
+        let mut resp = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"accord\""),
+            );
+        }
+        resp
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let status = match &e {
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Domain(DomainError::Invalid { .. }) | AppError::Invalid { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            // A transition refused in the current state, or a guard: the request conflicts
+            // with the case as it is.
+            AppError::Domain(_)
+            | AppError::VersionConflict { .. }
+            | AppError::AlreadyExists { .. } => StatusCode::CONFLICT,
+            AppError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        let message = match &e {
+            AppError::Storage(detail) => {
+                tracing::error!(%detail, "storage failure");
+                "the service cannot reach its storage; nothing was changed, try again shortly"
+                    .to_owned()
+            }
+            other => other.to_string(),
+        };
+        ApiError::new(status, e.code(), message)
+    }
+}

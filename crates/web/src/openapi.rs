@@ -1,0 +1,291 @@
+//! The OpenAPI 3.1 document of the API, generated from the same serde types the handlers use
+//! (schemars follows serde's tags, renames and `deny_unknown_fields` exactly).
+
+use accord_app::accounts::{NewSession, NewUser, UserView};
+use accord_app::cases::NewDeclaration;
+use accord_app::views::{CaseSummary, CaseView, ConsentRequestView, EventView};
+use accord_domain::Command;
+use accord_domain::command::FileRequest;
+use accord_domain::party::ExclusionDeclaration;
+use accord_domain::profile::Profile;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{Map, Value, json};
+
+use crate::routes::{ListParams, LoginRequest};
+
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "stable kebab-case code"},
+                "message": {"type": "string"}
+            }
+        }}
+    })
+}
+
+fn json_content(schema: Value) -> Value {
+    json!({"content": {"application/json": {"schema": schema}}})
+}
+
+struct Op {
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    request: Option<Value>,
+    response: (u16, Option<Value>),
+    public: bool,
+}
+
+fn path_params(path: &str) -> Vec<Value> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .collect()
+}
+
+/// Builds the document.
+pub fn document() -> Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    let mut g: SchemaGenerator = settings.into_generator();
+    let mut s = |f: fn(&mut SchemaGenerator) -> schemars::Schema| f(&mut g).to_value();
+    let case_view = s(|g| g.subschema_for::<CaseView>());
+    let command = s(|g| g.subschema_for::<Command>());
+    let ops = vec![
+        Op {
+            method: "get",
+            path: "/healthz",
+            summary: "Readiness: 200 when storage answers",
+            request: None,
+            response: (200, None),
+            public: true,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/openapi.json",
+            summary: "This document",
+            request: None,
+            response: (200, None),
+            public: true,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/sessions",
+            summary: "Sign in; returns a bearer token and sets the session cookie",
+            request: Some(s(|g| g.subschema_for::<LoginRequest>())),
+            response: (201, Some(s(|g| g.subschema_for::<NewSession>()))),
+            public: true,
+        },
+        Op {
+            method: "delete",
+            path: "/api/v1/sessions/current",
+            summary: "Sign out",
+            request: None,
+            response: (204, None),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/me",
+            summary: "The signed-in user",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<UserView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/users",
+            summary: "Accounts (Secretariat)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<UserView>>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/users",
+            summary: "Create an account (Secretariat)",
+            request: Some(s(|g| g.subschema_for::<NewUser>())),
+            response: (201, Some(s(|g| g.subschema_for::<UserView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/profiles",
+            summary: "Procedural profile presets",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<Profile>>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/declarations",
+            summary: "States' exclusion declarations",
+            request: None,
+            response: (
+                200,
+                Some(s(|g| g.subschema_for::<Vec<ExclusionDeclaration>>())),
+            ),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/declarations",
+            summary: "Record an exclusion declaration (Secretariat)",
+            request: Some(s(|g| g.subschema_for::<NewDeclaration>())),
+            response: (201, Some(s(|g| g.subschema_for::<ExclusionDeclaration>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases",
+            summary: "Cases the user may see, by next deadline (query: state, limit, offset)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<CaseSummary>>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases",
+            summary: "File a request (creates a DRAFT)",
+            request: Some(s(|g| g.subschema_for::<FileRequest>())),
+            response: (201, Some(case_view.clone())),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}",
+            summary: "A case (ETag: its version)",
+            request: None,
+            response: (200, Some(case_view.clone())),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/events",
+            summary: "The case's events the user may read, hash-chained",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<EventView>>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/reopen",
+            summary: "Re-open a closed case as a new linked case",
+            request: None,
+            response: (201, Some(case_view.clone())),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/consent-requests/{country}",
+            summary: "The consent request to a third State (all it may see)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<ConsentRequestView>()))),
+            public: false,
+        },
+    ];
+    let _ = s(|g| g.subschema_for::<ListParams>());
+    let mut paths = Map::new();
+    let mut add = |path: String, method: &str, op: Value| {
+        let entry = paths
+            .entry(path)
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(m) = entry {
+            m.insert(method.to_owned(), op);
+        }
+    };
+    let error_ref = json!({"$ref": "#/components/schemas/Error"});
+    let responses = |status: u16, schema: Option<Value>| {
+        let mut r = Map::new();
+        let ok = match schema {
+            Some(sc) => {
+                let mut v = json_content(sc);
+                v["description"] = json!("success");
+                v
+            }
+            None => json!({"description": "success"}),
+        };
+        r.insert(status.to_string(), ok);
+        let mut e = json_content(error_ref.clone());
+        e["description"] = json!("error: see the stable code");
+        r.insert("default".into(), e);
+        Value::Object(r)
+    };
+    for op in ops {
+        let mut o = json!({
+            "summary": op.summary,
+            "parameters": path_params(op.path),
+            "responses": responses(op.response.0, op.response.1),
+        });
+        if let Some(req) = op.request {
+            let mut body = json_content(req);
+            body["required"] = json!(true);
+            o["requestBody"] = body;
+        }
+        if op.public {
+            o["security"] = json!([]);
+        }
+        if op.method == "post" && !op.public {
+            o["parameters"]
+                .as_array_mut()
+                .map(|a| a.push(idempotency_param()));
+        }
+        add(op.path.to_owned(), op.method, o);
+    }
+    for action in Command::ACTION_NAMES {
+        let path = format!("/api/v1/cases/{{case_id}}/actions/{action}");
+        let mut params = path_params(&path);
+        params.push(
+            json!({"name": "If-Match", "in": "header", "required": false,
+            "description": "the case's ETag (\"v<version>\"): refuse if the case changed",
+            "schema": {"type": "string"}}),
+        );
+        params.push(idempotency_param());
+        let mut body = json_content(command.clone());
+        body["required"] = json!(true);
+        body["description"] = json!(format!(
+            "the '{action}' variant of Command; 'action' may be omitted"
+        ));
+        add(
+            path,
+            "post",
+            json!({
+                "summary": format!("Case action: {action}"),
+                "parameters": params,
+                "requestBody": body,
+                "responses": responses(200, Some(case_view.clone())),
+            }),
+        );
+    }
+    let mut schemas = g.take_definitions(true);
+    schemas.insert("Error".into(), error_schema());
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Accord API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "International mediation, end to end. Errors are {\"error\": {\"code\", \"message\"}} with stable codes.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"cookie": []}],
+        "paths": Value::Object(paths),
+        "components": {
+            "schemas": Value::Object(schemas),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": crate::session::COOKIE},
+            }
+        }
+    })
+}
+
+fn idempotency_param() -> Value {
+    json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "repeat-safe POST: the same key and body replay the first response",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+}

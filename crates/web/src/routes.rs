@@ -1,0 +1,363 @@
+//! Routes and handlers of the JSON API.
+
+use accord_app::accounts::{NewUser, UserView};
+use accord_app::cases::NewDeclaration;
+use accord_domain::Command;
+use accord_domain::command::FileRequest;
+use accord_domain::profile::Profile;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router, middleware};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::session::{Authed, COOKIE, require_session};
+use crate::{AppState, idempotency};
+
+/// Every route: (method, path, needs a session). The router below and the OpenAPI document are
+/// checked against this list by tests.
+pub const ROUTES: &[(&str, &str, bool)] = &[
+    ("GET", "/healthz", false),
+    ("GET", "/api/v1/openapi.json", false),
+    ("POST", "/api/v1/sessions", false),
+    ("DELETE", "/api/v1/sessions/current", true),
+    ("GET", "/api/v1/me", true),
+    ("GET", "/api/v1/users", true),
+    ("POST", "/api/v1/users", true),
+    ("GET", "/api/v1/profiles", true),
+    ("GET", "/api/v1/declarations", true),
+    ("POST", "/api/v1/declarations", true),
+    ("GET", "/api/v1/cases", true),
+    ("POST", "/api/v1/cases", true),
+    ("GET", "/api/v1/cases/{case_id}", true),
+    ("GET", "/api/v1/cases/{case_id}/events", true),
+    ("POST", "/api/v1/cases/{case_id}/actions/{action}", true),
+    ("POST", "/api/v1/cases/{case_id}/reopen", true),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/consent-requests/{country}",
+        true,
+    ),
+];
+
+/// Builds the API router.
+pub fn api(state: AppState) -> Router {
+    let protected = Router::new()
+        .route("/api/v1/sessions/current", axum::routing::delete(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/users", get(list_users).post(create_user))
+        .route("/api/v1/profiles", get(profiles))
+        .route(
+            "/api/v1/declarations",
+            get(list_declarations).post(add_declaration),
+        )
+        .route("/api/v1/cases", get(list_cases).post(file_case))
+        .route("/api/v1/cases/{case_id}", get(get_case))
+        .route("/api/v1/cases/{case_id}/events", get(case_events))
+        .route("/api/v1/cases/{case_id}/actions/{action}", post(act))
+        .route("/api/v1/cases/{case_id}/reopen", post(reopen))
+        .route(
+            "/api/v1/cases/{case_id}/consent-requests/{country}",
+            get(consent_request),
+        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::idempotency,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_session,
+        ));
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/sessions", post(login))
+        .merge(protected)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "route-not-found",
+        "no such endpoint; see /api/v1/openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this endpoint does not accept this method; see /api/v1/openapi.json",
+    )
+}
+
+async fn health(State(s): State<AppState>) -> Response {
+    match s.accord.store().ping().await {
+        Ok(()) => {
+            Json(json!({"status": "ok", "storage": s.accord.store().backend()})).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage-unavailable",
+                "the service cannot reach its storage",
+            )
+            .into_response()
+        }
+    }
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+/// Sign-in request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// User name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+fn session_cookie(s: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if s.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("accord_session=; Path=/; Max-Age=0"))
+}
+
+async fn login(
+    State(s): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let session = s.accord.login(&req.username, &req.password).await?;
+    let cookie = session_cookie(&s, &session.token, 8 * 3600);
+    let mut resp = (StatusCode::CREATED, Json(session)).into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(resp)
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Authed(_): Authed,
+) -> Result<Response, ApiError> {
+    if let Some((token, _)) = crate::session::token(&headers) {
+        s.accord.logout(&token).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&s, "", 0));
+    Ok(resp)
+}
+
+async fn me(Authed(p): Authed) -> Json<UserView> {
+    Json(p.user)
+}
+
+async fn list_users(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+) -> Result<Json<Vec<UserView>>, ApiError> {
+    Ok(Json(s.accord.list_users(&p.actor).await?))
+}
+
+async fn create_user(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiJson(u): ApiJson<NewUser>,
+) -> Result<Response, ApiError> {
+    let user = s.accord.create_user(&p.actor, u).await?;
+    Ok((StatusCode::CREATED, Json(user)).into_response())
+}
+
+async fn profiles(Authed(_): Authed) -> Json<Vec<Profile>> {
+    Json(Profile::presets())
+}
+
+async fn list_declarations(
+    State(s): State<AppState>,
+    Authed(_): Authed,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.declarations().await?).into_response())
+}
+
+async fn add_declaration(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiJson(d): ApiJson<NewDeclaration>,
+) -> Result<Response, ApiError> {
+    let decl = s.accord.add_declaration(&p.actor, d).await?;
+    Ok((StatusCode::CREATED, Json(decl)).into_response())
+}
+
+/// Query of the case list.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Only cases in this state (such as `ACTIVE`).
+    pub state: Option<String>,
+    /// At most this many (1–500, default 100).
+    pub limit: Option<i64>,
+    /// Skip this many.
+    pub offset: Option<i64>,
+}
+
+async fn list_cases(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Response, ApiError> {
+    let list = s
+        .accord
+        .list_cases(
+            &p.actor,
+            q.state,
+            q.limit.unwrap_or(100),
+            q.offset.unwrap_or(0),
+        )
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+fn case_response(status: StatusCode, view: accord_app::views::CaseView) -> Response {
+    let etag = format!("\"v{}\"", view.case.version);
+    let mut resp = (status, Json(&view)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+    if status == StatusCode::CREATED
+        && let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{}", view.case.id))
+    {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+async fn file_case(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiJson(req): ApiJson<FileRequest>,
+) -> Result<Response, ApiError> {
+    let view = s.accord.file_request(&p.actor, &req).await?;
+    Ok(case_response(StatusCode::CREATED, view))
+}
+
+async fn get_case(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = s.accord.case_view(&p.actor, &case_id).await?;
+    Ok(case_response(StatusCode::OK, view))
+}
+
+async fn case_events(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.timeline(&p.actor, &case_id).await?).into_response())
+}
+
+/// Reads `If-Match: "v<version>"`.
+fn expected_version(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .and_then(|s| s.trim().strip_prefix("\"v"))
+        .and_then(|s| s.strip_suffix('"'))
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-if-match",
+                "If-Match carries the case's ETag, such as \"v7\"",
+            )
+        })
+}
+
+async fn act(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Response, ApiError> {
+    if !Command::ACTION_NAMES.contains(&action.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown-action",
+            format!("there is no action '{action}'; see /api/v1/openapi.json"),
+        ));
+    }
+    let Value::Object(mut fields) = body else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-request-body",
+            "the body of an action is a JSON object (use {} when it has no fields)",
+        ));
+    };
+    match fields.get("action") {
+        None => {}
+        Some(Value::String(a)) if *a == action => {}
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "action-mismatch",
+                "the body's 'action' differs from the action in the path",
+            ));
+        }
+    }
+    fields.insert("action".into(), Value::String(action));
+    let cmd: Command = serde_json::from_value(Value::Object(fields)).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-request-body",
+            e.to_string(),
+        )
+    })?;
+    let expected = expected_version(&headers)?;
+    let view = s.accord.act(&p.actor, &case_id, &cmd, expected).await?;
+    Ok(case_response(StatusCode::OK, view))
+}
+
+async fn reopen(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = s.accord.reopen(&p.actor, &case_id).await?;
+    Ok(case_response(StatusCode::CREATED, view))
+}
+
+async fn consent_request(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, country)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .consent_request(&p.actor, &case_id, &country)
+            .await?,
+    )
+    .into_response())
+}

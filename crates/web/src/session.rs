@@ -1,0 +1,115 @@
+//! Sessions on requests: a bearer token (API clients) or the `accord_session` cookie (browsers).
+
+use accord_app::accounts::Principal;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "accord_session";
+
+/// Where the token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `Authorization: Bearer`.
+    Bearer,
+    /// The session cookie.
+    Cookie,
+}
+
+/// The session token of a request, if any.
+pub fn token(headers: &HeaderMap) -> Option<(String, TokenSource)> {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let t = v.strip_prefix("Bearer ").unwrap_or("").trim();
+        return Some((t.to_owned(), TokenSource::Bearer));
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| (v.to_owned(), TokenSource::Cookie))
+}
+
+/// A cookie-authenticated unsafe request must come from this site (CSRF defence in depth on top
+/// of `SameSite=Strict`).
+fn cross_site(headers: &HeaderMap) -> bool {
+    if let Some(s) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(s, "same-origin" | "none");
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => {
+            let o = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                .unwrap_or(origin);
+            o != host
+        }
+        _ => false,
+    }
+}
+
+/// Middleware: every route behind it needs a live session.
+pub async fn require_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let Some((token, source)) = token(req.headers()) else {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "sign in first (POST /api/v1/sessions) and send the token as 'Authorization: Bearer <token>'",
+        )
+        .into_response();
+    };
+    if source == TokenSource::Cookie
+        && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && cross_site(req.headers())
+    {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross-site-request",
+            "a request from another site cannot act with your session",
+        )
+        .into_response();
+    }
+    match state.accord.authenticate(&token).await {
+        Ok(p) => {
+            req.extensions_mut().insert(p);
+            next.run(req).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// The signed-in principal (set by [`require_session`]).
+pub struct Authed(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(Authed)
+            .ok_or_else(|| {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "sign in first")
+            })
+    }
+}
