@@ -29,6 +29,21 @@ pub struct NewDeclaration {
     pub effective_from: Option<Timestamp>,
 }
 
+/// What an action returns: the case, or — for an actor who may act but not see the case (a
+/// third State giving consent) — only the fact that it was recorded.
+#[derive(Debug, Clone)]
+pub enum ActOutcome {
+    /// The case after the action, as the actor may see it.
+    Case(Box<CaseView>),
+    /// The action was recorded; the actor may not see the case.
+    Recorded {
+        /// The case.
+        case_id: String,
+        /// The action.
+        action: String,
+    },
+}
+
 /// A loaded case with its log head.
 #[derive(Debug, Clone)]
 pub struct LoadedCase {
@@ -251,7 +266,7 @@ impl Accord {
         case_id: &str,
         cmd: &Command,
         expected_version: Option<i64>,
-    ) -> Result<CaseView, AppError> {
+    ) -> Result<ActOutcome, AppError> {
         let mut attempt = 0;
         loop {
             let loaded = self.load_for(actor, &cmd.action(), case_id).await?;
@@ -278,7 +293,16 @@ impl Accord {
                 .commit(actor, Some(&loaded), case_id, &decided, now)
                 .await
             {
-                Ok(next) => return Ok(self.view(actor, next)),
+                Ok(next) => {
+                    return Ok(if policy::can_view_case(actor, &next.case) {
+                        ActOutcome::Case(Box::new(self.view(actor, next)))
+                    } else {
+                        ActOutcome::Recorded {
+                            case_id: case_id.to_owned(),
+                            action: cmd.name().to_owned(),
+                        }
+                    });
+                }
                 Err(AppError::VersionConflict { .. })
                     if expected_version.is_none() && attempt < self.settings.append_retries =>
                 {

@@ -579,8 +579,12 @@ impl Case {
                     );
                 }
             }
-            E::AppointmentDeclined { .. } | E::AppointmentLapsed {} => {
-                let lapsed = matches!(event, E::AppointmentLapsed {});
+            E::AppointmentDeclined { .. } | E::AppointmentLapsed { .. } => {
+                let lapsed = matches!(event, E::AppointmentLapsed { .. });
+                let at = match event {
+                    E::AppointmentLapsed { effective } => *effective,
+                    _ => at,
+                };
                 if let Some(seat) = self
                     .mediators
                     .iter_mut()
@@ -743,7 +747,8 @@ impl Case {
                     }
                 }
             }
-            E::DepositOverdue { party } => {
+            E::DepositOverdue { party, effective } => {
+                let at = *effective;
                 self.close_deadline(DeadlineKind::Deposit, Some(party), DeadlineStatus::Lapsed);
                 let d = self.profile.nonpayment_notice_days;
                 self.start_deadline(
@@ -754,7 +759,8 @@ impl Case {
                     "nonpayment_notice_days",
                 );
             }
-            E::DefaultNoticeIssued { party } => {
+            E::DefaultNoticeIssued { party, effective } => {
+                let at = *effective;
                 if let Some(d) = self.deposits.get_mut(party) {
                     d.default_notice = true;
                 }
@@ -772,7 +778,8 @@ impl Case {
                     "nonpayment_suspension_days",
                 );
             }
-            E::SuspendedForNonpayment {} => {
+            E::SuspendedForNonpayment { effective } => {
+                let at = *effective;
                 let resume = self.resume_stage();
                 self.state = CaseState::Suspended {
                     kind: SuspensionKind::Nonpayment,

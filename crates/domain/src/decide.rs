@@ -394,20 +394,11 @@ pub fn applicable_exclusions<'a>(
         .collect()
 }
 
-/// The registration guards, in the order of reference/domain.md §8 transition 4.
+/// The registration guards, in the order of reference/domain.md §8 transition 4, except that the
+/// exclusion check comes first: the IOMed "shall not provide" services for an excluded subject
+/// matter, whatever the state of consent, and the refusal must cite the declaration.
 pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainError> {
     scope_guards(case)?;
-    let missing: Vec<&str> = case
-        .active_parties()
-        .filter(|p| p.consent.is_none())
-        .map(|p| p.id.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(DomainError::guard(
-            "guard-consent-missing",
-            format!("written consent is not on file for: {}", missing.join(", ")),
-        ));
-    }
     if let Some(d) = applicable_exclusions(case, ctx.declarations, ctx.now).first() {
         return Err(DomainError::guard(
             "guard-state-exclusion",
@@ -418,6 +409,17 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
                 d.categories.join(", "),
                 d.text
             ),
+        ));
+    }
+    let missing: Vec<&str> = case
+        .active_parties()
+        .filter(|p| p.consent.is_none())
+        .map(|p| p.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(DomainError::guard(
+            "guard-consent-missing",
+            format!("written consent is not on file for: {}", missing.join(", ")),
         ));
     }
     let pending_third: Vec<String> = case

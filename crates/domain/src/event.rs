@@ -160,8 +160,11 @@ pub enum CaseEvent {
     },
     /// The appointee declined.
     AppointmentDeclined { reason: String },
-    /// The appointee's acceptance period ran out.
-    AppointmentLapsed {},
+    /// The appointee's acceptance period ran out (at `effective`).
+    AppointmentLapsed {
+        #[schemars(with = "String")]
+        effective: Timestamp,
+    },
     /// A party acknowledged the disclosures.
     DisclosureAcknowledged { party: String },
     /// A party objected to a disclosure.
@@ -180,11 +183,22 @@ pub enum CaseEvent {
     /// A party's deposit was paid.
     DepositPaid { party: String, paid_by: String },
     /// A party's deposit is past its due date; the default-notice period starts.
-    DepositOverdue { party: String },
+    DepositOverdue {
+        party: String,
+        #[schemars(with = "String")]
+        effective: Timestamp,
+    },
     /// A default notice went to the parties about a party's deposit.
-    DefaultNoticeIssued { party: String },
-    /// Suspended for non-payment.
-    SuspendedForNonpayment {},
+    DefaultNoticeIssued {
+        party: String,
+        #[schemars(with = "String")]
+        effective: Timestamp,
+    },
+    /// Suspended for non-payment (from `effective`).
+    SuspendedForNonpayment {
+        #[schemars(with = "String")]
+        effective: Timestamp,
+    },
     /// Suspended by the parties' agreement.
     SuspendedByAgreement { reason: String },
     /// The suspension ended.
@@ -274,7 +288,7 @@ impl CaseEvent {
                 "domain §8 t9; ICSID MR 14"
             }
             E::AppointmentAccepted { .. } => "domain §8 t10; ICSID MR 15",
-            E::AppointmentDeclined { .. } | E::AppointmentLapsed {} => "domain §8 t11",
+            E::AppointmentDeclined { .. } | E::AppointmentLapsed { .. } => "domain §8 t11",
             E::DisclosureAcknowledged { .. }
             | E::DisclosureObjected { .. }
             | E::DisclosureWindowClosed {}
@@ -284,7 +298,7 @@ impl CaseEvent {
             E::DepositPaid { .. }
             | E::DepositOverdue { .. }
             | E::DefaultNoticeIssued { .. }
-            | E::SuspendedForNonpayment {} => "domain §8 t14; ICSID AFR 8",
+            | E::SuspendedForNonpayment { .. } => "domain §8 t14; ICSID AFR 8",
             E::SuspendedByAgreement { .. } | E::Resumed {} => "domain §8 t14",
             E::FirstSessionHeld { .. } => "domain §8 t13; ICSID MR 20-21",
             E::TimeLimitSet { .. } => "domain §8 t21; ICC MR Art. 8(1)(e)",

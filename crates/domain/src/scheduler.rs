@@ -64,7 +64,7 @@ pub fn next_lapse(case: &Case, now: Timestamp) -> Option<Vec<Decided>> {
             ground: TerminationGround::NoAppointment,
             effective: due,
         })],
-        DeadlineKind::Acceptance => vec![e(CaseEvent::AppointmentLapsed {})],
+        DeadlineKind::Acceptance => vec![e(CaseEvent::AppointmentLapsed { effective: due })],
         DeadlineKind::DisclosureObjection => {
             let mut v = vec![e(CaseEvent::DisclosureWindowClosed {})];
             if case
@@ -77,11 +77,15 @@ pub fn next_lapse(case: &Case, now: Timestamp) -> Option<Vec<Decided>> {
         }
         DeadlineKind::Deposit => vec![e(CaseEvent::DepositOverdue {
             party: d.party.clone().unwrap_or_default(),
+            effective: due,
         })],
         DeadlineKind::NonpaymentNotice => vec![e(CaseEvent::DefaultNoticeIssued {
             party: d.party.clone().unwrap_or_default(),
+            effective: due,
         })],
-        DeadlineKind::NonpaymentSuspension => vec![e(CaseEvent::SuspendedForNonpayment {})],
+        DeadlineKind::NonpaymentSuspension => {
+            vec![e(CaseEvent::SuspendedForNonpayment { effective: due })]
+        }
         DeadlineKind::NonpaymentTermination => vec![e(CaseEvent::MediationTerminated {
             ground: TerminationGround::Nonpayment,
             effective: due,

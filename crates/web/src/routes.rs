@@ -1,7 +1,7 @@
 //! Routes and handlers of the JSON API.
 
 use accord_app::accounts::{NewUser, UserView};
-use accord_app::cases::NewDeclaration;
+use accord_app::cases::{ActOutcome, NewDeclaration};
 use accord_domain::Command;
 use accord_domain::command::FileRequest;
 use accord_domain::profile::Profile;
@@ -336,8 +336,13 @@ async fn act(
         )
     })?;
     let expected = expected_version(&headers)?;
-    let view = s.accord.act(&p.actor, &case_id, &cmd, expected).await?;
-    Ok(case_response(StatusCode::OK, view))
+    match s.accord.act(&p.actor, &case_id, &cmd, expected).await? {
+        ActOutcome::Case(view) => Ok(case_response(StatusCode::OK, *view)),
+        ActOutcome::Recorded { case_id, action } => Ok(Json(
+            json!({"recorded": true, "case_id": case_id, "action": action}),
+        )
+        .into_response()),
+    }
 }
 
 async fn reopen(

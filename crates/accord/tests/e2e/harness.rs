@@ -1,0 +1,373 @@
+//! The test server and an HTTP client speaking to it as named users.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use accord::config::Config;
+use accord_app::accounts::NewUser;
+use accord_app::{Accord, ManualClock, Store};
+use jiff::Timestamp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// Which storage backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with its manual clock.
+pub struct TestServer {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub accord: Accord,
+    pub store: Arc<dyn Store>,
+    pub http: reqwest::Client,
+    tokens: std::sync::Mutex<HashMap<String, String>>,
+    ids: HashMap<String, String>,
+    shutdown: tokio::sync::watch::Sender<bool>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// The instant every test starts at: 2026-01-05T09:00:00Z.
+pub fn t0() -> Timestamp {
+    "2026-01-05T09:00:00Z".parse().unwrap()
+}
+
+impl TestServer {
+    /// Starts a server; `None` when the backend is PostgreSQL and no test cluster is configured.
+    pub async fn start(backend: Backend) -> Option<TestServer> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = Config {
+            data: dir.path().join("data"),
+            ..Config::default()
+        };
+        if backend == Backend::Postgres {
+            let cluster = accord_store_postgres::testing::test_url()?;
+            cfg.database_url = Some(
+                accord_store_postgres::testing::fresh_database(&cluster)
+                    .await
+                    .unwrap(),
+            );
+        }
+        accord::prepare_data_dir(&cfg).unwrap();
+        let store = accord::open_store(&cfg).await.unwrap();
+        let clock = Arc::new(ManualClock::new(t0()));
+        let accord = accord::application(&cfg, store.clone(), clock.clone());
+        let running = accord::start(
+            accord.clone(),
+            accord::web_config(&cfg),
+            "127.0.0.1:0",
+            false,
+        )
+        .await
+        .unwrap();
+        Some(TestServer {
+            base: format!("http://{}", running.addr),
+            clock,
+            accord,
+            store,
+            http: reqwest::Client::new(),
+            tokens: std::sync::Mutex::new(HashMap::new()),
+            ids: HashMap::new(),
+            shutdown: running.shutdown,
+            _dir: dir,
+        })
+    }
+
+    /// Creates a user (password = name + "-password!") and signs them in over HTTP.
+    pub async fn user(&mut self, name: &str, role: &str) -> String {
+        let password = format!("{name}-password!");
+        let u = self
+            .accord
+            .bootstrap_user(NewUser {
+                username: name.into(),
+                display_name: format!("{name} (test)"),
+                role: role.into(),
+                password: password.clone(),
+            })
+            .await
+            .unwrap();
+        self.login(name).await;
+        self.ids.insert(name.into(), u.id.clone());
+        u.id
+    }
+
+    /// Signs a test user in (again) over HTTP.
+    pub async fn login(&self, name: &str) {
+        let password = format!("{name}-password!");
+        let (status, body) = self
+            .send_once(
+                reqwest::Method::POST,
+                None,
+                "/api/v1/sessions",
+                Some(json!({"username": name, "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        self.tokens
+            .lock()
+            .unwrap()
+            .insert(name.into(), body["token"].as_str().unwrap().to_owned());
+    }
+
+    /// A user's id.
+    pub fn id(&self, name: &str) -> String {
+        self.ids
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no user {name}"))
+    }
+
+    /// Sends a request as `who` (None: anonymous). Scenarios move the clock by months, so a
+    /// session that expired meanwhile is renewed once by signing in again.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        who: Option<&str>,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (s, v) = self
+            .send_once(method.clone(), who, path, body.clone())
+            .await;
+        match who {
+            Some(w) if s == StatusCode::UNAUTHORIZED => {
+                self.login(w).await;
+                self.send_once(method, who, path, body).await
+            }
+            _ => (s, v),
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: reqwest::Method,
+        who: Option<&str>,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(w) = who {
+            let token = self.tokens.lock().unwrap().get(w).cloned();
+            req = req.bearer_auth(token.unwrap_or_else(|| panic!("{w} not signed in")));
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, v)
+    }
+
+    pub async fn get(&self, who: &str, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, Some(who), path, None).await
+    }
+
+    pub async fn post(&self, who: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, Some(who), path, Some(body))
+            .await
+    }
+
+    /// Files a request and returns the case id (asserts 201).
+    pub async fn file(&self, who: &str, body: Value) -> String {
+        let (s, v) = self.post(who, "/api/v1/cases", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Runs an action.
+    pub async fn act(
+        &self,
+        who: &str,
+        case: &str,
+        action: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        self.post(who, &format!("/api/v1/cases/{case}/actions/{action}"), body)
+            .await
+    }
+
+    /// Runs an action that must succeed; returns the case view.
+    pub async fn ok(&self, who: &str, case: &str, action: &str, body: Value) -> Value {
+        let (s, v) = self.act(who, case, action, body).await;
+        assert_eq!(s, StatusCode::OK, "{who} {action}: {v}");
+        v
+    }
+
+    /// Runs an action that must be refused with this status and code; checks the log is
+    /// unchanged.
+    pub async fn refused(
+        &self,
+        who: &str,
+        case: &str,
+        action: &str,
+        body: Value,
+        status: StatusCode,
+        code: &str,
+    ) -> Value {
+        let before = self.store.events(case).await.unwrap();
+        let (s, v) = self.act(who, case, action, body).await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{who} {action}: {v}"
+        );
+        assert_eq!(
+            self.store.events(case).await.unwrap(),
+            before,
+            "a refused {action} changed the log"
+        );
+        v
+    }
+
+    /// The case as `who` sees it (asserts 200).
+    pub async fn case(&self, who: &str, case: &str) -> Value {
+        let (s, v) = self.get(who, &format!("/api/v1/cases/{case}")).await;
+        assert_eq!(s, StatusCode::OK, "{who} cannot see {case}: {v}");
+        v
+    }
+
+    /// The state name of a case as the Secretariat sees it.
+    pub async fn state(&self, who: &str, case: &str) -> String {
+        self.case(who, case).await["state_name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The kinds of the events `who` may read.
+    pub async fn event_kinds(&self, who: &str, case: &str) -> Vec<String> {
+        let (s, v) = self.get(who, &format!("/api/v1/cases/{case}/events")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Moves the clock and runs the scheduler once.
+    pub async fn advance_days(&self, days: i64) {
+        self.clock.advance_days(days);
+        let r = self.accord.run_scheduler().await.unwrap();
+        assert_eq!(r.failures, 0, "{r:?}");
+    }
+
+    /// The chains verify.
+    pub async fn assert_chains_verify(&self) {
+        let r = self.store.verify_chains().await.unwrap();
+        assert!(r.breaks.is_empty(), "{:?}", r.breaks);
+    }
+}
+
+/// A representative entry.
+pub fn rep(user_id: &str, name: &str) -> Value {
+    json!({"user_id": user_id, "name": name, "capacity": "principal", "authority_document": format!("Authority of {name}")})
+}
+
+/// A commercial request between a Hong Kong and an Indonesian company.
+pub fn commercial(h: &str, i: &str, consent_i: bool, profile: &str) -> Value {
+    let clause = json!({"basis": "prior-clause", "reference": "Supply Agreement, cl. 19"});
+    json!({
+        "dispute_type": "commercial",
+        "title": "Harbour v. Indah",
+        "summary": "Late deliveries under a supply agreement.",
+        "subject_categories": ["sale-of-goods"],
+        "parties": [
+            {"id": "H", "name": "Harbour Trading Ltd", "kind": {"type": "company", "nationality": "HK", "place_of_business": "HK"},
+             "representatives": [rep(h, "Grace Ho")], "consent": clause},
+            {"id": "I", "name": "PT Indah Logistik", "kind": {"type": "company", "nationality": "ID", "place_of_business": "ID"},
+             "representatives": [rep(i, "Budi Santoso")], "consent": if consent_i { clause.clone() } else { Value::Null }}
+        ],
+        "requesting_party": "H",
+        "profile": profile
+    })
+}
+
+/// The first-session record for parties.
+pub fn first_session(parties: &[&str]) -> Value {
+    let negotiators: serde_json::Map<String, Value> = parties
+        .iter()
+        .map(|p| ((*p).to_owned(), json!(format!("Negotiator for {p}"))))
+        .collect();
+    json!({"record": {
+        "negotiators": negotiators,
+        "language": "English",
+        "information_treatment": "caucus content stays private unless authorised",
+        "standstill": "none",
+        "settlement_disclosure": "confidential except for enforcement"
+    }})
+}
+
+/// A clean declaration.
+pub fn declaration() -> Value {
+    json!({"declaration": {"independent": true, "impartial": true, "available": true, "confidentiality": true}})
+}
+
+/// Users `sg`, `mediator`, `harbour`, `indah` and an ACTIVE commercial case between H and I.
+pub async fn active_commercial(t: &mut TestServer) -> String {
+    t.user("sgen", "secretariat").await;
+    t.user("mediator", "mediator").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let case = t
+        .file("harbour", commercial(&h, &i, true, "uncitral-2021"))
+        .await;
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &case, "register", json!({})).await;
+    let m = t.id("mediator");
+    t.ok("sgen", &case, "nominate-mediator", json!({"mediator_user_id": m, "name": "Amina Diallo", "nationality": "SN", "method": "joint-nomination"})).await;
+    t.ok("mediator", &case, "accept-appointment", declaration())
+        .await;
+    t.ok(
+        "mediator",
+        &case,
+        "record-first-session",
+        first_session(&["H", "I"]),
+    )
+    .await;
+    assert_eq!(t.state("sgen", &case).await, "ACTIVE");
+    case
+}
+
+/// Declares one test per backend for an async scenario `fn(&mut TestServer)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let mut t = $crate::harness::TestServer::start($crate::harness::Backend::Sqlite).await.unwrap();
+                    super::$name(&mut t).await;
+                    t.assert_chains_verify().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(mut t) = $crate::harness::TestServer::start($crate::harness::Backend::Postgres).await else { return };
+                    super::$name(&mut t).await;
+                    t.assert_chains_verify().await;
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,899 @@
+//! The ten acceptance scenarios of reference/domain.md §11, through HTTP, on both backends.
+//! Scenario 6 (caucus relay) and 7 (signed settlement package) run in the basic form the case
+//! spine supports; they grow with the access-control and settlement work.
+
+use accord_app::Clock;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{TestServer, active_commercial, commercial, declaration, first_session, rep};
+use crate::on_both_backends;
+
+on_both_backends!(
+    s01_excluded_subject_matter_is_refused_citing_the_declaration,
+    s02_third_state_consent_gates_registration_and_shows_only_the_request,
+    s03_investor_state_agency_approval_and_default_appointment,
+    s04_silent_respondent_treat_as_rejected_or_auto_lapse,
+    s05_disclosure_objection_vacancy_and_replacement_resume_the_stage,
+    s06_party_scoped_events_never_reach_the_other_side,
+    s07_settlement_signed_by_all_terminates_as_settled_on_the_last_signature,
+    s08_unpaid_deposit_default_notice_suspension_termination,
+    s09_withdrawal_in_a_multi_party_case,
+    s10_inactivity_termination_then_linked_reopening,
+);
+
+fn states_body(a: &str, b: &str, categories: Value, joint: bool, third: Value) -> Value {
+    let consent = json!({"basis": "treaty-or-agreement", "instrument": "Special agreement"});
+    json!({
+        "dispute_type": "state-state",
+        "title": "Arcadia and Borealia",
+        "summary": "Scope: the dispute between the two States as described in the joint letter.",
+        "subject_categories": categories,
+        "parties": [
+            {"id": "A", "name": "Republic of Arcadia", "kind": {"type": "state", "country": "XA", "status": "contracting"},
+             "representatives": [rep(a, "Ambassador Varga")], "consent": consent},
+            {"id": "B", "name": "Kingdom of Borealia", "kind": {"type": "state", "country": "XB", "status": "contracting"},
+             "representatives": [rep(b, "Counsellor Nour")], "consent": consent}
+        ],
+        "requesting_party": "A",
+        "joint_request": joint,
+        "third_states": third
+    })
+}
+
+async fn s01_excluded_subject_matter_is_refused_citing_the_declaration(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    let a = t.user("arcadia", "party-user").await;
+    let b = t.user("borealia", "party-user").await;
+    let (s, decl) = t
+        .post("sgen", "/api/v1/declarations", json!({"state": "XB", "categories": ["maritime-delimitation"], "text": "Borealia excludes maritime delimitation."}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{decl}");
+    let decl_id = decl["id"].as_str().unwrap().to_owned();
+    let case = t
+        .file(
+            "arcadia",
+            states_body(&a, &b, json!(["maritime-delimitation"]), false, json!([])),
+        )
+        .await;
+    t.ok("arcadia", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    // Before anything reaches B, B cannot tell the case exists.
+    let (s, v) = t.get("borealia", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(
+        (s, &v["error"]["code"]),
+        (StatusCode::NOT_FOUND, &json!("case-not-found"))
+    );
+    let v = t
+        .refused(
+            "sgen",
+            &case,
+            "register",
+            json!({}),
+            StatusCode::CONFLICT,
+            "guard-state-exclusion",
+        )
+        .await;
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(msg.contains(&decl_id) && msg.contains("XB"), "{msg}");
+    t.ok(
+        "sgen",
+        &case,
+        "refuse-request",
+        json!({"reasons": "Excluded by Borealia's declaration"}),
+    )
+    .await;
+    let view = t.case("arcadia", &case).await;
+    assert_eq!(view["state_name"], "NOT_COMMENCED");
+    assert_eq!(view["state"]["reason"], "refused");
+    // The notice of refusal went to A alone, citing the declaration.
+    let (_, events) = t
+        .get("arcadia", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    let refusal = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "request-refused")
+        .unwrap();
+    assert_eq!(refusal["visibility"], "party:A");
+    assert_eq!(refusal["payload"]["cited_declarations"], json!([decl_id]));
+    let (s, _) = t.get("borealia", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = t
+        .get("borealia", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, list) = t.get("borealia", "/api/v1/cases").await;
+    assert_eq!(list, json!([]));
+}
+
+async fn s02_third_state_consent_gates_registration_and_shows_only_the_request(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    let a = t.user("arcadia", "party-user").await;
+    let b = t.user("borealia", "party-user").await;
+    let c = t.user("caledonia", "party-user").await;
+    let third = json!([{"country": "XC", "name": "Republic of Caledonia", "representatives": [c]}]);
+    let case = t
+        .file(
+            "arcadia",
+            states_body(&a, &b, json!(["shared-watercourse"]), true, third),
+        )
+        .await;
+    t.ok("arcadia", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({"waived": true}))
+        .await;
+    t.refused(
+        "sgen",
+        &case,
+        "register",
+        json!({}),
+        StatusCode::CONFLICT,
+        "guard-third-state-consent-missing",
+    )
+    .await;
+    assert_eq!(t.state("sgen", &case).await, "SCREENING");
+    // C sees the consent request with the scope summary, and nothing of the case record.
+    let (s, req) = t
+        .get(
+            "caledonia",
+            &format!("/api/v1/cases/{case}/consent-requests/XC"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{req}");
+    assert!(req["summary"].as_str().unwrap().starts_with("Scope:"));
+    assert_eq!(req["consent_given"], false);
+    assert!(req.get("parties").is_none() && req.get("profile").is_none());
+    for path in [
+        format!("/api/v1/cases/{case}"),
+        format!("/api/v1/cases/{case}/events"),
+    ] {
+        let (s, _) = t.get("caledonia", &path).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+    }
+    // Another State's consent request is not C's to see.
+    let (s, _) = t
+        .get(
+            "caledonia",
+            &format!("/api/v1/cases/{case}/consent-requests/XB"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // C gives consent; the answer does not reveal the case.
+    let (s, v) = t
+        .act(
+            "caledonia",
+            &case,
+            "record-third-state-consent",
+            json!({"country": "XC", "instrument": "Note verbale 12/2026"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v,
+        json!({"recorded": true, "case_id": case, "action": "record-third-state-consent"})
+    );
+    t.clock.advance_days(3);
+    let view = t.ok("sgen", &case, "register", json!({})).await;
+    assert_eq!(view["state_name"], "CONSTITUTING");
+    assert_eq!(view["commencement_date"], "2026-01-08");
+    let (s, _) = t.get("caledonia", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "C has no access to the record afterwards"
+    );
+    let (_, list) = t.get("caledonia", "/api/v1/cases").await;
+    assert_eq!(list, json!([]));
+}
+
+async fn s03_investor_state_agency_approval_and_default_appointment(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    t.user("med", "mediator").await;
+    let x = t.user("xylo", "party-user").await;
+    let q = t.user("quorra", "party-user").await;
+    let bit = json!({"basis": "treaty-or-agreement", "instrument": "XP–XQ BIT, Art. 9"});
+    let case = t
+        .file("xylo", json!({
+            "dispute_type": "state-investor",
+            "title": "Xylo Energy v. Quorra Energy Agency",
+            "summary": "Tariff changes under a solar concession.",
+            "investment_description": "200 MW solar park",
+            "parties": [
+                {"id": "X", "name": "Xylo Energy SA", "kind": {"type": "investor", "nationality": "XP", "place_of_business": "XP"},
+                 "representatives": [rep(&x, "Anne Roux")], "consent": bit},
+                {"id": "Q", "name": "Quorra Energy Agency", "kind": {"type": "state-entity", "approving_state": "XQ"},
+                 "representatives": [rep(&q, "Legal Director")], "consent": bit}
+            ],
+            "requesting_party": "X",
+            "profile": "icsid-2022"
+        }))
+        .await;
+    t.ok("xylo", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    t.refused(
+        "sgen",
+        &case,
+        "register",
+        json!({}),
+        StatusCode::CONFLICT,
+        "guard-state-approval-missing",
+    )
+    .await;
+    t.ok(
+        "sgen",
+        &case,
+        "record-state-approval",
+        json!({"party": "Q", "instrument": "Ministry approval"}),
+    )
+    .await;
+    let view = t.ok("sgen", &case, "register", json!({})).await;
+    assert_eq!(view["state_name"], "CONSTITUTING");
+    let kinds: Vec<&str> = view["next_deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["mediator-number", "appointment-by-agreement", "inactivity"]
+    );
+    // Day 30: no agreement on the number: one mediator by default.
+    t.advance_days(30).await;
+    let view = t.case("sgen", &case).await;
+    assert_eq!(view["mediator_count"], 1);
+    assert!(
+        t.event_kinds("xylo", &case)
+            .await
+            .contains(&"mediator-count-agreed".to_owned())
+    );
+    // Day 59: the parties may still appoint by agreement.
+    t.advance_days(29).await;
+    assert_eq!(t.case("xylo", &case).await["options"], json!([]));
+    t.refused(
+        "xylo",
+        &case,
+        "request-secretariat-appointment",
+        json!({"party": "X"}),
+        StatusCode::CONFLICT,
+        "guard-appointment-period-running",
+    )
+    .await;
+    // Day 60: X may ask the Secretariat to appoint.
+    t.advance_days(1).await;
+    assert_eq!(
+        t.case("xylo", &case).await["options"],
+        json!([{"action": "request-secretariat-appointment", "party": "X"}])
+    );
+    t.ok(
+        "xylo",
+        &case,
+        "request-secretariat-appointment",
+        json!({"party": "X"}),
+    )
+    .await;
+    // Conflict check: a candidate of a party's nationality is refused.
+    let med = t.id("med");
+    t.refused("sgen", &case, "nominate-mediator", json!({"mediator_user_id": med, "name": "C. Candidate", "nationality": "XP", "method": "secretariat-appointment"}), StatusCode::CONFLICT, "guard-mediator-nationality").await;
+    t.advance_days(25).await;
+    let view = t.ok("sgen", &case, "nominate-mediator", json!({"mediator_user_id": med, "name": "C. Candidate", "nationality": "SN", "method": "secretariat-appointment"})).await;
+    assert_eq!(view["state_name"], "APPOINTEE_PENDING");
+    let acceptance = view["next_deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "acceptance")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        acceptance["due_at"], "2026-04-20T09:00:00Z",
+        "day 85 + 20 days"
+    );
+    assert!(
+        acceptance["rule"]
+            .as_str()
+            .unwrap()
+            .contains("acceptance_days = 20")
+    );
+    t.advance_days(10).await;
+    let view = t
+        .ok("med", &case, "accept-appointment", declaration())
+        .await;
+    assert_eq!(view["state_name"], "PREPARATORY");
+    let due = |kind: &str| {
+        view["next_deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == kind)
+            .unwrap()["due_at"]
+            .clone()
+    };
+    assert_eq!(
+        due("initial-statements"),
+        "2026-04-25T09:00:00Z",
+        "day 95 + 15"
+    );
+    assert_eq!(due("first-session"), "2026-05-10T09:00:00Z", "day 95 + 30");
+    let mut session = first_session(&["X", "Q"]);
+    session["record"]["internal_approval_routes"] =
+        json!({"Q": "Board of the Agency, then the Minister of Energy"});
+    let view = t.ok("med", &case, "record-first-session", session).await;
+    assert_eq!(view["state_name"], "ACTIVE");
+    assert_eq!(
+        view["first_session"]["internal_approval_routes"]["Q"],
+        "Board of the Agency, then the Minister of Energy"
+    );
+}
+
+async fn s04_silent_respondent_treat_as_rejected_or_auto_lapse(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    // Model-Law profile: H may treat the silence as rejection after the period.
+    let case = t
+        .file("harbour", commercial(&h, &i, false, "uncitral-2021"))
+        .await;
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    let (s, _) = t.get("indah", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "I is not told before the invitation"
+    );
+    t.refused(
+        "sgen",
+        &case,
+        "register",
+        json!({}),
+        StatusCode::CONFLICT,
+        "guard-consent-missing",
+    )
+    .await;
+    let view = t
+        .ok(
+            "sgen",
+            &case,
+            "send-invitation",
+            json!({"response_days": 14}),
+        )
+        .await;
+    assert_eq!(view["state_name"], "AWAITING_CONSENT");
+    t.advance_days(13).await;
+    t.refused(
+        "harbour",
+        &case,
+        "treat-invitation-as-rejected",
+        json!({}),
+        StatusCode::CONFLICT,
+        "guard-invitation-period-running",
+    )
+    .await;
+    t.advance_days(2).await; // day 15
+    let view = t.case("harbour", &case).await;
+    assert_eq!(
+        view["options"],
+        json!([{"action": "treat-invitation-as-rejected", "party": null}])
+    );
+    assert_eq!(
+        view["state_name"], "AWAITING_CONSENT",
+        "no automatic lapse under this profile"
+    );
+    let view = t
+        .ok("harbour", &case, "treat-invitation-as-rejected", json!({}))
+        .await;
+    assert_eq!(
+        view["state"],
+        json!({"state": "not-commenced", "reason": "deemed-rejected", "effective": "2026-01-20T09:00:00Z"})
+    );
+    // I saw the invitation, never H's filing record.
+    let kinds = t.event_kinds("indah", &case).await;
+    assert!(kinds.contains(&"invitation-sent".to_owned()));
+    assert!(
+        !kinds.contains(&"request-filed".to_owned())
+            && !kinds.contains(&"draft-created".to_owned()),
+        "{kinds:?}"
+    );
+
+    // ICC/HKIAC-like override: the invitation lapses by itself.
+    let mut body = commercial(&h, &i, false, "iomed-default");
+    body["profile_overrides"] = json!({"invitation_lapse": "auto-lapse"});
+    let case2 = t.file("harbour", body).await;
+    t.ok("harbour", &case2, "submit-request", json!({})).await;
+    t.ok("sgen", &case2, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &case2, "send-invitation", json!({})).await; // commercial default: 14 days
+    t.refused(
+        "harbour",
+        &case2,
+        "treat-invitation-as-rejected",
+        json!({}),
+        StatusCode::CONFLICT,
+        "guard-profile-auto-lapse",
+    )
+    .await;
+    t.advance_days(13).await;
+    assert_eq!(t.state("sgen", &case2).await, "AWAITING_CONSENT");
+    t.advance_days(1).await;
+    let view = t.case("sgen", &case2).await;
+    assert_eq!(view["state"]["reason"], "lapsed");
+}
+
+async fn s05_disclosure_objection_vacancy_and_replacement_resume_the_stage(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    t.user("replacement", "mediator").await;
+    t.ok(
+        "mediator",
+        &case,
+        "file-disclosure",
+        json!({"text": "A partner of my former firm advised Indah in 2024."}),
+    )
+    .await;
+    let view = t
+        .ok(
+            "indah",
+            &case,
+            "object-to-disclosure",
+            json!({"party": "I", "reason": "Conflict"}),
+        )
+        .await;
+    assert_eq!(view["state_name"], "VACANCY");
+    assert_eq!(view["state"]["resume"], "active");
+    let (s, _) = t.get("mediator", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "the departed mediator's access ends"
+    );
+    // The departed mediator cannot be nominated again.
+    let old = t.id("mediator");
+    t.refused(
+        "sgen",
+        &case,
+        "nominate-mediator",
+        json!({"mediator_user_id": old, "name": "Amina Diallo", "method": "list-procedure"}),
+        StatusCode::CONFLICT,
+        "guard-mediator-conflict",
+    )
+    .await;
+    let new = t.id("replacement");
+    let view = t.ok("sgen", &case, "nominate-mediator", json!({"mediator_user_id": new, "name": "Lucía Ortega", "nationality": "ES", "method": "list-procedure"})).await;
+    assert_eq!(view["state_name"], "VACANCY");
+    let view = t
+        .ok("replacement", &case, "accept-appointment", declaration())
+        .await;
+    assert_eq!(view["state_name"], "ACTIVE", "resumes at the same stage");
+    let seats: Vec<(String, String)> = view["mediators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().to_owned(),
+                m["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seats,
+        [
+            ("Amina Diallo".to_owned(), "vacated".to_owned()),
+            ("Lucía Ortega".to_owned(), "serving".to_owned())
+        ]
+    );
+    assert_eq!(
+        view["mediators"][0]["later_disclosures"][0],
+        "A partner of my former firm advised Indah in 2024."
+    );
+    let kinds = t.event_kinds("sgen", &case).await;
+    for k in [
+        "disclosure-filed",
+        "disclosure-objected",
+        "mediator-nominated",
+        "appointment-accepted",
+        "file-transmitted",
+    ] {
+        assert!(kinds.contains(&k.to_owned()), "{k} missing from {kinds:?}");
+    }
+}
+
+async fn s06_party_scoped_events_never_reach_the_other_side(t: &mut TestServer) {
+    // Basic form: the event log's visibility scopes are enforced on every read. The caucus and
+    // the relay authorisation arrive with the access-control work.
+    t.user("sgen", "secretariat").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    t.user("stranger", "party-user").await;
+    t.user("operator", "operator").await;
+    let case = t
+        .file("harbour", commercial(&h, &i, true, "uncitral-2021"))
+        .await;
+    // A draft is H's alone — not even the Secretariat sees it.
+    for who in ["sgen", "indah", "stranger", "operator"] {
+        let (s, v) = t.get(who, &format!("/api/v1/cases/{case}")).await;
+        assert_eq!(
+            (s, &v["error"]["code"]),
+            (StatusCode::NOT_FOUND, &json!("case-not-found")),
+            "{who}"
+        );
+    }
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &case, "register", json!({})).await;
+    let h_kinds = t.event_kinds("harbour", &case).await;
+    let i_kinds = t.event_kinds("indah", &case).await;
+    assert!(h_kinds.contains(&"request-filed".to_owned()));
+    assert!(
+        !i_kinds.contains(&"request-filed".to_owned())
+            && !i_kinds.contains(&"draft-created".to_owned())
+    );
+    assert!(i_kinds.contains(&"case-registered".to_owned()));
+    // Not-found answers are identical for a hidden case and a missing one.
+    let (s1, v1) = t.get("stranger", &format!("/api/v1/cases/{case}")).await;
+    let (s2, v2) = t
+        .get(
+            "stranger",
+            "/api/v1/cases/00000000-0000-7000-8000-000000000000",
+        )
+        .await;
+    assert_eq!((s1, v1), (s2, v2));
+    // The operator runs the platform but sees no case content.
+    let (_, list) = t.get("operator", "/api/v1/cases").await;
+    assert_eq!(list, json!([]));
+    // A party cannot act for the other party.
+    t.refused(
+        "indah",
+        &case,
+        "withdraw",
+        json!({"party": "H"}),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+}
+
+async fn s07_settlement_signed_by_all_terminates_as_settled_on_the_last_signature(
+    t: &mut TestServer,
+) {
+    let case = active_commercial(t).await;
+    let hash = "a".repeat(64);
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    t.refused(
+        "harbour",
+        &case,
+        "approve-final-text",
+        json!({"party": "H", "text_hash": "not-a-hash"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-text-hash",
+    )
+    .await;
+    let v = t
+        .ok(
+            "harbour",
+            &case,
+            "approve-final-text",
+            json!({"party": "H", "text_hash": hash}),
+        )
+        .await;
+    assert_eq!(v["state_name"], "SETTLEMENT_DRAFTING");
+    let v = t
+        .ok(
+            "indah",
+            &case,
+            "approve-final-text",
+            json!({"party": "I", "text_hash": hash}),
+        )
+        .await;
+    assert_eq!(v["state_name"], "SIGNING");
+    assert_eq!(v["settlement"]["frozen_hash"], hash);
+    t.refused(
+        "harbour",
+        &case,
+        "sign-settlement",
+        json!({"party": "H", "text_hash": "b".repeat(64)}),
+        StatusCode::CONFLICT,
+        "guard-text-hash-mismatch",
+    )
+    .await;
+    t.refused(
+        "indah",
+        &case,
+        "sign-settlement",
+        json!({"party": "H", "text_hash": hash}),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    t.ok(
+        "harbour",
+        &case,
+        "sign-settlement",
+        json!({"party": "H", "text_hash": hash}),
+    )
+    .await;
+    t.clock.advance_days(2);
+    let v = t
+        .ok(
+            "indah",
+            &case,
+            "sign-settlement",
+            json!({"party": "I", "text_hash": hash}),
+        )
+        .await;
+    assert_eq!(
+        v["state"],
+        json!({"state": "terminated", "ground": "settled", "effective": "2026-01-07T09:00:00Z"})
+    );
+}
+
+async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    t.ok(
+        "sgen",
+        &case,
+        "record-deposit-paid",
+        json!({"party": "H", "paid_by": "H"}),
+    )
+    .await;
+    t.advance_days(30).await; // due date
+    assert!(
+        t.event_kinds("indah", &case)
+            .await
+            .contains(&"deposit-overdue".to_owned())
+    );
+    t.advance_days(29).await;
+    assert!(
+        !t.event_kinds("harbour", &case)
+            .await
+            .contains(&"default-notice-issued".to_owned())
+    );
+    t.advance_days(1).await; // due + 30: default notice to both parties
+    for who in ["harbour", "indah"] {
+        assert!(
+            t.event_kinds(who, &case)
+                .await
+                .contains(&"default-notice-issued".to_owned()),
+            "{who}"
+        );
+    }
+    t.advance_days(15).await; // notice + 15: suspended
+    let v = t.case("sgen", &case).await;
+    assert_eq!(v["state_name"], "SUSPENDED_NONPAYMENT");
+    // Either party may pay the defaulting party's share, which ends the suspension.
+    let v = t
+        .ok(
+            "sgen",
+            &case,
+            "record-deposit-paid",
+            json!({"party": "I", "paid_by": "H"}),
+        )
+        .await;
+    assert_eq!(v["state_name"], "ACTIVE");
+    assert_eq!(v["deposits"]["I"]["paid_by"], "H");
+
+    // A second case left unpaid through a long outage: the chain plays out on its due dates.
+    let case2 = {
+        let h = t.id("harbour");
+        let i = t.id("indah");
+        let c = t
+            .file("harbour", commercial(&h, &i, true, "iomed-default"))
+            .await;
+        t.ok("harbour", &c, "submit-request", json!({})).await;
+        t.ok("sgen", &c, "record-lodging-fee", json!({})).await;
+        t.ok("sgen", &c, "register", json!({})).await;
+        let m = t.id("mediator");
+        t.ok(
+            "sgen",
+            &c,
+            "nominate-mediator",
+            json!({"mediator_user_id": m, "name": "Amina Diallo", "method": "joint-nomination"}),
+        )
+        .await;
+        t.ok("mediator", &c, "accept-appointment", declaration())
+            .await;
+        c
+    };
+    let transmitted = t.clock.now();
+    t.advance_days(400).await;
+    let v = t.case("sgen", &case2).await;
+    assert_eq!(v["state"]["ground"], "nonpayment");
+    let expected = transmitted
+        .checked_add(jiff::SignedDuration::from_hours(24 * (30 + 30 + 15 + 90)))
+        .unwrap();
+    assert_eq!(v["state"]["effective"], expected.to_string());
+}
+
+async fn three_party_active(t: &mut TestServer, body: Value) -> String {
+    let case = t.file("xylo", body).await;
+    t.ok("xylo", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &case, "register", json!({})).await;
+    let m = t.id("med");
+    t.ok(
+        "sgen",
+        &case,
+        "nominate-mediator",
+        json!({"mediator_user_id": m, "name": "M", "method": "joint-nomination"}),
+    )
+    .await;
+    t.ok("med", &case, "accept-appointment", declaration())
+        .await;
+    t.ok(
+        "med",
+        &case,
+        "record-first-session",
+        first_session(&["Q", "X", "Y"]),
+    )
+    .await;
+    case
+}
+
+async fn s09_withdrawal_in_a_multi_party_case(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    t.user("med", "mediator").await;
+    let q = t.user("quorra", "party-user").await;
+    let x = t.user("xylo", "party-user").await;
+    let y = t.user("yara", "party-user").await;
+    let bit = json!({"basis": "treaty-or-agreement", "instrument": "BIT"});
+    let body = json!({
+        "dispute_type": "state-investor",
+        "title": "Xylo and Yara v. Quorra",
+        "summary": "Two investors and a State.",
+        "investment_description": "Joint venture",
+        "parties": [
+            {"id": "Q", "name": "Republic of Quorra", "kind": {"type": "state", "country": "XQ", "status": "contracting"}, "representatives": [rep(&q, "Q agent")], "consent": bit},
+            {"id": "X", "name": "Xylo Energy", "kind": {"type": "investor", "nationality": "XP", "place_of_business": "XP"}, "representatives": [rep(&x, "X counsel")], "consent": bit},
+            {"id": "Y", "name": "Yara Holdings", "kind": {"type": "investor", "nationality": "XY", "place_of_business": "XY"}, "representatives": [rep(&y, "Y counsel")], "consent": bit}
+        ],
+        "requesting_party": "X"
+    });
+    // Both remaining parties continue: ACTIVE without Y; Y's access ends.
+    let case = three_party_active(t, body.clone()).await;
+    let v = t.ok("yara", &case, "withdraw", json!({"party": "Y"})).await;
+    assert_eq!(
+        v,
+        json!({"recorded": true, "case_id": case, "action": "withdraw"}),
+        "Y no longer sees the case"
+    );
+    let v = t.case("xylo", &case).await;
+    assert_eq!(v["state_name"], "ACTIVE");
+    assert!(v["continuation"].is_object());
+    let (s, _) = t.get("yara", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "Y's access is revoked");
+    t.ok(
+        "xylo",
+        &case,
+        "answer-continuation",
+        json!({"party": "X", "continue_mediation": true}),
+    )
+    .await;
+    let v = t
+        .ok(
+            "quorra",
+            &case,
+            "answer-continuation",
+            json!({"party": "Q", "continue_mediation": true}),
+        )
+        .await;
+    assert_eq!(v["state_name"], "ACTIVE");
+    assert!(v["continuation"].is_null());
+    let y_party = v["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "Y")
+        .unwrap()
+        .clone();
+    assert!(y_party["withdrawn_at"].is_string());
+    // A party that says no ends the mediation, effective on the withdrawal date.
+    let case = three_party_active(t, body.clone()).await;
+    let withdrawn_at = t.clock.now();
+    t.ok("yara", &case, "withdraw", json!({"party": "Y"})).await;
+    t.clock.advance_days(5);
+    t.ok(
+        "xylo",
+        &case,
+        "answer-continuation",
+        json!({"party": "X", "continue_mediation": true}),
+    )
+    .await;
+    let v = t
+        .ok(
+            "quorra",
+            &case,
+            "answer-continuation",
+            json!({"party": "Q", "continue_mediation": false}),
+        )
+        .await;
+    assert_eq!(
+        v["state"],
+        json!({"state": "terminated", "ground": "party-withdrawal", "effective": withdrawn_at.to_string()})
+    );
+}
+
+async fn s10_inactivity_termination_then_linked_reopening(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let case = t
+        .file("harbour", commercial(&h, &i, true, "icsid-2022"))
+        .await;
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &case, "register", json!({})).await;
+    let registered = t.clock.now();
+    t.advance_days(119).await;
+    assert_eq!(t.state("sgen", &case).await, "CONSTITUTING");
+    t.advance_days(1).await;
+    let v = t.case("sgen", &case).await;
+    let expected = registered
+        .checked_add(jiff::SignedDuration::from_hours(24 * 120))
+        .unwrap();
+    assert_eq!(
+        v["state"],
+        json!({"state": "terminated", "ground": "no-appointment", "effective": expected.to_string()})
+    );
+    t.refused(
+        "sgen",
+        &case,
+        "close",
+        json!({}),
+        StatusCode::CONFLICT,
+        "guard-final-accounts-missing",
+    )
+    .await;
+    t.ok(
+        "sgen",
+        &case,
+        "record-final-accounts",
+        json!({"summary": "No deposits held"}),
+    )
+    .await;
+    t.ok("sgen", &case, "close", json!({})).await;
+    let old_events = t.store.events(&case).await.unwrap();
+    t.clock.advance_days(182);
+    let (s, v) = t
+        .post("indah", &format!("/api/v1/cases/{case}/reopen"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let new_case = v["id"].as_str().unwrap().to_owned();
+    assert_ne!(new_case, case);
+    assert_eq!(v["state_name"], "SCREENING");
+    assert_eq!(v["linked_from"]["case_id"], case);
+    assert_eq!(
+        v["linked_from"]["head_hash"],
+        old_events.last().unwrap().hash
+    );
+    assert_eq!(
+        v["parties"][0]["consent"]["basis"], "prior-clause",
+        "consents carried by reference"
+    );
+    let v = t.ok("sgen", &new_case, "register", json!({})).await;
+    assert_eq!(
+        v["commencement_date"], "2026-11-03",
+        "a fresh registration date (day 120 + 182)"
+    );
+    let inactivity = v["next_deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "inactivity")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        inactivity["starts_at"],
+        t.clock.now().to_string(),
+        "fresh timers"
+    );
+    assert_eq!(
+        t.store.events(&case).await.unwrap(),
+        old_events,
+        "the old record is immutable"
+    );
+    assert_eq!(t.state("sgen", &case).await, "CLOSED");
+}
+
+#[allow(dead_code)]
+fn _unused(_: Value) {}
