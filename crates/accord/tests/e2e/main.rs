@@ -3,4 +3,8 @@
 
 mod harness;
 
+mod api;
+mod bad_input;
+mod binary;
+
 mod scenarios;

@@ -1,0 +1,271 @@
+//! The `accord` binary itself: defaults, data folder, health, clean shutdown, configuration
+//! layers, account bootstrap and `verify-log`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use accord_app::SystemClock;
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_accord");
+
+fn accord(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ACCORD_") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+#[test]
+fn defaults_are_data_folder_and_loopback_8080_and_layers_override_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = accord(dir.path())
+        .args(["config", "print"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(text.contains("data = \"./data\""), "{text}");
+    assert!(text.contains("listen = \"127.0.0.1:8080\""), "{text}");
+    assert!(
+        text.contains("database_url = \"sqlite://./data/accord.sqlite3\""),
+        "{text}"
+    );
+    // accord.toml < ACCORD_* < flags.
+    std::fs::write(
+        dir.path().join("accord.toml"),
+        "listen = \"127.0.0.1:7001\"\nlog = \"debug\"\nscheduler_interval_secs = 5\n",
+    )
+    .unwrap();
+    let p = |cmd: &mut Command| String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    let t = p(accord(dir.path()).args(["config", "print"]));
+    assert!(
+        t.contains("listen = \"127.0.0.1:7001\"") && t.contains("log = \"debug\""),
+        "{t}"
+    );
+    let t = p(accord(dir.path())
+        .args(["config", "print"])
+        .env("ACCORD_LISTEN", "127.0.0.1:7002"));
+    assert!(
+        t.contains("listen = \"127.0.0.1:7002\"") && t.contains("scheduler_interval_secs = 5"),
+        "{t}"
+    );
+    let t = p(accord(dir.path())
+        .args(["config", "print", "--listen", "127.0.0.1:7003"])
+        .env("ACCORD_LISTEN", "127.0.0.1:7002"));
+    assert!(t.contains("listen = \"127.0.0.1:7003\""), "{t}");
+    // Secrets are redacted.
+    let t = p(accord(dir.path()).args([
+        "config",
+        "print",
+        "--database-url",
+        "postgres://accord:hunter2@db/accord",
+    ]));
+    assert!(
+        t.contains("postgres://accord:***@db/accord") && !t.contains("hunter2"),
+        "{t}"
+    );
+    // A bad file is a clear error.
+    std::fs::write(
+        dir.path().join("accord.toml"),
+        "listen = 5\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let out = accord(dir.path())
+        .args(["config", "print"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("configuration error"));
+}
+
+#[test]
+fn serve_creates_the_data_folder_answers_health_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = accord(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("server exited early").unwrap();
+        if let Some(a) = line.strip_prefix("Accord is listening on http://") {
+            break a.to_owned();
+        }
+    };
+    let data = dir.path().join("data");
+    assert!(data.join("accord.sqlite3").is_file());
+    assert!(data.join("objects").is_dir());
+    let key = std::fs::metadata(data.join("master.key")).unwrap();
+    assert_eq!(key.permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let body: serde_json::Value = rt
+        .block_on(async {
+            reqwest::get(format!("http://{addr}/healthz"))
+                .await?
+                .json()
+                .await
+        })
+        .unwrap();
+    assert_eq!(body, json!({"status": "ok", "storage": "sqlite"}));
+    // SIGTERM: the server finishes and exits 0.
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l == "Accord stopped."), "{rest:?}");
+    // A second start keeps the same key; a key others can read is refused.
+    let before = std::fs::read(data.join("master.key")).unwrap();
+    std::fs::set_permissions(
+        data.join("master.key"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let out = accord(dir.path()).args(["migrate"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
+    std::fs::set_permissions(
+        data.join("master.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let out = accord(dir.path()).args(["migrate"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(std::fs::read(data.join("master.key")).unwrap(), before);
+}
+
+#[test]
+fn admin_create_user_reads_the_password_from_stdin_and_refuses_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |pw: &str| {
+        let mut c = accord(dir.path())
+            .args([
+                "admin",
+                "create-user",
+                "--username",
+                "sg.admin",
+                "--display-name",
+                "SG",
+                "--role",
+                "secretariat",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(pw.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    let out = run("short\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("weak-password"));
+    let out = run("correct horse battery staple\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created user sg.admin (secretariat)"));
+    let out = run("correct horse battery staple\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already-exists"));
+}
+
+#[test]
+fn verify_log_names_the_first_bad_event_of_a_tampered_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let case_id = rt.block_on(async {
+        let cfg = accord::config::Config {
+            data: data.clone(),
+            ..Default::default()
+        };
+        accord::prepare_data_dir(&cfg).unwrap();
+        let store = accord::open_store(&cfg).await.unwrap();
+        let app = accord::application(&cfg, store.clone(), Arc::new(SystemClock));
+        let u = app
+            .bootstrap_user(accord_app::accounts::NewUser {
+                username: "harbour".into(),
+                display_name: "H".into(),
+                role: "party-user".into(),
+                password: "harbour-password!".into(),
+            })
+            .await
+            .unwrap();
+        let actor = accord_domain::Actor::User {
+            id: u.id.clone(),
+            role: accord_domain::GlobalRole::PartyUser,
+        };
+        let req: accord_domain::command::FileRequest = serde_json::from_value(
+            crate::harness::commercial(&u.id, "someone", true, "iomed-default"),
+        )
+        .unwrap();
+        let v = app.file_request(&actor, &req).await.unwrap();
+        app.act(
+            &actor,
+            &v.case.id,
+            &accord_domain::Command::SubmitRequest {},
+            None,
+        )
+        .await
+        .unwrap();
+        app.act(
+            &actor,
+            &v.case.id,
+            &accord_domain::Command::WithdrawRequest {},
+            None,
+        )
+        .await
+        .unwrap();
+        v.case.id
+    });
+    let out = accord(dir.path()).args(["verify-log"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 1 case chains, 3 events verified"));
+    // Flip one byte of event 2's payload directly in the database file.
+    rt.block_on(async {
+        let store = accord_store_sqlite::SqliteStore::open_file(&data.join("accord.sqlite3")).await.unwrap();
+        sqlx::query("UPDATE events SET payload = replace(payload, 'request-filed', 'request-filee') WHERE seq = 2")
+            .execute(store.pool()).await.unwrap();
+    });
+    let out = accord(dir.path()).args(["verify-log"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("case {case_id} event 2:")), "{err}");
+}
