@@ -1,5 +1,6 @@
 //! The storage contract on PostgreSQL (needs `ACCORD_TEST_POSTGRES_URL`; `scripts/test` starts a
 //! throw-away cluster and sets it).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 

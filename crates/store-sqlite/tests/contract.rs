@@ -1,4 +1,5 @@
 //! The storage contract on SQLite, plus SQLite-specific durability and tamper checks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 

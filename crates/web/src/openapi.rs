@@ -230,10 +230,11 @@ pub fn document() -> Value {
         if op.public {
             o["security"] = json!([]);
         }
-        if op.method == "post" && !op.public {
-            o["parameters"]
-                .as_array_mut()
-                .map(|a| a.push(idempotency_param()));
+        if op.method == "post"
+            && !op.public
+            && let Some(a) = o["parameters"].as_array_mut()
+        {
+            a.push(idempotency_param());
         }
         add(op.path.to_owned(), op.method, o);
     }

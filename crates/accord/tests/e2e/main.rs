@@ -1,10 +1,12 @@
 //! End-to-end tests: a real Accord server on 127.0.0.1 (in-process, with a manual clock), driven
 //! over HTTP, on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod harness;
 
 mod api;
 mod bad_input;
 mod binary;
+mod lifecycle_property;
 
 mod scenarios;
