@@ -14,8 +14,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use accord_app::ports::{Append, CaseStore};
 use accord_app::ManualClock;
+use accord_app::ports::{Append, CaseStore};
 use accord_evidence::{GENESIS_HASH, NewEvent, seal};
 use accord_store_sqlite::SqliteStore;
 use serde_json::json;
@@ -23,7 +23,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection};
 
 fn env_usize(k: &str, d: usize) -> usize {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 fn event(i: i64) -> NewEvent {
@@ -81,7 +84,11 @@ async fn accord_appends(store: Arc<SqliteStore>, writers: usize, per_writer: usi
                 head = recs[0].hash.clone();
                 let projection = accord_store_contract::projection(&case, v + 1, &head, &["bench"]);
                 store
-                    .append(Append { expected_version: v, records: recs, projection })
+                    .append(Append {
+                        expected_version: v,
+                        records: recs,
+                        projection,
+                    })
                     .await
                     .unwrap();
             }
@@ -99,7 +106,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let dir = tempfile::tempdir_in(std::env::var("ACCORD_BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
         println!("# Accord case-spine benchmark (data in {})", dir.path().display());

@@ -5,6 +5,8 @@
 //!   transaction (group commit), each in its own savepoint, so that a conflict in one does not
 //!   affect the others and one fsync covers them all.
 //! * Reads use a pool of reader connections (WAL lets them run beside the writer).
+//!
+//! The queries are shared with the PostgreSQL backend (`store-sql/shared.rs`).
 
 mod writer;
 
@@ -19,6 +21,7 @@ use accord_app::ports::{
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{ChainVerifier, EventRecord, RawEvent};
 use async_trait::async_trait;
+use sqlx::SqliteConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
@@ -29,20 +32,26 @@ use tokio::sync::{mpsc, oneshot};
 /// The embedded migrations.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-/// Maps a driver error to a store error.
-pub(crate) fn backend(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(d) = &e
-        && d.is_unique_violation()
-    {
-        return StoreError::Duplicate(d.message().to_owned());
-    }
-    StoreError::Backend(e.to_string())
+type This = SqliteStore;
+type DbRow = SqliteRow;
+type DbConn = SqliteConnection;
+const BACKEND_NAME: &str = "sqlite";
+const VERSION_FOR_APPEND_SQL: &str = "SELECT version FROM cases WHERE case_id = $1";
+const VERIFY_SQL: &str = "SELECT CAST(case_id AS BLOB) AS case_id, seq, \
+     CAST(event_id AS BLOB) AS event_id, recorded_at_ms, CAST(actor AS BLOB) AS actor, \
+     CAST(kind AS BLOB) AS kind, CAST(rule_basis AS BLOB) AS rule_basis, \
+     CAST(visibility AS BLOB) AS visibility, CAST(payload AS BLOB) AS payload, \
+     CAST(prev_hash AS BLOB) AS prev_hash, CAST(hash AS BLOB) AS hash \
+     FROM events ORDER BY case_id, seq";
+
+fn list_sql() -> String {
+    list_sql_with("")
 }
 
 /// The SQLite store.
 #[derive(Clone)]
 pub struct SqliteStore {
-    readers: SqlitePool,
+    pool: SqlitePool,
     writer: mpsc::Sender<writer::Job>,
 }
 
@@ -82,68 +91,12 @@ impl SqliteStore {
         let (tx, rx) = mpsc::channel(1024);
         tokio::spawn(writer::run(conn, rx));
         Ok(SqliteStore {
-            readers,
+            pool: readers,
             writer: tx,
         })
     }
 
-    /// The reader pool (for benchmarks and administration).
-    pub fn pool(&self) -> &SqlitePool {
-        &self.readers
-    }
-}
-
-pub(crate) fn projection_from_row(r: &SqliteRow) -> Result<CaseProjection, sqlx::Error> {
-    Ok(CaseProjection {
-        case_id: r.try_get("case_id")?,
-        reference: r.try_get("reference")?,
-        title: r.try_get("title")?,
-        dispute_type: r.try_get("dispute_type")?,
-        state: r.try_get("state")?,
-        version: r.try_get("version")?,
-        head_hash: r.try_get("head_hash")?,
-        next_action_ms: r.try_get("next_action_ms")?,
-        next_deadline_ms: r.try_get("next_deadline_ms")?,
-        updated_at_ms: r.try_get("updated_at_ms")?,
-        members: vec![],
-        case_json: r.try_get("case_json")?,
-    })
-}
-
-fn event_from_row(r: &SqliteRow) -> Result<EventRecord, sqlx::Error> {
-    Ok(EventRecord {
-        case_id: r.try_get("case_id")?,
-        seq: r.try_get("seq")?,
-        event_id: r.try_get("event_id")?,
-        recorded_at_ms: r.try_get("recorded_at_ms")?,
-        actor: r.try_get("actor")?,
-        kind: r.try_get("kind")?,
-        rule_basis: r.try_get("rule_basis")?,
-        visibility: r.try_get("visibility")?,
-        payload: r.try_get("payload")?,
-        prev_hash: r.try_get("prev_hash")?,
-        hash: r.try_get("hash")?,
-    })
-}
-
-fn user_from_row(r: &SqliteRow) -> Result<UserRecord, sqlx::Error> {
-    Ok(UserRecord {
-        id: r.try_get("id")?,
-        username: r.try_get("username")?,
-        display_name: r.try_get("display_name")?,
-        role: r.try_get("role")?,
-        password_hash: r.try_get("password_hash")?,
-        disabled: r.try_get::<i64, _>("disabled")? != 0,
-        created_at_ms: r.try_get("created_at_ms")?,
-    })
-}
-
-const CASE_COLUMNS: &str = "case_id, reference, title, dispute_type, state, version, head_hash, \
-     next_action_ms, next_deadline_ms, updated_at_ms, case_json";
-
-#[async_trait]
-impl CaseStore for SqliteStore {
-    async fn append(&self, append: Append) -> Result<(), StoreError> {
+    async fn append_durably(&self, append: Append) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
         self.writer
             .send(writer::Job { append, reply })
@@ -153,358 +106,10 @@ impl CaseStore for SqliteStore {
             .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?
     }
 
-    async fn case(&self, case_id: &str) -> Result<Option<CaseProjection>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE case_id = $1"
-        ));
-        let row = sqlx::query(sql)
-            .bind(case_id)
-            .fetch_optional(&self.readers)
-            .await
-            .map_err(backend)?;
-        row.as_ref()
-            .map(projection_from_row)
-            .transpose()
-            .map_err(backend)
-    }
-
-    async fn events(&self, case_id: &str) -> Result<Vec<EventRecord>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM events WHERE case_id = $1 ORDER BY seq")
-            .bind(case_id)
-            .fetch_all(&self.readers)
-            .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(event_from_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)
-    }
-
-    async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<CaseProjection>, StoreError> {
-        let cols = CASE_COLUMNS
-            .split(", ")
-            .map(|c| format!("c.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {cols} FROM cases c \
-             WHERE ($1 IS NULL OR c.case_id IN (SELECT case_id FROM case_members WHERE user_id = $1)) \
-               AND ($2 IS NULL OR c.state = $2) \
-             ORDER BY c.next_deadline_ms IS NULL, c.next_deadline_ms, c.updated_at_ms DESC \
-             LIMIT $3 OFFSET $4"
-        ));
-        let rows = sqlx::query(sql)
-            .bind(q.member.as_deref())
-            .bind(q.state.as_deref())
-            .bind(q.limit)
-            .bind(q.offset)
-            .fetch_all(&self.readers)
-            .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(projection_from_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)
-    }
-
-    async fn due_cases(&self, now_ms: i64, limit: i64) -> Result<Vec<String>, StoreError> {
-        sqlx::query_scalar(
-            "SELECT case_id FROM cases WHERE next_action_ms IS NOT NULL AND next_action_ms <= $1 \
-             ORDER BY next_action_ms LIMIT $2",
-        )
-        .bind(now_ms)
-        .bind(limit)
-        .fetch_all(&self.readers)
-        .await
-        .map_err(backend)
-    }
-
-    async fn verify_chains(&self) -> Result<VerifyReport, StoreError> {
-        use futures_util::TryStreamExt;
-        let mut v = ChainVerifier::new();
-        let mut rows = sqlx::query(
-            "SELECT CAST(case_id AS BLOB) AS case_id, seq, CAST(event_id AS BLOB) AS event_id, \
-             recorded_at_ms, CAST(actor AS BLOB) AS actor, CAST(kind AS BLOB) AS kind, \
-             CAST(rule_basis AS BLOB) AS rule_basis, CAST(visibility AS BLOB) AS visibility, \
-             CAST(payload AS BLOB) AS payload, CAST(prev_hash AS BLOB) AS prev_hash, \
-             CAST(hash AS BLOB) AS hash FROM events ORDER BY case_id, seq",
-        )
-        .fetch(&self.readers);
-        while let Some(r) = rows.try_next().await.map_err(backend)? {
-            let raw = RawEvent {
-                case_id: r.try_get("case_id").map_err(backend)?,
-                seq: r.try_get("seq").map_err(backend)?,
-                event_id: r.try_get("event_id").map_err(backend)?,
-                recorded_at_ms: r.try_get("recorded_at_ms").map_err(backend)?,
-                actor: r.try_get("actor").map_err(backend)?,
-                kind: r.try_get("kind").map_err(backend)?,
-                rule_basis: r.try_get("rule_basis").map_err(backend)?,
-                visibility: r.try_get("visibility").map_err(backend)?,
-                payload: r.try_get("payload").map_err(backend)?,
-                prev_hash: r.try_get("prev_hash").map_err(backend)?,
-                hash: r.try_get("hash").map_err(backend)?,
-            };
-            v.feed(raw);
-        }
-        Ok(VerifyReport {
-            cases: v.cases(),
-            events: v.events(),
-            breaks: v.finish(),
-        })
+    /// The reader pool (for benchmarks and administration).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 }
 
-#[async_trait]
-impl AccountStore for SqliteStore {
-    async fn create_user(&self, u: &UserRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&u.id)
-        .bind(&u.username)
-        .bind(&u.display_name)
-        .bind(&u.role)
-        .bind(&u.password_hash)
-        .bind(i64::from(u.disabled))
-        .bind(u.created_at_ms)
-        .execute(&self.readers)
-        .await
-        .map_err(|e| match backend(e) {
-            StoreError::Duplicate(_) => {
-                StoreError::Duplicate(format!("the user name '{}' is taken", u.username))
-            }
-            other => other,
-        })?;
-        Ok(())
-    }
-
-    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query("SELECT * FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&self.readers)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(user_from_row).transpose().map_err(backend)
-    }
-
-    async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.readers)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(user_from_row).transpose().map_err(backend)
-    }
-
-    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY username")
-            .fetch_all(&self.readers)
-            .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(user_from_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)
-    }
-
-    async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&s.token_hash)
-        .bind(&s.user_id)
-        .bind(s.created_at_ms)
-        .bind(s.expires_at_ms)
-        .execute(&self.readers)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-
-    async fn session(
-        &self,
-        token_hash: &str,
-        now_ms: i64,
-    ) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT s.token_hash, s.user_id, s.created_at_ms AS s_created, s.expires_at_ms, u.* \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at_ms > $2",
-        )
-        .bind(token_hash)
-        .bind(now_ms)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(backend)?;
-        let Some(r) = row else { return Ok(None) };
-        let s = SessionRecord {
-            token_hash: r.try_get("token_hash").map_err(backend)?,
-            user_id: r.try_get("user_id").map_err(backend)?,
-            created_at_ms: r.try_get("s_created").map_err(backend)?,
-            expires_at_ms: r.try_get("expires_at_ms").map_err(backend)?,
-        };
-        Ok(Some((s, user_from_row(&r).map_err(backend)?)))
-    }
-
-    async fn touch_session(&self, token_hash: &str, expires_at_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET expires_at_ms = $2 WHERE token_hash = $1")
-            .bind(token_hash)
-            .bind(expires_at_ms)
-            .execute(&self.readers)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
-
-    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.readers)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl IdempotencyStore for SqliteStore {
-    async fn claim_idempotency_key(
-        &self,
-        user_id: &str,
-        key: &str,
-        fingerprint: &str,
-        now_ms: i64,
-    ) -> Result<IdempotencyClaim, StoreError> {
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at_ms) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(key)
-        .bind(fingerprint)
-        .bind(now_ms)
-        .execute(&self.readers)
-        .await
-        .map_err(backend)?
-        .rows_affected();
-        if inserted == 1 {
-            return Ok(IdempotencyClaim::New);
-        }
-        let row = sqlx::query(
-            "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-        )
-        .bind(user_id)
-        .bind(key)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(backend)?;
-        let Some(r) = row else {
-            return Ok(IdempotencyClaim::InProgress);
-        };
-        let fp: String = r.try_get("fingerprint").map_err(backend)?;
-        if fp != fingerprint {
-            return Ok(IdempotencyClaim::Mismatch);
-        }
-        let status: Option<i64> = r.try_get("status").map_err(backend)?;
-        let body: Option<String> = r.try_get("body").map_err(backend)?;
-        Ok(match (status, body) {
-            (Some(s), Some(b)) => IdempotencyClaim::Replay {
-                status: u16::try_from(s).unwrap_or(500),
-                body: b,
-            },
-            _ => IdempotencyClaim::InProgress,
-        })
-    }
-
-    async fn complete_idempotency_key(
-        &self,
-        user_id: &str,
-        key: &str,
-        status: u16,
-        body: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2",
-        )
-        .bind(user_id)
-        .bind(key)
-        .bind(i64::from(status))
-        .bind(body)
-        .execute(&self.readers)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-
-    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL",
-        )
-        .bind(user_id)
-        .bind(key)
-        .execute(&self.readers)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl RegistryStore for SqliteStore {
-    async fn add_declaration(&self, d: &ExclusionDeclaration) -> Result<(), StoreError> {
-        let cats =
-            serde_json::to_string(&d.categories).map_err(|e| StoreError::Backend(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO exclusion_declarations (id, state, categories, text, effective_from_ms) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&d.id)
-        .bind(d.state.as_str())
-        .bind(cats)
-        .bind(&d.text)
-        .bind(d.effective_from.as_millisecond())
-        .execute(&self.readers)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-
-    async fn declarations(&self) -> Result<Vec<ExclusionDeclaration>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM exclusion_declarations ORDER BY state, id")
-            .fetch_all(&self.readers)
-            .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                let bad = |m: String| StoreError::Backend(format!("declaration row: {m}"));
-                let state: String = r.try_get("state").map_err(backend)?;
-                let cats: String = r.try_get("categories").map_err(backend)?;
-                let ms: i64 = r.try_get("effective_from_ms").map_err(backend)?;
-                Ok(ExclusionDeclaration {
-                    id: r.try_get("id").map_err(backend)?,
-                    state: CountryCode::parse(&state).map_err(|e| bad(e.to_string()))?,
-                    categories: serde_json::from_str(&cats).map_err(|e| bad(e.to_string()))?,
-                    text: r.try_get("text").map_err(backend)?,
-                    effective_from: jiff::Timestamp::from_millisecond(ms)
-                        .map_err(|e| bad(e.to_string()))?,
-                })
-            })
-            .collect()
-    }
-}
-
-#[async_trait]
-impl Store for SqliteStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.readers)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
-
-    fn backend(&self) -> &'static str {
-        "sqlite"
-    }
-}
+include!("../../../store-sql/shared.rs");

@@ -4,7 +4,7 @@ use accord_app::ports::{Append, StoreError};
 use sqlx::{Acquire, Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::backend;
+use crate::{apply, backend};
 
 /// One append waiting for the writer.
 pub(crate) struct Job {
@@ -64,74 +64,4 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Result<
         Ok(()) => results,
         Err(e) => fail_all(backend(e)),
     }
-}
-
-async fn apply(conn: &mut SqliteConnection, a: &Append) -> Result<(), StoreError> {
-    let p = &a.projection;
-    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE case_id = $1")
-        .bind(&p.case_id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend)?;
-    let current = current.unwrap_or(0);
-    if current != a.expected_version {
-        return Err(StoreError::Conflict { current });
-    }
-    for r in &a.records {
-        sqlx::query(
-            "INSERT INTO events (case_id, seq, event_id, recorded_at_ms, actor, kind, rule_basis, \
-             visibility, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&r.case_id)
-        .bind(r.seq)
-        .bind(&r.event_id)
-        .bind(r.recorded_at_ms)
-        .bind(&r.actor)
-        .bind(&r.kind)
-        .bind(&r.rule_basis)
-        .bind(&r.visibility)
-        .bind(&r.payload)
-        .bind(&r.prev_hash)
-        .bind(&r.hash)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| match backend(e) {
-            StoreError::Duplicate(_) => StoreError::Conflict { current },
-            other => other,
-        })?;
-    }
-    sqlx::query(
-        "INSERT INTO cases (case_id, reference, title, dispute_type, state, version, head_hash, \
-         next_action_ms, next_deadline_ms, updated_at_ms, case_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (case_id) DO UPDATE SET title = excluded.title, state = excluded.state, \
-         version = excluded.version, head_hash = excluded.head_hash, \
-         next_action_ms = excluded.next_action_ms, next_deadline_ms = excluded.next_deadline_ms, \
-         updated_at_ms = excluded.updated_at_ms, case_json = excluded.case_json",
-    )
-    .bind(&p.case_id)
-    .bind(&p.reference)
-    .bind(&p.title)
-    .bind(&p.dispute_type)
-    .bind(&p.state)
-    .bind(p.version)
-    .bind(&p.head_hash)
-    .bind(p.next_action_ms)
-    .bind(p.next_deadline_ms)
-    .bind(p.updated_at_ms)
-    .bind(&p.case_json)
-    .execute(&mut *conn)
-    .await
-    .map_err(backend)?;
-    for m in &p.members {
-        sqlx::query(
-            "INSERT INTO case_members (user_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(m)
-        .bind(&p.case_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-    }
-    Ok(())
 }
