@@ -62,6 +62,8 @@ fn user_from_row(r: &DbRow) -> Result<UserRecord, sqlx::Error> {
         password_hash: r.try_get("password_hash")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         created_at_ms: r.try_get("created_at_ms")?,
+        totp_secret: r.try_get("totp_secret")?,
+        totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
     })
 }
 
@@ -230,12 +232,16 @@ impl AccountStore for This {
 
     async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms, \
+             second_factor_pending, reauth_at_ms, csrf_token) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&s.token_hash)
         .bind(&s.user_id)
         .bind(s.created_at_ms)
         .bind(s.expires_at_ms)
+        .bind(i64::from(s.second_factor_pending))
+        .bind(s.reauth_at_ms)
+        .bind(&s.csrf_token)
         .execute(&self.pool)
         .await
         .map_err(backend)?;
@@ -248,7 +254,8 @@ impl AccountStore for This {
         now_ms: i64,
     ) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
         let row = sqlx::query(
-            "SELECT s.token_hash, s.user_id, s.created_at_ms AS s_created, s.expires_at_ms, u.* \
+            "SELECT s.token_hash, s.user_id, s.created_at_ms AS s_created, s.expires_at_ms, \
+             s.second_factor_pending, s.reauth_at_ms, s.csrf_token, u.* \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at_ms > $2",
         )
@@ -263,6 +270,9 @@ impl AccountStore for This {
             user_id: r.try_get("user_id").map_err(backend)?,
             created_at_ms: r.try_get("s_created").map_err(backend)?,
             expires_at_ms: r.try_get("expires_at_ms").map_err(backend)?,
+            second_factor_pending: r.try_get::<i64, _>("second_factor_pending").map_err(backend)? != 0,
+            reauth_at_ms: r.try_get("reauth_at_ms").map_err(backend)?,
+            csrf_token: r.try_get("csrf_token").map_err(backend)?,
         };
         Ok(Some((s, user_from_row(&r).map_err(backend)?)))
     }
@@ -284,6 +294,75 @@ impl AccountStore for This {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+    async fn set_totp(&self, user_id: &str, secret: Option<&[u8]>, enabled: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(secret)
+            .bind(i64::from(enabled))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn update_session(&self, token_hash: &str, second_factor_pending: bool, reauth_at_ms: Option<i64>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET second_factor_pending = $2, reauth_at_ms = $3 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(i64::from(second_factor_pending))
+            .bind(reauth_at_ms)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn set_user_disabled(&self, user_id: &str, disabled: bool) -> Result<bool, StoreError> {
+        let n = sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(i64::from(disabled))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        }
+        Ok(n == 1)
+    }
+
+    async fn set_user_role(&self, user_id: &str, role: &str) -> Result<bool, StoreError> {
+        let n = sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(role)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)")
+            .bind(key)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, key: &str, window_start_ms: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at_ms >= $2")
+            .bind(key)
+            .bind(window_start_ms)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
     }
 }
 
@@ -501,3 +580,233 @@ pub(crate) async fn apply(conn: &mut DbConn, a: &Append) -> Result<(), StoreErro
     Ok(())
 }
 
+
+fn message_from_row(r: &DbRow) -> Result<MessageRecord, sqlx::Error> {
+    Ok(MessageRecord {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        channel: r.try_get("channel")?,
+        seq: r.try_get("seq")?,
+        author: r.try_get("author")?,
+        posted_at_ms: r.try_get("posted_at_ms")?,
+        without_prejudice: r.try_get::<i64, _>("without_prejudice")? != 0,
+        confidential: r.try_get::<i64, _>("confidential")? != 0,
+        relay_json: r.try_get("relay_json")?,
+        body: r.try_get("body")?,
+        size: r.try_get("size")?,
+    })
+}
+
+fn relay_from_row(r: &DbRow) -> Result<RelayRecord, sqlx::Error> {
+    Ok(RelayRecord {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        source_channel: r.try_get("source_channel")?,
+        source_message_id: r.try_get("source_message_id")?,
+        target_channel: r.try_get("target_channel")?,
+        excerpt: r.try_get("excerpt")?,
+        proposed_by: r.try_get("proposed_by")?,
+        proposed_at_ms: r.try_get("proposed_at_ms")?,
+        status: r.try_get("status")?,
+        decided_by: r.try_get("decided_by")?,
+        decided_at_ms: r.try_get("decided_at_ms")?,
+        message_id: r.try_get("message_id")?,
+    })
+}
+
+/// How many times a message insert retries after another writer took the same channel position.
+const SEQ_RETRIES: usize = 8;
+
+#[async_trait]
+impl ChannelStore for This {
+    async fn post_message(&self, m: &MessageRecord) -> Result<MessageRecord, StoreError> {
+        for _ in 0..SEQ_RETRIES {
+            let seq: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE case_id = $1 AND channel = $2",
+            )
+            .bind(&m.case_id)
+            .bind(&m.channel)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+            let res = sqlx::query(
+                "INSERT INTO messages (id, case_id, channel, seq, author, posted_at_ms, \
+                 without_prejudice, confidential, relay_json, body, size) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(&m.id)
+            .bind(&m.case_id)
+            .bind(&m.channel)
+            .bind(seq)
+            .bind(&m.author)
+            .bind(m.posted_at_ms)
+            .bind(i64::from(m.without_prejudice))
+            .bind(i64::from(m.confidential))
+            .bind(&m.relay_json)
+            .bind(&m.body)
+            .bind(m.size)
+            .execute(&self.pool)
+            .await;
+            match res {
+                Ok(_) => {
+                    return Ok(MessageRecord {
+                        seq,
+                        ..m.clone()
+                    });
+                }
+                Err(e) => match backend(e) {
+                    StoreError::Duplicate(_) => continue,
+                    other => return Err(other),
+                },
+            }
+        }
+        Err(StoreError::Backend(
+            "too many concurrent posts to one channel; try again".into(),
+        ))
+    }
+
+    async fn messages(&self, case_id: &str, channel: &str) -> Result<Vec<MessageRecord>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM messages WHERE case_id = $1 AND channel = $2 ORDER BY seq")
+            .bind(case_id)
+            .bind(channel)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(message_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn message(&self, case_id: &str, id: &str) -> Result<Option<MessageRecord>, StoreError> {
+        let row = sqlx::query("SELECT * FROM messages WHERE case_id = $1 AND id = $2")
+            .bind(case_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(message_from_row).transpose().map_err(backend)
+    }
+
+    async fn create_relay(&self, r: &RelayRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO relays (id, case_id, source_channel, source_message_id, target_channel, \
+             excerpt, proposed_by, proposed_at_ms, status, decided_by, decided_at_ms, message_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&r.id)
+        .bind(&r.case_id)
+        .bind(&r.source_channel)
+        .bind(&r.source_message_id)
+        .bind(&r.target_channel)
+        .bind(&r.excerpt)
+        .bind(&r.proposed_by)
+        .bind(r.proposed_at_ms)
+        .bind(&r.status)
+        .bind(&r.decided_by)
+        .bind(r.decided_at_ms)
+        .bind(&r.message_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn relays(&self, case_id: &str) -> Result<Vec<RelayRecord>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM relays WHERE case_id = $1 ORDER BY proposed_at_ms, id")
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(relay_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn decide_relay(&self, r: &RelayRecord) -> Result<(), StoreError> {
+        let n = sqlx::query(
+            "UPDATE relays SET status = $3, decided_by = $4, decided_at_ms = $5, message_id = $6 \
+             WHERE case_id = $1 AND id = $2 AND status = 'pending'",
+        )
+        .bind(&r.case_id)
+        .bind(&r.id)
+        .bind(&r.status)
+        .bind(&r.decided_by)
+        .bind(r.decided_at_ms)
+        .bind(&r.message_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?
+        .rows_affected();
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict { current: 0 })
+        }
+    }
+
+    async fn log_access(&self, records: &[AccessRecord]) -> Result<(), StoreError> {
+        for a in records {
+            sqlx::query(
+                "INSERT INTO access_log (id, at_ms, user_id, case_id, object, kind) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&a.id)
+            .bind(a.at_ms)
+            .bind(&a.user_id)
+            .bind(&a.case_id)
+            .bind(&a.object)
+            .bind(&a.kind)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        }
+        Ok(())
+    }
+
+    async fn access_log(&self, case_id: Option<&str>, limit: i64) -> Result<Vec<AccessRecord>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM access_log WHERE ($1{} IS NULL OR case_id = $1) ORDER BY at_ms DESC, id DESC LIMIT $2",
+            if BACKEND_NAME == "postgres" { "::text" } else { "" }
+        ));
+        let rows = sqlx::query(sql)
+            .bind(case_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(AccessRecord {
+                    id: r.try_get("id")?,
+                    at_ms: r.try_get("at_ms")?,
+                    user_id: r.try_get("user_id")?,
+                    case_id: r.try_get("case_id")?,
+                    object: r.try_get("object")?,
+                    kind: r.try_get("kind")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
+    async fn case_key(&self, case_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT wrapped FROM case_keys WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn put_case_key(&self, case_id: &str, wrapped: &[u8]) -> Result<Vec<u8>, StoreError> {
+        sqlx::query("INSERT INTO case_keys (case_id, wrapped) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING")
+            .bind(case_id)
+            .bind(wrapped)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        self.case_key(case_id)
+            .await?
+            .ok_or_else(|| StoreError::Backend("case key vanished after insert".into()))
+    }
+}

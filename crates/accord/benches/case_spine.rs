@@ -127,11 +127,12 @@ fn main() {
         // 2. Case-view latency with many cases and events.
         let cases = env_usize("ACCORD_BENCH_CASES", 10_000);
         let per_case = env_usize("ACCORD_BENCH_EVENTS_PER_CASE", 100);
-        let cfg = accord::config::Config { data: dir.path().join("data"), ..Default::default() };
+        // The benchmark signs in as the Secretariat without a second factor.
+        let cfg = accord::config::Config { data: dir.path().join("data"), second_factor_roles: vec![], ..Default::default() };
         accord::prepare_data_dir(&cfg).unwrap();
         let store = accord::open_store(&cfg).await.unwrap();
         let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
-        let app = accord::application(&cfg, store.clone(), clock);
+        let app = accord::application(&cfg, store.clone(), clock).unwrap();
         let sg = app.bootstrap_user(accord_app::accounts::NewUser {
             username: "bench.sg".into(), display_name: "SG".into(), role: "secretariat".into(), password: "bench-password-1".into(),
         }).await.unwrap();

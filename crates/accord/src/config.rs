@@ -28,6 +28,8 @@ pub struct Config {
     pub session_idle_hours: i64,
     /// Log filter (tracing `EnvFilter` syntax), such as `info` or `accord=debug`.
     pub log: String,
+    /// Roles that must sign in with a second factor (TOTP).
+    pub second_factor_roles: Vec<String>,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             session_idle_hours: 8,
             log: "info".into(),
+            second_factor_roles: vec!["secretariat".into(), "mediator".into()],
         }
     }
 }
@@ -88,6 +91,7 @@ impl Config {
                 "max_body_bytes",
                 "session_idle_hours",
                 "log",
+                "second_factor_roles",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()

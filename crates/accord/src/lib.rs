@@ -93,16 +93,37 @@ pub async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
     }
 }
 
-/// Builds the application over a store and a clock.
-pub fn application(cfg: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Accord {
-    Accord::new(
+/// Reads the master key of the data folder.
+pub fn master_key(cfg: &Config) -> Result<accord_keys::MasterKey, String> {
+    let path = cfg.data.join(MASTER_KEY_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read the master key {}: {e}", path.display()))?;
+    accord_keys::MasterKey::from_hex(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Builds the application over a store and a clock, with the data folder's master key.
+pub fn application(
+    cfg: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+) -> Result<Accord, String> {
+    let mut roles = vec![];
+    for r in &cfg.second_factor_roles {
+        roles.push(
+            accord_domain::GlobalRole::parse(r)
+                .ok_or_else(|| format!("second_factor_roles: '{r}' is not a role"))?,
+        );
+    }
+    Ok(Accord::new(
         store,
         clock,
         Settings {
             session_idle_seconds: cfg.session_idle_hours.clamp(1, 24 * 30) * 3600,
+            second_factor_roles: roles,
             ..Settings::default()
         },
-    )
+        master_key(cfg)?,
+    ))
 }
 
 /// The web settings from the configuration.
@@ -163,16 +184,19 @@ pub async fn start(
     });
     let mut srx = rx.clone();
     let handle = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                while !*srx.borrow() {
-                    if srx.changed().await.is_err() {
-                        break;
-                    }
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            while !*srx.borrow() {
+                if srx.changed().await.is_err() {
+                    break;
                 }
-            })
-            .await
-            .map_err(|e| format!("server error: {e}"))
+            }
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
     });
     Ok(Running {
         addr,

@@ -128,7 +128,7 @@ fn init_logging(filter: &str) {
 async fn open(cfg: &Config) -> Result<accord_app::Accord, String> {
     accord::prepare_data_dir(cfg)?;
     let store = accord::open_store(cfg).await?;
-    Ok(accord::application(cfg, store, Arc::new(SystemClock)))
+    accord::application(cfg, store, Arc::new(SystemClock))
 }
 
 async fn shutdown_signal() {

@@ -64,6 +64,10 @@ impl From<&UserRecord> for UserView {
 pub struct NewSession {
     /// The bearer token (also set as the session cookie by the web layer).
     pub token: String,
+    /// Echo this in `X-CSRF-Token` on unsafe requests authenticated by the cookie.
+    pub csrf_token: String,
+    /// The session may only enrol a second factor until one is confirmed.
+    pub second_factor_enrolment_required: bool,
     /// When it expires unless used (RFC 3339).
     pub expires_at: String,
     /// The user.
@@ -77,6 +81,36 @@ pub struct Principal {
     pub actor: Actor,
     /// The user.
     pub user: UserView,
+    /// SHA-256 of the session token.
+    pub token_hash: String,
+    /// The session may only enrol a second factor.
+    pub second_factor_pending: bool,
+    /// Last re-authentication (ms).
+    pub reauth_at_ms: Option<i64>,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+}
+
+/// A sign-in request.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    /// User name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+    /// The current TOTP code, for accounts with a second factor.
+    pub totp: Option<String>,
+    /// The source address, for throttling.
+    pub source: Option<String>,
+}
+
+/// A second factor being enrolled.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TotpEnrolment {
+    /// The shared secret, base32 (type it into an authenticator app).
+    pub secret: String,
+    /// The `otpauth://` URL (render it as a QR code).
+    pub otpauth_url: String,
 }
 
 /// SHA-256 hex of a token.
@@ -142,7 +176,7 @@ fn validate_new_user(u: &NewUser) -> Result<GlobalRole, AppError> {
     GlobalRole::parse(&u.role).ok_or_else(|| {
         AppError::invalid(
             "invalid-role",
-            "role is one of: secretariat, mediator, party-user, operator",
+            "role is one of: secretariat, staff, mediator, party-user, operator, governing-council",
         )
     })
 }
@@ -163,6 +197,8 @@ impl Accord {
             password_hash: hash,
             disabled: false,
             created_at_ms: self.clock.now().as_millisecond(),
+            totp_secret: None,
+            totp_enabled: false,
         };
         self.store.create_user(&rec).await?;
         Ok(UserView::from(&rec))
@@ -190,28 +226,43 @@ impl Accord {
             .collect())
     }
 
-    /// Signs in. Unknown accounts, disabled accounts and wrong passwords give the same error
-    /// after the same hashing work.
-    pub async fn login(&self, username: &str, password: &str) -> Result<NewSession, AppError> {
-        if password.chars().count() > limits::PASSWORD_MAX || username.len() > limits::USERNAME_MAX
-        {
-            return Err(AppError::BadCredentials);
-        }
-        let user = self.store.user_by_username(username).await?;
-        let phc = user
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_owned());
-        let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &phc))
-            .await
-            .map_err(|e| AppError::Storage(e.to_string()))?;
-        let user = match user {
-            Some(u) if ok && !u.disabled => u,
-            _ => return Err(AppError::BadCredentials),
-        };
-        let token = random_token()?;
+    /// Signs in. Throttling per account name and per source address is checked before any
+    /// password hashing; unknown accounts, disabled accounts and wrong passwords give the same
+    /// error after the same hashing work. Accounts with a confirmed second factor must send the
+    /// current TOTP code; roles that require one but have none get a session that may only enrol.
+    pub async fn login(&self, c: &Credentials) -> Result<NewSession, AppError> {
         let now = self.clock.now().as_millisecond();
+        let window = now - self.settings.throttle_window_seconds * 1000;
+        let account_key = format!("user:{}", c.username.to_lowercase());
+        let address_key = c.source.as_ref().map(|a| format!("addr:{a}"));
+        let retry = AppError::TooManyAttempts {
+            retry_after_seconds: self.settings.throttle_window_seconds,
+        };
+        if self.store.login_failures(&account_key, window).await?
+            >= self.settings.throttle_per_account
+        {
+            return Err(retry);
+        }
+        if let Some(k) = &address_key
+            && self.store.login_failures(k, window).await? >= self.settings.throttle_per_address
+        {
+            return Err(retry);
+        }
+        let result = self.check_credentials(c).await;
+        if matches!(
+            result,
+            Err(AppError::BadCredentials | AppError::SecondFactorRequired)
+        ) {
+            self.store.record_login_failure(&account_key, now).await?;
+            if let Some(k) = &address_key {
+                self.store.record_login_failure(k, now).await?;
+            }
+        }
+        let user = result?;
+        let role = GlobalRole::parse(&user.role).ok_or(AppError::BadCredentials)?;
+        let pending = !user.totp_enabled && self.settings.second_factor_roles.contains(&role);
+        let token = random_token()?;
+        let csrf = random_token()?;
         let expires = now + self.settings.session_idle_seconds * 1000;
         self.store
             .create_session(&SessionRecord {
@@ -219,6 +270,9 @@ impl Accord {
                 user_id: user.id.clone(),
                 created_at_ms: now,
                 expires_at_ms: expires,
+                second_factor_pending: pending,
+                reauth_at_ms: Some(now),
+                csrf_token: csrf.clone(),
             })
             .await?;
         let expires_at = jiff::Timestamp::from_millisecond(expires)
@@ -226,9 +280,203 @@ impl Accord {
             .unwrap_or_default();
         Ok(NewSession {
             token,
+            csrf_token: csrf,
+            second_factor_enrolment_required: pending,
             expires_at,
             user: UserView::from(&user),
         })
+    }
+
+    /// Checks a password (and the TOTP code where enrolled) with constant hashing work.
+    async fn check_credentials(&self, c: &Credentials) -> Result<UserRecord, AppError> {
+        if c.password.chars().count() > limits::PASSWORD_MAX
+            || c.username.len() > limits::USERNAME_MAX
+        {
+            return Err(AppError::BadCredentials);
+        }
+        let user = self.store.user_by_username(&c.username).await?;
+        let phc = user
+            .as_ref()
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| dummy_hash().to_owned());
+        let pw = c.password.clone();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &phc))
+            .await
+            .map_err(|e| AppError::Storage(e.to_string()))?;
+        let user = match user {
+            Some(u) if ok && !u.disabled => u,
+            _ => return Err(AppError::BadCredentials),
+        };
+        if user.totp_enabled {
+            let code = c.totp.as_deref().ok_or(AppError::SecondFactorRequired)?;
+            if !self.totp_matches(&user, code)? {
+                return Err(AppError::SecondFactorRequired);
+            }
+        }
+        Ok(user)
+    }
+
+    fn totp_for(&self, user: &UserRecord) -> Result<Option<totp_rs::Totp>, AppError> {
+        let Some(sealed) = &user.totp_secret else {
+            return Ok(None);
+        };
+        let seed = self
+            .keys_master()
+            .open_secret(&format!("totp:{}", user.id), sealed)
+            .map_err(|e| AppError::Storage(format!("second factor: {e}")))?;
+        totp_rs::Builder::new()
+            .with_secret(seed)
+            .with_account_name(user.username.clone())
+            .with_issuer(Some("Accord"))
+            .build()
+            .map(Some)
+            .map_err(|e| AppError::Storage(format!("second factor: {e}")))
+    }
+
+    fn totp_matches(&self, user: &UserRecord, code: &str) -> Result<bool, AppError> {
+        let Some(totp) = self.totp_for(user)? else {
+            return Ok(false);
+        };
+        let now = u64::try_from(self.clock.now().as_second()).unwrap_or(0);
+        Ok(code.len() == 6 && totp.check(code.trim(), now).is_some())
+    }
+
+    /// Starts (or restarts) second-factor enrolment for the signed-in user.
+    pub async fn enrol_totp(&self, p: &Principal) -> Result<TotpEnrolment, AppError> {
+        let user = self
+            .store
+            .user_by_id(&p.user.id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if user.totp_enabled {
+            return Err(AppError::invalid(
+                "second-factor-already-enrolled",
+                "a second factor is already confirmed for this account",
+            ));
+        }
+        let mut seed = [0u8; 20];
+        getrandom::fill(&mut seed).map_err(|e| AppError::Storage(e.to_string()))?;
+        let sealed = self
+            .keys_master()
+            .seal_secret(&format!("totp:{}", user.id), &seed)
+            .map_err(|e| AppError::Storage(e.to_string()))?;
+        self.store.set_totp(&user.id, Some(&sealed), false).await?;
+        let user = UserRecord {
+            totp_secret: Some(sealed),
+            ..user
+        };
+        let totp = self.totp_for(&user)?.ok_or(AppError::Unauthenticated)?;
+        Ok(TotpEnrolment {
+            secret: totp_rs::Secret::from(seed.to_vec()).to_base32(),
+            otpauth_url: totp
+                .to_url()
+                .map_err(|e| AppError::Storage(e.to_string()))?,
+        })
+    }
+
+    /// Confirms enrolment with a current code; the session is then complete.
+    pub async fn confirm_totp(&self, p: &Principal, code: &str) -> Result<(), AppError> {
+        let user = self
+            .store
+            .user_by_id(&p.user.id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if user.totp_secret.is_none() || user.totp_enabled {
+            return Err(AppError::invalid(
+                "no-enrolment-pending",
+                "start enrolment first (POST /api/v1/me/totp)",
+            ));
+        }
+        if !self.totp_matches(&user, code)? {
+            return Err(AppError::invalid(
+                "wrong-code",
+                "the code does not match; check the authenticator app's clock and try the current code",
+            ));
+        }
+        self.store
+            .set_totp(&user.id, user.totp_secret.as_deref(), true)
+            .await?;
+        self.store
+            .update_session(&p.token_hash, false, p.reauth_at_ms)
+            .await?;
+        Ok(())
+    }
+
+    /// Re-authenticates the session (password, and the code where enrolled) for acts that need a
+    /// fresh confirmation, such as signing.
+    pub async fn reauthenticate(
+        &self,
+        p: &Principal,
+        password: &str,
+        totp: Option<String>,
+    ) -> Result<(), AppError> {
+        let c = Credentials {
+            username: p.user.username.clone(),
+            password: password.to_owned(),
+            totp,
+            source: None,
+        };
+        let now = self.clock.now().as_millisecond();
+        match self.check_credentials(&c).await {
+            Ok(_) => {}
+            Err(e) => {
+                self.store
+                    .record_login_failure(&format!("user:{}", p.user.username), now)
+                    .await?;
+                return Err(e);
+            }
+        }
+        self.store
+            .update_session(&p.token_hash, p.second_factor_pending, Some(now))
+            .await?;
+        Ok(())
+    }
+
+    /// Refuses an act that needs a recent re-authentication when the session's is too old.
+    pub fn require_fresh_authentication(&self, p: &Principal) -> Result<(), AppError> {
+        let now = self.clock.now().as_millisecond();
+        match p.reauth_at_ms {
+            Some(t) if now - t <= self.settings.reauth_seconds * 1000 => Ok(()),
+            _ => Err(AppError::ReauthenticationRequired),
+        }
+    }
+
+    /// Disables or re-enables an account (Secretariat); disabling ends its sessions at once.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        disabled: bool,
+    ) -> Result<(), AppError> {
+        if !policy::can_administer_institution(actor) {
+            return Err(AppError::Forbidden);
+        }
+        if !self.store.set_user_disabled(user_id, disabled).await? {
+            return Err(AppError::NotFound { what: "user" });
+        }
+        Ok(())
+    }
+
+    /// Changes an account's institution-wide role (Secretariat); applies to the next request.
+    pub async fn set_user_role(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        role: &str,
+    ) -> Result<(), AppError> {
+        if !policy::can_administer_institution(actor) {
+            return Err(AppError::Forbidden);
+        }
+        let role = GlobalRole::parse(role).ok_or_else(|| {
+            AppError::invalid(
+                "invalid-role",
+                "role is one of: secretariat, staff, mediator, party-user, operator, governing-council",
+            )
+        })?;
+        if !self.store.set_user_role(user_id, role.as_str()).await? {
+            return Err(AppError::NotFound { what: "user" });
+        }
+        Ok(())
     }
 
     /// Resolves a session token to its principal, extending the session. Disabled users and
@@ -259,6 +507,10 @@ impl Accord {
                 role,
             },
             user: UserView::from(&user),
+            token_hash: th,
+            second_factor_pending: session.second_factor_pending,
+            reauth_at_ms: session.reauth_at_ms,
+            csrf_token: session.csrf_token,
         })
     }
 

@@ -481,3 +481,56 @@ fn reference_for(case_id: &str, now: Timestamp) -> String {
         .to_uppercase();
     format!("ACC-{year}-{tail}")
 }
+
+/// Aggregate, anonymised statistics: counts of cases by dispute type and state.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Statistics {
+    /// Cases by dispute type.
+    pub by_dispute_type: std::collections::BTreeMap<String, u64>,
+    /// Cases by state.
+    pub by_state: std::collections::BTreeMap<String, u64>,
+    /// All cases (drafts excluded).
+    pub total: u64,
+}
+
+impl Accord {
+    /// Aggregate statistics (Governing Council and Secretariat): counts only, no case content.
+    pub async fn statistics(&self, actor: &Actor) -> Result<Statistics, AppError> {
+        if !policy::can_view_statistics(actor) {
+            return Err(AppError::Forbidden);
+        }
+        let mut stats = Statistics {
+            by_dispute_type: Default::default(),
+            by_state: Default::default(),
+            total: 0,
+        };
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .list_cases(&CaseQuery {
+                    member: None,
+                    state: None,
+                    limit: 500,
+                    offset,
+                })
+                .await?;
+            for p in &page {
+                if p.state == "DRAFT" {
+                    continue;
+                }
+                stats.total += 1;
+                *stats
+                    .by_dispute_type
+                    .entry(p.dispute_type.clone())
+                    .or_default() += 1;
+                *stats.by_state.entry(p.state.clone()).or_default() += 1;
+            }
+            if page.len() < 500 {
+                break;
+            }
+            offset += 500;
+        }
+        Ok(stats)
+    }
+}

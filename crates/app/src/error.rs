@@ -45,6 +45,23 @@ pub enum AppError {
         /// What is taken.
         message: String,
     },
+    /// Too many failed sign-ins for this account or address; try again later.
+    #[error("too many failed sign-ins; wait {retry_after_seconds} seconds and try again")]
+    TooManyAttempts {
+        /// Seconds until the window allows another try.
+        retry_after_seconds: i64,
+    },
+    /// The account uses a second factor: send the current TOTP code.
+    #[error("enter the 6-digit code from your authenticator app")]
+    SecondFactorRequired,
+    /// This session must enrol a second factor before anything else.
+    #[error(
+        "your role requires a second factor: enrol one (POST /api/v1/me/totp) before continuing"
+    )]
+    SecondFactorEnrolmentRequired,
+    /// The act needs a fresh re-authentication.
+    #[error("confirm your password (POST /api/v1/sessions/reauth) before this act")]
+    ReauthenticationRequired,
     /// The storage failed; nothing was acknowledged.
     #[error("storage is unavailable: {0}")]
     Storage(String),
@@ -58,6 +75,9 @@ impl AppError {
             AppError::BadCredentials => "bad-credentials",
             AppError::NotFound { what: "case" } => "case-not-found",
             AppError::NotFound { what: "user" } => "user-not-found",
+            AppError::NotFound { what: "channel" } => "channel-not-found",
+            AppError::NotFound { what: "message" } => "message-not-found",
+            AppError::NotFound { what: "relay" } => "relay-not-found",
             AppError::NotFound { .. } => "not-found",
             AppError::Forbidden => "forbidden",
             AppError::Domain(e) => e.code(),
@@ -65,6 +85,10 @@ impl AppError {
             AppError::VersionConflict { .. } => "version-conflict",
             AppError::AlreadyExists { .. } => "already-exists",
             AppError::Storage(_) => "storage-unavailable",
+            AppError::TooManyAttempts { .. } => "too-many-attempts",
+            AppError::SecondFactorRequired => "second-factor-required",
+            AppError::SecondFactorEnrolmentRequired => "second-factor-enrolment-required",
+            AppError::ReauthenticationRequired => "reauthentication-required",
         }
     }
 

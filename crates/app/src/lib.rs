@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod channels;
 pub mod clock;
 pub mod error;
 pub mod ports;
@@ -21,6 +22,7 @@ pub struct Accord {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     settings: Settings,
+    keys: Arc<channels::KeyRing>,
 }
 
 /// Tunables of the application layer.
@@ -30,6 +32,16 @@ pub struct Settings {
     pub session_idle_seconds: i64,
     /// How many times a command is re-decided after losing an optimistic-concurrency race.
     pub append_retries: u32,
+    /// Roles that must use a second factor (TOTP); others may opt in.
+    pub second_factor_roles: Vec<accord_domain::GlobalRole>,
+    /// Failed sign-ins per account name within the throttle window before refusing.
+    pub throttle_per_account: i64,
+    /// Failed sign-ins per source address within the throttle window before refusing.
+    pub throttle_per_address: i64,
+    /// The throttle window, in seconds.
+    pub throttle_window_seconds: i64,
+    /// How recent a re-authentication must be for acts such as signing, in seconds.
+    pub reauth_seconds: i64,
 }
 
 impl Default for Settings {
@@ -37,17 +49,31 @@ impl Default for Settings {
         Settings {
             session_idle_seconds: 8 * 3600,
             append_retries: 3,
+            second_factor_roles: vec![
+                accord_domain::GlobalRole::Secretariat,
+                accord_domain::GlobalRole::Mediator,
+            ],
+            throttle_per_account: 10,
+            throttle_per_address: 50,
+            throttle_window_seconds: 15 * 60,
+            reauth_seconds: 5 * 60,
         }
     }
 }
 
 impl Accord {
-    /// Builds the application over a store and a clock.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+    /// Builds the application over a store, a clock and the deployment's master key.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        master: accord_keys::MasterKey,
+    ) -> Self {
         Accord {
             store,
             clock,
             settings,
+            keys: Arc::new(channels::KeyRing::new(master)),
         }
     }
 
@@ -59,6 +85,10 @@ impl Accord {
     /// The clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
+    }
+
+    pub(crate) fn keys_master(&self) -> &accord_keys::MasterKey {
+        self.keys.master()
     }
 
     /// A new unique id (UUIDv7, time-ordered).

@@ -93,6 +93,10 @@ pub struct UserRecord {
     pub disabled: bool,
     /// Created (ms since epoch).
     pub created_at_ms: i64,
+    /// The TOTP seed, sealed under the master key (enrolment started).
+    pub totp_secret: Option<Vec<u8>>,
+    /// The second factor is confirmed and required at sign-in.
+    pub totp_enabled: bool,
 }
 
 /// A server-side session (the token itself is never stored, only its SHA-256).
@@ -106,6 +110,13 @@ pub struct SessionRecord {
     pub created_at_ms: i64,
     /// Expires (ms); extended on use.
     pub expires_at_ms: i64,
+    /// Signed in with a password only, while the role requires a second factor not yet enrolled:
+    /// the session may only enrol one.
+    pub second_factor_pending: bool,
+    /// Last re-authentication (ms), for acts such as signing.
+    pub reauth_at_ms: Option<i64>,
+    /// Token a cookie-authenticated request must echo in `X-CSRF-Token`.
+    pub csrf_token: String,
 }
 
 /// The outcome of claiming an idempotency key.
@@ -178,6 +189,28 @@ pub trait AccountStore: Send + Sync {
     async fn touch_session(&self, token_hash: &str, expires_at_ms: i64) -> Result<(), StoreError>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Stores a user's TOTP seed (sealed) and whether it is confirmed.
+    async fn set_totp(
+        &self,
+        user_id: &str,
+        secret: Option<&[u8]>,
+        enabled: bool,
+    ) -> Result<(), StoreError>;
+    /// Updates a session's second-factor and re-authentication state.
+    async fn update_session(
+        &self,
+        token_hash: &str,
+        second_factor_pending: bool,
+        reauth_at_ms: Option<i64>,
+    ) -> Result<(), StoreError>;
+    /// Disables (or re-enables) an account; disabling ends all its sessions in the same step.
+    async fn set_user_disabled(&self, user_id: &str, disabled: bool) -> Result<bool, StoreError>;
+    /// Changes an account's institution-wide role; returns false if there is no such user.
+    async fn set_user_role(&self, user_id: &str, role: &str) -> Result<bool, StoreError>;
+    /// Records a failed sign-in at `now_ms` against a throttle key.
+    async fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError>;
+    /// Failures counted against a throttle key since `window_start_ms`.
+    async fn login_failures(&self, key: &str, window_start_ms: i64) -> Result<i64, StoreError>;
 }
 
 /// Idempotency keys on POST requests.
@@ -212,9 +245,117 @@ pub trait RegistryStore: Send + Sync {
     async fn declarations(&self) -> Result<Vec<ExclusionDeclaration>, StoreError>;
 }
 
+/// A stored message. Its body is sealed under the case's data key (never stored in clear).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// Id (UUIDv7).
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// The channel (encoded, such as `caucus:A`).
+    pub channel: String,
+    /// Position in the channel, from 1 (assigned by the store).
+    pub seq: i64,
+    /// Author's user id.
+    pub author: String,
+    /// Posted (ms).
+    pub posted_at_ms: i64,
+    /// Without-prejudice material (offers, admissions, proposals).
+    pub without_prejudice: bool,
+    /// Marked confidential by its author (matters under a Model-Law relay profile).
+    pub confidential: bool,
+    /// For a relayed excerpt: who proposed and who authorised it, as JSON.
+    pub relay_json: Option<String>,
+    /// Sealed body.
+    pub body: Vec<u8>,
+    /// Plaintext length in bytes (metadata the Secretariat may see for a caucus).
+    pub size: i64,
+}
+
+/// A relay: an excerpt of a caucus item the mediator proposes to show another side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayRecord {
+    /// Id.
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// The caucus the excerpt comes from.
+    pub source_channel: String,
+    /// The source message.
+    pub source_message_id: String,
+    /// Where it would go.
+    pub target_channel: String,
+    /// The excerpt, sealed.
+    pub excerpt: Vec<u8>,
+    /// Proposed by (mediator's user id).
+    pub proposed_by: String,
+    /// Proposed (ms).
+    pub proposed_at_ms: i64,
+    /// `pending`, `approved` or `refused`.
+    pub status: String,
+    /// Decided by.
+    pub decided_by: Option<String>,
+    /// Decided (ms).
+    pub decided_at_ms: Option<i64>,
+    /// The message posted on approval.
+    pub message_id: Option<String>,
+}
+
+/// A read of confidential content (caucus or without-prejudice), for the access audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessRecord {
+    /// Id.
+    pub id: String,
+    /// When (ms).
+    pub at_ms: i64,
+    /// Who read.
+    pub user_id: String,
+    /// The case.
+    pub case_id: String,
+    /// What was read, such as `message:<id>`.
+    pub object: String,
+    /// Why it is audited: `caucus`, `without-prejudice`, `notes`, `internal`.
+    pub kind: String,
+}
+
+/// Channels, relays, the access audit and wrapped case keys.
+#[async_trait]
+pub trait ChannelStore: Send + Sync {
+    /// Stores a message, assigning the next `seq` of its channel; returns the stored record.
+    async fn post_message(&self, m: &MessageRecord) -> Result<MessageRecord, StoreError>;
+    /// A channel's messages in order.
+    async fn messages(
+        &self,
+        case_id: &str,
+        channel: &str,
+    ) -> Result<Vec<MessageRecord>, StoreError>;
+    /// One message of a case.
+    async fn message(&self, case_id: &str, id: &str) -> Result<Option<MessageRecord>, StoreError>;
+    /// Stores a new relay.
+    async fn create_relay(&self, r: &RelayRecord) -> Result<(), StoreError>;
+    /// The relays of a case.
+    async fn relays(&self, case_id: &str) -> Result<Vec<RelayRecord>, StoreError>;
+    /// Records a decision on a pending relay; [`StoreError::Conflict`] if it is no longer pending.
+    async fn decide_relay(&self, r: &RelayRecord) -> Result<(), StoreError>;
+    /// Appends access records.
+    async fn log_access(&self, records: &[AccessRecord]) -> Result<(), StoreError>;
+    /// The access log, newest first (one case, or all).
+    async fn access_log(
+        &self,
+        case_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AccessRecord>, StoreError>;
+    /// The wrapped data key of a case, if one exists.
+    async fn case_key(&self, case_id: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Stores a wrapped data key unless one exists; returns the one that is stored.
+    async fn put_case_key(&self, case_id: &str, wrapped: &[u8]) -> Result<Vec<u8>, StoreError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
-pub trait Store: CaseStore + AccountStore + IdempotencyStore + RegistryStore {
+pub trait Store:
+    CaseStore + AccountStore + IdempotencyStore + RegistryStore + ChannelStore
+{
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Which backend (`sqlite` or `postgres`).

@@ -16,6 +16,10 @@ pub enum GlobalRole {
     PartyUser,
     /// The platform operator: runs the deployment, sees no case content.
     Operator,
+    /// Case officers and finance officers are staff whose case access comes from per-case roles.
+    Staff,
+    /// A member of the Governing Council: aggregate statistics only, no case content.
+    GoverningCouncil,
 }
 
 impl GlobalRole {
@@ -26,6 +30,8 @@ impl GlobalRole {
             GlobalRole::Mediator => "mediator",
             GlobalRole::PartyUser => "party-user",
             GlobalRole::Operator => "operator",
+            GlobalRole::Staff => "staff",
+            GlobalRole::GoverningCouncil => "governing-council",
         }
     }
 
@@ -36,6 +42,8 @@ impl GlobalRole {
             "mediator" => GlobalRole::Mediator,
             "party-user" => GlobalRole::PartyUser,
             "operator" => GlobalRole::Operator,
+            "staff" => GlobalRole::Staff,
+            "governing-council" => GlobalRole::GoverningCouncil,
             _ => return None,
         })
     }

@@ -12,6 +12,66 @@ use crate::party::{ConsentBasis, CountryCode, DisputeType, Party, ThirdState};
 use crate::profile::{CommencementRule, Profile};
 use crate::state::{CaseState, NotCommencedReason, ResumeStage, SuspensionKind, TerminationGround};
 
+/// A per-case role granted to a user beyond the parties' representatives and the mediators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "role", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum CaseRole {
+    /// Administers the case: plenary and administrative channels, caucus metadata only.
+    CaseOfficer,
+    /// The case's ledger: the administrative channel and deposits only.
+    FinanceOfficer,
+    /// A party's internal reviewer (for example a ministry's legal department): reads the party's
+    /// internal workspace and the case record, writes nothing.
+    InternalReviewer {
+        /// The party reviewed for.
+        party: String,
+    },
+    /// An expert, with access to the named channels after accepting the undertaking.
+    Expert {
+        /// The channels.
+        channels: Vec<crate::channel::ChannelId>,
+    },
+    /// An interpreter, with access to the named channels after accepting the undertaking.
+    Interpreter {
+        /// The channels.
+        channels: Vec<crate::channel::ChannelId>,
+    },
+    /// An observer (read only), with access to the named channels after accepting the undertaking.
+    Observer {
+        /// The channels.
+        channels: Vec<crate::channel::ChannelId>,
+    },
+}
+
+impl CaseRole {
+    /// The channels of a guest role (expert, interpreter, observer).
+    pub fn guest_channels(&self) -> &[crate::channel::ChannelId] {
+        match self {
+            CaseRole::Expert { channels }
+            | CaseRole::Interpreter { channels }
+            | CaseRole::Observer { channels } => channels,
+            _ => &[],
+        }
+    }
+
+    /// Guests must accept a confidentiality undertaking before any access.
+    pub fn needs_undertaking(&self) -> bool {
+        !self.guest_channels().is_empty()
+    }
+}
+
+/// A user holding a [`CaseRole`] in a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Participant {
+    /// The user.
+    pub user_id: String,
+    /// The role.
+    pub role: CaseRole,
+    /// When the confidentiality undertaking was accepted (guests).
+    #[schemars(with = "Option<String>")]
+    pub undertaking_at: Option<Timestamp>,
+}
+
 /// A mediator's seat and its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MediatorSeat {
@@ -167,6 +227,9 @@ pub struct Case {
     pub final_accounts: Option<String>,
     /// Deadlines, all that ever ran.
     pub deadlines: Vec<Deadline>,
+    /// Users holding per-case roles (case officer, finance, reviewers, guests).
+    #[serde(default)]
+    pub participants: Vec<Participant>,
     /// Number of events applied (the log's version).
     pub version: u64,
     /// When the last event was recorded.
@@ -229,6 +292,7 @@ impl Case {
             continuation: None,
             final_accounts: None,
             deadlines: vec![],
+            participants: vec![],
             version: 1,
             updated_at: at,
         };
@@ -906,6 +970,22 @@ impl Case {
                 self.close_all_deadlines(DeadlineStatus::Cancelled);
             }
             E::FinalAccountsIssued { summary } => self.final_accounts = Some(summary.clone()),
+            E::ParticipantAdded { user_id, role } => {
+                self.participants.retain(|p| &p.user_id != user_id);
+                self.participants.push(Participant {
+                    user_id: user_id.clone(),
+                    role: role.clone(),
+                    undertaking_at: None,
+                });
+            }
+            E::ParticipantRemoved { user_id } => {
+                self.participants.retain(|p| &p.user_id != user_id);
+            }
+            E::UndertakingAccepted { user_id } => {
+                if let Some(p) = self.participants.iter_mut().find(|p| &p.user_id == user_id) {
+                    p.undertaking_at = Some(at);
+                }
+            }
             E::CaseClosed {} => self.state = CaseState::Closed,
         }
     }

@@ -296,6 +296,20 @@ pub enum Command {
     },
     /// The Secretariat closes the case (TERMINATED → CLOSED).
     Close {},
+    /// The Secretariat gives a user a per-case role.
+    AddParticipant {
+        /// The user.
+        user_id: String,
+        /// The role.
+        role: crate::case::CaseRole,
+    },
+    /// The Secretariat withdraws a user's per-case role.
+    RemoveParticipant {
+        /// The user.
+        user_id: String,
+    },
+    /// A guest (expert, interpreter, observer) accepts the confidentiality undertaking.
+    AcceptUndertaking {},
 }
 
 impl Command {
@@ -339,6 +353,9 @@ impl Command {
             Command::AnswerContinuation { .. } => "answer-continuation",
             Command::RecordFinalAccounts { .. } => "record-final-accounts",
             Command::Close {} => "close",
+            Command::AddParticipant { .. } => "add-participant",
+            Command::RemoveParticipant { .. } => "remove-participant",
+            Command::AcceptUndertaking {} => "accept-undertaking",
         }
     }
 
@@ -381,6 +398,9 @@ impl Command {
         "answer-continuation",
         "record-final-accounts",
         "close",
+        "add-participant",
+        "remove-participant",
+        "accept-undertaking",
     ];
 
     /// The policy action this command needs.
@@ -398,8 +418,9 @@ impl Command {
             | C::RecordAuthority { .. }
             | C::Register {}
             | C::NominateMediator { .. }
-            | C::RecordDepositPaid { .. }
             | C::RecordFinalAccounts { .. }
+            | C::AddParticipant { .. }
+            | C::RemoveParticipant { .. }
             | C::Close {} => Action::Administer,
             C::RecordThirdStateConsent { country, .. } => Action::ConsentAsThirdState {
                 country: country.clone(),
@@ -410,7 +431,6 @@ impl Command {
             | C::AcknowledgeDisclosure { party }
             | C::ObjectToDisclosure { party, .. }
             | C::ApproveFinalText { party, .. }
-            | C::SignSettlement { party, .. }
             | C::DeclareJointTermination { party }
             | C::Withdraw { party }
             | C::AnswerContinuation { party, .. } => Action::ActForParty {
@@ -420,6 +440,11 @@ impl Command {
                 Action::AdministerOrMediate
             }
             C::SetTimeLimit { .. } => Action::AdministerOrMediate,
+            C::SignSettlement { party, .. } => Action::SignForParty {
+                party: party.clone(),
+            },
+            C::RecordDepositPaid { .. } => Action::RecordPayment,
+            C::AcceptUndertaking {} => Action::AcceptUndertaking,
             C::RecordVacancy { .. } => Action::AdministerOrMediate,
             C::AcceptAppointment { .. } | C::DeclineAppointment { .. } => Action::ActAsAppointee,
             C::FileDisclosure { .. }

@@ -1346,6 +1346,101 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
             }
             one(CaseEvent::CaseClosed {})
         }
+        C::AddParticipant { user_id, role } => {
+            if st == CaseState::Draft || st == CaseState::Closed {
+                return Err(not_allowed(cmd, case));
+            }
+            check_text("user_id", user_id, limits::ID_MAX, true)?;
+            if let crate::case::CaseRole::InternalReviewer { party } = role {
+                require_party(case, party)?;
+            }
+            for ch in role.guest_channels() {
+                if let Some(p) = ch.party() {
+                    require_party(case, p)?;
+                }
+                if *ch == crate::channel::ChannelId::MediatorNotes {
+                    return Err(DomainError::invalid(
+                        "notes-are-the-mediators",
+                        "no one but the mediator may be given the mediator's notes",
+                    ));
+                }
+            }
+            if role.needs_undertaking() && role.guest_channels().is_empty() {
+                return Err(DomainError::invalid(
+                    "missing-field",
+                    "a guest role names its channels",
+                ));
+            }
+            if case.parties.iter().any(|p| p.is_represented_by(user_id))
+                || case.mediators.iter().any(|m| &m.user_id == user_id)
+            {
+                return Err(DomainError::guard(
+                    "guard-role-conflict",
+                    "a party's representative or a mediator cannot also hold a case role",
+                ));
+            }
+            // A grant that concerns one party's private channels is that party's business only.
+            let single_party = role
+                .guest_channels()
+                .iter()
+                .filter_map(|c| c.party())
+                .next()
+                .map(str::to_owned)
+                .or(match role {
+                    crate::case::CaseRole::InternalReviewer { party } => Some(party.clone()),
+                    _ => None,
+                });
+            Ok(vec![Decided {
+                event: CaseEvent::ParticipantAdded {
+                    user_id: user_id.clone(),
+                    role: role.clone(),
+                },
+                visibility: match single_party {
+                    Some(party) => Visibility::Party { party },
+                    None => Visibility::Case,
+                },
+            }])
+        }
+        C::RemoveParticipant { user_id } => {
+            let Some(p) = case.participants.iter().find(|p| &p.user_id == user_id) else {
+                return Err(DomainError::invalid(
+                    "unknown-participant",
+                    format!("'{user_id}' holds no role in this case"),
+                ));
+            };
+            let party = p
+                .role
+                .guest_channels()
+                .iter()
+                .find_map(|c| c.party().map(str::to_owned));
+            Ok(vec![Decided {
+                event: CaseEvent::ParticipantRemoved {
+                    user_id: user_id.clone(),
+                },
+                visibility: match party {
+                    Some(party) => Visibility::Party { party },
+                    None => Visibility::Case,
+                },
+            }])
+        }
+        C::AcceptUndertaking {} => {
+            let user = ctx.actor.user_id().unwrap_or_default();
+            let Some(p) = case.participants.iter().find(|p| p.user_id == user) else {
+                return Err(not_allowed(cmd, case));
+            };
+            if !p.role.needs_undertaking() || p.undertaking_at.is_some() {
+                return Err(DomainError::guard(
+                    "guard-already-recorded",
+                    "there is no undertaking awaiting your acceptance",
+                ));
+            }
+            Ok(vec![Decided {
+                event: CaseEvent::UndertakingAccepted {
+                    user_id: user.to_owned(),
+                },
+                visibility: Visibility::Secretariat,
+            }])
+        }
     }
 }
 

@@ -250,6 +250,15 @@ pub enum CaseEvent {
     FinalAccountsIssued { summary: String },
     /// The case is closed and its archive sealed.
     CaseClosed {},
+    /// A user was given a per-case role.
+    ParticipantAdded {
+        user_id: String,
+        role: crate::case::CaseRole,
+    },
+    /// A user's per-case role was withdrawn (effective at the next request).
+    ParticipantRemoved { user_id: String },
+    /// A guest accepted the confidentiality undertaking.
+    UndertakingAccepted { user_id: String },
 }
 
 impl CaseEvent {
@@ -316,6 +325,8 @@ impl CaseEvent {
             | E::ContinuingWithoutParty { .. } => "UNCITRAL ML 2018 Art. 12(d); ICSID MR 22",
             E::MediationTerminated { .. } => "domain §8 TERMINATED",
             E::FinalAccountsIssued { .. } | E::CaseClosed {} => "domain §8 t22",
+            E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => "domain §9 roles",
+            E::UndertakingAccepted { .. } => "domain §9 (experts, interpreters, observers)",
         }
     }
 }

@@ -13,6 +13,7 @@
 
 pub mod actor;
 pub mod case;
+pub mod channel;
 pub mod command;
 pub mod deadline;
 pub mod decide;

@@ -151,6 +151,35 @@ pub struct Representative {
     /// attorney), if already on file.
     #[serde(default)]
     pub authority_document: Option<String>,
+    /// What this representative may do for the party. Absent: a principal may do everything;
+    /// counsel may view and file but not sign unless the scope says so.
+    #[serde(default)]
+    pub scopes: Option<Vec<Scope>>,
+}
+
+/// A delegated scope of a representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Read the party's record and channels.
+    View,
+    /// Act and post for the party.
+    File,
+    /// Sign for the party (needs a proof of authority on file).
+    Sign,
+}
+
+impl Representative {
+    /// True if the representative holds this scope.
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        match &self.scopes {
+            Some(s) => s.contains(&scope) || (scope == Scope::View && !s.is_empty()),
+            None => match self.capacity {
+                RepresentativeCapacity::Principal => true,
+                RepresentativeCapacity::Counsel => scope != Scope::Sign,
+            },
+        }
+    }
 }
 
 /// How a representative acts for a party.

@@ -1,14 +1,17 @@
-//! The one visibility policy: a pure function of (actor, action, case) that decides every read and
-//! write. Routes and queries call [`authorize`] (or [`can_view_case`] / [`can_read_event`] for
-//! reads); none decides access on its own.
+//! The one visibility policy: pure functions of (actor, action or channel, case) that decide every
+//! read and write. Routes and queries call [`authorize`], [`can_view_case`], [`can_read_event`] and
+//! [`channel_access`]; none decides access on its own.
 //!
 //! A case the actor may not see is answered exactly as a case that does not exist
 //! ([`Denial::NotFound`]); a case the actor sees but may not act on gives [`Denial::Forbidden`].
+//! Every decision is computed from the case as it is now, so a role granted or withdrawn applies
+//! to the very next request.
 
 use crate::actor::{Actor, GlobalRole};
-use crate::case::{Case, SeatStatus};
+use crate::case::{Case, CaseRole, SeatStatus};
+use crate::channel::{ChannelId, ReadAccess};
 use crate::event::Visibility;
-use crate::party::CountryCode;
+use crate::party::{CountryCode, Scope};
 use crate::state::CaseState;
 
 /// What the actor wants to do.
@@ -23,15 +26,22 @@ pub enum Action {
     },
     /// Act as the requesting party (submit, withdraw the request, treat an invitation as rejected).
     ActForRequestingParty,
-    /// Act for a named party.
+    /// Act for a named party (needs the `file` scope).
     ActForParty {
         /// The party id.
         party: String,
     },
-    /// Secretariat administration of the case.
+    /// Sign for a named party (needs the `sign` scope).
+    SignForParty {
+        /// The party id.
+        party: String,
+    },
+    /// Secretariat administration of the case (the Secretariat or the case's case officer).
     Administer,
-    /// Secretariat or the serving mediator.
+    /// Secretariat, case officer or the serving mediator.
     AdministerOrMediate,
+    /// Record a payment (Secretariat, case officer or finance officer).
+    RecordPayment,
     /// The nominated appointee accepts or declines.
     ActAsAppointee,
     /// The serving mediator's acts.
@@ -42,6 +52,23 @@ pub enum Action {
     ConsentAsThirdState {
         /// The third State.
         country: CountryCode,
+    },
+    /// A guest accepts the confidentiality undertaking.
+    AcceptUndertaking,
+    /// Post a message in a channel.
+    PostMessage {
+        /// The channel.
+        channel: ChannelId,
+    },
+    /// The mediator proposes to relay an excerpt of a caucus item.
+    ProposeRelay {
+        /// The caucus the excerpt comes from.
+        source: ChannelId,
+    },
+    /// The source party approves or refuses a relay.
+    DecideRelay {
+        /// The source party.
+        party: String,
     },
 }
 
@@ -54,12 +81,31 @@ pub enum Denial {
     Forbidden,
 }
 
+/// A party the actor represents, with the scopes held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Represented {
+    /// The party id.
+    pub party: String,
+    /// May view.
+    pub view: bool,
+    /// May file and post.
+    pub file: bool,
+    /// May sign (scope held and proof of authority on file).
+    pub sign: bool,
+}
+
 /// The actor's relation to one case.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Relation {
-    /// Institution-wide Secretariat.
+    /// Institution-wide Secretariat (Secretary-General, Deputy).
     pub secretariat: bool,
+    /// The case's case officer.
+    pub case_officer: bool,
+    /// The case's finance officer.
+    pub finance: bool,
     /// Active parties the actor represents.
+    pub represented: Vec<Represented>,
+    /// Ids of the active parties represented (for convenience).
     pub parties: Vec<String>,
     /// The actor represents the requesting party.
     pub requesting: bool,
@@ -67,6 +113,12 @@ pub struct Relation {
     pub mediator: bool,
     /// The actor is the nominated appointee.
     pub appointee: bool,
+    /// Parties whose internal workspace the actor reviews.
+    pub reviewer_of: Vec<String>,
+    /// Channels opened to the actor as a guest (undertaking accepted), and whether they may write.
+    pub guest_channels: Vec<(ChannelId, bool)>,
+    /// The actor holds a guest role whose undertaking is still awaited.
+    pub guest_pending: bool,
     /// Third States the actor represents.
     pub third_states: Vec<CountryCode>,
 }
@@ -80,14 +132,23 @@ pub fn relation(actor: &Actor, case: &Case) -> Relation {
         secretariat: *role == GlobalRole::Secretariat,
         ..Relation::default()
     };
-    if *role == GlobalRole::Operator {
+    if matches!(role, GlobalRole::Operator | GlobalRole::GoverningCouncil) {
         return r;
     }
     for p in case.active_parties() {
-        if p.is_represented_by(id) {
-            r.parties.push(p.id.clone());
-            if p.id == case.requesting_party {
-                r.requesting = true;
+        if let Some(rep) = p.representatives.iter().find(|r| &r.user_id == id) {
+            let rep = Represented {
+                party: p.id.clone(),
+                view: rep.has_scope(Scope::View),
+                file: rep.has_scope(Scope::File),
+                sign: rep.has_scope(Scope::Sign) && rep.authority_document.is_some(),
+            };
+            if rep.view {
+                r.parties.push(p.id.clone());
+                if p.id == case.requesting_party {
+                    r.requesting = true;
+                }
+                r.represented.push(rep);
             }
         }
     }
@@ -99,6 +160,32 @@ pub fn relation(actor: &Actor, case: &Case) -> Relation {
         .iter()
         .any(|m| &m.user_id == id && m.status == SeatStatus::Serving);
     r.appointee = case.appointee().is_some_and(|m| &m.user_id == id);
+    for p in case.participants.iter().filter(|p| &p.user_id == id) {
+        match &p.role {
+            CaseRole::CaseOfficer => r.case_officer = true,
+            CaseRole::FinanceOfficer => r.finance = true,
+            CaseRole::InternalReviewer { party } => {
+                if case.party(party).is_some_and(|p| p.is_active()) {
+                    r.reviewer_of.push(party.clone());
+                }
+            }
+            guest => {
+                if p.undertaking_at.is_some() {
+                    let writes = !matches!(guest, CaseRole::Observer { .. });
+                    for c in guest.guest_channels() {
+                        let party_active = c
+                            .party()
+                            .is_none_or(|p| case.party(p).is_some_and(|p| p.is_active()));
+                        if party_active {
+                            r.guest_channels.push((c.clone(), writes));
+                        }
+                    }
+                } else {
+                    r.guest_pending = true;
+                }
+            }
+        }
+    }
     r.third_states = case
         .third_states
         .iter()
@@ -108,16 +195,30 @@ pub fn relation(actor: &Actor, case: &Case) -> Relation {
     r
 }
 
+impl Relation {
+    fn may_file_for(&self, party: &str) -> bool {
+        self.represented.iter().any(|p| p.party == party && p.file)
+    }
+
+    fn may_sign_for(&self, party: &str) -> bool {
+        self.represented.iter().any(|p| p.party == party && p.sign)
+    }
+
+    fn staff(&self) -> bool {
+        self.secretariat || self.case_officer
+    }
+}
+
 /// May the actor see the case record at all?
 pub fn can_view_case(actor: &Actor, case: &Case) -> bool {
     let r = relation(actor, case);
     if case.state == CaseState::Draft {
         return r.requesting;
     }
-    if r.secretariat || r.requesting || r.mediator || r.appointee {
+    if r.staff() || r.requesting || r.mediator || r.appointee {
         return true;
     }
-    !r.parties.is_empty() && case.disclosed_to_all_parties
+    (!r.parties.is_empty() || !r.reviewer_of.is_empty()) && case.disclosed_to_all_parties
 }
 
 /// May the actor read an event with this visibility in this case? (Requires [`can_view_case`],
@@ -128,41 +229,147 @@ pub fn can_read_event(actor: &Actor, case: &Case, visibility: &Visibility) -> bo
         Visibility::ThirdState { country } => r.secretariat || r.third_states.contains(country),
         _ if !can_view_case(actor, case) => false,
         Visibility::Case => true,
-        Visibility::Secretariat => r.secretariat,
-        Visibility::Party { party } => r.secretariat || r.parties.contains(party),
+        Visibility::Secretariat => r.staff(),
+        Visibility::Party { party } => {
+            r.staff() || r.parties.contains(party) || r.reviewer_of.contains(party)
+        }
     }
+}
+
+/// How the actor may use a channel: how far they may read it and whether they may post.
+/// Follows the channel matrix of reference/domain.md §9. A withdrawn party's channels stay
+/// sealed: its representatives lose access, and no one else gains it.
+pub fn channel_access(actor: &Actor, case: &Case, channel: &ChannelId) -> (ReadAccess, bool) {
+    use ReadAccess::{Full, Metadata, None as No};
+    if case.state == CaseState::Draft {
+        return (No, false);
+    }
+    let r = relation(actor, case);
+    let member = can_view_case(actor, case);
+    let rep = |p: &str| r.represented.iter().find(|x| x.party == p);
+    let guest = r.guest_channels.iter().find(|(c, _)| c == channel);
+    let mut best = match channel {
+        ChannelId::Plenary => {
+            if r.mediator || r.case_officer {
+                (Full, true)
+            } else if let Some(x) = r.represented.first().filter(|_| member) {
+                (Full, x.file || r.represented.iter().any(|x| x.file))
+            } else if r.secretariat || (member && !r.reviewer_of.is_empty()) {
+                (Full, false)
+            } else {
+                (No, false)
+            }
+        }
+        ChannelId::Caucus(p) => {
+            if r.mediator {
+                (Full, true)
+            } else if let Some(x) = rep(p).filter(|_| member) {
+                (Full, x.file)
+            } else if r.staff() {
+                (Metadata, false)
+            } else {
+                (No, false)
+            }
+        }
+        ChannelId::MediatorNotes => {
+            if r.mediator {
+                (Full, true)
+            } else {
+                (No, false)
+            }
+        }
+        ChannelId::Internal(p) => {
+            if let Some(x) = rep(p) {
+                (Full, x.file)
+            } else if r.reviewer_of.contains(p) {
+                (Full, false)
+            } else {
+                (No, false)
+            }
+        }
+        ChannelId::Administrative => {
+            if r.staff() || r.finance {
+                (Full, true)
+            } else if member && (r.mediator || !r.parties.is_empty()) {
+                (Full, false)
+            } else {
+                (No, false)
+            }
+        }
+    };
+    if let Some((_, writes)) = guest
+        && best.0 < Full
+    {
+        best = (Full, *writes);
+    }
+    // A party that does not exist (or withdrew) has no caucus or workspace to open.
+    if let Some(p) = channel.party()
+        && !case.party(p).is_some_and(|x| x.is_active())
+        && !(r.mediator && matches!(channel, ChannelId::Caucus(_)) && case.party(p).is_some())
+    {
+        return (No, false);
+    }
+    if case.state.is_terminal() {
+        best.1 = false;
+    }
+    best
 }
 
 /// The one decision: may `actor` do `action` on `case`?
 pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Denial> {
     let r = relation(actor, case);
-    // Third States see only their consent request, and may give consent.
+    let visible = can_view_case(actor, case);
+    let hidden = if visible {
+        Denial::Forbidden
+    } else {
+        Denial::NotFound
+    };
+    // Actions open to people who do not see the case record.
     match action {
         Action::ViewConsentRequest { country } | Action::ConsentAsThirdState { country } => {
-            if r.third_states.contains(country) || (r.secretariat && can_view_case(actor, case)) {
-                return Ok(());
-            }
-            return Err(if can_view_case(actor, case) {
-                Denial::Forbidden
+            return if r.third_states.contains(country) || (r.secretariat && visible) {
+                Ok(())
             } else {
-                Denial::NotFound
-            });
+                Err(hidden)
+            };
+        }
+        Action::AcceptUndertaking => {
+            return if r.guest_pending { Ok(()) } else { Err(hidden) };
+        }
+        Action::RecordPayment if r.finance => return Ok(()),
+        Action::PostMessage { channel } => {
+            let (read, write) = channel_access(actor, case, channel);
+            return match (read, write) {
+                (_, true) => Ok(()),
+                (ReadAccess::None, _) if !visible => Err(Denial::NotFound),
+                _ => Err(Denial::Forbidden),
+            };
         }
         _ => {}
     }
-    if !can_view_case(actor, case) {
+    if !visible {
         return Err(Denial::NotFound);
     }
     let allowed = match action {
         Action::ViewCase => true,
-        Action::ActForRequestingParty => r.requesting,
-        Action::ActForParty { party } => r.parties.contains(party),
-        Action::Administer => r.secretariat,
-        Action::AdministerOrMediate => r.secretariat || r.mediator,
+        Action::ActForRequestingParty => {
+            r.requesting
+                && (case.state == CaseState::Draft || r.may_file_for(&case.requesting_party))
+        }
+        Action::ActForParty { party } => r.may_file_for(party),
+        Action::SignForParty { party } => r.may_sign_for(party),
+        Action::Administer => r.staff(),
+        Action::AdministerOrMediate => r.staff() || r.mediator,
+        Action::RecordPayment => r.staff(),
         Action::ActAsAppointee => r.appointee,
         Action::Mediate => r.mediator,
-        Action::RequestReopening => r.secretariat || !r.parties.is_empty(),
-        Action::ViewConsentRequest { .. } | Action::ConsentAsThirdState { .. } => false,
+        Action::RequestReopening => r.secretariat || r.represented.iter().any(|p| p.file),
+        Action::ProposeRelay { source } => r.mediator && matches!(source, ChannelId::Caucus(_)),
+        Action::DecideRelay { party } => r.may_file_for(party),
+        Action::ViewConsentRequest { .. }
+        | Action::ConsentAsThirdState { .. }
+        | Action::AcceptUndertaking
+        | Action::PostMessage { .. } => false,
     };
     if allowed {
         Ok(())
@@ -188,6 +395,23 @@ pub fn can_administer_institution(actor: &Actor) -> bool {
         actor,
         Actor::User {
             role: GlobalRole::Secretariat,
+            ..
+        }
+    )
+}
+
+/// May the actor read the access audit log (reads of caucus and without-prejudice content)?
+/// The Secretary-General's (Secretariat's) alone, for misconduct inquiries.
+pub fn can_read_access_log(actor: &Actor) -> bool {
+    can_administer_institution(actor)
+}
+
+/// May the actor see aggregate, anonymised statistics? (Governing Council and Secretariat.)
+pub fn can_view_statistics(actor: &Actor) -> bool {
+    matches!(
+        actor,
+        Actor::User {
+            role: GlobalRole::GoverningCouncil | GlobalRole::Secretariat,
             ..
         }
     )

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use accord_app::ports::{
-    Append, CaseProjection, CaseQuery, IdempotencyClaim, SessionRecord, Store, StoreError,
-    UserRecord,
+    AccessRecord, Append, CaseProjection, CaseQuery, IdempotencyClaim, MessageRecord, RelayRecord,
+    SessionRecord, Store, StoreError, UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{EventRecord, GENESIS_HASH, NewEvent, seal};
@@ -79,6 +79,118 @@ pub async fn run_all(store: Arc<dyn Store>) {
     idempotency_keys(store.as_ref()).await;
     declarations_round_trip(store.as_ref()).await;
     intact_chains_verify(store.as_ref()).await;
+    channels_relays_audit_and_keys(store.clone()).await;
+}
+
+/// Messages get gap-free positions per channel even when posted concurrently; relays are decided
+/// once; the access log filters by case; a case key, once stored, is the one kept.
+pub async fn channels_relays_audit_and_keys(store: Arc<dyn Store>) {
+    let msg = |id: &str, channel: &str| MessageRecord {
+        id: id.into(),
+        case_id: "ch-case".into(),
+        channel: channel.into(),
+        seq: 0,
+        author: "u".into(),
+        posted_at_ms: 7,
+        without_prejudice: true,
+        confidential: false,
+        relay_json: None,
+        body: vec![1, 2, 3],
+        size: 3,
+    };
+    let mut tasks = vec![];
+    for i in 0..12 {
+        let s = store.clone();
+        let m = msg(&format!("m{i}"), "caucus:A");
+        tasks.push(tokio::spawn(async move { s.post_message(&m).await }));
+    }
+    for t in futures::future::join_all(tasks).await {
+        t.unwrap().unwrap();
+    }
+    let other = store.post_message(&msg("p1", "plenary")).await.unwrap();
+    assert_eq!(other.seq, 1, "positions are per channel");
+    let caucus = store.messages("ch-case", "caucus:A").await.unwrap();
+    assert_eq!(
+        caucus.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        (1..=12).collect::<Vec<i64>>()
+    );
+    assert_eq!(caucus[0].body, vec![1, 2, 3]);
+    assert!(caucus[0].without_prejudice);
+    assert_eq!(
+        store
+            .message("ch-case", "p1")
+            .await
+            .unwrap()
+            .unwrap()
+            .channel,
+        "plenary"
+    );
+    assert!(store.message("other-case", "p1").await.unwrap().is_none());
+    let relay = RelayRecord {
+        id: "r1".into(),
+        case_id: "ch-case".into(),
+        source_channel: "caucus:A".into(),
+        source_message_id: "m1".into(),
+        target_channel: "plenary".into(),
+        excerpt: vec![9],
+        proposed_by: "med".into(),
+        proposed_at_ms: 8,
+        status: "pending".into(),
+        decided_by: None,
+        decided_at_ms: None,
+        message_id: None,
+    };
+    store.create_relay(&relay).await.unwrap();
+    let decided = RelayRecord {
+        status: "approved".into(),
+        decided_by: Some("a".into()),
+        decided_at_ms: Some(9),
+        message_id: Some("p1".into()),
+        ..relay.clone()
+    };
+    store.decide_relay(&decided).await.unwrap();
+    assert!(
+        matches!(
+            store.decide_relay(&decided).await,
+            Err(StoreError::Conflict { .. })
+        ),
+        "decided once"
+    );
+    assert_eq!(store.relays("ch-case").await.unwrap(), vec![decided]);
+    let a = |id: &str, case: &str, at: i64| AccessRecord {
+        id: id.into(),
+        at_ms: at,
+        user_id: "u".into(),
+        case_id: case.into(),
+        object: "message:m1".into(),
+        kind: "caucus".into(),
+    };
+    store
+        .log_access(&[
+            a("a1", "ch-case", 1),
+            a("a2", "ch-case", 2),
+            a("a3", "else", 3),
+        ])
+        .await
+        .unwrap();
+    let ids = |v: Vec<AccessRecord>| v.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.access_log(Some("ch-case"), 10).await.unwrap()),
+        ["a2", "a1"]
+    );
+    assert_eq!(
+        ids(store.access_log(None, 10).await.unwrap()),
+        ["a3", "a2", "a1"]
+    );
+    assert_eq!(store.case_key("ch-case").await.unwrap(), None);
+    assert_eq!(
+        store.put_case_key("ch-case", b"first").await.unwrap(),
+        b"first".to_vec()
+    );
+    assert_eq!(
+        store.put_case_key("ch-case", b"second").await.unwrap(),
+        b"first".to_vec()
+    );
 }
 
 /// Events come back in order with every field intact; the projection follows the last append.
@@ -278,6 +390,8 @@ pub async fn users_and_sessions(store: &dyn Store) {
         password_hash: "$argon2id$fake".into(),
         disabled: false,
         created_at_ms: 5,
+        totp_secret: None,
+        totp_enabled: false,
     };
     store.create_user(&u).await.unwrap();
     let dup = UserRecord {
@@ -299,6 +413,9 @@ pub async fn users_and_sessions(store: &dyn Store) {
         user_id: "user-1".into(),
         created_at_ms: 10,
         expires_at_ms: 1_000,
+        second_factor_pending: true,
+        reauth_at_ms: None,
+        csrf_token: "csrf-1".into(),
     };
     store.create_session(&s).await.unwrap();
     assert_eq!(
@@ -308,9 +425,57 @@ pub async fn users_and_sessions(store: &dyn Store) {
     assert_eq!(store.session("th1", 1_000).await.unwrap(), None, "expired");
     store.touch_session("th1", 5_000).await.unwrap();
     assert!(store.session("th1", 2_000).await.unwrap().is_some());
+    store
+        .update_session("th1", false, Some(1_500))
+        .await
+        .unwrap();
+    let (s2, _) = store.session("th1", 2_000).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            s2.second_factor_pending,
+            s2.reauth_at_ms,
+            s2.csrf_token.as_str()
+        ),
+        (false, Some(1_500), "csrf-1")
+    );
+    store
+        .set_totp("user-1", Some(b"sealed"), true)
+        .await
+        .unwrap();
+    let u2 = store.user_by_id("user-1").await.unwrap().unwrap();
+    assert_eq!(
+        (u2.totp_secret.as_deref(), u2.totp_enabled),
+        (Some(&b"sealed"[..]), true)
+    );
     store.delete_session("th1").await.unwrap();
     assert_eq!(store.session("th1", 2_000).await.unwrap(), None);
     assert_eq!(store.list_users().await.unwrap().len(), 1);
+    // Disabling a user ends every session at once; role changes stick.
+    for t in ["a", "b"] {
+        store
+            .create_session(&SessionRecord {
+                token_hash: t.into(),
+                ..s.clone()
+            })
+            .await
+            .unwrap();
+    }
+    assert!(store.set_user_disabled("user-1", true).await.unwrap());
+    assert_eq!(store.session("a", 500).await.unwrap(), None);
+    assert_eq!(store.session("b", 500).await.unwrap(), None);
+    assert!(store.user_by_id("user-1").await.unwrap().unwrap().disabled);
+    assert!(!store.set_user_disabled("no-such-user", true).await.unwrap());
+    assert!(store.set_user_role("user-1", "secretariat").await.unwrap());
+    assert_eq!(
+        store.user_by_id("user-1").await.unwrap().unwrap().role,
+        "secretariat"
+    );
+    // Throttle counters count within their window.
+    for at in [100, 200, 300] {
+        store.record_login_failure("user:amina", at).await.unwrap();
+    }
+    assert_eq!(store.login_failures("user:amina", 150).await.unwrap(), 2);
+    assert_eq!(store.login_failures("user:other", 0).await.unwrap(), 0);
 }
 
 /// Idempotency keys replay completed responses and refuse reuse for another request.

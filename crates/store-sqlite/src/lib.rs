@@ -15,8 +15,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use accord_app::ports::{
-    AccountStore, Append, CaseProjection, CaseQuery, CaseStore, IdempotencyClaim, IdempotencyStore,
-    RegistryStore, SessionRecord, Store, StoreError, UserRecord, VerifyReport,
+    AccessRecord, AccountStore, Append, CaseProjection, CaseQuery, CaseStore, ChannelStore,
+    IdempotencyClaim, IdempotencyStore, MessageRecord, RegistryStore, RelayRecord, SessionRecord,
+    Store, StoreError, UserRecord, VerifyReport,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{ChainVerifier, EventRecord, RawEvent};

@@ -16,6 +16,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// A message a person can act on.
     pub message: String,
+    /// Seconds for a `Retry-After` header.
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
@@ -25,6 +27,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 }
@@ -33,6 +36,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": {"code": self.code, "message": self.message}});
         let mut resp = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -58,6 +67,11 @@ impl From<AppError> for ApiError {
             | AppError::VersionConflict { .. }
             | AppError::AlreadyExists { .. } => StatusCode::CONFLICT,
             AppError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::SecondFactorRequired => StatusCode::UNAUTHORIZED,
+            AppError::SecondFactorEnrolmentRequired | AppError::ReauthenticationRequired => {
+                StatusCode::FORBIDDEN
+            }
         };
         let message = match &e {
             AppError::Storage(detail) => {
@@ -67,6 +81,14 @@ impl From<AppError> for ApiError {
             }
             other => other.to_string(),
         };
-        ApiError::new(status, e.code(), message)
+        let retry = match &e {
+            AppError::TooManyAttempts {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        };
+        let mut err = ApiError::new(status, e.code(), message);
+        err.retry_after = retry;
+        err
     }
 }

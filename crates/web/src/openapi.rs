@@ -11,7 +11,15 @@ use accord_domain::profile::Profile;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
-use crate::routes::{ListParams, LoginRequest};
+use accord_app::accounts::TotpEnrolment;
+use accord_app::cases::Statistics;
+use accord_app::channels::{
+    AccessView, ChannelView, MessageView, NewMessage, ProposeRelay, RelayDecision, RelayView,
+};
+
+use crate::routes::{
+    AccessLogParams, ListParams, LoginRequest, ReauthRequest, RoleChange, TotpCode,
+};
 
 fn error_schema() -> Value {
     json!({
@@ -188,8 +196,121 @@ pub fn document() -> Value {
             response: (200, Some(s(|g| g.subschema_for::<ConsentRequestView>()))),
             public: false,
         },
+        Op {
+            method: "post",
+            path: "/api/v1/sessions/reauth",
+            summary: "Confirm the password (and code) again before acts such as signing",
+            request: Some(s(|g| g.subschema_for::<ReauthRequest>())),
+            response: (204, None),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/me/totp",
+            summary: "Start second-factor enrolment",
+            request: None,
+            response: (201, Some(s(|g| g.subschema_for::<TotpEnrolment>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/me/totp/confirm",
+            summary: "Confirm the second factor with a current code",
+            request: Some(s(|g| g.subschema_for::<TotpCode>())),
+            response: (204, None),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/users/{user_id}/disable",
+            summary: "Disable an account and end its sessions (Secretariat)",
+            request: None,
+            response: (204, None),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/users/{user_id}/enable",
+            summary: "Re-enable an account (Secretariat)",
+            request: None,
+            response: (204, None),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/users/{user_id}/role",
+            summary: "Change an account's role (Secretariat)",
+            request: Some(s(|g| g.subschema_for::<RoleChange>())),
+            response: (204, None),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/access-log",
+            summary: "Reads of caucus and without-prejudice content (Secretary-General; query: case_id)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<AccessView>>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/statistics",
+            summary: "Aggregate statistics (Governing Council, Secretariat)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Statistics>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/channels",
+            summary: "The channels you may use in a case",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<ChannelView>>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/channels/{channel}/messages",
+            summary: "A channel's messages (content or metadata, per the policy)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<MessageView>>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/channels/{channel}/messages",
+            summary: "Post a message",
+            request: Some(s(|g| g.subschema_for::<NewMessage>())),
+            response: (201, Some(s(|g| g.subschema_for::<MessageView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/relays",
+            summary: "Relays of caucus excerpts (mediator, source party)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<RelayView>>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/relays",
+            summary: "The mediator proposes to relay an exact excerpt of a caucus message",
+            request: Some(s(|g| g.subschema_for::<ProposeRelay>())),
+            response: (201, Some(s(|g| g.subschema_for::<RelayView>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
+            summary: "The source party approves that exact text, or refuses",
+            request: Some(s(|g| g.subschema_for::<RelayDecision>())),
+            response: (200, Some(s(|g| g.subschema_for::<RelayView>()))),
+            public: false,
+        },
     ];
     let _ = s(|g| g.subschema_for::<ListParams>());
+    let _ = s(|g| g.subschema_for::<AccessLogParams>());
     let mut paths = Map::new();
     let mut add = |path: String, method: &str, op: Value| {
         let entry = paths

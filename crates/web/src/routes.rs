@@ -1,15 +1,18 @@
 //! Routes and handlers of the JSON API.
 
-use accord_app::accounts::{NewUser, UserView};
+use std::net::SocketAddr;
+
+use accord_app::accounts::{Credentials, NewUser, UserView};
 use accord_app::cases::{ActOutcome, NewDeclaration};
+use accord_app::channels::{NewMessage, ProposeRelay, RelayDecision};
 use accord_domain::Command;
 use accord_domain::command::FileRequest;
 use accord_domain::profile::Profile;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router, middleware};
+use axum::{Extension, Json, Router, middleware};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -42,6 +45,32 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         "/api/v1/cases/{case_id}/consent-requests/{country}",
         true,
     ),
+    ("POST", "/api/v1/sessions/reauth", true),
+    ("POST", "/api/v1/me/totp", true),
+    ("POST", "/api/v1/me/totp/confirm", true),
+    ("POST", "/api/v1/users/{user_id}/disable", true),
+    ("POST", "/api/v1/users/{user_id}/enable", true),
+    ("POST", "/api/v1/users/{user_id}/role", true),
+    ("GET", "/api/v1/access-log", true),
+    ("GET", "/api/v1/statistics", true),
+    ("GET", "/api/v1/cases/{case_id}/channels", true),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/channels/{channel}/messages",
+        true,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case_id}/channels/{channel}/messages",
+        true,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/relays", true),
+    ("POST", "/api/v1/cases/{case_id}/relays", true),
+    (
+        "POST",
+        "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
+        true,
+    ),
 ];
 
 /// Builds the API router.
@@ -63,6 +92,27 @@ pub fn api(state: AppState) -> Router {
         .route(
             "/api/v1/cases/{case_id}/consent-requests/{country}",
             get(consent_request),
+        )
+        .route("/api/v1/sessions/reauth", post(reauth))
+        .route("/api/v1/me/totp", post(enrol_totp))
+        .route("/api/v1/me/totp/confirm", post(confirm_totp))
+        .route("/api/v1/users/{user_id}/disable", post(disable_user))
+        .route("/api/v1/users/{user_id}/enable", post(enable_user))
+        .route("/api/v1/users/{user_id}/role", post(set_role))
+        .route("/api/v1/access-log", get(access_log))
+        .route("/api/v1/statistics", get(statistics))
+        .route("/api/v1/cases/{case_id}/channels", get(channels))
+        .route(
+            "/api/v1/cases/{case_id}/channels/{channel}/messages",
+            get(messages).post(post_message),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/relays",
+            get(relays).post(propose_relay),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
+            post(decide_relay),
         )
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -127,6 +177,44 @@ pub struct LoginRequest {
     pub username: String,
     /// Password.
     pub password: String,
+    /// The current TOTP code, for accounts with a second factor.
+    #[serde(default)]
+    pub totp: Option<String>,
+}
+
+/// Re-authentication request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReauthRequest {
+    /// Password.
+    pub password: String,
+    /// The current TOTP code, for accounts with a second factor.
+    #[serde(default)]
+    pub totp: Option<String>,
+}
+
+/// A TOTP code.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCode {
+    /// The 6-digit code.
+    pub code: String,
+}
+
+/// A role change.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    /// The new institution-wide role.
+    pub role: String,
+}
+
+/// Query of the access log.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessLogParams {
+    /// Only this case.
+    pub case_id: Option<String>,
 }
 
 fn session_cookie(s: &AppState, token: &str, max_age: i64) -> HeaderValue {
@@ -143,9 +231,23 @@ fn session_cookie(s: &AppState, token: &str, max_age: i64) -> HeaderValue {
 
 async fn login(
     State(s): State<AppState>,
+    headers: HeaderMap,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let session = s.accord.login(&req.username, &req.password).await?;
+    let session = s
+        .accord
+        .login(&Credentials {
+            username: req.username,
+            password: req.password,
+            totp: req.totp,
+            source: connect.map(|Extension(ConnectInfo(a))| a.ip().to_string()),
+        })
+        .await?;
+    // Rotate: a session presented with the sign-in ends; the new one replaces it.
+    if let Some((old, _)) = crate::session::token(&headers) {
+        let _ = s.accord.logout(&old).await;
+    }
     let cookie = session_cookie(&s, &session.token, 8 * 3600);
     let mut resp = (StatusCode::CREATED, Json(session)).into_response();
     resp.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -336,6 +438,9 @@ async fn act(
         )
     })?;
     let expected = expected_version(&headers)?;
+    if matches!(cmd, Command::SignSettlement { .. }) {
+        s.accord.require_fresh_authentication(&p)?;
+    }
     match s.accord.act(&p.actor, &case_id, &cmd, expected).await? {
         ActOutcome::Case(view) => Ok(case_response(StatusCode::OK, *view)),
         ActOutcome::Recorded { case_id, action } => Ok(Json(
@@ -362,6 +467,131 @@ async fn consent_request(
     Ok(Json(
         s.accord
             .consent_request(&p.actor, &case_id, &country)
+            .await?,
+    )
+    .into_response())
+}
+
+async fn reauth(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiJson(r): ApiJson<ReauthRequest>,
+) -> Result<Response, ApiError> {
+    s.accord.reauthenticate(&p, &r.password, r.totp).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn enrol_totp(State(s): State<AppState>, Authed(p): Authed) -> Result<Response, ApiError> {
+    Ok((StatusCode::CREATED, Json(s.accord.enrol_totp(&p).await?)).into_response())
+}
+
+async fn confirm_totp(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiJson(c): ApiJson<TotpCode>,
+) -> Result<Response, ApiError> {
+    s.accord.confirm_totp(&p, &c.code).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn disable_user(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(user_id): Path<String>,
+) -> Result<Response, ApiError> {
+    s.accord.set_user_disabled(&p.actor, &user_id, true).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn enable_user(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(user_id): Path<String>,
+) -> Result<Response, ApiError> {
+    s.accord
+        .set_user_disabled(&p.actor, &user_id, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn set_role(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(user_id): Path<String>,
+    ApiJson(r): ApiJson<RoleChange>,
+) -> Result<Response, ApiError> {
+    s.accord.set_user_role(&p.actor, &user_id, &r.role).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn access_log(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiQuery(q): ApiQuery<AccessLogParams>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.access_log(&p.actor, q.case_id.as_deref()).await?).into_response())
+}
+
+async fn statistics(State(s): State<AppState>, Authed(p): Authed) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.statistics(&p.actor).await?).into_response())
+}
+
+async fn channels(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.channels(&p.actor, &case_id).await?).into_response())
+}
+
+async fn messages(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, channel)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.messages(&p.actor, &case_id, &channel).await?).into_response())
+}
+
+async fn post_message(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, channel)): Path<(String, String)>,
+    ApiJson(m): ApiJson<NewMessage>,
+) -> Result<Response, ApiError> {
+    let v = s
+        .accord
+        .post_message(&p.actor, &case_id, &channel, m)
+        .await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+async fn relays(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.relays(&p.actor, &case_id).await?).into_response())
+}
+
+async fn propose_relay(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+    ApiJson(r): ApiJson<ProposeRelay>,
+) -> Result<Response, ApiError> {
+    let v = s.accord.propose_relay(&p.actor, &case_id, r).await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+async fn decide_relay(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, relay_id)): Path<(String, String)>,
+    ApiJson(d): ApiJson<RelayDecision>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .decide_relay(&p.actor, &case_id, &relay_id, d)
             .await?,
     )
     .into_response())

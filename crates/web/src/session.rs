@@ -62,6 +62,18 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
+/// What a session still owing a second factor may reach.
+const ENROLMENT_PATHS: &[&str] = &[
+    "/api/v1/me",
+    "/api/v1/me/totp",
+    "/api/v1/me/totp/confirm",
+    "/api/v1/sessions/current",
+];
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Middleware: every route behind it needs a live session.
 pub async fn require_session(
     State(state): State<AppState>,
@@ -89,6 +101,29 @@ pub async fn require_session(
     }
     match state.accord.authenticate(&token).await {
         Ok(p) => {
+            let unsafe_method =
+                !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+            if source == TokenSource::Cookie && unsafe_method {
+                let sent = req
+                    .headers()
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if p.csrf_token.is_empty()
+                    || !constant_time_eq(sent.as_bytes(), p.csrf_token.as_bytes())
+                {
+                    return ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf-token-invalid",
+                        "send the session's CSRF token in the X-CSRF-Token header",
+                    )
+                    .into_response();
+                }
+            }
+            if p.second_factor_pending && !ENROLMENT_PATHS.contains(&req.uri().path()) {
+                return ApiError::from(accord_app::AppError::SecondFactorEnrolmentRequired)
+                    .into_response();
+            }
             req.extensions_mut().insert(p);
             next.run(req).await
         }

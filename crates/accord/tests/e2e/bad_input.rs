@@ -80,17 +80,7 @@ async fn malformed_requests_answer_their_code_and_change_nothing() {
         .file("harbour", commercial(&h, &i, true, "uncitral-2021"))
         .await;
     t.ok("harbour", &case, "submit-request", json!({})).await;
-    let token = {
-        let (_, v) = t
-            .send(
-                reqwest::Method::POST,
-                None,
-                "/api/v1/sessions",
-                Some(json!({"username": "sgen", "password": "sgen-password!"})),
-            )
-            .await;
-        v["token"].as_str().unwrap().to_owned()
-    };
+    let token = t.token("sgen");
     let good_filing = commercial(&h, &i, true, "uncitral-2021").to_string();
     let mut unknown_field: Value = serde_json::from_str(&good_filing).unwrap();
     unknown_field["colour"] = json!("blue");

@@ -214,7 +214,7 @@ fn verify_log_names_the_first_bad_event_of_a_tampered_chain() {
         };
         accord::prepare_data_dir(&cfg).unwrap();
         let store = accord::open_store(&cfg).await.unwrap();
-        let app = accord::application(&cfg, store.clone(), Arc::new(SystemClock));
+        let app = accord::application(&cfg, store.clone(), Arc::new(SystemClock)).unwrap();
         let u = app
             .bootstrap_user(accord_app::accounts::NewUser {
                 username: "harbour".into(),

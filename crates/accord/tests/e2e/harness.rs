@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use accord::config::Config;
 use accord_app::accounts::NewUser;
-use accord_app::{Accord, ManualClock, Store};
+use accord_app::{Accord, Clock, ManualClock, Store};
 use jiff::Timestamp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -25,6 +25,7 @@ pub struct TestServer {
     pub store: Arc<dyn Store>,
     pub http: reqwest::Client,
     tokens: std::sync::Mutex<HashMap<String, String>>,
+    totp: std::sync::Mutex<HashMap<String, String>>,
     ids: HashMap<String, String>,
     shutdown: tokio::sync::watch::Sender<bool>,
     _dir: tempfile::TempDir,
@@ -60,7 +61,7 @@ impl TestServer {
         accord::prepare_data_dir(&cfg).unwrap();
         let store = accord::open_store(&cfg).await.unwrap();
         let clock = Arc::new(ManualClock::new(t0()));
-        let accord = accord::application(&cfg, store.clone(), clock.clone());
+        let accord = accord::application(&cfg, store.clone(), clock.clone()).unwrap();
         let running = accord::start(
             accord.clone(),
             accord::web_config(&cfg),
@@ -76,6 +77,7 @@ impl TestServer {
             store,
             http: reqwest::Client::new(),
             tokens: std::sync::Mutex::new(HashMap::new()),
+            totp: std::sync::Mutex::new(HashMap::new()),
             ids: HashMap::new(),
             shutdown: running.shutdown,
             _dir: dir,
@@ -100,7 +102,20 @@ impl TestServer {
         u.id
     }
 
-    /// Signs a test user in (again) over HTTP.
+    /// The current TOTP code of a user who enrolled (at the test clock's time).
+    pub fn totp_code(&self, name: &str) -> Option<String> {
+        let secret = self.totp.lock().unwrap().get(name).cloned()?;
+        let totp = totp_rs::Builder::new()
+            .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
+            .build()
+            .unwrap();
+        Some(
+            totp.generate(self.clock.now().as_second() as u64)
+                .to_string(),
+        )
+    }
+
+    /// Signs a test user in (again) over HTTP, enrolling a second factor when the role needs one.
     pub async fn login(&self, name: &str) {
         let password = format!("{name}-password!");
         let (status, body) = self
@@ -108,14 +123,47 @@ impl TestServer {
                 reqwest::Method::POST,
                 None,
                 "/api/v1/sessions",
-                Some(json!({"username": name, "password": password})),
+                Some(json!({"username": name, "password": password, "totp": self.totp_code(name)})),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+        let token = body["token"].as_str().unwrap().to_owned();
+        self.tokens.lock().unwrap().insert(name.into(), token);
+        if body["second_factor_enrolment_required"] == true {
+            let (s, e) = self
+                .send_once(
+                    reqwest::Method::POST,
+                    Some(name),
+                    "/api/v1/me/totp",
+                    Some(json!({})),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{e}");
+            self.totp
+                .lock()
+                .unwrap()
+                .insert(name.into(), e["secret"].as_str().unwrap().to_owned());
+            let code = self.totp_code(name);
+            let (s, e) = self
+                .send_once(
+                    reqwest::Method::POST,
+                    Some(name),
+                    "/api/v1/me/totp/confirm",
+                    Some(json!({"code": code})),
+                )
+                .await;
+            assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
+        }
+    }
+
+    /// A signed-in user's current session token.
+    pub fn token(&self, name: &str) -> String {
         self.tokens
             .lock()
             .unwrap()
-            .insert(name.into(), body["token"].as_str().unwrap().to_owned());
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} not signed in"))
     }
 
     /// A user's id.

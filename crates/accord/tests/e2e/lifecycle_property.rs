@@ -170,8 +170,10 @@ fn natural_actor(cmd: &Command, case: &Case) -> Actor {
         .unwrap_or_else(|| "m1".into());
     actor(match cmd.action() {
         Action::ActForRequestingParty => pick("harbour"),
-        Action::ActForParty { party } if party == "I" => pick("indah"),
-        Action::ActForParty { .. } => pick("harbour"),
+        Action::ActForParty { party } | Action::SignForParty { party } if party == "I" => {
+            pick("indah")
+        }
+        Action::ActForParty { .. } | Action::SignForParty { .. } => pick("harbour"),
         Action::Mediate | Action::ActAsAppointee => pick(&mediator),
         _ => pick("sgen"),
     })
@@ -213,7 +215,12 @@ async fn run_sequence(
             .unwrap(),
     );
     let clock = Arc::new(ManualClock::new("2026-03-01T00:00:00Z".parse().unwrap()));
-    let app = Accord::new(store.clone(), clock.clone(), Settings::default());
+    let app = Accord::new(
+        store.clone(),
+        clock.clone(),
+        Settings::default(),
+        accord_keys::MasterKey::generate().unwrap(),
+    );
     let view = app
         .file_request(&actor(3), &filing(i_consents))
         .await
@@ -331,7 +338,12 @@ fn the_menu_can_drive_a_case_to_settlement() {
                 .unwrap(),
         );
         let clock = Arc::new(ManualClock::new("2026-03-01T00:00:00Z".parse().unwrap()));
-        let app = Accord::new(store, clock, Settings::default());
+        let app = Accord::new(
+            store,
+            clock,
+            Settings::default(),
+            accord_keys::MasterKey::generate().unwrap(),
+        );
         let id = app
             .file_request(&actor(3), &filing(true))
             .await
