@@ -620,24 +620,26 @@ const SEQ_RETRIES: usize = 8;
 #[async_trait]
 impl ChannelStore for This {
     async fn post_message(&self, m: &MessageRecord) -> Result<MessageRecord, StoreError> {
+        // One statement takes the next position; where the dialect needs it, a transaction-scoped
+        // lock on the channel serialises concurrent posters first.
         for _ in 0..SEQ_RETRIES {
-            let seq: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE case_id = $1 AND channel = $2",
-            )
-            .bind(&m.case_id)
-            .bind(&m.channel)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)?;
-            let res = sqlx::query(
+            let mut tx = self.pool.begin().await.map_err(backend)?;
+            if let Some(lock) = MESSAGE_LOCK_SQL {
+                sqlx::query(lock)
+                    .bind(format!("{}/{}", m.case_id, m.channel))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+            let res: Result<i64, sqlx::Error> = sqlx::query_scalar(
                 "INSERT INTO messages (id, case_id, channel, seq, author, posted_at_ms, \
                  without_prejudice, confidential, relay_json, body, size) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 SELECT $1, $2, $3, COALESCE(MAX(seq), 0) + 1, $4, $5, $6, $7, $8, $9, $10 \
+                 FROM messages WHERE case_id = $2 AND channel = $3 RETURNING seq",
             )
             .bind(&m.id)
             .bind(&m.case_id)
             .bind(&m.channel)
-            .bind(seq)
             .bind(&m.author)
             .bind(m.posted_at_ms)
             .bind(i64::from(m.without_prejudice))
@@ -645,10 +647,11 @@ impl ChannelStore for This {
             .bind(&m.relay_json)
             .bind(&m.body)
             .bind(m.size)
-            .execute(&self.pool)
+            .fetch_one(&mut *tx)
             .await;
             match res {
-                Ok(_) => {
+                Ok(seq) => {
+                    tx.commit().await.map_err(backend)?;
                     return Ok(MessageRecord {
                         seq,
                         ..m.clone()

@@ -26,6 +26,7 @@ type DbRow = PgRow;
 type DbConn = PgConnection;
 const BACKEND_NAME: &str = "postgres";
 const VERSION_FOR_APPEND_SQL: &str = "SELECT version FROM cases WHERE case_id = $1 FOR UPDATE";
+const MESSAGE_LOCK_SQL: Option<&str> = Some("SELECT pg_advisory_xact_lock(hashtext($1))");
 const VERIFY_SQL: &str = "SELECT convert_to(case_id, 'UTF8') AS case_id, seq, \
      convert_to(event_id, 'UTF8') AS event_id, recorded_at_ms, \
      convert_to(actor, 'UTF8') AS actor, convert_to(kind, 'UTF8') AS kind, \

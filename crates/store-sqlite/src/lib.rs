@@ -38,6 +38,7 @@ type DbRow = SqliteRow;
 type DbConn = SqliteConnection;
 const BACKEND_NAME: &str = "sqlite";
 const VERSION_FOR_APPEND_SQL: &str = "SELECT version FROM cases WHERE case_id = $1";
+const MESSAGE_LOCK_SQL: Option<&str> = None;
 const VERIFY_SQL: &str = "SELECT CAST(case_id AS BLOB) AS case_id, seq, \
      CAST(event_id AS BLOB) AS event_id, recorded_at_ms, CAST(actor AS BLOB) AS actor, \
      CAST(kind AS BLOB) AS kind, CAST(rule_basis AS BLOB) AS rule_basis, \

@@ -26,8 +26,9 @@ impl Probe {
 }
 
 async fn send(t: &TestServer, token: &str, p: Probe) -> (StatusCode, Value) {
-    let mut req = t
-        .http
+    // A fresh connection per probe: a server that refuses an oversized body closes the
+    // connection before reading it, which must not break the next probe.
+    let mut req = reqwest::Client::new()
         .request(p.method, format!("{}{}", t.base, p.path))
         .bearer_auth(token)
         .body(p.body);
