@@ -238,8 +238,9 @@ impl Accord {
             .await?
             .ok_or(AppError::NotFound { what: "case" })?
             .case;
-        let guest = !policy::relation(actor, &case).guest_channels.is_empty();
-        if !policy::can_view_case(actor, &case) && !guest {
+        let r = policy::relation(actor, &case);
+        let channel_only = !r.guest_channels.is_empty() || r.finance;
+        if !policy::can_view_case(actor, &case) && !channel_only {
             return Err(AppError::NotFound { what: "case" });
         }
         Ok(case)
@@ -469,6 +470,16 @@ impl Accord {
         }
         let key = self.data_key(case_id).await?;
         let text = self.open_body(&key, &source).await?;
+        self.store
+            .log_access(&[AccessRecord {
+                id: Accord::new_id(),
+                at_ms: self.clock.now().as_millisecond(),
+                user_id: actor.user_id().unwrap_or("system").to_owned(),
+                case_id: case_id.to_owned(),
+                object: format!("message:{}", source.id),
+                kind: "caucus".into(),
+            }])
+            .await?;
         if p.excerpt.trim().is_empty() || !text.contains(&p.excerpt) {
             return Err(AppError::invalid(
                 "relay-not-an-excerpt",

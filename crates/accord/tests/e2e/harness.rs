@@ -366,15 +366,19 @@ pub fn declaration() -> Value {
     json!({"declaration": {"independent": true, "impartial": true, "available": true, "confidentiality": true}})
 }
 
-/// Users `sg`, `mediator`, `harbour`, `indah` and an ACTIVE commercial case between H and I.
+/// Users `sgen`, `mediator`, `harbour`, `indah` and an ACTIVE commercial case between H and I
+/// under the UNCITRAL 2021 profile.
 pub async fn active_commercial(t: &mut TestServer) -> String {
+    active_commercial_with(t, "uncitral-2021").await
+}
+
+/// The same under a chosen profile.
+pub async fn active_commercial_with(t: &mut TestServer, profile: &str) -> String {
     t.user("sgen", "secretariat").await;
     t.user("mediator", "mediator").await;
     let h = t.user("harbour", "party-user").await;
     let i = t.user("indah", "party-user").await;
-    let case = t
-        .file("harbour", commercial(&h, &i, true, "uncitral-2021"))
-        .await;
+    let case = t.file("harbour", commercial(&h, &i, true, profile)).await;
     t.ok("harbour", &case, "submit-request", json!({})).await;
     t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
     t.ok("sgen", &case, "register", json!({})).await;

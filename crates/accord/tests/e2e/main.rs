@@ -7,6 +7,7 @@ mod harness;
 mod api;
 mod bad_input;
 mod binary;
+mod confidentiality;
 mod lifecycle_property;
 
 mod scenarios;
