@@ -5,6 +5,7 @@
 mod harness;
 
 mod api;
+mod authentication;
 mod bad_input;
 mod binary;
 mod confidentiality;

@@ -1,0 +1,378 @@
+//! Sign-in hardening: each protection has a test that fails when it is removed.
+
+use accord_app::Clock;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, TestServer, active_commercial};
+
+async fn raw_login(t: &TestServer, body: Value) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/sessions", t.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let (s, h) = (r.status(), r.headers().clone());
+    (s, r.json().await.unwrap_or(Value::Null), h)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_throttled_per_account_before_any_hashing() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("amina", "party-user").await;
+    for _ in 0..10 {
+        let (s, v, _) = raw_login(
+            &t,
+            json!({"username": "amina", "password": "wrong-password-x"}),
+        )
+        .await;
+        assert_eq!(
+            (s, &v["error"]["code"]),
+            (StatusCode::UNAUTHORIZED, &json!("bad-credentials"))
+        );
+    }
+    // The eleventh try is refused even with the right password, and says when to retry.
+    let (s, v, h) = raw_login(
+        &t,
+        json!({"username": "amina", "password": "amina-password!"}),
+    )
+    .await;
+    assert_eq!(
+        (s, &v["error"]["code"]),
+        (StatusCode::TOO_MANY_REQUESTS, &json!("too-many-attempts"))
+    );
+    assert_eq!(h.get("retry-after").unwrap(), "900");
+    // An unknown account name is throttled the same way (no hint that it does not exist).
+    for _ in 0..10 {
+        raw_login(
+            &t,
+            json!({"username": "ghost", "password": "wrong-password-x"}),
+        )
+        .await;
+    }
+    let (s, _, _) = raw_login(
+        &t,
+        json!({"username": "ghost", "password": "wrong-password-x"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    // After the window, the right password works again.
+    t.clock.advance(jiff::SignedDuration::from_mins(16));
+    let (s, _, _) = raw_login(
+        &t,
+        json!({"username": "amina", "password": "amina-password!"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    // The source address is throttled too: 50 failures over many names.
+    for n in 0..50 {
+        raw_login(
+            &t,
+            json!({"username": format!("name{n}"), "password": "wrong-password-x"}),
+        )
+        .await;
+    }
+    let (s, _, _) = raw_login(
+        &t,
+        json!({"username": "amina", "password": "amina-password!"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "per-address throttle");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretariat_and_mediators_must_enrol_and_then_use_a_second_factor() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.accord
+        .bootstrap_user(accord_app::accounts::NewUser {
+            username: "sg2".into(),
+            display_name: "SG".into(),
+            role: "secretariat".into(),
+            password: "sg2-password!!".into(),
+        })
+        .await
+        .unwrap();
+    let (s, v, _) = raw_login(&t, json!({"username": "sg2", "password": "sg2-password!!"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(v["second_factor_enrolment_required"], true);
+    let token = v["token"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        http.get(format!("{}{path}", t.base))
+            .bearer_auth(&token)
+            .send()
+    };
+    let r = get("/api/v1/cases").await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "second-factor-enrolment-required"
+    );
+    assert_eq!(get("/api/v1/me").await.unwrap().status(), StatusCode::OK);
+    let e: Value = http
+        .post(format!("{}/api/v1/me/totp", t.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        e["otpauth_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
+    let secret = e["secret"].as_str().unwrap().to_owned();
+    let code = |at: i64| {
+        let totp = totp_rs::Builder::new()
+            .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
+            .build()
+            .unwrap();
+        totp.generate(at as u64).to_string()
+    };
+    let now = t.clock.now().as_second();
+    let r = http
+        .post(format!("{}/api/v1/me/totp/confirm", t.base))
+        .bearer_auth(&token)
+        .json(&json!({"code": "000000"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = http
+        .post(format!("{}/api/v1/me/totp/confirm", t.base))
+        .bearer_auth(&token)
+        .json(&json!({"code": code(now)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        get("/api/v1/cases").await.unwrap().status(),
+        StatusCode::OK,
+        "complete after enrolment"
+    );
+    // From now on the code is required, and a wrong or stale one is refused.
+    let (s, v, _) = raw_login(&t, json!({"username": "sg2", "password": "sg2-password!!"})).await;
+    assert_eq!(
+        (s, &v["error"]["code"]),
+        (StatusCode::UNAUTHORIZED, &json!("second-factor-required"))
+    );
+    let (s, _, _) = raw_login(
+        &t,
+        json!({"username": "sg2", "password": "sg2-password!!", "totp": code(now - 600)}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, v, _) = raw_login(
+        &t,
+        json!({"username": "sg2", "password": "sg2-password!!", "totp": code(now)}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(v["second_factor_enrolment_required"], false);
+    // A party user is not required to enrol.
+    t.user("party", "party-user").await;
+    let (_, v, _) = raw_login(
+        &t,
+        json!({"username": "party", "password": "party-password!"}),
+    )
+    .await;
+    assert_eq!(v["second_factor_enrolment_required"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabling_a_user_or_changing_a_role_applies_to_the_very_next_request() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let indah = t.id("indah");
+    let token = t.token("indah");
+    let http = reqwest::Client::new();
+    let get_case = || {
+        http.get(format!("{}/api/v1/cases/{case}", t.base))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(get_case().await.unwrap().status(), StatusCode::OK);
+    let (s, _) = t
+        .post("sgen", &format!("/api/v1/users/{indah}/disable"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(
+        get_case().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "the session ended"
+    );
+    let (s, _, _) = raw_login(
+        &t,
+        json!({"username": "indah", "password": "indah-password!"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "and no new one starts");
+    // A role change (party user → operator) takes effect on the next request: no case content.
+    let harbour = t.id("harbour");
+    let htoken = t.token("harbour");
+    let r = http
+        .get(format!("{}/api/v1/cases/{case}", t.base))
+        .bearer_auth(&htoken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (s, _) = t
+        .post(
+            "sgen",
+            &format!("/api/v1/users/{harbour}/role"),
+            json!({"role": "operator"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let r = http
+        .get(format!("{}/api/v1/cases/{case}", t.base))
+        .bearer_auth(&htoken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Only the Secretariat manages accounts.
+    let (s, _) = t
+        .post(
+            "mediator",
+            &format!("/api/v1/users/{harbour}/enable"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_needs_a_fresh_re_authentication() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let hash = "c".repeat(64);
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    t.ok(
+        "harbour",
+        &case,
+        "approve-final-text",
+        json!({"party": "H", "text_hash": hash}),
+    )
+    .await;
+    t.ok(
+        "indah",
+        &case,
+        "approve-final-text",
+        json!({"party": "I", "text_hash": hash}),
+    )
+    .await;
+    t.clock.advance(jiff::SignedDuration::from_mins(10));
+    let sign = json!({"party": "H", "text_hash": hash});
+    t.refused(
+        "harbour",
+        &case,
+        "sign-settlement",
+        sign.clone(),
+        StatusCode::FORBIDDEN,
+        "reauthentication-required",
+    )
+    .await;
+    let (s, v) = t
+        .post(
+            "harbour",
+            "/api/v1/sessions/reauth",
+            json!({"password": "not-my-password"}),
+        )
+        .await;
+    assert_eq!(
+        (s, &v["error"]["code"]),
+        (StatusCode::UNAUTHORIZED, &json!("bad-credentials"))
+    );
+    let (s, _) = t
+        .post(
+            "harbour",
+            "/api/v1/sessions/reauth",
+            json!({"password": "harbour-password!"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    t.ok("harbour", &case, "sign-settlement", sign).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookie_sessions_need_the_csrf_token_and_sign_in_rotates_the_session() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let case = t
+        .file(
+            "harbour",
+            crate::harness::commercial(&h, &i, true, "iomed-default"),
+        )
+        .await;
+    let (_, v, headers) = raw_login(
+        &t,
+        json!({"username": "harbour", "password": "harbour-password!"}),
+    )
+    .await;
+    let cookie = headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = v["csrf_token"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let act = |token: Option<&str>| {
+        let mut r = http
+            .post(format!(
+                "{}/api/v1/cases/{case}/actions/submit-request",
+                t.base
+            ))
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .json(&json!({}));
+        if let Some(tk) = token {
+            r = r.header("x-csrf-token", tk);
+        }
+        r.send()
+    };
+    let r = act(None).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "csrf-token-invalid"
+    );
+    assert_eq!(
+        act(Some("forged")).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(t.state("harbour", &case).await, "DRAFT");
+    assert_eq!(act(Some(&csrf)).await.unwrap().status(), StatusCode::OK);
+    // Signing in again with the old cookie replaces that session.
+    let r = http
+        .post(format!("{}/api/v1/sessions", t.base))
+        .header("cookie", &cookie)
+        .json(&json!({"username": "harbour", "password": "harbour-password!"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = http
+        .get(format!("{}/api/v1/me", t.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old session id no longer works"
+    );
+}
