@@ -596,3 +596,30 @@ async fn decide_relay(
     )
     .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Every path given to the router (read from this file's source) is in [`super::ROUTES`], and
+    /// every listed path is routed: a route added without an inventory entry — and so without an
+    /// entry in the authorization matrix — fails here.
+    #[test]
+    fn the_route_inventory_matches_the_router() {
+        let src = include_str!("routes.rs");
+        let body = src.split("pub fn api(").nth(1).unwrap_or_default();
+        let body = body.split("\nasync fn ").next().unwrap_or_default();
+        let mut routed = BTreeSet::new();
+        for piece in body.split(".route(").skip(1) {
+            let path = piece.trim_start().trim_start_matches('"');
+            let path = path.split('"').next().unwrap_or_default();
+            routed.insert(path.to_owned());
+        }
+        let listed: BTreeSet<String> = super::ROUTES
+            .iter()
+            .map(|(_, p, _)| (*p).to_owned())
+            .collect();
+        assert!(routed.len() > 20, "{routed:?}");
+        assert_eq!(routed, listed);
+    }
+}

@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod authentication;
+mod authz_matrix;
 mod bad_input;
 mod binary;
 mod confidentiality;

@@ -1,0 +1,799 @@
+//! The authorization matrix (security-and-reliability T1): every route of the router × every
+//! principal × objects that are the principal's own, another party's, another case's, hidden and
+//! non-existent, sent as real HTTP requests and compared with an independent oracle written from
+//! the channel matrix of reference/domain.md §9 — not from the policy code.
+//!
+//! Actions are sent with `If-Match: "v0"`, so an allowed action answers `version-conflict` and
+//! changes nothing; other writes use bodies that the use case refuses after the policy check.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, TestServer, declaration, first_session};
+
+/// What the oracle expects of one probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The policy lets it through (the answer is the use case's: 2xx, or its own 4xx).
+    Allowed,
+    /// Refused, visibly (403).
+    Forbidden,
+    /// Answered as for a non-existent object (404, byte-identical to the missing object's answer).
+    Hidden,
+    /// No valid session (401).
+    Unauthenticated,
+}
+
+const PRINCIPALS: &[&str] = &[
+    "anonymous",
+    "harbour",
+    "hcounsel",
+    "indah",
+    "mediator",
+    "officer",
+    "finance",
+    "expert",
+    "reviewer",
+    "sgen",
+    "operator",
+    "council",
+    "stranger",
+    "removed",
+    "disabled",
+];
+
+/// The cases of the fixture: X (active, every role), Y (the strangers' filed case), D (the
+/// stranger's draft), and a case id that does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum C {
+    X,
+    Y,
+    D,
+    Missing,
+}
+
+/// Who sees a case's record (oracle, from §9): X — the parties' representatives, the mediator,
+/// the case officer, the Secretariat, the party's internal reviewer; Y (filed, not yet disclosed
+/// to the respondent) — its requesting party and the Secretariat; D (a draft) — its drafter.
+fn sees(p: &str, c: C) -> bool {
+    match c {
+        C::X => matches!(
+            p,
+            "harbour" | "hcounsel" | "indah" | "mediator" | "officer" | "sgen" | "reviewer"
+        ),
+        C::Y => matches!(p, "stranger" | "sgen"),
+        C::D => p == "stranger",
+        C::Missing => false,
+    }
+}
+
+fn authenticated(p: &str) -> bool {
+    !matches!(p, "anonymous" | "disabled")
+}
+
+const STAFF_ACTIONS: &[&str] = &[
+    "record-lodging-fee",
+    "send-invitation",
+    "record-consent",
+    "refuse-request",
+    "record-state-approval",
+    "record-authority",
+    "register",
+    "nominate-mediator",
+    "record-final-accounts",
+    "close",
+    "add-participant",
+    "remove-participant",
+];
+const STAFF_OR_MEDIATOR: &[&str] = &[
+    "agree-mediator-count",
+    "suspend-by-agreement",
+    "resume",
+    "set-time-limit",
+    "record-vacancy",
+];
+const MEDIATOR_ACTIONS: &[&str] = &[
+    "file-disclosure",
+    "record-first-session",
+    "record-consultation",
+    "indicate-terms-agreed",
+    "declare-mediator-termination",
+];
+const REQUESTING: &[&str] = &[
+    "submit-request",
+    "withdraw-request",
+    "treat-invitation-as-rejected",
+];
+
+/// Who may do an action (oracle). Party acts are sent for party H.
+fn may_act(p: &str, c: C, action: &str) -> bool {
+    let staff = match c {
+        C::X => matches!(p, "sgen" | "officer"),
+        C::Y => p == "sgen",
+        _ => false,
+    };
+    let requesting = match c {
+        C::X => matches!(p, "harbour" | "hcounsel"),
+        C::Y | C::D => p == "stranger",
+        C::Missing => false,
+    };
+    if STAFF_ACTIONS.contains(&action) {
+        return staff;
+    }
+    if STAFF_OR_MEDIATOR.contains(&action) {
+        return staff || (c == C::X && p == "mediator");
+    }
+    if MEDIATOR_ACTIONS.contains(&action) {
+        return c == C::X && p == "mediator";
+    }
+    if REQUESTING.contains(&action) {
+        return requesting;
+    }
+    match action {
+        "record-deposit-paid" => staff || (c == C::X && p == "finance"),
+        "accept-appointment" | "decline-appointment" | "accept-undertaking" => false,
+        "sign-settlement" => c == C::X && p == "harbour",
+        "record-third-state-consent" => staff && p == "sgen",
+        _ => c == C::X && matches!(p, "harbour" | "hcounsel"),
+    }
+}
+
+/// How a principal may read a channel (oracle, §9): 2 = content, 1 = metadata, 0 = none.
+fn reads(p: &str, c: C, channel: &str) -> u8 {
+    match c {
+        C::X => match (channel, p) {
+            (
+                "plenary",
+                "harbour" | "hcounsel" | "indah" | "mediator" | "officer" | "sgen" | "reviewer",
+            ) => 2,
+            ("caucus:H", "harbour" | "hcounsel" | "mediator" | "expert") => 2,
+            ("caucus:H" | "caucus:I", "officer" | "sgen") => 1,
+            ("caucus:I", "indah" | "mediator") => 2,
+            ("notes", "mediator") => 2,
+            ("internal:H", "harbour" | "hcounsel" | "reviewer") => 2,
+            (
+                "administrative",
+                "harbour" | "hcounsel" | "indah" | "mediator" | "officer" | "sgen" | "finance",
+            ) => 2,
+            _ => 0,
+        },
+        C::Y => match (channel, p) {
+            ("plenary" | "administrative", "stranger" | "sgen") => 2,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+fn writes(p: &str, c: C, channel: &str) -> bool {
+    match c {
+        C::X => matches!(
+            (channel, p),
+            (
+                "plenary",
+                "harbour" | "hcounsel" | "indah" | "mediator" | "officer"
+            ) | ("caucus:H", "harbour" | "hcounsel" | "mediator" | "expert")
+                | ("caucus:I", "indah" | "mediator")
+                | ("notes", "mediator")
+                | ("internal:H", "harbour" | "hcounsel")
+                | ("administrative", "officer" | "sgen" | "finance")
+        ),
+        C::Y => matches!(
+            (channel, p),
+            ("plenary", "stranger") | ("administrative", "sgen")
+        ),
+        _ => false,
+    }
+}
+
+/// Who may use a case's channel list and relay list (anyone who sees the case, and the case's
+/// channel-only roles).
+fn channel_user(p: &str, c: C) -> bool {
+    sees(p, c) || (c == C::X && matches!(p, "expert" | "finance"))
+}
+
+/// A body that parses for each action (party acts are for H).
+fn action_body(action: &str, user: &str) -> Value {
+    let hash = "d".repeat(64);
+    match action {
+        "record-consent" => {
+            json!({"party": "H", "consent": {"basis": "prior-clause", "reference": "x"}})
+        }
+        "accept-invitation" => json!({"party": "H", "instrument": "x"}),
+        "refuse-request" => json!({"reasons": "x"}),
+        "record-third-state-consent" => json!({"country": "XC", "instrument": "x"}),
+        "record-state-approval" => json!({"party": "H", "instrument": "x"}),
+        "record-authority" => json!({"party": "H", "user_id": user, "document": "x"}),
+        "agree-mediator-count" => json!({"count": 1}),
+        "nominate-mediator" => {
+            json!({"mediator_user_id": "m", "name": "m", "method": "list-procedure"})
+        }
+        "accept-appointment" => declaration(),
+        "decline-appointment"
+        | "record-vacancy"
+        | "suspend-by-agreement"
+        | "declare-mediator-termination" => json!({"reason": "x"}),
+        "object-to-disclosure" => json!({"party": "H", "reason": "x"}),
+        "file-disclosure" => json!({"text": "x"}),
+        "record-deposit-paid" => json!({"party": "H", "paid_by": "H"}),
+        "record-first-session" => first_session(&["H", "I"]),
+        "set-time-limit" => json!({"days": 30}),
+        "record-consultation" | "record-final-accounts" => json!({"summary": "x"}),
+        "approve-final-text" | "sign-settlement" => json!({"party": "H", "text_hash": hash}),
+        "answer-continuation" => json!({"party": "H", "continue_mediation": true}),
+        "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
+        "remove-participant" => json!({"user_id": "u"}),
+        "reject-invitation"
+        | "request-secretariat-appointment"
+        | "acknowledge-disclosure"
+        | "declare-joint-termination"
+        | "withdraw" => json!({"party": "H"}),
+        _ => json!({}),
+    }
+}
+
+struct Probe {
+    method: reqwest::Method,
+    path: String,
+    body: Option<Value>,
+    if_match: bool,
+    expect: Expect,
+    /// For a hidden expectation: the same request on a non-existent object, whose answer must
+    /// be identical.
+    twin: Option<String>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorization_matrix() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let mut ids = BTreeMap::new();
+    for (name, role) in [
+        ("sgen", "secretariat"),
+        ("mediator", "mediator"),
+        ("harbour", "party-user"),
+        ("hcounsel", "party-user"),
+        ("indah", "party-user"),
+        ("officer", "staff"),
+        ("finance", "staff"),
+        ("expert", "party-user"),
+        ("reviewer", "party-user"),
+        ("operator", "operator"),
+        ("council", "governing-council"),
+        ("stranger", "party-user"),
+        ("stranger2", "party-user"),
+        ("removed", "party-user"),
+        ("disabled", "party-user"),
+    ] {
+        ids.insert(name, t.user(name, role).await);
+    }
+    let rep = |u: &str, cap: &str| json!({"user_id": u, "name": u, "capacity": cap, "authority_document": "authority"});
+    let clause = json!({"basis": "prior-clause", "reference": "cl. 19"});
+    // Case X: H (principal + counsel) v. I, ACTIVE, with every case role.
+    let x = t.file("harbour", json!({
+        "dispute_type": "commercial", "title": "X", "summary": "S",
+        "parties": [
+            {"id": "H", "name": "H Ltd", "kind": {"type": "company", "nationality": "HK", "place_of_business": "HK"},
+             "representatives": [rep(&ids["harbour"], "principal"), rep(&ids["hcounsel"], "counsel")], "consent": clause},
+            {"id": "I", "name": "I PT", "kind": {"type": "company", "nationality": "ID", "place_of_business": "ID"},
+             "representatives": [rep(&ids["indah"], "principal"), rep(&ids["disabled"], "counsel")], "consent": clause}
+        ],
+        "requesting_party": "H", "profile": "iomed-default"
+    })).await;
+    t.ok("harbour", &x, "submit-request", json!({})).await;
+    t.ok("sgen", &x, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &x, "register", json!({})).await;
+    t.ok(
+        "sgen",
+        &x,
+        "nominate-mediator",
+        json!({"mediator_user_id": ids["mediator"], "name": "M", "method": "joint-nomination"}),
+    )
+    .await;
+    t.ok("mediator", &x, "accept-appointment", declaration())
+        .await;
+    t.ok(
+        "mediator",
+        &x,
+        "record-first-session",
+        first_session(&["H", "I"]),
+    )
+    .await;
+    for (who, role) in [
+        ("officer", json!({"role": "case-officer"})),
+        ("finance", json!({"role": "finance-officer"})),
+        (
+            "expert",
+            json!({"role": "expert", "channels": ["caucus:H"]}),
+        ),
+        (
+            "reviewer",
+            json!({"role": "internal-reviewer", "party": "H"}),
+        ),
+        (
+            "removed",
+            json!({"role": "observer", "channels": ["plenary"]}),
+        ),
+    ] {
+        t.ok(
+            "sgen",
+            &x,
+            "add-participant",
+            json!({"user_id": ids[who], "role": role}),
+        )
+        .await;
+    }
+    t.ok("expert", &x, "accept-undertaking", json!({})).await;
+    t.ok("removed", &x, "accept-undertaking", json!({})).await;
+    t.ok(
+        "sgen",
+        &x,
+        "remove-participant",
+        json!({"user_id": ids["removed"]}),
+    )
+    .await;
+    let msg = |who: &str, ch: &str| {
+        let (t, x) = (&t, x.clone());
+        let ch = ch.to_owned();
+        let who = who.to_owned();
+        async move {
+            let (s, v) = t
+                .post(
+                    &who,
+                    &format!("/api/v1/cases/{x}/channels/{ch}/messages"),
+                    json!({"body": format!("canary-{ch}")}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            v["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let caucus_msg = msg("harbour", "caucus:H").await;
+    msg("indah", "caucus:I").await;
+    msg("harbour", "plenary").await;
+    msg("mediator", "notes").await;
+    msg("harbour", "internal:H").await;
+    msg("sgen", "administrative").await;
+    let (_, relay) = t
+        .post(
+            "mediator",
+            &format!("/api/v1/cases/{x}/relays"),
+            json!({"source_message_id": caucus_msg, "excerpt": "canary", "target": "plenary"}),
+        )
+        .await;
+    let relay_id = relay["id"].as_str().unwrap().to_owned();
+    // Case Y: the strangers' case. Draft D: the stranger's, hidden from everyone else.
+    let y = t.file("stranger", json!({
+        "dispute_type": "commercial", "title": "Y", "summary": "S",
+        "parties": [
+            {"id": "P", "name": "P", "kind": {"type": "company", "nationality": "FR", "place_of_business": "FR"}, "representatives": [rep(&ids["stranger"], "principal")], "consent": clause},
+            {"id": "Q", "name": "Q", "kind": {"type": "company", "nationality": "BR", "place_of_business": "BR"}, "representatives": [rep(&ids["stranger2"], "principal")], "consent": clause}
+        ],
+        "requesting_party": "P"
+    })).await;
+    t.ok("stranger", &y, "submit-request", json!({})).await;
+    let d = t.file("stranger", json!({
+        "dispute_type": "commercial", "title": "D", "summary": "S",
+        "parties": [
+            {"id": "P", "name": "P", "kind": {"type": "company", "nationality": "FR", "place_of_business": "FR"}, "representatives": [rep(&ids["stranger"], "principal")], "consent": clause},
+            {"id": "Q", "name": "Q", "kind": {"type": "company", "nationality": "BR", "place_of_business": "BR"}, "representatives": [rep(&ids["stranger2"], "principal")], "consent": clause}
+        ],
+        "requesting_party": "P"
+    })).await;
+    let (s, _) = t
+        .post(
+            "sgen",
+            &format!("/api/v1/users/{}/disable", ids["disabled"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let missing = "00000000-0000-7000-8000-00000000dead".to_owned();
+
+    // Build the probes from the route inventory.
+    let mut probes: Vec<(String, Probe)> = vec![];
+    let mut covered = std::collections::BTreeSet::new();
+    let gate = |p: &str, allowed: bool, visible: bool| {
+        if !authenticated(p) {
+            Expect::Unauthenticated
+        } else if allowed {
+            Expect::Allowed
+        } else if visible {
+            Expect::Forbidden
+        } else {
+            Expect::Hidden
+        }
+    };
+    for p in PRINCIPALS.iter().copied() {
+        let add = |probes: &mut Vec<(String, Probe)>,
+                   method: &str,
+                   path: String,
+                   body: Option<Value>,
+                   if_match: bool,
+                   expect: Expect,
+                   twin: Option<String>| {
+            probes.push((
+                p.to_owned(),
+                Probe {
+                    method: reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                    path,
+                    body,
+                    if_match,
+                    expect,
+                    twin,
+                },
+            ));
+        };
+        for (method, route, _) in accord_web::ROUTES {
+            covered.insert(format!("{method} {route}"));
+            let user_id = ids.get(p).cloned().unwrap_or_default();
+            let cases = [
+                (x.clone(), C::X),
+                (y.clone(), C::Y),
+                (d.clone(), C::D),
+                (missing.clone(), C::Missing),
+            ];
+            let sub = |c: &str| route.replace("{case_id}", c);
+            match (*method, *route) {
+                ("GET", "/healthz") | ("GET", "/api/v1/openapi.json") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    None,
+                    false,
+                    Expect::Allowed,
+                    None,
+                ),
+                // A wrong password is refused with 401 for everyone.
+                ("POST", "/api/v1/sessions") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    Some(json!({"username": p, "password": "not-the-password"})),
+                    false,
+                    Expect::Unauthenticated,
+                    None,
+                ),
+                ("POST", "/api/v1/sessions/reauth") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    Some(json!({"password": "not-the-password"})),
+                    false,
+                    Expect::Unauthenticated,
+                    None,
+                ),
+                ("DELETE", _) => {} // signing out is probed last, below
+                ("GET", "/api/v1/me")
+                | ("GET", "/api/v1/profiles")
+                | ("GET", "/api/v1/declarations")
+                | ("GET", "/api/v1/cases")
+                | ("POST", "/api/v1/me/totp/confirm") => {
+                    let body = (*method == "POST").then(|| json!({"code": "000000"}));
+                    add(
+                        &mut probes,
+                        method,
+                        route.to_string(),
+                        body,
+                        false,
+                        gate(p, true, true),
+                        None,
+                    );
+                }
+                ("POST", "/api/v1/me/totp") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    None,
+                    false,
+                    gate(p, true, true),
+                    None,
+                ),
+                ("GET", "/api/v1/users")
+                | ("POST", "/api/v1/users")
+                | ("GET", "/api/v1/access-log")
+                | ("POST", "/api/v1/declarations") => {
+                    let body = (*method == "POST").then(|| {
+                        if route.ends_with("declarations") {
+                            json!({"state": "XB", "categories": [], "text": "t"})
+                        } else {
+                            json!({"username": "x", "display_name": "x", "role": "mediator", "password": "short"})
+                        }
+                    });
+                    add(
+                        &mut probes,
+                        method,
+                        route.to_string(),
+                        body,
+                        false,
+                        gate(p, p == "sgen", true),
+                        None,
+                    );
+                }
+                ("GET", "/api/v1/statistics") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    None,
+                    false,
+                    gate(p, matches!(p, "sgen" | "council"), true),
+                    None,
+                ),
+                ("POST", "/api/v1/cases") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    Some(
+                        json!({"dispute_type": "commercial", "title": "t", "summary": "s", "parties": [], "requesting_party": "A"}),
+                    ),
+                    false,
+                    gate(
+                        p,
+                        matches!(
+                            p,
+                            "sgen"
+                                | "harbour"
+                                | "hcounsel"
+                                | "indah"
+                                | "expert"
+                                | "reviewer"
+                                | "stranger"
+                                | "removed"
+                        ),
+                        true,
+                    ),
+                    None,
+                ),
+                (_, r) if r.starts_with("/api/v1/users/{user_id}") => {
+                    let path = r.replace("{user_id}", &missing);
+                    let body = r.ends_with("/role").then(|| json!({"role": "mediator"}));
+                    add(
+                        &mut probes,
+                        method,
+                        path,
+                        body,
+                        false,
+                        gate(p, p == "sgen", true),
+                        None,
+                    );
+                }
+                (_, "/api/v1/cases/{case_id}/actions/{action}") => {
+                    for action in accord_domain::Command::ACTION_NAMES {
+                        for (c, k) in &cases {
+                            let visible = sees(p, *k);
+                            let allowed = may_act(p, *k, action);
+                            let path = sub(c).replace("{action}", action);
+                            let twin = Some(sub(&missing).replace("{action}", action));
+                            add(
+                                &mut probes,
+                                method,
+                                path,
+                                Some(action_body(action, &user_id)),
+                                true,
+                                gate(p, allowed, visible),
+                                twin,
+                            );
+                        }
+                    }
+                }
+                (_, "/api/v1/cases/{case_id}/channels/{channel}/messages") => {
+                    for ch in [
+                        "plenary",
+                        "caucus:H",
+                        "caucus:I",
+                        "notes",
+                        "internal:H",
+                        "administrative",
+                        "caucus:Z",
+                    ] {
+                        for (c, k) in &cases {
+                            let allowed = if *method == "GET" {
+                                reads(p, *k, ch) > 0
+                            } else {
+                                writes(p, *k, ch)
+                            };
+                            let visible_channel = reads(p, *k, ch) > 0;
+                            // A hidden channel answers as a missing channel of the same case if the
+                            // case is visible, else as the same channel of a missing case.
+                            let twin = if channel_user(p, *k) {
+                                sub(c).replace("{channel}", "caucus:Z")
+                            } else {
+                                sub(&missing).replace("{channel}", ch)
+                            };
+                            let body = (*method == "POST").then(|| json!({"body": ""}));
+                            add(
+                                &mut probes,
+                                method,
+                                sub(c).replace("{channel}", ch),
+                                body,
+                                false,
+                                gate(p, allowed, visible_channel),
+                                Some(twin),
+                            );
+                        }
+                    }
+                }
+                (_, "/api/v1/cases/{case_id}/relays/{relay_id}/decision") => {
+                    let allowed = matches!(p, "harbour" | "hcounsel");
+                    let visible = matches!(p, "mediator" | "expert");
+                    let body = Some(json!({"approve": true, "excerpt": "not the excerpt"}));
+                    let twin = Some(sub(&x).replace("{relay_id}", &missing));
+                    add(
+                        &mut probes,
+                        method,
+                        sub(&x).replace("{relay_id}", &relay_id),
+                        body.clone(),
+                        false,
+                        gate(p, allowed, visible),
+                        twin.clone(),
+                    );
+                    // X's relay asked for through case Y: not there.
+                    let twin = if channel_user(p, C::Y) {
+                        sub(&y).replace("{relay_id}", &missing)
+                    } else {
+                        sub(&missing).replace("{relay_id}", &relay_id)
+                    };
+                    add(
+                        &mut probes,
+                        method,
+                        sub(&y).replace("{relay_id}", &relay_id),
+                        body,
+                        false,
+                        gate(p, false, false),
+                        Some(twin),
+                    );
+                }
+                (_, r) if r.starts_with("/api/v1/cases/{case_id}") => {
+                    for (c, k) in &cases {
+                        let k = *k;
+                        let is_x = k == C::X;
+                        let (allowed, visible) = match (*method, r.rsplit('/').next().unwrap_or(""))
+                        {
+                            ("GET", "{case_id}") | ("GET", "events") => (sees(p, k), false),
+                            ("GET", "channels") | ("GET", "relays") => (channel_user(p, k), false),
+                            // The source message is X's: through another case it is not there.
+                            ("POST", "relays") => (
+                                is_x && p == "mediator",
+                                is_x && matches!(p, "harbour" | "hcounsel" | "expert"),
+                            ),
+                            ("POST", "reopen") => (
+                                sees(p, k)
+                                    && (p == "sgen"
+                                        || (is_x && matches!(p, "harbour" | "hcounsel" | "indah"))
+                                        || (!is_x && p == "stranger")),
+                                sees(p, k),
+                            ),
+                            (_, "{country}") => (false, sees(p, k) && p != "sgen"),
+                            _ => panic!("route {method} {r} has no oracle entry"),
+                        };
+                        let body = (*method == "POST").then(|| json!({"source_message_id": caucus_msg, "excerpt": "not in the message", "target": "plenary"}));
+                        let path = sub(c).replace("{country}", "XC");
+                        let twin = Some(
+                            if r.ends_with("/relays") && *method == "POST" && channel_user(p, k) {
+                                sub(c)
+                            } else {
+                                sub(&missing).replace("{country}", "XC")
+                            },
+                        );
+                        add(
+                            &mut probes,
+                            method,
+                            path,
+                            if r.ends_with("reopen") {
+                                Some(json!({}))
+                            } else {
+                                body
+                            },
+                            false,
+                            gate(p, allowed, visible),
+                            twin,
+                        );
+                    }
+                }
+                _ => panic!("route {method} {route} has no oracle entry: add it to the matrix"),
+            }
+        }
+    }
+    assert_eq!(covered.len(), accord_web::ROUTES.len());
+
+    // Send everything.
+    let http = reqwest::Client::new();
+    let mut leaks = vec![];
+    let mut wrong = vec![];
+    let send = |who: &str, probe: &Probe, path: &str| {
+        let mut req = http.request(probe.method.clone(), format!("{}{path}", t.base));
+        if who != "anonymous" {
+            req = req.bearer_auth(t.token(who));
+        }
+        if probe.if_match {
+            req = req.header("if-match", "\"v0\"");
+        }
+        if let Some(b) = &probe.body {
+            req = req.json(b);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            let s = r.status();
+            (s, r.text().await.unwrap_or_default())
+        }
+    };
+    for (who, probe) in &probes {
+        let (status, body) = send(who, probe, &probe.path).await;
+        let granted = !matches!(
+            status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ) || (status == StatusCode::NOT_FOUND && probe.expect == Expect::Allowed);
+        let ok = match probe.expect {
+            Expect::Allowed => {
+                status != StatusCode::UNAUTHORIZED
+                    && status != StatusCode::FORBIDDEN
+                    && !(status == StatusCode::NOT_FOUND
+                        && body.contains("case-not-found")
+                        && probe.path.contains(&x)
+                        && !probe.path.contains("consent-requests"))
+            }
+            Expect::Forbidden => status == StatusCode::FORBIDDEN,
+            Expect::Unauthenticated => status == StatusCode::UNAUTHORIZED,
+            Expect::Hidden => {
+                let twin_ok = match &probe.twin {
+                    Some(tw) => send(who, probe, tw).await == (status, body.clone()),
+                    None => true,
+                };
+                status == StatusCode::NOT_FOUND && twin_ok
+            }
+        };
+        if !ok {
+            let line = format!(
+                "{who} {} {} expected {:?} got {status} {}",
+                probe.method,
+                probe.path,
+                probe.expect,
+                body.chars().take(160).collect::<String>()
+            );
+            if probe.expect != Expect::Allowed && granted {
+                leaks.push(line);
+            } else {
+                wrong.push(line);
+            }
+        }
+        assert!(
+            !body.contains("canary") || probe.expect == Expect::Allowed,
+            "canary reached {who}: {} {}",
+            probe.method,
+            probe.path
+        );
+    }
+    // Signing out, last: each session ends and cannot be used again.
+    for who in PRINCIPALS.iter().filter(|p| authenticated(p)) {
+        let r = http
+            .delete(format!("{}/api/v1/sessions/current", t.base))
+            .bearer_auth(t.token(who))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT, "{who}");
+        let r = http
+            .get(format!("{}/api/v1/me", t.base))
+            .bearer_auth(t.token(who))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{who}");
+    }
+    let n = probes.len() + 2 * PRINCIPALS.iter().filter(|p| authenticated(p)).count();
+    println!("FIGURE authz-matrix probes={n} leaks={}", leaks.len());
+    assert!(
+        leaks.is_empty(),
+        "{} leaks:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} disagreements with the oracle:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(n >= 3000, "only {n} probes");
+}
