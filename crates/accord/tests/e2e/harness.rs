@@ -156,6 +156,11 @@ impl TestServer {
         }
     }
 
+    /// The data folder (SQLite database, storage, keys).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("data")
+    }
+
     /// A signed-in user's current session token.
     pub fn token(&self, name: &str) -> String {
         self.tokens

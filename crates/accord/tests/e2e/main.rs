@@ -11,5 +11,6 @@ mod bad_input;
 mod binary;
 mod confidentiality;
 mod lifecycle_property;
+mod paired_runs;
 
 mod scenarios;
