@@ -313,15 +313,42 @@ impl Accord {
         }
     }
 
+    /// Logs a read made under break-glass access.
+    async fn log_break_glass_read(
+        &self,
+        actor: &Actor,
+        case: &Case,
+        what: &str,
+    ) -> Result<(), AppError> {
+        if !policy::relation(actor, case).break_glass {
+            return Ok(());
+        }
+        self.store
+            .log_access(&[crate::ports::AccessRecord {
+                id: Accord::new_id(),
+                at_ms: self.clock.now().as_millisecond(),
+                user_id: actor.user_id().unwrap_or_default().to_owned(),
+                case_id: case.id.clone(),
+                object: what.to_owned(),
+                kind: "break-glass".into(),
+            }])
+            .await?;
+        Ok(())
+    }
+
     /// The case as the actor may see it.
     pub async fn case_view(&self, actor: &Actor, case_id: &str) -> Result<CaseView, AppError> {
         let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
+        self.log_break_glass_read(actor, &loaded.case, "case")
+            .await?;
         Ok(self.view(actor, loaded))
     }
 
     /// The events of a case the actor may read, in order.
     pub async fn timeline(&self, actor: &Actor, case_id: &str) -> Result<Vec<EventView>, AppError> {
         let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
+        self.log_break_glass_read(actor, &loaded.case, "events")
+            .await?;
         let records = self.store.events(case_id).await?;
         Ok(records
             .iter()

@@ -72,6 +72,31 @@ pub struct Participant {
     pub undertaking_at: Option<Timestamp>,
 }
 
+/// Break-glass access of a platform operator to one case's record: requested with a reason,
+/// effective only after two distinct Secretariat approvals, ended by the Secretariat or by its
+/// deadline. Every step is an event visible to the Secretariat, and every read under it is logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BreakGlass {
+    /// The operator.
+    pub operator: String,
+    /// Why.
+    pub reason: String,
+    /// Secretariat members who approved (distinct).
+    pub approvals: Vec<String>,
+    /// Ended (revoked or expired).
+    pub ended: bool,
+}
+
+impl BreakGlass {
+    /// Approvals needed before access is granted.
+    pub const APPROVALS: usize = 2;
+
+    /// True while the grant is effective.
+    pub fn effective(&self) -> bool {
+        !self.ended && self.approvals.len() >= Self::APPROVALS
+    }
+}
+
 /// A mediator's seat and its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MediatorSeat {
@@ -230,6 +255,9 @@ pub struct Case {
     /// Users holding per-case roles (case officer, finance, reviewers, guests).
     #[serde(default)]
     pub participants: Vec<Participant>,
+    /// Break-glass requests and grants.
+    #[serde(default)]
+    pub break_glass: Vec<BreakGlass>,
     /// Number of events applied (the log's version).
     pub version: u64,
     /// When the last event was recorded.
@@ -293,6 +321,7 @@ impl Case {
             final_accounts: None,
             deadlines: vec![],
             participants: vec![],
+            break_glass: vec![],
             version: 1,
             updated_at: at,
         };
@@ -393,9 +422,10 @@ impl Case {
         }
     }
 
+    /// Ends every procedural deadline (a break-glass expiry keeps running: access must still end).
     fn close_all_deadlines(&mut self, status: DeadlineStatus) {
         for d in self.deadlines.iter_mut() {
-            if d.status == DeadlineStatus::Pending {
+            if d.status == DeadlineStatus::Pending && d.kind != DeadlineKind::BreakGlassExpiry {
                 d.status = status;
             }
         }
@@ -980,6 +1010,52 @@ impl Case {
             }
             E::ParticipantRemoved { user_id } => {
                 self.participants.retain(|p| &p.user_id != user_id);
+            }
+            E::BreakGlassRequested { operator, reason } => {
+                self.break_glass
+                    .retain(|b| &b.operator != operator || b.effective());
+                self.break_glass.push(BreakGlass {
+                    operator: operator.clone(),
+                    reason: reason.clone(),
+                    approvals: vec![],
+                    ended: false,
+                });
+            }
+            E::BreakGlassApproved { operator, by } => {
+                let granted_now = if let Some(b) = self
+                    .break_glass
+                    .iter_mut()
+                    .rev()
+                    .find(|b| &b.operator == operator && !b.ended)
+                {
+                    b.approvals.push(by.clone());
+                    b.approvals.len() == BreakGlass::APPROVALS
+                } else {
+                    false
+                };
+                if granted_now {
+                    self.start_deadline(
+                        DeadlineKind::BreakGlassExpiry,
+                        Some(operator),
+                        at,
+                        1,
+                        "break-glass access lasts one day",
+                    );
+                }
+            }
+            E::BreakGlassEnded { operator } => {
+                for b in self
+                    .break_glass
+                    .iter_mut()
+                    .filter(|b| &b.operator == operator)
+                {
+                    b.ended = true;
+                }
+                self.close_deadline(
+                    DeadlineKind::BreakGlassExpiry,
+                    Some(operator),
+                    DeadlineStatus::Met,
+                );
             }
             E::UndertakingAccepted { user_id } => {
                 if let Some(p) = self.participants.iter_mut().find(|p| &p.user_id == user_id) {

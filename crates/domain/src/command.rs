@@ -310,6 +310,22 @@ pub enum Command {
     },
     /// A guest (expert, interpreter, observer) accepts the confidentiality undertaking.
     AcceptUndertaking {},
+    /// A platform operator asks for break-glass access to this case's record.
+    RequestBreakGlass {
+        /// Why (incident reference, what must be looked at).
+        reason: String,
+    },
+    /// A Secretariat member approves an operator's break-glass request (two distinct approvals
+    /// grant access for one day).
+    ApproveBreakGlass {
+        /// The operator's user id.
+        operator: String,
+    },
+    /// The Secretariat ends an operator's break-glass access.
+    EndBreakGlass {
+        /// The operator's user id.
+        operator: String,
+    },
 }
 
 impl Command {
@@ -356,6 +372,9 @@ impl Command {
             Command::AddParticipant { .. } => "add-participant",
             Command::RemoveParticipant { .. } => "remove-participant",
             Command::AcceptUndertaking {} => "accept-undertaking",
+            Command::RequestBreakGlass { .. } => "request-break-glass",
+            Command::ApproveBreakGlass { .. } => "approve-break-glass",
+            Command::EndBreakGlass { .. } => "end-break-glass",
         }
     }
 
@@ -401,6 +420,9 @@ impl Command {
         "add-participant",
         "remove-participant",
         "accept-undertaking",
+        "request-break-glass",
+        "approve-break-glass",
+        "end-break-glass",
     ];
 
     /// The policy action this command needs.
@@ -445,6 +467,8 @@ impl Command {
             },
             C::RecordDepositPaid { .. } => Action::RecordPayment,
             C::AcceptUndertaking {} => Action::AcceptUndertaking,
+            C::RequestBreakGlass { .. } => Action::RequestBreakGlass,
+            C::ApproveBreakGlass { .. } | C::EndBreakGlass { .. } => Action::Administer,
             C::RecordVacancy { .. } => Action::AdministerOrMediate,
             C::AcceptAppointment { .. } | C::DeclineAppointment { .. } => Action::ActAsAppointee,
             C::FileDisclosure { .. }

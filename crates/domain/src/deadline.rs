@@ -38,6 +38,8 @@ pub enum DeadlineKind {
     NonpaymentTermination,
     /// The agreed time limit of the mediation.
     TimeLimit,
+    /// The end of an operator's break-glass access.
+    BreakGlassExpiry,
 }
 
 impl DeadlineKind {

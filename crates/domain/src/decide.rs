@@ -1423,6 +1423,81 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
                 },
             }])
         }
+        C::RequestBreakGlass { reason } => {
+            if st == CaseState::Draft {
+                return Err(not_allowed(cmd, case));
+            }
+            require_text("reason", reason)?;
+            let operator = ctx.actor.user_id().unwrap_or_default().to_owned();
+            if case
+                .break_glass
+                .iter()
+                .any(|b| b.operator == operator && !b.ended)
+            {
+                return Err(DomainError::guard(
+                    "guard-already-recorded",
+                    "a break-glass request of yours is already open on this case",
+                ));
+            }
+            Ok(vec![Decided {
+                event: CaseEvent::BreakGlassRequested {
+                    operator,
+                    reason: reason.clone(),
+                },
+                visibility: Visibility::Secretariat,
+            }])
+        }
+        C::ApproveBreakGlass { operator } => {
+            let by = ctx.actor.user_id().unwrap_or_default().to_owned();
+            let Some(b) = case
+                .break_glass
+                .iter()
+                .rev()
+                .find(|b| &b.operator == operator && !b.ended)
+            else {
+                return Err(DomainError::invalid(
+                    "no-break-glass-request",
+                    format!("'{operator}' has no open break-glass request on this case"),
+                ));
+            };
+            if b.effective() {
+                return Err(DomainError::guard(
+                    "guard-already-recorded",
+                    "this break-glass access is already granted",
+                ));
+            }
+            if b.approvals.contains(&by) || &by == operator {
+                return Err(DomainError::guard(
+                    "guard-second-approver-required",
+                    "break-glass access needs two different Secretariat members, neither the operator",
+                ));
+            }
+            Ok(vec![Decided {
+                event: CaseEvent::BreakGlassApproved {
+                    operator: operator.clone(),
+                    by,
+                },
+                visibility: Visibility::Secretariat,
+            }])
+        }
+        C::EndBreakGlass { operator } => {
+            if !case
+                .break_glass
+                .iter()
+                .any(|b| &b.operator == operator && !b.ended)
+            {
+                return Err(DomainError::invalid(
+                    "no-break-glass-request",
+                    format!("'{operator}' has no open break-glass access on this case"),
+                ));
+            }
+            Ok(vec![Decided {
+                event: CaseEvent::BreakGlassEnded {
+                    operator: operator.clone(),
+                },
+                visibility: Visibility::Secretariat,
+            }])
+        }
         C::AcceptUndertaking {} => {
             let user = ctx.actor.user_id().unwrap_or_default();
             let Some(p) = case.participants.iter().find(|p| p.user_id == user) else {

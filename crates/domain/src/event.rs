@@ -259,6 +259,12 @@ pub enum CaseEvent {
     ParticipantRemoved { user_id: String },
     /// A guest accepted the confidentiality undertaking.
     UndertakingAccepted { user_id: String },
+    /// A platform operator asked for break-glass access to the case record.
+    BreakGlassRequested { operator: String, reason: String },
+    /// A Secretariat member approved an operator's break-glass request.
+    BreakGlassApproved { operator: String, by: String },
+    /// An operator's break-glass access ended (revoked or expired).
+    BreakGlassEnded { operator: String },
 }
 
 impl CaseEvent {
@@ -327,6 +333,9 @@ impl CaseEvent {
             E::FinalAccountsIssued { .. } | E::CaseClosed {} => "domain §8 t22",
             E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => "domain §9 roles",
             E::UndertakingAccepted { .. } => "domain §9 (experts, interpreters, observers)",
+            E::BreakGlassRequested { .. }
+            | E::BreakGlassApproved { .. }
+            | E::BreakGlassEnded { .. } => "domain §9 (platform operator, break-glass)",
         }
     }
 }

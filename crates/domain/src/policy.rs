@@ -55,6 +55,8 @@ pub enum Action {
     },
     /// A guest accepts the confidentiality undertaking.
     AcceptUndertaking,
+    /// A platform operator asks for break-glass access.
+    RequestBreakGlass,
     /// Post a message in a channel.
     PostMessage {
         /// The channel.
@@ -121,6 +123,10 @@ pub struct Relation {
     pub guest_pending: bool,
     /// Third States the actor represents.
     pub third_states: Vec<CountryCode>,
+    /// A platform operator with effective break-glass access (read-only case record).
+    pub break_glass: bool,
+    /// The actor is a platform operator.
+    pub operator: bool,
 }
 
 /// Computes the actor's relation to a case.
@@ -132,7 +138,15 @@ pub fn relation(actor: &Actor, case: &Case) -> Relation {
         secretariat: *role == GlobalRole::Secretariat,
         ..Relation::default()
     };
-    if matches!(role, GlobalRole::Operator | GlobalRole::GoverningCouncil) {
+    if *role == GlobalRole::Operator {
+        r.operator = true;
+        r.break_glass = case
+            .break_glass
+            .iter()
+            .any(|b| &b.operator == id && b.effective());
+        return r;
+    }
+    if *role == GlobalRole::GoverningCouncil {
         return r;
     }
     for p in case.active_parties() {
@@ -215,7 +229,7 @@ pub fn can_view_case(actor: &Actor, case: &Case) -> bool {
     if case.state == CaseState::Draft {
         return r.requesting;
     }
-    if r.staff() || r.requesting || r.mediator || r.appointee {
+    if r.staff() || r.requesting || r.mediator || r.appointee || r.break_glass {
         return true;
     }
     (!r.parties.is_empty() || !r.reviewer_of.is_empty()) && case.disclosed_to_all_parties
@@ -336,6 +350,9 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         Action::AcceptUndertaking => {
             return if r.guest_pending { Ok(()) } else { Err(hidden) };
         }
+        Action::RequestBreakGlass => {
+            return if r.operator { Ok(()) } else { Err(hidden) };
+        }
         Action::RecordPayment if r.finance => return Ok(()),
         Action::PostMessage { channel } => {
             let (read, write) = channel_access(actor, case, channel);
@@ -369,6 +386,7 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         Action::ViewConsentRequest { .. }
         | Action::ConsentAsThirdState { .. }
         | Action::AcceptUndertaking
+        | Action::RequestBreakGlass
         | Action::PostMessage { .. } => false,
     };
     if allowed {

@@ -18,7 +18,10 @@ use crate::state::{CaseState, TerminationGround};
 /// The earliest deadline the scheduler acts on, if pending.
 pub fn next_actionable(case: &Case) -> Option<&Deadline> {
     if case.state.is_terminal() {
-        return None;
+        return case
+            .pending_deadlines()
+            .into_iter()
+            .find(|d| d.kind == DeadlineKind::BreakGlassExpiry);
     }
     case.pending_deadlines()
         .into_iter()
@@ -94,6 +97,12 @@ pub fn next_lapse(case: &Case, now: Timestamp) -> Option<Vec<Decided>> {
             ground: TerminationGround::TimeLimitExpired,
             effective: due,
         })],
+        DeadlineKind::BreakGlassExpiry => vec![Decided {
+            event: CaseEvent::BreakGlassEnded {
+                operator: d.party.clone().unwrap_or_default(),
+            },
+            visibility: Visibility::Secretariat,
+        }],
         DeadlineKind::LodgingFee
         | DeadlineKind::AppointmentByAgreement
         | DeadlineKind::InstitutionAppointment

@@ -74,6 +74,8 @@ fn authenticated(p: &str) -> bool {
 }
 
 const STAFF_ACTIONS: &[&str] = &[
+    "approve-break-glass",
+    "end-break-glass",
     "record-lodging-fee",
     "send-invitation",
     "record-consent",
@@ -132,6 +134,8 @@ fn may_act(p: &str, c: C, action: &str) -> bool {
         return requesting;
     }
     match action {
+        // An operator may ask for break-glass access to any existing case it cannot see.
+        "request-break-glass" => p == "operator" && c != C::Missing,
         "record-deposit-paid" => staff || (c == C::X && p == "finance"),
         "accept-appointment" | "decline-appointment" | "accept-undertaking" => false,
         "sign-settlement" => c == C::X && p == "harbour",
@@ -225,6 +229,8 @@ fn action_body(action: &str, user: &str) -> Value {
         "answer-continuation" => json!({"party": "H", "continue_mediation": true}),
         "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
         "remove-participant" => json!({"user_id": "u"}),
+        "request-break-glass" => json!({"reason": "incident 42"}),
+        "approve-break-glass" | "end-break-glass" => json!({"operator": "o"}),
         "reject-invitation"
         | "request-secretariat-appointment"
         | "acknowledge-disclosure"

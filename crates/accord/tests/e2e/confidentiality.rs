@@ -434,3 +434,114 @@ async fn case_roles_open_exactly_their_channels_and_end_at_the_next_request(t: &
     // Counsel without the sign scope can file but not sign.
     let _ = counsel;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn break_glass_needs_two_secretariat_approvals_is_logged_read_only_and_expires() {
+    let mut t = crate::harness::TestServer::start(crate::harness::Backend::Sqlite)
+        .await
+        .unwrap();
+    let case = active_commercial(&mut t).await;
+    t.user("deputy", "secretariat").await;
+    let op = t.user("operator", "operator").await;
+    post(
+        &t,
+        "harbour",
+        &case,
+        "caucus:H",
+        json!({"body": "secret position"}),
+    )
+    .await;
+    // No content without break-glass, and asking reveals nothing.
+    assert_eq!(
+        t.get("operator", &format!("/api/v1/cases/{case}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (s, v) = t
+        .act(
+            "operator",
+            &case,
+            "request-break-glass",
+            json!({"reason": "incident 42: case page fails to load"}),
+        )
+        .await;
+    assert_eq!((s, &v["recorded"]), (StatusCode::OK, &json!(true)), "{v}");
+    assert_eq!(
+        t.get("operator", &format!("/api/v1/cases/{case}")).await.0,
+        StatusCode::NOT_FOUND,
+        "not before approval"
+    );
+    // The parties do not see break-glass events; the Secretariat does.
+    assert!(
+        !t.event_kinds("indah", &case)
+            .await
+            .iter()
+            .any(|k| k.contains("break-glass"))
+    );
+    t.ok(
+        "sgen",
+        &case,
+        "approve-break-glass",
+        json!({"operator": op}),
+    )
+    .await;
+    t.refused(
+        "sgen",
+        &case,
+        "approve-break-glass",
+        json!({"operator": op}),
+        StatusCode::CONFLICT,
+        "guard-second-approver-required",
+    )
+    .await;
+    assert_eq!(
+        t.get("operator", &format!("/api/v1/cases/{case}")).await.0,
+        StatusCode::NOT_FOUND,
+        "one approval is not enough"
+    );
+    t.ok(
+        "deputy",
+        &case,
+        "approve-break-glass",
+        json!({"operator": op}),
+    )
+    .await;
+    assert_eq!(
+        t.get("operator", &format!("/api/v1/cases/{case}")).await.0,
+        StatusCode::OK
+    );
+    // Read-only record: no channel content, no acts.
+    assert_eq!(
+        read(&t, "operator", &case, "caucus:H").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        read(&t, "operator", &case, "plenary").await.0,
+        StatusCode::NOT_FOUND
+    );
+    t.refused(
+        "operator",
+        &case,
+        "suspend-by-agreement",
+        json!({"reason": "x"}),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    // Every read is logged for the Secretary-General.
+    let (_, log) = t
+        .get("sgen", &format!("/api/v1/access-log?case_id={case}"))
+        .await;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["kind"] == "break-glass" && l["user_id"] == op.as_str()),
+        "{log}"
+    );
+    // Access ends after a day.
+    t.advance_days(1).await;
+    assert_eq!(
+        t.get("operator", &format!("/api/v1/cases/{case}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
