@@ -246,8 +246,35 @@ async fn run(t: &TestServer, seed: u64, private: bool, canaries: &mut Vec<String
     r.seen
 }
 
+/// Collects everything the server logs (at the most verbose level) for the canary scan.
+#[derive(Clone, Default)]
+struct LogSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
+    // nextest runs each test in its own process, so this subscriber sees only this test's server.
+    let sink = LogSink::default();
+    let writer = sink.clone();
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .try_init();
+    tracing::info!("log capture on");
     let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
     for (u, role) in [
         ("sgen", "secretariat"),
@@ -293,6 +320,14 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
         }
     }
     assert!(files >= 2, "the database files were scanned");
+    let logs =
+        String::from_utf8_lossy(&sink.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    assert!(
+        logs.contains("log capture on") && logs.len() > 10_000,
+        "the server's logs were captured ({} bytes)",
+        logs.len()
+    );
+    hits += logs.matches(marker).count();
     println!("FIGURE caucus-pairs pairs={pairs} differences={differences} canary-hits={hits}");
     assert!(
         canaries.len() as u64 >= pairs,
