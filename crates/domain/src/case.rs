@@ -647,7 +647,6 @@ impl Case {
                 declaration,
             } => {
                 self.close_deadline(DeadlineKind::Acceptance, None, DeadlineStatus::Met);
-                self.close_deadline(DeadlineKind::Inactivity, None, DeadlineStatus::Met);
                 let has_disclosures = !declaration.disclosures.is_empty();
                 if let Some(seat) =
                     self.mediators.iter_mut().rev().find(|m| {
@@ -738,7 +737,15 @@ impl Case {
                     DeadlineStatus::Lapsed,
                 );
             }
+            E::AppointmentConfirmed {} => {
+                self.confirm_pending_seats();
+                if !matches!(self.state, CaseState::Suspended { .. }) {
+                    self.state = CaseState::Constituting;
+                    self.appointment_step(at);
+                }
+            }
             E::FileTransmitted {} => {
+                self.close_deadline(DeadlineKind::Inactivity, None, DeadlineStatus::Met);
                 self.pending_disclosure = None;
                 self.close_deadline(DeadlineKind::DisclosureObjection, None, DeadlineStatus::Met);
                 for seat in self.mediators.iter_mut() {
@@ -1063,6 +1070,17 @@ impl Case {
                 }
             }
             E::CaseClosed {} => self.state = CaseState::Closed,
+        }
+    }
+
+    /// Seats accepted with disclosures that cleared become serving seats.
+    fn confirm_pending_seats(&mut self) {
+        self.pending_disclosure = None;
+        self.close_deadline(DeadlineKind::DisclosureObjection, None, DeadlineStatus::Met);
+        for seat in self.mediators.iter_mut() {
+            if seat.status == SeatStatus::AcceptedPendingDisclosure {
+                seat.status = SeatStatus::Serving;
+            }
         }
     }
 

@@ -529,6 +529,18 @@ fn in_mediation(case: &Case) -> bool {
     )
 }
 
+/// What confirming the pending appointee leads to: the file is transmitted once every agreed
+/// mediator seat is filled (co-mediation); before that, constitution goes on.
+pub fn seats_filled_or_not(case: &Case) -> CaseEvent {
+    let serving = case.serving_mediators().count();
+    let needed = usize::from(case.mediator_count.unwrap_or(1)).max(1);
+    if serving + 1 >= needed {
+        CaseEvent::FileTransmitted {}
+    } else {
+        CaseEvent::AppointmentConfirmed {}
+    }
+}
+
 /// Simulates the events on a copy of the case, to decide follow-up events.
 fn after(case: &Case, events: &[Decided], now: Timestamp) -> Case {
     let mut c = case.clone();
@@ -860,7 +872,10 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
                 || prior_roles_for.iter().any(|p| case.party(p).is_some())
                 || case.mediators.iter().any(|m| {
                     &m.user_id == mediator_user_id
-                        && matches!(m.status, SeatStatus::Vacated | SeatStatus::Declined)
+                        && matches!(
+                            m.status,
+                            SeatStatus::Vacated | SeatStatus::Declined | SeatStatus::Serving
+                        )
                 })
             {
                 return Err(DomainError::guard(
@@ -916,7 +931,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
                 declaration: declaration.clone(),
             })];
             if declaration.disclosures.is_empty() {
-                out.push(case_wide(CaseEvent::FileTransmitted {}));
+                out.push(case_wide(seats_filled_or_not(case)));
             }
             Ok(out)
         }
@@ -955,7 +970,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
             if all {
                 out.push(case_wide(CaseEvent::DisclosureWindowClosed {}));
                 if case.appointee().is_some() {
-                    out.push(case_wide(CaseEvent::FileTransmitted {}));
+                    out.push(case_wide(seats_filled_or_not(case)));
                 }
             }
             Ok(out)

@@ -175,6 +175,8 @@ pub enum CaseEvent {
     DisclosureWindowClosed {},
     /// Notice of appointment (D12) and transmittal of the file; preparatory timers start.
     FileTransmitted {},
+    /// An appointee is confirmed while further mediator seats remain to be filled.
+    AppointmentConfirmed {},
     /// The sitting mediator disclosed a new circumstance (D11).
     DisclosureFiled {
         mediator_user_id: String,
@@ -311,6 +313,7 @@ impl CaseEvent {
             | E::DisclosureWindowClosed {}
             | E::DisclosureFiled { .. } => "domain §8 t10; ICSID MR 15(4)",
             E::FileTransmitted {} => "domain §8 t10; ICSID MR 18",
+            E::AppointmentConfirmed {} => "domain §8 t9-t10 (co-mediation); ICSID MR 13",
             E::VacancyRecorded { .. } => "domain §8 t14; ICSID MR 16",
             E::DepositPaid { .. }
             | E::DepositOverdue { .. }

@@ -74,7 +74,7 @@ pub fn next_lapse(case: &Case, now: Timestamp) -> Option<Vec<Decided>> {
                 .appointee()
                 .is_some_and(|m| m.status == SeatStatus::AcceptedPendingDisclosure)
             {
-                v.push(e(CaseEvent::FileTransmitted {}));
+                v.push(e(crate::decide::seats_filled_or_not(case)));
             }
             v
         }

@@ -545,3 +545,80 @@ async fn break_glass_needs_two_secretariat_approvals_is_logged_read_only_and_exp
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn co_mediators_are_appointed_seat_by_seat_and_both_mediate() {
+    let mut t = crate::harness::TestServer::start(crate::harness::Backend::Sqlite)
+        .await
+        .unwrap();
+    t.user("sgen", "secretariat").await;
+    let a = t.user("med-a", "mediator").await;
+    let b = t.user("med-b", "mediator").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let case = t
+        .file("harbour", commercial(&h, &i, true, "iomed-default"))
+        .await;
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &case, "register", json!({})).await;
+    t.ok("sgen", &case, "agree-mediator-count", json!({"count": 2}))
+        .await;
+    t.ok(
+        "sgen",
+        &case,
+        "nominate-mediator",
+        json!({"mediator_user_id": a, "name": "A", "method": "joint-nomination"}),
+    )
+    .await;
+    let v = t
+        .ok("med-a", &case, "accept-appointment", declaration())
+        .await;
+    assert_eq!(v["state_name"], "CONSTITUTING", "one seat of two is filled");
+    t.refused(
+        "sgen",
+        &case,
+        "nominate-mediator",
+        json!({"mediator_user_id": a, "name": "A", "method": "joint-nomination"}),
+        StatusCode::CONFLICT,
+        "guard-mediator-conflict",
+    )
+    .await;
+    t.ok(
+        "sgen",
+        &case,
+        "nominate-mediator",
+        json!({"mediator_user_id": b, "name": "B", "method": "joint-nomination"}),
+    )
+    .await;
+    let v = t
+        .ok("med-b", &case, "accept-appointment", declaration())
+        .await;
+    assert_eq!(
+        v["state_name"], "PREPARATORY",
+        "the file goes out once both seats are filled"
+    );
+    t.ok(
+        "med-b",
+        &case,
+        "record-first-session",
+        first_session(&["H", "I"]),
+    )
+    .await;
+    post(
+        &t,
+        "harbour",
+        &case,
+        "caucus:H",
+        json!({"body": "to both mediators"}),
+    )
+    .await;
+    for m in ["med-a", "med-b"] {
+        let (s, v) = read(&t, m, &case, "caucus:H").await;
+        assert_eq!(
+            (s, v[0]["body"].as_str()),
+            (StatusCode::OK, Some("to both mediators")),
+            "{m}"
+        );
+    }
+}
