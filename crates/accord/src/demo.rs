@@ -28,7 +28,7 @@ pub struct Login {
 
 const USERS: &[(&str, &str, &str)] = &[
     ("sgen", "Secretary-General", "secretariat"),
-    ("officer", "Case officer Lam Ka-yan", "secretariat"),
+    ("officer", "Case officer Lam Ka-yan", "staff"),
     ("amina", "Amina Diallo (mediator)", "mediator"),
     ("chen", "Chen Wei (mediator)", "mediator"),
     ("ortega", "Lucía Ortega (mediator)", "mediator"),
@@ -252,6 +252,39 @@ async fn cases(
                 settlement_disclosure: "Settlement confidential except for enforcement".into(),
                 internal_approval_routes: Default::default(),
             },
+        },
+    )
+    .await?;
+
+    let officer = uid(ids, "officer");
+    act(
+        c1.clone(),
+        sg.clone(),
+        Command::AddParticipant {
+            user_id: officer.clone(),
+            role: accord_domain::case::CaseRole::CaseOfficer,
+        },
+    )
+    .await?;
+    a.post_message(
+        &harbour,
+        &c1,
+        "plenary",
+        accord_app::channels::NewMessage {
+            body: "Harbour's initial statement is filed; we propose meeting in Hong Kong.".into(),
+            without_prejudice: false,
+            confidential: false,
+        },
+    )
+    .await?;
+    a.post_message(
+        &harbour,
+        &c1,
+        "caucus:H",
+        accord_app::channels::NewMessage {
+            body: "In confidence: we could accept delivery credits instead of cash.".into(),
+            without_prejudice: true,
+            confidential: false,
         },
     )
     .await?;
