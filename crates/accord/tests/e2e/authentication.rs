@@ -376,3 +376,67 @@ async fn cookie_sessions_need_the_csrf_token_and_sign_in_rotates_the_session() {
         "the old session id no longer works"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_request_succeeds_after_a_removal_commits_even_under_concurrent_load() {
+    // T1 immediacy: a user removed from a case while their requests are in flight gets nothing
+    // from any request that starts after the removal is acknowledged.
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let observer = t.user("observer", "party-user").await;
+    let mut races = 0;
+    for round in 0..12 {
+        t.ok(
+            "sgen",
+            &case,
+            "add-participant",
+            json!({"user_id": observer, "role": {"role": "observer", "channels": ["plenary"]}}),
+        )
+        .await;
+        t.ok("observer", &case, "accept-undertaking", json!({}))
+            .await;
+        let token = t.token("observer");
+        let url = format!("{}/api/v1/cases/{case}/channels/plenary/messages", t.base);
+        let removed_at = std::sync::Arc::new(tokio::sync::OnceCell::<std::time::Instant>::new());
+        let mut tasks = vec![];
+        for _ in 0..8 {
+            let (url, token, removed_at) = (url.clone(), token.clone(), removed_at.clone());
+            tasks.push(tokio::spawn(async move {
+                let http = reqwest::Client::new();
+                let mut late_successes = 0;
+                for _ in 0..20 {
+                    let started = std::time::Instant::now();
+                    let ok = http
+                        .get(&url)
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false);
+                    if ok && removed_at.get().is_some_and(|at| started > *at) {
+                        late_successes += 1;
+                    }
+                }
+                late_successes
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5 * (round % 4))).await;
+        t.ok(
+            "sgen",
+            &case,
+            "remove-participant",
+            json!({"user_id": observer}),
+        )
+        .await;
+        let _ = removed_at.set(std::time::Instant::now());
+        for task in tasks {
+            assert_eq!(
+                task.await.unwrap(),
+                0,
+                "a request that started after the removal succeeded"
+            );
+            races += 1;
+        }
+    }
+    assert!(races >= 96);
+}
