@@ -623,7 +623,11 @@ impl ChannelStore for This {
         // One statement takes the next position; where the dialect needs it, a transaction-scoped
         // lock on the channel serialises concurrent posters first.
         for _ in 0..SEQ_RETRIES {
-            let mut tx = self.pool.begin().await.map_err(backend)?;
+            let mut tx = match BEGIN_WRITE {
+                Some(begin) => self.pool.begin_with(begin).await,
+                None => self.pool.begin().await,
+            }
+            .map_err(backend)?;
             if let Some(lock) = MESSAGE_LOCK_SQL {
                 sqlx::query(lock)
                     .bind(format!("{}/{}", m.case_id, m.channel))

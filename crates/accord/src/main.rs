@@ -71,6 +71,29 @@ enum Cmd {
         #[command(subcommand)]
         command: ConfigCmd,
     },
+    /// Negotiation support.
+    Negotiate {
+        #[command(subcommand)]
+        command: NegotiateCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum NegotiateCmd {
+    /// The Pareto frontier and fair points of a scenario folder (Genius XML or GeniusWeb JSON).
+    Analyze {
+        /// The scenario folder.
+        path: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// genius (evaluations divided by each issue's maximum) or raw (weights × evaluations).
+        #[arg(long, default_value = "genius")]
+        semantics: String,
+        /// reservation, zero or min.
+        #[arg(long, default_value = "reservation")]
+        disagreement: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -248,6 +271,54 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("{} ({})", e, e.code()))?;
             println!("created user {} ({}) with id {}", u.username, u.role, u.id);
+            Ok(())
+        }
+        Cmd::Negotiate {
+            command:
+                NegotiateCmd::Analyze {
+                    path,
+                    json,
+                    semantics,
+                    disagreement,
+                },
+        } => {
+            use accord_negotiate::analyze::{Disagreement, analyze};
+            use accord_negotiate::import::{Semantics, load_folder};
+            let sem = match semantics.as_str() {
+                "genius" => Semantics::Genius,
+                "raw" => Semantics::Raw,
+                other => return Err(format!("--semantics is genius or raw, not '{other}'")),
+            };
+            let dis = match disagreement.as_str() {
+                "reservation" => Disagreement::Reservation,
+                "zero" => Disagreement::Zero,
+                "min" => Disagreement::Min,
+                other => {
+                    return Err(format!(
+                        "--disagreement is reservation, zero or min, not '{other}'"
+                    ));
+                }
+            };
+            let start = std::time::Instant::now();
+            let fail = |e: accord_negotiate::NegotiateError| format!("{} ({})", e.message, e.code);
+            let problem = load_folder(&path, sem).map_err(fail)?;
+            let mut v = analyze(&problem, &semantics, dis).map_err(fail)?;
+            v["elapsed_ms"] = serde_json::json!(start.elapsed().as_secs_f64() * 1e3);
+            if json {
+                println!("{v}");
+            } else {
+                println!(
+                    "{} parties, {} outcomes, {} Pareto-optimal packages ({} semantics, {:.1} ms)",
+                    v["parties"].as_array().map_or(0, Vec::len),
+                    v["outcomes"],
+                    v["frontier"].as_array().map_or(0, Vec::len),
+                    semantics,
+                    v["elapsed_ms"].as_f64().unwrap_or(0.0)
+                );
+                for key in ["nash", "kalai_smorodinsky", "egalitarian", "utilitarian"] {
+                    println!("{key}: {}", v[key]);
+                }
+            }
             Ok(())
         }
         Cmd::Config {

@@ -26,6 +26,8 @@ type DbRow = PgRow;
 type DbConn = PgConnection;
 const BACKEND_NAME: &str = "postgres";
 const VERSION_FOR_APPEND_SQL: &str = "SELECT version FROM cases WHERE case_id = $1 FOR UPDATE";
+/// How a transaction that writes begins (SQLite takes the write lock at once).
+const BEGIN_WRITE: Option<&str> = None;
 const MESSAGE_LOCK_SQL: Option<&str> = Some("SELECT pg_advisory_xact_lock(hashtext($1))");
 const VERIFY_SQL: &str = "SELECT convert_to(case_id, 'UTF8') AS case_id, seq, \
      convert_to(event_id, 'UTF8') AS event_id, recorded_at_ms, \

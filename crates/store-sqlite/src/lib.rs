@@ -38,6 +38,8 @@ type DbRow = SqliteRow;
 type DbConn = SqliteConnection;
 const BACKEND_NAME: &str = "sqlite";
 const VERSION_FOR_APPEND_SQL: &str = "SELECT version FROM cases WHERE case_id = $1";
+/// How a transaction that writes begins (SQLite takes the write lock at once).
+const BEGIN_WRITE: Option<&str> = Some("BEGIN IMMEDIATE");
 const MESSAGE_LOCK_SQL: Option<&str> = None;
 const VERIFY_SQL: &str = "SELECT CAST(case_id AS BLOB) AS case_id, seq, \
      CAST(event_id AS BLOB) AS event_id, recorded_at_ms, CAST(actor AS BLOB) AS actor, \

@@ -35,7 +35,9 @@ pub(crate) async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>)
 
 async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Result<(), StoreError>> {
     let fail_all = |e: StoreError| batch.iter().map(|_| Err(e.clone())).collect();
-    let mut tx = match Connection::begin(conn).await {
+    // BEGIN IMMEDIATE takes the write lock first (waiting under busy_timeout), so a reader
+    // connection's write in between cannot invalidate this transaction's snapshot.
+    let mut tx = match Connection::begin_with(conn, "BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => return fail_all(backend(e)),
     };

@@ -269,3 +269,59 @@ fn verify_log_names_the_first_bad_event_of_a_tampered_chain() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("case {case_id} event 2:")), "{err}");
 }
+
+#[test]
+fn negotiate_analyze_prints_the_contracted_json() {
+    let dir = std::env::var("ACCORD_NEGOTIATION_DOMAINS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/negotiation-domains")
+        })
+        .join("other/CameraB");
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let out = accord(tmp.path())
+            .args(["negotiate", "analyze"])
+            .arg(&dir)
+            .arg("--json")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = run(&[]);
+    for key in [
+        "parties",
+        "outcomes",
+        "frontier",
+        "nash",
+        "kalai_smorodinsky",
+        "egalitarian",
+        "utilitarian",
+        "semantics",
+        "disagreement",
+        "elapsed_ms",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["outcomes"], 3600);
+    assert_eq!(v["semantics"], "genius");
+    assert_eq!(v["frontier"].as_array().unwrap().len(), 16);
+    assert_eq!(v["frontier"][0]["utilities"].as_array().unwrap().len(), 2);
+    assert!(v["frontier"][0]["outcome"]["Maker"].is_string());
+    let raw = run(&["--semantics", "raw", "--disagreement", "zero"]);
+    assert_eq!(raw["frontier"].as_array().unwrap().len(), 12);
+    assert_eq!(raw["disagreement"]["utilities"], json!([0.0, 0.0]));
+    let out = accord(tmp.path())
+        .args(["negotiate", "analyze", "/no/such/folder", "--json"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unreadable-folder"));
+}

@@ -1,0 +1,126 @@
+//! The exact Pareto frontier, one package per point.
+
+use crate::NegotiateError;
+use crate::space::IntProblem;
+
+/// A point of the frontier: the parties' scaled utilities and one package that achieves them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    /// Scaled utilities, in party order.
+    pub utilities: Vec<i128>,
+    /// One option index per issue.
+    pub outcome: Vec<usize>,
+}
+
+/// True if `a` dominates `b`: at least as good for everyone, better for someone.
+pub fn dominates(a: &[i128], b: &[i128]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x >= y) && a.iter().zip(b).any(|(x, y)| x > y)
+}
+
+/// Keeps the non-dominated points, one per distinct utility vector. Sorting in descending
+/// lexicographic order puts every dominating point before the points it dominates.
+pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
+    pts.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut kept: Vec<(Vec<i128>, T)> = Vec::new();
+    if pts.first().is_some_and(|p| p.0.len() == 2) {
+        let mut best2 = i128::MIN;
+        for p in pts {
+            if p.0[1] > best2 {
+                best2 = p.0[1];
+                kept.push(p);
+            }
+        }
+        return kept;
+    }
+    for p in pts {
+        if !kept.iter().any(|k| k.0 == p.0 || dominates(&k.0, &p.0)) {
+            kept.push(p);
+        }
+    }
+    kept
+}
+
+/// Brute force over every outcome (the test oracle; refuses more than `limit` outcomes).
+pub fn brute_force(p: &IntProblem, limit: u128) -> Result<Vec<Point>, NegotiateError> {
+    let n: u128 = p.issues.iter().map(|i| i.values.len() as u128).product();
+    if n > limit {
+        return Err(NegotiateError::new(
+            "too-many-outcomes",
+            format!("{n} outcomes exceed the brute-force limit of {limit}"),
+        ));
+    }
+    let mut all = Vec::with_capacity(n as usize);
+    let mut idx = vec![0usize; p.issues.len()];
+    loop {
+        all.push((p.evaluate(&idx), idx.clone()));
+        let mut i = 0;
+        loop {
+            if i == idx.len() {
+                return Ok(finish(non_dominated(all)));
+            }
+            idx[i] += 1;
+            if idx[i] < p.issues[i].values.len() {
+                break;
+            }
+            idx[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+fn finish(v: Vec<(Vec<i128>, Vec<usize>)>) -> Vec<Point> {
+    let mut out: Vec<Point> = v
+        .into_iter()
+        .map(|(utilities, outcome)| Point { utilities, outcome })
+        .collect();
+    out.sort_by(|a, b| b.utilities.cmp(&a.utilities));
+    out
+}
+
+/// Frontier merging: after each issue, keep only the non-dominated partial sums (the Pareto set of
+/// a sum lies within the sum of the Pareto sets), with back-pointers to rebuild one package per
+/// point. `max_intermediate` bounds the work (an intermediate set larger than that is refused).
+pub fn merged(p: &IntProblem, max_intermediate: usize) -> Result<Vec<Point>, NegotiateError> {
+    // levels[i] = (utilities, parent index in levels[i-1], option) after issue i.
+    let mut levels: Vec<Vec<(Vec<i128>, usize, usize)>> = vec![];
+    let mut current: Vec<(Vec<i128>, (usize, usize))> = vec![(vec![0; p.parties()], (0, 0))];
+    for issue in &p.terms {
+        let mut q = Vec::with_capacity(current.len() * issue.len());
+        for (pi, (u, _)) in current.iter().enumerate() {
+            for (k, t) in issue.iter().enumerate() {
+                let v: Vec<i128> = u.iter().zip(t).map(|(a, b)| a + b).collect();
+                q.push((v, (pi, k)));
+            }
+        }
+        if q.len() > max_intermediate.saturating_mul(64) {
+            return Err(NegotiateError::new(
+                "frontier-too-large",
+                "the intermediate frontier grew beyond the limit",
+            ));
+        }
+        let nd = non_dominated(q);
+        levels.push(nd.iter().map(|(u, (pi, k))| (u.clone(), *pi, *k)).collect());
+        current = nd;
+    }
+    let last = levels.len().saturating_sub(1);
+    let mut out = vec![];
+    for (idx, (u, _, _)) in levels
+        .last()
+        .map(|l| l.iter().enumerate().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let mut outcome = vec![0usize; levels.len()];
+        let mut at = idx;
+        for lvl in (0..=last).rev() {
+            let (_, parent, k) = &levels[lvl][at];
+            outcome[lvl] = *k;
+            at = *parent;
+        }
+        out.push(Point {
+            utilities: u.clone(),
+            outcome,
+        });
+    }
+    out.sort_by(|a, b| b.utilities.cmp(&a.utilities));
+    Ok(out)
+}

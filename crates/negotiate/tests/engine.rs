@@ -1,0 +1,180 @@
+//! The engine against brute force on random instances, and against published golden values.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use accord_negotiate::analyze::{Disagreement, analyze};
+use accord_negotiate::fair;
+use accord_negotiate::frontier::{brute_force, dominates, merged};
+use accord_negotiate::import::{Semantics, load_folder};
+use accord_negotiate::rational::Q;
+use accord_negotiate::space::{Issue, Problem, UtilityProfile};
+use proptest::prelude::*;
+
+fn problem(parties: usize, shape: &[usize], vals: &[i64]) -> Problem {
+    let mut it = vals.iter().cycle();
+    Problem {
+        issues: shape
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| Issue {
+                name: format!("i{i}"),
+                values: (0..k).map(|v| format!("v{v}")).collect(),
+            })
+            .collect(),
+        profiles: (0..parties)
+            .map(|j| UtilityProfile {
+                name: format!("p{j}"),
+                terms: shape
+                    .iter()
+                    .map(|&k| {
+                        (0..k)
+                            .map(|_| Q::int(i128::from(*it.next().unwrap())))
+                            .collect()
+                    })
+                    .collect(),
+                reservation: None,
+            })
+            .collect(),
+    }
+}
+
+fn arb() -> impl Strategy<Value = Problem> {
+    (
+        2usize..5,
+        prop::collection::vec(1usize..5, 1..5),
+        prop::collection::vec(-6i64..10, 1..64),
+    )
+        .prop_map(|(p, shape, vals)| problem(p, &shape, &vals))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Soundness and completeness: the merged frontier is exactly the brute-force one (as a set
+    /// of utility vectors), each package evaluates to its point, and no point dominates another.
+    #[test]
+    fn merged_frontier_equals_brute_force(pb in arb()) {
+        let p = pb.to_integers().unwrap();
+        let bf = brute_force(&p, 1_000_000).unwrap();
+        let mg = merged(&p, 1_000_000).unwrap();
+        let set = |v: &Vec<accord_negotiate::frontier::Point>| v.iter().map(|x| x.utilities.clone()).collect::<BTreeSet<_>>();
+        prop_assert_eq!(set(&bf), set(&mg));
+        prop_assert_eq!(bf.len(), mg.len(), "one package per point");
+        for pt in &mg {
+            prop_assert_eq!(p.evaluate(&pt.outcome), pt.utilities.clone());
+            prop_assert!(!mg.iter().any(|o| dominates(&o.utilities, &pt.utilities)));
+        }
+    }
+
+    /// Nash and Kalai–Smorodinsky pick the same package after a positive affine rescaling of any
+    /// party (multiply its terms by c > 0, add a constant to one issue and to its disagreement).
+    #[test]
+    fn nash_and_ks_are_invariant_under_affine_rescaling(pb in arb(), party in 0usize..4, c in 1i64..7, shift in -20i64..20) {
+        let party = party % pb.profiles.len();
+        let mut scaled = pb.clone();
+        for issue in scaled.profiles[party].terms.iter_mut() {
+            for t in issue.iter_mut() {
+                *t = t.times(Q::int(i128::from(c))).unwrap();
+            }
+        }
+        for t in scaled.profiles[party].terms[0].iter_mut() {
+            *t = t.plus(Q::int(i128::from(shift))).unwrap();
+        }
+        let (a, b) = (pb.to_integers().unwrap(), scaled.to_integers().unwrap());
+        let (fa, fb) = (merged(&a, 1_000_000).unwrap(), merged(&b, 1_000_000).unwrap());
+        let da: Vec<i128> = a.range().iter().map(|r| r.0).collect();
+        let db: Vec<i128> = b.range().iter().map(|r| r.0).collect();
+        let pkg = |f: &Vec<accord_negotiate::frontier::Point>, i: Option<usize>, p: &accord_negotiate::space::IntProblem| i.map(|i| p.evaluate(&f[i].outcome));
+        // Compare by the original problem's utilities of the chosen packages (ties may pick
+        // different packages with equal utilities).
+        let na = pkg(&fa, fair::nash(&fa, &da), &a);
+        let nb = fb.get(fair::nash(&fb, &db).unwrap_or(usize::MAX)).map(|pt| a.evaluate(&pt.outcome));
+        prop_assert_eq!(na, nb);
+        let ka = pkg(&fa, fair::kalai_smorodinsky(&fa, &da), &a);
+        let kb = fb.get(fair::kalai_smorodinsky(&fb, &db).unwrap_or(usize::MAX)).map(|pt| a.evaluate(&pt.outcome));
+        prop_assert_eq!(ka, kb);
+    }
+}
+
+fn domains() -> PathBuf {
+    std::env::var("ACCORD_NEGOTIATION_DOMAINS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/negotiation-domains")
+        })
+}
+
+#[test]
+fn camera_b_frontier_has_16_points_in_genius_semantics_and_12_in_raw() {
+    // Golden values from reference/negotiation.md §8 (measured with Genius semantics and NegMAS).
+    let dir = domains().join("other/CameraB");
+    let genius = load_folder(&dir, Semantics::Genius).unwrap();
+    let raw = load_folder(&dir, Semantics::Raw).unwrap();
+    assert_eq!(genius.outcomes(), 3_600);
+    let g = merged(&genius.to_integers().unwrap(), 1_000_000).unwrap();
+    let r = merged(&raw.to_integers().unwrap(), 1_000_000).unwrap();
+    assert_eq!((g.len(), r.len()), (16, 12));
+    let v = analyze(&genius, "genius", Disagreement::Reservation).unwrap();
+    assert_eq!(v["frontier"].as_array().unwrap().len(), 16);
+    for pt in v["frontier"].as_array().unwrap() {
+        for u in pt["utilities"].as_array().unwrap() {
+            let u = u.as_f64().unwrap();
+            assert!(
+                (0.0..=1.0).contains(&u),
+                "genius utilities lie in [0,1]: {u}"
+            );
+        }
+    }
+    assert!(v["nash"]["outcome"]["Maker"].is_string());
+}
+
+#[test]
+fn geniusweb_profiles_load_with_their_reservation_bids() {
+    let p = load_folder(
+        &domains().join("geniusweb/FlightBooking"),
+        Semantics::Genius,
+    )
+    .unwrap();
+    assert_eq!(p.profiles.len(), 2);
+    assert_eq!(p.outcomes(), 36);
+    // flightbooking1's reservation bid (200000yen, CentAir, 3 sept.): 0.35·0.5 + 0.35·0.667 + 0.3·1.
+    assert_eq!(
+        p.profiles[0].reservation,
+        Some(Q::parse("0.70845").unwrap())
+    );
+}
+
+#[test]
+fn malformed_and_mismatched_files_get_clear_errors() {
+    let dir = std::env::temp_dir().join(format!("accord-neg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("d.xml"), "<negotiation_template><utility_space><objective><issue name=\"A\" etype=\"discrete\"><item value=\"x\"/></issue></objective></utility_space></negotiation_template>").unwrap();
+    std::fs::write(dir.join("p1.xml"), "<utility_space><objective><issue index=\"1\" name=\"A\" etype=\"discrete\"><item value=\"x\" evaluation=\"1\"/></issue><weight index=\"1\" value=\"1\"/></objective></utility_space>").unwrap();
+    std::fs::write(
+        dir.join("p2.xml"),
+        "<utility_space><objective><issue index=\"1\" name=\"B\"></issue></objective>",
+    )
+    .unwrap();
+    let e = load_folder(&dir, Semantics::Genius).unwrap_err();
+    assert_eq!(e.code, "malformed-xml", "{e}");
+    std::fs::write(dir.join("p2.xml"), "<utility_space><objective><issue index=\"1\" name=\"B\"></issue></objective></utility_space>").unwrap();
+    assert_eq!(
+        load_folder(&dir, Semantics::Genius).unwrap_err().code,
+        "profile-domain-mismatch"
+    );
+    std::fs::write(dir.join("p2.xml"), "<utility_space><objective><issue index=\"1\" name=\"A\" etype=\"discrete\"><item value=\"x\" evaluation=\"two\"/></issue><weight index=\"1\" value=\"1\"/></objective></utility_space>").unwrap();
+    assert_eq!(
+        load_folder(&dir, Semantics::Genius).unwrap_err().code,
+        "invalid-number"
+    );
+    assert_eq!(
+        load_folder(&dir.join("nope"), Semantics::Genius)
+            .unwrap_err()
+            .code,
+        "unreadable-folder"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
