@@ -124,3 +124,12 @@ pub fn merged(p: &IntProblem, max_intermediate: usize) -> Result<Vec<Point>, Neg
     out.sort_by(|a, b| b.utilities.cmp(&a.utilities));
     Ok(out)
 }
+
+/// Post-settlement improvement: the frontier packages that leave every party at least as well off
+/// as a tentative agreement and at least one better (empty if the agreement is already efficient).
+pub fn improvements<'a>(points: &'a [Point], tentative: &[i128]) -> Vec<&'a Point> {
+    points
+        .iter()
+        .filter(|p| dominates(&p.utilities, tentative))
+        .collect()
+}

@@ -52,6 +52,23 @@ fn arb() -> impl Strategy<Value = Problem> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
+    /// Every improvement of a tentative agreement is efficient and better for someone, worse for
+    /// no one; there is none exactly when the agreement is on the frontier.
+    #[test]
+    fn improvements_of_a_tentative_agreement(pb in arb(), pick in any::<prop::sample::Index>()) {
+        let p = pb.to_integers().unwrap();
+        let shape: Vec<usize> = p.issues.iter().map(|i| i.values.len()).collect();
+        let outcome: Vec<usize> = shape.iter().map(|&k| pick.index(k)).collect();
+        let tentative = p.evaluate(&outcome);
+        let f = merged(&p, 1_000_000).unwrap();
+        let better = accord_negotiate::frontier::improvements(&f, &tentative);
+        for b in &better {
+            prop_assert!(dominates(&b.utilities, &tentative));
+        }
+        let efficient = f.iter().any(|x| x.utilities == tentative);
+        prop_assert_eq!(better.is_empty(), efficient);
+    }
+
     /// Soundness and completeness: the merged frontier is exactly the brute-force one (as a set
     /// of utility vectors), each package evaluates to its point, and no point dominates another.
     #[test]
