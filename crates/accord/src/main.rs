@@ -94,6 +94,12 @@ enum NegotiateCmd {
         #[arg(long, default_value = "reservation")]
         disagreement: String,
     },
+    /// Fair division of items between two parties (Adjusted Winner). FILE is JSON:
+    /// {"parties": [..2..], "items": [...], "points": [[per item], [per item]]}.
+    Divide {
+        /// The input file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -319,6 +325,48 @@ async fn run(cli: Cli) -> Result<(), String> {
                     println!("{key}: {}", v[key]);
                 }
             }
+            Ok(())
+        }
+        Cmd::Negotiate {
+            command: NegotiateCmd::Divide { file },
+        } => {
+            use accord_negotiate::division::{DivisionInput, divide};
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let input: DivisionInput = serde_json::from_str(&text).map_err(|e| {
+                format!(
+                    "{} is not a division input: {e} (invalid-division-input)",
+                    file.display()
+                )
+            })?;
+            let a = divide(&input).map_err(|e| format!("{} ({})", e.message, e.code))?;
+            let frac = |q: accord_negotiate::rational::Q| format!("{}/{}", q.n, q.d);
+            let allocation: Vec<serde_json::Value> = input
+                .items
+                .iter()
+                .zip(&a.share_first)
+                .map(|(item, s)| {
+                    let rest = accord_negotiate::rational::Q::new(s.d - s.n, s.d).unwrap_or(*s);
+                    serde_json::json!({
+                        "item": item,
+                        "shares": {
+                            input.parties[0].clone(): {"exact": frac(*s), "value": s.to_f64()},
+                            input.parties[1].clone(): {"exact": frac(rest), "value": rest.to_f64()},
+                        }
+                    })
+                })
+                .collect();
+            let out = serde_json::json!({
+                "method": "adjusted-winner",
+                "parties": input.parties,
+                "allocation": allocation,
+                "totals": {
+                    input.parties[0].clone(): {"exact": frac(a.totals[0]), "value": a.totals[0].to_f64()},
+                    input.parties[1].clone(): {"exact": frac(a.totals[1]), "value": a.totals[1].to_f64()},
+                },
+                "note": "points rescaled to 100 per party; equitable, envy-free, efficient, at most one item split"
+            });
+            println!("{out}");
             Ok(())
         }
         Cmd::Config {

@@ -195,3 +195,79 @@ fn malformed_and_mismatched_files_get_clear_errors() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+mod adjusted_winner {
+    use accord_negotiate::division::adjusted_winner;
+    use accord_negotiate::rational::Q;
+    use proptest::prelude::*;
+
+    fn q(v: &[u32]) -> Vec<Q> {
+        v.iter().map(|x| Q::int(i128::from(*x))).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// Equitable (equal totals), envy-free, efficient (the ratio order separates the parties'
+        /// items), at most one item split.
+        #[test]
+        fn adjusted_winner_properties(items in prop::collection::vec((0u32..60, 0u32..60), 1..10)) {
+            let a = q(&items.iter().map(|x| x.0).collect::<Vec<_>>());
+            let b = q(&items.iter().map(|x| x.1).collect::<Vec<_>>());
+            let total = |v: &[Q]| v.iter().fold(Q::ZERO, |x, y| x.plus(*y).unwrap());
+            if total(&a).n == 0 || total(&b).n == 0 {
+                prop_assert_eq!(adjusted_winner(&a, &b).unwrap_err().code, "no-points");
+                return Ok(());
+            }
+            let norm = |v: &[Q]| { let t = total(v); v.iter().map(|x| x.times(Q::int(100)).unwrap().over(t).unwrap()).collect::<Vec<_>>() };
+            let (a, b) = (norm(&a), norm(&b));
+            let r = adjusted_winner(&a, &b).unwrap();
+            let one = Q::int(1);
+            let split = r.share_first.iter().filter(|s| s.n != 0 && *s != &one).count();
+            prop_assert!(split <= 1, "{} items split", split);
+            let (mut a_own, mut a_other, mut b_own, mut b_other) = (Q::ZERO, Q::ZERO, Q::ZERO, Q::ZERO);
+            for i in 0..a.len() {
+                let s = r.share_first[i];
+                let rest = one.plus(Q::int(-1).times(s).unwrap()).unwrap();
+                a_own = a_own.plus(a[i].times(s).unwrap()).unwrap();
+                a_other = a_other.plus(a[i].times(rest).unwrap()).unwrap();
+                b_own = b_own.plus(b[i].times(rest).unwrap()).unwrap();
+                b_other = b_other.plus(b[i].times(s).unwrap()).unwrap();
+            }
+            let total_a = a.iter().fold(Q::ZERO, |x, y| x.plus(*y).unwrap());
+            let total_b = b.iter().fold(Q::ZERO, |x, y| x.plus(*y).unwrap());
+            // Equitable unless one party can't be brought up (the other values nothing it could give).
+            if total_a.n > 0 && total_b.n > 0 {
+                prop_assert_eq!(a_own, b_own, "equitable");
+            }
+            prop_assert!(a_own.cmp_exact(a_other).unwrap().is_ge() || total_a.n == 0, "A envies B");
+            prop_assert!(b_own.cmp_exact(b_other).unwrap().is_ge() || total_b.n == 0, "B envies A");
+            // Efficiency: no item held (even partly) by B has a higher a/b ratio than an item
+            // held (even partly) by A... i.e. for i with A-share > 0 and j with B-share > 0:
+            // a_i·b_j ≥ a_j·b_i.
+            for i in 0..a.len() {
+                for j in 0..a.len() {
+                    if r.share_first[i].n != 0 && r.share_first[j] != one {
+                        let l = a[i].times(b[j]).unwrap();
+                        let rr = a[j].times(b[i]).unwrap();
+                        prop_assert!(l.cmp_exact(rr).unwrap().is_ge(), "items {} and {} break efficiency", i, j);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_textbook_example_splits_one_item() {
+        // A: house 50, car 30, art 20; B: house 40, car 20, art 40.
+        let r = adjusted_winner(&q(&[50, 30, 20]), &q(&[40, 20, 40])).unwrap();
+        assert_eq!(r.totals[0], r.totals[1]);
+        // A wins house and car (80) and B art (40); A gives back part of the house:
+        // 80 − 50(1−p) = 40 + 40(1−p) ⇒ 1−p = 4/9, A keeps 5/9 of the house.
+        assert_eq!(
+            r.share_first,
+            vec![Q::new(5, 9).unwrap(), Q::int(1), Q::ZERO]
+        );
+        assert_eq!(r.totals[0], Q::new(520, 9).unwrap());
+    }
+}

@@ -325,3 +325,39 @@ fn negotiate_analyze_prints_the_contracted_json() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unreadable-folder"));
 }
+
+#[test]
+fn negotiate_divide_splits_at_most_one_item_and_equalises() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("division.json");
+    std::fs::write(
+        &file,
+        r#"{"parties":["A","B"],"items":["house","car","art"],"points":[[50,30,20],[40,20,40]]}"#,
+    )
+    .unwrap();
+    let out = accord(tmp.path())
+        .args(["negotiate", "divide"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["totals"]["A"]["exact"], v["totals"]["B"]["exact"]);
+    assert_eq!(v["allocation"][0]["shares"]["A"]["exact"], "5/9");
+    std::fs::write(
+        &file,
+        r#"{"parties":["A","B"],"items":["x"],"points":[[1],[-2]]}"#,
+    )
+    .unwrap();
+    let out = accord(tmp.path())
+        .args(["negotiate", "divide"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("negative-points"));
+}
