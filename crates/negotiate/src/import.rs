@@ -204,9 +204,12 @@ fn parse_profile(
                 .values
                 .iter()
                 .map(|v| {
+                    // A value listed twice counts with its last evaluation, as map-based loaders
+                    // (Genius, NegMAS) read it.
                     let item = node
                         .children()
-                        .find(|c| c.has_tag_name("item") && attr(*c, "value") == Some(v.as_str()))
+                        .filter(|c| c.has_tag_name("item") && attr(*c, "value") == Some(v.as_str()))
+                        .last()
                         .ok_or_else(|| {
                             err(
                                 "profile-domain-mismatch",
