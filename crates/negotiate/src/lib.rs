@@ -12,6 +12,7 @@
 //!   disagreement point.
 
 pub mod analyze;
+pub mod blind;
 pub mod division;
 pub mod fair;
 pub mod frontier;
