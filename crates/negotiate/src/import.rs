@@ -208,8 +208,8 @@ fn parse_profile(
                     // (Genius, NegMAS) read it.
                     let item = node
                         .children()
-                        .filter(|c| c.has_tag_name("item") && attr(*c, "value") == Some(v.as_str()))
-                        .last()
+                        .rev()
+                        .find(|c| c.has_tag_name("item") && attr(*c, "value") == Some(v.as_str()))
                         .ok_or_else(|| {
                             err(
                                 "profile-domain-mismatch",
