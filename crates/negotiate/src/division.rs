@@ -168,3 +168,147 @@ pub fn divide(input: &DivisionInput) -> Result<Allocation, NegotiateError> {
     let pts = parse_points(input)?;
     adjusted_winner(&pts[0], &pts[1])
 }
+
+/// An allocation of indivisible items among n parties: `owner[item]` is a party index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// Owner of each item.
+    pub owner: Vec<usize>,
+}
+
+/// Each party's value of its bundle.
+pub fn bundle_values(points: &[Vec<i128>], a: &Assignment) -> Vec<i128> {
+    let mut v = vec![0i128; points.len()];
+    for (item, &o) in a.owner.iter().enumerate() {
+        v[o] += points[o][item];
+    }
+    v
+}
+
+/// Envy-free up to one item: for every pair (i, j), i's value of its own bundle is at least its
+/// value of j's bundle minus i's most valued item in it.
+pub fn is_ef1(points: &[Vec<i128>], a: &Assignment) -> bool {
+    let n = points.len();
+    let own = bundle_values(points, a);
+    for i in 0..n {
+        for j in 0..n {
+            if i == j {
+                continue;
+            }
+            let items: Vec<usize> = (0..a.owner.len()).filter(|&k| a.owner[k] == j).collect();
+            let of_j: i128 = items.iter().map(|&k| points[i][k]).sum();
+            let best = items.iter().map(|&k| points[i][k]).max().unwrap_or(0);
+            if own[i] < of_j - best {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Maximum Nash welfare, exactly, by enumerating every assignment (`n^m ≤ limit`): first the
+/// most parties with positive value, then the largest product of their values.
+pub fn max_nash_welfare(points: &[Vec<i128>], limit: u128) -> Result<Assignment, NegotiateError> {
+    let n = points.len();
+    let m = points.first().map_or(0, Vec::len);
+    if n < 2
+        || m == 0
+        || points
+            .iter()
+            .any(|p| p.len() != m || p.iter().any(|x| *x < 0))
+    {
+        return Err(NegotiateError::new(
+            "invalid-division-input",
+            "two or more parties, non-negative points for every item",
+        ));
+    }
+    let count = (n as u128).checked_pow(m as u32).unwrap_or(u128::MAX);
+    if count > limit {
+        return Err(NegotiateError::new(
+            "too-many-assignments",
+            format!("{count} assignments exceed the exact limit of {limit}; use round robin"),
+        ));
+    }
+    let mut owner = vec![0usize; m];
+    let mut best: Option<(usize, Vec<u128>, Vec<usize>)> = None;
+    loop {
+        let v = bundle_values(
+            points,
+            &Assignment {
+                owner: owner.clone(),
+            },
+        );
+        let positive: Vec<u128> = v.iter().filter(|x| **x > 0).map(|x| *x as u128).collect();
+        // The product in exact big-integer arithmetic; ties go to the first assignment found.
+        let prod = crate::fair::product(&positive);
+        let better = match &best {
+            None => true,
+            Some((p, b, _)) => {
+                positive.len() > *p
+                    || (positive.len() == *p && crate::fair::cmp_big(&prod, b).is_gt())
+            }
+        };
+        if better {
+            best = Some((positive.len(), prod, owner.clone()));
+        }
+        let mut i = 0;
+        loop {
+            if i == m {
+                return Ok(Assignment {
+                    owner: best.map(|b| b.2).unwrap_or_default(),
+                });
+            }
+            owner[i] += 1;
+            if owner[i] < n {
+                break;
+            }
+            owner[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+/// Round robin: parties pick their most valued remaining item in turn. The result is EF1.
+pub fn round_robin(points: &[Vec<i128>]) -> Assignment {
+    let n = points.len();
+    let m = points.first().map_or(0, Vec::len);
+    let mut owner = vec![usize::MAX; m];
+    for turn in 0..m {
+        let p = turn % n;
+        let pick = (0..m)
+            .filter(|&k| owner[k] == usize::MAX)
+            .max_by(|&a, &b| points[p][a].cmp(&points[p][b]).then(b.cmp(&a)));
+        if let Some(k) = pick {
+            owner[k] = p;
+        }
+    }
+    Assignment { owner }
+}
+
+#[cfg(test)]
+mod n_party_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Round robin is always EF1; maximum Nash welfare is EF1 and its welfare is at least
+        /// round robin's.
+        #[test]
+        fn round_robin_and_mnw_are_ef1(n in 2usize..4, m in 1usize..7, seed in prop::collection::vec(0i128..20, 21)) {
+            let points: Vec<Vec<i128>> = (0..n).map(|i| (0..m).map(|k| seed[(i * 7 + k) % seed.len()]).collect()).collect();
+            let rr = round_robin(&points);
+            prop_assert!(is_ef1(&points, &rr));
+            let mnw = max_nash_welfare(&points, 1_000_000).unwrap();
+            prop_assert!(is_ef1(&points, &mnw), "MNW must be EF1: {:?}", mnw);
+            let welfare = |a: &Assignment| {
+                let v = bundle_values(&points, a);
+                (v.iter().filter(|x| **x > 0).count(), v.iter().filter(|x| **x > 0).map(|x| (*x as f64).ln()).sum::<f64>())
+            };
+            let (pm, lm) = welfare(&mnw);
+            let (pr, lr) = welfare(&rr);
+            prop_assert!(pm > pr || (pm == pr && lm >= lr - 1e-9));
+        }
+    }
+}

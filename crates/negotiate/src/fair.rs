@@ -106,7 +106,7 @@ fn less(a: u128, b: u128, c: u128, d: u128) -> bool {
 }
 
 /// Arbitrary-precision product of non-negative integers, as little-endian base-2^64 limbs.
-fn product(xs: &[u128]) -> Vec<u128> {
+pub(crate) fn product(xs: &[u128]) -> Vec<u128> {
     let mut acc: Vec<u128> = vec![1];
     for &x in xs {
         let (lo, hi) = (x & u64::MAX as u128, x >> 64);
@@ -131,7 +131,7 @@ fn product(xs: &[u128]) -> Vec<u128> {
     acc
 }
 
-fn cmp_big(a: &[u128], b: &[u128]) -> std::cmp::Ordering {
+pub(crate) fn cmp_big(a: &[u128], b: &[u128]) -> std::cmp::Ordering {
     a.len()
         .cmp(&b.len())
         .then_with(|| a.iter().rev().cmp(b.iter().rev()))
