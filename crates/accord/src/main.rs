@@ -94,7 +94,8 @@ enum NegotiateCmd {
         #[arg(long, default_value = "reservation")]
         disagreement: String,
     },
-    /// Fair division of items between two parties (Adjusted Winner). FILE is JSON:
+    /// Fair division of items: Adjusted Winner for two parties (one item may be split); maximum
+    /// Nash welfare (or round robin when too large) for more, items indivisible. FILE is JSON:
     /// {"parties": [..2..], "items": [...], "points": [[per item], [per item]]}.
     Divide {
         /// The input file.
@@ -339,6 +340,21 @@ async fn run(cli: Cli) -> Result<(), String> {
                     file.display()
                 )
             })?;
+            if input.parties.len() > 2 {
+                use accord_negotiate::division::{bundle_values, divide_indivisible, is_ef1};
+                let (method, a, points) = divide_indivisible(&input)
+                    .map_err(|e| format!("{} ({})", e.message, e.code))?;
+                let values = bundle_values(&points, &a);
+                let out = serde_json::json!({
+                    "method": method,
+                    "parties": input.parties,
+                    "allocation": input.items.iter().zip(&a.owner).map(|(item, o)| serde_json::json!({"item": item, "party": input.parties[*o]})).collect::<Vec<_>>(),
+                    "values": input.parties.iter().zip(&values).map(|(p, v)| (p.clone(), serde_json::json!(v.to_string()))).collect::<serde_json::Map<_, _>>(),
+                    "ef1": is_ef1(&points, &a),
+                });
+                println!("{out}");
+                return Ok(());
+            }
             let a = divide(&input).map_err(|e| format!("{} ({})", e.message, e.code))?;
             let frac = |q: accord_negotiate::rational::Q| format!("{}/{}", q.n, q.d);
             let allocation: Vec<serde_json::Value> = input

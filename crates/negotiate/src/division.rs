@@ -312,3 +312,56 @@ mod n_party_tests {
         }
     }
 }
+
+/// Largest number of assignments enumerated for an exact maximum-Nash-welfare division.
+pub const MNW_EXACT_LIMIT: u128 = 1_000_000;
+
+/// Divides indivisible items among n parties with whole-number points: exact maximum Nash
+/// welfare when at most [`MNW_EXACT_LIMIT`] assignments exist, otherwise round robin (EF1).
+/// Returns the method's name and the assignment.
+pub fn divide_indivisible(
+    input: &DivisionInput,
+) -> Result<(&'static str, Assignment, Vec<Vec<i128>>), NegotiateError> {
+    if input.parties.len() < 2
+        || input.items.is_empty()
+        || input.points.len() != input.parties.len()
+        || input.points.iter().any(|p| p.len() != input.items.len())
+    {
+        return Err(NegotiateError::new(
+            "invalid-division-input",
+            "points holds one list per party with one value per item",
+        ));
+    }
+    let points: Vec<Vec<i128>> = input
+        .points
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|n| {
+                    n.as_i64()
+                        .filter(|x| *x >= 0)
+                        .map(i128::from)
+                        .ok_or_else(|| {
+                            NegotiateError::new(
+                                "invalid-points",
+                                "points for indivisible items are whole, non-negative numbers",
+                            )
+                        })
+                })
+                .collect()
+        })
+        .collect::<Result<_, _>>()?;
+    let count = (points.len() as u128)
+        .checked_pow(input.items.len() as u32)
+        .unwrap_or(u128::MAX);
+    if count <= MNW_EXACT_LIMIT {
+        Ok((
+            "max-nash-welfare",
+            max_nash_welfare(&points, MNW_EXACT_LIMIT)?,
+            points,
+        ))
+    } else {
+        let a = round_robin(&points);
+        Ok(("round-robin", a, points))
+    }
+}

@@ -361,3 +361,25 @@ fn negotiate_divide_splits_at_most_one_item_and_equalises() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("negative-points"));
 }
+
+#[test]
+fn negotiate_divide_among_three_uses_maximum_nash_welfare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("three.json");
+    std::fs::write(&file, r#"{"parties":["A","B","C"],"items":["w","x","y","z"],"points":[[10,20,30,40],[40,30,20,10],[25,25,25,25]]}"#).unwrap();
+    let out = accord(tmp.path())
+        .args(["negotiate", "divide"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["method"], "max-nash-welfare");
+    assert_eq!(v["ef1"], true);
+    // The best product is 40·40·50 = 80,000 (z to A, w to B, x and y to C).
+    assert_eq!(v["values"], json!({"A": "40", "B": "40", "C": "50"}));
+}
