@@ -285,34 +285,6 @@ pub fn round_robin(points: &[Vec<i128>]) -> Assignment {
     Assignment { owner }
 }
 
-#[cfg(test)]
-mod n_party_tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
-
-        /// Round robin is always EF1; maximum Nash welfare is EF1 and its welfare is at least
-        /// round robin's.
-        #[test]
-        fn round_robin_and_mnw_are_ef1(n in 2usize..4, m in 1usize..7, seed in prop::collection::vec(0i128..20, 21)) {
-            let points: Vec<Vec<i128>> = (0..n).map(|i| (0..m).map(|k| seed[(i * 7 + k) % seed.len()]).collect()).collect();
-            let rr = round_robin(&points);
-            prop_assert!(is_ef1(&points, &rr));
-            let mnw = max_nash_welfare(&points, 1_000_000).unwrap();
-            prop_assert!(is_ef1(&points, &mnw), "MNW must be EF1: {:?}", mnw);
-            let welfare = |a: &Assignment| {
-                let v = bundle_values(&points, a);
-                (v.iter().filter(|x| **x > 0).count(), v.iter().filter(|x| **x > 0).map(|x| (*x as f64).ln()).sum::<f64>())
-            };
-            let (pm, lm) = welfare(&mnw);
-            let (pr, lr) = welfare(&rr);
-            prop_assert!(pm > pr || (pm == pr && lm >= lr - 1e-9));
-        }
-    }
-}
-
 /// Largest number of assignments enumerated for an exact maximum-Nash-welfare division.
 pub const MNW_EXACT_LIMIT: u128 = 1_000_000;
 
@@ -363,5 +335,33 @@ pub fn divide_indivisible(
     } else {
         let a = round_robin(&points);
         Ok(("round-robin", a, points))
+    }
+}
+
+#[cfg(test)]
+mod n_party_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Round robin is always EF1; maximum Nash welfare is EF1 and its welfare is at least
+        /// round robin's.
+        #[test]
+        fn round_robin_and_mnw_are_ef1(n in 2usize..4, m in 1usize..7, seed in prop::collection::vec(0i128..20, 21)) {
+            let points: Vec<Vec<i128>> = (0..n).map(|i| (0..m).map(|k| seed[(i * 7 + k) % seed.len()]).collect()).collect();
+            let rr = round_robin(&points);
+            prop_assert!(is_ef1(&points, &rr));
+            let mnw = max_nash_welfare(&points, 1_000_000).unwrap();
+            prop_assert!(is_ef1(&points, &mnw), "MNW must be EF1: {:?}", mnw);
+            let welfare = |a: &Assignment| {
+                let v = bundle_values(&points, a);
+                (v.iter().filter(|x| **x > 0).count(), v.iter().filter(|x| **x > 0).map(|x| (*x as f64).ln()).sum::<f64>())
+            };
+            let (pm, lm) = welfare(&mnw);
+            let (pr, lr) = welfare(&rr);
+            prop_assert!(pm > pr || (pm == pr && lm >= lr - 1e-9));
+        }
     }
 }
