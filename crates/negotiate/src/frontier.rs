@@ -32,6 +32,31 @@ pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
         }
         return kept;
     }
+    if pts.first().is_some_and(|p| p.0.len() == 3) {
+        // Every earlier point has u1 at least as large, so a point is dominated (or a duplicate)
+        // exactly when an earlier point is at least as good in (u2, u3). The staircase keeps the
+        // earlier points' (u2, u3) maxima, u3 falling as u2 rises: the first key ≥ u2 holds the
+        // best u3 among them.
+        let mut stairs: std::collections::BTreeMap<i128, i128> = std::collections::BTreeMap::new();
+        for p in pts {
+            let (u2, u3) = (p.0[1], p.0[2]);
+            if stairs.range(u2..).next().is_some_and(|(_, v)| *v >= u3) {
+                continue;
+            }
+            let covered: Vec<i128> = stairs
+                .range(..=u2)
+                .rev()
+                .take_while(|(_, v)| **v <= u3)
+                .map(|(k, _)| *k)
+                .collect();
+            for k in covered {
+                stairs.remove(&k);
+            }
+            stairs.insert(u2, u3);
+            kept.push(p);
+        }
+        return kept;
+    }
     for p in pts {
         if !kept.iter().any(|k| k.0 == p.0 || dominates(&k.0, &p.0)) {
             kept.push(p);
