@@ -110,7 +110,11 @@ pub fn adjusted_winner(a: &[Q], b: &[Q]) -> Result<Allocation, NegotiateError> {
     // Work from the richer party's side: (richer values, poorer values, richer holds item?).
     let (rich, poor) = if first_richer { (a, b) } else { (b, a) };
     let holds = |s: &Q, first_richer: bool| if first_richer { s.n != 0 } else { s.n == 0 };
-    let mut order: Vec<usize> = (0..n).filter(|&i| holds(&share[i], first_richer)).collect();
+    // Items the poorer party values at nothing cannot help (and a 0/0 ratio would break the
+    // ordering), so only the others are candidates for transfer.
+    let mut order: Vec<usize> = (0..n)
+        .filter(|&i| holds(&share[i], first_richer) && poor[i].n != 0)
+        .collect();
     // Increasing rich/poor ratio: compare rich_i * poor_j vs rich_j * poor_i.
     let mut err = None;
     order.sort_by(|&i, &j| {
@@ -131,10 +135,6 @@ pub fn adjusted_winner(a: &[Q], b: &[Q]) -> Result<Allocation, NegotiateError> {
     for i in order {
         if tr.cmp_exact(tp)?.is_le() {
             break;
-        }
-        // An item the poorer party values at nothing cannot bring the totals closer.
-        if poor[i].n == 0 {
-            continue;
         }
         // Transferring all of item i: richer loses rich[i], poorer gains poor[i].
         let after_r = tr.plus(Q::int(-1).times(rich[i])?)?;

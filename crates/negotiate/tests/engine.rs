@@ -216,7 +216,7 @@ mod adjusted_winner {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
 
         /// Equitable (equal totals), envy-free, efficient (the ratio order separates the parties'
         /// items), at most one item split.
@@ -265,6 +265,25 @@ mod adjusted_winner {
                 }
             }
         }
+    }
+
+    #[test]
+    fn items_worthless_to_both_do_not_disturb_the_order() {
+        // Found by the property test: a (0, 0) item compared equal to every other item and broke
+        // the transfer order, so the wrong item was split.
+        let a = q(&[43, 0, 0, 55]);
+        let b = q(&[1, 21, 0, 2]);
+        let r = adjusted_winner(&a, &b).unwrap();
+        assert_eq!(r.totals[0], r.totals[1]);
+        assert_eq!(
+            r.share_first[0],
+            Q::int(1),
+            "A keeps the item it values most relative to B"
+        );
+        assert!(
+            r.share_first[3].n != 0 && r.share_first[3] != Q::int(1),
+            "the lowest-ratio item is split"
+        );
     }
 
     #[test]
