@@ -94,11 +94,17 @@ pub fn project(case: &Case, head_hash: &str) -> Result<CaseProjection, AppError>
 fn to_new_event(d: &Decided, actor: &Actor, now: Timestamp) -> Result<NewEvent, AppError> {
     let payload = serde_json::to_value(&d.event)
         .map_err(|e| AppError::Storage(format!("encode event: {e}")))?;
+    // The event's type tag is in the payload already: no second serialisation for the kind.
+    let kind = payload
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or("unknown")
+        .to_owned();
     Ok(NewEvent {
         event_id: Accord::new_id(),
         recorded_at_ms: now.as_millisecond(),
         actor: actor.log_name(),
-        kind: d.event.kind(),
+        kind,
         rule_basis: d.event.rule_basis().to_owned(),
         visibility: d.visibility.encode(),
         payload,
@@ -350,12 +356,13 @@ impl Accord {
         self.log_break_glass_read(actor, &loaded.case, "events")
             .await?;
         let records = self.store.events(case_id).await?;
+        let rel = policy::relation(actor, &loaded.case);
         Ok(records
             .iter()
             .filter(|r| {
                 // An unreadable visibility is treated as Secretariat-only (fail closed).
                 let v = Visibility::decode(&r.visibility).unwrap_or(Visibility::Secretariat);
-                policy::can_read_event(actor, &loaded.case, &v)
+                policy::may_read_event(&rel, &loaded.case, &v)
             })
             .map(EventView::from)
             .collect())

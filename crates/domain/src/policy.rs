@@ -225,7 +225,11 @@ impl Relation {
 
 /// May the actor see the case record at all?
 pub fn can_view_case(actor: &Actor, case: &Case) -> bool {
-    let r = relation(actor, case);
+    sees_case(&relation(actor, case), case)
+}
+
+/// [`can_view_case`] for a relation already computed.
+pub fn sees_case(r: &Relation, case: &Case) -> bool {
     if case.state == CaseState::Draft {
         return r.requesting;
     }
@@ -238,10 +242,14 @@ pub fn can_view_case(actor: &Actor, case: &Case) -> bool {
 /// May the actor read an event with this visibility in this case? (Requires [`can_view_case`],
 /// except for a third State's own consent request.)
 pub fn can_read_event(actor: &Actor, case: &Case, visibility: &Visibility) -> bool {
-    let r = relation(actor, case);
+    may_read_event(&relation(actor, case), case, visibility)
+}
+
+/// [`can_read_event`] for a relation already computed (a timeline checks many events).
+pub fn may_read_event(r: &Relation, case: &Case, visibility: &Visibility) -> bool {
     match visibility {
         Visibility::ThirdState { country } => r.secretariat || r.third_states.contains(country),
-        _ if !can_view_case(actor, case) => false,
+        _ if !sees_case(r, case) => false,
         Visibility::Case => true,
         Visibility::Secretariat => r.staff(),
         Visibility::Party { party } => {
@@ -254,12 +262,16 @@ pub fn can_read_event(actor: &Actor, case: &Case, visibility: &Visibility) -> bo
 /// Follows the channel matrix of reference/domain.md §9. A withdrawn party's channels stay
 /// sealed: its representatives lose access, and no one else gains it.
 pub fn channel_access(actor: &Actor, case: &Case, channel: &ChannelId) -> (ReadAccess, bool) {
+    channel_access_for(&relation(actor, case), case, channel)
+}
+
+/// [`channel_access`] for a relation already computed.
+pub fn channel_access_for(r: &Relation, case: &Case, channel: &ChannelId) -> (ReadAccess, bool) {
     use ReadAccess::{Full, Metadata, None as No};
     if case.state == CaseState::Draft {
         return (No, false);
     }
-    let r = relation(actor, case);
-    let member = can_view_case(actor, case);
+    let member = sees_case(r, case);
     let rep = |p: &str| r.represented.iter().find(|x| x.party == p);
     let guest = r.guest_channels.iter().find(|(c, _)| c == channel);
     let mut best = match channel {
@@ -332,7 +344,7 @@ pub fn channel_access(actor: &Actor, case: &Case, channel: &ChannelId) -> (ReadA
 /// The one decision: may `actor` do `action` on `case`?
 pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Denial> {
     let r = relation(actor, case);
-    let visible = can_view_case(actor, case);
+    let visible = sees_case(&r, case);
     let hidden = if visible {
         Denial::Forbidden
     } else {
@@ -355,7 +367,7 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         }
         Action::RecordPayment if r.finance => return Ok(()),
         Action::PostMessage { channel } => {
-            let (read, write) = channel_access(actor, case, channel);
+            let (read, write) = channel_access_for(&r, case, channel);
             return match (read, write) {
                 (_, true) => Ok(()),
                 (ReadAccess::None, _) if !visible => Err(Denial::NotFound),

@@ -44,7 +44,6 @@ fn attr<'a>(n: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
 struct GeniusIssue {
     issue: Issue,
     index: String,
-    lower: i64,
     integer: bool,
 }
 
@@ -70,7 +69,6 @@ fn parse_domain(text: &str, file: &str) -> Result<Vec<GeniusIssue>, NegotiateErr
                         values,
                     },
                     index,
-                    lower: 0,
                     integer: false,
                 });
             }
@@ -99,7 +97,6 @@ fn parse_domain(text: &str, file: &str) -> Result<Vec<GeniusIssue>, NegotiateErr
                         values,
                     },
                     index,
-                    lower: lo,
                     integer: true,
                 });
             }
@@ -223,7 +220,6 @@ fn parse_profile(
                 })
                 .collect::<Result<_, _>>()?
         };
-        let _ = gi.lower;
         terms.push(weigh(&evals, w, sem)?);
     }
     Ok(UtilityProfile {

@@ -92,7 +92,6 @@ impl Problem {
     /// Scales every party's terms to integers.
     pub fn to_integers(&self) -> Result<IntProblem, NegotiateError> {
         self.validate()?;
-        let n_issues = self.issues.len();
         let mut terms: Vec<Vec<Vec<i128>>> = self
             .issues
             .iter()
@@ -114,6 +113,7 @@ impl Problem {
                     ),
                 )
             };
+            // The largest possible |sum| must fit too, so that every outcome's sum is exact.
             let mut bound: i128 = 0;
             for (i, issue_terms) in p.terms.iter().enumerate() {
                 let mut max_abs: i128 = 0;
@@ -124,7 +124,6 @@ impl Problem {
                 }
                 bound = bound.checked_add(max_abs).ok_or_else(overflow)?;
             }
-            let _ = n_issues;
             scale.push(l);
             reservation.push(match p.reservation {
                 Some(r) => Some(r.n.checked_mul(l / r.d).ok_or_else(overflow)?),
