@@ -390,3 +390,89 @@ fn negotiate_divide_among_three_uses_maximum_nash_welfare() {
     // The best product is 40·40·50 = 80,000 (z to A, w to B, x and y to C).
     assert_eq!(v["values"], json!({"A": "40", "B": "40", "C": "50"}));
 }
+
+#[test]
+fn serve_demo_loads_cases_of_all_three_dispute_types_and_prints_logins() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = accord(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = vec![];
+    let addr = loop {
+        let line = lines.next().expect("server exited early").unwrap();
+        if let Some(a) = line.strip_prefix("Accord is listening on http://") {
+            break a.to_owned();
+        }
+        printed.push(line);
+    };
+    let logins = std::fs::read_to_string(dir.path().join("data/demo-logins.txt")).unwrap();
+    assert_eq!(logins.lines().count(), 12);
+    let harbour_pw = logins
+        .lines()
+        .find(|l| l.starts_with("harbour\t"))
+        .unwrap()
+        .split('\t')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    assert!(
+        printed.iter().any(|l| l.contains(&harbour_pw)),
+        "the logins are printed"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let cases: serde_json::Value = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let s: serde_json::Value = http
+            .post(format!("http://{addr}/api/v1/sessions"))
+            .json(&json!({"username": "harbour", "password": harbour_pw}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        http.get(format!("http://{addr}/api/v1/cases"))
+            .bearer_auth(s["token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let states: Vec<&str> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"ACTIVE") && states.contains(&"AWAITING_CONSENT"),
+        "{states:?}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    // All three dispute types exist, at different stages, and every chain verifies.
+    let out = accord(dir.path()).args(["verify-log"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 5 case chains"));
+    let rows = rt.block_on(async {
+        let store =
+            accord_store_sqlite::SqliteStore::open_file(&dir.path().join("data/accord.sqlite3"))
+                .await
+                .unwrap();
+        sqlx::query_as::<_, (String, String)>("SELECT dispute_type, state FROM cases")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    });
+    let types: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let stages: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(types.len(), 3, "{rows:?}");
+    assert!(stages.len() >= 4, "{rows:?}");
+}
