@@ -817,3 +817,58 @@ impl ChannelStore for This {
             .ok_or_else(|| StoreError::Backend("case key vanished after insert".into()))
     }
 }
+
+fn negotiation_input_from_row(r: &DbRow) -> Result<NegotiationInputRecord, sqlx::Error> {
+    Ok(NegotiationInputRecord {
+        case_id: r.try_get("case_id")?,
+        negotiation_id: r.try_get("negotiation_id")?,
+        party_id: r.try_get("party_id")?,
+        kind: r.try_get("kind")?,
+        author: r.try_get("author")?,
+        updated_at_ms: r.try_get("updated_at_ms")?,
+        body: r.try_get("body")?,
+    })
+}
+
+#[async_trait]
+impl NegotiationStore for This {
+    async fn put_negotiation_input(&self, r: &NegotiationInputRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO negotiation_inputs (case_id, negotiation_id, party_id, kind, author, \
+             updated_at_ms, body) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (case_id, negotiation_id, party_id, kind) DO UPDATE SET \
+             author = excluded.author, updated_at_ms = excluded.updated_at_ms, body = excluded.body",
+        )
+        .bind(&r.case_id)
+        .bind(&r.negotiation_id)
+        .bind(&r.party_id)
+        .bind(&r.kind)
+        .bind(&r.author)
+        .bind(r.updated_at_ms)
+        .bind(&r.body)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn negotiation_inputs(
+        &self,
+        case_id: &str,
+        negotiation_id: &str,
+    ) -> Result<Vec<NegotiationInputRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM negotiation_inputs WHERE case_id = $1 AND negotiation_id = $2 \
+             ORDER BY party_id, kind",
+        )
+        .bind(case_id)
+        .bind(negotiation_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(negotiation_input_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+}

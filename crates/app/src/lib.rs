@@ -6,6 +6,7 @@ pub mod cases;
 pub mod channels;
 pub mod clock;
 pub mod error;
+pub mod negotiations;
 pub mod ports;
 pub mod scheduler;
 pub mod views;

@@ -351,10 +351,43 @@ pub trait ChannelStore: Send + Sync {
     async fn put_case_key(&self, case_id: &str, wrapped: &[u8]) -> Result<Vec<u8>, StoreError>;
 }
 
+/// A party's private negotiation input (its preferences, or its answer to one proposal), sealed
+/// under the case's data key. Never part of the case log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NegotiationInputRecord {
+    /// The case.
+    pub case_id: String,
+    /// The negotiation (`N1`, …).
+    pub negotiation_id: String,
+    /// The party.
+    pub party_id: String,
+    /// `preferences`, or `answer:<proposal id>`.
+    pub kind: String,
+    /// Who entered it (user id).
+    pub author: String,
+    /// Last change (ms).
+    pub updated_at_ms: i64,
+    /// The sealed JSON.
+    pub body: Vec<u8>,
+}
+
+/// Private negotiation inputs.
+#[async_trait]
+pub trait NegotiationStore: Send + Sync {
+    /// Stores an input, replacing the party's earlier input of the same kind.
+    async fn put_negotiation_input(&self, r: &NegotiationInputRecord) -> Result<(), StoreError>;
+    /// The inputs of one negotiation, by party then kind.
+    async fn negotiation_inputs(
+        &self,
+        case_id: &str,
+        negotiation_id: &str,
+    ) -> Result<Vec<NegotiationInputRecord>, StoreError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
 pub trait Store:
-    CaseStore + AccountStore + IdempotencyStore + RegistryStore + ChannelStore
+    CaseStore + AccountStore + IdempotencyStore + RegistryStore + ChannelStore + NegotiationStore
 {
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -258,6 +258,9 @@ pub struct Case {
     /// Break-glass requests and grants.
     #[serde(default)]
     pub break_glass: Vec<BreakGlass>,
+    /// Negotiations opened by the mediator (agenda, proposals, agreement; never preferences).
+    #[serde(default)]
+    pub negotiations: Vec<crate::negotiation::Negotiation>,
     /// Number of events applied (the log's version).
     pub version: u64,
     /// When the last event was recorded.
@@ -322,6 +325,7 @@ impl Case {
             deadlines: vec![],
             participants: vec![],
             break_glass: vec![],
+            negotiations: vec![],
             version: 1,
             updated_at: at,
         };
@@ -338,6 +342,15 @@ impl Case {
     /// The party with this id.
     pub fn party(&self, id: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.id == id)
+    }
+
+    /// The negotiation with this id.
+    pub fn negotiation(&self, id: &str) -> Option<&crate::negotiation::Negotiation> {
+        self.negotiations.iter().find(|n| n.id == id)
+    }
+
+    fn negotiation_mut(&mut self, id: &str) -> Option<&mut crate::negotiation::Negotiation> {
+        self.negotiations.iter_mut().find(|n| n.id == id)
     }
 
     fn party_mut(&mut self, id: &str) -> Option<&mut Party> {
@@ -928,6 +941,38 @@ impl Case {
                 );
             }
             E::ConsultationHeld { .. } => self.consultation_held = true,
+            E::NegotiationOpened {
+                negotiation_id,
+                agenda,
+            } => self.negotiations.push(crate::negotiation::Negotiation {
+                id: negotiation_id.clone(),
+                agenda: agenda.clone(),
+                opened_at: at,
+                proposals: vec![],
+                agreed: None,
+            }),
+            E::PackageProposed {
+                negotiation_id,
+                proposal_id,
+                package,
+            } => {
+                if let Some(n) = self.negotiation_mut(negotiation_id) {
+                    n.proposals.push(crate::negotiation::Proposal {
+                        id: proposal_id.clone(),
+                        package: package.clone(),
+                        proposed_at: at,
+                    });
+                }
+            }
+            E::PackageAgreed {
+                negotiation_id,
+                proposal_id,
+                ..
+            } => {
+                if let Some(n) = self.negotiation_mut(negotiation_id) {
+                    n.agreed = Some(proposal_id.clone());
+                }
+            }
             E::TermsAgreed { partial } => {
                 self.settlement = Some(SettlementProgress {
                     partial: *partial,

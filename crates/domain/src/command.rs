@@ -253,6 +253,19 @@ pub enum Command {
         #[serde(default)]
         partial: bool,
     },
+    /// The mediator opens a negotiation on an agenda of issues and options (case active or
+    /// settlement drafting).
+    OpenNegotiation {
+        /// The agenda.
+        agenda: crate::negotiation::Agenda,
+    },
+    /// The mediator puts a package to the parties; each answers privately.
+    ProposePackage {
+        /// The negotiation (`N1`, …).
+        negotiation: String,
+        /// One option per issue.
+        package: crate::negotiation::Package,
+    },
     /// A party approves the final text with hash H.
     ApproveFinalText {
         /// The party.
@@ -361,6 +374,8 @@ impl Command {
             Command::SetTimeLimit { .. } => "set-time-limit",
             Command::RecordConsultation { .. } => "record-consultation",
             Command::IndicateTermsAgreed { .. } => "indicate-terms-agreed",
+            Command::OpenNegotiation { .. } => "open-negotiation",
+            Command::ProposePackage { .. } => "propose-package",
             Command::ApproveFinalText { .. } => "approve-final-text",
             Command::SignSettlement { .. } => "sign-settlement",
             Command::DeclareMediatorTermination { .. } => "declare-mediator-termination",
@@ -409,6 +424,8 @@ impl Command {
         "set-time-limit",
         "record-consultation",
         "indicate-terms-agreed",
+        "open-negotiation",
+        "propose-package",
         "approve-final-text",
         "sign-settlement",
         "declare-mediator-termination",
@@ -475,6 +492,8 @@ impl Command {
             | C::RecordFirstSession { .. }
             | C::RecordConsultation { .. }
             | C::IndicateTermsAgreed { .. }
+            | C::OpenNegotiation { .. }
+            | C::ProposePackage { .. }
             | C::DeclareMediatorTermination { .. } => Action::Mediate,
         }
     }

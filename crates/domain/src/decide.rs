@@ -519,6 +519,60 @@ fn before_registration(case: &Case) -> bool {
     )
 }
 
+/// Negotiations open and move while the mediation is active or a settlement is being drafted.
+fn negotiating(case: &Case) -> bool {
+    matches!(
+        case.state,
+        CaseState::Active | CaseState::SettlementDrafting
+    )
+}
+
+fn open_negotiation<'a>(
+    case: &'a Case,
+    id: &str,
+) -> Result<&'a crate::negotiation::Negotiation, DomainError> {
+    let n = case.negotiation(id).ok_or_else(|| {
+        DomainError::invalid(
+            "unknown-negotiation",
+            format!("the case has no negotiation '{id}'"),
+        )
+    })?;
+    if n.agreed.is_some() {
+        return Err(DomainError::guard(
+            "guard-negotiation-agreed",
+            format!("negotiation '{id}' has ended: the parties agreed a package"),
+        ));
+    }
+    Ok(n)
+}
+
+/// Records that every party accepted a proposal. The application calls this (as the `system`
+/// actor) once it has checked the parties' private answers, which the case log never holds.
+pub fn conclude_package(
+    case: &Case,
+    negotiation: &str,
+    proposal: &str,
+) -> Result<Vec<Decided>, DomainError> {
+    if !negotiating(case) {
+        return Err(DomainError::TransitionNotAllowed {
+            command: "conclude-package",
+            state: case.state.name().to_owned(),
+        });
+    }
+    let n = open_negotiation(case, negotiation)?;
+    let p = n.proposal(proposal).ok_or_else(|| {
+        DomainError::invalid(
+            "unknown-proposal",
+            format!("negotiation '{negotiation}' has no proposal '{proposal}'"),
+        )
+    })?;
+    Ok(vec![case_wide(CaseEvent::PackageAgreed {
+        negotiation_id: n.id.clone(),
+        proposal_id: p.id.clone(),
+        package: p.package.clone(),
+    })])
+}
+
 fn in_mediation(case: &Case) -> bool {
     matches!(
         case.state,
@@ -1131,6 +1185,55 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
             require_text("summary", summary)?;
             one(CaseEvent::ConsultationHeld {
                 summary: summary.clone(),
+            })
+        }
+        C::OpenNegotiation { agenda } => {
+            if !negotiating(case) {
+                return Err(not_allowed(cmd, case));
+            }
+            agenda.validate()?;
+            if case.negotiations.len() >= crate::negotiation::limits::NEGOTIATIONS_MAX {
+                return Err(DomainError::guard(
+                    "guard-too-many-negotiations",
+                    format!(
+                        "a case holds at most {} negotiations",
+                        crate::negotiation::limits::NEGOTIATIONS_MAX
+                    ),
+                ));
+            }
+            one(CaseEvent::NegotiationOpened {
+                negotiation_id: format!("N{}", case.negotiations.len() + 1),
+                agenda: agenda.clone(),
+            })
+        }
+        C::ProposePackage {
+            negotiation,
+            package,
+        } => {
+            if !negotiating(case) {
+                return Err(not_allowed(cmd, case));
+            }
+            let n = open_negotiation(case, negotiation)?;
+            n.agenda.check_package(package)?;
+            if n.proposals.len() >= crate::negotiation::limits::PROPOSALS_MAX {
+                return Err(DomainError::guard(
+                    "guard-too-many-proposals",
+                    format!(
+                        "a negotiation holds at most {} proposals; open a new one",
+                        crate::negotiation::limits::PROPOSALS_MAX
+                    ),
+                ));
+            }
+            if n.proposals.iter().any(|p| &p.package == package) {
+                return Err(DomainError::guard(
+                    "guard-package-already-proposed",
+                    "this package is already before the parties",
+                ));
+            }
+            one(CaseEvent::PackageProposed {
+                negotiation_id: n.id.clone(),
+                proposal_id: format!("P{}", n.proposals.len() + 1),
+                package: package.clone(),
             })
         }
         C::IndicateTermsAgreed { partial } => {

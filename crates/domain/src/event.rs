@@ -219,6 +219,24 @@ pub enum CaseEvent {
     ConsultationHeld { summary: String },
     /// The parties indicated terms are agreed.
     TermsAgreed { partial: bool },
+    /// The mediator opened a negotiation on an agenda.
+    NegotiationOpened {
+        negotiation_id: String,
+        agenda: crate::negotiation::Agenda,
+    },
+    /// The mediator put a package to the parties.
+    PackageProposed {
+        negotiation_id: String,
+        proposal_id: String,
+        package: crate::negotiation::Package,
+    },
+    /// Every party accepted the package (their answers were private until then); the settlement
+    /// draft starts from it.
+    PackageAgreed {
+        negotiation_id: String,
+        proposal_id: String,
+        package: crate::negotiation::Package,
+    },
     /// A party approved the final text.
     FinalTextApproved { party: String, text_hash: String },
     /// All parties approved: the text with hash H is frozen.
@@ -327,6 +345,9 @@ impl CaseEvent {
                 "domain §8 t15"
             }
             E::SettlementSigned { .. } => "domain §8 t16; Singapore Convention Art. 4",
+            E::NegotiationOpened { .. } | E::PackageProposed { .. } | E::PackageAgreed { .. } => {
+                "negotiation §2 (mediator's single-text procedure)"
+            }
             E::JointTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(c)",
             E::MediatorTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(b)",
             E::PartyWithdrew { .. }

@@ -12,6 +12,7 @@ use crate::case::{Case, CaseRole, SeatStatus};
 use crate::channel::{ChannelId, ReadAccess};
 use crate::event::Visibility;
 use crate::party::{CountryCode, Scope};
+use crate::profile::NegotiationDisclosure;
 use crate::state::CaseState;
 
 /// What the actor wants to do.
@@ -72,6 +73,20 @@ pub enum Action {
         /// The source party.
         party: String,
     },
+    /// Enter a party's private negotiation preferences, or its answer to a proposal (needs the
+    /// `file` scope for that party).
+    EnterNegotiationInput {
+        /// The party.
+        party: String,
+    },
+    /// Read a party's private negotiation preferences: its own representatives and internal
+    /// reviewers, and the mediator when the profile's negotiation disclosure is `full`.
+    ReadPreferences {
+        /// The party.
+        party: String,
+    },
+    /// Read the analysis of a negotiation (efficient packages, fair points): the mediator.
+    AnalyseNegotiation,
 }
 
 /// Why an action is refused.
@@ -395,6 +410,14 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         Action::RequestReopening => r.secretariat || r.represented.iter().any(|p| p.file),
         Action::ProposeRelay { source } => r.mediator && matches!(source, ChannelId::Caucus(_)),
         Action::DecideRelay { party } => r.may_file_for(party),
+        Action::EnterNegotiationInput { party } => r.may_file_for(party),
+        Action::ReadPreferences { party } => {
+            r.parties.contains(party)
+                || r.reviewer_of.contains(party)
+                || (r.mediator
+                    && case.profile.negotiation_disclosure == NegotiationDisclosure::Full)
+        }
+        Action::AnalyseNegotiation => r.mediator,
         Action::ViewConsentRequest { .. }
         | Action::ConsentAsThirdState { .. }
         | Action::AcceptUndertaking

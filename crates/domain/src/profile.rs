@@ -33,6 +33,20 @@ pub enum RelayDefault {
     ShareableUnlessConfidential,
 }
 
+/// How much of the parties' negotiation preferences the mediator sees.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum NegotiationDisclosure {
+    /// The mediator sees the analysis (efficient packages, fair points, which packages clear
+    /// every reservation) but no party's weights, scores, utilities or reservation.
+    #[default]
+    AnalysisOnly,
+    /// The mediator also sees each party's preferences and utilities, as in a caucus.
+    Full,
+}
+
 /// Which event fixes the commencement date of the mediation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -96,6 +110,9 @@ pub struct Profile {
     /// Non-contracting States and international organisations may be served (Governing Council
     /// rules in force).
     pub non_contracting_parties_served: bool,
+    /// What the mediator sees of the parties' negotiation preferences.
+    #[serde(default)]
+    pub negotiation_disclosure: NegotiationDisclosure,
 }
 
 /// Bounds within which a per-case override may set a numeric field.
@@ -123,6 +140,7 @@ const OPTION_FIELDS: &[&str] = &[
     "relay_default",
     "withdrawal_requires_protocol",
     "commencement",
+    "negotiation_disclosure",
 ];
 
 /// The bounds of an overridable numeric field, if it is one.
@@ -162,6 +180,7 @@ impl Profile {
             withdrawal_requires_protocol: false,
             commencement: CommencementRule::Registration,
             non_contracting_parties_served: false,
+            negotiation_disclosure: NegotiationDisclosure::AnalysisOnly,
         }
     }
 

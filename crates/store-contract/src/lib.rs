@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use accord_app::ports::{
-    AccessRecord, Append, CaseProjection, CaseQuery, IdempotencyClaim, MessageRecord, RelayRecord,
-    SessionRecord, Store, StoreError, UserRecord,
+    AccessRecord, Append, CaseProjection, CaseQuery, IdempotencyClaim, MessageRecord,
+    NegotiationInputRecord, RelayRecord, SessionRecord, Store, StoreError, UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{EventRecord, GENESIS_HASH, NewEvent, seal};
@@ -80,6 +80,74 @@ pub async fn run_all(store: Arc<dyn Store>) {
     declarations_round_trip(store.as_ref()).await;
     intact_chains_verify(store.as_ref()).await;
     channels_relays_audit_and_keys(store.clone()).await;
+    negotiation_inputs_replace_per_party_and_kind(store.as_ref()).await;
+}
+
+/// A party's input of one kind replaces its earlier one; inputs are kept per negotiation and
+/// case, and come back ordered by party then kind.
+pub async fn negotiation_inputs_replace_per_party_and_kind(store: &dyn Store) {
+    let rec = |case: &str, n: &str, party: &str, kind: &str, body: &[u8], at: i64| {
+        NegotiationInputRecord {
+            case_id: case.into(),
+            negotiation_id: n.into(),
+            party_id: party.into(),
+            kind: kind.into(),
+            author: format!("user-{party}"),
+            updated_at_ms: at,
+            body: body.to_vec(),
+        }
+    };
+    store
+        .put_negotiation_input(&rec("neg-case", "N1", "B", "preferences", b"b1", 1))
+        .await
+        .unwrap();
+    store
+        .put_negotiation_input(&rec("neg-case", "N1", "A", "preferences", b"a1", 2))
+        .await
+        .unwrap();
+    store
+        .put_negotiation_input(&rec("neg-case", "N1", "A", "answer:P1", b"yes", 3))
+        .await
+        .unwrap();
+    store
+        .put_negotiation_input(&rec("neg-case", "N1", "A", "preferences", b"a2", 4))
+        .await
+        .unwrap();
+    store
+        .put_negotiation_input(&rec("neg-case", "N2", "A", "preferences", b"other", 5))
+        .await
+        .unwrap();
+    store
+        .put_negotiation_input(&rec("other-case", "N1", "A", "preferences", b"x", 6))
+        .await
+        .unwrap();
+    let got = store.negotiation_inputs("neg-case", "N1").await.unwrap();
+    let summary: Vec<(String, String, Vec<u8>, i64)> = got
+        .iter()
+        .map(|r| {
+            (
+                r.party_id.clone(),
+                r.kind.clone(),
+                r.body.clone(),
+                r.updated_at_ms,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("A".into(), "answer:P1".into(), b"yes".to_vec(), 3),
+            ("A".into(), "preferences".into(), b"a2".to_vec(), 4),
+            ("B".into(), "preferences".into(), b"b1".to_vec(), 1),
+        ]
+    );
+    assert!(
+        store
+            .negotiation_inputs("neg-case", "N9")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Messages get gap-free positions per channel even when posted concurrently; relays are decided

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use accord_app::ports::{
     AccessRecord, AccountStore, Append, CaseProjection, CaseQuery, CaseStore, ChannelStore,
-    IdempotencyClaim, IdempotencyStore, MessageRecord, RegistryStore, RelayRecord, SessionRecord,
-    Store, StoreError, UserRecord, VerifyReport,
+    IdempotencyClaim, IdempotencyStore, MessageRecord, NegotiationInputRecord, NegotiationStore,
+    RegistryStore, RelayRecord, SessionRecord, Store, StoreError, UserRecord, VerifyReport,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{ChainVerifier, EventRecord, RawEvent};

@@ -3,9 +3,11 @@
 
 use accord_app::accounts::{NewSession, NewUser, UserView};
 use accord_app::cases::NewDeclaration;
+use accord_app::negotiations::{AnalysisView, AnswerInput, NegotiationView};
 use accord_app::views::{CaseSummary, CaseView, ConsentRequestView, EventView};
 use accord_domain::Command;
 use accord_domain::command::FileRequest;
+use accord_domain::negotiation::Preferences;
 use accord_domain::party::ExclusionDeclaration;
 use accord_domain::profile::Profile;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
@@ -306,6 +308,54 @@ pub fn document() -> Value {
             summary: "The source party approves that exact text, or refuses",
             request: Some(s(|g| g.subschema_for::<RelayDecision>())),
             response: (200, Some(s(|g| g.subschema_for::<RelayView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/negotiations",
+            summary: "The case's negotiations: the public record, plus the viewer's own standing",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<NegotiationView>>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/negotiations/{negotiation_id}",
+            summary: "One negotiation as the viewer may see it",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<NegotiationView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/analysis",
+            summary: "The mediator's analysis: efficient packages, fair points, proposals checked",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<AnalysisView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
+            summary: "A party's private preferences (its representatives; the mediator under full disclosure)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Preferences>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
+            summary: "A party enters or replaces its private preferences",
+            request: Some(s(|g| g.subschema_for::<Preferences>())),
+            response: (200, Some(s(|g| g.subschema_for::<NegotiationView>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
+            summary: "A party answers a proposal privately; when all accept, the agreement is recorded",
+            request: Some(s(|g| g.subschema_for::<AnswerInput>())),
+            response: (200, Some(s(|g| g.subschema_for::<NegotiationView>()))),
             public: false,
         },
     ];

@@ -5,8 +5,10 @@ use std::net::SocketAddr;
 use accord_app::accounts::{Credentials, NewUser, UserView};
 use accord_app::cases::{ActOutcome, NewDeclaration};
 use accord_app::channels::{NewMessage, ProposeRelay, RelayDecision};
+use accord_app::negotiations::AnswerInput;
 use accord_domain::Command;
 use accord_domain::command::FileRequest;
+use accord_domain::negotiation::Preferences;
 use accord_domain::profile::Profile;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -71,6 +73,32 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
         true,
     ),
+    ("GET", "/api/v1/cases/{case_id}/negotiations", true),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/negotiations/{negotiation_id}",
+        true,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/analysis",
+        true,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
+        true,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
+        true,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
+        true,
+    ),
 ];
 
 /// Builds the API router.
@@ -113,6 +141,23 @@ pub fn api(state: AppState) -> Router {
         .route(
             "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
             post(decide_relay),
+        )
+        .route("/api/v1/cases/{case_id}/negotiations", get(negotiations))
+        .route(
+            "/api/v1/cases/{case_id}/negotiations/{negotiation_id}",
+            get(negotiation),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/analysis",
+            get(negotiation_analysis),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
+            get(preferences).post(enter_preferences),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
+            post(answer_proposal),
         )
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -592,6 +637,66 @@ async fn decide_relay(
     Ok(Json(
         s.accord
             .decide_relay(&p.actor, &case_id, &relay_id, d)
+            .await?,
+    )
+    .into_response())
+}
+
+async fn negotiations(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.negotiations(&p.actor, &case_id).await?).into_response())
+}
+
+async fn negotiation(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, n)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.negotiation(&p.actor, &case_id, &n).await?).into_response())
+}
+
+async fn negotiation_analysis(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, n)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.analysis(&p.actor, &case_id, &n).await?).into_response())
+}
+
+async fn preferences(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, n, party)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.preferences(&p.actor, &case_id, &n, &party).await?).into_response())
+}
+
+async fn enter_preferences(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, n, party)): Path<(String, String, String)>,
+    ApiJson(prefs): ApiJson<Preferences>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .enter_preferences(&p.actor, &case_id, &n, &party, prefs)
+            .await?,
+    )
+    .into_response())
+}
+
+async fn answer_proposal(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, n, proposal, party)): Path<(String, String, String, String)>,
+    ApiJson(a): ApiJson<AnswerInput>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .answer_proposal(&p.actor, &case_id, &n, &proposal, &party, a)
             .await?,
     )
     .into_response())

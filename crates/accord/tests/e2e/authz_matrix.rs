@@ -102,6 +102,8 @@ const MEDIATOR_ACTIONS: &[&str] = &[
     "record-consultation",
     "indicate-terms-agreed",
     "declare-mediator-termination",
+    "open-negotiation",
+    "propose-package",
 ];
 const REQUESTING: &[&str] = &[
     "submit-request",
@@ -229,6 +231,10 @@ fn action_body(action: &str, user: &str) -> Value {
         "answer-continuation" => json!({"party": "H", "continue_mediation": true}),
         "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
         "remove-participant" => json!({"user_id": "u"}),
+        "open-negotiation" => json!({"agenda": agenda()}),
+        "propose-package" => {
+            json!({"negotiation": "N1", "package": {"price": "high", "term": "long"}})
+        }
         "request-break-glass" => json!({"reason": "incident 42"}),
         "approve-break-glass" | "end-break-glass" => json!({"operator": "o"}),
         "reject-invitation"
@@ -238,6 +244,36 @@ fn action_body(action: &str, user: &str) -> Value {
         | "withdraw" => json!({"party": "H"}),
         _ => json!({}),
     }
+}
+
+fn agenda() -> Value {
+    json!({"issues": [
+        {"id": "price", "label": "Price", "options": ["low", "high"]},
+        {"id": "term", "label": "Term", "options": ["short", "long"]}
+    ]})
+}
+
+/// Negotiation routes (oracle, from the negotiation design): the public record for everyone who
+/// sees the case; a party's preferences for its representatives and internal reviewer (the
+/// mediator only under `full` disclosure, not the iomed-default); input for its representatives;
+/// the analysis for the mediator.
+fn negotiation_access(p: &str, route_tail: &str, method: &str, party: &str) -> (bool, bool) {
+    let reps: &[&str] = if party == "H" {
+        &["harbour", "hcounsel"]
+    } else {
+        &["indah"]
+    };
+    let visible = sees(p, C::X);
+    let allowed = match (method, route_tail) {
+        ("GET", "negotiations") | ("GET", "{negotiation_id}") => visible,
+        ("GET", "analysis") => p == "mediator",
+        ("GET", "{party}") if route_tail == "{party}" && method == "GET" => {
+            reps.contains(&p) || (party == "H" && p == "reviewer")
+        }
+        ("POST", _) => reps.contains(&p),
+        _ => false,
+    };
+    (allowed, visible)
 }
 
 struct Probe {
@@ -369,6 +405,20 @@ async fn authorization_matrix() {
         )
         .await;
     let relay_id = relay["id"].as_str().unwrap().to_owned();
+    t.ok(
+        "mediator",
+        &x,
+        "open-negotiation",
+        json!({"agenda": agenda()}),
+    )
+    .await;
+    t.ok(
+        "mediator",
+        &x,
+        "propose-package",
+        json!({"negotiation": "N1", "package": {"price": "low", "term": "long"}}),
+    )
+    .await;
     // Case Y: the strangers' case. Draft D: the stranger's, hidden from everyone else.
     let y = t.file("stranger", json!({
         "dispute_type": "commercial", "title": "Y", "summary": "S",
@@ -649,6 +699,50 @@ async fn authorization_matrix() {
                         gate(p, false, false),
                         Some(twin),
                     );
+                }
+                (_, r) if r.starts_with("/api/v1/cases/{case_id}/negotiations") => {
+                    let tail = r.rsplit('/').next().unwrap_or("");
+                    for party in ["H", "I"] {
+                        if party == "I" && !r.ends_with("{party}") {
+                            continue;
+                        }
+                        for (c, k) in &cases {
+                            let fill = |case: &str, n: &str| {
+                                r.replace("{case_id}", case)
+                                    .replace("{negotiation_id}", n)
+                                    .replace("{proposal_id}", "P1")
+                                    .replace("{party}", party)
+                            };
+                            let body = (*method == "POST").then(|| {
+                                if r.contains("/answers/") {
+                                    json!({"answer": "decline"})
+                                } else {
+                                    json!({"weights": {}, "scores": {}, "reservation": {"kind": "none"}})
+                                }
+                            });
+                            // A case the principal cannot see answers as a missing case; a case it
+                            // sees without this negotiation, as a missing negotiation.
+                            let (expect, twin) = if !sees(p, *k) {
+                                (gate(p, false, false), Some(fill(&missing, "N1")))
+                            } else if *k != C::X {
+                                let twin = (tail != "negotiations").then(|| fill(c, "N99"));
+                                let allowed = tail == "negotiations";
+                                (gate(p, allowed, false), twin)
+                            } else {
+                                let (allowed, visible) = negotiation_access(p, tail, method, party);
+                                (gate(p, allowed, visible), None)
+                            };
+                            add(
+                                &mut probes,
+                                method,
+                                fill(c, "N1"),
+                                body,
+                                false,
+                                expect,
+                                twin,
+                            );
+                        }
+                    }
                 }
                 (_, r) if r.starts_with("/api/v1/cases/{case_id}") => {
                     for (c, k) in &cases {

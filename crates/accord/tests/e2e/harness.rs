@@ -379,11 +379,19 @@ pub async fn active_commercial(t: &mut TestServer) -> String {
 
 /// The same under a chosen profile.
 pub async fn active_commercial_with(t: &mut TestServer, profile: &str) -> String {
+    active_commercial_filed(t, |h, i| commercial(h, i, true, profile)).await
+}
+
+/// The same from a filing built from H's and I's user ids.
+pub async fn active_commercial_filed(
+    t: &mut TestServer,
+    filing: impl FnOnce(&str, &str) -> Value,
+) -> String {
     t.user("sgen", "secretariat").await;
     t.user("mediator", "mediator").await;
     let h = t.user("harbour", "party-user").await;
     let i = t.user("indah", "party-user").await;
-    let case = t.file("harbour", commercial(&h, &i, true, profile)).await;
+    let case = t.file("harbour", filing(&h, &i)).await;
     t.ok("harbour", &case, "submit-request", json!({})).await;
     t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
     t.ok("sgen", &case, "register", json!({})).await;

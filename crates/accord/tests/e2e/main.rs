@@ -11,6 +11,7 @@ mod bad_input;
 mod binary;
 mod confidentiality;
 mod lifecycle_property;
+mod negotiation;
 mod paired_runs;
 
 mod scenarios;

@@ -1,6 +1,7 @@
 //! Caucus confidentiality as noninterference (security-and-reliability T2): pairs of runs that
 //! differ only in party H's private actions (caucus and internal messages, without-prejudice
-//! offers, the mediator's notes and relay proposals not yet approved). Everything party I can
+//! offers, the mediator's notes, relay proposals not yet approved, negotiation preferences and
+//! private answers to the mediator's proposal). Everything party I can
 //! observe — every response body, status, ETag and length, after numbering the random ids and
 //! hashes in order of appearance — must be byte-identical across the two runs. Then the canary
 //! strings H wrote are searched for in everything I received and in the raw database files.
@@ -89,6 +90,11 @@ impl Run<'_> {
             format!("/api/v1/cases/{c}/channels/administrative/messages"),
             format!("/api/v1/cases/{c}/channels/caucus:H/messages"),
             format!("/api/v1/cases/{c}/relays"),
+            format!("/api/v1/cases/{c}/negotiations"),
+            format!("/api/v1/cases/{c}/negotiations/N1"),
+            format!("/api/v1/cases/{c}/negotiations/N1/preferences/I"),
+            format!("/api/v1/cases/{c}/negotiations/N1/preferences/H"),
+            format!("/api/v1/cases/{c}/negotiations/N1/analysis"),
         ];
         for p in paths {
             let r = http
@@ -140,6 +146,33 @@ async fn setup(t: &TestServer) -> String {
         first_session(&["H", "I"]),
     )
     .await;
+    t.ok(
+        "mediator",
+        &case,
+        "open-negotiation",
+        json!({"agenda": {"issues": [
+            {"id": "price", "label": "Price", "options": ["400", "450", "500"]},
+            {"id": "delivery", "label": "Delivery", "options": ["30 days", "90 days"]}
+        ]}}),
+    )
+    .await;
+    t.ok(
+        "mediator",
+        &case,
+        "propose-package",
+        json!({"negotiation": "N1", "package": {"price": "450", "delivery": "30 days"}}),
+    )
+    .await;
+    let (s, v) = t
+        .post(
+            "indah",
+            &format!("/api/v1/cases/{case}/negotiations/N1/preferences/I"),
+            json!({"weights": {"price": 40, "delivery": 60},
+                   "scores": {"price": {"400": 100, "450": 50}, "delivery": {"30 days": 100}},
+                   "reservation": {"kind": "value", "value": 2000}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     case
 }
 
@@ -180,7 +213,37 @@ async fn run(t: &TestServer, seed: u64, private: bool, canaries: &mut Vec<String
             for _ in 0..(next() % 3 + 1) {
                 let canary = format!("CANARY-{seed}-{step}-{}", next() % 1_000_000);
                 canaries.push(canary.clone());
-                match next() % 5 {
+                match next() % 7 {
+                    5 => {
+                        // H's private preferences: random weights, scores and reservation.
+                        let (w, sc) = (next() % 1000 + 1, next() % 101);
+                        let best = w * 100 + 100 * (next() % 50 + 1);
+                        let body = json!({"weights": {"price": w, "delivery": best / 100 - w.min(best / 100)},
+                            "scores": {"price": {"500": 100, "450": sc}, "delivery": {"90 days": 100}},
+                            "reservation": {"kind": "value", "value": next() % (w * 100)}});
+                        let (s, v) = t
+                            .post(
+                                "harbour",
+                                &format!("/api/v1/cases/{case}/negotiations/N1/preferences/H"),
+                                body,
+                            )
+                            .await;
+                        assert_eq!(s, StatusCode::OK, "{v}");
+                    }
+                    6 => {
+                        // H's private answer to the proposal (I never accepts, so no agreement).
+                        let a = if next() % 2 == 0 { "accept" } else { "decline" };
+                        let (s, v) = t
+                            .post(
+                                "harbour",
+                                &format!(
+                                    "/api/v1/cases/{case}/negotiations/N1/proposals/P1/answers/H"
+                                ),
+                                json!({"answer": a}),
+                            )
+                            .await;
+                        assert_eq!(s, StatusCode::OK, "{v}");
+                    }
                     0 => {
                         post(
                             "harbour",
