@@ -342,15 +342,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             })?;
             if input.parties.len() > 2 {
                 use accord_negotiate::division::{bundle_values, divide_indivisible, is_ef1};
-                let (method, a, points) = divide_indivisible(&input)
+                let d = divide_indivisible(&input)
                     .map_err(|e| format!("{} ({})", e.message, e.code))?;
-                let values = bundle_values(&points, &a);
+                let (a, points) = (&d.assignment, &d.points);
+                let values = bundle_values(points, a);
                 let out = serde_json::json!({
-                    "method": method,
+                    "method": d.method,
+                    "welfare": d.welfare,
                     "parties": input.parties,
                     "allocation": input.items.iter().zip(&a.owner).map(|(item, o)| serde_json::json!({"item": item, "party": input.parties[*o]})).collect::<Vec<_>>(),
                     "values": input.parties.iter().zip(&values).map(|(p, v)| (p.clone(), serde_json::json!(v.to_string()))).collect::<serde_json::Map<_, _>>(),
-                    "ef1": is_ef1(&points, &a),
+                    "ef1": is_ef1(points, a),
                 });
                 println!("{out}");
                 return Ok(());

@@ -285,15 +285,69 @@ pub fn round_robin(points: &[Vec<i128>]) -> Assignment {
     Assignment { owner }
 }
 
-/// Largest number of assignments enumerated for an exact maximum-Nash-welfare division.
+/// Largest number of assignments enumerated for an exact maximum-Nash-welfare division when some
+/// party must be left with nothing it values.
 pub const MNW_EXACT_LIMIT: u128 = 1_000_000;
 
-/// Divides indivisible items among n parties with whole-number points: exact maximum Nash
-/// welfare when at most [`MNW_EXACT_LIMIT`] assignments exist, otherwise round robin (EF1).
-/// Returns the method's name and the assignment.
-pub fn divide_indivisible(
+/// Node budget of the branch-and-bound search (a few seconds on a 2-core machine).
+pub const MNW_NODE_LIMIT: u64 = 2_000_000;
+
+/// How close a division is to maximum Nash welfare.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WelfareReport {
+    /// The allocation maximises Nash welfare (proven).
+    pub exact: bool,
+    /// Its Nash welfare: the geometric mean of the parties' values.
+    pub nash_welfare: f64,
+    /// An upper bound on the maximum Nash welfare (geometric mean), when one is known.
+    pub upper_bound: Option<f64>,
+    /// `nash_welfare / upper_bound` (1 when exact): the welfare gap is at most `1 − ratio`.
+    pub ratio: Option<f64>,
+    /// Search nodes visited.
+    pub nodes: u64,
+}
+
+/// A division of indivisible items among n parties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Division {
+    /// `max-nash-welfare` (exact) or `ef1-with-welfare-gap`.
+    pub method: &'static str,
+    /// Who gets what.
+    pub assignment: Assignment,
+    /// The parties' points as whole numbers.
+    pub points: Vec<Vec<i128>>,
+    /// Distance from maximum Nash welfare.
+    pub welfare: WelfareReport,
+}
+
+fn ln_product(points: &[Vec<i128>], a: &Assignment) -> f64 {
+    bundle_values(points, a)
+        .iter()
+        .map(|v| {
+            if *v > 0 {
+                (*v as f64).ln()
+            } else {
+                f64::NEG_INFINITY
+            }
+        })
+        .sum()
+}
+
+/// Divides indivisible items among n parties with whole-number points. The result is always
+/// envy-free up to one item (EF1). When every party can receive something it values, maximum Nash
+/// welfare is searched by branch and bound ([`crate::welfare`]); if the search finishes, the
+/// allocation is the exact optimum (which is EF1); if the node budget runs out, the better EF1
+/// allocation of round robin and the best one found is returned with the proven gap. When some
+/// party must go without, small instances are enumerated exactly and larger ones get round robin.
+pub fn divide_indivisible(input: &DivisionInput) -> Result<Division, NegotiateError> {
+    divide_indivisible_within(input, MNW_NODE_LIMIT)
+}
+
+/// [`divide_indivisible`] with a chosen node budget.
+pub fn divide_indivisible_within(
     input: &DivisionInput,
-) -> Result<(&'static str, Assignment, Vec<Vec<i128>>), NegotiateError> {
+    node_limit: u64,
+) -> Result<Division, NegotiateError> {
     if input.parties.len() < 2
         || input.items.is_empty()
         || input.points.len() != input.parties.len()
@@ -311,37 +365,138 @@ pub fn divide_indivisible(
             row.iter()
                 .map(|n| {
                     n.as_i64()
-                        .filter(|x| *x >= 0)
+                        .filter(|x| (0..=1_000_000_000_000).contains(x))
                         .map(i128::from)
                         .ok_or_else(|| {
                             NegotiateError::new(
                                 "invalid-points",
-                                "points for indivisible items are whole, non-negative numbers",
+                                "points for indivisible items are whole numbers from 0 to 10^12",
                             )
                         })
                 })
                 .collect()
         })
         .collect::<Result<_, _>>()?;
+    let n = points.len() as f64;
+    let geo = |ln: f64| if ln.is_finite() { (ln / n).exp() } else { 0.0 };
+    if crate::welfare::everyone_can_gain(&points) {
+        let s = crate::welfare::max_nash_welfare_search(&points, node_limit)?;
+        if s.exact {
+            let w = geo(s.ln_product);
+            return Ok(Division {
+                method: "max-nash-welfare",
+                assignment: s.assignment,
+                points,
+                welfare: WelfareReport {
+                    exact: true,
+                    nash_welfare: w,
+                    upper_bound: Some(w),
+                    ratio: Some(1.0),
+                    nodes: s.nodes,
+                },
+            });
+        }
+        let rr = round_robin(&points);
+        let pick = if is_ef1(&points, &s.assignment)
+            && ln_product(&points, &s.assignment) > ln_product(&points, &rr)
+        {
+            s.assignment
+        } else {
+            rr
+        };
+        let ln = ln_product(&points, &pick);
+        let ub = geo(s.ln_upper_bound);
+        return Ok(Division {
+            method: "ef1-with-welfare-gap",
+            welfare: WelfareReport {
+                exact: false,
+                nash_welfare: geo(ln),
+                upper_bound: Some(ub),
+                ratio: Some(if ub > 0.0 { geo(ln) / ub } else { 0.0 }),
+                nodes: s.nodes,
+            },
+            assignment: pick,
+            points,
+        });
+    }
     let count = (points.len() as u128)
         .checked_pow(input.items.len() as u32)
         .unwrap_or(u128::MAX);
     if count <= MNW_EXACT_LIMIT {
-        Ok((
-            "max-nash-welfare",
-            max_nash_welfare(&points, MNW_EXACT_LIMIT)?,
+        // Some party must go without: Nash welfare is 0 for every allocation, and the optimum
+        // maximises the parties with positive value, then their product.
+        let a = max_nash_welfare(&points, MNW_EXACT_LIMIT)?;
+        return Ok(Division {
+            method: "max-nash-welfare",
+            assignment: a,
+            welfare: WelfareReport {
+                exact: true,
+                nash_welfare: 0.0,
+                upper_bound: None,
+                ratio: None,
+                nodes: 0,
+            },
             points,
-        ))
-    } else {
-        let a = round_robin(&points);
-        Ok(("round-robin", a, points))
+        });
     }
+    let a = round_robin(&points);
+    Ok(Division {
+        method: "ef1-with-welfare-gap",
+        assignment: a,
+        points,
+        welfare: WelfareReport {
+            exact: false,
+            nash_welfare: 0.0,
+            upper_bound: None,
+            ratio: None,
+            nodes: 0,
+        },
+    })
 }
 
 #[cfg(test)]
 mod n_party_tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn input(points: &[Vec<i64>]) -> DivisionInput {
+        DivisionInput {
+            parties: (0..points.len()).map(|i| format!("P{i}")).collect(),
+            items: (0..points[0].len()).map(|k| format!("I{k}")).collect(),
+            points: points
+                .iter()
+                .map(|r| r.iter().map(|x| serde_json::Number::from(*x)).collect())
+                .collect(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+        /// On large instances the division is EF1 either way; when the search is cut short the
+        /// reported bound is at least the allocation's welfare and at least the true optimum
+        /// (found with an unlimited budget).
+        #[test]
+        fn large_divisions_are_ef1_with_a_sound_welfare_gap(
+            seed in prop::collection::vec(1i64..60, 5 * 12),
+        ) {
+            let points: Vec<Vec<i64>> = (0..5).map(|i| seed[i * 12..(i + 1) * 12].to_vec()).collect();
+            let cut = divide_indivisible_within(&input(&points), 30).unwrap();
+            prop_assert!(is_ef1(&cut.points, &cut.assignment));
+            let full = divide_indivisible_within(&input(&points), u64::MAX).unwrap();
+            prop_assert_eq!(full.method, "max-nash-welfare");
+            prop_assert!(is_ef1(&full.points, &full.assignment), "MNW is EF1");
+            let w = &cut.welfare;
+            if !w.exact {
+                prop_assert_eq!(cut.method, "ef1-with-welfare-gap");
+                let ub = w.upper_bound.unwrap();
+                prop_assert!(w.nash_welfare <= ub * (1.0 + 1e-9));
+                prop_assert!(full.welfare.nash_welfare <= ub * (1.0 + 1e-9));
+                let r = w.ratio.unwrap();
+                prop_assert!(r > 0.0 && r <= 1.0 + 1e-9);
+            }
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]

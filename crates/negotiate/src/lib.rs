@@ -19,6 +19,7 @@ pub mod frontier;
 pub mod import;
 pub mod rational;
 pub mod space;
+pub mod welfare;
 
 /// An engine error with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

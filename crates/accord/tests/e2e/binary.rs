@@ -389,6 +389,56 @@ fn negotiate_divide_among_three_uses_maximum_nash_welfare() {
     assert_eq!(v["ef1"], true);
     // The best product is 40·40·50 = 80,000 (z to A, w to B, x and y to C).
     assert_eq!(v["values"], json!({"A": "40", "B": "40", "C": "50"}));
+    assert_eq!(v["welfare"]["exact"], true);
+    assert_eq!(v["welfare"]["ratio"], 1.0);
+}
+
+#[test]
+fn negotiate_divide_five_parties_twenty_items_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("five.json");
+    // Seeded pseudo-random points, 1 to 100.
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let points: Vec<Vec<u64>> = (0..5)
+        .map(|_| {
+            (0..20)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x % 100 + 1
+                })
+                .collect()
+        })
+        .collect();
+    let items: Vec<String> = (0..20).map(|k| format!("item-{k}")).collect();
+    let input = json!({"parties": ["A", "B", "C", "D", "E"], "items": items, "points": points});
+    std::fs::write(&file, input.to_string()).unwrap();
+    let out = accord(tmp.path())
+        .args(["negotiate", "divide"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["method"], "max-nash-welfare");
+    assert_eq!(v["welfare"]["exact"], true);
+    assert_eq!(v["ef1"], true);
+    // The reported values are each party's points of its items.
+    let alloc = v["allocation"].as_array().unwrap();
+    for (p, name) in ["A", "B", "C", "D", "E"].iter().enumerate() {
+        let sum: u64 = alloc
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a["party"] == *name)
+            .map(|(k, _)| points[p][k])
+            .sum();
+        assert_eq!(v["values"][*name], json!(sum.to_string()));
+    }
 }
 
 #[test]
