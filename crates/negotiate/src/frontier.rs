@@ -57,10 +57,26 @@ pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
         }
         return kept;
     }
-    for p in pts {
-        if !kept.iter().any(|k| k.0 == p.0 || dominates(&k.0, &p.0)) {
-            kept.push(p);
+    // Four or more parties: sort-filter skyline. Sorting by the sum of utilities, largest first,
+    // puts every dominating point before the points it dominates (domination raises the sum), so
+    // each point is checked once against the skyline kept so far. The point that last dominated
+    // something is tried first: dominated points cluster, and most are cut at the first check.
+    let mut by_sum: Vec<(i128, Vec<i128>, T)> = pts
+        .into_iter()
+        .map(|(u, t)| (u.iter().sum(), u, t))
+        .collect();
+    by_sum.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+    let mut last_hit = 0usize;
+    for (_, u, t) in by_sum {
+        let covers = |k: &Vec<i128>| k.iter().zip(&u).all(|(a, b)| a >= b);
+        if kept.get(last_hit).is_some_and(|k| covers(&k.0)) {
+            continue;
         }
+        if let Some(i) = kept.iter().position(|k| covers(&k.0)) {
+            last_hit = i;
+            continue;
+        }
+        kept.push((u, t));
     }
     kept
 }
