@@ -21,6 +21,8 @@
 
 pub mod canonical;
 pub mod chain;
+pub mod checkpoint;
+pub mod merkle;
 
 pub use canonical::{CanonicalError, canonical_json};
 pub use chain::{ChainBreak, ChainVerifier, EventRecord, GENESIS_HASH, NewEvent, RawEvent, seal};
