@@ -76,6 +76,37 @@ enum Cmd {
         #[command(subcommand)]
         command: NegotiateCmd,
     },
+    /// The transparency log: signed checkpoints, consistency and inclusion proofs.
+    Log {
+        #[command(subcommand)]
+        command: LogCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogCmd {
+    /// Print a signed checkpoint of the whole log (events not yet admitted are admitted first).
+    Checkpoint {
+        #[command(flatten)]
+        deployment: Deployment,
+    },
+    /// Check that the log still extends a checkpoint kept earlier: its signature, then a
+    /// consistency proof from its size to today's log. Exit 0 when it does.
+    Verify {
+        #[command(flatten)]
+        deployment: Deployment,
+        /// The checkpoint file (the signed note as printed by `log checkpoint` or the API).
+        checkpoint: PathBuf,
+    },
+    /// Print the proof that a case event is in the log, after checking it.
+    Inclusion {
+        #[command(flatten)]
+        deployment: Deployment,
+        /// The case id.
+        case_id: String,
+        /// The event's position in the case.
+        seq: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -387,11 +418,117 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{out}");
             Ok(())
         }
+        Cmd::Log { command } => log_command(cli.config, command).await,
         Cmd::Config {
             command: ConfigCmd::Print { deployment, listen },
         } => {
             let cfg = load(cli.config, &deployment, listen)?;
             print!("{}", cfg.redacted_toml());
+            Ok(())
+        }
+    }
+}
+
+async fn log_command(config: Option<PathBuf>, command: LogCmd) -> Result<(), String> {
+    use accord_evidence::checkpoint::Checkpoint;
+    use accord_evidence::merkle;
+    let deployment = match &command {
+        LogCmd::Checkpoint { deployment }
+        | LogCmd::Verify { deployment, .. }
+        | LogCmd::Inclusion { deployment, .. } => deployment.clone(),
+    };
+    let cfg = load(config, &deployment, None)?;
+    init_logging("warn");
+    let accord = open(&cfg).await?;
+    let fail = |e: accord_app::AppError| format!("{e} ({})", e.code());
+    let unhex = |h: &str| -> Result<merkle::Hash, String> {
+        hex::decode(h)
+            .ok()
+            .and_then(|v| v.try_into().ok())
+            .ok_or_else(|| format!("'{h}' is not a SHA-256 hash"))
+    };
+    match command {
+        LogCmd::Checkpoint { .. } => {
+            let cp = accord
+                .checkpoint(&accord_domain::Actor::System)
+                .await
+                .map_err(fail)?;
+            print!("{}", cp.note);
+            Ok(())
+        }
+        LogCmd::Verify { checkpoint, .. } => {
+            let text = std::fs::read_to_string(&checkpoint)
+                .map_err(|e| format!("cannot read {}: {e}", checkpoint.display()))?;
+            let key = accord
+                .institution_key()
+                .await
+                .map_err(fail)?
+                .verifying_key();
+            let cp = Checkpoint::verify(&text, accord_app::transparency::KEY_NAME, &key)
+                .map_err(|e| format!("{}: {e}", checkpoint.display()))?;
+            let now = accord
+                .consistency_proof(&accord_domain::Actor::System, 0, None)
+                .await
+                .map_err(fail)?;
+            if cp.size > now.to_size {
+                return Err(format!(
+                    "HISTORY REWRITTEN: the checkpoint covers {} entries but the log now holds {} \
+                     (entries were removed)",
+                    cp.size, now.to_size
+                ));
+            }
+            let p = accord
+                .consistency_proof(&accord_domain::Actor::System, cp.size, None)
+                .await
+                .map_err(fail)?;
+            let proof = p
+                .proof
+                .iter()
+                .map(|h| unhex(h))
+                .collect::<Result<Vec<_>, _>>()?;
+            merkle::verify_consistency(cp.size, p.to_size, &cp.root, &unhex(&p.to_root)?, &proof)
+                .map_err(|e| {
+                format!(
+                    "HISTORY REWRITTEN: the log of {} entries does not extend the checkpoint \
+                         of {} entries ({e}); something before entry {} was changed, removed or \
+                         reordered",
+                    p.to_size, cp.size, cp.size
+                )
+            })?;
+            println!(
+                "ok: the log of {} entries extends the checkpoint of {} entries (root {})",
+                p.to_size,
+                cp.size,
+                hex::encode(cp.root)
+            );
+            Ok(())
+        }
+        LogCmd::Inclusion { case_id, seq, .. } => {
+            let store = accord.store().clone();
+            let events = store
+                .events(&case_id)
+                .await
+                .map_err(|e| format!("cannot read the log: {e}"))?;
+            let event = events
+                .iter()
+                .find(|e| e.seq == seq)
+                .ok_or_else(|| format!("case {case_id} has no event {seq}"))?;
+            let v = accord
+                .prove_inclusion(&case_id, seq, &event.hash, None)
+                .await
+                .map_err(fail)?;
+            let proof = v
+                .proof
+                .iter()
+                .map(|h| unhex(h))
+                .collect::<Result<Vec<_>, _>>()?;
+            let leaf = merkle::leaf_hash(&hex::decode(&v.event_hash).map_err(|e| e.to_string())?);
+            merkle::verify_inclusion(&leaf, v.leaf_index, v.tree_size, &proof, &unhex(&v.root)?)
+                .map_err(|e| format!("the proof does not verify: {e}"))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+            );
             Ok(())
         }
     }

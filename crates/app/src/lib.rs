@@ -9,6 +9,7 @@ pub mod error;
 pub mod negotiations;
 pub mod ports;
 pub mod scheduler;
+pub mod transparency;
 pub mod views;
 
 use std::sync::Arc;

@@ -384,10 +384,53 @@ pub trait NegotiationStore: Send + Sync {
     ) -> Result<Vec<NegotiationInputRecord>, StoreError>;
 }
 
+/// An event admitted to the transparency log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// The case.
+    pub case_id: String,
+    /// The event's position in its case.
+    pub seq: i64,
+    /// The event's hash (hex), the leaf's content.
+    pub event_hash: String,
+}
+
+/// The transparency log over all case events, and the institution's signing keys.
+#[async_trait]
+pub trait TransparencyStore: Send + Sync {
+    /// Events not yet in the log, oldest first.
+    async fn unlogged_events(&self, limit: i64) -> Result<Vec<LogEntry>, StoreError>;
+    /// Appends entries at indices `start..`; [`StoreError::Conflict`] (and nothing written) if
+    /// the log is no longer of size `start` or an event is already logged.
+    async fn append_log_entries(&self, start: i64, entries: &[LogEntry]) -> Result<(), StoreError>;
+    /// Number of entries.
+    async fn log_size(&self) -> Result<i64, StoreError>;
+    /// The event hashes at indices `from..to`, in order.
+    async fn log_hashes(&self, from: i64, to: i64) -> Result<Vec<String>, StoreError>;
+    /// The index of an event's entry.
+    async fn log_index(&self, case_id: &str, seq: i64) -> Result<Option<i64>, StoreError>;
+    /// A signing key: (public key, sealed secret).
+    async fn institution_key(&self, name: &str) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError>;
+    /// Stores a signing key unless one of that name exists; returns the one stored.
+    async fn put_institution_key(
+        &self,
+        name: &str,
+        public_key: &[u8],
+        sealed_secret: &[u8],
+        now_ms: i64,
+    ) -> Result<(Vec<u8>, Vec<u8>), StoreError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
 pub trait Store:
-    CaseStore + AccountStore + IdempotencyStore + RegistryStore + ChannelStore + NegotiationStore
+    CaseStore
+    + AccountStore
+    + IdempotencyStore
+    + RegistryStore
+    + ChannelStore
+    + NegotiationStore
+    + TransparencyStore
 {
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -459,6 +459,13 @@ pub fn can_read_access_log(actor: &Actor) -> bool {
     can_administer_institution(actor)
 }
 
+/// May the actor read the transparency log's checkpoints and consistency proofs? Every signed-in
+/// user (the log holds event hashes only, and parties are meant to keep checkpoints), and the
+/// host's own command line (`system`).
+pub fn can_read_transparency_log(actor: &Actor) -> bool {
+    matches!(actor, Actor::User { .. } | Actor::System)
+}
+
 /// May the actor see aggregate, anonymised statistics? (Governing Council and Secretariat.)
 pub fn can_view_statistics(actor: &Actor) -> bool {
     matches!(

@@ -81,6 +81,54 @@ pub async fn run_all(store: Arc<dyn Store>) {
     intact_chains_verify(store.as_ref()).await;
     channels_relays_audit_and_keys(store.clone()).await;
     negotiation_inputs_replace_per_party_and_kind(store.as_ref()).await;
+    transparency_log_admits_each_event_once_at_dense_indices(store.as_ref()).await;
+}
+
+/// The sequencer's storage: unlogged events come out oldest first; entries are appended at the
+/// current size only (a stale start or an event logged twice is a conflict that writes nothing);
+/// hashes come back in index order; an institution key, once stored, is the one kept.
+pub async fn transparency_log_admits_each_event_once_at_dense_indices(store: &dyn Store) {
+    let size = store.log_size().await.unwrap();
+    let pending = store.unlogged_events(1_000_000).await.unwrap();
+    assert!(
+        !pending.is_empty(),
+        "the suite's earlier appends left events to log"
+    );
+    let (first, rest) = pending.split_at(pending.len() / 2);
+    store.append_log_entries(size, first).await.unwrap();
+    // A stale start, and an already-logged event, are refused without writing anything.
+    assert!(matches!(
+        store.append_log_entries(size, rest).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let grown = size + first.len() as i64;
+    assert!(matches!(
+        store.append_log_entries(grown, &first[..1]).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.log_size().await.unwrap(), grown);
+    store.append_log_entries(grown, rest).await.unwrap();
+    assert!(store.unlogged_events(10).await.unwrap().is_empty());
+    let all = size + pending.len() as i64;
+    let hashes = store.log_hashes(size, all).await.unwrap();
+    let expected: Vec<String> = pending.iter().map(|e| e.event_hash.clone()).collect();
+    assert_eq!(hashes, expected);
+    let last = pending.last().unwrap();
+    assert_eq!(
+        store.log_index(&last.case_id, last.seq).await.unwrap(),
+        Some(all - 1)
+    );
+    assert_eq!(store.log_index("no-such-case", 1).await.unwrap(), None);
+    let kept = store
+        .put_institution_key("k", b"pub-1", b"sealed-1", 1)
+        .await
+        .unwrap();
+    assert_eq!(kept, (b"pub-1".to_vec(), b"sealed-1".to_vec()));
+    let again = store
+        .put_institution_key("k", b"pub-2", b"sealed-2", 2)
+        .await
+        .unwrap();
+    assert_eq!(again, kept, "a stored key is never replaced");
 }
 
 /// A party's input of one kind replaces its earlier one; inputs are kept per negotiation and

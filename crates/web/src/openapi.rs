@@ -4,6 +4,7 @@
 use accord_app::accounts::{NewSession, NewUser, UserView};
 use accord_app::cases::NewDeclaration;
 use accord_app::negotiations::{AnalysisView, AnswerInput, NegotiationView};
+use accord_app::transparency::{CheckpointView, ConsistencyView, InclusionView, LogKeyView};
 use accord_app::views::{CaseSummary, CaseView, ConsentRequestView, EventView};
 use accord_domain::Command;
 use accord_domain::command::FileRequest;
@@ -312,6 +313,38 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/transparency/key",
+            summary: "The institution's public key and the log's origin (public)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<LogKeyView>()))),
+            public: true,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/transparency/checkpoint",
+            summary: "A signed checkpoint of the transparency log (keep it)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<CheckpointView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/transparency/consistency",
+            summary: "Proof that the log at `from` entries is a prefix of the log at `to` (query: from, to)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<ConsistencyView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/events/{seq}/inclusion",
+            summary: "Proof that a case event is in the transparency log (query: size)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<InclusionView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/cases/{case_id}/negotiations",
             summary: "The case's negotiations: the public record, plus the viewer's own standing",
             request: None,
@@ -360,6 +393,8 @@ pub fn document() -> Value {
         },
     ];
     let _ = s(|g| g.subschema_for::<ListParams>());
+    let _ = s(|g| g.subschema_for::<crate::routes::ConsistencyParams>());
+    let _ = s(|g| g.subschema_for::<crate::routes::InclusionParams>());
     let _ = s(|g| g.subschema_for::<AccessLogParams>());
     let mut paths = Map::new();
     let mut add = |path: String, method: &str, op: Value| {

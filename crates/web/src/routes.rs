@@ -73,6 +73,14 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
         true,
     ),
+    ("GET", "/api/v1/transparency/key", false),
+    ("GET", "/api/v1/transparency/checkpoint", true),
+    ("GET", "/api/v1/transparency/consistency", true),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/events/{seq}/inclusion",
+        true,
+    ),
     ("GET", "/api/v1/cases/{case_id}/negotiations", true),
     (
         "GET",
@@ -142,6 +150,12 @@ pub fn api(state: AppState) -> Router {
             "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
             post(decide_relay),
         )
+        .route("/api/v1/transparency/checkpoint", get(checkpoint))
+        .route("/api/v1/transparency/consistency", get(consistency))
+        .route(
+            "/api/v1/cases/{case_id}/events/{seq}/inclusion",
+            get(inclusion),
+        )
         .route("/api/v1/cases/{case_id}/negotiations", get(negotiations))
         .route(
             "/api/v1/cases/{case_id}/negotiations/{negotiation_id}",
@@ -171,6 +185,7 @@ pub fn api(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/sessions", post(login))
+        .route("/api/v1/transparency/key", get(log_key))
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -637,6 +652,58 @@ async fn decide_relay(
     Ok(Json(
         s.accord
             .decide_relay(&p.actor, &case_id, &relay_id, d)
+            .await?,
+    )
+    .into_response())
+}
+
+/// Query of a consistency proof.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyParams {
+    /// The older tree size (from a checkpoint you hold).
+    pub from: u64,
+    /// The newer size (default: the log's current size).
+    pub to: Option<u64>,
+}
+
+/// Query of an inclusion proof.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InclusionParams {
+    /// The tree size to prove against (default: the log's current size).
+    pub size: Option<u64>,
+}
+
+async fn log_key(State(s): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.log_key().await?).into_response())
+}
+
+async fn checkpoint(State(s): State<AppState>, Authed(p): Authed) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.checkpoint(&p.actor).await?).into_response())
+}
+
+async fn consistency(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiQuery(q): ApiQuery<ConsistencyParams>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.consistency_proof(&p.actor, q.from, q.to).await?).into_response())
+}
+
+async fn inclusion(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, seq)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<InclusionParams>,
+) -> Result<Response, ApiError> {
+    // A malformed position answers like a missing event.
+    let seq: i64 = seq
+        .parse()
+        .map_err(|_| accord_app::AppError::NotFound { what: "event" })?;
+    Ok(Json(
+        s.accord
+            .inclusion_proof(&p.actor, &case_id, seq, q.size)
             .await?,
     )
     .into_response())

@@ -419,6 +419,7 @@ async fn authorization_matrix() {
         json!({"negotiation": "N1", "package": {"price": "low", "term": "long"}}),
     )
     .await;
+    let x_last = t.case("sgen", &x).await["version"].as_i64().unwrap();
     // Case Y: the strangers' case. Draft D: the stranger's, hidden from everyone else.
     let y = t.file("stranger", json!({
         "dispute_type": "commercial", "title": "Y", "summary": "S",
@@ -492,7 +493,56 @@ async fn authorization_matrix() {
             ];
             let sub = |c: &str| route.replace("{case_id}", c);
             match (*method, *route) {
-                ("GET", "/healthz") | ("GET", "/api/v1/openapi.json") => add(
+                ("GET", "/api/v1/transparency/checkpoint")
+                | ("GET", "/api/v1/transparency/consistency") => add(
+                    &mut probes,
+                    method,
+                    format!("{route}?from=0"),
+                    None,
+                    false,
+                    gate(p, true, true),
+                    None,
+                ),
+                (_, "/api/v1/cases/{case_id}/events/{seq}/inclusion") => {
+                    // Seq 1 (the draft) is H's; the last event is everyone's in the case.
+                    for (c, k) in &cases {
+                        for (seq, h_only) in [(1, true), (x_last, false)] {
+                            if *k != C::X && !h_only {
+                                continue;
+                            }
+                            let fill = |case: &str, s: i64| {
+                                route
+                                    .replace("{case_id}", case)
+                                    .replace("{seq}", &s.to_string())
+                            };
+                            let sees_case = sees(p, *k);
+                            let allowed = sees_case
+                                && (*k != C::X
+                                    || !h_only
+                                    || matches!(
+                                        p,
+                                        "harbour" | "hcounsel" | "officer" | "sgen" | "reviewer"
+                                    ));
+                            let twin = if sees_case {
+                                fill(c, 9999)
+                            } else {
+                                fill(&missing, seq)
+                            };
+                            add(
+                                &mut probes,
+                                method,
+                                fill(c, seq),
+                                None,
+                                false,
+                                gate(p, allowed, false),
+                                Some(twin),
+                            );
+                        }
+                    }
+                }
+                ("GET", "/healthz")
+                | ("GET", "/api/v1/openapi.json")
+                | ("GET", "/api/v1/transparency/key") => add(
                     &mut probes,
                     method,
                     route.to_string(),

@@ -526,3 +526,150 @@ fn serve_demo_loads_cases_of_all_three_dispute_types_and_prints_logins() {
     assert_eq!(types.len(), 3, "{rows:?}");
     assert!(stages.len() >= 4, "{rows:?}");
 }
+
+/// Builds a data directory with one case of three events, through the application.
+fn data_with_a_case(data: &std::path::Path, rt: &tokio::runtime::Runtime, user: &str) -> String {
+    rt.block_on(async {
+        let cfg = accord::config::Config {
+            data: data.to_path_buf(),
+            ..Default::default()
+        };
+        accord::prepare_data_dir(&cfg).unwrap();
+        let store = accord::open_store(&cfg).await.unwrap();
+        let app = accord::application(&cfg, store.clone(), Arc::new(SystemClock)).unwrap();
+        let u = app
+            .bootstrap_user(accord_app::accounts::NewUser {
+                username: user.into(),
+                display_name: "H".into(),
+                role: "party-user".into(),
+                password: "harbour-password!".into(),
+            })
+            .await
+            .unwrap();
+        let actor = accord_domain::Actor::User {
+            id: u.id.clone(),
+            role: accord_domain::GlobalRole::PartyUser,
+        };
+        let req: accord_domain::command::FileRequest = serde_json::from_value(
+            crate::harness::commercial(&u.id, "someone", true, "iomed-default"),
+        )
+        .unwrap();
+        let v = app.file_request(&actor, &req).await.unwrap();
+        for cmd in [
+            accord_domain::Command::SubmitRequest {},
+            accord_domain::Command::WithdrawRequest {},
+        ] {
+            app.act(&actor, &v.case.id, &cmd, None).await.unwrap();
+        }
+        v.case.id
+    })
+}
+
+#[test]
+fn log_checkpoint_then_verify_detects_rewritten_and_truncated_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let case_id = data_with_a_case(&data, &rt, "harbour");
+    let out = accord(dir.path())
+        .args(["log", "checkpoint"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let note = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = note.lines().collect();
+    assert!(lines[0].starts_with("accord-log/"), "{note}");
+    assert_eq!(lines[1], "3", "three events: {note}");
+    assert!(
+        lines[4].starts_with("\u{2014} accord-institution "),
+        "{note}"
+    );
+    let cp_file = dir.path().join("checkpoint.txt");
+    std::fs::write(&cp_file, &note).unwrap();
+    // An inclusion proof from the command line, checked by it.
+    let out = accord(dir.path())
+        .args(["log", "inclusion", &case_id, "2"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["leaf_index"], 1);
+    // More history: the log still extends the checkpoint.
+    data_with_a_case(&data, &rt, "harbour2");
+    let verify = || {
+        accord(dir.path())
+            .args(["log", "verify"])
+            .arg(&cp_file)
+            .output()
+            .unwrap()
+    };
+    let out = verify();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("log of 6 entries extends the checkpoint of 3")
+    );
+    // A forged checkpoint (another size, same signature) is refused.
+    let forged = dir.path().join("forged.txt");
+    std::fs::write(&forged, note.replacen("\n3\n", "\n2\n", 1)).unwrap();
+    let out = accord(dir.path())
+        .args(["log", "verify"])
+        .arg(&forged)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signature"));
+    // Someone with write access rewrites an early entry (as if the event and its chain had been
+    // recomputed): the checkpoint a party holds exposes it.
+    let sqlite = || async {
+        accord_store_sqlite::SqliteStore::open_file(&data.join("accord.sqlite3"))
+            .await
+            .unwrap()
+    };
+    rt.block_on(async {
+        let store = sqlite().await;
+        sqlx::query("UPDATE log_entries SET event_hash = $1 WHERE idx = 1")
+            .bind("ab".repeat(32))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    });
+    let out = verify();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("HISTORY REWRITTEN"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Truncation is exposed too.
+    rt.block_on(async {
+        let store = sqlite().await;
+        sqlx::query("DELETE FROM log_entries WHERE idx >= 1")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM events")
+            .execute(store.pool())
+            .await
+            .unwrap();
+    });
+    let out = verify();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("entries were removed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -15,3 +15,4 @@ mod negotiation;
 mod paired_runs;
 
 mod scenarios;
+mod transparency;
