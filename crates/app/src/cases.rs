@@ -294,6 +294,7 @@ impl Accord {
                 actor,
                 declarations: &declarations,
             };
+            let cmd = &self.with_signature(actor, &loaded.case, cmd, now).await?;
             let decided = decide::decide(&loaded.case, cmd, &ctx)?;
             match self
                 .commit(actor, Some(&loaded), case_id, &decided, now)

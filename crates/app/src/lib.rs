@@ -9,6 +9,7 @@ pub mod error;
 pub mod negotiations;
 pub mod ports;
 pub mod scheduler;
+pub mod signatures;
 pub mod transparency;
 pub mod views;
 

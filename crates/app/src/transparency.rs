@@ -113,8 +113,15 @@ fn hexes(v: &[Hash]) -> Vec<String> {
 impl Accord {
     /// The institution's signing key, created (and sealed under the master key) on first use.
     pub async fn institution_key(&self) -> Result<SigningKey, AppError> {
-        let context = "institution-key:accord-institution";
-        let stored = match self.store.institution_key(KEY_NAME).await? {
+        self.signing_key(KEY_NAME).await
+    }
+
+    /// A named Ed25519 key (the institution's, or a signer's `signer:<user id>`), created on
+    /// first use; its secret is stored only sealed under the master key.
+    pub(crate) async fn signing_key(&self, name: &str) -> Result<SigningKey, AppError> {
+        let context = format!("signing-key:{name}");
+        let context = context.as_str();
+        let stored = match self.store.institution_key(name).await? {
             Some(k) => k,
             None => {
                 let mut seed = [0u8; 32];
@@ -127,7 +134,7 @@ impl Accord {
                     .map_err(|e| AppError::Storage(e.to_string()))?;
                 self.store
                     .put_institution_key(
-                        KEY_NAME,
+                        name,
                         key.verifying_key().as_bytes(),
                         &sealed,
                         self.clock.now().as_millisecond(),
@@ -138,15 +145,15 @@ impl Accord {
         let seed = self
             .keys_master()
             .open_secret(context, &stored.1)
-            .map_err(|e| AppError::Storage(format!("institution key: {e}")))?;
+            .map_err(|e| AppError::Storage(format!("signing key {name}: {e}")))?;
         let seed: [u8; 32] = seed
             .try_into()
-            .map_err(|_| AppError::Storage("institution key has the wrong length".into()))?;
+            .map_err(|_| AppError::Storage(format!("signing key {name} has the wrong length")))?;
         let key = SigningKey::from_bytes(&seed);
         if key.verifying_key().as_bytes()[..] != stored.0[..] {
-            return Err(AppError::Storage(
-                "institution key does not match its public key".into(),
-            ));
+            return Err(AppError::Storage(format!(
+                "signing key {name} does not match its public key"
+            )));
         }
         Ok(key)
     }

@@ -167,6 +167,10 @@ pub struct SettlementProgress {
     /// Signatures: party → (user id, time).
     #[schemars(with = "BTreeMap<String, (String, String)>")]
     pub signatures: BTreeMap<String, (String, Timestamp)>,
+    /// The mediator's countersignature: (user id, time).
+    #[serde(default)]
+    #[schemars(with = "Option<(String, String)>")]
+    pub countersigned: Option<(String, Timestamp)>,
 }
 
 /// A pending decision on continuing after a party's withdrawal.
@@ -994,6 +998,11 @@ impl Case {
             E::SettlementSigned { party, user_id, .. } => {
                 if let Some(s) = self.settlement.as_mut() {
                     s.signatures.insert(party.clone(), (user_id.clone(), at));
+                }
+            }
+            E::SettlementCountersigned { user_id, .. } => {
+                if let Some(s) = self.settlement.as_mut() {
+                    s.countersigned = Some((user_id.clone(), at));
                 }
             }
             E::JointTerminationDeclared { party } => {

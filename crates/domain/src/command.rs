@@ -279,6 +279,19 @@ pub enum Command {
         party: String,
         /// The hash being signed; must equal the frozen hash.
         text_hash: String,
+        /// The signature evidence, made by the application with the signer's key (never sent by
+        /// a client).
+        #[serde(skip)]
+        evidence: Option<crate::event::SignatureEvidence>,
+    },
+    /// The mediator countersigns the settlement once every party has signed; the mediation
+    /// terminates as settled on this, the last signature's, date.
+    CountersignSettlement {
+        /// The frozen hash.
+        text_hash: String,
+        /// The signature evidence (made by the application).
+        #[serde(skip)]
+        evidence: Option<crate::event::SignatureEvidence>,
     },
     /// The mediator declares that further efforts are no longer justified.
     DeclareMediatorTermination {
@@ -378,6 +391,7 @@ impl Command {
             Command::ProposePackage { .. } => "propose-package",
             Command::ApproveFinalText { .. } => "approve-final-text",
             Command::SignSettlement { .. } => "sign-settlement",
+            Command::CountersignSettlement { .. } => "countersign-settlement",
             Command::DeclareMediatorTermination { .. } => "declare-mediator-termination",
             Command::DeclareJointTermination { .. } => "declare-joint-termination",
             Command::Withdraw { .. } => "withdraw",
@@ -428,6 +442,7 @@ impl Command {
         "propose-package",
         "approve-final-text",
         "sign-settlement",
+        "countersign-settlement",
         "declare-mediator-termination",
         "declare-joint-termination",
         "withdraw",
@@ -492,6 +507,7 @@ impl Command {
             | C::RecordFirstSession { .. }
             | C::RecordConsultation { .. }
             | C::IndicateTermsAgreed { .. }
+            | C::CountersignSettlement { .. }
             | C::OpenNegotiation { .. }
             | C::ProposePackage { .. }
             | C::DeclareMediatorTermination { .. } => Action::Mediate,

@@ -1271,7 +1271,11 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
             }
             Ok(out)
         }
-        C::SignSettlement { party, text_hash } => {
+        C::SignSettlement {
+            party,
+            text_hash,
+            evidence,
+        } => {
             if st != CaseState::Signing {
                 return Err(not_allowed(cmd, case));
             }
@@ -1303,29 +1307,59 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
                     "the signatory's proof of authority to sign for this party is not on file",
                 ));
             }
-            let mut out = vec![case_wide(CaseEvent::SettlementSigned {
+            Ok(vec![case_wide(CaseEvent::SettlementSigned {
                 party: party.clone(),
                 user_id: user,
                 text_hash: text_hash.clone(),
-            })];
-            let next = after(case, &out, now);
-            let all_signed = next.active_parties().all(|p| {
-                next.settlement
-                    .as_ref()
-                    .is_some_and(|s| s.signatures.contains_key(&p.id))
-            });
-            if all_signed {
-                let ground = if s.partial {
-                    TerminationGround::PartiallySettled
-                } else {
-                    TerminationGround::Settled
-                };
-                out.push(case_wide(CaseEvent::MediationTerminated {
+                evidence: evidence.clone(),
+            })])
+        }
+        C::CountersignSettlement {
+            text_hash,
+            evidence,
+        } => {
+            if st != CaseState::Signing {
+                return Err(not_allowed(cmd, case));
+            }
+            let Some(s) = &case.settlement else {
+                return Err(not_allowed(cmd, case));
+            };
+            if s.frozen_hash.as_deref() != Some(text_hash.as_str()) {
+                return Err(DomainError::guard(
+                    "guard-text-hash-mismatch",
+                    "the hash countersigned is not the hash of the frozen final text",
+                ));
+            }
+            let missing: Vec<String> = case
+                .active_parties()
+                .filter(|p| !s.signatures.contains_key(&p.id))
+                .map(|p| p.id.clone())
+                .collect();
+            if !missing.is_empty() {
+                return Err(DomainError::guard(
+                    "guard-party-signatures-missing",
+                    format!(
+                        "the mediator countersigns after every party; still to sign: {}",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+            let ground = if s.partial {
+                TerminationGround::PartiallySettled
+            } else {
+                TerminationGround::Settled
+            };
+            Ok(vec![
+                case_wide(CaseEvent::SettlementCountersigned {
+                    user_id: ctx.actor.user_id().unwrap_or_default().to_owned(),
+                    text_hash: text_hash.clone(),
+                    evidence: evidence.clone(),
+                }),
+                case_wide(CaseEvent::MediationTerminated {
                     ground,
                     effective: now,
-                }));
-            }
-            Ok(out)
+                }),
+            ])
         }
         C::DeclareMediatorTermination { reason } => {
             if !matches!(

@@ -59,6 +59,19 @@ impl Visibility {
     }
 }
 
+/// Evidence of an electronic signature: the signed manifest (canonical JSON naming the text hash,
+/// the case, the signer, the authority relied on, the method, the time and the intent statement),
+/// the signer's Ed25519 public key and the signature over the manifest's bytes, all as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SignatureEvidence {
+    /// The manifest, canonical JSON.
+    pub manifest: String,
+    /// Ed25519 public key (hex).
+    pub public_key: String,
+    /// Ed25519 signature over the manifest (hex).
+    pub signature: String,
+}
+
 /// A case this one re-opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LinkedCase {
@@ -246,6 +259,15 @@ pub enum CaseEvent {
         party: String,
         user_id: String,
         text_hash: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<SignatureEvidence>,
+    },
+    /// The mediator countersigned the signed settlement.
+    SettlementCountersigned {
+        user_id: String,
+        text_hash: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<SignatureEvidence>,
     },
     /// A party joined the joint declaration of termination.
     JointTerminationDeclared { party: String },
@@ -344,7 +366,9 @@ impl CaseEvent {
             E::TermsAgreed { .. } | E::FinalTextApproved { .. } | E::TextFrozen { .. } => {
                 "domain §8 t15"
             }
-            E::SettlementSigned { .. } => "domain §8 t16; Singapore Convention Art. 4",
+            E::SettlementSigned { .. } | E::SettlementCountersigned { .. } => {
+                "domain §8 t16; Singapore Convention Art. 4"
+            }
             E::NegotiationOpened { .. } | E::PackageProposed { .. } | E::PackageAgreed { .. } => {
                 "negotiation §2 (mediator's single-text procedure)"
             }

@@ -498,7 +498,10 @@ async fn act(
         )
     })?;
     let expected = expected_version(&headers)?;
-    if matches!(cmd, Command::SignSettlement { .. }) {
+    if matches!(
+        cmd,
+        Command::SignSettlement { .. } | Command::CountersignSettlement { .. }
+    ) {
         s.accord.require_fresh_authentication(&p)?;
     }
     match s.accord.act(&p.actor, &case_id, &cmd, expected).await? {

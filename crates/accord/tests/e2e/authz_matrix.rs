@@ -104,6 +104,7 @@ const MEDIATOR_ACTIONS: &[&str] = &[
     "declare-mediator-termination",
     "open-negotiation",
     "propose-package",
+    "countersign-settlement",
 ];
 const REQUESTING: &[&str] = &[
     "submit-request",
@@ -228,6 +229,7 @@ fn action_body(action: &str, user: &str) -> Value {
         "set-time-limit" => json!({"days": 30}),
         "record-consultation" | "record-final-accounts" => json!({"summary": "x"}),
         "approve-final-text" | "sign-settlement" => json!({"party": "H", "text_hash": hash}),
+        "countersign-settlement" => json!({"text_hash": hash}),
         "answer-continuation" => json!({"party": "H", "continue_mediation": true}),
         "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
         "remove-participant" => json!({"user_id": "u"}),

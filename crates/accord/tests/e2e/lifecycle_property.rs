@@ -142,6 +142,7 @@ fn command(kind: u8, p: u8) -> Option<Command> {
         26 => C::SignSettlement {
             party: party(p),
             text_hash: hash(p),
+            evidence: None,
         },
         27 => C::DeclareMediatorTermination {
             reason: "no prospect".into(),
@@ -156,6 +157,10 @@ fn command(kind: u8, p: u8) -> Option<Command> {
             summary: "accounts".into(),
         },
         32 => C::Close {},
+        33 => C::CountersignSettlement {
+            text_hash: hash(p),
+            evidence: None,
+        },
         _ => return None,
     })
 }
@@ -302,7 +307,7 @@ proptest! {
     #[test]
     fn random_command_sequences_keep_the_case_invariants(
         i_consents in any::<bool>(),
-        steps in prop::collection::vec((0u8..36, any::<u8>(), prop::option::weighted(0.25, 0u8..6)), 1..60),
+        steps in prop::collection::vec((0u8..37, any::<u8>(), prop::option::weighted(0.25, 0u8..6)), 1..60),
     ) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(run_sequence(i_consents, steps))?;
@@ -325,6 +330,7 @@ fn the_menu_can_drive_a_case_to_settlement() {
         (25, 4, None),
         (26, 0, None),
         (26, 4, None),
+        (33, 0, None),
     ];
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -613,7 +613,16 @@ async fn s07_settlement_signed_by_all_terminates_as_settled_on_the_last_signatur
         json!({"party": "H", "text_hash": hash}),
     )
     .await;
-    t.clock.advance_days(2);
+    t.refused(
+        "mediator",
+        &case,
+        "countersign-settlement",
+        json!({"text_hash": hash}),
+        StatusCode::CONFLICT,
+        "guard-party-signatures-missing",
+    )
+    .await;
+    t.clock.advance_days(1);
     let v = t
         .ok(
             "indah",
@@ -622,10 +631,56 @@ async fn s07_settlement_signed_by_all_terminates_as_settled_on_the_last_signatur
             json!({"party": "I", "text_hash": hash}),
         )
         .await;
+    assert_eq!(v["state_name"], "SIGNING", "the mediator countersigns last");
+    t.refused(
+        "harbour",
+        &case,
+        "countersign-settlement",
+        json!({"text_hash": hash}),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    t.clock.advance_days(1);
+    let v = t
+        .ok(
+            "mediator",
+            &case,
+            "countersign-settlement",
+            json!({"text_hash": hash}),
+        )
+        .await;
     assert_eq!(
         v["state"],
         json!({"state": "terminated", "ground": "settled", "effective": "2026-01-07T09:00:00Z"})
     );
+    // Each signature's evidence is in its event: a manifest naming the hash, the signer, the
+    // authority and the intent, signed with the signer's own key.
+    let (_, events) = t
+        .get("harbour", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    let mut keys = std::collections::BTreeSet::new();
+    let mut signed = 0;
+    for e in events.as_array().unwrap() {
+        let kind = e["kind"].as_str().unwrap();
+        if kind != "settlement-signed" && kind != "settlement-countersigned" {
+            continue;
+        }
+        signed += 1;
+        let ev: accord_domain::event::SignatureEvidence =
+            serde_json::from_value(e["payload"]["evidence"].clone()).unwrap();
+        assert!(accord_app::signatures::verify_evidence(&ev), "{kind}");
+        let m: serde_json::Value = serde_json::from_str(&ev.manifest).unwrap();
+        assert_eq!(m["text_hash"], hash);
+        assert!(m["intent"].as_str().unwrap().contains(&hash));
+        assert!(!m["authority_document"].as_str().unwrap().is_empty());
+        keys.insert(ev.public_key.clone());
+        let mut forged = ev.clone();
+        forged.manifest = forged.manifest.replace(&hash, &"b".repeat(64));
+        assert!(!accord_app::signatures::verify_evidence(&forged));
+    }
+    assert_eq!(signed, 3);
+    assert_eq!(keys.len(), 3, "one key per signer");
 }
 
 async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestServer) {

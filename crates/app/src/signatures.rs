@@ -1,0 +1,121 @@
+//! Electronic signatures on the settlement: each signer's Ed25519 key is held for them (created on
+//! first use, sealed under the master key, never stored in clear) and signs a manifest that names
+//! the frozen text's hash, the case, the signer, the authority relied on, the method, the time and
+//! an intent statement. The manifest, public key and signature go into the `settlement-signed` (or
+//! `settlement-countersigned`) event itself, so the evidence is hash-chained and in the
+//! transparency log with the fact it proves. The web layer requires a fresh re-authentication
+//! (password and second factor) before either act.
+
+use accord_domain::event::SignatureEvidence;
+use accord_domain::{Actor, Case, Command};
+use ed25519_dalek::Signer;
+use serde_json::json;
+
+use crate::{Accord, AppError};
+
+/// How signatures are made, as stated in every manifest.
+pub const METHOD: &str = "Accord platform signature: Ed25519 key held for the signer, used after \
+                          re-authentication with password and second factor";
+
+/// Verifies signature evidence on its own terms: the signature over the manifest by the key.
+pub fn verify_evidence(e: &SignatureEvidence) -> bool {
+    let key = hex::decode(&e.public_key)
+        .ok()
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok());
+    let sig = hex::decode(&e.signature)
+        .ok()
+        .and_then(|s| ed25519_dalek::Signature::from_slice(&s).ok());
+    match (key, sig) {
+        (Some(k), Some(s)) => k.verify_strict(e.manifest.as_bytes(), &s).is_ok(),
+        _ => false,
+    }
+}
+
+impl Accord {
+    /// Returns the command with signature evidence attached when it is a signature; other
+    /// commands are returned unchanged.
+    pub(crate) async fn with_signature(
+        &self,
+        actor: &Actor,
+        case: &Case,
+        cmd: &Command,
+        now: jiff::Timestamp,
+    ) -> Result<Command, AppError> {
+        let Some(user) = actor.user_id() else {
+            return Ok(cmd.clone());
+        };
+        let (manifest, out) = match cmd {
+            Command::SignSettlement {
+                party, text_hash, ..
+            } => {
+                let p = case.party(party);
+                let rep = p.and_then(|p| p.representatives.iter().find(|r| r.user_id == user));
+                let party_name = p.map(|p| p.name.clone()).unwrap_or_default();
+                let manifest = json!({
+                    "type": "accord-signature-v1",
+                    "role": "party",
+                    "case_id": case.id,
+                    "case_reference": case.reference,
+                    "party": party,
+                    "party_name": party_name,
+                    "signer_user_id": user,
+                    "signer_name": rep.map(|r| r.name.clone()).unwrap_or_default(),
+                    "authority_document": rep.and_then(|r| r.authority_document.clone()).unwrap_or_default(),
+                    "method": METHOD,
+                    "intent": format!(
+                        "I sign the settlement agreement whose final text has SHA-256 {text_hash} \
+                         on behalf of {party_name}, with authority to bind it, and intend {party_name} \
+                         to be bound by its terms."
+                    ),
+                    "text_hash": text_hash,
+                    "signed_at": now.to_string(),
+                });
+                (manifest, cmd.clone())
+            }
+            Command::CountersignSettlement { text_hash, .. } => {
+                let seat = case.mediators.iter().find(|m| m.user_id == user);
+                let manifest = json!({
+                    "type": "accord-signature-v1",
+                    "role": "mediator",
+                    "case_id": case.id,
+                    "case_reference": case.reference,
+                    "signer_user_id": user,
+                    "signer_name": seat.map(|m| m.name.clone()).unwrap_or_default(),
+                    "authority_document": format!("appointment as mediator in case {}", case.reference),
+                    "method": METHOD,
+                    "intent": format!(
+                        "As mediator I countersign the settlement agreement whose final text has \
+                         SHA-256 {text_hash}, and certify that it resulted from this mediation."
+                    ),
+                    "text_hash": text_hash,
+                    "signed_at": now.to_string(),
+                });
+                (manifest, cmd.clone())
+            }
+            _ => return Ok(cmd.clone()),
+        };
+        let text = accord_evidence::canonical_json(&manifest)
+            .map_err(|e| AppError::Storage(format!("signature manifest: {e}")))?;
+        let key = self.signing_key(&format!("signer:{user}")).await?;
+        let evidence = SignatureEvidence {
+            signature: hex::encode(key.sign(text.as_bytes()).to_bytes()),
+            public_key: hex::encode(key.verifying_key().as_bytes()),
+            manifest: text,
+        };
+        Ok(match out {
+            Command::SignSettlement {
+                party, text_hash, ..
+            } => Command::SignSettlement {
+                party,
+                text_hash,
+                evidence: Some(evidence),
+            },
+            Command::CountersignSettlement { text_hash, .. } => Command::CountersignSettlement {
+                text_hash,
+                evidence: Some(evidence),
+            },
+            other => other,
+        })
+    }
+}
