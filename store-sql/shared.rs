@@ -962,6 +962,47 @@ impl TransparencyStore for This {
             .map_err(backend)
     }
 
+    async fn put_attestation(&self, a: &AttestationRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO attestations (verification_id, case_id, text_hash, document_sha256, \
+             issued_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (verification_id) DO NOTHING",
+        )
+        .bind(&a.verification_id)
+        .bind(&a.case_id)
+        .bind(&a.text_hash)
+        .bind(&a.document_sha256)
+        .bind(a.issued_at_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn attestation(
+        &self,
+        verification_id: &str,
+    ) -> Result<Option<AttestationRecord>, StoreError> {
+        let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT verification_id, case_id, text_hash, document_sha256, issued_at_ms \
+             FROM attestations WHERE verification_id = $1",
+        )
+        .bind(verification_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(
+            |(verification_id, case_id, text_hash, document_sha256, issued_at_ms)| {
+                AttestationRecord {
+                    verification_id,
+                    case_id,
+                    text_hash,
+                    document_sha256,
+                    issued_at_ms,
+                }
+            },
+        ))
+    }
+
     async fn put_institution_key(
         &self,
         name: &str,

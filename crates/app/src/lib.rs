@@ -2,6 +2,7 @@
 //! ([`accord_domain::policy`]) and talk to the world only through the ports in [`ports`].
 
 pub mod accounts;
+pub mod attestations;
 pub mod cases;
 pub mod channels;
 pub mod clock;

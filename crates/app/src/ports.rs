@@ -395,6 +395,21 @@ pub struct LogEntry {
     pub event_hash: String,
 }
 
+/// The index entry of an institution attestation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttestationRecord {
+    /// The public verification id.
+    pub verification_id: String,
+    /// The case.
+    pub case_id: String,
+    /// SHA-256 of the settlement's final text.
+    pub text_hash: String,
+    /// SHA-256 of the attestation document.
+    pub document_sha256: String,
+    /// Issued (ms).
+    pub issued_at_ms: i64,
+}
+
 /// The transparency log over all case events, and the institution's signing keys.
 #[async_trait]
 pub trait TransparencyStore: Send + Sync {
@@ -411,6 +426,13 @@ pub trait TransparencyStore: Send + Sync {
     async fn log_index(&self, case_id: &str, seq: i64) -> Result<Option<i64>, StoreError>;
     /// A signing key: (public key, sealed secret).
     async fn institution_key(&self, name: &str) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError>;
+    /// Indexes an attestation by its verification id (the first one of an id is kept).
+    async fn put_attestation(&self, a: &AttestationRecord) -> Result<(), StoreError>;
+    /// An attestation by verification id.
+    async fn attestation(
+        &self,
+        verification_id: &str,
+    ) -> Result<Option<AttestationRecord>, StoreError>;
     /// Stores a signing key unless one of that name exists; returns the one stored.
     async fn put_institution_key(
         &self,

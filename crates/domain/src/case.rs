@@ -262,6 +262,9 @@ pub struct Case {
     /// Break-glass requests and grants.
     #[serde(default)]
     pub break_glass: Vec<BreakGlass>,
+    /// The institution's attestation of the settlement (its verification id), once issued.
+    #[serde(default)]
+    pub attestation: Option<String>,
     /// Negotiations opened by the mediator (agenda, proposals, agreement; never preferences).
     #[serde(default)]
     pub negotiations: Vec<crate::negotiation::Negotiation>,
@@ -330,6 +333,7 @@ impl Case {
             participants: vec![],
             break_glass: vec![],
             negotiations: vec![],
+            attestation: None,
             version: 1,
             updated_at: at,
         };
@@ -346,6 +350,17 @@ impl Case {
     /// The party with this id.
     pub fn party(&self, id: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.id == id)
+    }
+
+    /// The frozen text's hash once every active party has signed and the mediator countersigned.
+    pub fn signed_settlement(&self) -> Option<&str> {
+        let s = self.settlement.as_ref()?;
+        let all = self
+            .active_parties()
+            .all(|p| s.signatures.contains_key(&p.id));
+        (all && s.countersigned.is_some())
+            .then_some(s.frozen_hash.as_deref())
+            .flatten()
     }
 
     /// The negotiation with this id.
@@ -1000,6 +1015,9 @@ impl Case {
                     s.signatures.insert(party.clone(), (user_id.clone(), at));
                 }
             }
+            E::AttestationIssued {
+                verification_id, ..
+            } => self.attestation = Some(verification_id.clone()),
             E::SettlementCountersigned { user_id, .. } => {
                 if let Some(s) = self.settlement.as_mut() {
                     s.countersigned = Some((user_id.clone(), at));

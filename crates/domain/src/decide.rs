@@ -546,6 +546,36 @@ fn open_negotiation<'a>(
     Ok(n)
 }
 
+/// Records the institution's attestation of a signed settlement. The application builds and signs
+/// the document; the domain checks that there is a signed, countersigned settlement to attest and
+/// that none was attested before.
+pub fn issue_attestation(
+    case: &Case,
+    verification_id: &str,
+    document: &str,
+    signature: &str,
+) -> Result<Vec<Decided>, DomainError> {
+    let Some(text_hash) = case.signed_settlement() else {
+        return Err(DomainError::guard(
+            "guard-no-signed-settlement",
+            "an attestation follows a settlement signed by every party and countersigned by the \
+             mediator",
+        ));
+    };
+    if case.attestation.is_some() {
+        return Err(DomainError::guard(
+            "guard-already-recorded",
+            "the attestation of this settlement is already issued",
+        ));
+    }
+    Ok(vec![case_wide(CaseEvent::AttestationIssued {
+        verification_id: verification_id.to_owned(),
+        text_hash: text_hash.to_owned(),
+        document: document.to_owned(),
+        signature: signature.to_owned(),
+    })])
+}
+
 /// Records that every party accepted a proposal. The application calls this (as the `system`
 /// actor) once it has checked the parties' private answers, which the case log never holds.
 pub fn conclude_package(

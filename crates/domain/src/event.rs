@@ -262,6 +262,15 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         evidence: Option<SignatureEvidence>,
     },
+    /// The institution attested that the settlement resulted from the mediation it administered
+    /// (Singapore Convention Art. 4(1)(b)(iii)); the document is canonical JSON signed with the
+    /// institution key.
+    AttestationIssued {
+        verification_id: String,
+        text_hash: String,
+        document: String,
+        signature: String,
+    },
     /// The mediator countersigned the signed settlement.
     SettlementCountersigned {
         user_id: String,
@@ -366,6 +375,7 @@ impl CaseEvent {
             E::TermsAgreed { .. } | E::FinalTextApproved { .. } | E::TextFrozen { .. } => {
                 "domain §8 t15"
             }
+            E::AttestationIssued { .. } => "Singapore Convention Art. 4(1)(b)(iii); domain §10 D22",
             E::SettlementSigned { .. } | E::SettlementCountersigned { .. } => {
                 "domain §8 t16; Singapore Convention Art. 4"
             }

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use accord_app::ports::{
-    AccessRecord, Append, CaseProjection, CaseQuery, IdempotencyClaim, MessageRecord,
-    NegotiationInputRecord, RelayRecord, SessionRecord, Store, StoreError, UserRecord,
+    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, IdempotencyClaim,
+    MessageRecord, NegotiationInputRecord, RelayRecord, SessionRecord, Store, StoreError,
+    UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{EventRecord, GENESIS_HASH, NewEvent, seal};
@@ -129,6 +130,23 @@ pub async fn transparency_log_admits_each_event_once_at_dense_indices(store: &dy
         .await
         .unwrap();
     assert_eq!(again, kept, "a stored key is never replaced");
+    let att = AttestationRecord {
+        verification_id: "V-1".into(),
+        case_id: "c".into(),
+        text_hash: "a".repeat(64),
+        document_sha256: "b".repeat(64),
+        issued_at_ms: 5,
+    };
+    store.put_attestation(&att).await.unwrap();
+    store
+        .put_attestation(&AttestationRecord {
+            text_hash: "c".repeat(64),
+            ..att.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.attestation("V-1").await.unwrap(), Some(att));
+    assert_eq!(store.attestation("V-2").await.unwrap(), None);
 }
 
 /// A party's input of one kind replaces its earlier one; inputs are kept per negotiation and

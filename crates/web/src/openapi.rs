@@ -2,6 +2,7 @@
 //! (schemars follows serde's tags, renames and `deny_unknown_fields` exactly).
 
 use accord_app::accounts::{NewSession, NewUser, UserView};
+use accord_app::attestations::{AttestationView, PublicVerification};
 use accord_app::cases::NewDeclaration;
 use accord_app::negotiations::{AnalysisView, AnswerInput, NegotiationView};
 use accord_app::transparency::{CheckpointView, ConsistencyView, InclusionView, LogKeyView};
@@ -313,6 +314,30 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/verify/{verification_id}",
+            summary: "Public check of a document against an attestation (query: sha256); reveals match or no match only",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<PublicVerification>()))),
+            public: true,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/attestation",
+            summary: "The institution's attestation of the case's settlement",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<AttestationView>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/attestation",
+            summary: "The Secretariat issues the attestation of a signed, countersigned settlement",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<AttestationView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/transparency/key",
             summary: "The institution's public key and the log's origin (public)",
             request: None,
@@ -394,6 +419,7 @@ pub fn document() -> Value {
     ];
     let _ = s(|g| g.subschema_for::<ListParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::ConsistencyParams>());
+    let _ = s(|g| g.subschema_for::<crate::routes::VerifyParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::InclusionParams>());
     let _ = s(|g| g.subschema_for::<AccessLogParams>());
     let mut paths = Map::new();

@@ -74,6 +74,9 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         true,
     ),
     ("GET", "/api/v1/transparency/key", false),
+    ("GET", "/api/v1/verify/{verification_id}", false),
+    ("GET", "/api/v1/cases/{case_id}/attestation", true),
+    ("POST", "/api/v1/cases/{case_id}/attestation", true),
     ("GET", "/api/v1/transparency/checkpoint", true),
     ("GET", "/api/v1/transparency/consistency", true),
     (
@@ -150,6 +153,10 @@ pub fn api(state: AppState) -> Router {
             "/api/v1/cases/{case_id}/relays/{relay_id}/decision",
             post(decide_relay),
         )
+        .route(
+            "/api/v1/cases/{case_id}/attestation",
+            get(attestation).post(issue_attestation),
+        )
         .route("/api/v1/transparency/checkpoint", get(checkpoint))
         .route("/api/v1/transparency/consistency", get(consistency))
         .route(
@@ -186,6 +193,7 @@ pub fn api(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/sessions", post(login))
         .route("/api/v1/transparency/key", get(log_key))
+        .route("/api/v1/verify/{verification_id}", get(verify_publicly))
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -676,6 +684,38 @@ pub struct ConsistencyParams {
 pub struct InclusionParams {
     /// The tree size to prove against (default: the log's current size).
     pub size: Option<u64>,
+}
+
+/// Query of the public verification.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyParams {
+    /// SHA-256 of the document to check (64 hex digits).
+    pub sha256: String,
+}
+
+async fn verify_publicly(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<VerifyParams>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.verify_publicly(&id, &q.sha256).await?).into_response())
+}
+
+async fn attestation(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.attestation(&p.actor, &case_id).await?).into_response())
+}
+
+async fn issue_attestation(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.issue_attestation(&p.actor, &case_id).await?).into_response())
 }
 
 async fn log_key(State(s): State<AppState>) -> Result<Response, ApiError> {

@@ -544,10 +544,16 @@ async fn authorization_matrix() {
                 }
                 ("GET", "/healthz")
                 | ("GET", "/api/v1/openapi.json")
-                | ("GET", "/api/v1/transparency/key") => add(
+                | ("GET", "/api/v1/transparency/key")
+                | ("GET", "/api/v1/verify/{verification_id}") => add(
                     &mut probes,
                     method,
-                    route.to_string(),
+                    route.replace("{verification_id}", "ABCD")
+                        + if route.contains("verify") {
+                            "?sha256=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                        } else {
+                            ""
+                        },
                     None,
                     false,
                     Expect::Allowed,
@@ -804,6 +810,11 @@ async fn authorization_matrix() {
                         {
                             ("GET", "{case_id}") | ("GET", "events") => (sees(p, k), false),
                             ("GET", "channels") | ("GET", "relays") => (channel_user(p, k), false),
+                            ("GET", "attestation") => (sees(p, k), false),
+                            ("POST", "attestation") => (
+                                sees(p, k) && (p == "sgen" || (is_x && p == "officer")),
+                                sees(p, k),
+                            ),
                             // The source message is X's: through another case it is not there.
                             ("POST", "relays") => (
                                 is_x && p == "mediator",

@@ -5,6 +5,7 @@
 mod harness;
 
 mod api;
+mod attestation;
 mod authentication;
 mod authz_matrix;
 mod bad_input;

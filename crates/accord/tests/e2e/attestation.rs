@@ -1,0 +1,193 @@
+//! The institution's attestation of a signed settlement and its public verification (issue 6
+//! item 4; the external verifier of issue 3): a verifier with the verification id and a document
+//! learns whether the document is the attested one, and nothing else.
+
+use ed25519_dalek::Verifier;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::harness::{TestServer, active_commercial_with};
+use crate::on_both_backends;
+
+async fn public(t: &TestServer, path: &str) -> (StatusCode, Value) {
+    t.send(reqwest::Method::GET, None, path, None).await
+}
+
+async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
+    let case = active_commercial_with(t, "iomed-default").await;
+    let text = "SETTLEMENT AGREEMENT between Harbour Trading Ltd and PT Indah Logistik ...";
+    let hash = hex::encode(Sha256::digest(text.as_bytes()));
+    // Without-prejudice material from the negotiation must never reach the attestation.
+    t.ok(
+        "mediator",
+        &case,
+        "open-negotiation",
+        json!({"agenda": {"issues": [
+        {"id": "price", "label": "Price", "options": ["WP-OFFER-411", "WP-OFFER-455"]}]}}),
+    )
+    .await;
+    t.ok(
+        "mediator",
+        &case,
+        "propose-package",
+        json!({"negotiation": "N1", "package": {"price": "WP-OFFER-411"}}),
+    )
+    .await;
+    let (s, v) = t
+        .post(
+            "sgen",
+            &format!("/api/v1/cases/{case}/attestation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("guard-no-signed-settlement")),
+        "{v}"
+    );
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    for (who, party) in [("harbour", "H"), ("indah", "I")] {
+        t.ok(
+            who,
+            &case,
+            "approve-final-text",
+            json!({"party": party, "text_hash": hash}),
+        )
+        .await;
+    }
+    for (who, party) in [("harbour", "H"), ("indah", "I")] {
+        t.ok(
+            who,
+            &case,
+            "sign-settlement",
+            json!({"party": party, "text_hash": hash}),
+        )
+        .await;
+    }
+    let (s, v) = t
+        .post(
+            "sgen",
+            &format!("/api/v1/cases/{case}/attestation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "not before the mediator countersigns: {v}"
+    );
+    t.ok(
+        "mediator",
+        &case,
+        "countersign-settlement",
+        json!({"text_hash": hash}),
+    )
+    .await;
+    let (s, v) = t
+        .post(
+            "harbour",
+            &format!("/api/v1/cases/{case}/attestation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, a) = t
+        .post(
+            "sgen",
+            &format!("/api/v1/cases/{case}/attestation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let id = a["verification_id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 35, "128 random bits: {id}");
+    // Asking again returns the same attestation; the parties can read it.
+    let (_, again) = t
+        .post(
+            "sgen",
+            &format!("/api/v1/cases/{case}/attestation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again, a);
+    let (s, seen) = t
+        .get("indah", &format!("/api/v1/cases/{case}/attestation"))
+        .await;
+    assert_eq!((s, &seen), (StatusCode::OK, &a));
+
+    // The document is signed by the institution key that the public key endpoint gives.
+    let (_, key) = public(t, "/api/v1/transparency/key").await;
+    assert_eq!(a["public_key"], key["public_key"]);
+    let pk: [u8; 32] = hex::decode(key["public_key"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let pk = ed25519_dalek::VerifyingKey::from_bytes(&pk).unwrap();
+    let sig = ed25519_dalek::Signature::from_slice(
+        &hex::decode(a["signature"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let document = a["document"].as_str().unwrap();
+    pk.verify(document.as_bytes(), &sig).unwrap();
+    let altered = document.replace("Harbour", "Harbor");
+    assert!(pk.verify(altered.as_bytes(), &sig).is_err());
+    let doc: Value = serde_json::from_str(document).unwrap();
+    assert_eq!(doc["text_hash"], hash);
+    assert_eq!(doc["verification_id"], id);
+    assert_eq!(
+        doc["signatures"].as_array().unwrap().len(),
+        3,
+        "two parties and the mediator"
+    );
+    assert!(
+        !document.contains("WP-OFFER"),
+        "without-prejudice content in the attestation"
+    );
+    assert_eq!(
+        a["document_sha256"],
+        hex::encode(Sha256::digest(document.as_bytes()))
+    );
+
+    // Anyone (no session) checks a document against the id: match or no match, nothing else.
+    let check = |sha: String| {
+        let (t, id) = (&*t, id.clone());
+        async move { public(t, &format!("/api/v1/verify/{id}?sha256={sha}")).await }
+    };
+    let (s, v) = check(hash.clone()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["match"], true);
+    assert_eq!(v["document"], "settlement-agreement");
+    assert_eq!(
+        v.as_object().unwrap().len(),
+        3,
+        "match, document and date only: {v}"
+    );
+    let (_, v) = check(hash.to_uppercase()).await;
+    assert_eq!(v["match"], true, "hex case does not matter");
+    let (_, v) = check(a["document_sha256"].as_str().unwrap().to_owned()).await;
+    assert_eq!(v["document"], "attestation");
+    let other = hex::encode(Sha256::digest(b"SETTLEMENT AGREEMENT (altered)"));
+    let (s1, wrong_hash) = check(other.clone()).await;
+    let (s2, wrong_id) = public(t, &format!("/api/v1/verify/0000-0000?sha256={other}")).await;
+    assert_eq!(
+        (s1, &wrong_hash),
+        (
+            StatusCode::OK,
+            &json!({"match": false, "document": null, "issued_on": null})
+        )
+    );
+    assert_eq!(
+        (s2, wrong_id),
+        (s1, wrong_hash),
+        "an unknown id answers like a wrong hash"
+    );
+    let (s, v) = check("not-a-hash".into()).await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-hash"))
+    );
+}
+
+on_both_backends!(settled_case_is_attested_and_verifiable_by_anyone);
