@@ -1026,3 +1026,48 @@ impl TransparencyStore for This {
             .ok_or_else(|| StoreError::Backend("institution key vanished after insert".into()))
     }
 }
+
+#[async_trait]
+impl DraftStore for This {
+    async fn put_draft(&self, d: &DraftRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO settlement_drafts (case_id, version, author, created_at_ms, text_hash, body) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&d.case_id)
+        .bind(d.version)
+        .bind(&d.author)
+        .bind(d.created_at_ms)
+        .bind(&d.text_hash)
+        .bind(&d.body)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Duplicate(_) => StoreError::Conflict { current: d.version },
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    async fn drafts(&self, case_id: &str) -> Result<Vec<DraftRecord>, StoreError> {
+        let rows: Vec<(String, i64, String, i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT case_id, version, author, created_at_ms, text_hash, body \
+             FROM settlement_drafts WHERE case_id = $1 ORDER BY version",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows
+            .into_iter()
+            .map(|(case_id, version, author, created_at_ms, text_hash, body)| DraftRecord {
+                case_id,
+                version,
+                author,
+                created_at_ms,
+                text_hash,
+                body,
+            })
+            .collect())
+    }
+}

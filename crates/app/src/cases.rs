@@ -294,6 +294,7 @@ impl Accord {
                 actor,
                 declarations: &declarations,
             };
+            self.check_final_text(&loaded.case, cmd).await?;
             let cmd = &self.with_signature(actor, &loaded.case, cmd, now).await?;
             let decided = decide::decide(&loaded.case, cmd, &ctx)?;
             match self

@@ -10,6 +10,7 @@ pub mod error;
 pub mod negotiations;
 pub mod ports;
 pub mod scheduler;
+pub mod settlement;
 pub mod signatures;
 pub mod transparency;
 pub mod views;

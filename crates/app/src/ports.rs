@@ -443,6 +443,32 @@ pub trait TransparencyStore: Send + Sync {
     ) -> Result<(Vec<u8>, Vec<u8>), StoreError>;
 }
 
+/// A version of a case's settlement draft, sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRecord {
+    /// The case.
+    pub case_id: String,
+    /// Version, from 1.
+    pub version: i64,
+    /// Who put it (user id).
+    pub author: String,
+    /// When (ms).
+    pub created_at_ms: i64,
+    /// SHA-256 of its canonical JSON: the hash the parties approve and sign.
+    pub text_hash: String,
+    /// The sealed draft.
+    pub body: Vec<u8>,
+}
+
+/// Settlement drafts.
+#[async_trait]
+pub trait DraftStore: Send + Sync {
+    /// Stores a version; [`StoreError::Conflict`] if that version number is taken.
+    async fn put_draft(&self, d: &DraftRecord) -> Result<(), StoreError>;
+    /// A case's versions, oldest first.
+    async fn drafts(&self, case_id: &str) -> Result<Vec<DraftRecord>, StoreError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
 pub trait Store:
@@ -453,6 +479,7 @@ pub trait Store:
     + ChannelStore
     + NegotiationStore
     + TransparencyStore
+    + DraftStore
 {
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -24,6 +24,7 @@ pub mod party;
 pub mod policy;
 pub mod profile;
 pub mod scheduler;
+pub mod settlement;
 pub mod state;
 
 pub use actor::{Actor, GlobalRole};

@@ -87,6 +87,9 @@ pub enum Action {
     },
     /// Read the analysis of a negotiation (efficient packages, fair points): the mediator.
     AnalyseNegotiation,
+    /// Put a new version of the settlement draft: the mediator, or a party's representative
+    /// with the `file` scope.
+    DraftSettlement,
 }
 
 /// Why an action is refused.
@@ -418,6 +421,7 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
                     && case.profile.negotiation_disclosure == NegotiationDisclosure::Full)
         }
         Action::AnalyseNegotiation => r.mediator,
+        Action::DraftSettlement => r.mediator || r.represented.iter().any(|p| p.file),
         Action::ViewConsentRequest { .. }
         | Action::ConsentAsThirdState { .. }
         | Action::AcceptUndertaking

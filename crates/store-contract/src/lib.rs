@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use accord_app::ports::{
-    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, IdempotencyClaim,
-    MessageRecord, NegotiationInputRecord, RelayRecord, SessionRecord, Store, StoreError,
-    UserRecord,
+    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, DraftRecord,
+    IdempotencyClaim, MessageRecord, NegotiationInputRecord, RelayRecord, SessionRecord, Store,
+    StoreError, UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{EventRecord, GENESIS_HASH, NewEvent, seal};
@@ -83,6 +83,28 @@ pub async fn run_all(store: Arc<dyn Store>) {
     channels_relays_audit_and_keys(store.clone()).await;
     negotiation_inputs_replace_per_party_and_kind(store.as_ref()).await;
     transparency_log_admits_each_event_once_at_dense_indices(store.as_ref()).await;
+    draft_versions_are_numbered_once(store.as_ref()).await;
+}
+
+/// Draft versions come back in order; a version number is taken once.
+pub async fn draft_versions_are_numbered_once(store: &dyn Store) {
+    let d = |v: i64, body: &[u8]| DraftRecord {
+        case_id: "draft-case".into(),
+        version: v,
+        author: "u".into(),
+        created_at_ms: v,
+        text_hash: format!("{v:064}"),
+        body: body.to_vec(),
+    };
+    store.put_draft(&d(2, b"two")).await.unwrap();
+    store.put_draft(&d(1, b"one")).await.unwrap();
+    assert!(matches!(
+        store.put_draft(&d(2, b"again")).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let got = store.drafts("draft-case").await.unwrap();
+    assert_eq!(got, vec![d(1, b"one"), d(2, b"two")]);
+    assert!(store.drafts("other").await.unwrap().is_empty());
 }
 
 /// The sequencer's storage: unlogged events come out oldest first; entries are appended at the

@@ -5,6 +5,7 @@ use accord_app::accounts::{NewSession, NewUser, UserView};
 use accord_app::attestations::{AttestationView, PublicVerification};
 use accord_app::cases::NewDeclaration;
 use accord_app::negotiations::{AnalysisView, AnswerInput, NegotiationView};
+use accord_app::settlement::{DraftDiffView, DraftVersionView, DraftView};
 use accord_app::transparency::{CheckpointView, ConsistencyView, InclusionView, LogKeyView};
 use accord_app::views::{CaseSummary, CaseView, ConsentRequestView, EventView};
 use accord_domain::Command;
@@ -338,6 +339,40 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/cases/{case_id}/settlement/drafts",
+            summary: "Versions of the settlement draft, with the hash of each",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<DraftVersionView>>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/settlement/drafts",
+            summary: "Put a new version of the settlement draft (mediator or a party's counsel)",
+            request: Some(s(|g| {
+                g.subschema_for::<accord_domain::settlement::SettlementDraft>()
+            })),
+            response: (201, Some(s(|g| g.subschema_for::<DraftVersionView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/settlement/drafts/{version}",
+            summary: "One version with its content and the exact bytes hashed",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<DraftView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/settlement/diff",
+            summary: "The differences between two versions (query: from, to)",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<DraftDiffView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/transparency/key",
             summary: "The institution's public key and the log's origin (public)",
             request: None,
@@ -420,6 +455,7 @@ pub fn document() -> Value {
     let _ = s(|g| g.subschema_for::<ListParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::ConsistencyParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::VerifyParams>());
+    let _ = s(|g| g.subschema_for::<crate::routes::DiffParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::InclusionParams>());
     let _ = s(|g| g.subschema_for::<AccessLogParams>());
     let mut paths = Map::new();

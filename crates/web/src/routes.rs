@@ -76,6 +76,14 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/api/v1/transparency/key", false),
     ("GET", "/api/v1/verify/{verification_id}", false),
     ("GET", "/api/v1/cases/{case_id}/attestation", true),
+    ("GET", "/api/v1/cases/{case_id}/settlement/drafts", true),
+    ("POST", "/api/v1/cases/{case_id}/settlement/drafts", true),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/settlement/drafts/{version}",
+        true,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/settlement/diff", true),
     ("POST", "/api/v1/cases/{case_id}/attestation", true),
     ("GET", "/api/v1/transparency/checkpoint", true),
     ("GET", "/api/v1/transparency/consistency", true),
@@ -157,6 +165,15 @@ pub fn api(state: AppState) -> Router {
             "/api/v1/cases/{case_id}/attestation",
             get(attestation).post(issue_attestation),
         )
+        .route(
+            "/api/v1/cases/{case_id}/settlement/drafts",
+            get(drafts).post(put_draft),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/settlement/drafts/{version}",
+            get(draft),
+        )
+        .route("/api/v1/cases/{case_id}/settlement/diff", get(draft_diff))
         .route("/api/v1/transparency/checkpoint", get(checkpoint))
         .route("/api/v1/transparency/consistency", get(consistency))
         .route(
@@ -716,6 +733,59 @@ async fn issue_attestation(
     Path(case_id): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(Json(s.accord.issue_attestation(&p.actor, &case_id).await?).into_response())
+}
+
+/// Query of a draft comparison.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffParams {
+    /// The older version.
+    pub from: i64,
+    /// The newer version.
+    pub to: i64,
+}
+
+async fn drafts(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.drafts(&p.actor, &case_id).await?).into_response())
+}
+
+async fn put_draft(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+    ApiJson(d): ApiJson<accord_domain::settlement::SettlementDraft>,
+) -> Result<Response, ApiError> {
+    let v = s.accord.put_draft(&p.actor, &case_id, d).await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+async fn draft(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let version: i64 = version
+        .parse()
+        .map_err(|_| accord_app::AppError::NotFound { what: "draft" })?;
+    Ok(Json(s.accord.draft(&p.actor, &case_id, version).await?).into_response())
+}
+
+async fn draft_diff(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+    ApiQuery(q): ApiQuery<DiffParams>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .draft_diff(&p.actor, &case_id, q.from, q.to)
+            .await?,
+    )
+    .into_response())
 }
 
 async fn log_key(State(s): State<AppState>) -> Result<Response, ApiError> {

@@ -16,8 +16,6 @@ async fn public(t: &TestServer, path: &str) -> (StatusCode, Value) {
 
 async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
     let case = active_commercial_with(t, "iomed-default").await;
-    let text = "SETTLEMENT AGREEMENT between Harbour Trading Ltd and PT Indah Logistik ...";
-    let hash = hex::encode(Sha256::digest(text.as_bytes()));
     // Without-prejudice material from the negotiation must never reach the attestation.
     t.ok(
         "mediator",
@@ -48,6 +46,23 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
     );
     t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
         .await;
+    let hash = t
+        .put_draft(
+            &case,
+            "SETTLEMENT AGREEMENT between Harbour Trading Ltd and PT Indah Logistik",
+        )
+        .await;
+    // The bytes hashed are the version's canonical JSON, which the parties can fetch.
+    let (_, v1) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/settlement/drafts/1"),
+        )
+        .await;
+    assert_eq!(
+        hex::encode(Sha256::digest(v1["canonical"].as_str().unwrap().as_bytes())),
+        hash
+    );
     for (who, party) in [("harbour", "H"), ("indah", "I")] {
         t.ok(
             who,

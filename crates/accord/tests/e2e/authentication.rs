@@ -252,9 +252,9 @@ async fn disabling_a_user_or_changing_a_role_applies_to_the_very_next_request() 
 async fn signing_needs_a_fresh_re_authentication() {
     let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
     let case = active_commercial(&mut t).await;
-    let hash = "c".repeat(64);
     t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
         .await;
+    let hash = t.put_draft(&case, "Final terms").await;
     t.ok(
         "harbour",
         &case,

@@ -811,6 +811,21 @@ async fn authorization_matrix() {
                             ("GET", "{case_id}") | ("GET", "events") => (sees(p, k), false),
                             ("GET", "channels") | ("GET", "relays") => (channel_user(p, k), false),
                             ("GET", "attestation") => (sees(p, k), false),
+                            ("GET", "drafts") | ("GET", "{version}") | ("GET", "diff") => {
+                                (sees(p, k), false)
+                            }
+                            // The mediator, or a party's representative with the file scope.
+                            ("POST", "drafts") => (
+                                sees(p, k)
+                                    && match k {
+                                        C::X => matches!(
+                                            p,
+                                            "mediator" | "harbour" | "hcounsel" | "indah"
+                                        ),
+                                        _ => p == "stranger",
+                                    },
+                                sees(p, k),
+                            ),
                             ("POST", "attestation") => (
                                 sees(p, k) && (p == "sgen" || (is_x && p == "officer")),
                                 sees(p, k),
@@ -831,12 +846,24 @@ async fn authorization_matrix() {
                             _ => panic!("route {method} {r} has no oracle entry"),
                         };
                         let body = (*method == "POST").then(|| json!({"source_message_id": caucus_msg, "excerpt": "not in the message", "target": "plenary"}));
-                        let path = sub(c).replace("{country}", "XC");
+                        let query = if r.ends_with("/diff") {
+                            "?from=1&to=2"
+                        } else {
+                            ""
+                        };
+                        let fill = |case: &str| {
+                            sub(case)
+                                .replace("{case_id}", case)
+                                .replace("{country}", "XC")
+                                .replace("{version}", "1")
+                                + query
+                        };
+                        let path = fill(c);
                         let twin = Some(
                             if r.ends_with("/relays") && *method == "POST" && channel_user(p, k) {
                                 sub(c)
                             } else {
-                                sub(&missing).replace("{country}", "XC")
+                                fill(&missing)
                             },
                         );
                         add(
@@ -845,6 +872,8 @@ async fn authorization_matrix() {
                             path,
                             if r.ends_with("reopen") {
                                 Some(json!({}))
+                            } else if r.ends_with("/settlement/drafts") && *method == "POST" {
+                                Some(crate::harness::settlement_draft("terms"))
                             } else {
                                 body
                             },

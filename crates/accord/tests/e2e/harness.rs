@@ -327,6 +327,45 @@ impl TestServer {
     }
 }
 
+/// A valid settlement draft between H and I with this English text.
+pub fn settlement_draft(text: &str) -> Value {
+    json!({
+        "terms": {
+            "parties": [
+                {"party": "H", "place_of_business": "Hong Kong"},
+                {"party": "I", "place_of_business": "Jakarta"}
+            ],
+            "obligations": [{"performing_party": "I", "description": "pays for the late deliveries",
+                             "amount": "1250000.00", "currency": "USD", "due_date": "2027-03-31"}],
+            "governing_law": "the law of Hong Kong",
+            "dispute_clause": "arbitration at HKIAC",
+            "confidentiality": "confidential",
+            "permitted_disclosure": "to implement or enforce this agreement",
+            "singapore_convention": true,
+            "authoritative_language": "en"
+        },
+        "versions": [
+            {"language": "en", "text": text},
+            {"language": "zh-Hans", "text": format!("和解协议：{text}")}
+        ]
+    })
+}
+
+impl TestServer {
+    /// The mediator puts a draft; returns its hash.
+    pub async fn put_draft(&self, case: &str, text: &str) -> String {
+        let (s, v) = self
+            .post(
+                "mediator",
+                &format!("/api/v1/cases/{case}/settlement/drafts"),
+                settlement_draft(text),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["text_hash"].as_str().unwrap().to_owned()
+    }
+}
+
 /// A representative entry.
 pub fn rep(user_id: &str, name: &str) -> Value {
     json!({"user_id": user_id, "name": name, "capacity": "principal", "authority_document": format!("Authority of {name}")})

@@ -36,8 +36,56 @@ fn party(p: u8) -> String {
     ["H", "I", "Z"][usize::from(p % 3)].to_owned()
 }
 
+/// One of two settlement drafts between H and I (the filing's parties).
+fn draft(p: u8) -> accord_domain::settlement::SettlementDraft {
+    let text = if p.is_multiple_of(4) {
+        "Version B"
+    } else {
+        "Version A"
+    };
+    serde_json::from_value(serde_json::json!({
+        "terms": {
+            "parties": [{"party": "H", "place_of_business": "HK"}, {"party": "I", "place_of_business": "ID"}],
+            "obligations": [],
+            "governing_law": "Hong Kong law",
+            "dispute_clause": "HKIAC arbitration",
+            "confidentiality": "confidential",
+            "permitted_disclosure": "enforcement",
+            "singapore_convention": true,
+            "authoritative_language": "en"
+        },
+        "versions": [{"language": "en", "text": text}]
+    }))
+    .unwrap()
+}
+
+/// The hash of one of the two drafts.
 fn hash(p: u8) -> String {
-    if p.is_multiple_of(4) { "b" } else { "a" }.repeat(64)
+    accord_app::settlement::canonical_draft(&draft(p))
+        .unwrap()
+        .1
+}
+
+/// Puts both drafts once the settlement is being drafted (as the serving mediator).
+async fn put_drafts(app: &Accord, id: &str) {
+    let case = app.load_case(id).await.unwrap().unwrap().case;
+    if case.state != accord_domain::CaseState::SettlementDrafting {
+        return;
+    }
+    let Some(m) = case.serving_mediators().next() else {
+        return;
+    };
+    let mediator = Actor::User {
+        id: m.user_id.clone(),
+        role: accord_domain::GlobalRole::Mediator,
+    };
+    let have = app.drafts(&mediator, id).await.unwrap_or_default();
+    for p in [0u8, 1] {
+        if !have.iter().any(|d| d.text_hash == hash(p)) {
+            // A withdrawn party makes these drafts invalid; approvals are then refused.
+            let _ = app.put_draft(&mediator, id, draft(p)).await;
+        }
+    }
 }
 
 /// The command menu; `None` means "move time and run the scheduler".
@@ -233,6 +281,7 @@ async fn run_sequence(
     let id = view.case.id.clone();
     let mut accepted = 0;
     for (kind, p, who) in steps {
+        put_drafts(&app, &id).await;
         let before = store.events(&id).await.unwrap();
         let before_case = app.load_case(&id).await.unwrap().unwrap().case;
         let Some(cmd) = command(kind, p) else {
@@ -357,6 +406,7 @@ fn the_menu_can_drive_a_case_to_settlement() {
             .case
             .id;
         for (k, p, _) in steps {
+            put_drafts(&app, &id).await;
             let cmd = command(k, p).unwrap();
             let case = app.load_case(&id).await.unwrap().unwrap().case;
             app.act(&natural_actor(&cmd, &case), &id, &cmd, None)

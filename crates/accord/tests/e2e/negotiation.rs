@@ -407,6 +407,18 @@ async fn package_from_single_text_to_agreement(t: &mut TestServer) {
     assert!(objects.contains(&"analysis:N1"), "{log}");
     assert!(objects.contains(&"preferences:N1:I"), "{log}");
 
+    // The accepted package becomes the settlement's terms.
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    t.put_draft(&case, "Terms as negotiated").await;
+    let (_, d) = t
+        .get(
+            "indah",
+            &format!("/api/v1/cases/{case}/settlement/drafts/1"),
+        )
+        .await;
+    assert_eq!(d["draft"]["terms"]["negotiated_package"], nash);
+
     // Preferences are sealed at rest: their JSON never appears in the stored files.
     let needle = b"\"weights\"";
     for entry in walk(&t.data_dir()) {

@@ -557,9 +557,59 @@ async fn s07_settlement_signed_by_all_terminates_as_settled_on_the_last_signatur
     t: &mut TestServer,
 ) {
     let case = active_commercial(t).await;
-    let hash = "a".repeat(64);
     t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
         .await;
+    // Two versions of the draft; the parties approve the second.
+    let first = t.put_draft(&case, "Indah pays USD 1,000,000.").await;
+    let hash = t
+        .put_draft(&case, "Indah pays USD 1,250,000 by 31 March 2027.")
+        .await;
+    assert_ne!(first, hash);
+    for (field, value) in [
+        ("/terms/obligations/0/currency", json!("usd")),
+        ("/terms/obligations/0/due_date", json!("2027-02-30")),
+        ("/terms/authoritative_language", json!("fr")),
+        ("/terms/parties/1/party", json!("H")),
+    ] {
+        let mut bad = crate::harness::settlement_draft("x");
+        *bad.pointer_mut(field).unwrap() = value;
+        let (s, v) = t
+            .post(
+                "mediator",
+                &format!("/api/v1/cases/{case}/settlement/drafts"),
+                bad,
+            )
+            .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("invalid-settlement-draft")
+            ),
+            "{field}: {v}"
+        );
+    }
+    let (_, diff) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/settlement/diff?from=1&to=2"),
+        )
+        .await;
+    let diff = diff["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("-Indah pays USD 1,000,000.")
+            && diff.contains("+Indah pays USD 1,250,000 by 31 March 2027."),
+        "{diff}"
+    );
+    t.refused(
+        "harbour",
+        &case,
+        "approve-final-text",
+        json!({"party": "H", "text_hash": "a".repeat(64)}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown-text-hash",
+    )
+    .await;
     t.refused(
         "harbour",
         &case,
@@ -588,6 +638,14 @@ async fn s07_settlement_signed_by_all_terminates_as_settled_on_the_last_signatur
         .await;
     assert_eq!(v["state_name"], "SIGNING");
     assert_eq!(v["settlement"]["frozen_hash"], hash);
+    let (_, versions) = t
+        .get("indah", &format!("/api/v1/cases/{case}/settlement/drafts"))
+        .await;
+    assert_eq!(versions[0]["without_prejudice"], true);
+    assert_eq!(
+        versions[1]["without_prejudice"], false,
+        "the approved version"
+    );
     t.refused(
         "harbour",
         &case,

@@ -1,0 +1,319 @@
+//! The settlement draft: structured terms, free clauses and the language versions of the text.
+//! Every version of a draft is without prejudice until the parties approve its hash; the hash
+//! covers the terms and every language version together, so the language versions are bound to
+//! one frozen text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Case;
+use crate::error::DomainError;
+use crate::negotiation::Package;
+
+/// Limits on a draft.
+pub mod limits {
+    /// Largest language version, in bytes.
+    pub const TEXT_MAX: usize = 512 * 1024;
+    /// Most obligations.
+    pub const OBLIGATIONS_MAX: usize = 200;
+    /// Most free clauses.
+    pub const CLAUSES_MAX: usize = 200;
+    /// Longest short field (law, clause, description), in bytes.
+    pub const FIELD_MAX: usize = 8 * 1024;
+}
+
+/// Languages a version may be in: the six UN languages, and Traditional Chinese.
+pub const LANGUAGES: &[&str] = &["en", "zh-Hans", "zh-Hant", "fr", "ar", "ru", "es"];
+
+/// A party to the settlement with its place of business (Singapore Convention Art. 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementParty {
+    /// The case party id.
+    pub party: String,
+    /// Its place of business.
+    pub place_of_business: String,
+}
+
+/// An obligation undertaken in the settlement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Obligation {
+    /// The party that performs (case party id).
+    pub performing_party: String,
+    /// What it does.
+    pub description: String,
+    /// An amount, as a decimal string such as `1250000.00`.
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// The currency (ISO 4217 code, such as `USD`), with an amount.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Due date (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub due_date: Option<String>,
+}
+
+/// The structured terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementTerms {
+    /// Every active party, with its place of business.
+    pub parties: Vec<SettlementParty>,
+    /// The obligations.
+    pub obligations: Vec<Obligation>,
+    /// The governing law.
+    pub governing_law: String,
+    /// How disputes about the settlement are resolved.
+    pub dispute_clause: String,
+    /// Confidentiality of the settlement.
+    pub confidentiality: String,
+    /// Disclosure permitted despite confidentiality (implementation, enforcement, law).
+    pub permitted_disclosure: String,
+    /// The parties opt in to the Singapore Convention on Mediation.
+    pub singapore_convention: bool,
+    /// The language whose version prevails.
+    pub authoritative_language: String,
+    /// The package the parties accepted in a negotiation, when one is the basis of the terms.
+    #[serde(default)]
+    pub negotiated_package: Option<Package>,
+}
+
+/// One language version of the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageVersion {
+    /// Language (`en`, `zh-Hans`, `zh-Hant`, `fr`, `ar`, `ru`, `es`).
+    pub language: String,
+    /// The full text in that language.
+    pub text: String,
+}
+
+/// A settlement draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementDraft {
+    /// The structured terms.
+    pub terms: SettlementTerms,
+    /// Further clauses, in order.
+    #[serde(default)]
+    pub free_clauses: Vec<String>,
+    /// The text in each language.
+    pub versions: Vec<LanguageVersion>,
+}
+
+fn bad(m: String) -> DomainError {
+    DomainError::invalid("invalid-settlement-draft", m)
+}
+
+fn field(name: &str, v: &str) -> Result<(), DomainError> {
+    if v.trim().is_empty() || v.len() > limits::FIELD_MAX {
+        return Err(bad(format!(
+            "'{name}' needs 1 to {} bytes of text",
+            limits::FIELD_MAX
+        )));
+    }
+    Ok(())
+}
+
+fn valid_date(s: &str) -> bool {
+    s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok()
+}
+
+fn valid_amount(s: &str) -> bool {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    !whole.is_empty()
+        && whole.len() <= 18
+        && frac.len() <= 6
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (s.contains('.') != frac.is_empty())
+}
+
+impl SettlementDraft {
+    /// Checks the draft against the case: every active party listed once, obligations by parties
+    /// of the case with well-formed amounts, currencies and dates, one version per language and
+    /// one in the authoritative language.
+    pub fn validate(&self, case: &Case) -> Result<(), DomainError> {
+        let t = &self.terms;
+        for p in case.active_parties() {
+            let n = t.parties.iter().filter(|x| x.party == p.id).count();
+            if n != 1 {
+                return Err(bad(format!(
+                    "list party '{}' once in the terms, with its place of business",
+                    p.id
+                )));
+            }
+        }
+        for p in &t.parties {
+            if !case.party(&p.party).is_some_and(|x| x.is_active()) {
+                return Err(bad(format!(
+                    "'{}' is not an active party of the case",
+                    p.party
+                )));
+            }
+            field("place_of_business", &p.place_of_business)?;
+        }
+        if t.obligations.len() > limits::OBLIGATIONS_MAX
+            || self.free_clauses.len() > limits::CLAUSES_MAX
+        {
+            return Err(bad(format!(
+                "at most {} obligations and {} free clauses",
+                limits::OBLIGATIONS_MAX,
+                limits::CLAUSES_MAX
+            )));
+        }
+        for (i, o) in t.obligations.iter().enumerate() {
+            let n = i + 1;
+            if !t.parties.iter().any(|p| p.party == o.performing_party) {
+                return Err(bad(format!(
+                    "obligation {n}: '{}' is not a party to the settlement",
+                    o.performing_party
+                )));
+            }
+            field("description", &o.description)?;
+            match (&o.amount, &o.currency) {
+                (Some(a), Some(c)) => {
+                    if !valid_amount(a) {
+                        return Err(bad(format!(
+                            "obligation {n}: the amount '{a}' is not a decimal number such as 1250000.00"
+                        )));
+                    }
+                    if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+                        return Err(bad(format!(
+                            "obligation {n}: the currency '{c}' is not a three-letter ISO 4217 code"
+                        )));
+                    }
+                }
+                (None, None) => {}
+                _ => {
+                    return Err(bad(format!(
+                        "obligation {n}: an amount needs a currency, and a currency an amount"
+                    )));
+                }
+            }
+            if let Some(d) = &o.due_date
+                && !valid_date(d)
+            {
+                return Err(bad(format!(
+                    "obligation {n}: the due date '{d}' is not a date as YYYY-MM-DD"
+                )));
+            }
+        }
+        field("governing_law", &t.governing_law)?;
+        field("dispute_clause", &t.dispute_clause)?;
+        field("confidentiality", &t.confidentiality)?;
+        field("permitted_disclosure", &t.permitted_disclosure)?;
+        for c in &self.free_clauses {
+            field("free_clauses", c)?;
+        }
+        if self.versions.is_empty() {
+            return Err(bad("give the text in at least one language".into()));
+        }
+        for (i, v) in self.versions.iter().enumerate() {
+            if !LANGUAGES.contains(&v.language.as_str()) {
+                return Err(bad(format!(
+                    "'{}' is not a language Accord holds versions in ({})",
+                    v.language,
+                    LANGUAGES.join(", ")
+                )));
+            }
+            if self.versions[..i].iter().any(|w| w.language == v.language) {
+                return Err(bad(format!("two versions in '{}'", v.language)));
+            }
+            if v.text.trim().is_empty() || v.text.len() > limits::TEXT_MAX {
+                return Err(bad(format!(
+                    "the '{}' version needs 1 to {} bytes of text",
+                    v.language,
+                    limits::TEXT_MAX
+                )));
+            }
+        }
+        if !self
+            .versions
+            .iter()
+            .any(|v| v.language == t.authoritative_language)
+        {
+            return Err(bad(format!(
+                "the authoritative language '{}' has no version",
+                t.authoritative_language
+            )));
+        }
+        Ok(())
+    }
+
+    /// A readable rendering, one item per line, used for the differences between versions.
+    pub fn render(&self) -> String {
+        let t = &self.terms;
+        let mut out = vec![];
+        for p in &t.parties {
+            out.push(format!(
+                "Party {}: place of business {}",
+                p.party, p.place_of_business
+            ));
+        }
+        for (i, o) in t.obligations.iter().enumerate() {
+            let money = match (&o.amount, &o.currency) {
+                (Some(a), Some(c)) => format!(", {c} {a}"),
+                _ => String::new(),
+            };
+            let due = o
+                .due_date
+                .as_ref()
+                .map(|d| format!(", due {d}"))
+                .unwrap_or_default();
+            out.push(format!(
+                "Obligation {}: {} — {}{money}{due}",
+                i + 1,
+                o.performing_party,
+                o.description
+            ));
+        }
+        out.push(format!("Governing law: {}", t.governing_law));
+        out.push(format!("Disputes: {}", t.dispute_clause));
+        out.push(format!("Confidentiality: {}", t.confidentiality));
+        out.push(format!("Permitted disclosure: {}", t.permitted_disclosure));
+        out.push(format!(
+            "Singapore Convention: {}",
+            if t.singapore_convention {
+                "the parties agree that the Convention applies"
+            } else {
+                "no opt-in"
+            }
+        ));
+        out.push(format!(
+            "Authoritative language: {}",
+            t.authoritative_language
+        ));
+        if let Some(p) = &t.negotiated_package {
+            for (issue, option) in p {
+                out.push(format!("Negotiated: {issue} = {option}"));
+            }
+        }
+        for (i, c) in self.free_clauses.iter().enumerate() {
+            out.push(format!("Clause {}: {c}", i + 1));
+        }
+        for v in &self.versions {
+            out.push(format!("--- text ({}) ---", v.language));
+            out.extend(v.text.lines().map(str::to_owned));
+        }
+        out.join("\n") + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_dates_are_checked() {
+        assert!(valid_amount("1250000.00"));
+        assert!(valid_amount("7"));
+        assert!(!valid_amount("1,250,000"));
+        assert!(!valid_amount("12."));
+        assert!(!valid_amount("-5"));
+        assert!(!valid_amount(".5"));
+        assert!(valid_date("2027-02-28"));
+        assert!(!valid_date("2027-02-30"));
+        assert!(!valid_date("28/02/2027"));
+    }
+}
