@@ -76,6 +76,16 @@ enum Cmd {
         #[command(subcommand)]
         command: NegotiateCmd,
     },
+    /// Verify an enforcement package offline: exit 0 when every signature, file and hash checks
+    /// out; otherwise say what is wrong.
+    Verify {
+        /// The package (ZIP).
+        package: PathBuf,
+        /// The institution's public key (hex) to require; without it, the key named in the
+        /// package is used and printed, to compare with the one the institution publishes.
+        #[arg(long)]
+        key: Option<String>,
+    },
     /// The transparency log: signed checkpoints, consistency and inclusion proofs.
     Log {
         #[command(subcommand)]
@@ -419,6 +429,39 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Cmd::Log { command } => log_command(cli.config, command).await,
+        Cmd::Verify { package, key } => {
+            let pinned = match key {
+                Some(k) => Some(
+                    hex::decode(k.trim())
+                        .ok()
+                        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                        .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+                        .ok_or("--key is an Ed25519 public key: 64 hexadecimal digits")?,
+                ),
+                None => None,
+            };
+            let bytes = std::fs::read(&package)
+                .map_err(|e| format!("cannot read {}: {e}", package.display()))?;
+            let r = accord_package::verify(&bytes, pinned.as_ref())
+                .map_err(|e| format!("INVALID {}: {e}", package.display()))?;
+            println!(
+                "valid: case {}, agreement SHA-256 {}, {} signatures, languages {}, {} logged events, \
+                 attestation {}, institution key {}{}",
+                r.case_reference,
+                r.text_hash,
+                r.signatures,
+                r.languages.join(", "),
+                r.events,
+                r.verification_id,
+                r.institution_key,
+                if pinned.is_some() {
+                    " (as required)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
         Cmd::Config {
             command: ConfigCmd::Print { deployment, listen },
         } => {

@@ -238,6 +238,103 @@ impl Accord {
         self.attestation_view(found).await
     }
 
+    /// The files of the enforcement package (the web layer zips and signs them with
+    /// `accord-package`), and the index's metadata. Needs an issued attestation; the export is
+    /// written to the access log.
+    pub async fn enforcement_package_files(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<(Vec<(String, Vec<u8>)>, serde_json::Value), AppError> {
+        let loaded = self
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "case" })?;
+        let case = &loaded.case;
+        policy::authorize(actor, &Action::DownloadEnforcementPackage, case).map_err(
+            |d| match d {
+                Denial::NotFound => AppError::NotFound { what: "case" },
+                Denial::Forbidden => AppError::Forbidden,
+            },
+        )?;
+        let Some((verification_id, text_hash, document, signature)) =
+            self.attestation_event(case_id).await?
+        else {
+            return Err(AppError::invalid(
+                "no-attestation",
+                "the package is made once the Secretariat has issued the attestation",
+            ));
+        };
+        let record = self
+            .store
+            .drafts(case_id)
+            .await?
+            .into_iter()
+            .find(|d| d.text_hash == text_hash)
+            .ok_or_else(|| AppError::Storage("the signed draft version is missing".into()))?;
+        let draft = self.open_draft(&record).await?;
+        let (canonical, hash) = crate::settlement::canonical_draft(&draft)?;
+        if hash != text_hash {
+            return Err(AppError::Storage(
+                "the signed draft does not match its hash".into(),
+            ));
+        }
+        let mut files: Vec<(String, Vec<u8>)> =
+            vec![("agreement/settlement.json".into(), canonical.into_bytes())];
+        for v in &draft.versions {
+            files.push((
+                format!("agreement/text-{}.txt", v.language),
+                v.text.clone().into_bytes(),
+            ));
+        }
+        let mut log = vec![];
+        let mut n = 0;
+        for r in self.store.events(case_id).await? {
+            if let Ok(
+                CaseEvent::SettlementSigned {
+                    evidence: Some(e), ..
+                }
+                | CaseEvent::SettlementCountersigned {
+                    evidence: Some(e), ..
+                },
+            ) = serde_json::from_str::<CaseEvent>(&r.payload)
+            {
+                n += 1;
+                let j = json!({"manifest": e.manifest, "public_key": e.public_key, "signature": e.signature});
+                let text = accord_evidence::canonical_json(&j)
+                    .map_err(|e| AppError::Storage(e.to_string()))?;
+                files.push((format!("evidence/signature-{n}.json"), text.into_bytes()));
+            }
+            let shared = r.visibility == "case";
+            let wp = matches!(r.kind.as_str(), "package-proposed" | "negotiation-opened");
+            if shared && !wp {
+                log.push(json!({
+                    "case_id": r.case_id, "seq": r.seq, "event_id": r.event_id,
+                    "recorded_at_ms": r.recorded_at_ms, "actor": r.actor, "kind": r.kind,
+                    "rule_basis": r.rule_basis, "visibility": r.visibility,
+                    "payload": r.payload, "prev_hash": r.prev_hash, "hash": r.hash,
+                }));
+            }
+        }
+        let log = accord_evidence::canonical_json(&serde_json::Value::Array(log))
+            .map_err(|e| AppError::Storage(e.to_string()))?;
+        files.push(("case-log.json".into(), log.into_bytes()));
+        files.push(("attestation/attestation.json".into(), document.into_bytes()));
+        files.push(("attestation/attestation.sig".into(), signature.into_bytes()));
+        self.store
+            .log_access(&[crate::ports::AccessRecord {
+                id: Accord::new_id(),
+                at_ms: self.clock.now().as_millisecond(),
+                user_id: actor.user_id().unwrap_or("system").to_owned(),
+                case_id: case_id.to_owned(),
+                object: "enforcement-package".into(),
+                kind: "export".into(),
+            }])
+            .await?;
+        let meta = json!({"case_reference": case.reference, "verification_id": verification_id});
+        Ok((files, meta))
+    }
+
     /// The public check: is this SHA-256 the attested settlement text's or the attestation's?
     pub async fn verify_publicly(
         &self,

@@ -108,7 +108,7 @@ impl Accord {
         }
     }
 
-    async fn open_draft(&self, r: &DraftRecord) -> Result<SettlementDraft, AppError> {
+    pub(crate) async fn open_draft(&self, r: &DraftRecord) -> Result<SettlementDraft, AppError> {
         let key = self.data_key(&r.case_id).await?;
         let plain = key
             .open(&aad(&r.case_id, r.version), &r.body)

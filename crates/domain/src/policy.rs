@@ -87,6 +87,9 @@ pub enum Action {
     },
     /// Read the analysis of a negotiation (efficient packages, fair points): the mediator.
     AnalyseNegotiation,
+    /// Download the enforcement package of a settled case: its parties' representatives, the
+    /// mediator and the Secretariat.
+    DownloadEnforcementPackage,
     /// Put a new version of the settlement draft: the mediator, or a party's representative
     /// with the `file` scope.
     DraftSettlement,
@@ -421,6 +424,7 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
                     && case.profile.negotiation_disclosure == NegotiationDisclosure::Full)
         }
         Action::AnalyseNegotiation => r.mediator,
+        Action::DownloadEnforcementPackage => !r.parties.is_empty() || r.staff() || r.mediator,
         Action::DraftSettlement => r.mediator || r.represented.iter().any(|p| p.file),
         Action::ViewConsentRequest { .. }
         | Action::ConsentAsThirdState { .. }

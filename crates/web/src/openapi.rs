@@ -373,6 +373,14 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/cases/{case_id}/enforcement-package",
+            summary: "The enforcement package (application/zip): agreement, signatures, attestation, case-log extract; verify it with `accord verify`",
+            request: None,
+            response: (200, None),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/transparency/key",
             summary: "The institution's public key and the log's origin (public)",
             request: None,

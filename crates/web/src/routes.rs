@@ -85,6 +85,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ),
     ("GET", "/api/v1/cases/{case_id}/settlement/diff", true),
     ("POST", "/api/v1/cases/{case_id}/attestation", true),
+    ("GET", "/api/v1/cases/{case_id}/enforcement-package", true),
     ("GET", "/api/v1/transparency/checkpoint", true),
     ("GET", "/api/v1/transparency/consistency", true),
     (
@@ -174,6 +175,10 @@ pub fn api(state: AppState) -> Router {
             get(draft),
         )
         .route("/api/v1/cases/{case_id}/settlement/diff", get(draft_diff))
+        .route(
+            "/api/v1/cases/{case_id}/enforcement-package",
+            get(enforcement_package),
+        )
         .route("/api/v1/transparency/checkpoint", get(checkpoint))
         .route("/api/v1/transparency/consistency", get(consistency))
         .route(
@@ -717,6 +722,37 @@ async fn verify_publicly(
     ApiQuery(q): ApiQuery<VerifyParams>,
 ) -> Result<Response, ApiError> {
     Ok(Json(s.accord.verify_publicly(&id, &q.sha256).await?).into_response())
+}
+
+async fn enforcement_package(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (files, meta) = s
+        .accord
+        .enforcement_package_files(&p.actor, &case_id)
+        .await?;
+    let key = s.accord.institution_key().await?;
+    let files = files
+        .into_iter()
+        .map(|(name, bytes)| accord_package::PackageFile { name, bytes })
+        .collect();
+    let zip = accord_package::build(files, &meta, &key)
+        .map_err(|e| ApiError::from(accord_app::AppError::Storage(format!("package: {e}"))))?;
+    let name = format!(
+        "attachment; filename=\"enforcement-package-{}.zip\"",
+        meta["case_reference"].as_str().unwrap_or("case")
+    );
+    let mut resp = zip.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&name) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
 }
 
 async fn attestation(

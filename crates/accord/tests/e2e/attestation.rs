@@ -203,6 +203,60 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
         (s, v["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-hash"))
     );
+    // The enforcement package: the parties download it and anyone verifies it offline.
+    let resp = t
+        .http
+        .get(format!(
+            "{}/api/v1/cases/{case}/enforcement-package",
+            t.base
+        ))
+        .bearer_auth(t.token("indah"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/zip");
+    let zip = resp.bytes().await.unwrap().to_vec();
+    let report = accord_package::verify(&zip, Some(&pk)).unwrap();
+    assert_eq!(report.text_hash, hash);
+    assert_eq!(report.verification_id, id);
+    assert_eq!(report.signatures, 3);
+    assert_eq!(report.languages, vec!["en", "zh-Hans"]);
+    assert!(report.events > 10);
+    assert!(
+        !zip.windows(8).any(|w| w == b"WP-OFFER"),
+        "without-prejudice content in the package"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("package.zip");
+    std::fs::write(&file, &zip).unwrap();
+    let run = |f: &std::path::Path, key: Option<&str>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_accord"));
+        c.arg("verify").arg(f);
+        if let Some(k) = key {
+            c.args(["--key", k]);
+        }
+        c.output().unwrap()
+    };
+    let out = run(&file, key["public_key"].as_str());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&hash));
+    let mut changed = zip.clone();
+    let at = zip.windows(7).position(|w| w == b"Harbour").unwrap();
+    changed[at] = b'X';
+    std::fs::write(&file, &changed).unwrap();
+    let out = run(&file, None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("INVALID"));
+    // The Secretariat may export it too.
+    let (s, _) = t
+        .get("sgen", &format!("/api/v1/cases/{case}/enforcement-package"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "the Secretariat may export");
 }
 
 on_both_backends!(settled_case_is_attested_and_verifiable_by_anyone);

@@ -811,6 +811,10 @@ async fn authorization_matrix() {
                             ("GET", "{case_id}") | ("GET", "events") => (sees(p, k), false),
                             ("GET", "channels") | ("GET", "relays") => (channel_user(p, k), false),
                             ("GET", "attestation") => (sees(p, k), false),
+                            // Parties' representatives, the mediator and the Secretariat.
+                            ("GET", "enforcement-package") => {
+                                (sees(p, k) && p != "reviewer", sees(p, k))
+                            }
                             ("GET", "drafts") | ("GET", "{version}") | ("GET", "diff") => {
                                 (sees(p, k), false)
                             }
