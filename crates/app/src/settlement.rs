@@ -296,3 +296,107 @@ impl Accord {
         }
     }
 }
+
+/// What the settlement agreement document shows (the web layer lays it out as a PDF).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementDocument {
+    /// Case reference.
+    pub reference: String,
+    /// Date of the frozen text (the approval), YYYY-MM-DD.
+    pub date: String,
+    /// Parties with their places of business.
+    pub parties: Vec<String>,
+    /// The language version's text, paragraph by paragraph.
+    pub paragraphs: Vec<String>,
+    /// Signatures so far: (name, capacity, signed at).
+    pub signatures: Vec<(String, String, String)>,
+    /// The signed hash.
+    pub text_hash: String,
+}
+
+impl Accord {
+    /// The frozen settlement text in one language, with the signatures given so far.
+    pub async fn agreement_document(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        language: &str,
+    ) -> Result<AgreementDocument, AppError> {
+        let case = self
+            .case_for(actor, case_id, &Action::DownloadEnforcementPackage)
+            .await?;
+        let Some(text_hash) = case.settlement.as_ref().and_then(|s| s.frozen_hash.clone()) else {
+            return Err(AppError::invalid(
+                "no-frozen-text",
+                "the agreement is rendered once every party has approved its final text",
+            ));
+        };
+        let record = self
+            .store
+            .drafts(case_id)
+            .await?
+            .into_iter()
+            .find(|d| d.text_hash == text_hash)
+            .ok_or_else(|| AppError::Storage("the frozen draft version is missing".into()))?;
+        let draft = self.open_draft(&record).await?;
+        let version = draft
+            .versions
+            .iter()
+            .find(|v| v.language == language)
+            .ok_or(AppError::NotFound {
+                what: "language version",
+            })?;
+        let parties = draft
+            .terms
+            .parties
+            .iter()
+            .map(|p| {
+                let name = case
+                    .party(&p.party)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| p.party.clone());
+                format!("{name} — {}", p.place_of_business)
+            })
+            .collect();
+        let paragraphs = version
+            .text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let mut signatures = vec![];
+        for r in self.store.events(case_id).await? {
+            if let Ok(
+                accord_domain::CaseEvent::SettlementSigned {
+                    evidence: Some(e), ..
+                }
+                | accord_domain::CaseEvent::SettlementCountersigned {
+                    evidence: Some(e), ..
+                },
+            ) = serde_json::from_str(&r.payload)
+            {
+                let m: serde_json::Value = serde_json::from_str(&e.manifest).unwrap_or_default();
+                let capacity = match m["role"].as_str() {
+                    Some("mediator") => "Mediator".to_owned(),
+                    _ => m["party_name"].as_str().unwrap_or_default().to_owned(),
+                };
+                signatures.push((
+                    m["signer_name"].as_str().unwrap_or_default().to_owned(),
+                    capacity,
+                    m["signed_at"].as_str().unwrap_or_default().to_owned(),
+                ));
+            }
+        }
+        Ok(AgreementDocument {
+            reference: case.reference.clone(),
+            date: accord_domain::deadline::utc_date(
+                jiff::Timestamp::from_millisecond(record.created_at_ms).unwrap_or_default(),
+            ),
+            parties,
+            paragraphs,
+            signatures,
+            text_hash,
+        })
+    }
+}

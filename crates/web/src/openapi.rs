@@ -381,6 +381,14 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/cases/{case_id}/documents/settlement-agreement",
+            summary: "The frozen settlement agreement in one language, as PDF/A (query: language)",
+            request: None,
+            response: (200, None),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/transparency/key",
             summary: "The institution's public key and the log's origin (public)",
             request: None,
@@ -464,6 +472,7 @@ pub fn document() -> Value {
     let _ = s(|g| g.subschema_for::<crate::routes::ConsistencyParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::VerifyParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::DiffParams>());
+    let _ = s(|g| g.subschema_for::<crate::routes::DocumentParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::InclusionParams>());
     let _ = s(|g| g.subschema_for::<AccessLogParams>());
     let mut paths = Map::new();

@@ -86,6 +86,11 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/api/v1/cases/{case_id}/settlement/diff", true),
     ("POST", "/api/v1/cases/{case_id}/attestation", true),
     ("GET", "/api/v1/cases/{case_id}/enforcement-package", true),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/documents/settlement-agreement",
+        true,
+    ),
     ("GET", "/api/v1/transparency/checkpoint", true),
     ("GET", "/api/v1/transparency/consistency", true),
     (
@@ -178,6 +183,10 @@ pub fn api(state: AppState) -> Router {
         .route(
             "/api/v1/cases/{case_id}/enforcement-package",
             get(enforcement_package),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/documents/settlement-agreement",
+            get(agreement_pdf),
         )
         .route("/api/v1/transparency/checkpoint", get(checkpoint))
         .route("/api/v1/transparency/consistency", get(consistency))
@@ -722,6 +731,71 @@ async fn verify_publicly(
     ApiQuery(q): ApiQuery<VerifyParams>,
 ) -> Result<Response, ApiError> {
     Ok(Json(s.accord.verify_publicly(&id, &q.sha256).await?).into_response())
+}
+
+/// Query of a rendered document.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentParams {
+    /// The language version (`en`, `zh-Hans`, `zh-Hant`, `fr`, `ar`, `ru`, `es`).
+    pub language: String,
+}
+
+/// The PDF renderer, with the system's fonts found once.
+fn renderer() -> &'static accord_documents::Renderer {
+    static R: std::sync::OnceLock<accord_documents::Renderer> = std::sync::OnceLock::new();
+    R.get_or_init(|| accord_documents::Renderer::new(&[]))
+}
+
+async fn agreement_pdf(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+    ApiQuery(q): ApiQuery<DocumentParams>,
+) -> Result<Response, ApiError> {
+    let a = s
+        .accord
+        .agreement_document(&p.actor, &case_id, &q.language)
+        .await?;
+    let data = accord_documents::DocumentData {
+        kind: "settlement-agreement".into(),
+        language: q.language.clone(),
+        reference: a.reference.clone(),
+        date: a.date,
+        parties: a.parties,
+        paragraphs: a.paragraphs,
+        signatures: a
+            .signatures
+            .into_iter()
+            .map(|(name, capacity, at)| accord_documents::SignatureLine {
+                name,
+                capacity,
+                signed_at: Some(at),
+            })
+            .collect(),
+        content_hash: a.text_hash,
+    };
+    let pdf = tokio::task::spawn_blocking(move || renderer().render(&data))
+        .await
+        .map_err(|e| ApiError::from(accord_app::AppError::Storage(e.to_string())))?
+        .map_err(|e| match e {
+            accord_documents::DocumentError::Unsupported(m) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unsupported-document", m)
+            }
+            other => ApiError::from(accord_app::AppError::Storage(other.to_string())),
+        })?;
+    let mut resp = pdf.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "inline; filename=\"settlement-agreement-{}-{}.pdf\"",
+        a.reference, q.language
+    )) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
 }
 
 async fn enforcement_package(

@@ -252,6 +252,47 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
     let out = run(&file, None);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("INVALID"));
+    // The agreement as a PDF in each language version, with the signed hash on its pages.
+    for lang in ["en", "zh-Hans"] {
+        let resp = t
+            .http
+            .get(format!(
+                "{}/api/v1/cases/{case}/documents/settlement-agreement?language={lang}",
+                t.base
+            ))
+            .bearer_auth(t.token("harbour"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{lang}");
+        assert_eq!(resp.headers()["content-type"], "application/pdf");
+        let pdf = resp.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let f = dir.path().join(format!("agreement-{lang}.pdf"));
+        std::fs::write(&f, &pdf).unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .arg(&f)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<String>();
+        assert!(
+            text.contains(&hash),
+            "{lang}: the signed hash is on the page"
+        );
+        if lang == "zh-Hans" {
+            assert!(text.contains("和解协议"), "{text}");
+        }
+    }
+    let (s, _) = t
+        .get(
+            "indah",
+            &format!("/api/v1/cases/{case}/documents/settlement-agreement?language=ru"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "no Russian version was agreed");
     // The Secretariat may export it too.
     let (s, _) = t
         .get("sgen", &format!("/api/v1/cases/{case}/enforcement-package"))

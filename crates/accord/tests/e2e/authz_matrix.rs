@@ -812,7 +812,7 @@ async fn authorization_matrix() {
                             ("GET", "channels") | ("GET", "relays") => (channel_user(p, k), false),
                             ("GET", "attestation") => (sees(p, k), false),
                             // Parties' representatives, the mediator and the Secretariat.
-                            ("GET", "enforcement-package") => {
+                            ("GET", "enforcement-package") | ("GET", "settlement-agreement") => {
                                 (sees(p, k) && p != "reviewer", sees(p, k))
                             }
                             ("GET", "drafts") | ("GET", "{version}") | ("GET", "diff") => {
@@ -852,6 +852,8 @@ async fn authorization_matrix() {
                         let body = (*method == "POST").then(|| json!({"source_message_id": caucus_msg, "excerpt": "not in the message", "target": "plenary"}));
                         let query = if r.ends_with("/diff") {
                             "?from=1&to=2"
+                        } else if r.ends_with("/settlement-agreement") {
+                            "?language=en"
                         } else {
                             ""
                         };
