@@ -143,28 +143,17 @@ impl Accord {
             let verification_id = new_verification_id()?;
             let key = self.institution_key().await?;
             let mut signatures = vec![];
-            for r in self.store.events(case_id).await? {
-                let ev = serde_json::from_str::<CaseEvent>(&r.payload).ok();
-                let (role, party, evidence) = match ev {
-                    Some(CaseEvent::SettlementSigned {
-                        party, evidence, ..
-                    }) => ("party", Some(party), evidence),
-                    Some(CaseEvent::SettlementCountersigned { evidence, .. }) => {
-                        ("mediator", None, evidence)
-                    }
-                    _ => continue,
-                };
-                let Some(e) = evidence else { continue };
-                let m: serde_json::Value = serde_json::from_str(&e.manifest).unwrap_or_default();
+            for sig in self.recorded_signatures(case_id).await? {
+                let (m, e) = (&sig.manifest, &sig.evidence);
                 let mut entry = json!({
-                    "role": role,
+                    "role": if sig.party.is_some() { "party" } else { "mediator" },
                     "signer_name": m["signer_name"],
                     "signed_at": m["signed_at"],
                     "public_key": e.public_key,
                     "manifest_sha256": sha256_hex(e.manifest.as_bytes()),
                     "signature": e.signature,
                 });
-                if let Some(p) = party {
+                if let Some(p) = &sig.party {
                     entry["party"] = json!(p);
                 }
                 signatures.push(entry);
@@ -287,24 +276,18 @@ impl Accord {
                 v.text.clone().into_bytes(),
             ));
         }
+        for (n, sig) in self.recorded_signatures(case_id).await?.iter().enumerate() {
+            let e = &sig.evidence;
+            let j = json!({"manifest": e.manifest, "public_key": e.public_key, "signature": e.signature});
+            let text = accord_evidence::canonical_json(&j)
+                .map_err(|e| AppError::Storage(e.to_string()))?;
+            files.push((
+                format!("evidence/signature-{}.json", n + 1),
+                text.into_bytes(),
+            ));
+        }
         let mut log = vec![];
-        let mut n = 0;
         for r in self.store.events(case_id).await? {
-            if let Ok(
-                CaseEvent::SettlementSigned {
-                    evidence: Some(e), ..
-                }
-                | CaseEvent::SettlementCountersigned {
-                    evidence: Some(e), ..
-                },
-            ) = serde_json::from_str::<CaseEvent>(&r.payload)
-            {
-                n += 1;
-                let j = json!({"manifest": e.manifest, "public_key": e.public_key, "signature": e.signature});
-                let text = accord_evidence::canonical_json(&j)
-                    .map_err(|e| AppError::Storage(e.to_string()))?;
-                files.push((format!("evidence/signature-{n}.json"), text.into_bytes()));
-            }
             let shared = r.visibility == "case";
             let wp = matches!(r.kind.as_str(), "package-proposed" | "negotiation-opened");
             if shared && !wp {

@@ -365,29 +365,23 @@ impl Accord {
             .filter(|p| !p.is_empty())
             .map(str::to_owned)
             .collect();
-        let mut signatures = vec![];
-        for r in self.store.events(case_id).await? {
-            if let Ok(
-                accord_domain::CaseEvent::SettlementSigned {
-                    evidence: Some(e), ..
-                }
-                | accord_domain::CaseEvent::SettlementCountersigned {
-                    evidence: Some(e), ..
-                },
-            ) = serde_json::from_str(&r.payload)
-            {
-                let m: serde_json::Value = serde_json::from_str(&e.manifest).unwrap_or_default();
-                let capacity = match m["role"].as_str() {
-                    Some("mediator") => "Mediator".to_owned(),
-                    _ => m["party_name"].as_str().unwrap_or_default().to_owned(),
+        let signatures = self
+            .recorded_signatures(case_id)
+            .await?
+            .into_iter()
+            .map(|sig| {
+                let m = &sig.manifest;
+                let capacity = match sig.party {
+                    None => "Mediator".to_owned(),
+                    Some(_) => m["party_name"].as_str().unwrap_or_default().to_owned(),
                 };
-                signatures.push((
+                (
                     m["signer_name"].as_str().unwrap_or_default().to_owned(),
                     capacity,
                     m["signed_at"].as_str().unwrap_or_default().to_owned(),
-                ));
-            }
-        }
+                )
+            })
+            .collect();
         Ok(AgreementDocument {
             reference: case.reference.clone(),
             date: accord_domain::deadline::utc_date(

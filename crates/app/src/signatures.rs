@@ -7,7 +7,7 @@
 //! (password and second factor) before either act.
 
 use accord_domain::event::SignatureEvidence;
-use accord_domain::{Actor, Case, Command};
+use accord_domain::{Actor, Case, CaseEvent, Command};
 use ed25519_dalek::Signer;
 use serde_json::json;
 
@@ -32,7 +32,46 @@ pub fn verify_evidence(e: &SignatureEvidence) -> bool {
     }
 }
 
+/// A signature found in a case's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedSignature {
+    /// The party signed for; `None` for the mediator's countersignature.
+    pub party: Option<String>,
+    /// The evidence.
+    pub evidence: SignatureEvidence,
+    /// The manifest, parsed.
+    pub manifest: serde_json::Value,
+}
+
 impl Accord {
+    /// The settlement signatures (with evidence) in a case's log, in order.
+    pub(crate) async fn recorded_signatures(
+        &self,
+        case_id: &str,
+    ) -> Result<Vec<RecordedSignature>, AppError> {
+        let mut out = vec![];
+        for r in self.store.events(case_id).await? {
+            let (party, evidence) = match serde_json::from_str::<CaseEvent>(&r.payload) {
+                Ok(CaseEvent::SettlementSigned {
+                    party,
+                    evidence: Some(e),
+                    ..
+                }) => (Some(party), e),
+                Ok(CaseEvent::SettlementCountersigned {
+                    evidence: Some(e), ..
+                }) => (None, e),
+                _ => continue,
+            };
+            let manifest = serde_json::from_str(&evidence.manifest).unwrap_or_default();
+            out.push(RecordedSignature {
+                party,
+                evidence,
+                manifest,
+            });
+        }
+        Ok(out)
+    }
+
     /// Returns the command with signature evidence attached when it is a signature; other
     /// commands are returned unchanged.
     pub(crate) async fn with_signature(

@@ -207,50 +207,7 @@ fn verify_log_names_the_first_bad_event_of_a_tampered_chain() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let case_id = rt.block_on(async {
-        let cfg = accord::config::Config {
-            data: data.clone(),
-            ..Default::default()
-        };
-        accord::prepare_data_dir(&cfg).unwrap();
-        let store = accord::open_store(&cfg).await.unwrap();
-        let app = accord::application(&cfg, store.clone(), Arc::new(SystemClock)).unwrap();
-        let u = app
-            .bootstrap_user(accord_app::accounts::NewUser {
-                username: "harbour".into(),
-                display_name: "H".into(),
-                role: "party-user".into(),
-                password: "harbour-password!".into(),
-            })
-            .await
-            .unwrap();
-        let actor = accord_domain::Actor::User {
-            id: u.id.clone(),
-            role: accord_domain::GlobalRole::PartyUser,
-        };
-        let req: accord_domain::command::FileRequest = serde_json::from_value(
-            crate::harness::commercial(&u.id, "someone", true, "iomed-default"),
-        )
-        .unwrap();
-        let v = app.file_request(&actor, &req).await.unwrap();
-        app.act(
-            &actor,
-            &v.case.id,
-            &accord_domain::Command::SubmitRequest {},
-            None,
-        )
-        .await
-        .unwrap();
-        app.act(
-            &actor,
-            &v.case.id,
-            &accord_domain::Command::WithdrawRequest {},
-            None,
-        )
-        .await
-        .unwrap();
-        v.case.id
-    });
+    let case_id = data_with_a_case(&data, &rt, "harbour");
     let out = accord(dir.path()).args(["verify-log"]).output().unwrap();
     assert!(
         out.status.success(),
