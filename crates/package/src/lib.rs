@@ -8,7 +8,8 @@
 //!   the institution's public key, and every other file with its SHA-256 and size;
 //! * `index.sig` — the institution's Ed25519 signature over `index.json` (hex);
 //! * `agreement/settlement.json` — the frozen settlement version (canonical JSON; its SHA-256 is
-//!   the hash every party signed) and `agreement/text-<language>.txt`, each language version;
+//!   the hash every party signed), `agreement/text-<language>.txt`, each language version, and
+//!   `agreement/agreement-<language>.pdf`, each laid out as PDF/A with the signatures;
 //! * `evidence/signature-<n>.json` — each signature's evidence (manifest, public key, signature);
 //! * `attestation/attestation.json` and `attestation/attestation.sig` — the institution's
 //!   attestation and its signature;

@@ -747,19 +747,20 @@ fn renderer() -> &'static accord_documents::Renderer {
     R.get_or_init(|| accord_documents::Renderer::new(&[]))
 }
 
-async fn agreement_pdf(
-    State(s): State<AppState>,
-    Authed(p): Authed,
-    Path(case_id): Path<String>,
-    ApiQuery(q): ApiQuery<DocumentParams>,
-) -> Result<Response, ApiError> {
+/// Renders the frozen agreement in one language.
+async fn render_agreement(
+    s: &AppState,
+    actor: &accord_domain::Actor,
+    case_id: &str,
+    language: &str,
+) -> Result<(String, Vec<u8>), ApiError> {
     let a = s
         .accord
-        .agreement_document(&p.actor, &case_id, &q.language)
+        .agreement_document(actor, case_id, language)
         .await?;
     let data = accord_documents::DocumentData {
         kind: "settlement-agreement".into(),
-        language: q.language.clone(),
+        language: language.to_owned(),
         reference: a.reference.clone(),
         date: a.date,
         parties: a.parties,
@@ -784,14 +785,24 @@ async fn agreement_pdf(
             }
             other => ApiError::from(accord_app::AppError::Storage(other.to_string())),
         })?;
+    Ok((a.reference, pdf))
+}
+
+async fn agreement_pdf(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+    ApiQuery(q): ApiQuery<DocumentParams>,
+) -> Result<Response, ApiError> {
+    let (reference, pdf) = render_agreement(&s, &p.actor, &case_id, &q.language).await?;
     let mut resp = pdf.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/pdf"),
     );
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "inline; filename=\"settlement-agreement-{}-{}.pdf\"",
-        a.reference, q.language
+        "inline; filename=\"settlement-agreement-{reference}-{}.pdf\"",
+        q.language
     )) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -807,6 +818,20 @@ async fn enforcement_package(
         .accord
         .enforcement_package_files(&p.actor, &case_id)
         .await?;
+    // The agreement as PDF/A in every language version, beside its canonical text.
+    let mut files = files;
+    let languages: Vec<String> = files
+        .iter()
+        .filter_map(|(n, _)| {
+            n.strip_prefix("agreement/text-")
+                .and_then(|l| l.strip_suffix(".txt"))
+                .map(str::to_owned)
+        })
+        .collect();
+    for lang in languages {
+        let (_, pdf) = render_agreement(&s, &p.actor, &case_id, &lang).await?;
+        files.push((format!("agreement/agreement-{lang}.pdf"), pdf));
+    }
     let key = s.accord.institution_key().await?;
     let files = files
         .into_iter()

@@ -222,6 +222,13 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
     assert_eq!(report.verification_id, id);
     assert_eq!(report.signatures, 3);
     assert_eq!(report.languages, vec!["en", "zh-Hans"]);
+    for lang in ["en", "zh-Hans"] {
+        let name = format!("agreement/agreement-{lang}.pdf");
+        assert!(
+            zip.windows(name.len()).any(|w| w == name.as_bytes()),
+            "{name} in the package"
+        );
+    }
     assert!(report.events > 10);
     assert!(
         !zip.windows(8).any(|w| w == b"WP-OFFER"),
