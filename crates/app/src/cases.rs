@@ -344,11 +344,36 @@ impl Accord {
         Ok(())
     }
 
+    /// Logs a read of the mediator's proposals (without-prejudice material) when the case holds
+    /// any: the case view, the timeline and the negotiation views all show them.
+    pub(crate) async fn log_proposal_read(
+        &self,
+        actor: &Actor,
+        case: &Case,
+        via: &str,
+    ) -> Result<(), AppError> {
+        if !case.negotiations.iter().any(|n| !n.proposals.is_empty()) {
+            return Ok(());
+        }
+        self.store
+            .log_access(&[crate::ports::AccessRecord {
+                id: Accord::new_id(),
+                at_ms: self.clock.now().as_millisecond(),
+                user_id: actor.user_id().unwrap_or("system").to_owned(),
+                case_id: case.id.clone(),
+                object: format!("proposals:{via}"),
+                kind: "without-prejudice".into(),
+            }])
+            .await?;
+        Ok(())
+    }
+
     /// The case as the actor may see it.
     pub async fn case_view(&self, actor: &Actor, case_id: &str) -> Result<CaseView, AppError> {
         let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
         self.log_break_glass_read(actor, &loaded.case, "case")
             .await?;
+        self.log_proposal_read(actor, &loaded.case, "case").await?;
         Ok(self.view(actor, loaded))
     }
 
@@ -356,6 +381,8 @@ impl Accord {
     pub async fn timeline(&self, actor: &Actor, case_id: &str) -> Result<Vec<EventView>, AppError> {
         let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
         self.log_break_glass_read(actor, &loaded.case, "events")
+            .await?;
+        self.log_proposal_read(actor, &loaded.case, "events")
             .await?;
         let records = self.store.events(case_id).await?;
         let rel = policy::relation(actor, &loaded.case);

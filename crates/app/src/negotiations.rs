@@ -356,6 +356,7 @@ impl Accord {
         if !policy::can_view_case(actor, &case) {
             return Err(AppError::NotFound { what: "case" });
         }
+        self.log_proposal_read(actor, &case, "negotiations").await?;
         let mut out = vec![];
         for n in case.negotiations.clone() {
             let inputs = self.private_inputs_for(actor, &case, &n.id).await?;
@@ -394,6 +395,7 @@ impl Accord {
         let (case, n) = self
             .negotiation_case(actor, case_id, negotiation, &Action::ViewCase)
             .await?;
+        self.log_proposal_read(actor, &case, "negotiations").await?;
         let inputs = self.private_inputs_for(actor, &case, &n.id).await?;
         Ok(self.negotiation_view(actor, &case, n, &inputs))
     }

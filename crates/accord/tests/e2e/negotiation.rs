@@ -405,6 +405,15 @@ async fn package_from_single_text_to_agreement(t: &mut TestServer) {
         .map(|l| l["object"].as_str().unwrap())
         .collect();
     assert!(objects.contains(&"analysis:N1"), "{log}");
+    // Reads of the mediator's proposals (without prejudice) are logged, whoever reads them.
+    let wp_readers: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "without-prejudice" && l["object"] == "proposals:events")
+        .map(|l| l["user_id"].as_str().unwrap())
+        .collect();
+    assert!(wp_readers.contains(&t.id("indah").as_str()), "{log}");
     assert!(objects.contains(&"preferences:N1:I"), "{log}");
 
     // The accepted package becomes the settlement's terms.
