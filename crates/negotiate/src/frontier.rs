@@ -66,16 +66,21 @@ pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
         .map(|(u, t)| (u.iter().sum(), u, t))
         .collect();
     by_sum.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+    // Only kept points at least as good for the first party can cover a point: an index of the
+    // kept points ordered by that utility limits each scan to them.
+    let mut by_first: Vec<(i128, usize)> = Vec::new();
     let mut last_hit = 0usize;
     for (_, u, t) in by_sum {
         let covers = |k: &Vec<i128>| k.iter().zip(&u).all(|(a, b)| a >= b);
         if kept.get(last_hit).is_some_and(|k| covers(&k.0)) {
             continue;
         }
-        if let Some(i) = kept.iter().position(|k| covers(&k.0)) {
-            last_hit = i;
+        let from = by_first.partition_point(|(v, _)| *v < u[0]);
+        if let Some((_, i)) = by_first[from..].iter().find(|(_, i)| covers(&kept[*i].0)) {
+            last_hit = *i;
             continue;
         }
+        by_first.insert(from, (u[0], kept.len()));
         kept.push((u, t));
     }
     kept
