@@ -35,8 +35,8 @@ pub const KINDS: &[&str] = &[
     "termination-record",
 ];
 
-/// Languages with labels.
-pub const LANGUAGES: &[&str] = &["en", "zh-Hans", "zh-Hant", "fr", "ar", "ru", "es"];
+/// Languages with labels (those of `accord-i18n`).
+pub const LANGUAGES: &[&str] = accord_i18n::LANGUAGES;
 
 /// Why a document cannot be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,7 +44,8 @@ pub enum DocumentError {
     /// Not a kind or language Accord renders.
     #[error("{0}")]
     Unsupported(String),
-    /// Typst refused the document (a template fault, never the user's text).
+    /// Typst refused the document, or a fact its wording needs is missing (a fault of the
+    /// caller or the template, never the user's text).
     #[error("the document could not be laid out: {0}")]
     Layout(String),
 }
@@ -60,8 +61,18 @@ pub struct SignatureLine {
     pub signed_at: Option<String>,
 }
 
+/// A part of a document said once per person (for example, each mediator's declaration): its
+/// own facts, and free text given by that person (shown as written, in a list).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Section {
+    /// Arguments of the section's sentences, added to the document's facts.
+    pub facts: BTreeMap<String, String>,
+    /// Free text, one list item each (for example, circumstances disclosed).
+    pub notes: Vec<String>,
+}
+
 /// What goes into a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DocumentData {
     /// One of [`KINDS`].
     pub kind: String,
@@ -73,189 +84,124 @@ pub struct DocumentData {
     pub date: String,
     /// The parties, as listed at the top.
     pub parties: Vec<String>,
-    /// The body, paragraph by paragraph.
+    /// The settlement agreement's text in this language, paragraph by paragraph. The other kinds
+    /// are worded from `facts` by the messages `doc-<kind>-p1`, `-p2`, … of `locales/`.
     pub paragraphs: Vec<String>,
+    /// Arguments of the document's sentences (dates as YYYY-MM-DD, lists already joined).
+    pub facts: BTreeMap<String, String>,
+    /// Sections said once per person (the declaration: one per mediator).
+    pub sections: Vec<Section>,
+    /// Procedural steps (the termination record): step name (`filed`, `registered`, …) and date.
+    pub steps: Vec<(String, String)>,
     /// Signature lines.
     pub signatures: Vec<SignatureLine>,
     /// SHA-256 (hex) of the document's content, printed on every page.
     pub content_hash: String,
 }
 
-fn labels(language: &str) -> Option<(BTreeMap<&'static str, &'static str>, bool)> {
-    let l: &[(&str, &str)] = match language {
-        "en" => &[
-            ("settlement-agreement", "Settlement Agreement"),
-            (
-                "acknowledgement",
-                "Acknowledgement of the Request for Mediation",
-            ),
-            ("invitation", "Invitation to Mediate"),
-            ("notice-of-registration", "Notice of Registration"),
-            (
-                "declaration-of-independence",
-                "Mediator's Declaration of Independence and Impartiality",
-            ),
-            (
-                "certificate-of-mediation",
-                "Mediator's Certificate of Mediation",
-            ),
-            (
-                "attestation",
-                "Attestation of the Administering Institution",
-            ),
-            (
-                "termination-record",
-                "Record of Termination of the Mediation",
-            ),
-            ("reference", "Case reference"),
-            ("date", "Date"),
-            ("parties", "Parties"),
-            ("signatures", "Signatures"),
-            ("signed", "Signed electronically on"),
-            ("page", "Page"),
-            ("hash", "SHA-256 of the content"),
-        ],
-        "zh-Hans" => &[
-            ("settlement-agreement", "和解协议"),
-            ("acknowledgement", "调解申请确认书"),
-            ("invitation", "调解邀请书"),
-            ("notice-of-registration", "立案通知书"),
-            ("declaration-of-independence", "调解员独立性与公正性声明"),
-            ("certificate-of-mediation", "调解员调解证明书"),
-            ("attestation", "管理机构证明书"),
-            ("termination-record", "调解终止记录"),
-            ("reference", "案件编号"),
-            ("date", "日期"),
-            ("parties", "当事方"),
-            ("signatures", "签署"),
-            ("signed", "电子签署于"),
-            ("page", "第"),
-            ("hash", "内容的 SHA-256 值"),
-        ],
-        "zh-Hant" => &[
-            ("settlement-agreement", "和解協議"),
-            ("acknowledgement", "調解申請確認書"),
-            ("invitation", "調解邀請書"),
-            ("notice-of-registration", "立案通知書"),
-            ("declaration-of-independence", "調解員獨立性與公正性聲明"),
-            ("certificate-of-mediation", "調解員調解證明書"),
-            ("attestation", "管理機構證明書"),
-            ("termination-record", "調解終止記錄"),
-            ("reference", "案件編號"),
-            ("date", "日期"),
-            ("parties", "當事方"),
-            ("signatures", "簽署"),
-            ("signed", "電子簽署於"),
-            ("page", "第"),
-            ("hash", "內容的 SHA-256 值"),
-        ],
-        "fr" => &[
-            ("settlement-agreement", "Accord de règlement"),
-            (
-                "acknowledgement",
-                "Accusé de réception de la demande de médiation",
-            ),
-            ("invitation", "Invitation à la médiation"),
-            ("notice-of-registration", "Avis d'enregistrement"),
-            (
-                "declaration-of-independence",
-                "Déclaration d'indépendance et d'impartialité du médiateur",
-            ),
-            (
-                "certificate-of-mediation",
-                "Certificat de médiation du médiateur",
-            ),
-            ("attestation", "Attestation de l'institution administrante"),
-            (
-                "termination-record",
-                "Procès-verbal de clôture de la médiation",
-            ),
-            ("reference", "Référence de l'affaire"),
-            ("date", "Date"),
-            ("parties", "Parties"),
-            ("signatures", "Signatures"),
-            ("signed", "Signé électroniquement le"),
-            ("page", "Page"),
-            ("hash", "SHA-256 du contenu"),
-        ],
-        "ar" => &[
-            ("settlement-agreement", "اتفاق التسوية"),
-            ("acknowledgement", "إشعار باستلام طلب الوساطة"),
-            ("invitation", "دعوة إلى الوساطة"),
-            ("notice-of-registration", "إشعار بالتسجيل"),
-            (
-                "declaration-of-independence",
-                "إقرار الوسيط بالاستقلال والحياد",
-            ),
-            ("certificate-of-mediation", "شهادة الوسيط بإجراء الوساطة"),
-            ("attestation", "شهادة المؤسسة المديرة"),
-            ("termination-record", "محضر إنهاء الوساطة"),
-            ("reference", "رقم القضية"),
-            ("date", "التاريخ"),
-            ("parties", "الأطراف"),
-            ("signatures", "التوقيعات"),
-            ("signed", "وُقّع إلكترونيًا في"),
-            ("page", "صفحة"),
-            ("hash", "بصمة SHA-256 للمحتوى"),
-        ],
-        "ru" => &[
-            ("settlement-agreement", "Мировое соглашение"),
-            (
-                "acknowledgement",
-                "Подтверждение получения просьбы о медиации",
-            ),
-            ("invitation", "Приглашение к медиации"),
-            ("notice-of-registration", "Уведомление о регистрации"),
-            (
-                "declaration-of-independence",
-                "Заявление медиатора о независимости и беспристрастности",
-            ),
-            (
-                "certificate-of-mediation",
-                "Свидетельство медиатора о проведении медиации",
-            ),
-            ("attestation", "Удостоверение администрирующего учреждения"),
-            ("termination-record", "Протокол о прекращении медиации"),
-            ("reference", "Номер дела"),
-            ("date", "Дата"),
-            ("parties", "Стороны"),
-            ("signatures", "Подписи"),
-            ("signed", "Подписано электронно"),
-            ("page", "Страница"),
-            ("hash", "SHA-256 содержания"),
-        ],
-        "es" => &[
-            ("settlement-agreement", "Acuerdo de transacción"),
-            (
-                "acknowledgement",
-                "Acuse de recibo de la solicitud de mediación",
-            ),
-            ("invitation", "Invitación a la mediación"),
-            ("notice-of-registration", "Notificación de registro"),
-            (
-                "declaration-of-independence",
-                "Declaración de independencia e imparcialidad del mediador",
-            ),
-            (
-                "certificate-of-mediation",
-                "Certificado de mediación del mediador",
-            ),
-            (
-                "attestation",
-                "Certificación de la institución administradora",
-            ),
-            ("termination-record", "Acta de terminación de la mediación"),
-            ("reference", "Referencia del caso"),
-            ("date", "Fecha"),
-            ("parties", "Partes"),
-            ("signatures", "Firmas"),
-            ("signed", "Firmado electrónicamente el"),
-            ("page", "Página"),
-            ("hash", "SHA-256 del contenido"),
-        ],
-        _ => return None,
-    };
-    Some((l.iter().copied().collect(), language == "ar"))
+/// One block of a document's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph.
+    Paragraph(String),
+    /// A heading inside the body.
+    Heading(String),
+    /// A list item.
+    Item(String),
+}
+
+fn say(
+    language: &str,
+    id: &str,
+    facts: &BTreeMap<String, String>,
+) -> Result<Option<String>, DocumentError> {
+    let args: Vec<(&str, &str)> = facts
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    match accord_i18n::say(language, id, &args) {
+        Ok(t) => Ok(Some(t)),
+        Err(accord_i18n::MessageError::Missing(_)) => Ok(None),
+        Err(e) => Err(DocumentError::Layout(format!(
+            "a fact the wording needs was not given: {e}"
+        ))),
+    }
+}
+
+fn need(
+    language: &str,
+    id: &str,
+    facts: &BTreeMap<String, String>,
+) -> Result<String, DocumentError> {
+    say(language, id, facts)?
+        .ok_or_else(|| DocumentError::Layout(format!("no message {id} in {language}")))
+}
+
+/// The numbered sentences `doc-<kind>-p1`, `-p2`, … in order.
+fn numbered(
+    language: &str,
+    kind: &str,
+    facts: &BTreeMap<String, String>,
+) -> Result<Vec<String>, DocumentError> {
+    let mut out = vec![];
+    for n in 1.. {
+        match say(language, &format!("doc-{kind}-p{n}"), facts)? {
+            Some(t) => out.push(t),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The body of a document in its language: the agreement's own paragraphs, or the kind's
+/// sentences worded from the facts.
+pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
+    let lang = d.language.as_str();
+    let mut with_reference = d.facts.clone();
+    with_reference
+        .entry("reference".into())
+        .or_insert_with(|| d.reference.clone());
+    let facts = &with_reference;
+    match d.kind.as_str() {
+        "settlement-agreement" => Ok(d.paragraphs.iter().cloned().map(Block::Paragraph).collect()),
+        "declaration-of-independence" => {
+            let mut out = vec![];
+            for s in &d.sections {
+                let mut facts = facts.clone();
+                facts.extend(s.facts.clone());
+                let disclosed = if s.notes.is_empty() { "none" } else { "some" };
+                facts.insert("disclosed".into(), disclosed.into());
+                out.extend(
+                    numbered(lang, &d.kind, &facts)?
+                        .into_iter()
+                        .map(Block::Paragraph),
+                );
+                out.extend(s.notes.iter().cloned().map(Block::Item));
+            }
+            Ok(out)
+        }
+        "termination-record" => {
+            let mut text = numbered(lang, &d.kind, facts)?.into_iter();
+            let mut out: Vec<Block> = text.by_ref().take(2).map(Block::Paragraph).collect();
+            if !d.steps.is_empty() {
+                out.push(Block::Heading(need(lang, "doc-steps", facts)?));
+                for (step, date) in &d.steps {
+                    let mut f = BTreeMap::new();
+                    f.insert("step".to_owned(), step.clone());
+                    out.push(Block::Item(format!(
+                        "{date} — {}",
+                        need(lang, "doc-step", &f)?
+                    )));
+                }
+            }
+            out.extend(text.map(Block::Paragraph));
+            Ok(out)
+        }
+        kind => Ok(numbered(lang, kind, facts)?
+            .into_iter()
+            .map(Block::Paragraph)
+            .collect()),
+    }
 }
 
 /// The rendering engine: the Typst standard library and the system's fonts, found once.
@@ -292,22 +238,44 @@ impl Renderer {
                 KINDS.join(", ")
             )));
         }
-        let (labels, rtl) = labels(&d.language).ok_or_else(|| {
-            DocumentError::Unsupported(format!(
-                "no document labels in '{}' ({})",
+        if !accord_i18n::is_supported(&d.language) {
+            return Err(DocumentError::Unsupported(format!(
+                "no documents in '{}' ({})",
                 d.language,
                 LANGUAGES.join(", ")
-            ))
-        })?;
+            )));
+        }
+        let lang = d.language.as_str();
+        let mut labels = BTreeMap::new();
+        for l in [
+            "reference",
+            "date",
+            "parties",
+            "signatures",
+            "signed",
+            "page",
+            "hash",
+        ] {
+            labels.insert(l, need(lang, &format!("doc-{l}"), &d.facts)?);
+        }
+        let body: Vec<Value> = compose(d)?
+            .into_iter()
+            .map(|b| match b {
+                Block::Paragraph(t) => json!({"style": "p", "text": t}),
+                Block::Heading(t) => json!({"style": "h", "text": t}),
+                Block::Item(t) => json!({"style": "item", "text": t}),
+            })
+            .collect();
+        let rtl = accord_i18n::is_rtl(lang);
         let data = json!({
-            "title": labels.get(d.kind.as_str()).copied().unwrap_or_default(),
+            "title": need(lang, &format!("doc-title-{}", d.kind), &d.facts)?,
             "lang": d.language.split('-').next().unwrap_or("en"),
             "region": match d.language.as_str() { "zh-Hans" => "CN", "zh-Hant" => "TW", _ => "" },
             "rtl": rtl,
             "reference": d.reference,
             "date": d.date,
             "parties": d.parties,
-            "paragraphs": d.paragraphs,
+            "body": body,
             "signatures": d.signatures.iter().map(|s| json!({
                 "name": s.name, "capacity": s.capacity, "signed_at": s.signed_at.clone().unwrap_or_default(),
             })).collect::<Vec<Value>>(),

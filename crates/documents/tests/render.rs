@@ -3,7 +3,11 @@
 //! Arabic come out as the characters written, the hash is on the page, the file is PDF/A.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use accord_documents::{DocumentData, Renderer, SignatureLine};
+use std::collections::BTreeMap;
+
+use accord_documents::{
+    Block, DocumentData, KINDS, LANGUAGES, Renderer, Section, SignatureLine, compose,
+};
 
 fn text_of(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -35,6 +39,7 @@ fn agreement(language: &str, body: &str) -> DocumentData {
             signed_at: Some("2026-11-28T09:00:00Z".into()),
         }],
         content_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+        ..DocumentData::default()
     }
 }
 
@@ -117,6 +122,175 @@ fn unknown_kinds_and_languages_are_refused() {
         r.render(&d)
             .unwrap_err()
             .to_string()
-            .contains("no document labels")
+            .contains("no documents in 'de'")
     );
+}
+
+fn facts(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// A document of each kind with every fact its wording uses.
+fn generated(kind: &str, language: &str) -> DocumentData {
+    let mut d = DocumentData {
+        kind: kind.into(),
+        language: language.into(),
+        reference: "ACC-2026-0A1B2C3D".into(),
+        date: "2026-11-28".into(),
+        parties: vec!["Harbour Trading Ltd".into(), "PT Indah Logistik".into()],
+        content_hash: "ab".repeat(32),
+        facts: facts(&[
+            ("received", "2026-01-05"),
+            ("requesting", "Harbour Trading Ltd"),
+            ("respondents", "PT Indah Logistik"),
+            ("title", "Port services"),
+            ("invited", "PT Indah Logistik"),
+            ("due", "2026-02-04"),
+            ("parties", "Harbour Trading Ltd, PT Indah Logistik"),
+            ("commenced", "2026-02-01"),
+            ("mediator", "Dr Amina Rahman"),
+            ("terminated", "2026-11-28"),
+            ("text_hash", "cd"),
+            ("signed_at", "2026-11-28T09:00:00Z"),
+            ("public_key", "ef"),
+            ("mediators", "Dr Amina Rahman"),
+            ("verification_id", "0A1B2C3D-0A1B2C3D-0A1B2C3D-0A1B2C3D"),
+            ("verify_url", "https://accord.example/verify"),
+            ("issued", "2026-11-29"),
+            ("institution_key", "12"),
+            ("effective", "2026-11-28"),
+            ("ground", "settled"),
+        ]),
+        ..DocumentData::default()
+    };
+    match kind {
+        "settlement-agreement" => d.paragraphs = vec!["Terms.".into()],
+        "declaration-of-independence" => {
+            d.sections = vec![
+                Section {
+                    facts: facts(&[("mediator", "Dr Amina Rahman"), ("accepted", "2026-03-01")]),
+                    notes: vec![
+                        "Advised a client of Harbour in 2019 on an unrelated matter.".into(),
+                    ],
+                },
+                Section {
+                    facts: facts(&[("mediator", "Li Wei"), ("accepted", "2026-03-02")]),
+                    notes: vec![],
+                },
+            ]
+        }
+        "termination-record" => {
+            d.steps = vec![
+                ("filed".into(), "2026-01-05".into()),
+                ("registered".into(), "2026-02-01".into()),
+                ("terminated".into(), "2026-11-28".into()),
+            ]
+        }
+        _ => {}
+    }
+    d
+}
+
+#[test]
+fn every_kind_is_worded_in_every_language_from_its_facts() {
+    for kind in KINDS {
+        let mut seen = std::collections::BTreeSet::new();
+        for lang in LANGUAGES {
+            let blocks =
+                compose(&generated(kind, lang)).unwrap_or_else(|e| panic!("{kind} {lang}: {e}"));
+            assert!(!blocks.is_empty(), "{kind} {lang}");
+            let text: String = blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Paragraph(t) | Block::Heading(t) | Block::Item(t) => t.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(
+                !text.contains('{') && !text.contains('$'),
+                "{kind} {lang}: {text}"
+            );
+            if *kind != "settlement-agreement" {
+                assert!(
+                    text.contains("ACC-2026-0A1B2C3D")
+                        || *kind == "declaration-of-independence"
+                        || *kind == "invitation",
+                    "{kind} {lang}: {text}"
+                );
+                // Each language words it differently.
+                assert!(
+                    seen.insert(text.clone()),
+                    "{kind} {lang} repeats another language"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_declaration_says_each_mediators_part_and_disclosures() {
+    let blocks = compose(&generated("declaration-of-independence", "en")).unwrap();
+    let items: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Item(_)))
+        .collect();
+    assert_eq!(
+        items,
+        vec![&Block::Item(
+            "Advised a client of Harbour in 2019 on an unrelated matter.".into()
+        )]
+    );
+    let paragraphs: Vec<String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(paragraphs.len(), 4);
+    assert!(paragraphs[0].starts_with("Dr Amina Rahman accepted appointment"));
+    assert!(paragraphs[1].contains("disclosed the following"));
+    assert!(paragraphs[2].starts_with("Li Wei accepted appointment"));
+    assert!(paragraphs[3].starts_with("No circumstances"));
+}
+
+#[test]
+fn a_missing_fact_is_an_error_not_a_placeholder() {
+    let mut d = generated("termination-record", "fr");
+    d.facts.remove("effective");
+    let e = compose(&d).unwrap_err().to_string();
+    assert!(e.contains("doc-termination-record-p1"), "{e}");
+}
+
+#[test]
+fn termination_records_in_chinese_and_arabic_read_back_as_written() {
+    let r = Renderer::new(&[]);
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| {
+                !c.is_whitespace()
+                    && !('\u{200e}'..='\u{202e}').contains(c)
+                    && !matches!(c, '.' | '。' | '：' | ':')
+            })
+            .collect::<String>()
+    };
+    for lang in ["zh-Hans", "ar", "ru"] {
+        let d = generated("termination-record", lang);
+        let pdf = r.render(&d).unwrap();
+        let text = squash(&text_of(&pdf));
+        for b in compose(&d).unwrap() {
+            let (Block::Paragraph(t) | Block::Heading(t) | Block::Item(t)) = b;
+            // Dates inside right-to-left lines may be reordered by the extractor; compare the
+            // words around them.
+            for piece in t.split(|c: char| c.is_ascii_digit() || c == '-' || c == '—') {
+                let p = squash(piece);
+                if p.chars().count() > 3 {
+                    assert!(text.contains(&p), "{lang}: {p:?} missing in {text}");
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,73 @@
+# المستندات التي يصدرها Accord بصيغة PDF (crates/documents). تصل المعطيات منسقة مسبقا.
+
+## العناوين
+doc-title-settlement-agreement = اتفاق التسوية
+doc-title-acknowledgement = إشعار باستلام طلب الوساطة
+doc-title-invitation = دعوة إلى الوساطة
+doc-title-notice-of-registration = إشعار بالتسجيل
+doc-title-declaration-of-independence = إقرار الوسيط بالاستقلال والحياد
+doc-title-certificate-of-mediation = شهادة الوسيط بإجراء الوساطة
+doc-title-attestation = شهادة المؤسسة المديرة
+doc-title-termination-record = محضر إنهاء الوساطة
+
+## التسميات
+doc-reference = رقم القضية
+doc-date = التاريخ
+doc-parties = الأطراف
+doc-signatures = التوقيعات
+doc-signed = وقع إلكترونيا في
+doc-page = صفحة
+doc-hash = بصمة SHA-256 للمحتوى
+doc-steps = الخطوات الإجرائية
+
+## الإشعار بالاستلام
+doc-acknowledgement-p1 = تقر الأمانة باستلامها، في { $received }، طلب الوساطة المقدم من { $requesting } بشأن نزاع مع { $respondents }.
+doc-acknowledgement-p2 = يحمل الطلب رقم القضية { $reference }. وسينظر الآن في نطاقه واكتماله؛ ولا يعني هذا الإشعار أن الوساطة قد بدأت.
+
+## الدعوة
+doc-invitation-p1 = طلب { $requesting } الوساطة في النزاع المعنون «{ $title }» وفق القواعد التي تديرها المؤسسة.
+doc-invitation-p2 = توجه هذه الدعوة إلى: { $invited }. ويرجى من كل طرف مدعو أن يبين، في موعد أقصاه { $due }، ما إذا كان يوافق على المشاركة في الوساطة. وإذا لم يرد جواب بحلول ذلك التاريخ، جاز اعتبار الدعوة مرفوضة.
+
+## الإشعار بالتسجيل
+doc-notice-of-registration-p1 = سجل طلب الوساطة بين { $parties } تحت رقم القضية { $reference }.
+doc-notice-of-registration-p2 = بدأت الوساطة في { $commenced }. وسيتفق الأطراف بعد ذلك على عدد الوسطاء وتعيينهم وفق القواعد المنطبقة.
+
+## إقرار الوسيط
+doc-declaration-of-independence-p1 = قبل { $mediator } في { $accepted } تعيينه وسيطا في القضية { $reference }، ويقر بأنه مستقل عن الأطراف ومحايد تجاههم، ومتفرغ لإدارة الوساطة بالعناية الواجبة، وملتزم بالحفاظ على سريتها.
+doc-declaration-of-independence-p2 = { $disclosed ->
+    [none] لم يفصح الوسيط عن أي ظروف من شأنها أن تثير شكوكا حول استقلاله أو حياده.
+   *[some] أفصح الوسيط عن الظروف التالية:
+}
+
+## شهادة الوسيط
+doc-certificate-of-mediation-p1 = يشهد { $mediator }، بصفته وسيطا، بأن الوساطة في القضية { $reference } بين { $parties } قد أجريت تحت إدارة المؤسسة، منذ بدئها في { $commenced } حتى إنهائها في { $terminated }.
+doc-certificate-of-mediation-p2 = نتج عن هذه الوساطة اتفاق التسوية الذي بصمة SHA-256 لنصه النهائي هي { $text_hash }، ووقعه الأطراف.
+doc-certificate-of-mediation-p3 = أدلى الوسيط بهذا البيان بتوقيع إلكتروني في { $signed_at } باستخدام المفتاح { $public_key }؛ والبيان الموقع جزء من ملف التنفيذ.
+
+## شهادة المؤسسة
+doc-attestation-p1 = تشهد المؤسسة المديرة بأن اتفاق التسوية الذي بصمة SHA-256 لنصه النهائي هي { $text_hash } قد نتج عن الوساطة التي أدارتها في القضية { $reference } بين { $parties }، والتي تولاها { $mediators }، وأنه وقع من الأطراف ووقعه الوسيط توقيعا مقابلا.
+doc-attestation-p2 = رقم التحقق: { $verification_id }. يمكن لكل من يحوز الاتفاق أو هذه الشهادة التحقق منهما بهذا الرقم على العنوان { $verify_url }.
+doc-attestation-p3 = صدرت هذه الشهادة في { $issued } وختمت بمفتاح Ed25519 الخاص بالمؤسسة { $institution_key }.
+
+## محضر الإنهاء
+doc-termination-record-p1 = انتهت الوساطة في القضية { $reference } بين { $parties } في { $effective }.
+doc-termination-record-p2 = سبب الإنهاء: { $ground ->
+    [settled] وقع الأطراف اتفاق تسوية.
+    [partially-settled] وقع الأطراف اتفاق تسوية بشأن جزء من النزاع.
+    [mediator-declaration] أعلن الوسيط أن بذل مزيد من جهود الوساطة لم يعد مبررا.
+    [joint-declaration] أعلن الأطراف معا إنهاء الوساطة.
+    [party-withdrawal] انسحب أحد الأطراف من الوساطة.
+    [nonpayment] ظلت دفعة مقدمة غير مسددة.
+    [no-appointment] لم تتخذ أي خطوة لتعيين وسيط خلال المدة المقررة.
+   *[time-limit-expired] انقضت المدة المتفق عليها للوساطة.
+}
+doc-termination-record-p3 = تظل المعلومات المتبادلة في الوساطة سرية وفق القواعد المنطبقة وأي اتفاق بين الأطراف؛ ولا يتضمن هذا المحضر سوى وقائع إجرائية.
+doc-step = { $step ->
+    [filed] استلام طلب الوساطة
+    [registered] بدء الوساطة (التسجيل)
+    [appointed] تعيين الوسيط
+    [first-session] عقد الجلسة الأولى
+    [settlement-signed] توقيع الأطراف على اتفاق التسوية
+    [countersigned] التوقيع المقابل للوسيط على اتفاق التسوية
+   *[terminated] إنهاء الوساطة
+}
