@@ -1,6 +1,8 @@
 //! Every locale carries exactly the messages of English, with the same arguments and the same
 //! selector variants, and no message is a copy of the English text (names and codes aside).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
