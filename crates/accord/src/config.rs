@@ -30,6 +30,10 @@ pub struct Config {
     pub log: String,
     /// Roles that must sign in with a second factor (TOTP).
     pub second_factor_roles: Vec<String>,
+    /// The address at which the public reaches this deployment, printed in attestations as the
+    /// verification page's address (default: `http://` and the listen address).
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -45,6 +49,7 @@ impl Default for Config {
             session_idle_hours: 8,
             log: "info".into(),
             second_factor_roles: vec!["secretariat".into(), "mediator".into()],
+            public_url: None,
         }
     }
 }
@@ -92,6 +97,7 @@ impl Config {
                 "session_idle_hours",
                 "log",
                 "second_factor_roles",
+                "public_url",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()

@@ -120,6 +120,12 @@ pub fn application(
         Settings {
             session_idle_seconds: cfg.session_idle_hours.clamp(1, 24 * 30) * 3600,
             second_factor_roles: roles,
+            public_url: cfg
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", cfg.listen))
+                .trim_end_matches('/')
+                .to_owned(),
             ..Settings::default()
         },
         master_key(cfg)?,

@@ -66,7 +66,7 @@ fn new_verification_id() -> Result<String, AppError> {
 
 impl Accord {
     /// The attestation event of a case, if issued.
-    async fn attestation_event(
+    pub(crate) async fn attestation_event(
         &self,
         case_id: &str,
     ) -> Result<Option<(String, String, String, String)>, AppError> {

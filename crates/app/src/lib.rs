@@ -6,6 +6,7 @@ pub mod attestations;
 pub mod cases;
 pub mod channels;
 pub mod clock;
+pub mod documents;
 pub mod error;
 pub mod negotiations;
 pub mod ports;
@@ -47,6 +48,9 @@ pub struct Settings {
     pub throttle_window_seconds: i64,
     /// How recent a re-authentication must be for acts such as signing, in seconds.
     pub reauth_seconds: i64,
+    /// The address at which the public reaches this deployment (printed in attestations as the
+    /// verification page's address), without a trailing slash.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -62,6 +66,7 @@ impl Default for Settings {
             throttle_per_address: 50,
             throttle_window_seconds: 15 * 60,
             reauth_seconds: 5 * 60,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

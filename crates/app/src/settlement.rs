@@ -75,7 +75,7 @@ fn rfc3339(ms: i64) -> String {
 }
 
 impl Accord {
-    async fn case_for(
+    pub(crate) async fn case_for(
         &self,
         actor: &Actor,
         case_id: &str,

@@ -127,6 +127,21 @@ impl Accord {
                         "As mediator I countersign the settlement agreement whose final text has \
                          SHA-256 {text_hash}, and certify that it resulted from this mediation."
                     ),
+                    // The mediator's certificate of mediation (D21) is this signed statement.
+                    "certificate": {
+                        "commenced_on": case.commencement_date,
+                        "terminated_on": accord_domain::deadline::utc_date(now),
+                        "parties": case.active_parties().map(|p| p.name.clone()).collect::<Vec<_>>(),
+                        "statement": format!(
+                            "I certify that the mediation in case {} was carried out under the \
+                             administration of the institution, from its commencement on {} to its \
+                             termination on {}, and that the settlement agreement whose final text \
+                             has SHA-256 {text_hash} resulted from it.",
+                            case.reference,
+                            case.commencement_date.as_deref().unwrap_or("(not recorded)"),
+                            accord_domain::deadline::utc_date(now),
+                        ),
+                    },
                     "text_hash": text_hash,
                     "signed_at": now.to_string(),
                 });

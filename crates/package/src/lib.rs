@@ -12,7 +12,8 @@
 //!   `agreement/agreement-<language>.pdf`, each laid out as PDF/A with the signatures;
 //! * `evidence/signature-<n>.json` — each signature's evidence (manifest, public key, signature);
 //! * `attestation/attestation.json` and `attestation/attestation.sig` — the institution's
-//!   attestation and its signature;
+//!   attestation and its signature; with the mediator's certificate (`certificate/`) and the
+//!   termination record (`termination/`), these documents also as PDF/A per language;
 //! * `case-log.json` — the case events visible to every participant, without without-prejudice
 //!   content, each with its hash-chain fields so its hash can be recomputed.
 //!

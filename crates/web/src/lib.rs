@@ -6,6 +6,7 @@ mod error;
 mod extract;
 mod idempotency;
 pub mod openapi;
+mod pages;
 mod routes;
 mod session;
 
@@ -19,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use pages::PAGES;
 pub use routes::ROUTES;
 
 /// Web-layer settings.
@@ -71,7 +73,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                 base-uri 'none'; frame-ancestors 'none'",
+            ),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -389,6 +389,16 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/cases/{case_id}/documents/{kind}",
+            summary: "A case document as PDF/A in one language (query: language): acknowledgement, \
+                      invitation, notice-of-registration, declaration-of-independence, \
+                      certificate-of-mediation, attestation or termination-record",
+            request: None,
+            response: (200, None),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/transparency/key",
             summary: "The institution's public key and the log's origin (public)",
             request: None,

@@ -91,6 +91,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         "/api/v1/cases/{case_id}/documents/settlement-agreement",
         true,
     ),
+    ("GET", "/api/v1/cases/{case_id}/documents/{kind}", true),
     ("GET", "/api/v1/transparency/checkpoint", true),
     ("GET", "/api/v1/transparency/consistency", true),
     (
@@ -188,6 +189,10 @@ pub fn api(state: AppState) -> Router {
             "/api/v1/cases/{case_id}/documents/settlement-agreement",
             get(agreement_pdf),
         )
+        .route(
+            "/api/v1/cases/{case_id}/documents/{kind}",
+            get(case_document_pdf),
+        )
         .route("/api/v1/transparency/checkpoint", get(checkpoint))
         .route("/api/v1/transparency/consistency", get(consistency))
         .route(
@@ -225,6 +230,11 @@ pub fn api(state: AppState) -> Router {
         .route("/api/v1/sessions", post(login))
         .route("/api/v1/transparency/key", get(log_key))
         .route("/api/v1/verify/{verification_id}", get(verify_publicly))
+        .route(
+            "/verify",
+            get(crate::pages::verify_page).post(crate::pages::verify_submit),
+        )
+        .route("/static/accord.css", get(crate::pages::stylesheet))
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -775,8 +785,14 @@ async fn render_agreement(
             })
             .collect(),
         content_hash: a.text_hash,
+        ..accord_documents::DocumentData::default()
     };
-    let pdf = tokio::task::spawn_blocking(move || renderer().render(&data))
+    Ok((a.reference, render_pdf(data).await?))
+}
+
+/// Lays a document out in a worker thread (Typst is CPU-bound).
+async fn render_pdf(data: accord_documents::DocumentData) -> Result<Vec<u8>, ApiError> {
+    tokio::task::spawn_blocking(move || renderer().render(&data))
         .await
         .map_err(|e| ApiError::from(accord_app::AppError::Storage(e.to_string())))?
         .map_err(|e| match e {
@@ -784,8 +800,73 @@ async fn render_agreement(
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unsupported-document", m)
             }
             other => ApiError::from(accord_app::AppError::Storage(other.to_string())),
-        })?;
-    Ok((a.reference, pdf))
+        })
+}
+
+/// Renders a case document (its facts from the application) in one language.
+async fn render_case_document(
+    s: &AppState,
+    actor: &accord_domain::Actor,
+    case_id: &str,
+    kind: &str,
+    language: &str,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let d = s.accord.case_document(actor, case_id, kind).await?;
+    let content_hash = d.content_hash()?;
+    let data = accord_documents::DocumentData {
+        kind: d.kind,
+        language: language.to_owned(),
+        reference: d.reference.clone(),
+        date: d.date,
+        parties: d.parties,
+        paragraphs: vec![],
+        facts: d.facts,
+        sections: d
+            .sections
+            .into_iter()
+            .map(|s| accord_documents::Section {
+                facts: s.facts,
+                notes: s.notes,
+            })
+            .collect(),
+        steps: d.steps,
+        signatures: d
+            .signatures
+            .into_iter()
+            .map(|s| accord_documents::SignatureLine {
+                name: s.name,
+                capacity: s.capacity,
+                signed_at: Some(s.signed_at),
+            })
+            .collect(),
+        content_hash,
+    };
+    Ok((d.reference, render_pdf(data).await?))
+}
+
+fn pdf_response(pdf: Vec<u8>, file_name: &str) -> Response {
+    let mut resp = pdf.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+async fn case_document_pdf(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, kind)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<DocumentParams>,
+) -> Result<Response, ApiError> {
+    let (reference, pdf) = render_case_document(&s, &p.actor, &case_id, &kind, &q.language).await?;
+    Ok(pdf_response(
+        pdf,
+        &format!("{kind}-{reference}-{}.pdf", q.language),
+    ))
 }
 
 async fn agreement_pdf(
@@ -795,18 +876,10 @@ async fn agreement_pdf(
     ApiQuery(q): ApiQuery<DocumentParams>,
 ) -> Result<Response, ApiError> {
     let (reference, pdf) = render_agreement(&s, &p.actor, &case_id, &q.language).await?;
-    let mut resp = pdf.into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "inline; filename=\"settlement-agreement-{reference}-{}.pdf\"",
-        q.language
-    )) {
-        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    Ok(pdf_response(
+        pdf,
+        &format!("settlement-agreement-{reference}-{}.pdf", q.language),
+    ))
 }
 
 async fn enforcement_package(
@@ -828,9 +901,27 @@ async fn enforcement_package(
                 .map(str::to_owned)
         })
         .collect();
+    // The mediator's certificate (D21) as its record and in each language of the agreement, the
+    // attestation (D22) likewise, and the record of termination (D23).
+    let certificate = s
+        .accord
+        .case_document(&p.actor, &case_id, "certificate-of-mediation")
+        .await?;
+    files.push((
+        "certificate/certificate-of-mediation.json".into(),
+        certificate.record()?.into_bytes(),
+    ));
     for lang in languages {
         let (_, pdf) = render_agreement(&s, &p.actor, &case_id, &lang).await?;
         files.push((format!("agreement/agreement-{lang}.pdf"), pdf));
+        for (kind, folder) in [
+            ("certificate-of-mediation", "certificate"),
+            ("attestation", "attestation"),
+            ("termination-record", "termination"),
+        ] {
+            let (_, pdf) = render_case_document(&s, &p.actor, &case_id, kind, &lang).await?;
+            files.push((format!("{folder}/{kind}-{lang}.pdf"), pdf));
+        }
     }
     let key = s.accord.institution_key().await?;
     let files = files
@@ -1021,7 +1112,8 @@ async fn answer_proposal(
 mod tests {
     use std::collections::BTreeSet;
 
-    /// Every path given to the router (read from this file's source) is in [`super::ROUTES`], and
+    /// Every path given to the router (read from this file's source) is in [`super::ROUTES`] or
+    /// [`crate::PAGES`], and
     /// every listed path is routed: a route added without an inventory entry — and so without an
     /// entry in the authorization matrix — fails here.
     #[test]
@@ -1037,6 +1129,7 @@ mod tests {
         }
         let listed: BTreeSet<String> = super::ROUTES
             .iter()
+            .chain(crate::PAGES)
             .map(|(_, p, _)| (*p).to_owned())
             .collect();
         assert!(routed.len() > 20, "{routed:?}");

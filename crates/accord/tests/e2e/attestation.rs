@@ -14,6 +14,36 @@ async fn public(t: &TestServer, path: &str) -> (StatusCode, Value) {
     t.send(reqwest::Method::GET, None, path, None).await
 }
 
+/// A PDF from the API as `pdftotext` reads it (whitespace removed), or the error body.
+async fn pdf_text(t: &TestServer, who: &str, path: &str) -> (StatusCode, String) {
+    let resp = t
+        .http
+        .get(format!("{}{path}", t.base))
+        .bearer_auth(t.token(who))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.bytes().await.unwrap();
+    if status != StatusCode::OK {
+        return (status, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    assert!(bytes.starts_with(b"%PDF-"), "{path}");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.pdf");
+    std::fs::write(&f, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&f)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !('\u{200e}'..='\u{202e}').contains(c))
+        .collect();
+    (status, text)
+}
+
 async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
     let case = active_commercial_with(t, "iomed-default").await;
     // Without-prejudice material from the negotiation must never reach the attestation.
@@ -93,6 +123,15 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
         StatusCode::CONFLICT,
         "not before the mediator countersigns: {v}"
     );
+    let docs = format!("/api/v1/cases/{case}/documents");
+    let (s, v) = pdf_text(
+        t,
+        "indah",
+        &format!("{docs}/termination-record?language=en"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.contains("document-not-available"), "{v}");
     t.ok(
         "mediator",
         &case,
@@ -300,6 +339,68 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "no Russian version was agreed");
+    // The procedural documents, worded in each reader's language from the log's facts.
+    let (_, view) = t.get("indah", &format!("/api/v1/cases/{case}")).await;
+    let reference = view["case"]["reference"]
+        .as_str()
+        .or(view["reference"].as_str())
+        .unwrap()
+        .to_owned();
+    for (kind, lang, expect) in [
+        ("acknowledgement", "fr", "accuseréception"),
+        ("notice-of-registration", "es", "haquedadoregistrada"),
+        ("declaration-of-independence", "ru", "принял(а)назначение"),
+        ("certificate-of-mediation", "zh-Hans", "调解员身份证明"),
+        ("certificate-of-mediation", "en", "certifies,asmediator"),
+        ("attestation", "ar", "تشهدالمؤسسةالمديرة"),
+        (
+            "termination-record",
+            "en",
+            "thepartiessignedasettlementagreement",
+        ),
+        ("termination-record", "zh-Hant", "各當事方簽署了和解協議"),
+    ] {
+        let (s, text) = pdf_text(t, "indah", &format!("{docs}/{kind}?language={lang}")).await;
+        assert_eq!(s, StatusCode::OK, "{kind} {lang}: {text}");
+        assert!(
+            text.contains(&reference),
+            "{kind} {lang}: reference in {text}"
+        );
+        assert!(text.contains(expect), "{kind} {lang}: {expect:?} in {text}");
+        assert!(
+            !text.contains("WP-OFFER"),
+            "{kind}: without-prejudice content"
+        );
+        if matches!(kind, "certificate-of-mediation" | "attestation") {
+            assert!(text.contains(&hash), "{kind} {lang}: the agreement's hash");
+        }
+        if kind == "attestation" {
+            assert!(text.contains(&id), "{kind}: the verification id");
+        }
+    }
+    // The invitation exists only where a party was invited; this case began on written consent.
+    let (s, v) = pdf_text(t, "indah", &format!("{docs}/invitation?language=en")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, v) = pdf_text(t, "indah", &format!("{docs}/summons?language=en")).await;
+    assert!(v.contains("unknown-document"), "{s} {v}");
+    let (s, v) = pdf_text(t, "indah", &format!("{docs}/attestation?language=de")).await;
+    assert!(v.contains("unsupported-document"), "{s} {v}");
+    // Someone outside the case learns nothing, not even that the document exists.
+    t.user("stranger", "party-user").await;
+    let (s, _) = pdf_text(t, "stranger", &format!("{docs}/attestation?language=en")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // The package carries the mediator's certificate and the other documents.
+    for name in [
+        "certificate/certificate-of-mediation.json",
+        "certificate/certificate-of-mediation-en.pdf",
+        "attestation/attestation-zh-Hans.pdf",
+        "termination/termination-record-en.pdf",
+    ] {
+        assert!(
+            zip.windows(name.len()).any(|w| w == name.as_bytes()),
+            "{name} in the package"
+        );
+    }
     // The Secretariat may export it too.
     let (s, _) = t
         .get("sgen", &format!("/api/v1/cases/{case}/enforcement-package"))

@@ -811,6 +811,8 @@ async fn authorization_matrix() {
                             ("GET", "{case_id}") | ("GET", "events") => (sees(p, k), false),
                             ("GET", "channels") | ("GET", "relays") => (channel_user(p, k), false),
                             ("GET", "attestation") => (sees(p, k), false),
+                            // Procedural documents: whoever sees the case.
+                            ("GET", "{kind}") => (sees(p, k), false),
                             // Parties' representatives, the mediator and the Secretariat.
                             ("GET", "enforcement-package") | ("GET", "settlement-agreement") => {
                                 (sees(p, k) && p != "reviewer", sees(p, k))
@@ -852,7 +854,7 @@ async fn authorization_matrix() {
                         let body = (*method == "POST").then(|| json!({"source_message_id": caucus_msg, "excerpt": "not in the message", "target": "plenary"}));
                         let query = if r.ends_with("/diff") {
                             "?from=1&to=2"
-                        } else if r.ends_with("/settlement-agreement") {
+                        } else if r.ends_with("/settlement-agreement") || r.ends_with("/{kind}") {
                             "?language=en"
                         } else {
                             ""
@@ -862,6 +864,7 @@ async fn authorization_matrix() {
                                 .replace("{case_id}", case)
                                 .replace("{country}", "XC")
                                 .replace("{version}", "1")
+                                .replace("{kind}", "acknowledgement")
                                 + query
                         };
                         let path = fill(c);

@@ -366,6 +366,45 @@ impl TestServer {
     }
 }
 
+/// An ACTIVE commercial case taken to a signed, countersigned and attested settlement: returns
+/// (case id, the frozen text's hash, the verification id).
+pub async fn settled_and_attested(t: &mut TestServer) -> (String, String, String) {
+    let case = active_commercial_with(t, "iomed-default").await;
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    let hash = t
+        .put_draft(&case, "SETTLEMENT AGREEMENT between H and I")
+        .await;
+    for action in ["approve-final-text", "sign-settlement"] {
+        for (who, party) in [("harbour", "H"), ("indah", "I")] {
+            t.ok(
+                who,
+                &case,
+                action,
+                json!({"party": party, "text_hash": hash}),
+            )
+            .await;
+        }
+    }
+    t.ok(
+        "mediator",
+        &case,
+        "countersign-settlement",
+        json!({"text_hash": hash}),
+    )
+    .await;
+    let (s, a) = t
+        .post(
+            "sgen",
+            &format!("/api/v1/cases/{case}/attestation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let id = a["verification_id"].as_str().unwrap().to_owned();
+    (case, hash, id)
+}
+
 /// A representative entry.
 pub fn rep(user_id: &str, name: &str) -> Value {
     json!({"user_id": user_id, "name": name, "capacity": "principal", "authority_document": format!("Authority of {name}")})

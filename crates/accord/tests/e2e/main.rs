@@ -11,8 +11,10 @@ mod authz_matrix;
 mod bad_input;
 mod binary;
 mod confidentiality;
+mod external_tools;
 mod lifecycle_property;
 mod negotiation;
+mod pages;
 mod paired_runs;
 
 mod scenarios;

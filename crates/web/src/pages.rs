@@ -1,0 +1,261 @@
+//! Server-rendered HTML pages (askama templates in `templates/`, words from `accord-i18n`).
+//! They work without JavaScript, in every language Accord speaks, right to left in Arabic, under
+//! a Content-Security-Policy without `unsafe-inline` (one stylesheet, no scripts).
+//!
+//! So far: the public verification page (`/verify`), where anyone holding a verification ID and a
+//! document's SHA-256 value learns whether it is an attested settlement agreement or attestation —
+//! and nothing else. The form is sent by POST so that neither value lands in URLs or access logs;
+//! it changes nothing and carries no session, so it has no CSRF token.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+
+/// Every HTML page and asset: (method, path, needs a session). Public so far; the JSON API's
+/// routes are in [`crate::ROUTES`].
+pub const PAGES: &[(&str, &str, bool)] = &[
+    ("GET", "/verify", false),
+    ("POST", "/verify", false),
+    ("GET", "/static/accord.css", false),
+];
+
+/// The stylesheet of every page.
+pub const STYLESHEET: &str = include_str!("../static/accord.css");
+
+/// A language link in the header.
+struct LanguageLink {
+    code: &'static str,
+    name: &'static str,
+    href: String,
+    current: bool,
+}
+
+/// What the base template needs.
+struct PageFrame {
+    lang: &'static str,
+    dir: &'static str,
+    title: String,
+    skip: String,
+    institution: String,
+    language_label: String,
+    languages: Vec<LanguageLink>,
+}
+
+/// Each language's name in itself.
+const LANGUAGE_NAMES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("zh-Hans", "简体中文"),
+    ("zh-Hant", "繁體中文"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+];
+
+fn t(lang: &str, id: &str, args: &[(&str, &str)]) -> String {
+    // The locale test guarantees every message in every language; the id shows if one slips.
+    accord_i18n::message(lang, id, args).unwrap_or_else(|| id.to_owned())
+}
+
+fn frame(lang: &'static str, title_id: &str, path: &str) -> PageFrame {
+    PageFrame {
+        lang,
+        dir: if accord_i18n::is_rtl(lang) {
+            "rtl"
+        } else {
+            "ltr"
+        },
+        title: t(lang, title_id, &[]),
+        skip: t(lang, "web-skip", &[]),
+        institution: t(lang, "web-institution", &[]),
+        language_label: t(lang, "web-language", &[]),
+        languages: LANGUAGE_NAMES
+            .iter()
+            .map(|(code, name)| LanguageLink {
+                code,
+                name,
+                href: format!("{path}?lang={code}"),
+                current: *code == lang,
+            })
+            .collect(),
+    }
+}
+
+/// The language of a page: `lang` given (query or form), else the browser's preference.
+fn page_language(given: Option<&str>, headers: &HeaderMap) -> &'static str {
+    given
+        .and_then(accord_i18n::supported_for_tag)
+        .unwrap_or_else(|| {
+            accord_i18n::negotiate(
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
+        })
+}
+
+/// The outcome shown on the page.
+struct VerifyOutcome {
+    matches: bool,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    page: PageFrame,
+    intro: String,
+    id_label: String,
+    id_hint: String,
+    hash_label: String,
+    hash_hint: String,
+    submit: String,
+    result_heading: String,
+    id: String,
+    sha256: String,
+    id_error: Option<String>,
+    hash_error: Option<String>,
+    result: Option<VerifyOutcome>,
+}
+
+impl VerifyPage {
+    fn new(lang: &'static str) -> Self {
+        VerifyPage {
+            page: frame(lang, "verify-title", "/verify"),
+            intro: t(lang, "verify-intro", &[]),
+            id_label: t(lang, "verify-id", &[]),
+            id_hint: t(lang, "verify-id-hint", &[]),
+            hash_label: t(lang, "verify-hash", &[]),
+            hash_hint: t(lang, "verify-hash-hint", &[]),
+            submit: t(lang, "verify-submit", &[]),
+            result_heading: t(lang, "verify-result", &[]),
+            id: String::new(),
+            sha256: String::new(),
+            id_error: None,
+            hash_error: None,
+            result: None,
+        }
+    }
+}
+
+fn html(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "page template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be shown",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Query of a page: its language.
+#[derive(Debug, Deserialize, Default)]
+pub struct PageQuery {
+    /// A language tag.
+    pub lang: Option<String>,
+}
+
+/// The verification form as sent.
+#[derive(Debug, Deserialize, Default)]
+pub struct VerifyForm {
+    /// The page's language.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// The verification ID.
+    #[serde(default)]
+    pub id: String,
+    /// The document's SHA-256 value.
+    #[serde(default)]
+    pub sha256: String,
+}
+
+/// `GET /verify`: the empty form.
+pub async fn verify_page(
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    let given = query.as_ref().ok().and_then(|q| q.lang.as_deref());
+    html(
+        StatusCode::OK,
+        &VerifyPage::new(page_language(given, &headers)),
+    )
+}
+
+/// `POST /verify`: the answer, or the form with its errors next to their fields.
+pub async fn verify_submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<VerifyForm>, FormRejection>,
+) -> Response {
+    // A malformed body is treated as an empty form: the page says what to enter.
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    let lang = page_language(f.lang.as_deref(), &headers);
+    let mut page = VerifyPage::new(lang);
+    // Echo what was typed (bounded), so a correction does not mean retyping.
+    page.id = f.id.trim().chars().take(100).collect();
+    page.sha256 = f.sha256.trim().chars().take(200).collect();
+    if page.id.is_empty() {
+        page.id_error = Some(t(lang, "verify-error-id", &[]));
+    }
+    let hex = page.sha256.to_ascii_lowercase();
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        page.hash_error = Some(t(lang, "verify-error-hash", &[]));
+    }
+    if page.id_error.is_some() || page.hash_error.is_some() {
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    match s.accord.verify_publicly(&page.id, &hex).await {
+        Ok(v) if v.matches => {
+            let document = v.document.unwrap_or_default();
+            let date = v.issued_on.unwrap_or_default();
+            page.result = Some(VerifyOutcome {
+                matches: true,
+                text: t(
+                    lang,
+                    "verify-match",
+                    &[("document", document.as_str()), ("date", date.as_str())],
+                ),
+            });
+        }
+        Ok(_) => {
+            page.result = Some(VerifyOutcome {
+                matches: false,
+                text: t(lang, "verify-no-match", &[]),
+            });
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "public verification failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the verification service is unavailable; try again later",
+            )
+                .into_response();
+        }
+    }
+    html(StatusCode::OK, &page)
+}
+
+/// `GET /static/accord.css`.
+pub async fn stylesheet() -> Response {
+    let mut r = STYLESHEET.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
