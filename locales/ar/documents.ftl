@@ -71,3 +71,26 @@ doc-step = { $step ->
     [countersigned] التوقيع المقابل للوسيط على اتفاق التسوية
    *[terminated] إنهاء الوساطة
 }
+
+## Settlement agreement (D20): recital, structured terms, language versions
+doc-agreement-recital = نتج اتفاق التسوية هذا عن الوساطة التي أدارتها المؤسسة في القضية { $reference }.
+doc-agreement-terms = الشروط
+doc-agreement-obligation = { $party }: { $description }
+doc-agreement-amount = المبلغ: { $amount } { $currency }
+doc-agreement-due = موعد الاستحقاق: { $due }
+doc-agreement-governing-law = القانون الواجب التطبيق: { $governing_law }
+doc-agreement-disputes = المنازعات المتعلقة بهذا الاتفاق: { $dispute_clause }
+doc-agreement-confidentiality = السرية: { $confidentiality }
+doc-agreement-permitted = الإفصاح المسموح به: { $permitted_disclosure }
+doc-agreement-clauses = بنود أخرى
+doc-agreement-singapore = يتفق الأطراف على أن اتفاقية الأمم المتحدة بشأن اتفاقات التسوية الدولية المنبثقة من الوساطة (اتفاقية سنغافورة بشأن الوساطة) تنطبق على اتفاق التسوية هذا.
+doc-agreement-languages = حرر هذا الاتفاق بالنسخ اللغوية التالية: { $languages }. وفي حال وجود تباين بينها، تكون الغلبة للنسخة المحررة باللغة التالية: { $authoritative }.
+
+## Language names
+language-en = الإنكليزية
+language-zh-Hans = الصينية (المبسطة)
+language-zh-Hant = الصينية (التقليدية)
+language-fr = الفرنسية
+language-ar = العربية
+language-ru = الروسية
+language-es = الإسبانية

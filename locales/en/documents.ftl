@@ -72,3 +72,26 @@ doc-step = { $step ->
     [countersigned] Settlement agreement countersigned by the mediator
    *[terminated] Mediation terminated
 }
+
+## Settlement agreement (D20): recital, structured terms, language versions
+doc-agreement-recital = This settlement agreement resulted from the mediation administered by the institution in case { $reference }.
+doc-agreement-terms = Terms
+doc-agreement-obligation = { $party }: { $description }
+doc-agreement-amount = Amount: { $amount } { $currency }
+doc-agreement-due = Due by { $due }
+doc-agreement-governing-law = Governing law: { $governing_law }
+doc-agreement-disputes = Disputes about this agreement: { $dispute_clause }
+doc-agreement-confidentiality = Confidentiality: { $confidentiality }
+doc-agreement-permitted = Permitted disclosure: { $permitted_disclosure }
+doc-agreement-clauses = Further clauses
+doc-agreement-singapore = The parties agree that the United Nations Convention on International Settlement Agreements Resulting from Mediation (Singapore Convention on Mediation) applies to this settlement agreement.
+doc-agreement-languages = This agreement is made in the following language versions: { $languages }. In case of divergence between them, the version in the following language prevails: { $authoritative }.
+
+## Language names
+language-en = English
+language-zh-Hans = Chinese (Simplified)
+language-zh-Hant = Chinese (Traditional)
+language-fr = French
+language-ar = Arabic
+language-ru = Russian
+language-es = Spanish

@@ -71,3 +71,26 @@ doc-step = { $step ->
     [countersigned] Refrendo del acuerdo de transacción por el mediador
    *[terminated] Terminación de la mediación
 }
+
+## Settlement agreement (D20): recital, structured terms, language versions
+doc-agreement-recital = El presente acuerdo de transacción resultó de la mediación administrada por la institución en el caso { $reference }.
+doc-agreement-terms = Condiciones
+doc-agreement-obligation = { $party }: { $description }
+doc-agreement-amount = Importe: { $amount } { $currency }
+doc-agreement-due = Vencimiento: { $due }
+doc-agreement-governing-law = Ley aplicable: { $governing_law }
+doc-agreement-disputes = Controversias sobre el presente acuerdo: { $dispute_clause }
+doc-agreement-confidentiality = Confidencialidad: { $confidentiality }
+doc-agreement-permitted = Divulgación permitida: { $permitted_disclosure }
+doc-agreement-clauses = Otras cláusulas
+doc-agreement-singapore = Las partes convienen en que la Convención de las Naciones Unidas sobre los Acuerdos de Transacción Internacionales Resultantes de la Mediación (Convención de Singapur sobre la Mediación) se aplica al presente acuerdo de transacción.
+doc-agreement-languages = El presente acuerdo se celebra en las siguientes versiones lingüísticas: { $languages }. En caso de divergencia entre ellas, prevalecerá la versión en el siguiente idioma: { $authoritative }.
+
+## Language names
+language-en = inglés
+language-zh-Hans = chino (simplificado)
+language-zh-Hant = chino (tradicional)
+language-fr = francés
+language-ar = árabe
+language-ru = ruso
+language-es = español

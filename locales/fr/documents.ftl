@@ -71,3 +71,26 @@ doc-step = { $step ->
     [countersigned] Contreseing de l'accord de règlement par le médiateur
    *[terminated] Clôture de la médiation
 }
+
+## Settlement agreement (D20): recital, structured terms, language versions
+doc-agreement-recital = Le présent accord de règlement est issu de la médiation administrée par l'institution dans l'affaire { $reference }.
+doc-agreement-terms = Conditions
+doc-agreement-obligation = { $party } : { $description }
+doc-agreement-amount = Montant : { $amount } { $currency }
+doc-agreement-due = Échéance : { $due }
+doc-agreement-governing-law = Droit applicable : { $governing_law }
+doc-agreement-disputes = Différends relatifs au présent accord : { $dispute_clause }
+doc-agreement-confidentiality = Confidentialité : { $confidentiality }
+doc-agreement-permitted = Divulgation autorisée : { $permitted_disclosure }
+doc-agreement-clauses = Autres clauses
+doc-agreement-singapore = Les parties conviennent que la Convention des Nations Unies sur les accords de règlement internationaux issus de la médiation (Convention de Singapour sur la médiation) s'applique au présent accord de règlement.
+doc-agreement-languages = Le présent accord est établi dans les versions linguistiques suivantes : { $languages }. En cas de divergence entre elles, la version dans la langue suivante prévaut : { $authoritative }.
+
+## Language names
+language-en = anglais
+language-zh-Hans = chinois (simplifié)
+language-zh-Hant = chinois (traditionnel)
+language-fr = français
+language-ar = arabe
+language-ru = russe
+language-es = espagnol

@@ -71,3 +71,26 @@ doc-step = { $step ->
     [countersigned] Скрепление мирового соглашения подписью медиатора
    *[terminated] Прекращение медиации
 }
+
+## Settlement agreement (D20): recital, structured terms, language versions
+doc-agreement-recital = Настоящее мировое соглашение достигнуто в результате медиации, администрируемой учреждением по делу { $reference }.
+doc-agreement-terms = Условия
+doc-agreement-obligation = { $party }: { $description }
+doc-agreement-amount = Сумма: { $amount } { $currency }
+doc-agreement-due = Срок исполнения: { $due }
+doc-agreement-governing-law = Применимое право: { $governing_law }
+doc-agreement-disputes = Споры, связанные с настоящим соглашением: { $dispute_clause }
+doc-agreement-confidentiality = Конфиденциальность: { $confidentiality }
+doc-agreement-permitted = Допустимое раскрытие: { $permitted_disclosure }
+doc-agreement-clauses = Прочие положения
+doc-agreement-singapore = Стороны соглашаются, что к настоящему мировому соглашению применяется Конвенция Организации Объединённых Наций о международных мировых соглашениях, достигнутых в результате медиации (Сингапурская конвенция о медиации).
+doc-agreement-languages = Настоящее соглашение составлено в следующих языковых версиях: { $languages }. В случае расхождений между ними преимущественную силу имеет версия на следующем языке: { $authoritative }.
+
+## Language names
+language-en = английский
+language-zh-Hans = китайский (упрощённое письмо)
+language-zh-Hant = китайский (традиционное письмо)
+language-fr = французский
+language-ar = арабский
+language-ru = русский
+language-es = испанский

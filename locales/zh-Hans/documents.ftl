@@ -71,3 +71,26 @@ doc-step = { $step ->
     [countersigned] 调解员副署和解协议
    *[terminated] 调解终止
 }
+
+## Settlement agreement (D20): recital, structured terms, language versions
+doc-agreement-recital = 本和解协议产生于本机构在案件 { $reference } 中管理的调解。
+doc-agreement-terms = 条款
+doc-agreement-obligation = { $party }：{ $description }
+doc-agreement-amount = 金额：{ $amount } { $currency }
+doc-agreement-due = 履行期限：{ $due }
+doc-agreement-governing-law = 适用法律：{ $governing_law }
+doc-agreement-disputes = 因本协议产生的争议：{ $dispute_clause }
+doc-agreement-confidentiality = 保密：{ $confidentiality }
+doc-agreement-permitted = 允许的披露：{ $permitted_disclosure }
+doc-agreement-clauses = 其他条款
+doc-agreement-singapore = 各当事方同意《联合国关于调解所产生的国际和解协议公约》（《新加坡调解公约》）适用于本和解协议。
+doc-agreement-languages = 本协议以下列语文文本订立：{ $languages }。各文本之间如有分歧，以下列语文文本为准：{ $authoritative }。
+
+## Language names
+language-en = 英文
+language-zh-Hans = 中文（简体）
+language-zh-Hant = 中文（繁体）
+language-fr = 法文
+language-ar = 阿拉伯文
+language-ru = 俄文
+language-es = 西班牙文

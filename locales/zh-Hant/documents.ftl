@@ -71,3 +71,26 @@ doc-step = { $step ->
     [countersigned] 調解員副署和解協議
    *[terminated] 調解終止
 }
+
+## Settlement agreement (D20): recital, structured terms, language versions
+doc-agreement-recital = 本和解協議產生於本機構在案件 { $reference } 中管理的調解。
+doc-agreement-terms = 條款
+doc-agreement-obligation = { $party }：{ $description }
+doc-agreement-amount = 金額：{ $amount } { $currency }
+doc-agreement-due = 履行期限：{ $due }
+doc-agreement-governing-law = 適用法律：{ $governing_law }
+doc-agreement-disputes = 因本協議產生的爭議：{ $dispute_clause }
+doc-agreement-confidentiality = 保密：{ $confidentiality }
+doc-agreement-permitted = 允許的披露：{ $permitted_disclosure }
+doc-agreement-clauses = 其他條款
+doc-agreement-singapore = 各當事方同意《聯合國關於調解所產生的國際和解協議公約》（《新加坡調解公約》）適用於本和解協議。
+doc-agreement-languages = 本協議以下列語文文本訂立：{ $languages }。各文本之間如有分歧，以下列語文文本為準：{ $authoritative }。
+
+## Language names
+language-en = 英文
+language-zh-Hans = 中文（簡體）
+language-zh-Hant = 中文（繁體）
+language-fr = 法文
+language-ar = 阿拉伯文
+language-ru = 俄文
+language-es = 西班牙文

@@ -312,6 +312,14 @@ pub struct AgreementDocument {
     pub signatures: Vec<(String, String, String)>,
     /// The signed hash.
     pub text_hash: String,
+    /// The structured terms as facts: `governing_law`, `dispute_clause`, `confidentiality`,
+    /// `permitted_disclosure`, `singapore` (`yes` or `no`), `languages` (codes, space-separated),
+    /// `authoritative` (a code).
+    pub facts: std::collections::BTreeMap<String, String>,
+    /// Each obligation: `party` (name), `description`, and `amount`, `currency`, `due` if set.
+    pub obligations: Vec<std::collections::BTreeMap<String, String>>,
+    /// Further clauses, as written.
+    pub clauses: Vec<String>,
 }
 
 impl Accord {
@@ -382,7 +390,55 @@ impl Accord {
                 )
             })
             .collect();
+        let t = &draft.terms;
+        let mut facts = std::collections::BTreeMap::new();
+        for (k, v) in [
+            ("governing_law", t.governing_law.clone()),
+            ("dispute_clause", t.dispute_clause.clone()),
+            ("confidentiality", t.confidentiality.clone()),
+            ("permitted_disclosure", t.permitted_disclosure.clone()),
+            (
+                "singapore",
+                if t.singapore_convention { "yes" } else { "no" }.to_owned(),
+            ),
+            (
+                "languages",
+                draft
+                    .versions
+                    .iter()
+                    .map(|v| v.language.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            ("authoritative", t.authoritative_language.clone()),
+        ] {
+            facts.insert(k.to_owned(), v);
+        }
+        let obligations = t
+            .obligations
+            .iter()
+            .map(|o| {
+                let mut f = std::collections::BTreeMap::new();
+                let party = case
+                    .party(&o.performing_party)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| o.performing_party.clone());
+                f.insert("party".to_owned(), party);
+                f.insert("description".to_owned(), o.description.clone());
+                if let (Some(a), Some(c)) = (&o.amount, &o.currency) {
+                    f.insert("amount".to_owned(), a.clone());
+                    f.insert("currency".to_owned(), c.clone());
+                }
+                if let Some(d) = &o.due_date {
+                    f.insert("due".to_owned(), d.clone());
+                }
+                f
+            })
+            .collect();
         Ok(AgreementDocument {
+            facts,
+            obligations,
+            clauses: draft.free_clauses.clone(),
             reference: case.reference.clone(),
             date: accord_domain::deadline::utc_date(
                 jiff::Timestamp::from_millisecond(record.created_at_ms).unwrap_or_default(),

@@ -89,10 +89,13 @@ pub struct DocumentData {
     pub paragraphs: Vec<String>,
     /// Arguments of the document's sentences (dates as YYYY-MM-DD, lists already joined).
     pub facts: BTreeMap<String, String>,
-    /// Sections said once per person (the declaration: one per mediator).
+    /// Sections said once per person (the declaration: one per mediator) or per obligation (the
+    /// agreement: `party`, `description`, and optionally `amount`, `currency`, `due`).
     pub sections: Vec<Section>,
     /// Procedural steps (the termination record): step name (`filed`, `registered`, …) and date.
     pub steps: Vec<(String, String)>,
+    /// The settlement agreement's further clauses, as written.
+    pub clauses: Vec<String>,
     /// Signature lines.
     pub signatures: Vec<SignatureLine>,
     /// SHA-256 (hex) of the document's content, printed on every page.
@@ -153,6 +156,81 @@ fn numbered(
     Ok(out)
 }
 
+/// The settlement agreement (D20): the recital that it resulted from the mediation, the parties'
+/// own text in this language, the structured terms, the Singapore Convention opt-in and the
+/// language versions with the authoritative one — the last two said in every language version.
+/// The terms part appears when the terms are given (`governing_law` among the facts).
+fn agreement(
+    d: &DocumentData,
+    facts: &BTreeMap<String, String>,
+) -> Result<Vec<Block>, DocumentError> {
+    let lang = d.language.as_str();
+    let mut out = vec![Block::Paragraph(need(
+        lang,
+        "doc-agreement-recital",
+        facts,
+    )?)];
+    out.extend(d.paragraphs.iter().cloned().map(Block::Paragraph));
+    if !facts.contains_key("governing_law") {
+        return Ok(out);
+    }
+    out.push(Block::Heading(need(lang, "doc-agreement-terms", facts)?));
+    // The semicolon of the script: Arabic ؛, full-width Chinese ；.
+    let sep = match lang {
+        "ar" => "؛ ",
+        "zh-Hans" | "zh-Hant" => "；",
+        _ => "; ",
+    };
+    for o in &d.sections {
+        let mut line = need(lang, "doc-agreement-obligation", &o.facts)?;
+        if o.facts.contains_key("amount") {
+            line = format!(
+                "{line}{sep}{}",
+                need(lang, "doc-agreement-amount", &o.facts)?
+            );
+        }
+        if o.facts.contains_key("due") {
+            line = format!("{line}{sep}{}", need(lang, "doc-agreement-due", &o.facts)?);
+        }
+        out.push(Block::Item(line));
+    }
+    for id in [
+        "doc-agreement-governing-law",
+        "doc-agreement-disputes",
+        "doc-agreement-confidentiality",
+        "doc-agreement-permitted",
+    ] {
+        out.push(Block::Item(need(lang, id, facts)?));
+    }
+    if !d.clauses.is_empty() {
+        out.push(Block::Heading(need(lang, "doc-agreement-clauses", facts)?));
+        out.extend(d.clauses.iter().cloned().map(Block::Item));
+    }
+    if facts.get("singapore").map(String::as_str) == Some("yes") {
+        out.push(Block::Paragraph(need(
+            lang,
+            "doc-agreement-singapore",
+            facts,
+        )?));
+    }
+    let name = |code: &str| need(lang, &format!("language-{code}"), facts);
+    let languages = facts
+        .get("languages")
+        .map(|l| {
+            l.split_whitespace()
+                .map(name)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let authoritative = name(facts.get("authoritative").map(String::as_str).unwrap_or(""))?;
+    let mut f = facts.clone();
+    f.insert("languages".into(), languages.join(", "));
+    f.insert("authoritative".into(), authoritative);
+    out.push(Block::Paragraph(need(lang, "doc-agreement-languages", &f)?));
+    Ok(out)
+}
+
 /// The body of a document in its language: the agreement's own paragraphs, or the kind's
 /// sentences worded from the facts.
 pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
@@ -163,7 +241,7 @@ pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
         .or_insert_with(|| d.reference.clone());
     let facts = &with_reference;
     match d.kind.as_str() {
-        "settlement-agreement" => Ok(d.paragraphs.iter().cloned().map(Block::Paragraph).collect()),
+        "settlement-agreement" => agreement(d, facts),
         "declaration-of-independence" => {
             let mut out = vec![];
             for s in &d.sections {

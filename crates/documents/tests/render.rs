@@ -80,7 +80,9 @@ fn agreements_render_in_english_chinese_and_arabic() {
         let squash = |s: &str| {
             s.chars()
                 .filter(|c| {
-                    !c.is_whitespace() && !('\u{200e}'..='\u{202e}').contains(c) && *c != '.'
+                    !c.is_whitespace()
+                        && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
+                        && *c != '.'
                 })
                 .collect::<String>()
         };
@@ -167,7 +169,29 @@ fn generated(kind: &str, language: &str) -> DocumentData {
         ..DocumentData::default()
     };
     match kind {
-        "settlement-agreement" => d.paragraphs = vec!["Terms.".into()],
+        "settlement-agreement" => {
+            d.paragraphs = vec!["Terms.".into()];
+            d.facts.extend(facts(&[
+                ("governing_law", "the law of Hong Kong"),
+                ("dispute_clause", "arbitration at HKIAC"),
+                ("confidentiality", "confidential"),
+                ("permitted_disclosure", "to enforce"),
+                ("singapore", "yes"),
+                ("languages", "en zh-Hans"),
+                ("authoritative", "zh-Hans"),
+            ]));
+            d.sections = vec![Section {
+                facts: facts(&[
+                    ("party", "PT Indah Logistik"),
+                    ("description", "pays Harbour"),
+                    ("amount", "1250000.00"),
+                    ("currency", "USD"),
+                    ("due", "2027-03-31"),
+                ]),
+                notes: vec![],
+            }];
+            d.clauses = vec!["Each party bears its own costs.".into()];
+        }
         "declaration-of-independence" => {
             d.sections = vec![
                 Section {
@@ -272,7 +296,7 @@ fn termination_records_in_chinese_and_arabic_read_back_as_written() {
         s.chars()
             .filter(|c| {
                 !c.is_whitespace()
-                    && !('\u{200e}'..='\u{202e}').contains(c)
+                    && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
                     && !matches!(c, '.' | '。' | '：' | ':')
             })
             .collect::<String>()
@@ -293,4 +317,39 @@ fn termination_records_in_chinese_and_arabic_read_back_as_written() {
             }
         }
     }
+}
+
+#[test]
+fn the_agreement_states_the_singapore_opt_in_and_the_authoritative_version_in_each_language() {
+    let said =
+        |lang: &str| -> Vec<Block> { compose(&generated("settlement-agreement", lang)).unwrap() };
+    let en = said("en");
+    let text = |b: &[Block]| -> String {
+        b.iter()
+            .map(|b| match b {
+                Block::Paragraph(t) | Block::Heading(t) | Block::Item(t) => t.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let en_text = text(&en);
+    assert!(en_text.starts_with("This settlement agreement resulted from the mediation administered by the institution in case ACC-2026-0A1B2C3D."));
+    assert!(en_text.contains("Singapore Convention on Mediation) applies"));
+    assert!(en_text.contains("English, Chinese (Simplified). In case of divergence between them, the version in the following language prevails: Chinese (Simplified)."), "{en_text}");
+    assert!(
+        en.contains(&Block::Item(
+            "PT Indah Logistik: pays Harbour; Amount: 1250000.00 USD; Due by 2027-03-31".into()
+        )),
+        "{en:?}"
+    );
+    assert!(en.contains(&Block::Item("Each party bears its own costs.".into())));
+    let zh = text(&said("zh-Hans"));
+    assert!(zh.contains("以下列语文文本为准：中文（简体）"), "{zh}");
+    assert!(zh.contains("《新加坡调解公约》"), "{zh}");
+    // Without the opt-in, no Convention clause.
+    let mut d = generated("settlement-agreement", "fr");
+    d.facts.insert("singapore".into(), "no".into());
+    let fr = text(&compose(&d).unwrap());
+    assert!(!fr.contains("Singapour"), "{fr}");
+    assert!(fr.contains("prévaut : chinois (simplifié)"), "{fr}");
 }

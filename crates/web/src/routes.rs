@@ -785,7 +785,17 @@ async fn render_agreement(
             })
             .collect(),
         content_hash: a.text_hash,
-        ..accord_documents::DocumentData::default()
+        facts: a.facts,
+        sections: a
+            .obligations
+            .into_iter()
+            .map(|facts| accord_documents::Section {
+                facts,
+                notes: vec![],
+            })
+            .collect(),
+        clauses: a.clauses,
+        steps: vec![],
     };
     Ok((a.reference, render_pdf(data).await?))
 }
@@ -830,6 +840,7 @@ async fn render_case_document(
             })
             .collect(),
         steps: d.steps,
+        clauses: vec![],
         signatures: d
             .signatures
             .into_iter()

@@ -14,36 +14,6 @@ async fn public(t: &TestServer, path: &str) -> (StatusCode, Value) {
     t.send(reqwest::Method::GET, None, path, None).await
 }
 
-/// A PDF from the API as `pdftotext` reads it (whitespace removed), or the error body.
-async fn pdf_text(t: &TestServer, who: &str, path: &str) -> (StatusCode, String) {
-    let resp = t
-        .http
-        .get(format!("{}{path}", t.base))
-        .bearer_auth(t.token(who))
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = resp.bytes().await.unwrap();
-    if status != StatusCode::OK {
-        return (status, String::from_utf8_lossy(&bytes).into_owned());
-    }
-    assert!(bytes.starts_with(b"%PDF-"), "{path}");
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("d.pdf");
-    std::fs::write(&f, &bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&f)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !('\u{200e}'..='\u{202e}').contains(c))
-        .collect();
-    (status, text)
-}
-
 async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
     let case = active_commercial_with(t, "iomed-default").await;
     // Without-prejudice material from the negotiation must never reach the attestation.
@@ -124,12 +94,9 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
         "not before the mediator countersigns: {v}"
     );
     let docs = format!("/api/v1/cases/{case}/documents");
-    let (s, v) = pdf_text(
-        t,
-        "indah",
-        &format!("{docs}/termination-record?language=en"),
-    )
-    .await;
+    let (s, v) = t
+        .pdf_text("indah", &format!("{docs}/termination-record?language=en"))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert!(v.contains("document-not-available"), "{v}");
     t.ok(
@@ -360,7 +327,9 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
         ),
         ("termination-record", "zh-Hant", "各當事方簽署了和解協議"),
     ] {
-        let (s, text) = pdf_text(t, "indah", &format!("{docs}/{kind}?language={lang}")).await;
+        let (s, text) = t
+            .pdf_text("indah", &format!("{docs}/{kind}?language={lang}"))
+            .await;
         assert_eq!(s, StatusCode::OK, "{kind} {lang}: {text}");
         assert!(
             text.contains(&reference),
@@ -379,15 +348,23 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
         }
     }
     // The invitation exists only where a party was invited; this case began on written consent.
-    let (s, v) = pdf_text(t, "indah", &format!("{docs}/invitation?language=en")).await;
+    let (s, v) = t
+        .pdf_text("indah", &format!("{docs}/invitation?language=en"))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    let (s, v) = pdf_text(t, "indah", &format!("{docs}/summons?language=en")).await;
+    let (s, v) = t
+        .pdf_text("indah", &format!("{docs}/summons?language=en"))
+        .await;
     assert!(v.contains("unknown-document"), "{s} {v}");
-    let (s, v) = pdf_text(t, "indah", &format!("{docs}/attestation?language=de")).await;
+    let (s, v) = t
+        .pdf_text("indah", &format!("{docs}/attestation?language=de"))
+        .await;
     assert!(v.contains("unsupported-document"), "{s} {v}");
     // Someone outside the case learns nothing, not even that the document exists.
     t.user("stranger", "party-user").await;
-    let (s, _) = pdf_text(t, "stranger", &format!("{docs}/attestation?language=en")).await;
+    let (s, _) = t
+        .pdf_text("stranger", &format!("{docs}/attestation?language=en"))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // The package carries the mediator's certificate and the other documents.
     for name in [

@@ -352,6 +352,43 @@ pub fn settlement_draft(text: &str) -> Value {
 }
 
 impl TestServer {
+    /// A PDF from the API as `pdftotext` reads it (whitespace removed), or the error body.
+    pub async fn pdf_text(&self, who: &str, path: &str) -> (StatusCode, String) {
+        let get = || {
+            self.http
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(self.token(who))
+                .send()
+        };
+        let mut resp = get().await.unwrap();
+        if resp.status() == StatusCode::UNAUTHORIZED {
+            self.login(who).await;
+            resp = get().await.unwrap();
+        }
+        let status = resp.status();
+        let bytes = resp.bytes().await.unwrap();
+        if status != StatusCode::OK {
+            return (status, String::from_utf8_lossy(&bytes).into_owned());
+        }
+        assert!(bytes.starts_with(b"%PDF-"), "{path}");
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("d.pdf");
+        std::fs::write(&f, &bytes).unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .arg(&f)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout)
+            .chars()
+            .filter(|c| {
+                !c.is_whitespace()
+                    && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
+            })
+            .collect();
+        (status, text)
+    }
+
     /// The mediator puts a draft; returns its hash.
     pub async fn put_draft(&self, case: &str, text: &str) -> String {
         let (s, v) = self

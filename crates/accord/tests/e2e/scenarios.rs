@@ -739,6 +739,51 @@ async fn s07_settlement_signed_by_all_terminates_as_settled_on_the_last_signatur
     }
     assert_eq!(signed, 3);
     assert_eq!(keys.len(), 3, "one key per signer");
+    // D20 carries the Singapore opt-in and the recital in each language version; D21 (the
+    // mediator's certificate, signed with the countersignature) and D23 are generated, dated the
+    // last signature.
+    let docs = format!("/api/v1/cases/{case}/documents");
+    let (s, zh) = t
+        .pdf_text(
+            "indah",
+            &format!("{docs}/settlement-agreement?language=zh-Hans"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{zh}");
+    assert!(
+        zh.contains("《新加坡调解公约》") && zh.contains(&hash),
+        "{zh}"
+    );
+    let (_, en) = t
+        .pdf_text(
+            "harbour",
+            &format!("{docs}/settlement-agreement?language=en"),
+        )
+        .await;
+    assert!(
+        en.contains("SingaporeConventiononMediation)appliestothissettlementagreement"),
+        "{en}"
+    );
+    assert!(
+        en.contains("resultedfromthemediationadministeredbytheinstitution"),
+        "{en}"
+    );
+    let (_, d21) = t
+        .pdf_text(
+            "harbour",
+            &format!("{docs}/certificate-of-mediation?language=en"),
+        )
+        .await;
+    assert!(d21.contains("AminaDiallocertifies,asmediator"), "{d21}");
+    assert!(d21.contains("terminationon2026-01-07"), "{d21}");
+    let (_, d23) = t
+        .pdf_text("harbour", &format!("{docs}/termination-record?language=en"))
+        .await;
+    assert!(d23.contains("terminatedon2026-01-07"), "{d23}");
+    assert!(
+        d23.contains("2026-01-07—Settlementagreementcountersignedbythemediator"),
+        "{d23}"
+    );
 }
 
 async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestServer) {
