@@ -47,6 +47,21 @@ pub struct PublicVerification {
     pub issued_on: Option<String>,
 }
 
+/// A verification ID or hash as a person pastes it: without surrounding spaces and without the
+/// invisible characters that copying from a PDF or a web page brings along (bidirectional
+/// controls and isolates, zero-width characters, byte-order marks).
+pub fn clean_code(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+                )
+        })
+        .collect()
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -324,7 +339,9 @@ impl Accord {
         verification_id: &str,
         sha256: &str,
     ) -> Result<PublicVerification, AppError> {
-        let hash = sha256.trim().to_ascii_lowercase();
+        let hash = clean_code(sha256).to_ascii_lowercase();
+        let verification_id = clean_code(verification_id);
+        let verification_id = verification_id.as_str();
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::invalid(
                 "invalid-hash",
@@ -339,7 +356,7 @@ impl Accord {
         if verification_id.len() > 64 {
             return Ok(none);
         }
-        let Some(a) = self.store.attestation(verification_id.trim()).await? else {
+        let Some(a) = self.store.attestation(verification_id).await? else {
             return Ok(none);
         };
         let document = if hash == a.text_hash {

@@ -156,6 +156,39 @@ fn numbered(
     Ok(out)
 }
 
+/// In a right-to-left document, a value inserted into a sentence (a reference, a hash, a
+/// verification ID, a date, a name) is wrapped in first-strong isolates (U+2068 … U+2069): the
+/// bidirectional algorithm would otherwise reorder the parts of `12345678-ABCD…` or
+/// `2026-11-28` around an Arabic sentence, and a reader would copy a wrong ID.
+fn isolate(language: &str, value: &str) -> String {
+    if accord_i18n::is_rtl(language) {
+        format!("\u{2068}{value}\u{2069}")
+    } else {
+        value.to_owned()
+    }
+}
+
+fn isolated(language: &str, facts: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    facts
+        .iter()
+        .map(|(k, v)| {
+            // Selector values choose a variant and are never shown.
+            let shown = !matches!(
+                k.as_str(),
+                "ground" | "disclosed" | "singapore" | "languages" | "authoritative" | "step"
+            );
+            (
+                k.clone(),
+                if shown {
+                    isolate(language, v)
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect()
+}
+
 /// The settlement agreement (D20): the recital that it resulted from the mediation, the parties'
 /// own text in this language, the structured terms, the Singapore Convention opt-in and the
 /// language versions with the authoritative one — the last two said in every language version.
@@ -239,6 +272,7 @@ pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
     with_reference
         .entry("reference".into())
         .or_insert_with(|| d.reference.clone());
+    let with_reference = isolated(lang, &with_reference);
     let facts = &with_reference;
     match d.kind.as_str() {
         "settlement-agreement" => agreement(d, facts),
@@ -246,7 +280,7 @@ pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
             let mut out = vec![];
             for s in &d.sections {
                 let mut facts = facts.clone();
-                facts.extend(s.facts.clone());
+                facts.extend(isolated(lang, &s.facts));
                 let disclosed = if s.notes.is_empty() { "none" } else { "some" };
                 facts.insert("disclosed".into(), disclosed.into());
                 out.extend(
@@ -267,7 +301,8 @@ pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
                     let mut f = BTreeMap::new();
                     f.insert("step".to_owned(), step.clone());
                     out.push(Block::Item(format!(
-                        "{date} — {}",
+                        "{} — {}",
+                        isolate(lang, date),
                         need(lang, "doc-step", &f)?
                     )));
                 }
@@ -350,14 +385,17 @@ impl Renderer {
             "lang": d.language.split('-').next().unwrap_or("en"),
             "region": match d.language.as_str() { "zh-Hans" => "CN", "zh-Hant" => "TW", _ => "" },
             "rtl": rtl,
-            "reference": d.reference,
-            "date": d.date,
-            "parties": d.parties,
+            "reference": isolate(lang, &d.reference),
+            "date": isolate(lang, &d.date),
+            "iso_date": d.date,
+            "parties": d.parties.iter().map(|p| isolate(lang, p)).collect::<Vec<_>>(),
             "body": body,
             "signatures": d.signatures.iter().map(|s| json!({
-                "name": s.name, "capacity": s.capacity, "signed_at": s.signed_at.clone().unwrap_or_default(),
+                "name": isolate(lang, &s.name),
+                "capacity": isolate(lang, &s.capacity),
+                "signed_at": s.signed_at.as_deref().map(|t| isolate(lang, t)).unwrap_or_default(),
             })).collect::<Vec<Value>>(),
-            "content_hash": d.content_hash,
+            "content_hash": isolate(lang, &d.content_hash),
         });
         let world = DocumentWorld {
             renderer: self,

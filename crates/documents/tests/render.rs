@@ -81,7 +81,7 @@ fn agreements_render_in_english_chinese_and_arabic() {
             s.chars()
                 .filter(|c| {
                     !c.is_whitespace()
-                        && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
+                        && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
                         && *c != '.'
                 })
                 .collect::<String>()
@@ -296,7 +296,7 @@ fn termination_records_in_chinese_and_arabic_read_back_as_written() {
         s.chars()
             .filter(|c| {
                 !c.is_whitespace()
-                    && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
+                    && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
                     && !matches!(c, '.' | '。' | '：' | ':')
             })
             .collect::<String>()
@@ -352,4 +352,24 @@ fn the_agreement_states_the_singapore_opt_in_and_the_authoritative_version_in_ea
     let fr = text(&compose(&d).unwrap());
     assert!(!fr.contains("Singapour"), "{fr}");
     assert!(fr.contains("prévaut : chinois (simplifié)"), "{fr}");
+}
+
+#[test]
+fn codes_in_arabic_documents_keep_their_order() {
+    // An ID and a hash that begin with digits are the case the bidirectional algorithm
+    // reorders inside an Arabic sentence unless they are isolated.
+    let r = Renderer::new(&[]);
+    let mut d = generated("attestation", "ar");
+    let id = "12345678-9ABCDEF0-12345678-9ABCDEF0";
+    let hash = "0123456789abcdef".repeat(4);
+    d.facts.insert("verification_id".into(), id.into());
+    d.facts.insert("text_hash".into(), hash.clone());
+    d.content_hash = hash.clone();
+    let text: String = text_of(&r.render(&d).unwrap())
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{2066}'..='\u{2069}'))
+        .collect();
+    assert!(text.contains(id), "{text}");
+    assert!(text.contains(&hash), "{text}");
+    assert!(text.contains("2026-11-28"), "{text}");
 }

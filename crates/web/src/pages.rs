@@ -205,17 +205,18 @@ pub async fn verify_submit(
     // Echo what was typed (bounded), so a correction does not mean retyping.
     page.id = f.id.trim().chars().take(100).collect();
     page.sha256 = f.sha256.trim().chars().take(200).collect();
-    if page.id.is_empty() {
+    let id = accord_app::attestations::clean_code(&page.id);
+    if id.is_empty() {
         page.id_error = Some(t(lang, "verify-error-id", &[]));
     }
-    let hex = page.sha256.to_ascii_lowercase();
+    let hex = accord_app::attestations::clean_code(&page.sha256).to_ascii_lowercase();
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         page.hash_error = Some(t(lang, "verify-error-hash", &[]));
     }
     if page.id_error.is_some() || page.hash_error.is_some() {
         return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    match s.accord.verify_publicly(&page.id, &hex).await {
+    match s.accord.verify_publicly(&id, &hex).await {
         Ok(v) if v.matches => {
             let document = v.document.unwrap_or_default();
             let date = v.issued_on.unwrap_or_default();

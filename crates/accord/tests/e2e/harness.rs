@@ -383,7 +383,7 @@ impl TestServer {
             .chars()
             .filter(|c| {
                 !c.is_whitespace()
-                    && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
+                    && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
             })
             .collect();
         (status, text)

@@ -107,6 +107,15 @@ async fn the_verification_page_answers_like_the_api_and_reveals_nothing_else() {
         !body.contains("Harbour") && !body.contains("Indah"),
         "no party names"
     );
+    // Pasted from an Arabic PDF, with the isolates and a byte-order mark along: still a match.
+    let pasted = format!("\u{feff}\u{2068}{id}\u{2069} ");
+    let (_, _, body) = post(vec![
+        ("lang", "ar".into()),
+        ("id", pasted),
+        ("sha256", format!("\u{2068}{hash}\u{2069}")),
+    ])
+    .await;
+    assert!(body.contains("class=\"result match\""), "{body}");
     // In French, and in Arabic with its own words.
     let (_, _, fr) = post(vec![
         ("lang", "fr".into()),
