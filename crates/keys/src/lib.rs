@@ -200,22 +200,31 @@ fn chunk_nonce(prefix: &[u8; 19], counter: u32, last: bool) -> XNonce {
     XNonce::from(n)
 }
 
+/// A fresh random nonce prefix for a chunked object.
+pub fn new_chunk_prefix() -> Result<[u8; CHUNK_NONCE_PREFIX], KeyError> {
+    let mut prefix = [0u8; CHUNK_NONCE_PREFIX];
+    getrandom::fill(&mut prefix).map_err(|e| KeyError::Random(e.to_string()))?;
+    Ok(prefix)
+}
+
 impl DataKey {
     /// Starts sealing one object; `aad` binds every chunk to it (for example, the case, the
     /// document id and the object's header). Returns the sealer and the nonce prefix to store.
     pub fn chunk_sealer(&self, aad: &[u8]) -> Result<(ChunkSealer, [u8; 19]), KeyError> {
-        let mut prefix = [0u8; 19];
-        getrandom::fill(&mut prefix).map_err(|e| KeyError::Random(e.to_string()))?;
-        Ok((
-            ChunkSealer {
-                cipher: XChaCha20Poly1305::new((&self.0.0).into()),
-                prefix,
-                counter: 0,
-                aad: aad.to_vec(),
-                finished: false,
-            },
+        let prefix = new_chunk_prefix()?;
+        Ok((self.chunk_sealer_with_prefix(aad, prefix), prefix))
+    }
+
+    /// Starts sealing one object with a prefix made by [`new_chunk_prefix`] (when the prefix must
+    /// be known before the associated data, for example because a header holds both).
+    pub fn chunk_sealer_with_prefix(&self, aad: &[u8], prefix: [u8; 19]) -> ChunkSealer {
+        ChunkSealer {
+            cipher: XChaCha20Poly1305::new((&self.0.0).into()),
             prefix,
-        ))
+            counter: 0,
+            aad: aad.to_vec(),
+            finished: false,
+        }
     }
 
     /// Starts opening an object sealed with the same `aad` and nonce `prefix`.

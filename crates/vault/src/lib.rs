@@ -1,0 +1,378 @@
+//! The document vault: parties' files, encrypted before they reach storage, streamed end to end.
+//!
+//! * [`format`]: the stored form — a header and authenticated chunks sealed with the case's data
+//!   key (STREAM over XChaCha20-Poly1305), so any change, reordering or truncation is caught on
+//!   read and a chunk never leaves the vault unauthenticated.
+//! * [`inspect`]: hostile-input checks while the upload streams by (type sniffing against an
+//!   allow-list, active content, polyglots, bombs, unsafe archive paths, size limit).
+//! * [`names`]: file names made harmless for display and download.
+//! * [`Vault`]: the storage, through `object_store` — local files (`file:///…`, the default),
+//!   S3 or any S3-compatible server (`s3://bucket?endpoint=…`), or memory (`memory://`, tests).
+//!
+//! Memory stays flat whatever the file size: one chunk of plaintext, the inspector's bounded
+//! windows and object_store's upload part buffer. An upload that fails or is refused is aborted
+//! (`object_store` multipart abort), leaving no object behind.
+
+pub mod format;
+pub mod inspect;
+pub mod names;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use sha2::{Digest, Sha256};
+
+pub use inspect::{FileKind, Limits, Refusal};
+
+/// Why a vault operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// The upload was refused by the hostile-input checks.
+    #[error("{}", .0.message)]
+    Refused(Refusal),
+    /// The stored object does not authenticate (changed, truncated, moved).
+    #[error("the stored document failed its integrity check: {0}")]
+    Tampered(String),
+    /// No such object.
+    #[error("the stored document is missing")]
+    NotFound,
+    /// The sender's stream broke off.
+    #[error("the upload was interrupted: {0}")]
+    Interrupted(String),
+    /// The storage failed.
+    #[error("storage: {0}")]
+    Storage(String),
+    /// Keys.
+    #[error("keys: {0}")]
+    Key(#[from] accord_keys::KeyError),
+    /// A bad storage URL.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl From<object_store::Error> for VaultError {
+    fn from(e: object_store::Error) -> Self {
+        match e {
+            object_store::Error::NotFound { .. } => VaultError::NotFound,
+            other => VaultError::Storage(other.to_string()),
+        }
+    }
+}
+
+/// What an upload stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Content size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+    /// The sniffed type.
+    pub kind: FileKind,
+    /// Bytes in storage (header and tags included).
+    pub stored_bytes: u64,
+}
+
+/// Upload part size handed to object_store (S3 needs at least 5 MiB per part).
+const PART: usize = 8 * 1024 * 1024;
+
+/// The vault over one object store.
+#[derive(Clone)]
+pub struct Vault {
+    store: Arc<dyn ObjectStore>,
+    url: String,
+    chunk: usize,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("url", &self.url).finish()
+    }
+}
+
+fn query_param(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+impl Vault {
+    /// Opens the storage a URL names: `file:///absolute/folder` (created if missing),
+    /// `memory://`, or `s3://bucket?endpoint=http://127.0.0.1:9000&region=…` (credentials from
+    /// `access_key_id`/`secret_access_key` in the URL or the `AWS_*` environment variables).
+    pub fn open(location: &str) -> Result<Vault, VaultError> {
+        let url = url::Url::parse(location)
+            .map_err(|e| VaultError::Config(format!("storage URL '{location}': {e}")))?;
+        let store: Arc<dyn ObjectStore> = match url.scheme() {
+            "file" => {
+                let dir = url.to_file_path().map_err(|_| {
+                    VaultError::Config(format!("storage URL '{location}' is not an absolute path"))
+                })?;
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    VaultError::Config(format!("cannot create {}: {e}", dir.display()))
+                })?;
+                Arc::new(
+                    object_store::local::LocalFileSystem::new_with_prefix(&dir)
+                        .map_err(|e| VaultError::Config(e.to_string()))?,
+                )
+            }
+            "memory" => Arc::new(object_store::memory::InMemory::new()),
+            "s3" => {
+                let bucket = url.host_str().unwrap_or_default();
+                if bucket.is_empty() {
+                    return Err(VaultError::Config(format!(
+                        "storage URL '{location}' names no bucket (s3://BUCKET?…)"
+                    )));
+                }
+                let mut b = object_store::aws::AmazonS3Builder::from_env()
+                    .with_bucket_name(bucket)
+                    .with_virtual_hosted_style_request(false);
+                if let Some(e) = query_param(&url, "endpoint") {
+                    b = b.with_allow_http(e.starts_with("http://")).with_endpoint(e);
+                }
+                b = b
+                    .with_region(query_param(&url, "region").unwrap_or_else(|| "us-east-1".into()));
+                if let (Some(k), Some(s)) = (
+                    query_param(&url, "access_key_id"),
+                    query_param(&url, "secret_access_key"),
+                ) {
+                    b = b.with_access_key_id(k).with_secret_access_key(s);
+                }
+                Arc::new(b.build().map_err(|e| VaultError::Config(e.to_string()))?)
+            }
+            other => {
+                return Err(VaultError::Config(format!(
+                    "storage URL scheme '{other}' is not supported (file, s3, memory)"
+                )));
+            }
+        };
+        Ok(Vault {
+            store,
+            url: location.to_owned(),
+            chunk: format::DEFAULT_CHUNK,
+            limits: Limits::default(),
+        })
+    }
+
+    /// The same vault with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Vault {
+        self.limits = limits;
+        self
+    }
+
+    /// The same vault with another chunk size (tests exercise many chunks with small files).
+    pub fn with_chunk_size(mut self, chunk: usize) -> Vault {
+        self.chunk = chunk;
+        self
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Checks that the storage answers (lists at most one object).
+    pub async fn ping(&self) -> Result<(), VaultError> {
+        let mut l = self.store.list(None);
+        match l.next().await {
+            Some(Err(e)) => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Stores an upload: inspects, hashes and encrypts it as it streams, under `object_key`
+    /// (server-generated), bound to `context` (`<case>/<document>`). On any error or refusal
+    /// nothing is left in storage.
+    pub async fn put<S, E>(
+        &self,
+        object_key: &str,
+        key: &accord_keys::DataKey,
+        context: &str,
+        mut body: S,
+        declared_type: &str,
+    ) -> Result<Stored, VaultError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
+        E: std::fmt::Display,
+    {
+        let path = Path::from(object_key);
+        let upload = self.store.put_multipart(&path).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+        let result: Result<Stored, VaultError> = async {
+            let mut inspector = inspect::Inspector::new(self.limits);
+            let mut hash = Sha256::new();
+            let (mut enc, header) = format::Encryptor::new(key, context, self.chunk)?;
+            let mut stored = header.len() as u64;
+            writer.write(&header);
+            while let Some(piece) = body.next().await {
+                let piece = piece.map_err(|e| VaultError::Interrupted(e.to_string()))?;
+                inspector.feed(&piece).map_err(VaultError::Refused)?;
+                hash.update(&piece);
+                for c in enc.push(&piece)? {
+                    stored += c.len() as u64;
+                    writer.wait_for_capacity(4).await?;
+                    writer.write(&c);
+                }
+            }
+            let size = inspector.total();
+            let kind = inspector
+                .finish(declared_type)
+                .map_err(VaultError::Refused)?;
+            let last = enc.finish()?;
+            stored += last.len() as u64;
+            writer.write(&last);
+            Ok(Stored {
+                size,
+                sha256: hex::encode(hash.finalize()),
+                kind,
+                stored_bytes: stored,
+            })
+        }
+        .await;
+        match result {
+            Ok(s) => {
+                writer.finish().await?;
+                Ok(s)
+            }
+            Err(e) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(error = %abort, "aborting a failed upload");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads a document back as a stream of authenticated content. A chunk that fails its check
+    /// ends the stream with [`VaultError::Tampered`]; nothing unauthenticated is yielded.
+    pub async fn get(
+        &self,
+        object_key: &str,
+        key: &accord_keys::DataKey,
+        context: &str,
+    ) -> Result<BoxStream<'static, Result<Bytes, VaultError>>, VaultError> {
+        let got = self.store.get(&Path::from(object_key)).await?;
+        let raw = got.into_stream();
+        let dec = format::Decryptor::new(key, context);
+        let state = (raw, Some(dec), std::collections::VecDeque::<Bytes>::new());
+        let s = futures::stream::try_unfold(state, |(mut raw, mut dec, mut ready)| async move {
+            loop {
+                if let Some(b) = ready.pop_front() {
+                    return Ok(Some((b, (raw, dec, ready))));
+                }
+                let Some(d) = dec.as_mut() else {
+                    return Ok(None);
+                };
+                match raw.next().await {
+                    Some(piece) => {
+                        let piece = piece.map_err(VaultError::from)?;
+                        ready.extend(d.push(&piece)?.into_iter().filter(|b| !b.is_empty()));
+                    }
+                    None => {
+                        let last = dec.take().map(format::Decryptor::finish).transpose()?;
+                        ready.extend(last.into_iter().filter(|b| !b.is_empty()));
+                    }
+                }
+            }
+        });
+        Ok(s.boxed())
+    }
+
+    /// Reads a whole document into memory, fully authenticated before anything is returned
+    /// (for small documents and for server-side use such as archive expansion).
+    pub async fn read_all(
+        &self,
+        object_key: &str,
+        key: &accord_keys::DataKey,
+        context: &str,
+        max: u64,
+    ) -> Result<Vec<u8>, VaultError> {
+        let mut s = self.get(object_key, key, context).await?;
+        let mut out = vec![];
+        while let Some(b) = s.next().await {
+            let b = b?;
+            if (out.len() + b.len()) as u64 > max {
+                return Err(VaultError::Storage(format!(
+                    "the document is larger than {max} bytes"
+                )));
+            }
+            out.extend_from_slice(&b);
+        }
+        Ok(out)
+    }
+
+    /// Deletes an object (missing is fine).
+    pub async fn delete(&self, object_key: &str) -> Result<(), VaultError> {
+        match self.store.delete(&Path::from(object_key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every stored object: key and size.
+    pub async fn list(&self) -> Result<Vec<(String, u64)>, VaultError> {
+        let mut out = vec![];
+        let mut l = self.store.list(None);
+        while let Some(m) = l.next().await {
+            let m = m?;
+            out.push((m.location.to_string(), m.size));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The stored bytes of an object as they are (ciphertext), for copying between stores.
+    pub async fn get_raw(
+        &self,
+        object_key: &str,
+    ) -> Result<BoxStream<'static, Result<Bytes, VaultError>>, VaultError> {
+        let got = self.store.get(&Path::from(object_key)).await?;
+        Ok(got
+            .into_stream()
+            .map(|r| r.map_err(VaultError::from))
+            .boxed())
+    }
+
+    /// Writes stored bytes as they are (ciphertext) under `object_key`, streaming.
+    pub async fn put_raw(
+        &self,
+        object_key: &str,
+        mut raw: BoxStream<'static, Result<Bytes, VaultError>>,
+    ) -> Result<u64, VaultError> {
+        let upload = self.store.put_multipart(&Path::from(object_key)).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+        let mut n = 0u64;
+        let r: Result<(), VaultError> = async {
+            while let Some(b) = raw.next().await {
+                let b = b?;
+                n += b.len() as u64;
+                writer.wait_for_capacity(4).await?;
+                writer.write(&b);
+            }
+            Ok(())
+        }
+        .await;
+        match r {
+            Ok(()) => {
+                writer.finish().await?;
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = writer.abort().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Overwrites an object's stored bytes (tests of tamper detection).
+    pub async fn overwrite_raw(&self, object_key: &str, bytes: Vec<u8>) -> Result<(), VaultError> {
+        self.store
+            .put(&Path::from(object_key), bytes.into())
+            .await?;
+        Ok(())
+    }
+}
