@@ -13,6 +13,7 @@
 //! windows and object_store's upload part buffer. An upload that fails or is refused is aborted
 //! (`object_store` multipart abort), leaving no object behind.
 
+pub mod expand;
 pub mod format;
 pub mod inspect;
 pub mod names;
@@ -315,8 +316,14 @@ impl Vault {
 
     /// Every stored object: key and size.
     pub async fn list(&self) -> Result<Vec<(String, u64)>, VaultError> {
+        self.list_under(None).await
+    }
+
+    /// The stored objects under a prefix (a folder of keys), or all: key and size.
+    pub async fn list_under(&self, prefix: Option<&str>) -> Result<Vec<(String, u64)>, VaultError> {
         let mut out = vec![];
-        let mut l = self.store.list(None);
+        let prefix = prefix.map(Path::from);
+        let mut l = self.store.list(prefix.as_ref());
         while let Some(m) = l.next().await {
             let m = m?;
             out.push((m.location.to_string(), m.size));
