@@ -1071,3 +1071,97 @@ impl DraftStore for This {
             .collect())
     }
 }
+
+// A constant column list: SQL formatted with it has no outside input.
+const DOCUMENT_COLUMNS: &str = "id, case_id, channel, series, version, title, file_name, language, \
+     without_prejudice, translation_of, media_type, size, sha256, object_key, uploaded_by, \
+     uploaded_at_ms";
+
+fn document_from_row(r: &DbRow) -> Result<DocumentRecord, sqlx::Error> {
+    Ok(DocumentRecord {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        channel: r.try_get("channel")?,
+        series: r.try_get("series")?,
+        version: r.try_get("version")?,
+        title: r.try_get("title")?,
+        file_name: r.try_get("file_name")?,
+        language: r.try_get("language")?,
+        without_prejudice: r.try_get::<i64, _>("without_prejudice")? != 0,
+        translation_of: r.try_get("translation_of")?,
+        media_type: r.try_get("media_type")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+        object_key: r.try_get("object_key")?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        uploaded_at_ms: r.try_get("uploaded_at_ms")?,
+    })
+}
+
+#[async_trait]
+impl DocumentStore for This {
+    async fn put_document(&self, d: &DocumentRecord) -> Result<(), StoreError> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        )))
+        .bind(&d.id)
+        .bind(&d.case_id)
+        .bind(&d.channel)
+        .bind(&d.series)
+        .bind(d.version)
+        .bind(&d.title)
+        .bind(&d.file_name)
+        .bind(&d.language)
+        .bind(i64::from(d.without_prejudice))
+        .bind(&d.translation_of)
+        .bind(&d.media_type)
+        .bind(d.size)
+        .bind(&d.sha256)
+        .bind(&d.object_key)
+        .bind(&d.uploaded_by)
+        .bind(d.uploaded_at_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn delete_document(&self, case_id: &str, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM documents WHERE case_id = $1 AND id = $2")
+            .bind(case_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn documents(&self, case_id: &str) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE case_id = $1 \
+             ORDER BY uploaded_at_ms, id"
+        )))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(document_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn all_documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY uploaded_at_ms, id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(document_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+}

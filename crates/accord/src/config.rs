@@ -30,10 +30,17 @@ pub struct Config {
     pub log: String,
     /// Roles that must sign in with a second factor (TOTP).
     pub second_factor_roles: Vec<String>,
+    /// Largest document upload, in MiB.
+    #[serde(default = "default_max_upload_mib")]
+    pub max_upload_mib: u64,
     /// The address at which the public reaches this deployment, printed in attestations as the
     /// verification page's address (default: `http://` and the listen address).
     #[serde(default)]
     pub public_url: Option<String>,
+}
+
+fn default_max_upload_mib() -> u64 {
+    200
 }
 
 impl Default for Config {
@@ -50,6 +57,7 @@ impl Default for Config {
             log: "info".into(),
             second_factor_roles: vec!["secretariat".into(), "mediator".into()],
             public_url: None,
+            max_upload_mib: default_max_upload_mib(),
         }
     }
 }
@@ -98,6 +106,7 @@ impl Config {
                 "log",
                 "second_factor_roles",
                 "public_url",
+                "max_upload_mib",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()
@@ -111,11 +120,14 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}", self.data.join("accord.sqlite3").display()))
     }
 
-    /// The storage URL in effect.
+    /// The storage URL in effect (the default is the data folder's `objects`, as an absolute
+    /// path).
     pub fn storage_url(&self) -> String {
-        self.storage_url
-            .clone()
-            .unwrap_or_else(|| format!("file://{}", self.data.join("objects").display()))
+        self.storage_url.clone().unwrap_or_else(|| {
+            let dir = self.data.join("objects");
+            let dir = std::path::absolute(&dir).unwrap_or(dir);
+            format!("file://{}", dir.display())
+        })
     }
 
     /// The configuration as TOML with secrets (passwords in URLs) redacted.

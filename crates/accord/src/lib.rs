@@ -37,9 +37,9 @@ pub fn prepare_data_dir(cfg: &Config) -> Result<(), String> {
     if let Some(path) = storage.strip_prefix("file://") {
         std::fs::create_dir_all(path)
             .map_err(|e| format!("cannot create storage folder {path}: {e}"))?;
-    } else {
+    } else if !storage.starts_with("s3://") {
         return Err(format!(
-            "storage URL '{}' is not supported yet: use file://PATH (S3 storage arrives with the document vault)",
+            "storage URL '{}' is not supported: use file:///ABSOLUTE/PATH or s3://BUCKET?endpoint=…",
             config::redact_url(&storage)
         ));
     }
@@ -114,6 +114,13 @@ pub fn application(
                 .ok_or_else(|| format!("second_factor_roles: '{r}' is not a role"))?,
         );
     }
+    let storage = cfg.storage_url();
+    let vault = accord_vault::Vault::open(&storage)
+        .map_err(|e| format!("document storage {}: {e}", config::redact_url(&storage)))?
+        .with_limits(accord_vault::Limits {
+            max_bytes: cfg.max_upload_mib.clamp(1, 64 * 1024) * 1024 * 1024,
+            ..accord_vault::Limits::default()
+        });
     Ok(Accord::new(
         store,
         clock,
@@ -129,7 +136,8 @@ pub fn application(
             ..Settings::default()
         },
         master_key(cfg)?,
-    ))
+    )
+    .with_blobs(Arc::new(vault)))
 }
 
 /// The web settings from the configuration.

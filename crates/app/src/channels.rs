@@ -232,7 +232,11 @@ impl Accord {
 
     /// Loads a case for a channel operation: a case the actor cannot see and has no channel in
     /// answers as missing.
-    async fn case_for_channels(&self, actor: &Actor, case_id: &str) -> Result<Case, AppError> {
+    pub(crate) async fn case_for_channels(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<Case, AppError> {
         let case = self
             .load_case(case_id)
             .await?

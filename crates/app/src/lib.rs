@@ -8,6 +8,7 @@ pub mod channels;
 pub mod clock;
 pub mod documents;
 pub mod error;
+pub mod filings;
 pub mod negotiations;
 pub mod ports;
 pub mod scheduler;
@@ -29,6 +30,7 @@ pub struct Accord {
     clock: Arc<dyn Clock>,
     settings: Settings,
     keys: Arc<channels::KeyRing>,
+    blobs: Option<Arc<dyn ports::Blobs>>,
 }
 
 /// Tunables of the application layer.
@@ -84,7 +86,14 @@ impl Accord {
             clock,
             settings,
             keys: Arc::new(channels::KeyRing::new(master)),
+            blobs: None,
         }
+    }
+
+    /// The same application with a document vault (without one, filing documents is refused).
+    pub fn with_blobs(mut self, blobs: Arc<dyn ports::Blobs>) -> Self {
+        self.blobs = Some(blobs);
+        self
     }
 
     /// The store (for health checks and administration commands).

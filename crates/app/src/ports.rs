@@ -469,6 +469,120 @@ pub trait DraftStore: Send + Sync {
     async fn drafts(&self, case_id: &str) -> Result<Vec<DraftRecord>, StoreError>;
 }
 
+/// A document filed in a case's channel: its metadata (title and file name sealed under the
+/// case key); the content is in the vault under `object_key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    /// Id.
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// The channel (encoded).
+    pub channel: String,
+    /// The first version's id.
+    pub series: String,
+    /// Version, from 1.
+    pub version: i64,
+    /// The sealed title.
+    pub title: Vec<u8>,
+    /// The sealed (neutralised) file name.
+    pub file_name: Vec<u8>,
+    /// Language of the content, if stated.
+    pub language: Option<String>,
+    /// Without-prejudice material.
+    pub without_prejudice: bool,
+    /// The document this translates.
+    pub translation_of: Option<String>,
+    /// Sniffed media type.
+    pub media_type: String,
+    /// Content size in bytes.
+    pub size: i64,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// Where the encrypted content is.
+    pub object_key: String,
+    /// Who filed it.
+    pub uploaded_by: String,
+    /// When (ms).
+    pub uploaded_at_ms: i64,
+}
+
+/// Documents' metadata.
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    /// Records a document.
+    async fn put_document(&self, d: &DocumentRecord) -> Result<(), StoreError>;
+    /// Removes a document's record (when its filing could not be completed).
+    async fn delete_document(&self, case_id: &str, id: &str) -> Result<(), StoreError>;
+    /// A case's documents, oldest first.
+    async fn documents(&self, case_id: &str) -> Result<Vec<DocumentRecord>, StoreError>;
+    /// Every document of every case (for storage migration), oldest first.
+    async fn all_documents(&self) -> Result<Vec<DocumentRecord>, StoreError>;
+}
+
+/// What the vault stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobStored {
+    /// Content size.
+    pub size: u64,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+    /// Sniffed media type.
+    pub media_type: String,
+}
+
+/// Why the vault failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlobError {
+    /// The hostile-input checks refused the upload.
+    #[error("{message}")]
+    Refused {
+        /// Stable code.
+        code: &'static str,
+        /// What to do.
+        message: String,
+    },
+    /// The stored object failed its integrity check.
+    #[error("the stored document failed its integrity check: {0}")]
+    Tampered(String),
+    /// Missing.
+    #[error("the stored document is missing")]
+    NotFound,
+    /// The sender's stream broke off.
+    #[error("the upload was interrupted: {0}")]
+    Interrupted(String),
+    /// The storage failed.
+    #[error("document storage: {0}")]
+    Storage(String),
+}
+
+/// A stream of content.
+pub type ByteStream = futures::stream::BoxStream<'static, Result<bytes::Bytes, BlobError>>;
+
+/// Where documents' bytes live, encrypted (the vault).
+#[async_trait]
+pub trait Blobs: Send + Sync {
+    /// Inspects, encrypts and stores an upload under `object_key`, bound to `context`; leaves
+    /// nothing behind on failure.
+    async fn put(
+        &self,
+        object_key: &str,
+        key: &accord_keys::DataKey,
+        context: &str,
+        body: ByteStream,
+        declared_type: &str,
+    ) -> Result<BlobStored, BlobError>;
+    /// The authenticated content of an object.
+    async fn get(
+        &self,
+        object_key: &str,
+        key: &accord_keys::DataKey,
+        context: &str,
+    ) -> Result<ByteStream, BlobError>;
+    /// Deletes an object.
+    async fn delete(&self, object_key: &str) -> Result<(), BlobError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
 pub trait Store:
@@ -480,6 +594,7 @@ pub trait Store:
     + NegotiationStore
     + TransparencyStore
     + DraftStore
+    + DocumentStore
 {
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -1018,6 +1018,7 @@ impl Case {
             E::AttestationIssued {
                 verification_id, ..
             } => self.attestation = Some(verification_id.clone()),
+            E::DocumentFiled { .. } => {}
             E::SettlementCountersigned { user_id, .. } => {
                 if let Some(s) = self.settlement.as_mut() {
                     s.countersigned = Some((user_id.clone(), at));

@@ -576,6 +576,62 @@ pub fn issue_attestation(
     })])
 }
 
+/// A document filed in a channel, as the application recorded it in the vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiledDocument {
+    /// Its id.
+    pub document_id: String,
+    /// The first version's id (the document's own for a first version).
+    pub series: String,
+    /// Version number, from 1.
+    pub version: u32,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The sniffed media type.
+    pub media_type: String,
+    /// Without-prejudice material.
+    pub without_prejudice: bool,
+    /// The document this translates.
+    pub translation_of: Option<String>,
+}
+
+/// Records a document filed in a channel. The policy allows it where the actor may post
+/// (`Action::PostMessage`); the event is readable by whoever may read the channel, so a
+/// caucus filing never shows in the other side's timeline.
+pub fn file_document(
+    actor: &crate::Actor,
+    case: &Case,
+    channel: &crate::channel::ChannelId,
+    d: &FiledDocument,
+) -> Result<Vec<Decided>, DomainError> {
+    crate::policy::authorize(
+        actor,
+        &crate::policy::Action::PostMessage {
+            channel: channel.clone(),
+        },
+        case,
+    )
+    .map_err(|_| DomainError::guard("forbidden", "you may not file documents in this channel"))?;
+    Ok(vec![Decided {
+        event: CaseEvent::DocumentFiled {
+            document_id: d.document_id.clone(),
+            channel: channel.encode(),
+            series: d.series.clone(),
+            version: d.version,
+            sha256: d.sha256.clone(),
+            size: d.size,
+            media_type: d.media_type.clone(),
+            without_prejudice: d.without_prejudice,
+            translation_of: d.translation_of.clone(),
+        },
+        visibility: Visibility::Channel {
+            channel: channel.clone(),
+        },
+    }])
+}
+
 /// Records that every party accepted a proposal. The application calls this (as the `system`
 /// actor) once it has checked the parties' private answers, which the case log never holds.
 pub fn conclude_package(

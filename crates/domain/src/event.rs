@@ -26,6 +26,11 @@ pub enum Visibility {
         /// The third State.
         country: CountryCode,
     },
+    /// Whoever may read a channel, in full or as metadata (a document filed in it).
+    Channel {
+        /// The channel.
+        channel: crate::channel::ChannelId,
+    },
 }
 
 impl Visibility {
@@ -36,6 +41,7 @@ impl Visibility {
             Visibility::Secretariat => "secretariat".into(),
             Visibility::Party { party } => format!("party:{party}"),
             Visibility::ThirdState { country } => format!("third-state:{country}"),
+            Visibility::Channel { channel } => format!("channel:{}", channel.encode()),
         }
     }
 
@@ -51,6 +57,9 @@ impl Visibility {
                     CountryCode::parse(c)
                         .ok()
                         .map(|country| Visibility::ThirdState { country })
+                } else if let Some(c) = s.strip_prefix("channel:") {
+                    crate::channel::ChannelId::parse(c)
+                        .map(|channel| Visibility::Channel { channel })
                 } else {
                     None
                 }
@@ -271,6 +280,21 @@ pub enum CaseEvent {
         document: String,
         signature: String,
     },
+    /// A document was filed in a channel: its content's SHA-256 and size (title and name are
+    /// sealed with the document, not in the log).
+    DocumentFiled {
+        document_id: String,
+        channel: String,
+        /// The first version's id; the document itself for a first version.
+        series: String,
+        version: u32,
+        sha256: String,
+        size: u64,
+        media_type: String,
+        without_prejudice: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        translation_of: Option<String>,
+    },
     /// The mediator countersigned the signed settlement.
     SettlementCountersigned {
         user_id: String,
@@ -376,6 +400,7 @@ impl CaseEvent {
                 "domain §8 t15"
             }
             E::AttestationIssued { .. } => "Singapore Convention Art. 4(1)(b)(iii); domain §10 D22",
+            E::DocumentFiled { .. } => "domain §9 channels; ICSID MR 19 (written statements)",
             E::SettlementSigned { .. } | E::SettlementCountersigned { .. } => {
                 "domain §8 t16; Singapore Convention Art. 4"
             }

@@ -19,6 +19,7 @@ pub mod deadline;
 pub mod decide;
 pub mod error;
 pub mod event;
+pub mod file_names;
 pub mod negotiation;
 pub mod party;
 pub mod policy;

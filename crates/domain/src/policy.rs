@@ -276,6 +276,9 @@ pub fn may_read_event(r: &Relation, case: &Case, visibility: &Visibility) -> boo
         Visibility::Party { party } => {
             r.staff() || r.parties.contains(party) || r.reviewer_of.contains(party)
         }
+        Visibility::Channel { channel } => {
+            channel_access_for(r, case, channel).0 != ReadAccess::None
+        }
     }
 }
 

@@ -84,6 +84,58 @@ pub async fn run_all(store: Arc<dyn Store>) {
     negotiation_inputs_replace_per_party_and_kind(store.as_ref()).await;
     transparency_log_admits_each_event_once_at_dense_indices(store.as_ref()).await;
     draft_versions_are_numbered_once(store.as_ref()).await;
+    documents_round_trip_and_version_once(store.as_ref()).await;
+}
+
+/// Document records come back whole, per case, oldest first; a series' version is taken once,
+/// an object key is used once; a record can be removed (a filing that could not complete).
+pub async fn documents_round_trip_and_version_once(store: &dyn Store) {
+    let d = |id: &str, case: &str, version: i64, at: i64| accord_app::ports::DocumentRecord {
+        id: id.into(),
+        case_id: case.into(),
+        channel: "caucus:A".into(),
+        series: "series-1".into(),
+        version,
+        title: vec![1, 2, 3],
+        file_name: vec![0, 255],
+        language: (version == 1).then(|| "zh-Hans".to_owned()),
+        without_prejudice: version == 2,
+        translation_of: (version == 2).then(|| "doc-1".to_owned()),
+        media_type: "application/pdf".into(),
+        size: 1 << 40,
+        sha256: format!("{version:064}"),
+        object_key: format!("cases/{case}/documents/{id}"),
+        uploaded_by: "u".into(),
+        uploaded_at_ms: at,
+    };
+    store
+        .put_document(&d("doc-2", "doc-case", 2, 20))
+        .await
+        .unwrap();
+    store
+        .put_document(&d("doc-1", "doc-case", 1, 10))
+        .await
+        .unwrap();
+    let mut again = d("doc-3", "doc-case", 2, 30);
+    again.object_key = "elsewhere".into();
+    assert!(store.put_document(&again).await.is_err(), "version 2 twice");
+    let mut same_key = d("doc-4", "doc-case", 3, 40);
+    same_key.object_key = d("doc-1", "doc-case", 1, 10).object_key;
+    assert!(
+        store.put_document(&same_key).await.is_err(),
+        "object key twice"
+    );
+    assert_eq!(
+        store.documents("doc-case").await.unwrap(),
+        vec![d("doc-1", "doc-case", 1, 10), d("doc-2", "doc-case", 2, 20)]
+    );
+    assert!(store.documents("other").await.unwrap().is_empty());
+    assert!(store.all_documents().await.unwrap().len() >= 2);
+    store.delete_document("doc-case", "doc-2").await.unwrap();
+    assert_eq!(
+        store.documents("doc-case").await.unwrap(),
+        vec![d("doc-1", "doc-case", 1, 10)]
+    );
 }
 
 /// Draft versions come back in order; a version number is taken once.

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use accord_app::ports::{
     AccessRecord, AccountStore, Append, AttestationRecord, CaseProjection, CaseQuery, CaseStore,
-    ChannelStore, DraftRecord, DraftStore, IdempotencyClaim, IdempotencyStore, LogEntry,
-    MessageRecord, NegotiationInputRecord, NegotiationStore, RegistryStore, RelayRecord,
-    SessionRecord, Store, StoreError, TransparencyStore, UserRecord, VerifyReport,
+    ChannelStore, DocumentRecord, DocumentStore, DraftRecord, DraftStore, IdempotencyClaim,
+    IdempotencyStore, LogEntry, MessageRecord, NegotiationInputRecord, NegotiationStore,
+    RegistryStore, RelayRecord, SessionRecord, Store, StoreError, TransparencyStore, UserRecord,
+    VerifyReport,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{ChainVerifier, EventRecord, RawEvent};

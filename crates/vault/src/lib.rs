@@ -16,7 +16,8 @@
 pub mod expand;
 pub mod format;
 pub mod inspect;
-pub mod names;
+mod port;
+pub use accord_domain::file_names as names;
 
 use std::sync::Arc;
 

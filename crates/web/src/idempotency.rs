@@ -30,6 +30,16 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     let Some(key) = req.headers().get(HEADER) else {
         return next.run(req).await;
     };
+    // Uploads stream through and are not replayed: a repeated upload files a new document (the
+    // content hash in the log shows it is the same).
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    if multipart {
+        return next.run(req).await;
+    }
     let key = match key.to_str() {
         Ok(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
             k.to_owned()

@@ -4,6 +4,7 @@
 
 mod error;
 mod extract;
+mod filing_routes;
 mod idempotency;
 pub mod openapi;
 mod pages;

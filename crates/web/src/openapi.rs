@@ -291,6 +291,42 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/cases/{case_id}/channels/{channel}/documents",
+            summary: "A channel's documents (title and name only for full readers, per the policy)",
+            request: None,
+            response: (
+                200,
+                Some(s(|g| {
+                    g.subschema_for::<Vec<accord_app::filings::FiledDocumentView>>()
+                })),
+            ),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/channels/{channel}/documents",
+            summary: "File a document: multipart/form-data with a 'metadata' part (JSON, NewFiling) \
+                      first and a 'file' part (declared Content-Type) second; streamed into the \
+                      encrypted vault, its SHA-256 recorded in the case log",
+            request: Some(s(|g| g.subschema_for::<accord_app::filings::NewFiling>())),
+            response: (
+                201,
+                Some(s(|g| {
+                    g.subschema_for::<accord_app::filings::FiledDocumentView>()
+                })),
+            ),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}",
+            summary: "A document's content (full readers of the channel; attachment, sniffed type)",
+            request: None,
+            response: (200, None),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/cases/{case_id}/relays",
             summary: "Relays of caucus excerpts (mediator, source party)",
             request: None,
@@ -518,7 +554,18 @@ pub fn document() -> Value {
             "responses": responses(op.response.0, op.response.1),
         });
         if let Some(req) = op.request {
-            let mut body = json_content(req);
+            let mut body = if op.path.ends_with("/documents") {
+                json!({"content": {"multipart/form-data": {"schema": {
+                    "type": "object",
+                    "required": ["metadata", "file"],
+                    "properties": {
+                        "metadata": req,
+                        "file": {"type": "string", "format": "binary"},
+                    },
+                }}}})
+            } else {
+                json_content(req)
+            };
             body["required"] = json!(true);
             o["requestBody"] = body;
         }

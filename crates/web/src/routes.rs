@@ -66,6 +66,21 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         "/api/v1/cases/{case_id}/channels/{channel}/messages",
         true,
     ),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/channels/{channel}/documents",
+        true,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case_id}/channels/{channel}/documents",
+        true,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}",
+        true,
+    ),
     ("GET", "/api/v1/cases/{case_id}/relays", true),
     ("POST", "/api/v1/cases/{case_id}/relays", true),
     (
@@ -159,6 +174,17 @@ pub fn api(state: AppState) -> Router {
         .route(
             "/api/v1/cases/{case_id}/channels/{channel}/messages",
             get(messages).post(post_message),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/channels/{channel}/documents",
+            get(crate::filing_routes::list)
+                .post(crate::filing_routes::upload)
+                // The vault enforces its own size limit while the file streams.
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}",
+            get(crate::filing_routes::download),
         )
         .route(
             "/api/v1/cases/{case_id}/relays",

@@ -691,7 +691,9 @@ async fn authorization_matrix() {
                         }
                     }
                 }
-                (_, "/api/v1/cases/{case_id}/channels/{channel}/messages") => {
+                (_, "/api/v1/cases/{case_id}/channels/{channel}/messages")
+                | (_, "/api/v1/cases/{case_id}/channels/{channel}/documents")
+                | ("GET", "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}") => {
                     for ch in [
                         "plenary",
                         "caucus:H",
@@ -711,15 +713,21 @@ async fn authorization_matrix() {
                             // A hidden channel answers as a missing channel of the same case if the
                             // case is visible, else as the same channel of a missing case.
                             let twin = if channel_user(p, *k) {
-                                sub(c).replace("{channel}", "caucus:Z")
+                                sub(c)
+                                    .replace("{channel}", "caucus:Z")
+                                    .replace("{document_id}", "D1")
                             } else {
-                                sub(&missing).replace("{channel}", ch)
+                                sub(&missing)
+                                    .replace("{channel}", ch)
+                                    .replace("{document_id}", "D1")
                             };
                             let body = (*method == "POST").then(|| json!({"body": ""}));
                             add(
                                 &mut probes,
                                 method,
-                                sub(c).replace("{channel}", ch),
+                                sub(c)
+                                    .replace("{channel}", ch)
+                                    .replace("{document_id}", "D1"),
                                 body,
                                 false,
                                 gate(p, allowed, visible_channel),

@@ -19,3 +19,4 @@ mod paired_runs;
 
 mod scenarios;
 mod transparency;
+mod vault;

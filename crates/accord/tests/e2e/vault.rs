@@ -1,0 +1,345 @@
+//! Documents in channels through HTTP (issue 5): streamed multipart upload into the encrypted
+//! vault, the content hash in the case log for the channel's readers only, download by full
+//! readers with a defused name, refused uploads that leave nothing behind (no object, no record,
+//! no event), and tampering in storage answered with an error, never with content.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::harness::{TestServer, active_commercial};
+use crate::on_both_backends;
+
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% {text}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+        .into_bytes()
+}
+
+impl TestServer {
+    /// Uploads `bytes` as `who` into a channel; returns status and JSON.
+    #[allow(clippy::too_many_arguments)]
+    async fn upload(
+        &self,
+        who: &str,
+        case: &str,
+        channel: &str,
+        meta: Value,
+        bytes: Vec<u8>,
+        declared: &str,
+        name: &str,
+    ) -> (StatusCode, Value) {
+        let send = || {
+            let form = Form::new()
+                .part(
+                    "metadata",
+                    Part::text(meta.to_string())
+                        .mime_str("application/json")
+                        .unwrap(),
+                )
+                .part(
+                    "file",
+                    Part::bytes(bytes.clone())
+                        .file_name(name.to_owned())
+                        .mime_str(declared)
+                        .unwrap(),
+                );
+            self.http
+                .post(format!(
+                    "{}/api/v1/cases/{case}/channels/{channel}/documents",
+                    self.base
+                ))
+                .bearer_auth(self.token(who))
+                .multipart(form)
+                .send()
+        };
+        let mut r = send().await.unwrap();
+        if r.status() == StatusCode::UNAUTHORIZED {
+            self.login(who).await;
+            r = send().await.unwrap();
+        }
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn download(
+        &self,
+        who: &str,
+        case: &str,
+        channel: &str,
+        id: &str,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!(
+                "{}/api/v1/cases/{case}/channels/{channel}/documents/{id}",
+                self.base
+            ))
+            .bearer_auth(self.token(who))
+            .send()
+            .await
+            .unwrap();
+        let (s, h) = (r.status(), r.headers().clone());
+        (
+            s,
+            h,
+            r.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+        )
+    }
+}
+
+fn stored_files(t: &TestServer) -> Vec<std::path::PathBuf> {
+    fn walk(p: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        if let Ok(rd) = std::fs::read_dir(p) {
+            for e in rd.flatten() {
+                if e.path().is_dir() {
+                    walk(&e.path(), out);
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+    }
+    let mut out = vec![];
+    walk(&t.data_dir().join("objects"), &mut out);
+    out.sort();
+    out
+}
+
+async fn documents_are_filed_streamed_sealed_and_private(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    let content = pdf("CANARY-CAUCUS-MEMO Harbour's bottom line");
+    let (s, v) = t
+        .upload(
+            "harbour",
+            &case,
+            "caucus:H",
+            json!({"title": "Bottom line — 底线", "language": "en", "without_prejudice": true}),
+            content.clone(),
+            "application/pdf",
+            "../../secret\u{202e}fdp.exe",
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["sha256"], hex::encode(Sha256::digest(&content)));
+    assert_eq!(v["media_type"], "application/pdf");
+    assert_eq!(v["file_name"], "secretfdp.exe");
+    assert_eq!(v["version"], 1);
+    // Encrypted at rest: the storage holds no plaintext.
+    let files = stored_files(t);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let raw = std::fs::read(&files[0]).unwrap();
+    assert!(
+        !raw.windows(6).any(|w| w == b"CANARY"),
+        "plaintext in storage"
+    );
+    // The hash is in the log, for the channel's readers only.
+    let filed = |events: &Value| {
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "document-filed")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let (_, ev) = t
+        .get("harbour", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    let own = filed(&ev);
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["payload"]["sha256"], v["sha256"]);
+    let (_, ev) = t
+        .get("mediator", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    assert_eq!(filed(&ev).len(), 1, "the mediator reads the caucus");
+    let (_, ev) = t
+        .get("indah", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    assert!(
+        filed(&ev).is_empty(),
+        "the other side sees nothing of the caucus"
+    );
+    assert!(!ev.to_string().contains(&id));
+    // The other side cannot list or fetch it.
+    let (s, _) = t
+        .get(
+            "indah",
+            &format!("/api/v1/cases/{case}/channels/caucus:H/documents"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, body) = t.download("indah", &case, "caucus:H", &id).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(!body.windows(6).any(|w| w == b"CANARY"));
+    // The mediator downloads it whole, under a defused name; the read is audited.
+    let (s, h, body) = t.download("mediator", &case, "caucus:H", &id).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(body, content);
+    assert_eq!(h["content-type"], "application/pdf");
+    let cd = h["content-disposition"].to_str().unwrap();
+    assert!(
+        cd.starts_with("attachment; filename=\"secretfdp.exe\""),
+        "{cd}"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let (_, log) = t
+        .get("sgen", &format!("/api/v1/access-log?case_id={case}"))
+        .await;
+    assert!(
+        log.to_string().contains(&format!("document:{id}")),
+        "caucus download audited: {log}"
+    );
+    // A new version in the same channel, and a translation.
+    let (s, v2) = t
+        .upload(
+            "harbour",
+            &case,
+            "caucus:H",
+            json!({"title": "Bottom line, revised", "version_of": id}),
+            pdf("revised"),
+            "application/pdf",
+            "memo.pdf",
+        )
+        .await;
+    assert_eq!(
+        (s, &v2["version"], &v2["series"]),
+        (StatusCode::CREATED, &json!(2), &json!(id))
+    );
+    let (s, v3) = t
+        .upload(
+            "harbour",
+            &case,
+            "plenary",
+            json!({"title": "Statement", "version_of": id}),
+            pdf("x"),
+            "application/pdf",
+            "x.pdf",
+        )
+        .await;
+    assert_eq!(
+        (s, v3["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("version-in-another-channel")
+        )
+    );
+    // Refused uploads leave nothing: no object, no record, no event.
+    let before_files = stored_files(t);
+    let (_, ev_before) = t
+        .get("mediator", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    for (bytes, declared, code) in [
+        (
+            b"MZ\x90\0executable".to_vec(),
+            "application/pdf",
+            "type-not-allowed",
+        ),
+        (
+            b"<html><script>alert(1)</script>".to_vec(),
+            "text/plain",
+            "active-content",
+        ),
+        (vec![], "text/plain", "empty-file"),
+        (b"text".to_vec(), "image/png", "type-mismatch"),
+    ] {
+        let (s, v) = t
+            .upload(
+                "harbour",
+                &case,
+                "plenary",
+                json!({"title": "x"}),
+                bytes,
+                declared,
+                "x",
+            )
+            .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{v}"
+        );
+        assert!(
+            !v["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty()
+        );
+    }
+    for (meta, code) in [
+        (json!({"title": ""}), "invalid-document-title"),
+        (json!({"title": "x", "language": "de"}), "invalid-language"),
+        (
+            json!({"title": "x", "colour": "red"}),
+            "invalid-document-metadata",
+        ),
+        (
+            json!({"title": "x", "translation_of": "nope"}),
+            "unknown-document",
+        ),
+    ] {
+        let (s, v) = t
+            .upload(
+                "harbour",
+                &case,
+                "plenary",
+                meta,
+                pdf("x"),
+                "application/pdf",
+                "x.pdf",
+            )
+            .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{v}"
+        );
+    }
+    // A body that is not multipart at all.
+    let (s, v) = t
+        .post(
+            "harbour",
+            &format!("/api/v1/cases/{case}/channels/plenary/documents"),
+            json!({"title": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-upload"))
+    );
+    assert_eq!(
+        stored_files(t),
+        before_files,
+        "a refused upload left an object"
+    );
+    let (_, ev_after) = t
+        .get("mediator", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    assert_eq!(ev_after, ev_before, "a refused upload left an event");
+    let (_, listed) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/channels/plenary/documents"),
+        )
+        .await;
+    assert_eq!(listed, json!([]));
+    // Tampering in storage: reported, not served.
+    let path = stored_files(t)
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains(&id))
+        .unwrap();
+    let mut raw = std::fs::read(&path).unwrap();
+    let n = raw.len();
+    raw[n / 2] ^= 0x01;
+    std::fs::write(&path, &raw).unwrap();
+    let (s, _, body) = t.download("mediator", &case, "caucus:H", &id).await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        !body.windows(6).any(|w| w == b"CANARY"),
+        "tampered content served"
+    );
+    assert!(String::from_utf8_lossy(&body).contains("document-integrity"));
+}
+
+on_both_backends!(documents_are_filed_streamed_sealed_and_private);

@@ -1,0 +1,481 @@
+//! Documents filed in a case's channels: memorials, annexes, expert reports, drafts — uploaded
+//! and downloaded as streams through the vault (the [`Blobs`] port), encrypted under the case's
+//! data key, with the content hash recorded in the case's log (`document-filed`, readable by
+//! whoever may read the channel).
+//!
+//! The policy decides as for messages: a document is filed where the actor may post, listed to
+//! whoever may read the channel (metadata readers see no title or name), and downloaded only with
+//! full read access; downloads of caucus, notes, internal and without-prejudice documents are
+//! written to the access log. An upload that is refused, interrupted or fails leaves nothing:
+//! no object, no record, no event.
+
+use accord_domain::channel::{ChannelId, ReadAccess};
+use accord_domain::decide::{self, FiledDocument};
+use accord_domain::policy::{self, Action, Denial};
+use accord_domain::{Actor, Case};
+use serde::{Deserialize, Serialize};
+
+use crate::ports::{AccessRecord, BlobError, ByteStream, DocumentRecord};
+use crate::{Accord, AppError};
+
+/// Limits on filings.
+pub mod limits {
+    /// Longest title, in characters.
+    pub const TITLE_MAX: usize = 300;
+    /// Most documents in one case.
+    pub const DOCUMENTS_PER_CASE: usize = 10_000;
+    /// Most bytes in one case (100 GiB).
+    pub const BYTES_PER_CASE: i64 = 100 * 1024 * 1024 * 1024;
+}
+
+/// What the sender says about a document (the first part of the upload).
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFiling {
+    /// Title (1 to 300 characters).
+    pub title: String,
+    /// The file's name (neutralised before it is kept).
+    #[serde(default)]
+    pub file_name: String,
+    /// Language of the content (`en`, `zh-Hans`, `zh-Hant`, `fr`, `ar`, `ru`, `es`), if one.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Without-prejudice material.
+    #[serde(default)]
+    pub without_prejudice: bool,
+    /// The document this one translates (same case, visible to the sender).
+    #[serde(default)]
+    pub translation_of: Option<String>,
+    /// The document this one is a new version of (same channel).
+    #[serde(default)]
+    pub version_of: Option<String>,
+}
+
+/// A filed document as its reader sees it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct FiledDocumentView {
+    /// Id.
+    pub id: String,
+    /// Channel.
+    pub channel: String,
+    /// The first version's id.
+    pub series: String,
+    /// Version, from 1.
+    pub version: i64,
+    /// Title; absent for metadata-only readers.
+    pub title: Option<String>,
+    /// File name (neutralised); absent for metadata-only readers.
+    pub file_name: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+    /// Without-prejudice tag.
+    pub without_prejudice: bool,
+    /// The document translated.
+    pub translation_of: Option<String>,
+    /// Media type (from the content, not the name).
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the content; absent for metadata-only readers.
+    pub sha256: Option<String>,
+    /// Filed by (user id); absent for metadata-only readers.
+    pub uploaded_by: Option<String>,
+    /// Filed at (RFC 3339).
+    pub uploaded_at: String,
+}
+
+fn aad(case_id: &str, id: &str, what: &str) -> Vec<u8> {
+    format!("accord-v1:{case_id}:document-{what}:{id}").into_bytes()
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound { what: "document" }
+}
+
+fn from_blob(e: BlobError) -> AppError {
+    match e {
+        BlobError::Refused { code, message } => AppError::invalid(code, message),
+        BlobError::Interrupted(m) => AppError::invalid(
+            "upload-interrupted",
+            format!("the upload was interrupted ({m}); nothing was kept, send it again"),
+        ),
+        BlobError::NotFound => AppError::Storage("a filed document's content is missing".into()),
+        BlobError::Tampered(m) => AppError::invalid(
+            "document-integrity",
+            format!(
+                "the stored document failed its integrity check and was not served ({m}); the \
+                 Secretariat has been told"
+            ),
+        ),
+        BlobError::Storage(m) => AppError::Storage(m),
+    }
+}
+
+impl Accord {
+    fn blobs(&self) -> Result<&std::sync::Arc<dyn crate::ports::Blobs>, AppError> {
+        self.blobs.as_ref().ok_or_else(|| {
+            AppError::invalid(
+                "no-document-storage",
+                "this deployment has no document storage configured",
+            )
+        })
+    }
+
+    async fn channel_case(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        channel: &str,
+    ) -> Result<(Case, ChannelId, ReadAccess, bool), AppError> {
+        let case = self.case_for_channels(actor, case_id).await?;
+        let channel = ChannelId::parse(channel).ok_or(AppError::NotFound { what: "channel" })?;
+        let (read, post) = policy::channel_access(actor, &case, &channel);
+        if read == ReadAccess::None {
+            return Err(AppError::NotFound { what: "channel" });
+        }
+        Ok((case, channel, read, post))
+    }
+
+    fn filed_view(
+        &self,
+        d: &DocumentRecord,
+        sealed: Option<(String, String)>,
+    ) -> FiledDocumentView {
+        let full = sealed.is_some();
+        let (title, file_name) = sealed.unzip();
+        FiledDocumentView {
+            id: d.id.clone(),
+            channel: d.channel.clone(),
+            series: d.series.clone(),
+            version: d.version,
+            title,
+            file_name,
+            language: d.language.clone(),
+            without_prejudice: d.without_prejudice,
+            translation_of: d.translation_of.clone(),
+            media_type: d.media_type.clone(),
+            size: d.size,
+            sha256: full.then(|| d.sha256.clone()),
+            uploaded_by: full.then(|| d.uploaded_by.clone()),
+            uploaded_at: jiff::Timestamp::from_millisecond(d.uploaded_at_ms)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn open_text(
+        &self,
+        key: &accord_keys::DataKey,
+        d: &DocumentRecord,
+        what: &str,
+        sealed: &[u8],
+    ) -> Result<String, AppError> {
+        let plain = key
+            .open(&aad(&d.case_id, &d.id, what), sealed)
+            .map_err(|e| AppError::Storage(format!("document {} {what}: {e}", d.id)))?;
+        String::from_utf8(plain)
+            .map_err(|_| AppError::Storage(format!("document {} {what} is not text", d.id)))
+    }
+
+    /// Checks, before an upload is read, that the actor may file documents in the channel.
+    pub async fn check_filing(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        channel: &str,
+    ) -> Result<(), AppError> {
+        let (case, channel, _, post) = self.channel_case(actor, case_id, channel).await?;
+        if !post {
+            return Err(AppError::Forbidden);
+        }
+        policy::authorize(actor, &Action::PostMessage { channel }, &case).map_err(|d| match d {
+            Denial::NotFound => AppError::NotFound { what: "channel" },
+            Denial::Forbidden => AppError::Forbidden,
+        })
+    }
+
+    /// Files a document in a channel, streaming its content into the vault.
+    pub async fn file_document(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        channel: &str,
+        meta: NewFiling,
+        declared_type: &str,
+        body: ByteStream,
+    ) -> Result<FiledDocumentView, AppError> {
+        let blobs = self.blobs()?.clone();
+        let (case, channel, _, post) = self.channel_case(actor, case_id, channel).await?;
+        if !post {
+            return Err(AppError::Forbidden);
+        }
+        policy::authorize(
+            actor,
+            &Action::PostMessage {
+                channel: channel.clone(),
+            },
+            &case,
+        )
+        .map_err(|d| match d {
+            Denial::NotFound => AppError::NotFound { what: "channel" },
+            Denial::Forbidden => AppError::Forbidden,
+        })?;
+        let title = meta.title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > limits::TITLE_MAX {
+            return Err(AppError::invalid(
+                "invalid-document-title",
+                format!(
+                    "give the document a title of 1 to {} characters",
+                    limits::TITLE_MAX
+                ),
+            ));
+        }
+        if let Some(l) = &meta.language
+            && !accord_domain::settlement::LANGUAGES.contains(&l.as_str())
+        {
+            return Err(AppError::invalid(
+                "invalid-language",
+                format!(
+                    "'{l}' is not a language Accord knows ({})",
+                    accord_domain::settlement::LANGUAGES.join(", ")
+                ),
+            ));
+        }
+        let existing = self.store.documents(case_id).await?;
+        let sees = |id: &str| {
+            existing.iter().find(|d| {
+                d.id == id
+                    && ChannelId::parse(&d.channel)
+                        .map(|c| policy::channel_access(actor, &case, &c).0 == ReadAccess::Full)
+                        .unwrap_or(false)
+            })
+        };
+        if let Some(t) = &meta.translation_of
+            && sees(t).is_none()
+        {
+            return Err(AppError::invalid(
+                "unknown-document",
+                "the document this translates is not one you can see in this case",
+            ));
+        }
+        let (series, version) = match &meta.version_of {
+            Some(v) => {
+                let base = sees(v).ok_or_else(|| {
+                    AppError::invalid(
+                        "unknown-document",
+                        "the earlier version is not one you can see in this case",
+                    )
+                })?;
+                if base.channel != channel.encode() {
+                    return Err(AppError::invalid(
+                        "version-in-another-channel",
+                        "a new version is filed in the same channel as the earlier one",
+                    ));
+                }
+                let last = existing
+                    .iter()
+                    .filter(|d| d.series == base.series)
+                    .map(|d| d.version)
+                    .max()
+                    .unwrap_or(1);
+                (base.series.clone(), last + 1)
+            }
+            None => (String::new(), 1),
+        };
+        let used: i64 = existing.iter().map(|d| d.size).sum();
+        if existing.len() >= limits::DOCUMENTS_PER_CASE || used >= limits::BYTES_PER_CASE {
+            return Err(AppError::invalid(
+                "quota-exceeded",
+                "the case has reached its document quota; ask the Secretariat",
+            ));
+        }
+        let id = Accord::new_id();
+        let series = if series.is_empty() {
+            id.clone()
+        } else {
+            series
+        };
+        let object_key = format!("cases/{case_id}/documents/{id}");
+        let context = format!("{case_id}/{id}");
+        let key = self.data_key(case_id).await?;
+        let stored = blobs
+            .put(&object_key, &key, &context, body, declared_type)
+            .await
+            .map_err(from_blob)?;
+        let name = if meta.file_name.trim().is_empty() {
+            title.clone()
+        } else {
+            meta.file_name.clone()
+        };
+        let name = accord_domain::file_names::neutralise(&name).name;
+        let seal = |what: &str, text: &str| {
+            key.seal(&aad(case_id, &id, what), text.as_bytes())
+                .map_err(|e| AppError::Storage(e.to_string()))
+        };
+        let record = DocumentRecord {
+            id: id.clone(),
+            case_id: case_id.to_owned(),
+            channel: channel.encode(),
+            series: series.clone(),
+            version,
+            title: seal("title", &title)?,
+            file_name: seal("name", &name)?,
+            language: meta.language.clone(),
+            without_prejudice: meta.without_prejudice,
+            translation_of: meta.translation_of.clone(),
+            media_type: stored.media_type.clone(),
+            size: stored.size as i64,
+            sha256: stored.sha256.clone(),
+            object_key: object_key.clone(),
+            uploaded_by: actor.user_id().unwrap_or("system").to_owned(),
+            uploaded_at_ms: self.clock.now().as_millisecond(),
+        };
+        let filed = FiledDocument {
+            document_id: id.clone(),
+            series,
+            version: version as u32,
+            sha256: stored.sha256.clone(),
+            size: stored.size,
+            media_type: stored.media_type.clone(),
+            without_prejudice: meta.without_prejudice,
+            translation_of: meta.translation_of.clone(),
+        };
+        let undo = |e: AppError| {
+            let blobs = blobs.clone();
+            let object_key = object_key.clone();
+            async move {
+                if let Err(d) = blobs.delete(&object_key).await {
+                    tracing::warn!(error = %d, "removing the content of a failed filing");
+                }
+                e
+            }
+        };
+        if let Err(e) = self.store.put_document(&record).await {
+            return Err(undo(e.into()).await);
+        }
+        let mut last_err = None;
+        for _ in 0..=self.settings.append_retries {
+            let loaded = match self.load_case(case_id).await {
+                Ok(Some(l)) => l,
+                Ok(None) => {
+                    last_err = Some(AppError::NotFound { what: "case" });
+                    break;
+                }
+                Err(e) => {
+                    last_err = Some(e);
+                    break;
+                }
+            };
+            let decided = match decide::file_document(actor, &loaded.case, &channel, &filed) {
+                Ok(d) => d,
+                Err(e) => {
+                    last_err = Some(e.into());
+                    break;
+                }
+            };
+            match self
+                .commit(actor, Some(&loaded), case_id, &decided, self.clock.now())
+                .await
+            {
+                Ok(_) => {
+                    return Ok(self.filed_view(&record, Some((title, name))));
+                }
+                Err(AppError::VersionConflict { .. }) => continue,
+                Err(e) => {
+                    last_err = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Err(e) = self.store.delete_document(case_id, &id).await {
+            tracing::warn!(error = %e, "removing the record of a failed filing");
+        }
+        Err(undo(last_err.unwrap_or(AppError::VersionConflict { current: 0 })).await)
+    }
+
+    /// The documents of a channel as the actor may see them.
+    pub async fn filed_documents(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        channel: &str,
+    ) -> Result<Vec<FiledDocumentView>, AppError> {
+        let (_, channel, read, _) = self.channel_case(actor, case_id, channel).await?;
+        if read == ReadAccess::None {
+            return Err(AppError::NotFound { what: "channel" });
+        }
+        let ch = channel.encode();
+        let docs: Vec<DocumentRecord> = self
+            .store
+            .documents(case_id)
+            .await?
+            .into_iter()
+            .filter(|d| d.channel == ch)
+            .collect();
+        if read == ReadAccess::Metadata {
+            return Ok(docs.iter().map(|d| self.filed_view(d, None)).collect());
+        }
+        let key = self.data_key(case_id).await?;
+        let mut out = vec![];
+        for d in &docs {
+            let title = self.open_text(&key, d, "title", &d.title)?;
+            let name = self.open_text(&key, d, "name", &d.file_name)?;
+            out.push(self.filed_view(d, Some((title, name))));
+        }
+        Ok(out)
+    }
+
+    /// A document's content, for a reader with full access to its channel; the read is audited
+    /// where the channel or the tag asks for it.
+    pub async fn download_document(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        channel: &str,
+        document_id: &str,
+    ) -> Result<(FiledDocumentView, ByteStream), AppError> {
+        let blobs = self.blobs()?.clone();
+        let (_, channel, read, _) = self.channel_case(actor, case_id, channel).await?;
+        if read == ReadAccess::None {
+            return Err(AppError::NotFound { what: "channel" });
+        }
+        let ch = channel.encode();
+        let d = self
+            .store
+            .documents(case_id)
+            .await?
+            .into_iter()
+            .find(|d| d.id == document_id && d.channel == ch)
+            .ok_or_else(not_found)?;
+        if read != ReadAccess::Full {
+            return Err(AppError::Forbidden);
+        }
+        let key = self.data_key(case_id).await?;
+        let title = self.open_text(&key, &d, "title", &d.title)?;
+        let name = self.open_text(&key, &d, "name", &d.file_name)?;
+        let stream = blobs
+            .get(&d.object_key, &key, &format!("{case_id}/{}", d.id))
+            .await
+            .map_err(from_blob)?;
+        let kind = match &channel {
+            ChannelId::Caucus(_) => Some("caucus"),
+            ChannelId::MediatorNotes => Some("notes"),
+            ChannelId::Internal(_) => Some("internal"),
+            _ if d.without_prejudice => Some("without-prejudice"),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            self.store
+                .log_access(&[AccessRecord {
+                    id: Accord::new_id(),
+                    at_ms: self.clock.now().as_millisecond(),
+                    user_id: actor.user_id().unwrap_or("system").to_owned(),
+                    case_id: case_id.to_owned(),
+                    object: format!("document:{}", d.id),
+                    kind: kind.into(),
+                }])
+                .await?;
+        }
+        Ok((self.filed_view(&d, Some((title, name))), stream))
+    }
+}

@@ -1,0 +1,218 @@
+//! Routes of documents filed in channels: multipart upload streamed into the vault, listing,
+//! and download streamed out of it.
+//!
+//! Upload: `multipart/form-data` with a `metadata` part (JSON, see `NewFiling`, at most 16 KiB)
+//! first, then a `file` part whose `Content-Type` is the declared type. The file part is relayed
+//! to the application through a small bounded channel, so memory does not grow with the file.
+//! Download: documents up to 16 MiB are authenticated whole before the first byte is sent, so a
+//! damaged one is answered with an error; larger ones stream chunk by chunk, each authenticated
+//! before it is sent, and a damaged chunk ends the transfer early (the client sees a body shorter
+//! than `Content-Length`, never altered content).
+
+use accord_app::filings::NewFiling;
+use accord_app::ports::BlobError;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures::StreamExt;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::session::Authed;
+
+/// Largest metadata part.
+const METADATA_MAX: usize = 16 * 1024;
+
+/// Documents up to this size are checked whole before they are sent.
+const VERIFY_FIRST: i64 = 16 * 1024 * 1024;
+
+fn bad_upload(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-upload", message)
+}
+
+/// What the relay task read before the file's content: the metadata, the declared type and the
+/// file name, or why the upload is malformed.
+type Head = Result<(NewFiling, String, String), ApiError>;
+
+/// Reads the parts in order and relays the file's content.
+async fn relay_parts(
+    mut multipart: Multipart,
+    head: tokio::sync::oneshot::Sender<Head>,
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, BlobError>>,
+) {
+    let parsed: Head = async {
+        let mut meta_part = multipart
+            .next_field()
+            .await
+            .map_err(|e| bad_upload(e.body_text()))?
+            .ok_or_else(|| {
+                bad_upload("the upload is empty; send a 'metadata' part, then a 'file' part")
+            })?;
+        if meta_part.name() != Some("metadata") {
+            return Err(bad_upload(
+                "send the 'metadata' part first, then the 'file' part",
+            ));
+        }
+        let mut meta_bytes = vec![];
+        while let Some(c) = meta_part
+            .chunk()
+            .await
+            .map_err(|e| bad_upload(e.body_text()))?
+        {
+            meta_bytes.extend_from_slice(&c);
+            if meta_bytes.len() > METADATA_MAX {
+                return Err(bad_upload("the metadata part is larger than 16 KiB"));
+            }
+        }
+        let meta: NewFiling = serde_json::from_slice(&meta_bytes).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-document-metadata",
+                format!("the metadata part is not valid: {e}"),
+            )
+        })?;
+        Ok((meta, String::new(), String::new()))
+    }
+    .await;
+    let meta = match parsed {
+        Ok((m, _, _)) => m,
+        Err(e) => {
+            let _ = head.send(Err(e));
+            return;
+        }
+    };
+    let mut file = match multipart.next_field().await {
+        Ok(Some(f)) if f.name() == Some("file") => f,
+        Ok(Some(_)) => {
+            let _ = head.send(Err(bad_upload("the second part must be named 'file'")));
+            return;
+        }
+        Ok(None) => {
+            let _ = head.send(Err(bad_upload("the 'file' part is missing")));
+            return;
+        }
+        Err(e) => {
+            let _ = head.send(Err(bad_upload(e.body_text())));
+            return;
+        }
+    };
+    let declared = file.content_type().unwrap_or("").to_owned();
+    let name = file.file_name().unwrap_or("").to_owned();
+    if head.send(Ok((meta, declared, name))).is_err() {
+        return;
+    }
+    loop {
+        let next = match file.chunk().await {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => break,
+            Err(e) => Err(BlobError::Interrupted(e.body_text())),
+        };
+        let stop = next.is_err();
+        if tx.send(next).await.is_err() || stop {
+            break;
+        }
+    }
+}
+
+pub(crate) async fn upload(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, channel)): Path<(String, String)>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    // Who may file here is decided before a byte of the body is read.
+    s.accord.check_filing(&p.actor, &case_id, &channel).await?;
+    let multipart = multipart.map_err(|e| {
+        bad_upload(format!(
+            "send the document as multipart/form-data with a 'metadata' part, then a 'file' \
+             part ({e})"
+        ))
+    })?;
+    let (head_tx, head_rx) = tokio::sync::oneshot::channel();
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(relay_parts(multipart, head_tx, tx));
+    let (mut meta, declared, name) = head_rx
+        .await
+        .map_err(|_| bad_upload("the upload ended before its file part"))??;
+    if meta.file_name.trim().is_empty() {
+        meta.file_name = name;
+    }
+    let body = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+    .boxed();
+    let v = s
+        .accord
+        .file_document(&p.actor, &case_id, &channel, meta, &declared, body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+pub(crate) async fn list(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, channel)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .filed_documents(&p.actor, &case_id, &channel)
+            .await?,
+    )
+    .into_response())
+}
+
+pub(crate) async fn download(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, channel, document_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let (view, mut stream) = s
+        .accord
+        .download_document(&p.actor, &case_id, &channel, &document_id)
+        .await?;
+    let body = if view.size <= VERIFY_FIRST {
+        let mut whole = Vec::with_capacity(view.size.max(0) as usize);
+        while let Some(b) = stream.next().await {
+            let b = b.map_err(|e| {
+                tracing::error!(case_id, document_id, error = %e, "a stored document failed its check");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "document-integrity",
+                    "the stored document failed its integrity check and was not served; the \
+                     Secretariat has been told",
+                )
+            })?;
+            whole.extend_from_slice(&b);
+        }
+        Body::from(whole)
+    } else {
+        let (case_log, doc_log) = (case_id.clone(), document_id.clone());
+        Body::from_stream(stream.map(move |r| {
+            r.map_err(|e| {
+                tracing::error!(case_id = %case_log, document_id = %doc_log, error = %e, "a stored document failed its check mid-transfer");
+                std::io::Error::other(e.to_string())
+            })
+        }))
+    };
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&view.media_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&view.size.to_string()) {
+        h.insert(header::CONTENT_LENGTH, v);
+    }
+    let name = view.file_name.clone().unwrap_or_else(|| "document".into());
+    if let Ok(v) = HeaderValue::from_str(&accord_vault::names::content_disposition(&name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Some(sha) = &view.sha256
+        && let Ok(v) = HeaderValue::from_str(&format!("\"{sha}\""))
+    {
+        h.insert(header::ETAG, v);
+    }
+    Ok(resp)
+}
