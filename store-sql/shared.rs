@@ -1165,3 +1165,59 @@ impl DocumentStore for This {
             .map_err(backend)
     }
 }
+
+#[async_trait]
+impl KeyRotationStore for This {
+    async fn wrapped_secrets(&self) -> Result<WrappedSecrets, StoreError> {
+        let case_keys: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT case_id, wrapped FROM case_keys ORDER BY case_id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        let totp: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let signing_keys: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT name, sealed_secret FROM institution_keys ORDER BY name")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(WrappedSecrets {
+            case_keys,
+            totp,
+            signing_keys,
+        })
+    }
+
+    async fn replace_wrapped_secrets(&self, s: &WrappedSecrets) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for (id, w) in &s.case_keys {
+            sqlx::query("UPDATE case_keys SET wrapped = $1 WHERE case_id = $2")
+                .bind(w)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        for (id, w) in &s.totp {
+            sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2")
+                .bind(w)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        for (name, w) in &s.signing_keys {
+            sqlx::query("UPDATE institution_keys SET sealed_secret = $1 WHERE name = $2")
+                .bind(w)
+                .bind(name)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+}

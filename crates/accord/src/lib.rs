@@ -93,12 +93,87 @@ pub async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
     }
 }
 
-/// Reads the master key of the data folder.
-pub fn master_key(cfg: &Config) -> Result<accord_keys::MasterKey, String> {
-    let path = cfg.data.join(MASTER_KEY_FILE);
-    let text = std::fs::read_to_string(&path)
+/// The new master key of a rotation in progress.
+const PENDING_KEY_FILE: &str = "master.key.new";
+
+fn read_key(path: &Path) -> Result<accord_keys::MasterKey, String> {
+    let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the master key {}: {e}", path.display()))?;
     accord_keys::MasterKey::from_hex(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads the master key of the data folder (refused while a rotation is unfinished).
+pub fn master_key(cfg: &Config) -> Result<accord_keys::MasterKey, String> {
+    if cfg.data.join(PENDING_KEY_FILE).exists() {
+        return Err(format!(
+            "a master-key rotation was interrupted ({} exists): run `accord rotate-keys` to \
+             complete it before starting Accord",
+            cfg.data.join(PENDING_KEY_FILE).display()
+        ));
+    }
+    read_key(&cfg.data.join(MASTER_KEY_FILE))
+}
+
+fn write_key_file(path: &Path, key: &accord_keys::MasterKey) -> Result<(), String> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(key.to_hex().as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Rotates the master key of a stopped deployment: a new key is written beside the old one
+/// (`master.key.new`), every wrapped data key and sealed secret is re-wrapped under it in one
+/// transaction, and the new key then replaces the old file (atomic rename, so the old key is
+/// gone). Run again after an interruption, it completes whichever step was left. Returns a
+/// report for the operator.
+pub async fn rotate_keys(cfg: &Config) -> Result<String, String> {
+    let current = cfg.data.join(MASTER_KEY_FILE);
+    let pending = cfg.data.join(PENDING_KEY_FILE);
+    let store = open_store(cfg).await?;
+    let old = read_key(&current)?;
+    let new = if pending.exists() {
+        read_key(&pending)?
+    } else {
+        let k = accord_keys::MasterKey::generate().map_err(|e| e.to_string())?;
+        write_key_file(&pending, &k)?;
+        k
+    };
+    let report = match accord_app::key_rotation::opened_by(store.as_ref(), &old, &new)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Some(true) => {
+            let r = accord_app::key_rotation::rotate_master_key(store.as_ref(), &old, &new)
+                .await
+                .map_err(|e| format!("nothing was changed: {e}"))?;
+            format!(
+                "re-wrapped {} case keys, {} second-factor secrets and {} signing keys",
+                r.case_keys, r.totp, r.signing_keys
+            )
+        }
+        Some(false) => "the secrets were already re-wrapped; completing the rotation".to_owned(),
+        None => {
+            return Err(format!(
+                "the stored secrets open with neither {} nor {}; restore the key that was in use",
+                current.display(),
+                pending.display()
+            ));
+        }
+    };
+    std::fs::rename(&pending, &current)
+        .map_err(|e| format!("cannot put the new key in place: {e}"))?;
+    if let Ok(dir) = std::fs::File::open(&cfg.data) {
+        let _ = dir.sync_all();
+    }
+    Ok(format!(
+        "{report}; the new master key is in {}",
+        current.display()
+    ))
 }
 
 /// Builds the application over a store and a clock, with the data folder's master key.

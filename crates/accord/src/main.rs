@@ -56,6 +56,12 @@ enum Cmd {
         #[command(flatten)]
         deployment: Deployment,
     },
+    /// Rotate the master key (stop the server first): re-wraps every case key and sealed secret
+    /// under a new key; documents stay readable with the new key and not with the old.
+    RotateKeys {
+        #[command(flatten)]
+        deployment: Deployment,
+    },
     /// Verify every case's hash chain; names the first bad event of each broken chain.
     VerifyLog {
         #[command(flatten)]
@@ -263,6 +269,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             accord::prepare_data_dir(&cfg)?;
             accord::open_store(&cfg).await?;
             println!("migrations applied");
+            Ok(())
+        }
+        Cmd::RotateKeys { deployment } => {
+            let cfg = load(cli.config, &deployment, None)?;
+            init_logging("warn");
+            let report = accord::rotate_keys(&cfg).await?;
+            println!("{report}");
             Ok(())
         }
         Cmd::VerifyLog { deployment } => {

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod documents;
 pub mod error;
 pub mod filings;
+pub mod key_rotation;
 pub mod negotiations;
 pub mod ports;
 pub mod scheduler;

@@ -583,6 +583,27 @@ pub trait Blobs: Send + Sync {
     async fn delete(&self, object_key: &str) -> Result<(), BlobError>;
 }
 
+/// Everything sealed or wrapped under the master key: case data keys (by case id), second-factor
+/// secrets (by user id) and signing keys (by name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WrappedSecrets {
+    /// Case data keys, wrapped.
+    pub case_keys: Vec<(String, Vec<u8>)>,
+    /// TOTP secrets, sealed.
+    pub totp: Vec<(String, Vec<u8>)>,
+    /// Signing keys' secrets, sealed.
+    pub signing_keys: Vec<(String, Vec<u8>)>,
+}
+
+/// Master-key rotation.
+#[async_trait]
+pub trait KeyRotationStore: Send + Sync {
+    /// Everything wrapped or sealed under the master key.
+    async fn wrapped_secrets(&self) -> Result<WrappedSecrets, StoreError>;
+    /// Replaces each listed item's wrapped form, all in one transaction.
+    async fn replace_wrapped_secrets(&self, s: &WrappedSecrets) -> Result<(), StoreError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
 pub trait Store:
@@ -595,6 +616,7 @@ pub trait Store:
     + TransparencyStore
     + DraftStore
     + DocumentStore
+    + KeyRotationStore
 {
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;

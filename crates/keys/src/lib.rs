@@ -128,6 +128,31 @@ impl MasterKey {
 }
 
 impl MasterKey {
+    /// Re-wraps a case's data key under another master key (key rotation): the data key itself,
+    /// and so everything sealed with it, is unchanged.
+    pub fn rewrap_data_key(
+        &self,
+        new: &MasterKey,
+        case_id: &str,
+        wrapped: &[u8],
+    ) -> Result<Vec<u8>, KeyError> {
+        let raw = self.0.open(&wrap_aad(case_id), wrapped)?;
+        new.0.seal(&wrap_aad(case_id), &raw)
+    }
+
+    /// Re-seals a secret under another master key (key rotation).
+    pub fn reseal_secret(
+        &self,
+        new: &MasterKey,
+        context: &str,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, KeyError> {
+        let raw = self.open_secret(context, sealed)?;
+        new.seal_secret(context, &raw)
+    }
+}
+
+impl MasterKey {
     /// Seals a small account secret (such as a TOTP seed) bound to `context`.
     pub fn seal_secret(&self, context: &str, secret: &[u8]) -> Result<Vec<u8>, KeyError> {
         self.0

@@ -10,9 +10,9 @@ use std::time::Duration;
 use accord_app::ports::{
     AccessRecord, AccountStore, Append, AttestationRecord, CaseProjection, CaseQuery, CaseStore,
     ChannelStore, DocumentRecord, DocumentStore, DraftRecord, DraftStore, IdempotencyClaim,
-    IdempotencyStore, LogEntry, MessageRecord, NegotiationInputRecord, NegotiationStore,
-    RegistryStore, RelayRecord, SessionRecord, Store, StoreError, TransparencyStore, UserRecord,
-    VerifyReport,
+    IdempotencyStore, KeyRotationStore, LogEntry, MessageRecord, NegotiationInputRecord,
+    NegotiationStore, RegistryStore, RelayRecord, SessionRecord, Store, StoreError,
+    TransparencyStore, UserRecord, VerifyReport, WrappedSecrets,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{ChainVerifier, EventRecord, RawEvent};

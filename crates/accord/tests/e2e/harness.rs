@@ -28,6 +28,8 @@ pub struct TestServer {
     totp: std::sync::Mutex<HashMap<String, String>>,
     ids: HashMap<String, String>,
     shutdown: tokio::sync::watch::Sender<bool>,
+    /// The deployment's configuration.
+    pub cfg: Config,
     _dir: tempfile::TempDir,
 }
 
@@ -80,6 +82,7 @@ impl TestServer {
             totp: std::sync::Mutex::new(HashMap::new()),
             ids: HashMap::new(),
             shutdown: running.shutdown,
+            cfg: cfg.clone(),
             _dir: dir,
         })
     }

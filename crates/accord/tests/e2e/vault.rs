@@ -342,4 +342,99 @@ async fn documents_are_filed_streamed_sealed_and_private(t: &mut TestServer) {
     assert!(String::from_utf8_lossy(&body).contains("document-integrity"));
 }
 
-on_both_backends!(documents_are_filed_streamed_sealed_and_private);
+/// Another server over the same deployment, started from `cfg` (its master key file included).
+async fn second_server(
+    t: &TestServer,
+    cfg: &accord::config::Config,
+) -> Result<(String, tokio::sync::watch::Sender<bool>), String> {
+    let app = accord::application(cfg, t.store.clone(), t.clock.clone())?;
+    let running = accord::start(app, accord::web_config(cfg), "127.0.0.1:0", false)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((format!("http://{}", running.addr), running.shutdown))
+}
+
+async fn fetch(t: &TestServer, base: &str, case: &str, id: &str) -> (StatusCode, Vec<u8>) {
+    let r = t
+        .http
+        .get(format!(
+            "{base}/api/v1/cases/{case}/channels/plenary/documents/{id}"
+        ))
+        .bearer_auth(t.token("indah"))
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, r.bytes().await.map(|b| b.to_vec()).unwrap_or_default())
+}
+
+async fn rotated_keys_keep_documents_readable_with_the_new_key_only(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    let content = pdf("rotation canary");
+    let (s, v) = t
+        .upload(
+            "harbour",
+            &case,
+            "plenary",
+            json!({"title": "Annex 1"}),
+            content.clone(),
+            "application/pdf",
+            "annex.pdf",
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    // Pin the database and storage so that another key file can be tried on the same data.
+    let mut cfg = t.cfg.clone();
+    cfg.database_url = Some(cfg.database_url());
+    cfg.storage_url = Some(cfg.storage_url());
+    let key_file = cfg.data.join("master.key");
+    let old_key = std::fs::read_to_string(&key_file).unwrap();
+    let report = accord::rotate_keys(&cfg).await.unwrap();
+    assert!(report.contains("re-wrapped 1 case keys"), "{report}");
+    assert!(report.contains("second-factor secrets"), "{report}");
+    let new_key = std::fs::read_to_string(&key_file).unwrap();
+    assert_ne!(old_key, new_key);
+    assert!(!cfg.data.join("master.key.new").exists());
+    // With the new key, the document reads back whole.
+    let (base, stop) = second_server(t, &cfg).await.unwrap();
+    assert_eq!(
+        fetch(t, &base, &case, &id).await,
+        (StatusCode::OK, content.clone())
+    );
+    let _ = stop.send(true);
+    // With the old key, nothing of the case opens.
+    let old_dir = tempfile::tempdir().unwrap();
+    let mut old_cfg = cfg.clone();
+    old_cfg.data = old_dir.path().to_path_buf();
+    std::fs::write(old_cfg.data.join("master.key"), &old_key).unwrap();
+    let (base, stop) = second_server(t, &old_cfg).await.unwrap();
+    let (s, body) = fetch(t, &base, &case, &id).await;
+    assert_ne!(s, StatusCode::OK);
+    assert!(
+        !body.windows(8).any(|w| w == b"rotation"),
+        "served with the old key"
+    );
+    let _ = stop.send(true);
+    // An interrupted rotation (new key written, database not yet re-wrapped) blocks start-up and
+    // is completed by running the command again.
+    std::fs::write(cfg.data.join("master.key.new"), "11".repeat(32)).unwrap();
+    let e = accord::application(&cfg, t.store.clone(), t.clock.clone())
+        .err()
+        .unwrap();
+    assert!(e.contains("rotate-keys"), "{e}");
+    let report = accord::rotate_keys(&cfg).await.unwrap();
+    assert!(report.contains("re-wrapped"), "{report}");
+    assert_eq!(
+        std::fs::read_to_string(&key_file).unwrap().trim(),
+        "11".repeat(32)
+    );
+    let (base, stop) = second_server(t, &cfg).await.unwrap();
+    assert_eq!(fetch(t, &base, &case, &id).await, (StatusCode::OK, content));
+    let _ = stop.send(true);
+}
+
+on_both_backends!(
+    documents_are_filed_streamed_sealed_and_private,
+    rotated_keys_keep_documents_readable_with_the_new_key_only
+);
