@@ -56,6 +56,15 @@ enum Cmd {
         #[command(flatten)]
         deployment: Deployment,
     },
+    /// Copy every document to another storage (file:///… or s3://…) with a progress bar,
+    /// resumable, verifying each one's hash at the destination; then set storage_url to it.
+    MigrateStorage {
+        #[command(flatten)]
+        deployment: Deployment,
+        /// The destination storage URL.
+        #[arg(long)]
+        to: String,
+    },
     /// Rotate the master key (stop the server first): re-wraps every case key and sealed secret
     /// under a new key; documents stay readable with the new key and not with the old.
     RotateKeys {
@@ -269,6 +278,26 @@ async fn run(cli: Cli) -> Result<(), String> {
             accord::prepare_data_dir(&cfg)?;
             accord::open_store(&cfg).await?;
             println!("migrations applied");
+            Ok(())
+        }
+        Cmd::MigrateStorage { deployment, to } => {
+            let cfg = load(cli.config, &deployment, None)?;
+            init_logging("warn");
+            let store = accord::open_store(&cfg).await?;
+            let clock: std::sync::Arc<dyn accord_app::clock::Clock> =
+                std::sync::Arc::new(accord_app::clock::SystemClock);
+            let app = accord::application(&cfg, store, clock)?;
+            let r = accord::migrate_storage::migrate_storage(&cfg, &app, &to, true).await?;
+            println!(
+                "copied {} documents ({} bytes), {} already there, {} verified ({} copied again); \
+                 now set storage_url = \"{}\" and restart",
+                r.copied,
+                r.bytes,
+                r.skipped,
+                r.verified,
+                r.repaired,
+                accord::config::redact_url(&to)
+            );
             Ok(())
         }
         Cmd::RotateKeys { deployment } => {

@@ -479,3 +479,40 @@ impl Accord {
         Ok((self.filed_view(&d, Some((title, name))), stream))
     }
 }
+
+impl Accord {
+    /// Checks a document's content in a vault (this deployment's or another, during a storage
+    /// migration): it must authenticate and hash to the SHA-256 on record.
+    pub async fn verify_document_content(
+        &self,
+        blobs: &dyn crate::ports::Blobs,
+        d: &DocumentRecord,
+    ) -> Result<(), AppError> {
+        use futures::StreamExt;
+        use sha2::Digest;
+        let key = self.data_key(&d.case_id).await?;
+        let mut s = blobs
+            .get(&d.object_key, &key, &format!("{}/{}", d.case_id, d.id))
+            .await
+            .map_err(from_blob)?;
+        let mut h = sha2::Sha256::new();
+        let mut n = 0u64;
+        while let Some(b) = s.next().await {
+            let b = b.map_err(from_blob)?;
+            n += b.len() as u64;
+            h.update(&b);
+        }
+        if hex::encode(h.finalize()) != d.sha256 || n != d.size as u64 {
+            return Err(AppError::invalid(
+                "document-integrity",
+                format!("document {} does not match the hash on record", d.id),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every filed document's record (storage administration).
+    pub async fn all_document_records(&self) -> Result<Vec<DocumentRecord>, AppError> {
+        Ok(self.store.all_documents().await?)
+    }
+}

@@ -434,7 +434,79 @@ async fn rotated_keys_keep_documents_readable_with_the_new_key_only(t: &mut Test
     let _ = stop.send(true);
 }
 
+async fn storage_migrates_resumably_and_verified(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    let mut ids = vec![];
+    for (title, text) in [("Annex 1", "first"), ("Annex 2", "second")] {
+        let (s, v) = t
+            .upload(
+                "harbour",
+                &case,
+                "plenary",
+                json!({"title": title}),
+                pdf(text),
+                "application/pdf",
+                "a.pdf",
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_str().unwrap().to_owned());
+    }
+    let dest = tempfile::tempdir().unwrap();
+    let to = format!("file://{}", dest.path().display());
+    let migrate = |cfg: accord::config::Config, to: String| {
+        let app = t.accord.clone();
+        async move { accord::migrate_storage::migrate_storage(&cfg, &app, &to, false).await }
+    };
+    let r = migrate(t.cfg.clone(), to.clone()).await.unwrap();
+    assert_eq!(
+        (r.copied, r.skipped, r.verified, r.repaired),
+        (2, 0, 2, 0),
+        "{r:?}"
+    );
+    // Again: nothing to copy.
+    let r = migrate(t.cfg.clone(), to.clone()).await.unwrap();
+    assert_eq!((r.copied, r.skipped, r.verified), (0, 2, 2), "{r:?}");
+    // After an interruption (one object missing) and damage (one flipped byte of the same size),
+    // a new run copies the missing one and repairs the damaged one.
+    let stored: Vec<std::path::PathBuf> = ids
+        .iter()
+        .map(|id| dest.path().join(format!("cases/{case}/documents/{id}")))
+        .collect();
+    std::fs::remove_file(&stored[0]).unwrap();
+    let mut raw = std::fs::read(&stored[1]).unwrap();
+    raw[40] ^= 0x01;
+    std::fs::write(&stored[1], raw).unwrap();
+    let r = migrate(t.cfg.clone(), to.clone()).await.unwrap();
+    assert_eq!(
+        (r.copied, r.skipped, r.verified, r.repaired),
+        (1, 1, 2, 1),
+        "{r:?}"
+    );
+    // A server on the new storage serves the documents.
+    let mut cfg = t.cfg.clone();
+    cfg.database_url = Some(cfg.database_url());
+    cfg.storage_url = Some(to.clone());
+    let (base, stop) = second_server(t, &cfg).await.unwrap();
+    let (s, body) = fetch(t, &base, &case, &ids[1]).await;
+    assert_eq!((s, body), (StatusCode::OK, pdf("second")));
+    let _ = stop.send(true);
+    // To S3, when the test server runs one.
+    if let Ok(s3) = std::env::var("ACCORD_TEST_S3_URL") {
+        let r = migrate(t.cfg.clone(), s3).await.unwrap();
+        assert_eq!((r.copied + r.skipped, r.verified), (2, 2), "{r:?}");
+    }
+    // Refusals are explained.
+    let e = migrate(t.cfg.clone(), t.cfg.storage_url())
+        .await
+        .unwrap_err();
+    assert!(e.contains("already in use"), "{e}");
+    let e = migrate(t.cfg.clone(), "ftp://x".into()).await.unwrap_err();
+    assert!(e.contains("not supported"), "{e}");
+}
+
 on_both_backends!(
     documents_are_filed_streamed_sealed_and_private,
-    rotated_keys_keep_documents_readable_with_the_new_key_only
+    rotated_keys_keep_documents_readable_with_the_new_key_only,
+    storage_migrates_resumably_and_verified
 );
