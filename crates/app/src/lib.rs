@@ -8,6 +8,7 @@ pub mod channels;
 pub mod clock;
 pub mod documents;
 pub mod error;
+pub mod export;
 pub mod filings;
 pub mod key_rotation;
 pub mod negotiations;

@@ -3,6 +3,7 @@
 //! the result; the policy lives in `accord-domain` and is applied by the use cases.
 
 mod error;
+mod export_routes;
 mod extract;
 mod filing_routes;
 mod idempotency;

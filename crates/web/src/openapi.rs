@@ -319,6 +319,16 @@ pub fn document() -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/cases/{case_id}/export",
+            summary: "The case file as a ZIP with an HTML index (query: purpose = case-file | \
+                      other-proceedings, which omits without-prejudice, caucus, notes and \
+                      internal items)",
+            request: None,
+            response: (200, None),
+            public: false,
+        },
+        Op {
+            method: "get",
             path: "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}",
             summary: "A document's content (full readers of the channel; attachment, sniffed type)",
             request: None,
@@ -519,6 +529,7 @@ pub fn document() -> Value {
     let _ = s(|g| g.subschema_for::<crate::routes::VerifyParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::DiffParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::DocumentParams>());
+    let _ = s(|g| g.subschema_for::<crate::export_routes::ExportParams>());
     let _ = s(|g| g.subschema_for::<crate::routes::InclusionParams>());
     let _ = s(|g| g.subschema_for::<AccessLogParams>());
     let mut paths = Map::new();

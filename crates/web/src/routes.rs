@@ -101,6 +101,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/api/v1/cases/{case_id}/settlement/diff", true),
     ("POST", "/api/v1/cases/{case_id}/attestation", true),
     ("GET", "/api/v1/cases/{case_id}/enforcement-package", true),
+    ("GET", "/api/v1/cases/{case_id}/export", true),
     (
         "GET",
         "/api/v1/cases/{case_id}/documents/settlement-agreement",
@@ -210,6 +211,10 @@ pub fn api(state: AppState) -> Router {
         .route(
             "/api/v1/cases/{case_id}/enforcement-package",
             get(enforcement_package),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/export",
+            get(crate::export_routes::export),
         )
         .route(
             "/api/v1/cases/{case_id}/documents/settlement-agreement",

@@ -819,6 +819,8 @@ async fn authorization_matrix() {
                             ("GET", "{case_id}") | ("GET", "events") => (sees(p, k), false),
                             ("GET", "channels") | ("GET", "relays") => (channel_user(p, k), false),
                             ("GET", "attestation") => (sees(p, k), false),
+                            // The case-file export: whoever sees the case (filtered inside).
+                            ("GET", "export") => (sees(p, k), false),
                             // Procedural documents: whoever sees the case.
                             ("GET", "{kind}") => (sees(p, k), false),
                             // Parties' representatives, the mediator and the Secretariat.

@@ -505,8 +505,157 @@ async fn storage_migrates_resumably_and_verified(t: &mut TestServer) {
     assert!(e.contains("not supported"), "{e}");
 }
 
+async fn export(t: &TestServer, who: &str, case: &str, purpose: &str) -> Vec<u8> {
+    let r = t
+        .http
+        .get(format!(
+            "{}/api/v1/cases/{case}/export?purpose={purpose}",
+            t.base
+        ))
+        .bearer_auth(t.token(who))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{who} {purpose}");
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    r.bytes().await.unwrap().to_vec()
+}
+
+async fn exports_hold_exactly_what_the_policy_allows(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    for (who, channel, body, wp) in [
+        ("harbour", "plenary", "CANARY-PLENARY-OPEN", false),
+        ("harbour", "plenary", "CANARY-WP-MESSAGE", true),
+        ("harbour", "caucus:H", "CANARY-CAUCUS-MSG", false),
+        ("mediator", "notes", "CANARY-NOTES", false),
+    ] {
+        let (s, v) = t
+            .post(
+                who,
+                &format!("/api/v1/cases/{case}/channels/{channel}/messages"),
+                json!({"body": body, "without_prejudice": wp}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    for (channel, text, wp) in [
+        ("plenary", "CANARY-PLENARY-DOC", false),
+        ("plenary", "CANARY-WP-DOC", true),
+        ("caucus:H", "CANARY-CAUCUS-DOC", false),
+    ] {
+        let (s, v) = t
+            .upload(
+                "harbour",
+                &case,
+                channel,
+                json!({"title": format!("{text} title"), "without_prejudice": wp}),
+                pdf(text),
+                "application/pdf",
+                "d.pdf",
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    t.ok(
+        "mediator",
+        &case,
+        "open-negotiation",
+        json!({"agenda": {"issues": [{"id": "price", "label": "Price", "options": ["CANARY-WP-OPTION", "other"]}]}}),
+    )
+    .await;
+    let has = |zip: &[u8], c: &str| zip.windows(c.len()).any(|w| w == c.as_bytes());
+    let all = [
+        "CANARY-PLENARY-OPEN",
+        "CANARY-WP-MESSAGE",
+        "CANARY-CAUCUS-MSG",
+        "CANARY-NOTES",
+        "CANARY-PLENARY-DOC",
+        "CANARY-WP-DOC",
+        "CANARY-CAUCUS-DOC",
+        "CANARY-WP-OPTION",
+    ];
+    for (who, purpose, expected) in [
+        (
+            "harbour",
+            "case-file",
+            &[
+                "CANARY-PLENARY-OPEN",
+                "CANARY-WP-MESSAGE",
+                "CANARY-CAUCUS-MSG",
+                "CANARY-PLENARY-DOC",
+                "CANARY-WP-DOC",
+                "CANARY-CAUCUS-DOC",
+                "CANARY-WP-OPTION",
+            ][..],
+        ),
+        (
+            "indah",
+            "case-file",
+            &[
+                "CANARY-PLENARY-OPEN",
+                "CANARY-WP-MESSAGE",
+                "CANARY-PLENARY-DOC",
+                "CANARY-WP-DOC",
+                "CANARY-WP-OPTION",
+            ][..],
+        ),
+        (
+            "harbour",
+            "other-proceedings",
+            &["CANARY-PLENARY-OPEN", "CANARY-PLENARY-DOC"][..],
+        ),
+        (
+            "indah",
+            "other-proceedings",
+            &["CANARY-PLENARY-OPEN", "CANARY-PLENARY-DOC"][..],
+        ),
+        ("mediator", "case-file", &all[..]),
+        (
+            "mediator",
+            "other-proceedings",
+            &["CANARY-PLENARY-OPEN", "CANARY-PLENARY-DOC"][..],
+        ),
+    ] {
+        let zip = export(t, who, &case, purpose).await;
+        assert!(
+            has(&zip, "index.html") && has(&zip, "<table>"),
+            "{who} {purpose}: no index"
+        );
+        for c in all {
+            assert_eq!(
+                has(&zip, c),
+                expected.contains(&c),
+                "{who} {purpose}: {c} {}",
+                if expected.contains(&c) {
+                    "missing"
+                } else {
+                    "leaked"
+                }
+            );
+        }
+    }
+    // Someone outside the case gets nothing.
+    t.user("stranger", "party-user").await;
+    let (s, _) = t
+        .get("stranger", &format!("/api/v1/cases/{case}/export"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/export?purpose=everything"),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid-query")),
+        "{v}"
+    );
+}
+
 on_both_backends!(
     documents_are_filed_streamed_sealed_and_private,
     rotated_keys_keep_documents_readable_with_the_new_key_only,
-    storage_migrates_resumably_and_verified
+    storage_migrates_resumably_and_verified,
+    exports_hold_exactly_what_the_policy_allows
 );

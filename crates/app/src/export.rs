@@ -1,0 +1,287 @@
+//! The case file as a ZIP: everything the requesting actor may see — the case record, the
+//! timeline, every channel's messages and documents they may read in full, and the settlement
+//! drafts — gathered through the same policy as every other read (and audited like them).
+//!
+//! For other proceedings (a court or tribunal elsewhere), the export omits every item that the
+//! rules keep out of later proceedings: without-prejudice messages, documents, drafts and
+//! events (offers, the mediator's proposals, negotiations), everything from a caucus, the
+//! mediator's notes, and the parties' internal workspaces. Decision: internal workspaces are
+//! left out too, because a party's working notes are not the record of the mediation.
+//!
+//! The application lists the entries; the web layer writes them into a ZIP as it streams out,
+//! with an HTML index.
+
+use accord_domain::Actor;
+use accord_domain::channel::{ChannelId, ReadAccess};
+use accord_domain::policy;
+use serde::Serialize;
+
+use crate::ports::{ByteStream, DocumentRecord};
+use crate::{Accord, AppError};
+
+/// Event kinds that carry without-prejudice material.
+const WITHOUT_PREJUDICE_EVENTS: &[&str] =
+    &["package-proposed", "negotiation-opened", "package-agreed"];
+
+/// What the export is for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportPurpose {
+    /// Everything the actor may see.
+    CaseFile,
+    /// Without without-prejudice, caucus, notes and internal items.
+    OtherProceedings,
+}
+
+/// An entry's content.
+pub enum ExportContent {
+    /// Bytes made here (JSON).
+    Bytes(Vec<u8>),
+    /// A filed document, read from the vault when written.
+    Document(Box<DocumentRecord>),
+}
+
+/// One entry of the export.
+pub struct ExportEntry {
+    /// Path in the ZIP.
+    pub path: String,
+    /// What it is, for the index.
+    pub title: String,
+    /// The section of the index (`Case`, `Timeline`, a channel, `Settlement drafts`).
+    pub section: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 (hex) where known (documents).
+    pub sha256: Option<String>,
+    /// The content.
+    pub content: ExportContent,
+}
+
+/// The export's entries and heading.
+pub struct CaseFileExport {
+    /// Case reference.
+    pub reference: String,
+    /// Case title.
+    pub title: String,
+    /// What for.
+    pub purpose: ExportPurpose,
+    /// When (RFC 3339).
+    pub generated_at: String,
+    /// Who asked (user id).
+    pub generated_by: String,
+    /// The entries.
+    pub entries: Vec<ExportEntry>,
+}
+
+fn json_entry(
+    path: &str,
+    title: &str,
+    section: &str,
+    v: &impl Serialize,
+) -> Result<ExportEntry, AppError> {
+    let bytes = serde_json::to_vec_pretty(v).map_err(|e| AppError::Storage(e.to_string()))?;
+    Ok(ExportEntry {
+        path: path.to_owned(),
+        title: title.to_owned(),
+        section: section.to_owned(),
+        size: bytes.len() as u64,
+        sha256: None,
+        content: ExportContent::Bytes(bytes),
+    })
+}
+
+/// Removes every member named `key`, at any depth.
+fn strip_key(v: &mut serde_json::Value, key: &str) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove(key);
+            m.values_mut().for_each(|x| strip_key(x, key));
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| strip_key(x, key)),
+        _ => {}
+    }
+}
+
+fn excluded_channel(channel: &ChannelId) -> bool {
+    matches!(
+        channel,
+        ChannelId::Caucus(_) | ChannelId::MediatorNotes | ChannelId::Internal(_)
+    )
+}
+
+/// A path segment from a display name: letters, digits, `-`, `_`, `.`, at most 80 bytes.
+fn segment(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while s.starts_with('.') {
+        s.replace_range(0..1, "_");
+    }
+    if s.len() > 80 {
+        let mut cut = 80;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+    s
+}
+
+impl Accord {
+    /// The entries of a case-file export for the actor.
+    pub async fn case_file_export(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        purpose: ExportPurpose,
+    ) -> Result<CaseFileExport, AppError> {
+        let other = purpose == ExportPurpose::OtherProceedings;
+        let view = self.case_view(actor, case_id).await?;
+        let case = self
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "case" })?
+            .case;
+        let mut record =
+            serde_json::to_value(&view).map_err(|e| AppError::Storage(e.to_string()))?;
+        if other {
+            // The negotiations (agenda, the mediator's proposals) are without prejudice.
+            strip_key(&mut record, "negotiations");
+        }
+        let mut entries = vec![json_entry("case.json", "The case record", "Case", &record)?];
+        let mut timeline = self.timeline(actor, case_id).await?;
+        if other {
+            timeline.retain(|e| {
+                let channel = e
+                    .visibility
+                    .strip_prefix("channel:")
+                    .and_then(ChannelId::parse);
+                !WITHOUT_PREJUDICE_EVENTS.contains(&e.kind.as_str())
+                    && !channel.as_ref().is_some_and(excluded_channel)
+                    && e.payload["without_prejudice"] != serde_json::Value::Bool(true)
+            });
+        }
+        entries.push(json_entry(
+            "timeline.json",
+            "The case's events",
+            "Timeline",
+            &timeline,
+        )?);
+        let docs = self.store.documents(case_id).await?;
+        let mut channels = vec![
+            ChannelId::Plenary,
+            ChannelId::Administrative,
+            ChannelId::MediatorNotes,
+        ];
+        for p in &case.parties {
+            channels.push(ChannelId::Caucus(p.id.clone()));
+            channels.push(ChannelId::Internal(p.id.clone()));
+        }
+        for channel in channels {
+            if other && excluded_channel(&channel) {
+                continue;
+            }
+            if policy::channel_access(actor, &case, &channel).0 != ReadAccess::Full {
+                continue;
+            }
+            let ch = channel.encode();
+            let mut messages = self.messages(actor, case_id, &ch).await?;
+            if other {
+                messages.retain(|m| !m.without_prejudice);
+            }
+            let folder = format!("channels/{}", segment(&ch));
+            if !messages.is_empty() {
+                entries.push(json_entry(
+                    &format!("{folder}/messages.json"),
+                    "Messages",
+                    &ch,
+                    &messages,
+                )?);
+            }
+            let filed = self.filed_documents(actor, case_id, &ch).await?;
+            for v in filed {
+                if other && v.without_prejudice {
+                    continue;
+                }
+                let Some(d) = docs.iter().find(|d| d.id == v.id) else {
+                    continue;
+                };
+                let name = v.file_name.clone().unwrap_or_else(|| "document".into());
+                entries.push(ExportEntry {
+                    path: format!("{folder}/documents/{}-{}", segment(&v.id), segment(&name)),
+                    title: v.title.clone().unwrap_or_default(),
+                    section: ch.clone(),
+                    size: v.size.max(0) as u64,
+                    sha256: v.sha256.clone(),
+                    content: ExportContent::Document(Box::new(d.clone())),
+                });
+            }
+        }
+        if let Ok(mut drafts) = self.drafts(actor, case_id).await {
+            if other {
+                drafts.retain(|d| !d.without_prejudice);
+            }
+            if !drafts.is_empty() {
+                entries.push(json_entry(
+                    "settlement/drafts.json",
+                    "Settlement drafts",
+                    "Settlement drafts",
+                    &drafts,
+                )?);
+            }
+        }
+        let now = self.clock.now();
+        self.store
+            .log_access(&[crate::ports::AccessRecord {
+                id: Accord::new_id(),
+                at_ms: now.as_millisecond(),
+                user_id: actor.user_id().unwrap_or("system").to_owned(),
+                case_id: case_id.to_owned(),
+                object: format!(
+                    "case-file-export:{}",
+                    if other {
+                        "other-proceedings"
+                    } else {
+                        "case-file"
+                    }
+                ),
+                kind: "export".into(),
+            }])
+            .await?;
+        Ok(CaseFileExport {
+            reference: case.reference.clone(),
+            title: case.title.clone(),
+            purpose,
+            generated_at: now.to_string(),
+            generated_by: actor.user_id().unwrap_or("system").to_owned(),
+            entries,
+        })
+    }
+
+    /// The content of an exported document (already authorised by [`Accord::case_file_export`]).
+    pub async fn export_document_content(
+        &self,
+        d: &DocumentRecord,
+    ) -> Result<ByteStream, AppError> {
+        let blobs = self.blobs.as_ref().ok_or_else(|| {
+            AppError::invalid(
+                "no-document-storage",
+                "this deployment has no document storage configured",
+            )
+        })?;
+        let key = self.data_key(&d.case_id).await?;
+        blobs
+            .get(&d.object_key, &key, &format!("{}/{}", d.case_id, d.id))
+            .await
+            .map_err(|e| AppError::Storage(e.to_string()))
+    }
+}
