@@ -516,3 +516,96 @@ impl Accord {
         Ok(self.store.all_documents().await?)
     }
 }
+
+/// What an explicit expansion of an archive did.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct ExpansionView {
+    /// The entries filed as documents of their own.
+    pub filed: Vec<FiledDocumentView>,
+    /// The entries refused, with the reason.
+    pub refused: Vec<RefusedEntry>,
+}
+
+/// An archive entry that was not filed.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct RefusedEntry {
+    /// Its name in the archive.
+    pub name: String,
+    /// Stable code.
+    pub code: String,
+    /// Why.
+    pub message: String,
+}
+
+impl Accord {
+    /// Expands a filed ZIP archive on request: one level, in memory, bombs and unsafe paths
+    /// refused outright; each entry is then filed as a document of the same channel (checked on
+    /// its own like any upload), and entries refused by those checks are reported.
+    pub async fn expand_archive(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        channel: &str,
+        document_id: &str,
+    ) -> Result<ExpansionView, AppError> {
+        use futures::StreamExt;
+        let blobs = self.blobs()?.clone();
+        self.check_filing(actor, case_id, channel).await?;
+        let (view, mut stream) = self
+            .download_document(actor, case_id, channel, document_id)
+            .await?;
+        if view.media_type != "application/zip" {
+            return Err(AppError::invalid(
+                "not-an-archive",
+                "only ZIP archives can be expanded",
+            ));
+        }
+        let max = blobs.max_file_bytes();
+        let mut archive = vec![];
+        while let Some(b) = stream.next().await {
+            let b = b.map_err(from_blob)?;
+            if (archive.len() + b.len()) as u64 > max {
+                return Err(AppError::invalid(
+                    "file-too-large",
+                    "the archive is larger than the upload limit",
+                ));
+            }
+            archive.extend_from_slice(&b);
+        }
+        let entries = blobs.expand_archive(&archive).map_err(from_blob)?;
+        let mut out = ExpansionView {
+            filed: vec![],
+            refused: vec![],
+        };
+        let base = view.title.clone().unwrap_or_default();
+        for (name, bytes) in entries {
+            let body: ByteStream =
+                futures::stream::iter(vec![Ok(bytes::Bytes::from(bytes))]).boxed();
+            let leaf = name.rsplit('/').next().unwrap_or(&name).to_owned();
+            let meta = NewFiling {
+                title: format!("{base} — {name}")
+                    .chars()
+                    .take(limits::TITLE_MAX)
+                    .collect(),
+                file_name: leaf,
+                language: None,
+                without_prejudice: view.without_prejudice,
+                translation_of: None,
+                version_of: None,
+            };
+            match self
+                .file_document(actor, case_id, channel, meta, "", body)
+                .await
+            {
+                Ok(v) => out.filed.push(v),
+                Err(AppError::Invalid { code, message }) => out.refused.push(RefusedEntry {
+                    name,
+                    code: code.to_owned(),
+                    message,
+                }),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+}

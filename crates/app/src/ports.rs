@@ -581,6 +581,11 @@ pub trait Blobs: Send + Sync {
     ) -> Result<ByteStream, BlobError>;
     /// Deletes an object.
     async fn delete(&self, object_key: &str) -> Result<(), BlobError>;
+    /// Expands a ZIP archive one level in memory, refusing bombs and unsafe paths: each entry's
+    /// name and content.
+    fn expand_archive(&self, archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, BlobError>;
+    /// Largest file accepted, in bytes.
+    fn max_file_bytes(&self) -> u64;
 }
 
 /// Everything sealed or wrapped under the master key: case data keys (by case id), second-factor

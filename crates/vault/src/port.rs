@@ -54,4 +54,17 @@ impl Blobs for Vault {
     async fn delete(&self, object_key: &str) -> Result<(), BlobError> {
         Vault::delete(self, object_key).await.map_err(to_port)
     }
+
+    fn expand_archive(&self, archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, BlobError> {
+        crate::expand::expand(archive, self.limits())
+            .map(|v| v.into_iter().map(|e| (e.name, e.bytes)).collect())
+            .map_err(|r| BlobError::Refused {
+                code: r.code,
+                message: r.message,
+            })
+    }
+
+    fn max_file_bytes(&self) -> u64 {
+        self.limits().max_bytes
+    }
 }

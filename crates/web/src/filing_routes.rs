@@ -216,3 +216,15 @@ pub(crate) async fn download(
     }
     Ok(resp)
 }
+
+pub(crate) async fn expand(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, channel, document_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let v = s
+        .accord
+        .expand_archive(&p.actor, &case_id, &channel, &document_id)
+        .await?;
+    Ok(Json(v).into_response())
+}

@@ -318,6 +318,20 @@ pub fn document() -> Value {
             public: false,
         },
         Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}/expand",
+            summary: "Expand a filed ZIP archive on request (one level; bombs and unsafe paths \
+                      refused): each entry is filed as a document of the channel",
+            request: None,
+            response: (
+                200,
+                Some(s(|g| {
+                    g.subschema_for::<accord_app::filings::ExpansionView>()
+                })),
+            ),
+            public: false,
+        },
+        Op {
             method: "get",
             path: "/api/v1/cases/{case_id}/export",
             summary: "The case file as a ZIP with an HTML index (query: purpose = case-file | \

@@ -81,6 +81,11 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}",
         true,
     ),
+    (
+        "POST",
+        "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}/expand",
+        true,
+    ),
     ("GET", "/api/v1/cases/{case_id}/relays", true),
     ("POST", "/api/v1/cases/{case_id}/relays", true),
     (
@@ -186,6 +191,10 @@ pub fn api(state: AppState) -> Router {
         .route(
             "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}",
             get(crate::filing_routes::download),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}/expand",
+            post(crate::filing_routes::expand),
         )
         .route(
             "/api/v1/cases/{case_id}/relays",

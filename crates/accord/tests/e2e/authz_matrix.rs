@@ -693,7 +693,11 @@ async fn authorization_matrix() {
                 }
                 (_, "/api/v1/cases/{case_id}/channels/{channel}/messages")
                 | (_, "/api/v1/cases/{case_id}/channels/{channel}/documents")
-                | ("GET", "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}") => {
+                | ("GET", "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}")
+                | (
+                    "POST",
+                    "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}/expand",
+                ) => {
                     for ch in [
                         "plenary",
                         "caucus:H",

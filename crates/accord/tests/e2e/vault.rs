@@ -653,9 +653,112 @@ async fn exports_hold_exactly_what_the_policy_allows(t: &mut TestServer) {
     );
 }
 
+fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(vec![]));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+async fn archives_expand_only_on_request_one_level(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    let inner = zip_of(&[("deep.txt", b"deeper".to_vec())]);
+    let archive = zip_of(&[
+        ("annexes/annex-1.pdf", pdf("annex one")),
+        ("annexes/notes.txt", b"Notes of the site visit.\n".to_vec()),
+        ("annexes/setup.exe", b"MZ\x90\0program".to_vec()),
+        ("annexes/nested.zip", inner),
+    ]);
+    let (s, v) = t
+        .upload(
+            "harbour",
+            &case,
+            "plenary",
+            json!({"title": "Annex bundle"}),
+            archive,
+            "application/zip",
+            "bundle.zip",
+        )
+        .await;
+    assert_eq!(
+        (s, &v["media_type"]),
+        (StatusCode::CREATED, &json!("application/zip")),
+        "{v}"
+    );
+    let id = v["id"].as_str().unwrap().to_owned();
+    // Stored as it is: one document until someone asks.
+    let (_, listed) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/channels/plenary/documents"),
+        )
+        .await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let expand = format!("/api/v1/cases/{case}/channels/plenary/documents/{id}/expand");
+    let (s, _) = t
+        .post(
+            "indah",
+            &format!("/api/v1/cases/{case}/channels/caucus:H/documents/{id}/expand"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "not through another's caucus");
+    let (s, v) = t.post("harbour", &expand, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let filed: Vec<&str> = v["filed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(filed, vec!["annex-1.pdf", "notes.txt", "nested.zip"], "{v}");
+    let nested = v["filed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file_name"] == "nested.zip")
+        .unwrap();
+    assert_eq!(
+        nested["media_type"], "application/zip",
+        "inner archives stay archives"
+    );
+    assert_eq!(v["refused"][0]["name"], "annexes/setup.exe");
+    assert_eq!(v["refused"][0]["code"], "type-not-allowed");
+    let (_, listed) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/channels/plenary/documents"),
+        )
+        .await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        4,
+        "the archive and three entries"
+    );
+    // Only archives expand.
+    let pdf_id = v["filed"][0]["id"].as_str().unwrap();
+    let (s, v) = t
+        .post(
+            "harbour",
+            &format!("/api/v1/cases/{case}/channels/plenary/documents/{pdf_id}/expand"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not-an-archive"))
+    );
+}
+
 on_both_backends!(
     documents_are_filed_streamed_sealed_and_private,
     rotated_keys_keep_documents_readable_with_the_new_key_only,
     storage_migrates_resumably_and_verified,
-    exports_hold_exactly_what_the_policy_allows
+    exports_hold_exactly_what_the_policy_allows,
+    archives_expand_only_on_request_one_level
 );
