@@ -8,6 +8,7 @@ doc-title-notice-of-registration = إشعار بالتسجيل
 doc-title-declaration-of-independence = إقرار الوسيط بالاستقلال والحياد
 doc-title-certificate-of-mediation = شهادة الوسيط بإجراء الوساطة
 doc-title-attestation = شهادة المؤسسة المديرة
+doc-title-case-file-index = فهرس ملف القضية
 doc-title-termination-record = محضر إنهاء الوساطة
 
 ## التسميات
@@ -94,3 +95,11 @@ language-fr = الفرنسية
 language-ar = العربية
 language-ru = الروسية
 language-es = الإسبانية
+
+## Index of a case-file export
+doc-case-file-index-p1 = ملف القضية { $reference }، أعد في { $generated } للمستخدم { $user }.
+doc-case-file-index-p2 = { $purpose ->
+    [other-proceedings] لإجراءات أخرى: حذفت المواد المقدمة دون مساس بالحقوق والجلسات المنفردة وملاحظات الوسيط ومساحات العمل الداخلية.
+   *[case-file] كل ما يمكن للمستخدم الطالب الاطلاع عليه في هذه القضية.
+}
+doc-contents = المحتويات

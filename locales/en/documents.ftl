@@ -9,6 +9,7 @@ doc-title-notice-of-registration = Notice of Registration
 doc-title-declaration-of-independence = Mediator's Declaration of Independence and Impartiality
 doc-title-certificate-of-mediation = Mediator's Certificate of Mediation
 doc-title-attestation = Attestation of the Administering Institution
+doc-title-case-file-index = Index of the Case File
 doc-title-termination-record = Record of Termination of the Mediation
 
 ## Labels
@@ -95,3 +96,11 @@ language-fr = French
 language-ar = Arabic
 language-ru = Russian
 language-es = Spanish
+
+## Index of a case-file export
+doc-case-file-index-p1 = Case file of case { $reference }, generated on { $generated } for user { $user }.
+doc-case-file-index-p2 = { $purpose ->
+    [other-proceedings] For other proceedings: without-prejudice material, caucus items, the mediator's notes and internal workspaces are omitted.
+   *[case-file] Everything the requesting user may see in this case.
+}
+doc-contents = Contents

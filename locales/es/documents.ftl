@@ -8,6 +8,7 @@ doc-title-notice-of-registration = Notificación de registro
 doc-title-declaration-of-independence = Declaración de independencia e imparcialidad del mediador
 doc-title-certificate-of-mediation = Certificado de mediación del mediador
 doc-title-attestation = Certificación de la institución administradora
+doc-title-case-file-index = Índice del expediente
 doc-title-termination-record = Acta de terminación de la mediación
 
 ## Etiquetas
@@ -94,3 +95,11 @@ language-fr = francés
 language-ar = árabe
 language-ru = ruso
 language-es = español
+
+## Index of a case-file export
+doc-case-file-index-p1 = Expediente del caso { $reference }, generado el { $generated } para el usuario { $user }.
+doc-case-file-index-p2 = { $purpose ->
+    [other-proceedings] Para otros procedimientos: se omiten el material sin perjuicio, las reuniones privadas, las notas del mediador y los espacios internos.
+   *[case-file] Todo lo que el usuario solicitante puede ver en este caso.
+}
+doc-contents = Contenido

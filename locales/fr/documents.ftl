@@ -8,6 +8,7 @@ doc-title-notice-of-registration = Avis d'enregistrement
 doc-title-declaration-of-independence = Déclaration d'indépendance et d'impartialité du médiateur
 doc-title-certificate-of-mediation = Certificat de médiation du médiateur
 doc-title-attestation = Attestation de l'institution administrante
+doc-title-case-file-index = Index du dossier de l'affaire
 doc-title-termination-record = Procès-verbal de clôture de la médiation
 
 ## Libellés
@@ -94,3 +95,11 @@ language-fr = français
 language-ar = arabe
 language-ru = russe
 language-es = espagnol
+
+## Index of a case-file export
+doc-case-file-index-p1 = Dossier de l'affaire { $reference }, établi le { $generated } pour l'utilisateur { $user }.
+doc-case-file-index-p2 = { $purpose ->
+    [other-proceedings] Pour d'autres procédures : les éléments sous réserve, les échanges en aparté, les notes du médiateur et les espaces internes sont omis.
+   *[case-file] Tout ce que l'utilisateur demandeur peut consulter dans cette affaire.
+}
+doc-contents = Contenu

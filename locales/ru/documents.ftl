@@ -8,6 +8,7 @@ doc-title-notice-of-registration = Уведомление о регистрац�
 doc-title-declaration-of-independence = Заявление медиатора о независимости и беспристрастности
 doc-title-certificate-of-mediation = Свидетельство медиатора о проведении медиации
 doc-title-attestation = Удостоверение администрирующего учреждения
+doc-title-case-file-index = Опись материалов дела
 doc-title-termination-record = Протокол о прекращении медиации
 
 ## Подписи полей
@@ -94,3 +95,11 @@ language-fr = французский
 language-ar = арабский
 language-ru = русский
 language-es = испанский
+
+## Index of a case-file export
+doc-case-file-index-p1 = Материалы дела { $reference }, сформированы { $generated } для пользователя { $user }.
+doc-case-file-index-p2 = { $purpose ->
+    [other-proceedings] Для других разбирательств: материалы «без ущерба», раздельные встречи, заметки медиатора и внутренние рабочие пространства исключены.
+   *[case-file] Всё, что запросивший пользователь может видеть в этом деле.
+}
+doc-contents = Содержание

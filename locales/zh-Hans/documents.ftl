@@ -8,6 +8,7 @@ doc-title-notice-of-registration = 立案通知书
 doc-title-declaration-of-independence = 调解员独立性与公正性声明
 doc-title-certificate-of-mediation = 调解员调解证明书
 doc-title-attestation = 管理机构证明书
+doc-title-case-file-index = 案卷索引
 doc-title-termination-record = 调解终止记录
 
 ## 标签
@@ -94,3 +95,11 @@ language-fr = 法文
 language-ar = 阿拉伯文
 language-ru = 俄文
 language-es = 西班牙文
+
+## Index of a case-file export
+doc-case-file-index-p1 = 案件 { $reference } 的案卷，于 { $generated } 为用户 { $user } 生成。
+doc-case-file-index-p2 = { $purpose ->
+    [other-proceedings] 供其他程序使用：不含无损权益材料、单方会谈内容、调解员笔记及内部工作区。
+   *[case-file] 请求用户在本案中可查阅的全部内容。
+}
+doc-contents = 目录

@@ -8,6 +8,7 @@ doc-title-notice-of-registration = 立案通知書
 doc-title-declaration-of-independence = 調解員獨立性與公正性聲明
 doc-title-certificate-of-mediation = 調解員調解證明書
 doc-title-attestation = 管理機構證明書
+doc-title-case-file-index = 案卷索引
 doc-title-termination-record = 調解終止記錄
 
 ## 標籤
@@ -94,3 +95,11 @@ language-fr = 法文
 language-ar = 阿拉伯文
 language-ru = 俄文
 language-es = 西班牙文
+
+## Index of a case-file export
+doc-case-file-index-p1 = 案件 { $reference } 的案卷，於 { $generated } 為使用者 { $user } 產生。
+doc-case-file-index-p2 = { $purpose ->
+    [other-proceedings] 供其他程序使用：不含無損權益材料、單方會談內容、調解員筆記及內部工作區。
+   *[case-file] 請求使用者在本案中可查閱的全部內容。
+}
+doc-contents = 目錄

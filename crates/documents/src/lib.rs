@@ -33,6 +33,7 @@ pub const KINDS: &[&str] = &[
     "certificate-of-mediation",
     "attestation",
     "termination-record",
+    "case-file-index",
 ];
 
 /// Languages with labels (those of `accord-i18n`).
@@ -94,7 +95,8 @@ pub struct DocumentData {
     pub sections: Vec<Section>,
     /// Procedural steps (the termination record): step name (`filed`, `registered`, …) and date.
     pub steps: Vec<(String, String)>,
-    /// The settlement agreement's further clauses, as written.
+    /// Lines listed as written: the settlement agreement's further clauses, or the entries of a
+    /// case-file index.
     pub clauses: Vec<String>,
     /// Signature lines.
     pub signatures: Vec<SignatureLine>,
@@ -175,7 +177,13 @@ fn isolated(language: &str, facts: &BTreeMap<String, String>) -> BTreeMap<String
             // Selector values choose a variant and are never shown.
             let shown = !matches!(
                 k.as_str(),
-                "ground" | "disclosed" | "singapore" | "languages" | "authoritative" | "step"
+                "ground"
+                    | "disclosed"
+                    | "singapore"
+                    | "languages"
+                    | "authoritative"
+                    | "step"
+                    | "purpose"
             );
             (
                 k.clone(),
@@ -308,6 +316,15 @@ pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
                 }
             }
             out.extend(text.map(Block::Paragraph));
+            Ok(out)
+        }
+        "case-file-index" => {
+            let mut out: Vec<Block> = numbered(lang, &d.kind, facts)?
+                .into_iter()
+                .map(Block::Paragraph)
+                .collect();
+            out.push(Block::Heading(need(lang, "doc-contents", facts)?));
+            out.extend(d.clauses.iter().cloned().map(Block::Item));
             Ok(out)
         }
         kind => Ok(numbered(lang, kind, facts)?

@@ -165,6 +165,9 @@ fn generated(kind: &str, language: &str) -> DocumentData {
             ("institution_key", "12"),
             ("effective", "2026-11-28"),
             ("ground", "settled"),
+            ("generated", "2026-11-28T10:00:00Z"),
+            ("user", "u-1"),
+            ("purpose", "other-proceedings"),
         ]),
         ..DocumentData::default()
     };
@@ -206,6 +209,7 @@ fn generated(kind: &str, language: &str) -> DocumentData {
                 },
             ]
         }
+        "case-file-index" => d.clauses = vec!["Case — The case record — case.json".into()],
         "termination-record" => {
             d.steps = vec![
                 ("filed".into(), "2026-01-05".into()),

@@ -26,6 +26,8 @@ pub struct ExportParams {
     /// `case-file` (everything you may see; the default) or `other-proceedings` (without
     /// without-prejudice, caucus, notes and internal items).
     pub purpose: Option<ExportPurpose>,
+    /// Language of the PDF index (`en` by default; `zh-Hans`, `zh-Hant`, `fr`, `ar`, `ru`, `es`).
+    pub language: Option<String>,
 }
 
 struct IndexRow {
@@ -101,6 +103,52 @@ pub(crate) async fn export(
         })).collect::<Vec<_>>(),
     }))
     .map_err(failed)?;
+    let language = q.language.unwrap_or_else(|| "en".into());
+    if !accord_i18n::is_supported(&language) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unsupported-language",
+            format!(
+                "no index in '{language}' ({})",
+                accord_i18n::LANGUAGES.join(", ")
+            ),
+        ));
+    }
+    let pdf_data = accord_documents::DocumentData {
+        kind: "case-file-index".into(),
+        language,
+        reference: export.reference.clone(),
+        date: export.generated_at.chars().take(10).collect(),
+        facts: [
+            ("generated", export.generated_at.clone()),
+            ("user", export.generated_by.clone()),
+            (
+                "purpose",
+                match purpose {
+                    ExportPurpose::CaseFile => "case-file",
+                    ExportPurpose::OtherProceedings => "other-proceedings",
+                }
+                .to_owned(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+        clauses: rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} — {} — {} ({} bytes)",
+                    r.section, r.title, r.path, r.size
+                )
+            })
+            .collect(),
+        content_hash: {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&index_json))
+        },
+        ..accord_documents::DocumentData::default()
+    };
     let accord = s.accord.clone();
     let reference = export.reference.clone();
     let handle = tokio::runtime::Handle::current();
@@ -114,6 +162,9 @@ pub(crate) async fn export(
         z.write_all(index.as_bytes()).map_err(failed)?;
         z.start_file("index.json", opts).map_err(failed)?;
         z.write_all(&index_json).map_err(failed)?;
+        let pdf = crate::routes::renderer().render(&pdf_data).map_err(failed)?;
+        z.start_file("index.pdf", opts).map_err(failed)?;
+        z.write_all(&pdf).map_err(failed)?;
         for e in export.entries {
             z.start_file(e.path.as_str(), opts).map_err(failed)?;
             match e.content {

@@ -792,7 +792,7 @@ pub struct DocumentParams {
 }
 
 /// The PDF renderer, with the system's fonts found once.
-fn renderer() -> &'static accord_documents::Renderer {
+pub(crate) fn renderer() -> &'static accord_documents::Renderer {
     static R: std::sync::OnceLock<accord_documents::Renderer> = std::sync::OnceLock::new();
     R.get_or_init(|| accord_documents::Renderer::new(&[]))
 }

@@ -621,6 +621,10 @@ async fn exports_hold_exactly_what_the_policy_allows(t: &mut TestServer) {
             has(&zip, "index.html") && has(&zip, "<table>"),
             "{who} {purpose}: no index"
         );
+        assert!(
+            has(&zip, "index.pdf") && has(&zip, "%PDF-"),
+            "{who} {purpose}: no PDF index"
+        );
         for c in all {
             assert_eq!(
                 has(&zip, c),
