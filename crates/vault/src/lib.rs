@@ -78,8 +78,9 @@ pub struct Stored {
     pub stored_bytes: u64,
 }
 
-/// Upload part size handed to object_store (S3 needs at least 5 MiB per part).
-const PART: usize = 8 * 1024 * 1024;
+/// Upload part size handed to object_store (S3 needs at least 5 MiB per part); with at most two
+/// parts in flight, an upload holds about 15 MiB whatever the file size.
+const PART: usize = 5 * 1024 * 1024;
 
 /// The vault over one object store.
 #[derive(Clone)]
@@ -216,7 +217,7 @@ impl Vault {
                 hash.update(&piece);
                 for c in enc.push(&piece)? {
                     stored += c.len() as u64;
-                    writer.wait_for_capacity(4).await?;
+                    writer.wait_for_capacity(2).await?;
                     writer.write(&c);
                 }
             }
@@ -358,7 +359,7 @@ impl Vault {
             while let Some(b) = raw.next().await {
                 let b = b?;
                 n += b.len() as u64;
-                writer.wait_for_capacity(4).await?;
+                writer.wait_for_capacity(2).await?;
                 writer.write(&b);
             }
             Ok(())

@@ -44,8 +44,8 @@ async fn contract(v: Vault, prefix: &str) {
     let v = v.with_chunk_size(4096);
     let master = accord_keys::MasterKey::generate().unwrap();
     let (dk, _) = master.new_data_key("case-c").unwrap();
-    // 1. Round trip: many chunks, more than one 8 MiB upload part, uneven pieces.
-    let content = text_content(9 * 1024 * 1024 + 123);
+    // 1. Round trip: many chunks, more than two 5 MiB upload parts, uneven pieces.
+    let content = text_content(11 * 1024 * 1024 + 123);
     let key = format!("{prefix}/case-c/doc-1");
     let s = v
         .put(
