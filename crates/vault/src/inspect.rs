@@ -186,6 +186,33 @@ const NEEDLES: &[(&[u8], &str)] = &[
     (EICAR, "eicar"),
 ];
 
+fn needle_finder() -> Option<&'static aho_corasick::AhoCorasick> {
+    static FINDER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| aho_corasick::AhoCorasick::new(NEEDLES.iter().map(|(n, _)| *n)).ok())
+        .as_ref()
+}
+
+/// Records which needles occur in `hay`: one pass with the automaton (a pass per needle should
+/// the automaton ever fail to build).
+fn find_needles(hay: &[u8], found: &mut std::collections::BTreeSet<&'static str>) {
+    match needle_finder() {
+        Some(f) => {
+            for m in f.find_overlapping_iter(hay) {
+                found.insert(NEEDLES[m.pattern().as_usize()].1);
+            }
+        }
+        None => {
+            for (needle, tag) in NEEDLES {
+                if memmem::find(hay, needle).is_some() {
+                    found.insert(tag);
+                }
+            }
+        }
+    }
+}
+
 /// Inspects an upload fed piece by piece.
 pub struct Inspector {
     limits: Limits,
@@ -260,17 +287,19 @@ impl Inspector {
             }
             self.tail.push_back(*b);
         }
-        // Patterns, across piece boundaries.
+        // Patterns, across piece boundaries, in one pass over the bytes.
         let longest = NEEDLES.iter().map(|(n, _)| n.len()).max().unwrap_or(1);
-        let mut window = std::mem::take(&mut self.carry);
-        window.extend_from_slice(data);
-        for (needle, tag) in NEEDLES {
-            if !self.found.contains(tag) && memmem::find(&window, needle).is_some() {
-                self.found.insert(tag);
-            }
+        let head_len = self.carry.len();
+        let seen = find_needles;
+        // The seam: the previous piece's tail and this piece's head.
+        if head_len > 0 {
+            let mut seam = std::mem::take(&mut self.carry);
+            seam.extend_from_slice(&data[..data.len().min(longest - 1)]);
+            seen(&seam, &mut self.found);
         }
-        let keep = window.len().min(longest - 1);
-        self.carry = window[window.len() - keep..].to_vec();
+        seen(data, &mut self.found);
+        let keep = data.len().min(longest - 1);
+        self.carry = data[data.len() - keep..].to_vec();
         Ok(())
     }
 

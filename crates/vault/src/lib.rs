@@ -78,6 +78,9 @@ pub struct Stored {
     pub stored_bytes: u64,
 }
 
+/// Bytes read from storage at a time on download.
+const READ_RANGE: u64 = 4 * 1024 * 1024;
+
 /// Upload part size handed to object_store (S3 needs at least 5 MiB per part); with at most two
 /// parts in flight, an upload holds about 15 MiB whatever the file size.
 const PART: usize = 5 * 1024 * 1024;
@@ -258,8 +261,20 @@ impl Vault {
         key: &accord_keys::DataKey,
         context: &str,
     ) -> Result<BoxStream<'static, Result<Bytes, VaultError>>, VaultError> {
-        let got = self.store.get(&Path::from(object_key)).await?;
-        let raw = got.into_stream();
+        // Read in large ranges, two at a time: object_store's own stream reads local files in
+        // 8 KiB pieces, which costs more than the decryption.
+        let path = Path::from(object_key);
+        let size = self.store.head(&path).await?.size;
+        let store = self.store.clone();
+        let ranges: Vec<std::ops::Range<u64>> = (0..size.div_ceil(READ_RANGE))
+            .map(|i| i * READ_RANGE..((i + 1) * READ_RANGE).min(size))
+            .collect();
+        let raw = futures::stream::iter(ranges)
+            .map(move |r| {
+                let (store, path) = (store.clone(), path.clone());
+                async move { store.get_range(&path, r).await }
+            })
+            .buffered(2);
         let dec = format::Decryptor::new(key, context);
         let state = (raw, Some(dec), std::collections::VecDeque::<Bytes>::new());
         let s = futures::stream::try_unfold(state, |(mut raw, mut dec, mut ready)| async move {

@@ -23,6 +23,9 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::session::Authed;
 
+/// Size of the blocks relayed from the request to the vault.
+const RELAY_BLOCK: usize = 256 * 1024;
+
 /// Largest metadata part.
 const METADATA_MAX: usize = 16 * 1024;
 
@@ -104,15 +107,30 @@ async fn relay_parts(
     if head.send(Ok((meta, declared, name))).is_err() {
         return;
     }
+    // Pieces from the network are small; hand them on in blocks of up to 256 KiB.
+    let mut block = bytes::BytesMut::with_capacity(RELAY_BLOCK);
     loop {
-        let next = match file.chunk().await {
-            Ok(Some(c)) => Ok(c),
-            Ok(None) => break,
-            Err(e) => Err(BlobError::Interrupted(e.body_text())),
-        };
-        let stop = next.is_err();
-        if tx.send(next).await.is_err() || stop {
-            break;
+        match file.chunk().await {
+            Ok(Some(c)) => {
+                block.extend_from_slice(&c);
+                if block.len() >= RELAY_BLOCK {
+                    let full =
+                        std::mem::replace(&mut block, bytes::BytesMut::with_capacity(RELAY_BLOCK));
+                    if tx.send(Ok(full.freeze())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            Ok(None) => {
+                if !block.is_empty() {
+                    let _ = tx.send(Ok(block.freeze())).await;
+                }
+                return;
+            }
+            Err(e) => {
+                let _ = tx.send(Err(BlobError::Interrupted(e.body_text()))).await;
+                return;
+            }
         }
     }
 }
