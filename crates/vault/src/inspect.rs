@@ -218,7 +218,7 @@ pub struct Inspector {
     limits: Limits,
     total: u64,
     head: Vec<u8>,
-    tail: std::collections::VecDeque<u8>,
+    tail: Vec<u8>,
     tail_cap: usize,
     whole: Option<Vec<u8>>,
     carry: Vec<u8>,
@@ -233,7 +233,7 @@ impl Inspector {
             limits,
             total: 0,
             head: Vec::with_capacity(HEAD),
-            tail: std::collections::VecDeque::with_capacity(TAIL),
+            tail: Vec::with_capacity(2 * TAIL),
             tail_cap: TAIL,
             whole: Some(vec![]),
             carry: vec![],
@@ -280,12 +280,18 @@ impl Inspector {
                 self.whole = None;
             }
         }
-        // The tail.
-        for b in data.iter().skip(data.len().saturating_sub(self.tail_cap)) {
-            if self.tail.len() == self.tail_cap {
-                self.tail.pop_front();
+        // The tail: kept between one and two windows long, trimmed only when it doubles, so the
+        // copying stays proportional to the input.
+        if data.len() >= self.tail_cap {
+            self.tail.clear();
+            self.tail
+                .extend_from_slice(&data[data.len() - self.tail_cap..]);
+        } else {
+            self.tail.extend_from_slice(data);
+            if self.tail.len() > 2 * self.tail_cap {
+                let excess = self.tail.len() - self.tail_cap;
+                self.tail.drain(..excess);
             }
-            self.tail.push_back(*b);
         }
         // Patterns, across piece boundaries, in one pass over the bytes.
         let longest = NEEDLES.iter().map(|(n, _)| n.len()).max().unwrap_or(1);
@@ -314,8 +320,8 @@ impl Inspector {
                 "the file carries a known malware signature (the EICAR test signature)",
             ));
         }
-        let tail: Vec<u8> = self.tail.iter().copied().collect();
-        let kind = sniff(&self.head, &tail)?;
+        let tail: &[u8] = &self.tail[self.tail.len().saturating_sub(self.tail_cap)..];
+        let kind = sniff(&self.head, tail)?;
         if !kind.fits(declared) {
             return Err(refuse(
                 "type-mismatch",
@@ -342,7 +348,7 @@ impl Inspector {
                         "the PDF also carries HTML or script content; print it to a new PDF",
                     ));
                 }
-                if memmem::find(&tail, b"%%EOF").is_none() {
+                if memmem::find(tail, b"%%EOF").is_none() {
                     return Err(refuse(
                         "truncated-file",
                         "the PDF is incomplete (no end-of-file marker); send the whole file",
@@ -361,7 +367,7 @@ impl Inspector {
         if !matches!(
             kind,
             FileKind::Zip | FileKind::OfficeOpenXml | FileKind::OpenDocument
-        ) && zip_directory_at_end(&tail).is_some()
+        ) && zip_directory_at_end(tail).is_some()
         {
             return Err(refuse(
                 "polyglot",
@@ -373,10 +379,10 @@ impl Inspector {
         }
         match kind {
             FileKind::Png | FileKind::Jpeg | FileKind::Gif | FileKind::Webp => {
-                image_checks(kind, &self.head, &tail, self.total, &self.limits)?;
+                image_checks(kind, &self.head, tail, self.total, &self.limits)?;
             }
             FileKind::Zip | FileKind::OfficeOpenXml | FileKind::OpenDocument => {
-                let entries = archive_entries(&tail, self.total, &self.limits)?;
+                let entries = archive_entries(tail, self.total, &self.limits)?;
                 archive_checks(kind, &entries, self.whole.as_deref(), &self.limits)?;
             }
             _ => {}
