@@ -210,20 +210,33 @@ impl Vault {
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
         let result: Result<Stored, VaultError> = async {
             let mut inspector = inspect::Inspector::new(self.limits);
-            let mut hash = Sha256::new();
+            // SHA-256 runs on a blocking thread beside the encryption, so the two passes over
+            // every byte use both cores.
+            let (hash_tx, mut hash_rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+            let hasher = tokio::task::spawn_blocking(move || {
+                let mut hash = Sha256::new();
+                while let Some(b) = hash_rx.blocking_recv() {
+                    hash.update(&b);
+                }
+                hex::encode(hash.finalize())
+            });
             let (mut enc, header) = format::Encryptor::new(key, context, self.chunk)?;
             let mut stored = header.len() as u64;
             writer.write(&header);
             while let Some(piece) = body.next().await {
                 let piece = piece.map_err(|e| VaultError::Interrupted(e.to_string()))?;
                 inspector.feed(&piece).map_err(VaultError::Refused)?;
-                hash.update(&piece);
+                hash_tx
+                    .send(piece.clone())
+                    .await
+                    .map_err(|_| VaultError::Storage("the hashing thread stopped".into()))?;
                 for c in enc.push(&piece)? {
                     stored += c.len() as u64;
                     writer.wait_for_capacity(2).await?;
                     writer.write(&c);
                 }
             }
+            drop(hash_tx);
             let size = inspector.total();
             let kind = inspector
                 .finish(declared_type)
@@ -233,7 +246,9 @@ impl Vault {
             writer.write(&last);
             Ok(Stored {
                 size,
-                sha256: hex::encode(hash.finalize()),
+                sha256: hasher
+                    .await
+                    .map_err(|e| VaultError::Storage(format!("hashing: {e}")))?,
                 kind,
                 stored_bytes: stored,
             })
