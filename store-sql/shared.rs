@@ -1194,29 +1194,25 @@ impl KeyRotationStore for This {
 
     async fn replace_wrapped_secrets(&self, s: &WrappedSecrets) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        for (id, w) in &s.case_keys {
-            sqlx::query("UPDATE case_keys SET wrapped = $1 WHERE case_id = $2")
-                .bind(w)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-        }
-        for (id, w) in &s.totp {
-            sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2")
-                .bind(w)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-        }
-        for (name, w) in &s.signing_keys {
-            sqlx::query("UPDATE institution_keys SET sealed_secret = $1 WHERE name = $2")
-                .bind(w)
-                .bind(name)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+        for (sql, items) in [
+            (
+                "UPDATE case_keys SET wrapped = $1 WHERE case_id = $2",
+                &s.case_keys,
+            ),
+            ("UPDATE users SET totp_secret = $1 WHERE id = $2", &s.totp),
+            (
+                "UPDATE institution_keys SET sealed_secret = $1 WHERE name = $2",
+                &s.signing_keys,
+            ),
+        ] {
+            for (id, wrapped) in items {
+                sqlx::query(sql)
+                    .bind(wrapped)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
         }
         tx.commit().await.map_err(backend)
     }
