@@ -188,7 +188,8 @@ fn channel_not_found() -> AppError {
     AppError::NotFound { what: "channel" }
 }
 
-fn audit_kind(channel: &ChannelId, wp: bool) -> Option<&'static str> {
+/// Why a read of content in this channel (or with this tag) goes to the access log, if it does.
+pub(crate) fn audit_kind(channel: &ChannelId, wp: bool) -> Option<&'static str> {
     match channel {
         ChannelId::Caucus(_) => Some("caucus"),
         ChannelId::MediatorNotes => Some("notes"),

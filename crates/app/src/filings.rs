@@ -157,9 +157,7 @@ impl Accord {
             size: d.size,
             sha256: full.then(|| d.sha256.clone()),
             uploaded_by: full.then(|| d.uploaded_by.clone()),
-            uploaded_at: jiff::Timestamp::from_millisecond(d.uploaded_at_ms)
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
+            uploaded_at: crate::views::ms_to_rfc3339(d.uploaded_at_ms),
         }
     }
 
@@ -184,14 +182,31 @@ impl Accord {
         case_id: &str,
         channel: &str,
     ) -> Result<(), AppError> {
+        self.filing_channel(actor, case_id, channel)
+            .await
+            .map(|_| ())
+    }
+
+    /// The case and channel where the actor may file documents (posting rights, as for
+    /// messages).
+    async fn filing_channel(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        channel: &str,
+    ) -> Result<(Case, ChannelId), AppError> {
         let (case, channel, _, post) = self.channel_case(actor, case_id, channel).await?;
         if !post {
             return Err(AppError::Forbidden);
         }
-        policy::authorize(actor, &Action::PostMessage { channel }, &case).map_err(|d| match d {
+        let action = Action::PostMessage {
+            channel: channel.clone(),
+        };
+        policy::authorize(actor, &action, &case).map_err(|d| match d {
             Denial::NotFound => AppError::NotFound { what: "channel" },
             Denial::Forbidden => AppError::Forbidden,
-        })
+        })?;
+        Ok((case, channel))
     }
 
     /// Files a document in a channel, streaming its content into the vault.
@@ -205,21 +220,7 @@ impl Accord {
         body: ByteStream,
     ) -> Result<FiledDocumentView, AppError> {
         let blobs = self.blobs()?.clone();
-        let (case, channel, _, post) = self.channel_case(actor, case_id, channel).await?;
-        if !post {
-            return Err(AppError::Forbidden);
-        }
-        policy::authorize(
-            actor,
-            &Action::PostMessage {
-                channel: channel.clone(),
-            },
-            &case,
-        )
-        .map_err(|d| match d {
-            Denial::NotFound => AppError::NotFound { what: "channel" },
-            Denial::Forbidden => AppError::Forbidden,
-        })?;
+        let (case, channel) = self.filing_channel(actor, case_id, channel).await?;
         let title = meta.title.trim().to_owned();
         if title.is_empty() || title.chars().count() > limits::TITLE_MAX {
             return Err(AppError::invalid(
@@ -457,13 +458,7 @@ impl Accord {
             .get(&d.object_key, &key, &format!("{case_id}/{}", d.id))
             .await
             .map_err(from_blob)?;
-        let kind = match &channel {
-            ChannelId::Caucus(_) => Some("caucus"),
-            ChannelId::MediatorNotes => Some("notes"),
-            ChannelId::Internal(_) => Some("internal"),
-            _ if d.without_prejudice => Some("without-prejudice"),
-            _ => None,
-        };
+        let kind = crate::channels::audit_kind(&channel, d.without_prejudice);
         if let Some(kind) = kind {
             self.store
                 .log_access(&[AccessRecord {

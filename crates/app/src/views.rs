@@ -54,7 +54,8 @@ pub struct CaseSummary {
     pub updated_at: String,
 }
 
-fn ms_to_rfc3339(ms: i64) -> String {
+/// Milliseconds since the epoch as RFC 3339 (empty if out of range).
+pub(crate) fn ms_to_rfc3339(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.to_string())
         .unwrap_or_default()

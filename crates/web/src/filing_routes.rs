@@ -46,7 +46,7 @@ async fn relay_parts(
     head: tokio::sync::oneshot::Sender<Head>,
     tx: tokio::sync::mpsc::Sender<Result<Bytes, BlobError>>,
 ) {
-    let parsed: Head = async {
+    let parsed: Result<NewFiling, ApiError> = async {
         let mut meta_part = multipart
             .next_field()
             .await
@@ -70,18 +70,17 @@ async fn relay_parts(
                 return Err(bad_upload("the metadata part is larger than 16 KiB"));
             }
         }
-        let meta: NewFiling = serde_json::from_slice(&meta_bytes).map_err(|e| {
+        serde_json::from_slice::<NewFiling>(&meta_bytes).map_err(|e| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-document-metadata",
                 format!("the metadata part is not valid: {e}"),
             )
-        })?;
-        Ok((meta, String::new(), String::new()))
+        })
     }
     .await;
     let meta = match parsed {
-        Ok((m, _, _)) => m,
+        Ok(m) => m,
         Err(e) => {
             let _ = head.send(Err(e));
             return;
