@@ -64,6 +64,8 @@ fn user_from_row(r: &DbRow) -> Result<UserRecord, sqlx::Error> {
         created_at_ms: r.try_get("created_at_ms")?,
         totp_secret: r.try_get("totp_secret")?,
         totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
+        language: r.try_get("language")?,
+        time_zone: r.try_get("time_zone")?,
     })
 }
 
@@ -180,8 +182,8 @@ impl CaseStore for This {
 impl AccountStore for This {
     async fn create_user(&self, u: &UserRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO users (id, username, display_name, role, password_hash, disabled, \
+             created_at_ms, language, time_zone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&u.id)
         .bind(&u.username)
@@ -190,6 +192,8 @@ impl AccountStore for This {
         .bind(&u.password_hash)
         .bind(i64::from(u.disabled))
         .bind(u.created_at_ms)
+        .bind(&u.language)
+        .bind(&u.time_zone)
         .execute(&self.pool)
         .await
         .map_err(|e| match backend(e) {
@@ -339,6 +343,23 @@ impl AccountStore for This {
         let n = sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
             .bind(user_id)
             .bind(role)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn set_user_preferences(
+        &self,
+        user_id: &str,
+        language: Option<&str>,
+        time_zone: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query("UPDATE users SET language = $2, time_zone = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(language)
+            .bind(time_zone)
             .execute(&self.pool)
             .await
             .map_err(backend)?

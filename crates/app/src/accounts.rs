@@ -46,6 +46,12 @@ pub struct UserView {
     pub display_name: String,
     /// Role.
     pub role: String,
+    /// Preferred language of pages, if chosen.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Time zone of dates and times on pages (IANA name), if chosen.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 impl From<&UserRecord> for UserView {
@@ -55,8 +61,40 @@ impl From<&UserRecord> for UserView {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             role: u.role.clone(),
+            language: u.language.clone(),
+            time_zone: u.time_zone.clone(),
         }
     }
+}
+
+/// The longest time-zone name accepted (IANA names are far shorter).
+const MAX_TIME_ZONE_LEN: usize = 64;
+
+/// Checks a preference pair: a language Accord speaks and a time zone the system knows.
+pub fn validate_preferences(
+    language: Option<&str>,
+    time_zone: Option<&str>,
+) -> Result<(), AppError> {
+    if let Some(l) = language
+        && !accord_domain::settlement::LANGUAGES.contains(&l)
+    {
+        return Err(AppError::invalid(
+            "unsupported-language",
+            format!(
+                "'{l}' is not a language of Accord; choose one of: {}",
+                accord_domain::settlement::LANGUAGES.join(", ")
+            ),
+        ));
+    }
+    if let Some(z) = time_zone
+        && (z.len() > MAX_TIME_ZONE_LEN || jiff::tz::TimeZone::get(z).is_err())
+    {
+        return Err(AppError::invalid(
+            "unknown-time-zone",
+            "the time zone is not known; use an IANA name such as Asia/Hong_Kong or Europe/Paris",
+        ));
+    }
+    Ok(())
 }
 
 /// A new session: the token is shown once and never stored.
@@ -198,6 +236,8 @@ impl Accord {
             disabled: false,
             created_at_ms: self.clock.now().as_millisecond(),
             totp_secret: None,
+            language: None,
+            time_zone: None,
             totp_enabled: false,
         };
         self.store.create_user(&rec).await?;
@@ -474,6 +514,47 @@ impl Accord {
             )
         })?;
         if !self.store.set_user_role(user_id, role.as_str()).await? {
+            return Err(AppError::NotFound { what: "user" });
+        }
+        Ok(())
+    }
+
+    /// The account behind a sign-in name, for naming a representative in a filing: only actors
+    /// who may file requests may ask, only an exact and enabled name answers, and the answer is
+    /// the id and display name (nothing else about the account).
+    pub async fn representative_by_username(
+        &self,
+        actor: &Actor,
+        username: &str,
+    ) -> Result<Option<UserView>, AppError> {
+        if !policy::can_file_request(actor) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self
+            .store
+            .user_by_username(username.trim())
+            .await?
+            .filter(|u| !u.disabled)
+            .map(|u| UserView {
+                language: None,
+                time_zone: None,
+                ..UserView::from(&u)
+            }))
+    }
+
+    /// Stores the signed-in user's language and time zone for pages (`None` clears a choice).
+    pub async fn set_preferences(
+        &self,
+        p: &Principal,
+        language: Option<&str>,
+        time_zone: Option<&str>,
+    ) -> Result<(), AppError> {
+        validate_preferences(language, time_zone)?;
+        if !self
+            .store
+            .set_user_preferences(&p.user.id, language, time_zone)
+            .await?
+        {
             return Err(AppError::NotFound { what: "user" });
         }
         Ok(())

@@ -377,6 +377,32 @@ impl Accord {
         Ok(self.view(actor, loaded))
     }
 
+    /// Which of `candidates` the actor could run on the case now: the policy allows it and the
+    /// domain would accept it as given (nothing is recorded). Pages offer exactly these actions,
+    /// probing with placeholder values that every rule on values accepts, so that what decides
+    /// is the case: its state, its periods and who the parties are.
+    pub async fn open_actions(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        candidates: &[Command],
+    ) -> Result<Vec<bool>, AppError> {
+        let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
+        let declarations = self.store.declarations().await?;
+        let ctx = Context {
+            now: self.clock.now(),
+            actor,
+            declarations: &declarations,
+        };
+        Ok(candidates
+            .iter()
+            .map(|cmd| {
+                policy::authorize(actor, &cmd.action(), &loaded.case).is_ok()
+                    && decide::decide(&loaded.case, cmd, &ctx).is_ok()
+            })
+            .collect())
+    }
+
     /// The events of a case the actor may read, in order.
     pub async fn timeline(&self, actor: &Actor, case_id: &str) -> Result<Vec<EventView>, AppError> {
         let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;

@@ -92,6 +92,11 @@ impl Accord {
         }
     }
 
+    /// Now, from the application's clock, in milliseconds since the epoch (pages show it).
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().as_millisecond()
+    }
+
     /// The same application with a document vault (without one, filing documents is refused).
     pub fn with_blobs(mut self, blobs: Arc<dyn ports::Blobs>) -> Self {
         self.blobs = Some(blobs);

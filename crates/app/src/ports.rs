@@ -97,6 +97,10 @@ pub struct UserRecord {
     pub totp_secret: Option<Vec<u8>>,
     /// The second factor is confirmed and required at sign-in.
     pub totp_enabled: bool,
+    /// Preferred language of pages (a supported tag), if chosen.
+    pub language: Option<String>,
+    /// Time zone for dates and times on pages (IANA name), if chosen.
+    pub time_zone: Option<String>,
 }
 
 /// A server-side session (the token itself is never stored, only its SHA-256).
@@ -207,6 +211,13 @@ pub trait AccountStore: Send + Sync {
     async fn set_user_disabled(&self, user_id: &str, disabled: bool) -> Result<bool, StoreError>;
     /// Changes an account's institution-wide role; returns false if there is no such user.
     async fn set_user_role(&self, user_id: &str, role: &str) -> Result<bool, StoreError>;
+    /// Stores a user's language and time zone for pages; returns false if there is no such user.
+    async fn set_user_preferences(
+        &self,
+        user_id: &str,
+        language: Option<&str>,
+        time_zone: Option<&str>,
+    ) -> Result<bool, StoreError>;
     /// Records a failed sign-in at `now_ms` against a throttle key.
     async fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError>;
     /// Failures counted against a throttle key since `window_start_ms`.

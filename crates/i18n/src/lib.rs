@@ -8,6 +8,8 @@
 //! Unicode isolation marks around arguments are off: the PDF renderer and the browser apply the
 //! bidirectional algorithm to the whole paragraph, and the marks would end up in extracted text.
 
+pub mod format;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 

@@ -600,6 +600,8 @@ pub async fn users_and_sessions(store: &dyn Store) {
         created_at_ms: 5,
         totp_secret: None,
         totp_enabled: false,
+        language: None,
+        time_zone: None,
     };
     store.create_user(&u).await.unwrap();
     let dup = UserRecord {

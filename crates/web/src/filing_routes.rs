@@ -86,7 +86,7 @@ async fn relay_parts(
             return;
         }
     };
-    let mut file = match multipart.next_field().await {
+    let file = match multipart.next_field().await {
         Ok(Some(f)) if f.name() == Some("file") => f,
         Ok(Some(_)) => {
             let _ = head.send(Err(bad_upload("the second part must be named 'file'")));
@@ -106,7 +106,14 @@ async fn relay_parts(
     if head.send(Ok((meta, declared, name))).is_err() {
         return;
     }
-    // Pieces from the network are small; hand them on in blocks of up to 256 KiB.
+    relay_content(file, tx).await;
+}
+
+/// Relays a file part's content in blocks of up to 256 KiB (pieces from the network are small).
+pub(crate) async fn relay_content(
+    mut file: axum::extract::multipart::Field<'_>,
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, BlobError>>,
+) {
     let mut block = bytes::BytesMut::with_capacity(RELAY_BLOCK);
     loop {
         match file.chunk().await {

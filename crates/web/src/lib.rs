@@ -8,9 +8,9 @@ mod extract;
 mod filing_routes;
 mod idempotency;
 pub mod openapi;
-mod pages;
 mod routes;
 mod session;
+mod ui;
 
 use std::time::Duration;
 
@@ -22,8 +22,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use pages::PAGES;
 pub use routes::ROUTES;
+pub use ui::PAGES;
 
 /// Web-layer settings.
 #[derive(Debug, Clone)]
@@ -76,8 +76,8 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-                 base-uri 'none'; frame-ancestors 'none'",
+                "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+                 img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
             ),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -270,11 +270,7 @@ pub fn api(state: AppState) -> Router {
         .route("/api/v1/sessions", post(login))
         .route("/api/v1/transparency/key", get(log_key))
         .route("/api/v1/verify/{verification_id}", get(verify_publicly))
-        .route(
-            "/verify",
-            get(crate::pages::verify_page).post(crate::pages::verify_submit),
-        )
-        .route("/static/accord.css", get(crate::pages::stylesheet))
+        .merge(crate::ui::pages())
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -366,7 +362,7 @@ pub struct AccessLogParams {
     pub case_id: Option<String>,
 }
 
-fn session_cookie(s: &AppState, token: &str, max_age: i64) -> HeaderValue {
+pub(crate) fn session_cookie(s: &AppState, token: &str, max_age: i64) -> HeaderValue {
     let secure = if s.config.secure_cookies {
         "; Secure"
     } else {
@@ -1173,7 +1169,13 @@ mod tests {
         let body = src.split("pub fn api(").nth(1).unwrap_or_default();
         let body = body.split("\nasync fn ").next().unwrap_or_default();
         let mut routed = BTreeSet::new();
-        for piece in body.split(".route(").skip(1) {
+        let pages = include_str!("ui/mod.rs");
+        let pages = pages.split("pub fn pages(").nth(1).unwrap_or_default();
+        for piece in body
+            .split(".route(")
+            .skip(1)
+            .chain(pages.split(".route(").skip(1))
+        {
             let path = piece.trim_start().trim_start_matches('"');
             let path = path.split('"').next().unwrap_or_default();
             routed.insert(path.to_owned());

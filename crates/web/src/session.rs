@@ -43,7 +43,7 @@ pub fn token(headers: &HeaderMap) -> Option<(String, TokenSource)> {
 
 /// A cookie-authenticated unsafe request must come from this site (CSRF defence in depth on top
 /// of `SameSite=Strict`).
-fn cross_site(headers: &HeaderMap) -> bool {
+pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
     if let Some(s) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return !matches!(s, "same-origin" | "none");
     }
@@ -70,7 +70,7 @@ const ENROLMENT_PATHS: &[&str] = &[
     "/api/v1/sessions/current",
 ];
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -1,105 +1,18 @@
-//! Server-rendered HTML pages (askama templates in `templates/`, words from `accord-i18n`).
-//! They work without JavaScript, in every language Accord speaks, right to left in Arabic, under
-//! a Content-Security-Policy without `unsafe-inline` (one stylesheet, no scripts).
-//!
-//! So far: the public verification page (`/verify`), where anyone holding a verification ID and a
-//! document's SHA-256 value learns whether it is an attested settlement agreement or attestation —
-//! and nothing else. The form is sent by POST so that neither value lands in URLs or access logs;
-//! it changes nothing and carries no session, so it has no CSRF token.
+//! The public verification page (`/verify`): anyone holding a verification ID and a document's
+//! SHA-256 value learns whether it is an attested settlement agreement or attestation — and
+//! nothing else. The form is sent by POST so that neither value lands in URLs or access logs; it
+//! changes nothing and carries no session, so it has no CSRF token.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::frame::{PageFrame, html, t, visitor_language};
 use crate::AppState;
-
-/// Every HTML page and asset: (method, path, needs a session). Public so far; the JSON API's
-/// routes are in [`crate::ROUTES`].
-pub const PAGES: &[(&str, &str, bool)] = &[
-    ("GET", "/verify", false),
-    ("POST", "/verify", false),
-    ("GET", "/static/accord.css", false),
-];
-
-/// The stylesheet of every page.
-pub const STYLESHEET: &str = include_str!("../static/accord.css");
-
-/// A language link in the header.
-struct LanguageLink {
-    code: &'static str,
-    name: &'static str,
-    href: String,
-    current: bool,
-}
-
-/// What the base template needs.
-struct PageFrame {
-    lang: &'static str,
-    dir: &'static str,
-    title: String,
-    skip: String,
-    institution: String,
-    language_label: String,
-    languages: Vec<LanguageLink>,
-}
-
-/// Each language's name in itself.
-const LANGUAGE_NAMES: &[(&str, &str)] = &[
-    ("en", "English"),
-    ("zh-Hans", "简体中文"),
-    ("zh-Hant", "繁體中文"),
-    ("fr", "Français"),
-    ("ar", "العربية"),
-    ("ru", "Русский"),
-    ("es", "Español"),
-];
-
-fn t(lang: &str, id: &str, args: &[(&str, &str)]) -> String {
-    // The locale test guarantees every message in every language; the id shows if one slips.
-    accord_i18n::message(lang, id, args).unwrap_or_else(|| id.to_owned())
-}
-
-fn frame(lang: &'static str, title_id: &str, path: &str) -> PageFrame {
-    PageFrame {
-        lang,
-        dir: if accord_i18n::is_rtl(lang) {
-            "rtl"
-        } else {
-            "ltr"
-        },
-        title: t(lang, title_id, &[]),
-        skip: t(lang, "web-skip", &[]),
-        institution: t(lang, "web-institution", &[]),
-        language_label: t(lang, "web-language", &[]),
-        languages: LANGUAGE_NAMES
-            .iter()
-            .map(|(code, name)| LanguageLink {
-                code,
-                name,
-                href: format!("{path}?lang={code}"),
-                current: *code == lang,
-            })
-            .collect(),
-    }
-}
-
-/// The language of a page: `lang` given (query or form), else the browser's preference.
-fn page_language(given: Option<&str>, headers: &HeaderMap) -> &'static str {
-    given
-        .and_then(accord_i18n::supported_for_tag)
-        .unwrap_or_else(|| {
-            accord_i18n::negotiate(
-                headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or(""),
-            )
-        })
-}
 
 /// The outcome shown on the page.
 struct VerifyOutcome {
@@ -128,7 +41,7 @@ struct VerifyPage {
 impl VerifyPage {
     fn new(lang: &'static str) -> Self {
         VerifyPage {
-            page: frame(lang, "verify-title", "/verify"),
+            page: PageFrame::public(lang, "verify-title", "/verify"),
             intro: t(lang, "verify-intro", &[]),
             id_label: t(lang, "verify-id", &[]),
             id_hint: t(lang, "verify-id-hint", &[]),
@@ -141,20 +54,6 @@ impl VerifyPage {
             id_error: None,
             hash_error: None,
             result: None,
-        }
-    }
-}
-
-fn html(status: StatusCode, page: &impl Template) -> Response {
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "page template failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the page could not be shown",
-            )
-                .into_response()
         }
     }
 }
@@ -188,7 +87,7 @@ pub async fn verify_page(
     let given = query.as_ref().ok().and_then(|q| q.lang.as_deref());
     html(
         StatusCode::OK,
-        &VerifyPage::new(page_language(given, &headers)),
+        &VerifyPage::new(visitor_language(given, &headers)),
     )
 }
 
@@ -200,7 +99,7 @@ pub async fn verify_submit(
 ) -> Response {
     // A malformed body is treated as an empty form: the page says what to enter.
     let f = form.map(|Form(f)| f).unwrap_or_default();
-    let lang = page_language(f.lang.as_deref(), &headers);
+    let lang = visitor_language(f.lang.as_deref(), &headers);
     let mut page = VerifyPage::new(lang);
     // Echo what was typed (bounded), so a correction does not mean retyping.
     page.id = f.id.trim().chars().take(100).collect();
@@ -245,18 +144,4 @@ pub async fn verify_submit(
         }
     }
     html(StatusCode::OK, &page)
-}
-
-/// `GET /static/accord.css`.
-pub async fn stylesheet() -> Response {
-    let mut r = STYLESHEET.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
 }

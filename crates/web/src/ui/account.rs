@@ -1,0 +1,348 @@
+//! Signing in (password and second factor), signing out, enrolling the second factor, and the
+//! account's preferences (language and time zone, remembered per user).
+
+use std::net::SocketAddr;
+
+use accord_app::AppError;
+use accord_app::accounts::Credentials;
+use askama::Template;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other, t, visitor_language};
+use super::viewer::{Viewer, forged_form};
+use crate::AppState;
+
+/// The language asked for in the query (`?lang=`).
+#[derive(Debug, Deserialize, Default)]
+pub struct LangQuery {
+    /// A language tag.
+    pub lang: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: PageFrame,
+    username: String,
+    error: Option<String>,
+    code_error: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn login_page(
+    headers: HeaderMap,
+    query: Result<Query<LangQuery>, QueryRejection>,
+) -> Response {
+    let given = query.as_ref().ok().and_then(|q| q.lang.as_deref());
+    let lang = visitor_language(given, &headers);
+    html(
+        StatusCode::OK,
+        &LoginPage {
+            page: PageFrame::public(lang, "login-title", "/login"),
+            username: String::new(),
+            error: None,
+            code_error: None,
+        },
+    )
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize, Default)]
+pub struct LoginForm {
+    /// Page language.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// User name.
+    #[serde(default)]
+    pub username: String,
+    /// Password.
+    #[serde(default)]
+    pub password: String,
+    /// The authenticator's code, when enrolled.
+    #[serde(default)]
+    pub code: String,
+}
+
+/// `POST /login`: signs in and sets the session cookie, or shows why not.
+pub async fn login_submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    let lang = visitor_language(f.lang.as_deref(), &headers);
+    // A sign-in form posted from another site is refused (login CSRF).
+    if crate::session::cross_site(&headers) {
+        return forged_form(lang);
+    }
+    let code = f.code.trim();
+    let outcome = s
+        .accord
+        .login(&Credentials {
+            username: f.username.trim().to_owned(),
+            password: f.password,
+            totp: (!code.is_empty()).then(|| code.to_owned()),
+            source: connect.map(|Extension(ConnectInfo(a))| a.ip().to_string()),
+        })
+        .await;
+    let mut page = LoginPage {
+        page: PageFrame::public(lang, "login-title", "/login"),
+        username: f.username.trim().chars().take(100).collect(),
+        error: None,
+        code_error: None,
+    };
+    match outcome {
+        Ok(session) => {
+            if let Some((old, _)) = crate::session::token(&headers) {
+                let _ = s.accord.logout(&old).await;
+            }
+            let mut r = see_other(if session.second_factor_enrolment_required {
+                "/account/second-factor"
+            } else {
+                "/"
+            });
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                crate::routes::session_cookie(&s, &session.token, 8 * 3600),
+            );
+            r
+        }
+        Err(AppError::SecondFactorRequired) => {
+            page.code_error = Some(t(lang, "login-error-code", &[]));
+            html(StatusCode::UNAUTHORIZED, &page)
+        }
+        Err(AppError::TooManyAttempts {
+            retry_after_seconds,
+        }) => {
+            let minutes = (retry_after_seconds.max(60) / 60).to_string();
+            page.error = Some(t(lang, "login-error-throttled", &[("minutes", &minutes)]));
+            html(StatusCode::TOO_MANY_REQUESTS, &page)
+        }
+        Err(AppError::Storage(_)) => {
+            page.error = Some(t(lang, "web-error-unavailable", &[]));
+            html(StatusCode::SERVICE_UNAVAILABLE, &page)
+        }
+        Err(_) => {
+            page.error = Some(t(lang, "login-error-credentials", &[]));
+            html(StatusCode::UNAUTHORIZED, &page)
+        }
+    }
+}
+
+/// A form carrying only the CSRF token.
+#[derive(Debug, Deserialize, Default)]
+pub struct TokenForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// `POST /logout`: ends the session and clears the cookie.
+pub async fn logout(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, &f.csrf) {
+        return forged_form(viewer.lang);
+    }
+    if let Some((token, _)) = crate::session::token(&headers) {
+        let _ = s.accord.logout(&token).await;
+    }
+    let mut r = see_other("/login");
+    r.headers_mut()
+        .insert(header::SET_COOKIE, crate::routes::session_cookie(&s, "", 0));
+    r
+}
+
+/// A language offered on the account page.
+struct LanguageChoice {
+    code: &'static str,
+    name: &'static str,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    page: PageFrame,
+    username: String,
+    role: String,
+    languages: Vec<LanguageChoice>,
+    time_zone: String,
+    zone_error: Option<String>,
+    second_factor_on: bool,
+    example_time: String,
+}
+
+fn account_page_for(viewer: &Viewer, zone: &str) -> AccountPage {
+    let u = &viewer.principal.user;
+    let chosen = u.language.as_deref().unwrap_or(viewer.lang);
+    AccountPage {
+        page: viewer.frame("account-title", "/account"),
+        username: u.username.clone(),
+        role: viewer.t(&format!("role-{}", u.role)),
+        languages: LANGUAGE_NAMES
+            .iter()
+            .map(|(code, name)| LanguageChoice {
+                code,
+                name,
+                selected: *code == chosen,
+            })
+            .collect(),
+        time_zone: zone.to_owned(),
+        zone_error: None,
+        second_factor_on: !viewer.principal.second_factor_pending,
+        example_time: String::new(),
+    }
+}
+
+/// `GET /account`: language, time zone, second factor.
+pub async fn account_page(State(s): State<AppState>, viewer: Viewer) -> Response {
+    let zone = viewer.time_zone.clone().unwrap_or_else(|| "UTC".to_owned());
+    let mut page = account_page_for(&viewer, &zone);
+    page.example_time = viewer.when_ms(s.accord.now_ms());
+    html(StatusCode::OK, &page)
+}
+
+/// The preferences form.
+#[derive(Debug, Deserialize, Default)]
+pub struct PreferencesForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+    /// Language tag.
+    #[serde(default)]
+    pub language: String,
+    /// IANA time zone (empty: keep the current one).
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// Where to go back to (a path on this site).
+    #[serde(default)]
+    pub back: Option<String>,
+}
+
+/// `POST /account`: stores the language (and time zone); the header's language switch posts
+/// here too, with `back` set to the page it came from.
+pub async fn account_submit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    form: Result<Form<PreferencesForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, &f.csrf) {
+        return forged_form(viewer.lang);
+    }
+    let language = accord_i18n::supported_for_tag(&f.language).unwrap_or(viewer.lang);
+    let zone = match f.time_zone.as_deref().map(str::trim) {
+        None | Some("") => viewer.time_zone.clone(),
+        Some(z) => Some(z.to_owned()),
+    };
+    match s
+        .accord
+        .set_preferences(&viewer.principal, Some(language), zone.as_deref())
+        .await
+    {
+        Ok(()) => {
+            // Back only to a path on this site (never an absolute URL: no open redirect).
+            let back = f
+                .back
+                .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+                .unwrap_or_else(|| "/account".to_owned());
+            see_other(&back)
+        }
+        Err(AppError::Invalid {
+            code: "unknown-time-zone",
+            ..
+        }) => {
+            let mut page = account_page_for(&viewer, zone.as_deref().unwrap_or_default());
+            page.zone_error = Some(viewer.t("account-error-zone"));
+            page.example_time = viewer.when_ms(s.accord.now_ms());
+            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => super::case_page::error_page(&viewer, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+struct SecondFactorPage {
+    page: PageFrame,
+    secret: String,
+    otpauth_url: String,
+    error: Option<String>,
+}
+
+/// `GET /account/second-factor`: a new secret to enter in an authenticator app.
+pub async fn second_factor_page(State(s): State<AppState>, viewer: Viewer) -> Response {
+    if !viewer.principal.second_factor_pending {
+        return see_other("/account");
+    }
+    match s.accord.enrol_totp(&viewer.principal).await {
+        Ok(e) => html(
+            StatusCode::OK,
+            &SecondFactorPage {
+                page: viewer.frame("second-factor-title", "/account"),
+                secret: e.secret,
+                otpauth_url: e.otpauth_url,
+                error: None,
+            },
+        ),
+        Err(e) => super::case_page::error_page(&viewer, e),
+    }
+}
+
+/// The enrolment confirmation form.
+#[derive(Debug, Deserialize, Default)]
+pub struct ConfirmForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+    /// The code the app shows.
+    #[serde(default)]
+    pub code: String,
+    /// The secret shown (re-displayed if the code is wrong).
+    #[serde(default)]
+    pub secret: String,
+}
+
+/// `POST /account/second-factor`: confirms the enrolment with a current code.
+pub async fn second_factor_submit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    form: Result<Form<ConfirmForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, &f.csrf) {
+        return forged_form(viewer.lang);
+    }
+    match s
+        .accord
+        .confirm_totp(&viewer.principal, f.code.trim())
+        .await
+    {
+        Ok(()) => see_other("/"),
+        Err(AppError::Storage(_)) => {
+            super::case_page::error_page(&viewer, AppError::Storage(String::new()))
+        }
+        Err(_) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SecondFactorPage {
+                page: viewer.frame("second-factor-title", "/account"),
+                secret: f.secret.chars().take(64).collect(),
+                otpauth_url: String::new(),
+                error: Some(viewer.t("second-factor-error")),
+            },
+        ),
+    }
+}

@@ -1,0 +1,426 @@
+//! The case actions offered as forms on the case page, and how a submitted form becomes the
+//! command the JSON API would receive. Which forms a viewer sees is decided by the use case
+//! `open_actions` (the policy, and the case's state as the domain judges it) — never here.
+//!
+//! Field names with dots build nested objects (`declaration.independent` →
+//! `{"declaration": {"independent": …}}`); a field of kind [`Kind::PerParty`] becomes an object
+//! keyed by party id. Settlement approval, signature and countersignature are on the settlement
+//! page, where the text they bind is shown; negotiation has its own page.
+
+use accord_domain::Command;
+use serde_json::{Map, Value, json};
+
+/// How a field is entered and sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One line of text (a JSON string; omitted when empty and optional).
+    Text,
+    /// Several lines of text.
+    LongText,
+    /// A whole number.
+    Number,
+    /// A yes/no box (a JSON boolean; unticked is `false`).
+    Check,
+    /// One of fixed values (the first is the default).
+    Choice(&'static [&'static str]),
+    /// One of the case's parties.
+    Party,
+    /// A country or territory as an ISO 3166 two-letter code (sent in capitals).
+    Country,
+    /// One line per party, sent as `{party: text}`.
+    PerParty,
+}
+
+/// A field of an action form.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The command's field (dotted for nesting).
+    pub name: &'static str,
+    /// Kind.
+    pub kind: Kind,
+    /// Must be filled.
+    pub required: bool,
+}
+
+/// An action form.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionForm {
+    /// The action's stable name.
+    pub action: &'static str,
+    /// One form per party the viewer acts for (the command's `party`).
+    pub per_party: bool,
+    /// The fields, in order.
+    pub fields: &'static [Field],
+    /// The act cannot be undone: the form says so.
+    pub decisive: bool,
+}
+
+const fn f(name: &'static str, kind: Kind, required: bool) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+    }
+}
+
+const fn a(action: &'static str, fields: &'static [Field]) -> ActionForm {
+    ActionForm {
+        action,
+        per_party: false,
+        fields,
+        decisive: false,
+    }
+}
+
+const fn p(action: &'static str, fields: &'static [Field]) -> ActionForm {
+    ActionForm {
+        action,
+        per_party: true,
+        fields,
+        decisive: false,
+    }
+}
+
+const fn decisive(mut form: ActionForm) -> ActionForm {
+    form.decisive = true;
+    form
+}
+
+use Kind::*;
+
+/// Every action offered on the case page, in the order of a case's life.
+pub const ACTION_FORMS: &[ActionForm] = &[
+    a("submit-request", &[]),
+    decisive(a("withdraw-request", &[])),
+    a("record-lodging-fee", &[f("waived", Check, false)]),
+    a("send-invitation", &[f("response_days", Number, false)]),
+    p("accept-invitation", &[f("instrument", Text, true)]),
+    decisive(p("reject-invitation", &[])),
+    decisive(a("treat-invitation-as-rejected", &[])),
+    decisive(a("refuse-request", &[f("reasons", LongText, true)])),
+    a(
+        "record-third-state-consent",
+        &[f("country", Country, true), f("instrument", Text, true)],
+    ),
+    a(
+        "record-state-approval",
+        &[f("party", Party, true), f("instrument", Text, true)],
+    ),
+    a("register", &[]),
+    a("agree-mediator-count", &[f("count", Number, true)]),
+    p("request-secretariat-appointment", &[]),
+    a(
+        "nominate-mediator",
+        &[
+            f("mediator_user_id", Text, true),
+            f("name", Text, true),
+            f("nationality", Country, false),
+            f(
+                "method",
+                Choice(&[
+                    "joint-nomination",
+                    "list-procedure",
+                    "secretariat-appointment",
+                ]),
+                true,
+            ),
+        ],
+    ),
+    a(
+        "accept-appointment",
+        &[
+            f("declaration.independent", Check, true),
+            f("declaration.impartial", Check, true),
+            f("declaration.available", Check, true),
+            f("declaration.confidentiality", Check, true),
+        ],
+    ),
+    a("decline-appointment", &[f("reason", LongText, true)]),
+    p("acknowledge-disclosure", &[]),
+    p("object-to-disclosure", &[f("reason", LongText, true)]),
+    a(
+        "record-deposit-paid",
+        &[f("party", Party, true), f("paid_by", Text, true)],
+    ),
+    a(
+        "record-first-session",
+        &[
+            f("record.negotiators", PerParty, true),
+            f("record.language", Text, true),
+            f("record.information_treatment", LongText, true),
+            f("record.standstill", Text, true),
+            f("record.settlement_disclosure", Text, true),
+        ],
+    ),
+    a("record-consultation", &[f("summary", LongText, true)]),
+    a("suspend-by-agreement", &[f("reason", LongText, true)]),
+    a("resume", &[]),
+    a("indicate-terms-agreed", &[f("partial", Check, false)]),
+    decisive(p("withdraw", &[])),
+    decisive(p("declare-joint-termination", &[])),
+    decisive(a(
+        "declare-mediator-termination",
+        &[f("reason", LongText, true)],
+    )),
+    a("record-final-accounts", &[f("summary", LongText, true)]),
+    decisive(a("close", &[])),
+];
+
+/// The form of an action offered on pages.
+pub fn form_for(action: &str) -> Option<&'static ActionForm> {
+    ACTION_FORMS.iter().find(|f| f.action == action)
+}
+
+/// The message id of a field's label.
+pub fn label_id(field: &str) -> String {
+    format!("field-{}", field.replace(['.', '_'], "-"))
+}
+
+/// Puts `value` at a dotted path in `root`.
+fn put(root: &mut Map<String, Value>, path: &str, value: Value) {
+    let mut parts = path.split('.').peekable();
+    let mut here = root;
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            here.insert(part.to_owned(), value);
+            return;
+        }
+        let next = here
+            .entry(part.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !next.is_object() {
+            *next = Value::Object(Map::new());
+        }
+        let Value::Object(m) = next else { return };
+        here = m;
+    }
+}
+
+/// Why a submitted form is not a command: the field and a message id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name (dotted).
+    pub field: String,
+    /// Message id.
+    pub message: &'static str,
+}
+
+/// The longest value of one field.
+pub const MAX_FIELD_CHARS: usize = 20_000;
+
+/// Builds the command from a submitted form (`values`: name → value as sent). `party` is the
+/// party of a per-party form; `parties` the case's party ids (for [`Kind::PerParty`]).
+pub fn command_from_form(
+    form: &ActionForm,
+    party: Option<&str>,
+    parties: &[String],
+    values: &[(String, String)],
+) -> Result<Command, Vec<FieldError>> {
+    let get = |name: &str| {
+        values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+    };
+    let mut body = Map::new();
+    let mut errors = vec![];
+    body.insert("action".into(), json!(form.action));
+    if form.per_party {
+        body.insert("party".into(), json!(party.unwrap_or_default()));
+    }
+    for field in form.fields {
+        let name = field.name;
+        let missing = || FieldError {
+            field: name.to_owned(),
+            message: "web-error-required",
+        };
+        match field.kind {
+            Check => {
+                let on = get(name).is_some_and(|v| !v.is_empty());
+                if field.required && !on {
+                    errors.push(FieldError {
+                        field: name.to_owned(),
+                        message: "web-error-must-confirm",
+                    });
+                }
+                put(&mut body, name, json!(on));
+            }
+            Number => match get(name).filter(|v| !v.is_empty()) {
+                None if field.required => errors.push(missing()),
+                None => {}
+                Some(v) => match v.parse::<u32>() {
+                    Ok(n) => put(&mut body, name, json!(n)),
+                    Err(_) => errors.push(FieldError {
+                        field: name.to_owned(),
+                        message: "web-error-number",
+                    }),
+                },
+            },
+            PerParty => {
+                let mut m = Map::new();
+                for party in parties {
+                    let key = format!("{name}.{party}");
+                    match get(&key).filter(|v| !v.is_empty()) {
+                        Some(v) => {
+                            m.insert(party.clone(), json!(v));
+                        }
+                        None if field.required => errors.push(FieldError {
+                            field: key,
+                            message: "web-error-required",
+                        }),
+                        None => {}
+                    }
+                }
+                put(&mut body, name, Value::Object(m));
+            }
+            Text | LongText | Choice(_) | Party | Country => {
+                let upper = get(name).map(str::to_ascii_uppercase);
+                let sent = if field.kind == Country {
+                    upper.as_deref()
+                } else {
+                    get(name)
+                };
+                match sent.filter(|v| !v.is_empty()) {
+                    None if field.required => errors.push(missing()),
+                    None => {}
+                    Some(v) if v.chars().count() > MAX_FIELD_CHARS => errors.push(FieldError {
+                        field: name.to_owned(),
+                        message: "web-error-too-long",
+                    }),
+                    Some(v) => {
+                        if let Choice(options) = field.kind
+                            && !options.contains(&v)
+                        {
+                            errors.push(FieldError {
+                                field: name.to_owned(),
+                                message: "web-error-choice",
+                            });
+                        } else {
+                            put(&mut body, name, json!(v));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    serde_json::from_value(Value::Object(body)).map_err(|_| {
+        vec![FieldError {
+            field: String::new(),
+            message: "web-error-form",
+        }]
+    })
+}
+
+/// A command standing for the action with placeholder values, to ask whether the action is open
+/// (the policy and the state decide; the values are checked only when the form is sent).
+pub fn probe(form: &ActionForm, party: Option<&str>, parties: &[String]) -> Option<Command> {
+    let values: Vec<(String, String)> = form
+        .fields
+        .iter()
+        .flat_map(|field| {
+            let v = match field.kind {
+                Check => "on".to_owned(),
+                Number => "1".to_owned(),
+                Choice(options) => options.first().copied().unwrap_or_default().to_owned(),
+                Party => parties.first().cloned().unwrap_or_default(),
+                Country => "ZZ".to_owned(),
+                Text | LongText | PerParty => "-".to_owned(),
+            };
+            if field.kind == PerParty {
+                parties
+                    .iter()
+                    .map(|p| (format!("{}.{p}", field.name), v.clone()))
+                    .collect::<Vec<_>>()
+            } else {
+                vec![(field.name.to_owned(), v)]
+            }
+        })
+        .collect();
+    command_from_form(form, party, parties, &values).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_offered_action_is_an_action_of_the_api() {
+        for form in ACTION_FORMS {
+            assert!(
+                Command::ACTION_NAMES.contains(&form.action),
+                "{}",
+                form.action
+            );
+        }
+    }
+
+    #[test]
+    fn every_form_can_be_filled_into_its_command() {
+        let parties = vec!["A".to_owned(), "B".to_owned()];
+        for form in ACTION_FORMS {
+            let cmd = probe(form, Some("A"), &parties)
+                .unwrap_or_else(|| panic!("{} does not build", form.action));
+            assert_eq!(cmd.name(), form.action);
+        }
+    }
+
+    #[test]
+    fn dotted_and_per_party_fields_nest() {
+        let form = form_for("record-first-session").unwrap();
+        let parties = vec!["H".to_owned(), "I".to_owned()];
+        let values: Vec<(String, String)> = [
+            ("record.negotiators.H", "Grace Ho"),
+            ("record.negotiators.I", "Budi Santoso"),
+            ("record.language", "English"),
+            ("record.information_treatment", "private unless authorised"),
+            ("record.standstill", "none"),
+            ("record.settlement_disclosure", "confidential"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let Command::RecordFirstSession { record } =
+            command_from_form(form, None, &parties, &values).unwrap()
+        else {
+            panic!("wrong command")
+        };
+        assert_eq!(record.negotiators["I"], "Budi Santoso");
+        assert_eq!(record.language, "English");
+    }
+
+    #[test]
+    fn a_missing_or_wrong_field_is_named_and_nothing_is_built() {
+        let parties = vec!["H".to_owned()];
+        let form = form_for("accept-appointment").unwrap();
+        let values = vec![("declaration.independent".to_owned(), "on".to_owned())];
+        let errors = command_from_form(form, None, &parties, &values).unwrap_err();
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            named,
+            [
+                "declaration.impartial",
+                "declaration.available",
+                "declaration.confidentiality"
+            ]
+        );
+        let form = form_for("agree-mediator-count").unwrap();
+        let values = vec![("count".to_owned(), "two".to_owned())];
+        assert_eq!(
+            command_from_form(form, None, &parties, &values).unwrap_err()[0].message,
+            "web-error-number"
+        );
+        let form = form_for("nominate-mediator").unwrap();
+        let values = vec![
+            ("mediator_user_id".to_owned(), "u".to_owned()),
+            ("name".to_owned(), "n".to_owned()),
+            ("method".to_owned(), "by-lot".to_owned()),
+        ];
+        assert_eq!(
+            command_from_form(form, None, &parties, &values).unwrap_err()[0].message,
+            "web-error-choice"
+        );
+    }
+}

@@ -1,0 +1,633 @@
+//! The case page (stage, deadlines, parties and representatives, mediators, channels, documents,
+//! timeline, and the actions open to the viewer) and the handler of its action forms.
+
+use accord_app::AppError;
+use accord_app::views::{CaseView, EventView};
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::action_forms::{ACTION_FORMS, ActionForm, FieldError, Kind, label_id};
+use super::frame::{PageFrame, html, see_other};
+use super::viewer::{Viewer, forged_form};
+use crate::AppState;
+use crate::error::ApiError;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: PageFrame,
+}
+
+/// The page for a refused or failed request: status, a message in the viewer's language where
+/// the code has one (else the service's own words), and the stable code.
+pub fn error_page(viewer: &Viewer, e: AppError) -> Response {
+    let api = ApiError::from(e);
+    let mut page = viewer.frame("error-title", "");
+    page.alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+    html(api.status, &ErrorPage { page })
+}
+
+/// A translated message for an error code when there is one (`error-<code>`), else the
+/// service's own message.
+pub fn error_message(lang: &str, e: &ApiError) -> String {
+    accord_i18n::message(lang, &format!("error-{}", e.code), &[])
+        .unwrap_or_else(|| e.message.clone())
+}
+
+/// A fact in a list of facts.
+struct Fact {
+    label: String,
+    value: String,
+}
+
+/// A party as shown.
+struct PartyLine {
+    id: String,
+    name: String,
+    kind: String,
+    representatives: Vec<String>,
+    withdrawn: bool,
+}
+
+/// A deadline as shown.
+struct DeadlineLine {
+    what: String,
+    party: String,
+    due: String,
+    rule: String,
+}
+
+/// A channel link.
+struct ChannelLink {
+    href: String,
+    label: String,
+    private: bool,
+}
+
+/// A generated document link.
+struct DocumentLink {
+    href: String,
+    label: String,
+}
+
+/// A timeline entry.
+struct TimelineEntry {
+    when: String,
+    what: String,
+    rule: String,
+}
+
+/// A field of an offered form, ready for the template.
+pub struct FieldView {
+    /// `id` attribute (unique on the page).
+    pub id: String,
+    /// `name` attribute.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Kind as the template knows it: text, long, number, check, choice.
+    pub kind: &'static str,
+    /// Options of a choice: (value, label).
+    pub options: Vec<(String, String)>,
+    /// Required.
+    pub required: bool,
+    /// Value to show again after an error.
+    pub value: String,
+    /// Error next to the field.
+    pub error: Option<String>,
+}
+
+/// An action form offered to the viewer.
+pub struct OfferedForm {
+    /// Where it posts.
+    pub post_to: String,
+    /// `id` prefix.
+    pub key: String,
+    /// Heading and button.
+    pub label: String,
+    /// For which party (a per-party form), shown.
+    pub party_name: Option<String>,
+    /// Party id (hidden field).
+    pub party: String,
+    /// Fields.
+    pub fields: Vec<FieldView>,
+    /// A warning that the act cannot be undone.
+    pub decisive: bool,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    page: PageFrame,
+    reference: String,
+    case_title: String,
+    stage: String,
+    facts: Vec<Fact>,
+    deadlines: Vec<DeadlineLine>,
+    parties: Vec<PartyLine>,
+    mediators: Vec<Fact>,
+    channels: Vec<ChannelLink>,
+    documents: Vec<DocumentLink>,
+    settlement_href: String,
+    forms: Vec<OfferedForm>,
+    timeline: Vec<TimelineEntry>,
+}
+
+/// Query of the case page: which action was just done (for the confirmation line).
+#[derive(Debug, Deserialize, Default)]
+pub struct CaseQuery {
+    /// The action done.
+    pub done: Option<String>,
+}
+
+/// The documents Accord generates from the case log, and the state from which each exists.
+const GENERATED: &[(&str, &str)] = &[
+    ("acknowledgement", "document-acknowledgement"),
+    ("notice-of-registration", "document-notice-of-registration"),
+    ("attestation", "document-attestation"),
+    ("termination-record", "document-termination-record"),
+];
+
+fn party_kind(viewer: &Viewer, kind: &accord_domain::party::PartyKind) -> String {
+    let v = serde_json::to_value(kind).unwrap_or_default();
+    let t = v.get("type").and_then(|t| t.as_str()).unwrap_or("party");
+    let country = ["country", "nationality"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(|c| c.as_str()))
+        .unwrap_or("");
+    let label = viewer.t(&format!("party-kind-{t}"));
+    if country.is_empty() {
+        label
+    } else {
+        format!("{label} ({country})")
+    }
+}
+
+/// What an event says, in the viewer's language.
+fn event_text(viewer: &Viewer, e: &EventView) -> String {
+    accord_i18n::message(viewer.lang, &format!("event-{}", e.kind), &[])
+        .unwrap_or_else(|| viewer.ta("event-other", &[("code", e.kind.as_str())]))
+}
+
+fn channel_label(viewer: &Viewer, view: &CaseView, channel: &str) -> String {
+    let party_name = |id: &str| {
+        view.case
+            .parties
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    match channel.split_once(':') {
+        Some(("caucus", p)) => viewer.ta("channel-caucus", &[("party", &party_name(p))]),
+        Some(("internal", p)) => viewer.ta("channel-internal", &[("party", &party_name(p))]),
+        _ => viewer.t(&format!("channel-{channel}")),
+    }
+}
+
+/// Builds the offered forms: every form of [`ACTION_FORMS`] (one per party for per-party ones)
+/// that the use case says is open to the viewer.
+async fn offered_forms(
+    s: &AppState,
+    viewer: &Viewer,
+    view: &CaseView,
+) -> Result<Vec<(&'static ActionForm, Option<String>)>, AppError> {
+    let parties: Vec<String> = view.case.parties.iter().map(|p| p.id.clone()).collect();
+    let mut candidates = vec![];
+    let mut commands = vec![];
+    for form in ACTION_FORMS {
+        let scopes: Vec<Option<String>> = if form.per_party {
+            parties.iter().cloned().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for party in scopes {
+            if let Some(cmd) = super::action_forms::probe(form, party.as_deref(), &parties) {
+                candidates.push((form, party));
+                commands.push(cmd);
+            }
+        }
+    }
+    let open = s
+        .accord
+        .open_actions(&viewer.principal.actor, &view.case.id, &commands)
+        .await?;
+    Ok(candidates
+        .into_iter()
+        .zip(open)
+        .filter_map(|(c, ok)| ok.then_some(c))
+        .collect())
+}
+
+fn form_view(
+    viewer: &Viewer,
+    view: &CaseView,
+    form: &ActionForm,
+    party: Option<&str>,
+    sent: &[(String, String)],
+    errors: &[FieldError],
+) -> OfferedForm {
+    let key = format!(
+        "{}{}",
+        form.action,
+        party.map(|p| format!("-{p}")).unwrap_or_default()
+    );
+    let value_of = |name: &str| {
+        sent.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let error_of = |name: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| viewer.t(e.message))
+    };
+    let mut fields = vec![];
+    for field in form.fields {
+        let base = FieldView {
+            id: format!("{key}-{}", field.name.replace(['.', '_'], "-")),
+            name: field.name.to_owned(),
+            label: viewer.t(&label_id(field.name)),
+            kind: "text",
+            options: vec![],
+            required: field.required,
+            value: value_of(field.name),
+            error: error_of(field.name),
+        };
+        match field.kind {
+            Kind::PerParty => {
+                for p in &view.case.parties {
+                    let name = format!("{}.{}", field.name, p.id);
+                    fields.push(FieldView {
+                        id: format!("{}-{}", base.id, p.id),
+                        label: format!("{} — {}", base.label, p.name),
+                        value: value_of(&name),
+                        error: error_of(&name),
+                        name,
+                        ..base_clone(&base)
+                    });
+                }
+            }
+            Kind::Text => fields.push(base),
+            Kind::Country => fields.push(FieldView {
+                kind: "country",
+                ..base
+            }),
+            Kind::LongText => fields.push(FieldView {
+                kind: "long",
+                ..base
+            }),
+            Kind::Number => fields.push(FieldView {
+                kind: "number",
+                ..base
+            }),
+            Kind::Check => fields.push(FieldView {
+                kind: "check",
+                ..base
+            }),
+            Kind::Choice(options) => fields.push(FieldView {
+                kind: "choice",
+                options: options
+                    .iter()
+                    .map(|o| ((*o).to_owned(), viewer.t(&format!("choice-{o}"))))
+                    .collect(),
+                ..base
+            }),
+            Kind::Party => fields.push(FieldView {
+                kind: "choice",
+                options: view
+                    .case
+                    .parties
+                    .iter()
+                    .map(|p| (p.id.clone(), p.name.clone()))
+                    .collect(),
+                ..base
+            }),
+        }
+    }
+    OfferedForm {
+        post_to: format!("/cases/{}/actions/{}", view.case.id, form.action),
+        label: viewer.t(&format!("action-{}", form.action)),
+        party_name: party.map(|p| {
+            view.case
+                .parties
+                .iter()
+                .find(|x| x.id == p)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| p.to_owned())
+        }),
+        party: party.unwrap_or_default().to_owned(),
+        key,
+        fields,
+        decisive: form.decisive,
+    }
+}
+
+fn base_clone(b: &FieldView) -> FieldView {
+    FieldView {
+        id: b.id.clone(),
+        name: b.name.clone(),
+        label: b.label.clone(),
+        kind: b.kind,
+        options: b.options.clone(),
+        required: b.required,
+        value: b.value.clone(),
+        error: b.error.clone(),
+    }
+}
+
+/// A form sent again with errors: which one, what was sent, what is wrong.
+struct Resent<'a> {
+    action: &'a str,
+    party: Option<&'a str>,
+    values: &'a [(String, String)],
+    errors: &'a [FieldError],
+}
+
+async fn render_case(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+    status: StatusCode,
+    notice: Option<String>,
+    alert: Option<(String, String)>,
+    resent: Option<Resent<'_>>,
+) -> Response {
+    let actor = &viewer.principal.actor;
+    let view = match s.accord.case_view(actor, case_id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(viewer, e),
+    };
+    let (timeline, channels, offered) = match (
+        s.accord.timeline(actor, case_id).await,
+        s.accord.channels(actor, case_id).await,
+        offered_forms(s, viewer, &view).await,
+    ) {
+        (Ok(t), Ok(c), Ok(o)) => (t, c, o),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(viewer, e),
+    };
+    let c = &view.case;
+    let stage = viewer.t(&format!("state-{}", view.state_name));
+    let mut facts = vec![
+        Fact {
+            label: viewer.t("case-type"),
+            value: viewer.t(&format!("dispute-{}", c.dispute_type.as_str())),
+        },
+        Fact {
+            label: viewer.t("case-stage"),
+            value: stage.clone(),
+        },
+        Fact {
+            label: viewer.t("case-profile"),
+            value: c.profile.name.clone(),
+        },
+    ];
+    if let Some(filed) = c.filed_at {
+        facts.push(Fact {
+            label: viewer.t("case-filed"),
+            value: viewer.when_ms(filed.as_millisecond()),
+        });
+    }
+    if let Some(d) = &c.commencement_date {
+        facts.push(Fact {
+            label: viewer.t("case-commenced"),
+            value: d
+                .parse::<jiff::civil::Date>()
+                .map(|d| accord_i18n::format::date_of(viewer.lang, d.year(), d.month(), d.day()))
+                .unwrap_or_else(|_| d.clone()),
+        });
+    }
+    if !c.summary.is_empty() {
+        facts.push(Fact {
+            label: viewer.t("case-summary"),
+            value: c.summary.clone(),
+        });
+    }
+    let deadlines = view
+        .next_deadlines
+        .iter()
+        .map(|d| {
+            let kind = serde_json::to_value(d.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            DeadlineLine {
+                what: viewer.t(&format!("deadline-{kind}")),
+                party: d
+                    .party
+                    .as_deref()
+                    .and_then(|p| c.parties.iter().find(|x| x.id == p))
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                due: viewer.when_ms(d.due_at.as_millisecond()),
+                rule: d.rule.clone(),
+            }
+        })
+        .collect();
+    let parties = c
+        .parties
+        .iter()
+        .map(|p| PartyLine {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            kind: party_kind(viewer, &p.kind),
+            representatives: p.representatives.iter().map(|r| r.name.clone()).collect(),
+            withdrawn: p.withdrawn_at.is_some(),
+        })
+        .collect();
+    let mediators = c
+        .mediators
+        .iter()
+        .map(|m| Fact {
+            label: m.name.clone(),
+            value: viewer.t(&format!(
+                "seat-{}",
+                serde_json::to_value(m.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            )),
+        })
+        .collect();
+    let channel_links = channels
+        .iter()
+        .filter(|ch| ch.access == "full" || ch.access == "metadata")
+        .map(|ch| ChannelLink {
+            href: format!("/cases/{}/channels/{}", c.id, ch.channel),
+            label: channel_label(viewer, &view, &ch.channel),
+            private: ch.private,
+        })
+        .collect();
+    let documents = GENERATED
+        .iter()
+        .filter(|(kind, _)| match *kind {
+            "acknowledgement" => c.filed_at.is_some(),
+            "notice-of-registration" => c.commencement_date.is_some(),
+            "attestation" => view.state_name == "TERMINATED" && c.settlement.is_some(),
+            "termination-record" => c.state.is_terminal(),
+            _ => false,
+        })
+        .map(|(kind, label)| DocumentLink {
+            href: format!(
+                "/api/v1/cases/{}/documents/{kind}?language={}",
+                c.id, viewer.lang
+            ),
+            label: viewer.t(label),
+        })
+        .collect();
+    let forms = offered
+        .iter()
+        .map(|(form, party)| {
+            let (values, errors): (&[(String, String)], &[FieldError]) = match &resent {
+                Some(r) if r.action == form.action && r.party == party.as_deref() => {
+                    (r.values, r.errors)
+                }
+                _ => (&[], &[]),
+            };
+            form_view(viewer, &view, form, party.as_deref(), values, errors)
+        })
+        .collect();
+    let mut timeline: Vec<TimelineEntry> = timeline
+        .iter()
+        .map(|e| TimelineEntry {
+            when: viewer.when(&e.recorded_at),
+            what: event_text(viewer, e),
+            rule: e.rule_basis.clone(),
+        })
+        .collect();
+    timeline.reverse();
+    let path = format!("/cases/{}", c.id);
+    let mut page = viewer
+        .frame("case-title", "/")
+        .at(&path)
+        .titled(format!("{} — {}", c.reference, c.title));
+    page.notice = notice;
+    page.alert = alert;
+    html(
+        status,
+        &CasePage {
+            page,
+            reference: c.reference.clone(),
+            case_title: c.title.clone(),
+            stage,
+            facts,
+            deadlines,
+            parties,
+            mediators,
+            channels: channel_links,
+            documents,
+            settlement_href: format!("/cases/{}/settlement", c.id),
+            forms,
+            timeline,
+        },
+    )
+}
+
+/// `GET /cases/{case_id}`.
+pub async fn case_page(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(case_id): Path<String>,
+    query: Result<Query<CaseQuery>, QueryRejection>,
+) -> Response {
+    let notice = query
+        .ok()
+        .and_then(|Query(q)| q.done)
+        .filter(|a| super::action_forms::form_for(a).is_some() || a == "filed")
+        .map(|a| {
+            let action = viewer.t(&format!("action-{a}"));
+            viewer.ta("case-done", &[("action", action.as_str())])
+        });
+    render_case(&s, &viewer, &case_id, StatusCode::OK, notice, None, None).await
+}
+
+/// `POST /cases/{case_id}/actions/{action}`: runs one action from its form.
+pub async fn act_submit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((case_id, action)): Path<(String, String)>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let values = form.map(|Form(v)| v).unwrap_or_default();
+    let csrf = values
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if !viewer.form_is_genuine(&headers, csrf) {
+        return forged_form(viewer.lang);
+    }
+    let Some(form) = super::action_forms::form_for(&action) else {
+        return error_page(
+            &viewer,
+            AppError::invalid("unknown-action", format!("there is no action '{action}'")),
+        );
+    };
+    let party = values
+        .iter()
+        .find(|(k, _)| k == "party")
+        .map(|(_, v)| v.clone())
+        .filter(|_| form.per_party);
+    let view = match s.accord.case_view(&viewer.principal.actor, &case_id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&viewer, e),
+    };
+    let parties: Vec<String> = view.case.parties.iter().map(|p| p.id.clone()).collect();
+    let cmd =
+        match super::action_forms::command_from_form(form, party.as_deref(), &parties, &values) {
+            Ok(c) => c,
+            Err(errors) => {
+                let alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
+                return render_case(
+                    &s,
+                    &viewer,
+                    &case_id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    alert,
+                    Some(Resent {
+                        action: form.action,
+                        party: party.as_deref(),
+                        values: &values,
+                        errors: &errors,
+                    }),
+                )
+                .await;
+            }
+        };
+    match s
+        .accord
+        .act(&viewer.principal.actor, &case_id, &cmd, None)
+        .await
+    {
+        Ok(_) => see_other(&format!("/cases/{case_id}?done={action}")),
+        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
+        Err(e) => {
+            let api = ApiError::from(e);
+            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            render_case(
+                &s,
+                &viewer,
+                &case_id,
+                api.status,
+                None,
+                alert,
+                Some(Resent {
+                    action: form.action,
+                    party: party.as_deref(),
+                    values: &values,
+                    errors: &[],
+                }),
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,614 @@
+//! A channel of a case: its messages and documents, the forms to post and to file, and the relay
+//! flow (the mediator proposes to carry an excerpt out of a caucus; the caucus party approves or
+//! declines). A caucus is marked as private on every view of it.
+
+use accord_app::AppError;
+use accord_app::channels::{NewMessage, ProposeRelay, RelayDecision};
+use accord_app::filings::NewFiling;
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use futures::StreamExt;
+use serde::Deserialize;
+
+use super::case_page::{error_message, error_page};
+use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
+use super::viewer::{Viewer, forged_form};
+use crate::AppState;
+use crate::error::ApiError;
+
+struct MessageLine {
+    id: String,
+    author: String,
+    when: String,
+    body: Option<String>,
+    without_prejudice: bool,
+    relayed_from: Option<String>,
+}
+
+struct DocumentLine {
+    href: String,
+    title: String,
+    file_name: String,
+    language: String,
+    size: String,
+    when: String,
+    without_prejudice: bool,
+}
+
+struct RelayLine {
+    id: String,
+    excerpt: String,
+    status: String,
+    pending: bool,
+    target: String,
+}
+
+#[derive(Template)]
+#[template(path = "channel.html")]
+struct ChannelPage {
+    page: PageFrame,
+    case_href: String,
+    channel: String,
+    private: bool,
+    may_post: bool,
+    may_relay: bool,
+    decide_relays: bool,
+    post_to: String,
+    upload_to: String,
+    relay_to: String,
+    messages: Vec<MessageLine>,
+    documents: Vec<DocumentLine>,
+    relays: Vec<RelayLine>,
+    languages: Vec<(&'static str, &'static str)>,
+    relay_targets: Vec<(String, String)>,
+    case_id: String,
+    channel_id: String,
+}
+
+/// Query of the channel page: what was just done.
+#[derive(Debug, Deserialize, Default)]
+pub struct DoneQuery {
+    /// `posted`, `filed`, `relay-proposed` or `relay-decided`.
+    pub done: Option<String>,
+}
+
+fn size_text(viewer: &Viewer, bytes: i64) -> String {
+    let kib = (bytes + 1023) / 1024;
+    viewer.ta(
+        "document-size-kib",
+        &[("size", &accord_i18n::format::integer(viewer.lang, kib))],
+    )
+}
+
+fn channel_name(viewer: &Viewer, parties: &[(String, String)], channel: &str) -> String {
+    let name = |id: &str| {
+        parties
+            .iter()
+            .find(|(p, _)| p == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    match channel.split_once(':') {
+        Some(("caucus", p)) => viewer.ta("channel-caucus", &[("party", &name(p))]),
+        Some(("internal", p)) => viewer.ta("channel-internal", &[("party", &name(p))]),
+        _ => viewer.t(&format!("channel-{channel}")),
+    }
+}
+
+async fn render_channel(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+    channel: &str,
+    status: StatusCode,
+    notice: Option<String>,
+    alert: Option<(String, String)>,
+) -> Response {
+    let actor = &viewer.principal.actor;
+    let (view, channels) = match (
+        s.accord.case_view(actor, case_id).await,
+        s.accord.channels(actor, case_id).await,
+    ) {
+        (Ok(v), Ok(c)) => (v, c),
+        (Err(e), _) | (_, Err(e)) => return error_page(viewer, e),
+    };
+    let Some(info) = channels.iter().find(|c| c.channel == channel) else {
+        return error_page(viewer, AppError::NotFound { what: "channel" });
+    };
+    let messages = match s.accord.messages(actor, case_id, channel).await {
+        Ok(m) => m,
+        Err(e) => return error_page(viewer, e),
+    };
+    let documents = match s.accord.filed_documents(actor, case_id, channel).await {
+        Ok(d) => d,
+        Err(AppError::Invalid { .. }) => vec![],
+        Err(e) => return error_page(viewer, e),
+    };
+    let relays = s.accord.relays(actor, case_id).await.unwrap_or_default();
+    let parties: Vec<(String, String)> = view
+        .case
+        .parties
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
+    let label = channel_name(viewer, &parties, channel);
+    let is_caucus = channel.starts_with("caucus:");
+    let mediator = accord_domain::policy::relation(actor, &view.case).mediator;
+    let relay_lines: Vec<RelayLine> = relays
+        .iter()
+        .filter(|r| r.source_channel == channel)
+        .map(|r| RelayLine {
+            id: r.id.clone(),
+            excerpt: r.excerpt.clone(),
+            status: viewer.t(&format!("relay-{}", r.status)),
+            pending: r.status == "pending",
+            target: channel_name(viewer, &parties, &r.target_channel),
+        })
+        .collect();
+    let path = format!("/cases/{case_id}/channels/{channel}");
+    let mut page = viewer
+        .frame("channel-title", "/")
+        .at(&path)
+        .titled(format!("{} — {label}", view.case.reference));
+    page.notice = notice;
+    page.alert = alert;
+    html(
+        status,
+        &ChannelPage {
+            page,
+            case_href: format!("/cases/{case_id}"),
+            channel: label,
+            private: info.private,
+            may_post: info.may_post,
+            may_relay: mediator && is_caucus && info.may_post,
+            decide_relays: is_caucus && !mediator && info.may_post,
+            post_to: format!("{path}/messages"),
+            upload_to: format!("{path}/documents"),
+            relay_to: format!("/cases/{case_id}/relays"),
+            messages: messages
+                .into_iter()
+                .map(|m| MessageLine {
+                    id: m.id,
+                    author: m
+                        .author
+                        .unwrap_or_else(|| viewer.t("channel-author-hidden")),
+                    when: viewer.when(&m.posted_at),
+                    body: m.body,
+                    without_prejudice: m.without_prejudice,
+                    relayed_from: m.relay.map(|r| {
+                        let from = parties
+                            .iter()
+                            .find(|(p, _)| *p == r.source_party)
+                            .map(|(_, n)| n.clone())
+                            .unwrap_or(r.source_party);
+                        viewer.ta("channel-relayed-from", &[("party", &from)])
+                    }),
+                })
+                .collect(),
+            documents: documents
+                .into_iter()
+                .map(|d| DocumentLine {
+                    href: format!(
+                        "/api/v1/cases/{case_id}/channels/{channel}/documents/{}",
+                        d.id
+                    ),
+                    title: d.title.unwrap_or_default(),
+                    file_name: d.file_name.unwrap_or_default(),
+                    language: d
+                        .language
+                        .as_deref()
+                        .and_then(|l| LANGUAGE_NAMES.iter().find(|(c, _)| *c == l))
+                        .map(|(_, n)| (*n).to_owned())
+                        .unwrap_or_default(),
+                    size: size_text(viewer, d.size),
+                    when: viewer.when(&d.uploaded_at),
+                    without_prejudice: d.without_prejudice,
+                })
+                .collect(),
+            relays: relay_lines,
+            languages: LANGUAGE_NAMES.to_vec(),
+            relay_targets: channels
+                .iter()
+                .filter(|c| c.channel != channel && c.may_post && c.channel != "notes")
+                .map(|c| {
+                    (
+                        c.channel.clone(),
+                        channel_name(viewer, &parties, &c.channel),
+                    )
+                })
+                .collect(),
+            case_id: case_id.to_owned(),
+            channel_id: channel.to_owned(),
+        },
+    )
+}
+
+fn done_notice(viewer: &Viewer, done: Option<String>) -> Option<String> {
+    match done.as_deref() {
+        Some(d @ ("posted" | "filed" | "relay-proposed" | "relay-decided")) => {
+            Some(viewer.t(&format!("channel-done-{d}")))
+        }
+        _ => None,
+    }
+}
+
+/// `GET /cases/{case_id}/channels/{channel}`.
+pub async fn channel_page(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path((case_id, channel)): Path<(String, String)>,
+    query: Result<Query<DoneQuery>, QueryRejection>,
+) -> Response {
+    let notice = done_notice(&viewer, query.ok().and_then(|Query(q)| q.done));
+    render_channel(
+        &s,
+        &viewer,
+        &case_id,
+        &channel,
+        StatusCode::OK,
+        notice,
+        None,
+    )
+    .await
+}
+
+/// The message form.
+#[derive(Debug, Deserialize, Default)]
+pub struct MessageForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+    /// Text.
+    #[serde(default)]
+    pub body: String,
+    /// Without prejudice.
+    #[serde(default)]
+    pub without_prejudice: Option<String>,
+}
+
+async fn refused(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+    channel: &str,
+    e: AppError,
+) -> Response {
+    if matches!(e, AppError::NotFound { .. } | AppError::Storage(_)) {
+        return error_page(viewer, e);
+    }
+    let api = ApiError::from(e);
+    let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+    render_channel(s, viewer, case_id, channel, api.status, None, alert).await
+}
+
+/// `POST /cases/{case_id}/channels/{channel}/messages`.
+pub async fn post_message(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((case_id, channel)): Path<(String, String)>,
+    form: Result<Form<MessageForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, &f.csrf) {
+        return forged_form(viewer.lang);
+    }
+    let msg = NewMessage {
+        body: f.body,
+        without_prejudice: f.without_prejudice.is_some(),
+        confidential: false,
+    };
+    match s
+        .accord
+        .post_message(&viewer.principal.actor, &case_id, &channel, msg)
+        .await
+    {
+        Ok(_) => see_other(&format!("/cases/{case_id}/channels/{channel}?done=posted")),
+        Err(e) => refused(&s, &viewer, &case_id, &channel, e).await,
+    }
+}
+
+/// Largest text field of the upload form, and how many there may be before the file.
+const UPLOAD_FIELD_MAX: usize = 4 * 1024;
+const UPLOAD_FIELDS_MAX: usize = 8;
+
+/// What the upload form sent before the file's content.
+enum UploadHead {
+    /// The form fields, the declared type and the file name.
+    Ready(Vec<(String, String)>, String, String),
+    /// The CSRF token was missing or wrong: nothing is read further.
+    Forged,
+    /// The form was malformed.
+    Malformed(String),
+}
+
+/// Reads the upload form's parts in order: the CSRF token first (checked before anything else is
+/// read), then the text fields, then the file, whose content is relayed in blocks.
+async fn read_upload_form(
+    mut multipart: Multipart,
+    csrf: String,
+    head: tokio::sync::oneshot::Sender<UploadHead>,
+    tx: tokio::sync::mpsc::Sender<Result<bytes::Bytes, accord_app::ports::BlobError>>,
+) {
+    let mut fields = vec![];
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                let _ = head.send(UploadHead::Malformed("no file".into()));
+                return;
+            }
+            Err(e) => {
+                let _ = head.send(UploadHead::Malformed(e.body_text()));
+                return;
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            if fields.is_empty() {
+                let _ = head.send(UploadHead::Forged);
+                return;
+            }
+            let declared = field.content_type().unwrap_or("").to_owned();
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            if head
+                .send(UploadHead::Ready(fields, declared, file_name))
+                .is_err()
+            {
+                return;
+            }
+            crate::filing_routes::relay_content(field, tx).await;
+            return;
+        }
+        let mut value = vec![];
+        let mut field = field;
+        while let Ok(Some(c)) = field.chunk().await {
+            value.extend_from_slice(&c);
+            if value.len() > UPLOAD_FIELD_MAX {
+                let _ = head.send(UploadHead::Malformed("field too long".into()));
+                return;
+            }
+        }
+        let value = String::from_utf8_lossy(&value).into_owned();
+        if fields.is_empty()
+            && (name != "csrf"
+                || !crate::session::constant_time_eq(value.as_bytes(), csrf.as_bytes()))
+        {
+            let _ = head.send(UploadHead::Forged);
+            return;
+        }
+        fields.push((name, value));
+        if fields.len() > UPLOAD_FIELDS_MAX {
+            let _ = head.send(UploadHead::Malformed("too many fields".into()));
+            return;
+        }
+    }
+}
+
+/// `POST /cases/{case_id}/channels/{channel}/documents`: files a document from the form
+/// (multipart: `csrf` first, then title, language, without-prejudice, then the file).
+pub async fn upload_document(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((case_id, channel)): Path<(String, String)>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    if crate::session::cross_site(&headers) || viewer.principal.csrf_token.is_empty() {
+        return forged_form(viewer.lang);
+    }
+    // Who may file here is decided before a byte of the body is read.
+    if let Err(e) = s
+        .accord
+        .check_filing(&viewer.principal.actor, &case_id, &channel)
+        .await
+    {
+        return refused(&s, &viewer, &case_id, &channel, e).await;
+    }
+    let Ok(multipart) = multipart else {
+        let alert = Some((
+            viewer.t("channel-error-upload"),
+            "invalid-upload".to_owned(),
+        ));
+        return render_channel(
+            &s,
+            &viewer,
+            &case_id,
+            &channel,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            alert,
+        )
+        .await;
+    };
+    let (head_tx, head_rx) = tokio::sync::oneshot::channel();
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(read_upload_form(
+        multipart,
+        viewer.principal.csrf_token.clone(),
+        head_tx,
+        tx,
+    ));
+    let (fields, declared, file_name) = match head_rx.await {
+        Ok(UploadHead::Ready(f, d, n)) => (f, d, n),
+        Ok(UploadHead::Forged) => return forged_form(viewer.lang),
+        Ok(UploadHead::Malformed(reason)) => {
+            tracing::info!(%reason, "upload form refused");
+            let alert = Some((
+                viewer.t("channel-error-upload"),
+                "invalid-upload".to_owned(),
+            ));
+            return render_channel(
+                &s,
+                &viewer,
+                &case_id,
+                &channel,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                alert,
+            )
+            .await;
+        }
+        Err(_) => {
+            let alert = Some((
+                viewer.t("channel-error-upload"),
+                "invalid-upload".to_owned(),
+            ));
+            return render_channel(
+                &s,
+                &viewer,
+                &case_id,
+                &channel,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                alert,
+            )
+            .await;
+        }
+    };
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let language = get("language");
+    let meta = NewFiling {
+        title: get("title"),
+        file_name,
+        language: (!language.is_empty()).then_some(language),
+        without_prejudice: !get("without_prejudice").is_empty(),
+        translation_of: None,
+        version_of: None,
+    };
+    let body = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+    .boxed();
+    match s
+        .accord
+        .file_document(
+            &viewer.principal.actor,
+            &case_id,
+            &channel,
+            meta,
+            &declared,
+            body,
+        )
+        .await
+    {
+        Ok(_) => see_other(&format!("/cases/{case_id}/channels/{channel}?done=filed")),
+        Err(e) => refused(&s, &viewer, &case_id, &channel, e).await,
+    }
+}
+
+/// The relay proposal form (mediator, from a caucus message).
+#[derive(Debug, Deserialize, Default)]
+pub struct RelayForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+    /// The caucus the message is in (to come back to).
+    #[serde(default)]
+    pub channel: String,
+    /// The message.
+    #[serde(default)]
+    pub message_id: String,
+    /// What may be carried over.
+    #[serde(default)]
+    pub excerpt: String,
+    /// Where to.
+    #[serde(default)]
+    pub target: String,
+}
+
+/// `POST /cases/{case_id}/relays`: the mediator proposes to relay an excerpt.
+pub async fn propose_relay(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(case_id): Path<String>,
+    form: Result<Form<RelayForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, &f.csrf) {
+        return forged_form(viewer.lang);
+    }
+    let Some(target) = accord_domain::channel::ChannelId::parse(&f.target) else {
+        return refused(
+            &s,
+            &viewer,
+            &case_id,
+            &f.channel,
+            AppError::invalid("invalid-channel", "choose where the excerpt goes"),
+        )
+        .await;
+    };
+    let p = ProposeRelay {
+        source_message_id: f.message_id,
+        excerpt: f.excerpt,
+        target,
+    };
+    match s
+        .accord
+        .propose_relay(&viewer.principal.actor, &case_id, p)
+        .await
+    {
+        Ok(_) => see_other(&format!(
+            "/cases/{case_id}/channels/{}?done=relay-proposed",
+            f.channel
+        )),
+        Err(e) => refused(&s, &viewer, &case_id, &f.channel, e).await,
+    }
+}
+
+/// The relay decision form (the caucus party).
+#[derive(Debug, Deserialize, Default)]
+pub struct DecisionForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+    /// The caucus (to come back to).
+    #[serde(default)]
+    pub channel: String,
+    /// `approve` or `decline`.
+    #[serde(default)]
+    pub decision: String,
+    /// The excerpt as approved (may be narrowed).
+    #[serde(default)]
+    pub excerpt: String,
+}
+
+/// `POST /cases/{case_id}/relays/{relay_id}/decision`.
+pub async fn decide_relay(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((case_id, relay_id)): Path<(String, String)>,
+    form: Result<Form<DecisionForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, &f.csrf) {
+        return forged_form(viewer.lang);
+    }
+    let d = RelayDecision {
+        approve: f.decision == "approve",
+        excerpt: f.excerpt,
+    };
+    match s
+        .accord
+        .decide_relay(&viewer.principal.actor, &case_id, &relay_id, d)
+        .await
+    {
+        Ok(_) => see_other(&format!(
+            "/cases/{case_id}/channels/{}?done=relay-decided",
+            f.channel
+        )),
+        Err(e) => refused(&s, &viewer, &case_id, &f.channel, e).await,
+    }
+}

@@ -1,0 +1,77 @@
+//! The dashboard: the Secretariat's queue ordered by deadline, a mediator's cases, a party's
+//! cases — each the case list the policy gives that viewer, earliest deadline first.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::frame::{PageFrame, html};
+use super::viewer::Viewer;
+use crate::AppState;
+
+/// A case line.
+struct CaseLine {
+    href: String,
+    reference: String,
+    title: String,
+    dispute_type: String,
+    stage: String,
+    deadline: String,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    page: PageFrame,
+    intro: String,
+    cases: Vec<CaseLine>,
+    may_file: bool,
+}
+
+/// How many cases the dashboard lists (the API pages through more).
+const DASHBOARD_LIMIT: i64 = 200;
+
+/// `GET /`.
+pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
+    let role = viewer.principal.user.role.as_str();
+    let (title, intro) = match role {
+        "secretariat" | "staff" => ("dashboard-title-queue", "dashboard-intro-queue"),
+        "mediator" => ("dashboard-title-mediator", "dashboard-intro-mediator"),
+        _ => ("dashboard-title-party", "dashboard-intro-party"),
+    };
+    let cases = match s
+        .accord
+        .list_cases(&viewer.principal.actor, None, DASHBOARD_LIMIT, 0)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return super::case_page::error_page(&viewer, e),
+    };
+    let cases = cases
+        .into_iter()
+        .map(|c| CaseLine {
+            href: format!("/cases/{}", c.id),
+            reference: c.reference,
+            title: c.title,
+            dispute_type: viewer.t(&format!("dispute-{}", c.dispute_type)),
+            stage: viewer.t(&format!("state-{}", c.state)),
+            deadline: c
+                .next_deadline
+                .as_deref()
+                .map(|d| viewer.when(d))
+                .unwrap_or_default(),
+            updated: viewer.when(&c.updated_at),
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        &DashboardPage {
+            page: viewer.frame(title, "/"),
+            intro: viewer.t(intro),
+            cases,
+            may_file: accord_domain::policy::can_file_request(&viewer.principal.actor),
+        },
+    )
+}

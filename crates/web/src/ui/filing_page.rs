@@ -1,0 +1,263 @@
+//! Filing a request for mediation, guided by dispute type: the parties (a State, a State entity,
+//! an investor or a company, with country codes), consent on file, a representative named by
+//! sign-in name, and third States. The request is saved as a draft (state `DRAFT`): it is filed
+//! only when the requesting party submits it from the case page, so a draft can be completed
+//! first and nothing reaches the Secretariat early.
+
+use accord_app::AppError;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::case_page::{error_message, error_page};
+use super::frame::{PageFrame, html, see_other};
+use super::viewer::{Viewer, forged_form};
+use crate::AppState;
+use crate::error::ApiError;
+
+/// How many party blocks the form has (more parties are added through the API).
+const PARTY_BLOCKS: usize = 3;
+
+/// Kinds of party offered, with the country fields they need.
+const PARTY_KINDS: &[&str] = &["company", "investor", "state", "state-entity"];
+
+/// Dispute types.
+const DISPUTE_TYPES: &[&str] = &["commercial", "state-investor", "state-state"];
+
+/// Procedural profiles offered.
+const PROFILES: &[&str] = &["iomed-default", "uncitral-2021", "icsid-2022"];
+
+/// A party block of the form, with what was sent.
+struct PartyBlock {
+    n: usize,
+    id: String,
+    name: String,
+    kind: String,
+    country: String,
+    representative: String,
+    consent: String,
+    required: bool,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "filing.html")]
+struct FilingPage {
+    page: PageFrame,
+    dispute_types: Vec<(String, String, bool)>,
+    profiles: Vec<(String, bool)>,
+    party_kinds: Vec<(String, String)>,
+    title: String,
+    summary: String,
+    categories: String,
+    third_state: String,
+    third_state_name: String,
+    parties: Vec<PartyBlock>,
+}
+
+fn value<'a>(sent: &'a [(String, String)], k: &str) -> &'a str {
+    sent.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+fn page_for(viewer: &Viewer, sent: &[(String, String)]) -> FilingPage {
+    let dispute = value(sent, "dispute_type");
+    let profile = value(sent, "profile");
+    FilingPage {
+        page: viewer.frame("filing-title", "/cases/new"),
+        dispute_types: DISPUTE_TYPES
+            .iter()
+            .map(|d| {
+                (
+                    (*d).to_owned(),
+                    viewer.t(&format!("dispute-{d}")),
+                    *d == dispute,
+                )
+            })
+            .collect(),
+        profiles: PROFILES
+            .iter()
+            .map(|p| ((*p).to_owned(), *p == profile))
+            .collect(),
+        party_kinds: PARTY_KINDS
+            .iter()
+            .map(|k| ((*k).to_owned(), viewer.t(&format!("party-kind-{k}"))))
+            .collect(),
+        title: value(sent, "title").to_owned(),
+        summary: value(sent, "summary").to_owned(),
+        categories: value(sent, "categories").to_owned(),
+        third_state: value(sent, "third_state").to_owned(),
+        third_state_name: value(sent, "third_state_name").to_owned(),
+        parties: (1..=PARTY_BLOCKS)
+            .map(|n| {
+                let v = |k: &str| value(sent, &format!("p{n}_{k}")).to_owned();
+                PartyBlock {
+                    n,
+                    id: {
+                        let id = v("id");
+                        if id.is_empty() && sent.is_empty() && n <= 2 {
+                            ["A", "B"][n - 1].to_owned()
+                        } else {
+                            id
+                        }
+                    },
+                    name: v("name"),
+                    kind: v("kind"),
+                    country: v("country"),
+                    representative: v("representative"),
+                    consent: v("consent"),
+                    required: n <= 2,
+                    error: None,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// `GET /cases/new`.
+pub async fn filing_form(viewer: Viewer) -> Response {
+    if !accord_domain::policy::can_file_request(&viewer.principal.actor) {
+        return error_page(&viewer, AppError::Forbidden);
+    }
+    html(StatusCode::OK, &page_for(&viewer, &[]))
+}
+
+/// Builds the filing from the form, resolving representatives' sign-in names.
+async fn filing_from_form(
+    s: &AppState,
+    viewer: &Viewer,
+    sent: &[(String, String)],
+    page: &mut FilingPage,
+) -> Option<Value> {
+    let mut parties = vec![];
+    for block in &mut page.parties {
+        let n = block.n;
+        if !block.required && block.name.is_empty() && block.id.is_empty() {
+            continue;
+        }
+        if block.id.is_empty() || block.name.is_empty() {
+            block.error = Some(viewer.t("filing-error-party"));
+            continue;
+        }
+        let country = block.country.to_ascii_uppercase();
+        let kind = match block.kind.as_str() {
+            "state" => json!({"type": "state", "country": country, "status": "contracting"}),
+            "state-entity" => json!({"type": "state-entity", "approving_state": country}),
+            "investor" => {
+                json!({"type": "investor", "nationality": country, "place_of_business": country})
+            }
+            _ => json!({"type": "company", "nationality": country, "place_of_business": country}),
+        };
+        let mut representatives = vec![];
+        let rep_name = value(sent, &format!("p{n}_representative"));
+        let rep_name = if rep_name.is_empty() && n == 1 {
+            viewer.principal.user.username.clone()
+        } else {
+            rep_name.to_owned()
+        };
+        if !rep_name.is_empty() {
+            match s
+                .accord
+                .representative_by_username(&viewer.principal.actor, &rep_name)
+                .await
+            {
+                Ok(Some(u)) => representatives.push(json!({
+                    "user_id": u.id, "name": u.display_name, "capacity": "principal"
+                })),
+                Ok(None) => {
+                    block.error =
+                        Some(viewer.ta("filing-error-representative", &[("name", &rep_name)]));
+                    continue;
+                }
+                Err(_) => {
+                    block.error = Some(viewer.t("web-error-unavailable"));
+                    continue;
+                }
+            }
+        }
+        let consent = (!block.consent.is_empty())
+            .then(|| json!({"basis": "prior-clause", "reference": block.consent}));
+        parties.push(json!({
+            "id": block.id, "name": block.name, "kind": kind,
+            "representatives": representatives, "consent": consent
+        }));
+    }
+    if page.parties.iter().any(|p| p.error.is_some()) {
+        return None;
+    }
+    let mut third_states = vec![];
+    if !page.third_state.is_empty() {
+        third_states.push(json!({
+            "country": page.third_state.to_ascii_uppercase(),
+            "name": if page.third_state_name.is_empty() { page.third_state.clone() } else { page.third_state_name.clone() }
+        }));
+    }
+    let categories: Vec<String> = page
+        .categories
+        .split([',', '，', '،'])
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let requesting = page
+        .parties
+        .first()
+        .map(|p| p.id.clone())
+        .unwrap_or_default();
+    Some(json!({
+        "dispute_type": value(sent, "dispute_type"),
+        "title": page.title,
+        "summary": page.summary,
+        "subject_categories": categories,
+        "parties": parties,
+        "requesting_party": requesting,
+        "third_states": third_states,
+        "profile": value(sent, "profile"),
+    }))
+}
+
+/// `POST /cases/new`: saves the request as a draft and opens its case page.
+pub async fn filing_submit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let sent = form.map(|Form(v)| v).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, value(&sent, "csrf")) {
+        return forged_form(viewer.lang);
+    }
+    let mut page = page_for(&viewer, &sent);
+    let Some(body) = filing_from_form(&s, &viewer, &sent, &mut page).await else {
+        page.page.alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    let request = match serde_json::from_value(body) {
+        Ok(r) => r,
+        Err(e) => {
+            page.page.alert = Some((
+                viewer.ta("filing-error-invalid", &[("detail", &e.to_string())]),
+                "invalid-request-body".to_owned(),
+            ));
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    match s
+        .accord
+        .file_request(&viewer.principal.actor, &request)
+        .await
+    {
+        Ok(view) => see_other(&format!("/cases/{}?done=filed", view.case.id)),
+        Err(e @ AppError::Storage(_)) => error_page(&viewer, e),
+        Err(e) => {
+            let api = ApiError::from(e);
+            page.page.alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            html(api.status, &page)
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! Settlement drafting, review of differences between versions, approval of the final text and
+//! signing. Signing and countersigning ask for the password (and the second factor's code) again,
+//! as the API does: a signature is an act that must be the signer's own, now.
+
+use accord_app::AppError;
+use accord_domain::Command;
+use accord_domain::policy::{self, Action};
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::case_page::{error_message, error_page};
+use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
+use super::viewer::{Viewer, forged_form};
+use crate::AppState;
+use crate::error::ApiError;
+
+struct VersionLine {
+    version: i64,
+    href: String,
+    author: String,
+    when: String,
+    hash: String,
+    current: bool,
+}
+
+struct TextVersion {
+    language: String,
+    language_name: String,
+    text: String,
+    dir: &'static str,
+}
+
+/// A signature step open to the viewer on the shown version.
+struct SignStep {
+    action: String,
+    label: String,
+    party: String,
+    party_name: String,
+    needs_password: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settlement.html")]
+struct SettlementPage {
+    page: PageFrame,
+    case_href: String,
+    post_to: String,
+    versions: Vec<VersionLine>,
+    shown: Option<i64>,
+    shown_hash: String,
+    terms: Vec<(String, String)>,
+    texts: Vec<TextVersion>,
+    diff: Option<String>,
+    may_draft: bool,
+    steps: Vec<SignStep>,
+    parties: Vec<(String, String)>,
+    languages: Vec<(&'static str, &'static str)>,
+    password_error: Option<String>,
+}
+
+/// Query: which version to show, or which two to compare.
+#[derive(Debug, Deserialize, Default)]
+pub struct SettlementQuery {
+    /// Version shown.
+    pub version: Option<i64>,
+    /// Compare from.
+    pub from: Option<i64>,
+    /// Compare to.
+    pub to: Option<i64>,
+    /// What was just done.
+    pub done: Option<String>,
+}
+
+async fn render(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+    q: SettlementQuery,
+    status: StatusCode,
+    alert: Option<(String, String)>,
+    password_error: Option<String>,
+) -> Response {
+    let actor = &viewer.principal.actor;
+    let view = match s.accord.case_view(actor, case_id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(viewer, e),
+    };
+    let drafts = match s.accord.drafts(actor, case_id).await {
+        Ok(d) => d,
+        Err(e) => return error_page(viewer, e),
+    };
+    let shown = q.version.or(drafts.last().map(|d| d.version));
+    let draft = match shown {
+        Some(v) => match s.accord.draft(actor, case_id, v).await {
+            Ok(d) => Some(d),
+            Err(e) => return error_page(viewer, e),
+        },
+        None => None,
+    };
+    let diff = match (q.from, q.to) {
+        (Some(a), Some(b)) => match s.accord.draft_diff(actor, case_id, a, b).await {
+            Ok(d) => Some(d.diff),
+            Err(e) => return error_page(viewer, e),
+        },
+        _ => None,
+    };
+    let c = &view.case;
+    let party_name = |id: &str| {
+        c.parties
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let mut terms = vec![];
+    let mut texts = vec![];
+    let mut shown_hash = String::new();
+    if let Some(d) = &draft {
+        shown_hash = d.meta.text_hash.clone();
+        let t = &d.draft.terms;
+        for o in &t.obligations {
+            let amount = match (&o.amount, &o.currency) {
+                (Some(a), Some(cur)) => format!(" — {a} {cur}"),
+                _ => String::new(),
+            };
+            let due = o
+                .due_date
+                .as_deref()
+                .map(|d| format!(" — {}", viewer.ta("settlement-due", &[("date", d)])))
+                .unwrap_or_default();
+            terms.push((
+                viewer.ta(
+                    "settlement-obligation-of",
+                    &[("party", &party_name(&o.performing_party))],
+                ),
+                format!("{}{amount}{due}", o.description),
+            ));
+        }
+        terms.push((viewer.t("field-governing-law"), t.governing_law.clone()));
+        terms.push((viewer.t("field-dispute-clause"), t.dispute_clause.clone()));
+        terms.push((viewer.t("field-confidentiality"), t.confidentiality.clone()));
+        terms.push((
+            viewer.t("field-singapore-convention"),
+            viewer.t(if t.singapore_convention {
+                "web-yes"
+            } else {
+                "web-no"
+            }),
+        ));
+        texts = d
+            .draft
+            .versions
+            .iter()
+            .map(|v| TextVersion {
+                language: v.language.clone(),
+                language_name: LANGUAGE_NAMES
+                    .iter()
+                    .find(|(c, _)| *c == v.language)
+                    .map(|(_, n)| (*n).to_owned())
+                    .unwrap_or_else(|| v.language.clone()),
+                text: v.text.clone(),
+                dir: if accord_i18n::is_rtl(&v.language) {
+                    "rtl"
+                } else {
+                    "ltr"
+                },
+            })
+            .collect();
+    }
+    // The signature steps open now on the shown (latest) version, as the use case decides.
+    let mut steps = vec![];
+    if !shown_hash.is_empty() && shown == drafts.last().map(|d| d.version) {
+        let mut candidates = vec![];
+        for p in &c.parties {
+            for action in ["approve-final-text", "sign-settlement"] {
+                candidates.push((action, p.id.clone()));
+            }
+        }
+        candidates.push(("countersign-settlement", String::new()));
+        let commands: Vec<Command> = candidates
+            .iter()
+            .filter_map(|(action, party)| {
+                let mut body = json!({"action": action, "text_hash": shown_hash});
+                if !party.is_empty() {
+                    body["party"] = json!(party);
+                }
+                serde_json::from_value(body).ok()
+            })
+            .collect();
+        if commands.len() == candidates.len()
+            && let Ok(open) = s.accord.open_actions(actor, case_id, &commands).await
+        {
+            for ((action, party), ok) in candidates.into_iter().zip(open) {
+                if ok {
+                    steps.push(SignStep {
+                        action: action.to_owned(),
+                        label: viewer.t(&format!("action-{action}")),
+                        party_name: if party.is_empty() {
+                            String::new()
+                        } else {
+                            party_name(&party)
+                        },
+                        party,
+                        needs_password: action != "approve-final-text",
+                    });
+                }
+            }
+        }
+    }
+    let path = format!("/cases/{case_id}/settlement");
+    let mut page = viewer
+        .frame("settlement-title", "/")
+        .at(&path)
+        .titled(format!(
+            "{} — {}",
+            c.reference,
+            viewer.t("settlement-title")
+        ));
+    page.alert = alert;
+    page.notice = match q.done.as_deref() {
+        Some("drafted") => Some(viewer.t("settlement-done-drafted")),
+        Some(a) if a.ends_with("-settlement") || a == "approve-final-text" => {
+            let action = viewer.t(&format!("action-{a}"));
+            Some(viewer.ta("case-done", &[("action", action.as_str())]))
+        }
+        _ => None,
+    };
+    html(
+        status,
+        &SettlementPage {
+            page,
+            case_href: format!("/cases/{case_id}"),
+            post_to: path.clone(),
+            versions: drafts
+                .iter()
+                .map(|d| VersionLine {
+                    version: d.version,
+                    href: format!("{path}?version={}", d.version),
+                    author: d.author.clone(),
+                    when: viewer.when(&d.created_at),
+                    hash: d.text_hash.clone(),
+                    current: Some(d.version) == shown,
+                })
+                .collect(),
+            shown,
+            shown_hash,
+            terms,
+            texts,
+            diff,
+            may_draft: policy::authorize(actor, &Action::DraftSettlement, c).is_ok()
+                && matches!(view.state_name.as_str(), "SETTLEMENT_DRAFTING" | "ACTIVE"),
+            steps,
+            parties: c
+                .parties
+                .iter()
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .collect(),
+            languages: LANGUAGE_NAMES.to_vec(),
+            password_error,
+        },
+    )
+}
+
+/// `GET /cases/{case_id}/settlement`.
+pub async fn settlement_page(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(case_id): Path<String>,
+    query: Result<Query<SettlementQuery>, QueryRejection>,
+) -> Response {
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    render(&s, &viewer, &case_id, q, StatusCode::OK, None, None).await
+}
+
+fn get<'a>(sent: &'a [(String, String)], k: &str) -> &'a str {
+    sent.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+/// `POST /cases/{case_id}/settlement`: a new draft version from the form.
+pub async fn put_draft(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(case_id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let sent = form.map(|Form(v)| v).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
+        return forged_form(viewer.lang);
+    }
+    let parties: Vec<serde_json::Value> = sent
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("place_of_business.")
+                .map(|p| json!({"party": p, "place_of_business": v.trim()}))
+        })
+        .collect();
+    let opt = |k: &str| {
+        let v = get(&sent, k);
+        (!v.is_empty()).then(|| v.to_owned())
+    };
+    let mut obligations = vec![];
+    if let Some(description) = opt("obligation_description") {
+        obligations.push(json!({
+            "performing_party": get(&sent, "obligation_party"),
+            "description": description,
+            "amount": opt("obligation_amount"),
+            "currency": opt("obligation_currency"),
+            "due_date": opt("obligation_due_date"),
+        }));
+    }
+    let versions: Vec<serde_json::Value> = sent
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("text.")
+                .filter(|_| !v.trim().is_empty())
+                .map(|l| json!({"language": l, "text": v.trim()}))
+        })
+        .collect();
+    let body = json!({
+        "terms": {
+            "parties": parties,
+            "obligations": obligations,
+            "governing_law": get(&sent, "governing_law"),
+            "dispute_clause": get(&sent, "dispute_clause"),
+            "confidentiality": get(&sent, "confidentiality"),
+            "permitted_disclosure": get(&sent, "permitted_disclosure"),
+            "singapore_convention": !get(&sent, "singapore_convention").is_empty(),
+            "authoritative_language": get(&sent, "authoritative_language"),
+        },
+        "versions": versions,
+    });
+    let outcome = match serde_json::from_value(body) {
+        Ok(draft) => {
+            s.accord
+                .put_draft(&viewer.principal.actor, &case_id, draft)
+                .await
+        }
+        Err(e) => Err(AppError::invalid("invalid-draft", e.to_string())),
+    };
+    match outcome {
+        Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done=drafted")),
+        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
+        Err(e) => {
+            let api = ApiError::from(e);
+            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            render(
+                &s,
+                &viewer,
+                &case_id,
+                SettlementQuery::default(),
+                api.status,
+                alert,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /cases/{case_id}/settlement/sign`: approval of the final text, signature or
+/// countersignature of the version whose hash the form carries.
+pub async fn sign(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(case_id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let sent = form.map(|Form(v)| v).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
+        return forged_form(viewer.lang);
+    }
+    let action = get(&sent, "action");
+    if !matches!(
+        action,
+        "approve-final-text" | "sign-settlement" | "countersign-settlement"
+    ) {
+        return error_page(
+            &viewer,
+            AppError::invalid("unknown-action", "choose a settlement step"),
+        );
+    }
+    let mut body = json!({"action": action, "text_hash": get(&sent, "text_hash")});
+    if action != "countersign-settlement" {
+        body["party"] = json!(get(&sent, "party"));
+    }
+    let Ok(cmd) = serde_json::from_value::<Command>(body) else {
+        return error_page(
+            &viewer,
+            AppError::invalid("invalid-form", "the form is incomplete"),
+        );
+    };
+    let mut principal = viewer.principal.clone();
+    if action != "approve-final-text" {
+        let code = get(&sent, "code");
+        let again = s
+            .accord
+            .reauthenticate(
+                &principal,
+                get(&sent, "password"),
+                (!code.is_empty()).then(|| code.to_owned()),
+            )
+            .await;
+        let refreshed = match again {
+            Ok(()) => match crate::session::token(&headers) {
+                Some((token, _)) => s.accord.authenticate(&token).await.ok(),
+                None => None,
+            },
+            Err(AppError::Storage(m)) => return error_page(&viewer, AppError::Storage(m)),
+            Err(_) => None,
+        };
+        let Some(p) = refreshed else {
+            return render(
+                &s,
+                &viewer,
+                &case_id,
+                SettlementQuery::default(),
+                StatusCode::UNAUTHORIZED,
+                None,
+                Some(viewer.t("settlement-error-password")),
+            )
+            .await;
+        };
+        if let Err(e) = s.accord.require_fresh_authentication(&p) {
+            return error_page(&viewer, e);
+        }
+        principal = p;
+    }
+    match s.accord.act(&principal.actor, &case_id, &cmd, None).await {
+        Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done={action}")),
+        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
+        Err(e) => {
+            let api = ApiError::from(e);
+            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            render(
+                &s,
+                &viewer,
+                &case_id,
+                SettlementQuery::default(),
+                api.status,
+                alert,
+                None,
+            )
+            .await
+        }
+    }
+}
