@@ -394,3 +394,21 @@ event-undertaking-accepted = قُبل التعهد بالسرية
 event-break-glass-requested = طُلب وصول طارئ
 event-break-glass-approved = اعتُمد الوصول الطارئ
 event-break-glass-ended = انتهى الوصول الطارئ
+
+## الشهادة والدول الثالثة
+case-verification-id = معرّف التحقق
+case-agreement-sha256 = قيمة SHA-256 للاتفاق
+case-attestation-hint = تثبت الشهادة أن اتفاق التسوية نتج عن هذه الوساطة. وتتحقق منها المحاكم بواسطة معرّف التحقق.
+action-attestation = إصدار الشهادة
+consent-title = طلب موافقة دولة ثالثة
+consent-intro = تتعلق وساطة بين دول أخرى بدولتك. هذا كل ما يُعرض عليك من القضية. ولا يجوز تسجيل الوساطة إلا بموافقة دولتك.
+consent-given = موافقة دولتك مودعة في الملف.
+consent-instrument-hint = مثل رقم مذكرة شفوية وتاريخها.
+consent-submit = إيداع الموافقة في الملف
+dashboard-consent-requests = طلبات موافقة دولتك
+dashboard-consent-pending = في انتظار الموافقة
+dashboard-consent-given = تمت الموافقة
+case-waiting = في انتظار استيفاء شرط
+case-waiting-hint = تصبح هذه الخطوات ممكنة متى أُودع في الملف ما هو موصوف.
+filing-party-authority = إثبات صلاحية الممثل
+filing-authority-hint = مرجع التوكيل أو خطاب التعيين؛ لا يمكن تسجيل الطلب بدونه.

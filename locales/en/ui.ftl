@@ -394,3 +394,21 @@ event-undertaking-accepted = Confidentiality undertaking accepted
 event-break-glass-requested = Emergency access requested
 event-break-glass-approved = Emergency access approved
 event-break-glass-ended = Emergency access ended
+
+## Attestation and third States
+case-verification-id = Verification ID
+case-agreement-sha256 = SHA-256 value of the agreement
+case-attestation-hint = The attestation states that the settlement agreement resulted from this mediation. Courts verify it with the verification ID.
+action-attestation = Issue the attestation
+consent-title = Request for the consent of a third State
+consent-intro = A mediation between other States concerns your State. This is all you are shown of the case. The mediation can be registered only with your State's consent.
+consent-given = Your State's consent is on file.
+consent-instrument-hint = For example the number and date of a note verbale.
+consent-submit = Place the consent on file
+dashboard-consent-requests = Requests for your State's consent
+dashboard-consent-pending = consent awaited
+dashboard-consent-given = consent given
+case-waiting = Waiting on a condition
+case-waiting-hint = These steps become possible once what is described is on file.
+filing-party-authority = Proof of the representative's authority
+filing-authority-hint = Reference of the power of attorney or letter of appointment; the request cannot be registered without it.

@@ -394,3 +394,21 @@ event-undertaking-accepted = Compromiso de confidencialidad aceptado
 event-break-glass-requested = Acceso de emergencia solicitado
 event-break-glass-approved = Acceso de emergencia aprobado
 event-break-glass-ended = Fin del acceso de emergencia
+
+## Certificación y terceros Estados
+case-verification-id = Identificador de verificación
+case-agreement-sha256 = Valor SHA-256 del acuerdo
+case-attestation-hint = La certificación hace constar que el acuerdo de transacción resultó de esta mediación. Los tribunales la verifican con el identificador de verificación.
+action-attestation = Expedir la certificación
+consent-title = Solicitud de consentimiento de un tercer Estado
+consent-intro = Una mediación entre otros Estados afecta a su Estado. Esto es todo lo que se le muestra del expediente. La mediación solo puede registrarse con el consentimiento de su Estado.
+consent-given = El consentimiento de su Estado consta en el expediente.
+consent-instrument-hint = Por ejemplo, el número y la fecha de una nota verbal.
+consent-submit = Incorporar el consentimiento al expediente
+dashboard-consent-requests = Solicitudes de consentimiento dirigidas a su Estado
+dashboard-consent-pending = consentimiento pendiente
+dashboard-consent-given = consentimiento otorgado
+case-waiting = A la espera de una condición
+case-waiting-hint = Estos pasos serán posibles cuando lo descrito conste en el expediente.
+filing-party-authority = Prueba del poder del representante
+filing-authority-hint = Referencia del poder o de la carta de nombramiento; sin ella la solicitud no puede registrarse.

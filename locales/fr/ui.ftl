@@ -394,3 +394,21 @@ event-undertaking-accepted = Engagement de confidentialité accepté
 event-break-glass-requested = Accès d’urgence demandé
 event-break-glass-approved = Accès d’urgence approuvé
 event-break-glass-ended = Fin de l’accès d’urgence
+
+## Attestation et États tiers
+case-verification-id = Identifiant de vérification
+case-agreement-sha256 = Empreinte SHA-256 de l’accord
+case-attestation-hint = L’attestation établit que l’accord de règlement est issu de cette médiation. Les juridictions la vérifient au moyen de l’identifiant de vérification.
+action-attestation = Délivrer l’attestation
+consent-title = Demande de consentement d’un État tiers
+consent-intro = Une médiation entre d’autres États concerne votre État. Voici tout ce qui vous est montré du dossier. La médiation ne peut être enregistrée qu’avec le consentement de votre État.
+consent-given = Le consentement de votre État est versé au dossier.
+consent-instrument-hint = Par exemple le numéro et la date d’une note verbale.
+consent-submit = Verser le consentement au dossier
+dashboard-consent-requests = Demandes de consentement adressées à votre État
+dashboard-consent-pending = consentement attendu
+dashboard-consent-given = consentement donné
+case-waiting = En attente d’une condition
+case-waiting-hint = Ces étapes deviennent possibles dès que ce qui est décrit est versé au dossier.
+filing-party-authority = Justificatif du pouvoir du représentant
+filing-authority-hint = Référence de la procuration ou de la lettre de désignation ; la demande ne peut être enregistrée sans elle.

@@ -393,3 +393,21 @@ event-undertaking-accepted = 已接受保密承诺
 event-break-glass-requested = 已申请紧急访问
 event-break-glass-approved = 紧急访问已批准
 event-break-glass-ended = 紧急访问已结束
+
+## 证明书与第三国
+case-verification-id = 核验编号
+case-agreement-sha256 = 协议的 SHA-256 值
+case-attestation-hint = 证明书载明和解协议系经本次调解达成。法院凭核验编号对其进行核验。
+action-attestation = 出具证明书
+consent-title = 请求第三国同意
+consent-intro = 其他国家之间的一项调解涉及贵国。以下是向您显示的全部案件信息。只有取得贵国同意，该调解方可登记。
+consent-given = 贵国的同意已归档。
+consent-instrument-hint = 例如一份普通照会的编号和日期。
+consent-submit = 将同意归档
+dashboard-consent-requests = 请求贵国同意的事项
+dashboard-consent-pending = 等待同意
+dashboard-consent-given = 已同意
+case-waiting = 等待条件满足
+case-waiting-hint = 所述材料归档后，即可进行这些步骤。
+filing-party-authority = 代表授权证明
+filing-authority-hint = 授权委托书或任命函的编号；缺少该证明，申请无法登记。

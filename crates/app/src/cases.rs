@@ -386,7 +386,7 @@ impl Accord {
         actor: &Actor,
         case_id: &str,
         candidates: &[Command],
-    ) -> Result<Vec<bool>, AppError> {
+    ) -> Result<Vec<Openness>, AppError> {
         let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
         let declarations = self.store.declarations().await?;
         let ctx = Context {
@@ -397,8 +397,16 @@ impl Accord {
         Ok(candidates
             .iter()
             .map(|cmd| {
-                policy::authorize(actor, &cmd.action(), &loaded.case).is_ok()
-                    && decide::decide(&loaded.case, cmd, &ctx).is_ok()
+                if policy::authorize(actor, &cmd.action(), &loaded.case).is_err() {
+                    return Openness::Closed;
+                }
+                match decide::decide(&loaded.case, cmd, &ctx) {
+                    Ok(_) => Openness::Open,
+                    Err(DomainError::GuardFailed { code, message }) => {
+                        Openness::Blocked { code, message }
+                    }
+                    Err(_) => Openness::Closed,
+                }
             })
             .collect())
     }
@@ -454,6 +462,51 @@ impl Accord {
             country: country.to_string(),
             consent_given: t.consent.is_some(),
         })
+    }
+
+    /// The consent requests addressed to the actor as a third State's representative, pending
+    /// ones first: what a third State may see of a case (reference, title, scope summary) and
+    /// nothing else.
+    pub async fn consent_requests(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<ConsentRequestView>, AppError> {
+        let Actor::User { id, .. } = actor else {
+            return Ok(vec![]);
+        };
+        let rows = self
+            .store
+            .list_cases(&CaseQuery {
+                member: Some(id.clone()),
+                state: None,
+                limit: 500,
+                offset: 0,
+            })
+            .await?;
+        let mut out = vec![];
+        for p in &rows {
+            let Ok(case) = serde_json::from_str::<Case>(&p.case_json) else {
+                continue;
+            };
+            for t in &case.third_states {
+                let asked = Action::ViewConsentRequest {
+                    country: t.country.clone(),
+                };
+                if t.representatives.contains(id) && policy::authorize(actor, &asked, &case).is_ok()
+                {
+                    out.push(ConsentRequestView {
+                        case_id: case.id.clone(),
+                        reference: case.reference.clone(),
+                        title: case.title.clone(),
+                        summary: case.summary.clone(),
+                        country: t.country.to_string(),
+                        consent_given: t.consent.is_some(),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|r| r.consent_given);
+        Ok(out)
     }
 
     /// The cases the actor may see, by next deadline.
@@ -622,4 +675,21 @@ impl Accord {
         }
         Ok(stats)
     }
+}
+
+/// Whether an action is open to an actor now (see [`Accord::open_actions`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Openness {
+    /// The policy allows it and the domain would accept it.
+    Open,
+    /// The policy allows it, the state admits it, but a rule's condition is not met yet (the
+    /// guard's code and words say which), such as a proof of authority not on file.
+    Blocked {
+        /// The guard's stable code.
+        code: &'static str,
+        /// What is missing.
+        message: String,
+    },
+    /// Not the actor's to do, or not in this state.
+    Closed,
 }

@@ -10,6 +10,7 @@ mod authentication;
 mod authz_matrix;
 mod bad_input;
 mod binary;
+mod browser;
 mod confidentiality;
 mod external_tools;
 mod lifecycle_property;

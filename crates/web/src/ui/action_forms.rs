@@ -27,6 +27,8 @@ pub enum Kind {
     Party,
     /// A country or territory as an ISO 3166 two-letter code (sent in capitals).
     Country,
+    /// A mediator's account, chosen from the panel (the value is the account id).
+    Mediator,
     /// One line per party, sent as `{party: text}`.
     PerParty,
 }
@@ -112,7 +114,7 @@ pub const ACTION_FORMS: &[ActionForm] = &[
     a(
         "nominate-mediator",
         &[
-            f("mediator_user_id", Text, true),
+            f("mediator_user_id", Mediator, true),
             f("name", Text, true),
             f("nationality", Country, false),
             f(
@@ -273,7 +275,7 @@ pub fn command_from_form(
                 }
                 put(&mut body, name, Value::Object(m));
             }
-            Text | LongText | Choice(_) | Party | Country => {
+            Text | LongText | Choice(_) | Party | Country | Mediator => {
                 let upper = get(name).map(str::to_ascii_uppercase);
                 let sent = if field.kind == Country {
                     upper.as_deref()
@@ -327,6 +329,7 @@ pub fn probe(form: &ActionForm, party: Option<&str>, parties: &[String]) -> Opti
                 Choice(options) => options.first().copied().unwrap_or_default().to_owned(),
                 Party => parties.first().cloned().unwrap_or_default(),
                 Country => "ZZ".to_owned(),
+                Mediator => "panel-member".to_owned(),
                 Text | LongText | PerParty => "-".to_owned(),
             };
             if field.kind == PerParty {

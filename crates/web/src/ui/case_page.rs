@@ -2,6 +2,7 @@
 //! timeline, and the actions open to the viewer) and the handler of its action forms.
 
 use accord_app::AppError;
+use accord_app::cases::Openness;
 use accord_app::views::{CaseView, EventView};
 use askama::Template;
 use axum::Form;
@@ -134,6 +135,9 @@ struct CasePage {
     channels: Vec<ChannelLink>,
     documents: Vec<DocumentLink>,
     settlement_href: String,
+    attestation_open: bool,
+    attestation_to: String,
+    waiting: Vec<Fact>,
     forms: Vec<OfferedForm>,
     timeline: Vec<TimelineEntry>,
 }
@@ -192,11 +196,18 @@ fn channel_label(viewer: &Viewer, view: &CaseView, channel: &str) -> String {
 
 /// Builds the offered forms: every form of [`ACTION_FORMS`] (one per party for per-party ones)
 /// that the use case says is open to the viewer.
+/// What the viewer could do: the open forms, and the actions waiting on a condition (with what is
+/// missing, in the domain's words).
+struct Offered {
+    open: Vec<(&'static ActionForm, Option<String>)>,
+    blocked: Vec<(&'static ActionForm, Option<String>, String)>,
+}
+
 async fn offered_forms(
     s: &AppState,
     viewer: &Viewer,
     view: &CaseView,
-) -> Result<Vec<(&'static ActionForm, Option<String>)>, AppError> {
+) -> Result<Offered, AppError> {
     let parties: Vec<String> = view.case.parties.iter().map(|p| p.id.clone()).collect();
     let mut candidates = vec![];
     let mut commands = vec![];
@@ -217,21 +228,36 @@ async fn offered_forms(
         .accord
         .open_actions(&viewer.principal.actor, &view.case.id, &commands)
         .await?;
-    Ok(candidates
-        .into_iter()
-        .zip(open)
-        .filter_map(|(c, ok)| ok.then_some(c))
-        .collect())
+    let mut offered = Offered {
+        open: vec![],
+        blocked: vec![],
+    };
+    for ((form, party), openness) in candidates.into_iter().zip(open) {
+        match openness {
+            Openness::Open => offered.open.push((form, party)),
+            Openness::Blocked { message, .. } => offered.blocked.push((form, party, message)),
+            Openness::Closed => {}
+        }
+    }
+    Ok(offered)
+}
+
+/// Inputs of a form other than the form itself.
+struct FormContext<'a> {
+    view: &'a CaseView,
+    /// The panel of mediators (id, name), when the viewer may list accounts.
+    mediators: &'a [(String, String)],
 }
 
 fn form_view(
     viewer: &Viewer,
-    view: &CaseView,
+    ctx: &FormContext<'_>,
     form: &ActionForm,
     party: Option<&str>,
     sent: &[(String, String)],
     errors: &[FieldError],
 ) -> OfferedForm {
+    let view = ctx.view;
     let key = format!(
         "{}{}",
         form.action,
@@ -278,6 +304,11 @@ fn form_view(
             Kind::Text => fields.push(base),
             Kind::Country => fields.push(FieldView {
                 kind: "country",
+                ..base
+            }),
+            Kind::Mediator => fields.push(FieldView {
+                kind: "choice",
+                options: ctx.mediators.to_vec(),
                 ..base
             }),
             Kind::LongText => fields.push(FieldView {
@@ -482,6 +513,44 @@ async fn render_case(
             label: viewer.t(label),
         })
         .collect();
+    let waiting: Vec<Fact> = offered
+        .blocked
+        .iter()
+        .map(|(form, party, why)| Fact {
+            label: format!(
+                "{}{}",
+                viewer.t(&format!("action-{}", form.action)),
+                party
+                    .as_deref()
+                    .and_then(|p| c.parties.iter().find(|x| x.id == p))
+                    .map(|p| format!(" — {}", p.name))
+                    .unwrap_or_default()
+            ),
+            value: why.clone(),
+        })
+        .collect();
+    let offered = offered.open;
+    let needs_panel = offered.iter().any(|(form, _)| {
+        form.fields
+            .iter()
+            .any(|f| f.kind == super::action_forms::Kind::Mediator)
+    });
+    let panel: Vec<(String, String)> = if needs_panel {
+        s.accord
+            .list_users(actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|u| u.role == "mediator")
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    } else {
+        vec![]
+    };
+    let ctx = FormContext {
+        view: &view,
+        mediators: &panel,
+    };
     let forms = offered
         .iter()
         .map(|(form, party)| {
@@ -491,9 +560,34 @@ async fn render_case(
                 }
                 _ => (&[], &[]),
             };
-            form_view(viewer, &view, form, party.as_deref(), values, errors)
+            form_view(viewer, &ctx, form, party.as_deref(), values, errors)
         })
         .collect();
+    // The attestation: its verification ID once issued; the Secretariat's form until then.
+    let mut attestation_open = false;
+    if view.state_name == "TERMINATED" && c.settlement.is_some() {
+        match s.accord.attestation(actor, case_id).await {
+            Ok(a) => {
+                facts.push(Fact {
+                    label: viewer.t("case-verification-id"),
+                    value: a.verification_id,
+                });
+                facts.push(Fact {
+                    label: viewer.t("case-agreement-sha256"),
+                    value: a.text_hash,
+                });
+            }
+            Err(AppError::NotFound { .. }) => {
+                attestation_open = accord_domain::policy::authorize(
+                    actor,
+                    &accord_domain::policy::Action::Administer,
+                    c,
+                )
+                .is_ok();
+            }
+            Err(e) => return error_page(viewer, e),
+        }
+    }
     let mut timeline: Vec<TimelineEntry> = timeline
         .iter()
         .map(|e| TimelineEntry {
@@ -524,6 +618,9 @@ async fn render_case(
             channels: channel_links,
             documents,
             settlement_href: format!("/cases/{}/settlement", c.id),
+            attestation_open,
+            attestation_to: format!("/cases/{}/attestation", c.id),
+            waiting,
             forms,
             timeline,
         },
@@ -540,7 +637,9 @@ pub async fn case_page(
     let notice = query
         .ok()
         .and_then(|Query(q)| q.done)
-        .filter(|a| super::action_forms::form_for(a).is_some() || a == "filed")
+        .filter(|a| {
+            super::action_forms::form_for(a).is_some() || a == "filed" || a == "attestation"
+        })
         .map(|a| {
             let action = viewer.t(&format!("action-{a}"));
             viewer.ta("case-done", &[("action", action.as_str())])
@@ -628,6 +727,38 @@ pub async fn act_submit(
                 }),
             )
             .await
+        }
+    }
+}
+
+/// `POST /cases/{case_id}/attestation`: the Secretariat issues the attestation of a settled case.
+pub async fn issue_attestation(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(case_id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let values = form.map(|Form(v)| v).unwrap_or_default();
+    let csrf = values
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if !viewer.form_is_genuine(&headers, csrf) {
+        return forged_form(viewer.lang);
+    }
+    match s
+        .accord
+        .issue_attestation(&viewer.principal.actor, &case_id)
+        .await
+    {
+        Ok(_) => see_other(&format!("/cases/{case_id}?done=attestation")),
+        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
+        Err(e) => {
+            let api = ApiError::from(e);
+            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            render_case(&s, &viewer, &case_id, api.status, None, alert, None).await
         }
     }
 }

@@ -28,6 +28,15 @@ struct DashboardPage {
     intro: String,
     cases: Vec<CaseLine>,
     may_file: bool,
+    consent_requests: Vec<ConsentLine>,
+}
+
+/// A consent request addressed to the viewer's State.
+struct ConsentLine {
+    href: String,
+    reference: String,
+    title: String,
+    status: String,
 }
 
 /// How many cases the dashboard lists (the API pages through more).
@@ -65,9 +74,26 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
             updated: viewer.when(&c.updated_at),
         })
         .collect();
+    let consent_requests = match s.accord.consent_requests(&viewer.principal.actor).await {
+        Ok(r) => r
+            .into_iter()
+            .map(|r| ConsentLine {
+                href: format!("/consent-requests/{}/{}", r.case_id, r.country),
+                reference: r.reference,
+                title: r.title,
+                status: viewer.t(if r.consent_given {
+                    "dashboard-consent-given"
+                } else {
+                    "dashboard-consent-pending"
+                }),
+            })
+            .collect(),
+        Err(e) => return super::case_page::error_page(&viewer, e),
+    };
     html(
         StatusCode::OK,
         &DashboardPage {
+            consent_requests,
             page: viewer.frame(title, "/"),
             intro: viewer.t(intro),
             cases,

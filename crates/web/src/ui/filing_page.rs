@@ -39,6 +39,7 @@ struct PartyBlock {
     kind: String,
     country: String,
     representative: String,
+    authority: String,
     consent: String,
     required: bool,
     error: Option<String>,
@@ -56,6 +57,8 @@ struct FilingPage {
     categories: String,
     third_state: String,
     third_state_name: String,
+    third_state_representative: String,
+    third_state_error: Option<String>,
     parties: Vec<PartyBlock>,
 }
 
@@ -94,6 +97,8 @@ fn page_for(viewer: &Viewer, sent: &[(String, String)]) -> FilingPage {
         categories: value(sent, "categories").to_owned(),
         third_state: value(sent, "third_state").to_owned(),
         third_state_name: value(sent, "third_state_name").to_owned(),
+        third_state_representative: value(sent, "third_state_representative").to_owned(),
+        third_state_error: None,
         parties: (1..=PARTY_BLOCKS)
             .map(|n| {
                 let v = |k: &str| value(sent, &format!("p{n}_{k}")).to_owned();
@@ -111,6 +116,7 @@ fn page_for(viewer: &Viewer, sent: &[(String, String)]) -> FilingPage {
                     kind: v("kind"),
                     country: v("country"),
                     representative: v("representative"),
+                    authority: v("authority"),
                     consent: v("consent"),
                     required: n <= 2,
                     error: None,
@@ -168,7 +174,8 @@ async fn filing_from_form(
                 .await
             {
                 Ok(Some(u)) => representatives.push(json!({
-                    "user_id": u.id, "name": u.display_name, "capacity": "principal"
+                    "user_id": u.id, "name": u.display_name, "capacity": "principal",
+                    "authority_document": (!block.authority.is_empty()).then(|| block.authority.clone()),
                 })),
                 Ok(None) => {
                     block.error =
@@ -188,15 +195,37 @@ async fn filing_from_form(
             "representatives": representatives, "consent": consent
         }));
     }
-    if page.parties.iter().any(|p| p.error.is_some()) {
-        return None;
-    }
     let mut third_states = vec![];
     if !page.third_state.is_empty() {
+        let mut representatives = vec![];
+        let rep = page.third_state_representative.clone();
+        if !rep.is_empty() {
+            match s
+                .accord
+                .representative_by_username(&viewer.principal.actor, &rep)
+                .await
+            {
+                Ok(Some(u)) => representatives.push(u.id),
+                Ok(None) => {
+                    page.third_state_error =
+                        Some(viewer.ta("filing-error-representative", &[("name", &rep)]))
+                }
+                Err(_) => page.third_state_error = Some(viewer.t("web-error-unavailable")),
+            }
+        }
+        let name = if page.third_state_name.is_empty() {
+            page.third_state.clone()
+        } else {
+            page.third_state_name.clone()
+        };
         third_states.push(json!({
             "country": page.third_state.to_ascii_uppercase(),
-            "name": if page.third_state_name.is_empty() { page.third_state.clone() } else { page.third_state_name.clone() }
+            "name": name,
+            "representatives": representatives,
         }));
+    }
+    if page.parties.iter().any(|p| p.error.is_some()) || page.third_state_error.is_some() {
+        return None;
     }
     let categories: Vec<String> = page
         .categories

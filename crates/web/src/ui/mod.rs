@@ -15,6 +15,7 @@ mod account;
 mod action_forms;
 mod case_page;
 mod channel_page;
+mod consent_page;
 mod dashboard;
 mod filing_page;
 mod frame;
@@ -49,6 +50,9 @@ pub const PAGES: &[(&str, &str, bool)] = &[
     ("POST", "/cases/new", true),
     ("GET", "/cases/{case_id}", true),
     ("POST", "/cases/{case_id}/actions/{action}", true),
+    ("POST", "/cases/{case_id}/attestation", true),
+    ("GET", "/consent-requests/{case_id}/{country}", true),
+    ("POST", "/consent-requests/{case_id}/{country}", true),
     ("GET", "/cases/{case_id}/channels/{channel}", true),
     ("POST", "/cases/{case_id}/channels/{channel}/messages", true),
     (
@@ -95,6 +99,14 @@ pub fn pages() -> Router<AppState> {
         .route(
             "/cases/{case_id}/actions/{action}",
             post(case_page::act_submit),
+        )
+        .route(
+            "/cases/{case_id}/attestation",
+            post(case_page::issue_attestation),
+        )
+        .route(
+            "/consent-requests/{case_id}/{country}",
+            get(consent_page::consent_page).post(consent_page::give_consent),
         )
         .route(
             "/cases/{case_id}/channels/{channel}",

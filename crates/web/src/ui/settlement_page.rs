@@ -196,8 +196,8 @@ async fn render(
         if commands.len() == candidates.len()
             && let Ok(open) = s.accord.open_actions(actor, case_id, &commands).await
         {
-            for ((action, party), ok) in candidates.into_iter().zip(open) {
-                if ok {
+            for ((action, party), openness) in candidates.into_iter().zip(open) {
+                if openness == accord_app::cases::Openness::Open {
                     steps.push(SignStep {
                         action: action.to_owned(),
                         label: viewer.t(&format!("action-{action}")),

@@ -1,0 +1,136 @@
+//! A third State's consent request: all a third State sees of a case (reference, title, the
+//! scope summary) and the form by which its representative places its consent on file.
+
+use accord_app::AppError;
+use accord_domain::Command;
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::case_page::{error_message, error_page};
+use super::frame::{PageFrame, html, see_other};
+use super::viewer::{Viewer, forged_form};
+use crate::AppState;
+use crate::error::ApiError;
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+struct ConsentPage {
+    page: PageFrame,
+    reference: String,
+    title: String,
+    summary: String,
+    given: bool,
+    post_to: String,
+    instrument: String,
+    error: Option<String>,
+}
+
+async fn render(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+    country: &str,
+    status: StatusCode,
+    alert: Option<(String, String)>,
+    instrument: String,
+) -> Response {
+    let r = match s
+        .accord
+        .consent_request(&viewer.principal.actor, case_id, country)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return error_page(viewer, e),
+    };
+    let mut page = viewer
+        .frame("consent-title", "/")
+        .at(&format!("/consent-requests/{case_id}/{country}"));
+    page.alert = alert;
+    html(
+        status,
+        &ConsentPage {
+            page,
+            reference: r.reference,
+            title: r.title,
+            summary: r.summary,
+            given: r.consent_given,
+            post_to: format!("/consent-requests/{case_id}/{country}"),
+            instrument,
+            error: None,
+        },
+    )
+}
+
+/// `GET /consent-requests/{case_id}/{country}`.
+pub async fn consent_page(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path((case_id, country)): Path<(String, String)>,
+) -> Response {
+    render(
+        &s,
+        &viewer,
+        &case_id,
+        &country,
+        StatusCode::OK,
+        None,
+        String::new(),
+    )
+    .await
+}
+
+/// The consent form.
+#[derive(Debug, Deserialize, Default)]
+pub struct ConsentForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+    /// Reference of the consent instrument (a note verbale, for instance).
+    #[serde(default)]
+    pub instrument: String,
+}
+
+/// `POST /consent-requests/{case_id}/{country}`: places the State's consent on file.
+pub async fn give_consent(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((case_id, country)): Path<(String, String)>,
+    form: Result<Form<ConsentForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if !viewer.form_is_genuine(&headers, &f.csrf) {
+        return forged_form(viewer.lang);
+    }
+    let instrument = f.instrument.trim().to_owned();
+    let cmd = serde_json::from_value::<Command>(serde_json::json!({
+        "action": "record-third-state-consent",
+        "country": country,
+        "instrument": instrument,
+    }));
+    let outcome = match cmd {
+        Ok(cmd) => s
+            .accord
+            .act(&viewer.principal.actor, &case_id, &cmd, None)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(AppError::invalid("invalid-form", e.to_string())),
+    };
+    match outcome {
+        Ok(()) => see_other(&format!("/consent-requests/{case_id}/{country}")),
+        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
+        Err(e) => {
+            let api = ApiError::from(e);
+            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            render(
+                &s, &viewer, &case_id, &country, api.status, alert, instrument,
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,468 @@
+// Accord in a real browser: Debian's Chromium driven by playwright-core (never a downloaded
+// browser), accessibility checked by axe-core on every page in every language.
+//
+// Run by the Rust test `e2e::browser` (crates/accord/tests/e2e/browser.rs), which starts the
+// real `accord serve` binary on loopback and creates the accounts. Inputs (environment):
+//   ACCORD_BASE       the server, such as http://127.0.0.1:40123
+//   ACCORD_USERS      JSON {"name": "password", …}
+//   ACCORD_ARTIFACTS  folder for screenshots (created)
+//   ACCORD_CHROMIUM   the browser (default /usr/bin/chromium)
+//
+// Flows, each as the users who do them:
+//   1. a commercial case from filing to a signed, countersigned and attested settlement, and its
+//      public verification;
+//   2. a State–State case through a third State's consent to registration;
+//   3. every page, in every language, checked by axe-core (WCAG 2.2 A and AA rules), with
+//      screenshots of the main pages in Arabic and Chinese.
+// Prints `FIGURE axe pages=N violations=V` and exits non-zero on any failure.
+
+import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const BASE = process.env.ACCORD_BASE;
+const USERS = JSON.parse(process.env.ACCORD_USERS || '{}');
+const ARTIFACTS = process.env.ACCORD_ARTIFACTS || 'artifacts';
+const CHROMIUM = process.env.ACCORD_CHROMIUM || '/usr/bin/chromium';
+const LANGUAGES = ['en', 'zh-Hans', 'zh-Hant', 'fr', 'ar', 'ru', 'es'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+function fail(message) {
+  throw new Error(message);
+}
+
+// RFC 6238 (SHA-1, 6 digits, 30 s), as authenticator apps compute it.
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of text.replace(/=+$/, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) fail(`not base32: ${ch}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+function totp(secret, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return code.toString().padStart(6, '0');
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+
+const people = {};
+const axe = { pages: 0, violations: 0, details: [] };
+let steps = 0;
+
+function step(text) {
+  steps += 1;
+  console.log(`step ${steps}: ${text}`);
+}
+
+/// Signs a user in (enrolling the second factor on first sign-in when the role needs it).
+async function signIn(name) {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Hong_Kong' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => fail(`${name}: script error ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/.test(m.text())) fail(`${name}: ${m.text()}`);
+  });
+  const person = { name, context, page, secret: null };
+  people[name] = person;
+  await page.goto(`${BASE}/login`);
+  await page.fill('#username', name);
+  await page.fill('#password', USERS[name]);
+  await page.click('form[action="/login"] button[type=submit]');
+  if (page.url().endsWith('/account/second-factor')) {
+    await check(page, `second-factor-${name}`);
+    person.secret = (await page.textContent('code.secret')).trim();
+    await page.fill('#code', totp(person.secret));
+    await page.click('form[action="/account/second-factor"] button[type=submit]');
+  }
+  if (new URL(page.url()).pathname !== '/') fail(`${name}: signed in at ${page.url()}`);
+  return person;
+}
+
+/// Runs axe on the page; saves a screenshot.
+async function check(page, label, { shot = true } = {}) {
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  axe.pages += 1;
+  for (const v of result.violations) {
+    axe.violations += v.nodes.length;
+    axe.details.push(`${label}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+  if (shot) await page.screenshot({ path: join(ARTIFACTS, `${label}.png`), fullPage: true });
+}
+
+async function expectText(page, selector, wanted) {
+  const text = await page.textContent(selector);
+  if (!text || !text.includes(wanted)) fail(`expected "${wanted}" in ${selector}, found "${text}"`);
+}
+
+/// Submits the case-page form of an action (optionally the one for a party).
+async function act(page, action, fill = {}, party = null) {
+  const form = party
+    ? page.locator(`form[action$="/actions/${action}"]:has(input[name=party][value="${party}"])`)
+    : page.locator(`form[action$="/actions/${action}"]`);
+  if ((await form.count()) !== 1) fail(`the form ${action} ${party ?? ''} is not offered on ${page.url()}`);
+  for (const [field, value] of Object.entries(fill)) {
+    const input = form.locator(`[name="${field}"]`);
+    const type = await input.getAttribute('type');
+    const tag = await input.evaluate((e) => e.tagName);
+    if (type === 'checkbox') await input.check();
+    else if (tag === 'SELECT') await input.selectOption(value);
+    else await input.fill(value);
+  }
+  await form.locator('button[type=submit]').click();
+  await page.waitForLoadState('load');
+  const alert = await page.locator('.alert').count();
+  if (alert) fail(`${action}: ${await page.textContent('.alert')}`);
+}
+
+async function openCase(person, caseUrl) {
+  await person.page.goto(caseUrl);
+  return person.page;
+}
+
+async function stage(page) {
+  return (await page.textContent('.stage strong')).trim();
+}
+
+// ---- 1. A commercial case, from filing to signed settlement and public verification ----------
+async function commercialCase() {
+  const harbour = await signIn('harbour');
+  const indah = await signIn('indah');
+  const sgen = await signIn('sgen');
+  const amina = await signIn('amina');
+
+  step('Harbour files a request, guided, saved as a draft');
+  let page = harbour.page;
+  await check(page, 'dashboard-party-en');
+  await page.click('a[href="/cases/new"].button');
+  await check(page, 'filing-en');
+  await page.selectOption('#dispute_type', 'commercial');
+  await page.selectOption('#profile', 'iomed-default');
+  await page.fill('#title', 'Harbour Trading v. PT Indah Logistik — late deliveries');
+  await page.fill('#summary', 'Late deliveries of container cargo under a supply agreement of 2025.');
+  await page.fill('#categories', 'sale-of-goods');
+  await page.fill('#p1_id', 'H');
+  await page.fill('#p1_name', 'Harbour Trading Ltd');
+  await page.selectOption('#p1_kind', 'company');
+  await page.fill('#p1_country', 'HK');
+  await page.fill('#p1_authority', 'Board resolution of 3 March 2026');
+  await page.fill('#p1_consent', 'Supply Agreement, clause 19');
+  await page.fill('#p2_id', 'I');
+  await page.fill('#p2_name', 'PT Indah Logistik');
+  await page.selectOption('#p2_kind', 'company');
+  await page.fill('#p2_country', 'ID');
+  await page.fill('#p2_representative', 'indah');
+  await page.fill('#p2_authority', 'Power of attorney of 9 March 2026');
+  await page.fill('#p2_consent', 'Supply Agreement, clause 19');
+  await page.click('form[action="/cases/new"] button[type=submit]');
+  const caseUrl = page.url().split('?')[0];
+  if (!/\/cases\/[0-9a-f-]{36}$/.test(caseUrl)) fail(`after filing: ${page.url()}`);
+  await expectText(page, '.stage strong', 'Draft request');
+  await check(page, 'case-draft-en');
+
+  step('Harbour submits the request');
+  await act(page, 'submit-request');
+  await expectText(page, '.stage strong', 'Request filed');
+  await expectText(page, '.notice', 'Submit the request');
+
+  step('The Secretariat records the fee and registers');
+  page = await openCase(sgen, caseUrl);
+  await act(page, 'record-lodging-fee');
+  await act(page, 'register');
+  step('The Secretariat nominates the mediator from the panel');
+  await act(page, 'nominate-mediator', {
+    mediator_user_id: await page.locator('select[name=mediator_user_id] option', { hasText: 'Amina Diallo' }).getAttribute('value'),
+    name: 'Amina Diallo',
+    nationality: 'sn',
+    method: 'joint-nomination',
+  });
+  await check(page, 'case-secretariat-en');
+
+  step('The mediator accepts with the declaration and records the first session');
+  page = await openCase(amina, caseUrl);
+  // A declaration without every confirmation is refused, next to the fields, and nothing is kept.
+  await act(page, 'accept-appointment', { 'declaration.independent': 'on' }).then(
+    () => fail('an incomplete declaration was accepted'),
+    () => {},
+  );
+  if ((await page.locator('.field.invalid').count()) < 3) fail('the unticked confirmations are not marked');
+  await check(page, 'case-form-errors-en');
+  await act(page, 'accept-appointment', {
+    'declaration.independent': 'on',
+    'declaration.impartial': 'on',
+    'declaration.available': 'on',
+    'declaration.confidentiality': 'on',
+  });
+  await act(page, 'record-first-session', {
+    'record.negotiators.H': 'Grace Ho',
+    'record.negotiators.I': 'Budi Santoso',
+    'record.language': 'English',
+    'record.information_treatment': 'Caucus content stays private unless the party authorises a relay.',
+    'record.standstill': 'No new proceedings for 60 days',
+    'record.settlement_disclosure': 'Confidential except for enforcement',
+  });
+  await expectText(page, '.stage strong', 'Mediation under way');
+  await check(page, 'case-mediator-en');
+
+  step('Harbour writes in the joint session and files a document in its caucus');
+  page = await openCase(harbour, caseUrl);
+  await page.click('a:has-text("Joint session")');
+  await page.fill('#body', 'We propose to settle the late-delivery claims in one payment.');
+  await page.click('form[action$="/messages"] button[type=submit]');
+  await expectText(page, '.notice', 'Your message was sent');
+  await expectText(page, 'ol.messages', 'one payment');
+  await check(page, 'channel-plenary-en');
+  await page.goto(caseUrl);
+  await page.click('a:has-text("Private session with Harbour Trading Ltd")');
+  if ((await page.locator('.private-banner').count()) !== 1) fail('the caucus is not marked private');
+  await page.fill('#title', 'Bottom line for the payment');
+  await page.setInputFiles('#file', { name: 'bottom-line.txt', mimeType: 'text/plain', buffer: Buffer.from('We can pay up to 1.4 million.\n') });
+  await page.click('form[enctype="multipart/form-data"] button[type=submit]');
+  await expectText(page, '.notice', 'The document was filed');
+  await expectText(page, 'ul.documents', 'Bottom line for the payment');
+  await check(page, 'channel-caucus-en');
+  const caucusUrl = page.url().split('?')[0];
+
+  step('Indah cannot open Harbour\'s caucus');
+  const denied = await indah.page.goto(caucusUrl);
+  if (denied.status() !== 404 && denied.status() !== 403) fail(`Indah opened Harbour's caucus: ${denied.status()}`);
+  const indahText = await indah.page.textContent('body');
+  if (indahText.includes('1.4 million') || indahText.includes('Bottom line')) fail('the caucus leaked to Indah');
+
+  step('The mediator records agreed terms and drafts the settlement');
+  page = await openCase(amina, caseUrl);
+  await act(page, 'indicate-terms-agreed');
+  await page.click('a:has-text("Settlement agreement")');
+  await page.fill('#pob-H', 'Hong Kong');
+  await page.fill('#pob-I', 'Jakarta');
+  await page.selectOption('#obligation_party', 'I');
+  await page.fill('#obligation_description', 'pays for the late deliveries');
+  await page.fill('#obligation_amount', '1250000.00');
+  await page.fill('#obligation_currency', 'USD');
+  await page.fill('#obligation_due_date', '2027-03-31');
+  await page.fill('#governing_law', 'the law of Hong Kong');
+  await page.fill('#dispute_clause', 'arbitration at HKIAC');
+  await page.fill('#confidentiality', 'confidential');
+  await page.fill('#permitted_disclosure', 'to implement or enforce this agreement');
+  await page.selectOption('#authoritative_language', 'en');
+  await page.fill('#text-en', 'SETTLEMENT AGREEMENT between Harbour Trading Ltd and PT Indah Logistik.');
+  await page.fill('#text-zh-Hans', '和解协议：Harbour Trading Ltd 与 PT Indah Logistik。');
+  await page.click('form.form button[type=submit]');
+  await expectText(page, '.notice', 'new version of the draft was saved');
+  await check(page, 'settlement-mediator-en');
+  const settlementUrl = page.url().split('?')[0];
+  const textHash = (await page.textContent('section[aria-labelledby=text-h] code.hash')).trim();
+  if (!/^[0-9a-f]{64}$/.test(textHash)) fail(`no text hash: ${textHash}`);
+
+  for (const [person, party] of [[harbour, 'H'], [indah, 'I']]) {
+    step(`${person.name} approves the final text`);
+    page = person.page;
+    await page.goto(settlementUrl);
+    await page.locator(`form:has(input[name=action][value=approve-final-text]):has(input[name=party][value=${party}]) button`).click();
+    await expectText(page, '.notice', 'Approve the final text');
+  }
+  for (const [person, party] of [[harbour, 'H'], [indah, 'I']]) {
+    step(`${person.name} signs (password asked again; a wrong one signs nothing)`);
+    page = person.page;
+    await page.goto(settlementUrl);
+    const form = () => page.locator(`form:has(input[name=action][value=sign-settlement]):has(input[name=party][value=${party}])`);
+    await form().locator('input[name=password]').fill('not the password');
+    await form().locator('button').click();
+    await expectText(page, '[role=alert]', 'Nothing was signed');
+    await form().locator('input[name=password]').fill(USERS[person.name]);
+    await form().locator('button').click();
+    await expectText(page, '.notice', 'Sign the settlement agreement');
+  }
+  await check(people.indah.page, 'settlement-party-en');
+
+  step('The mediator countersigns with password and code');
+  page = amina.page;
+  await page.goto(settlementUrl);
+  const counter = page.locator('form:has(input[name=action][value=countersign-settlement])');
+  await counter.locator('input[name=password]').fill(USERS.amina);
+  await counter.locator('input[name=code]').fill(totp(amina.secret));
+  await counter.locator('button').click();
+  await expectText(page, '.notice', 'Countersign as mediator');
+  await page.goto(caseUrl);
+  await expectText(page, '.stage strong', 'Terminated');
+
+  step('The Secretariat issues the attestation');
+  page = await openCase(sgen, caseUrl);
+  await page.click('form[action$="/attestation"] button');
+  await expectText(page, '.notice', 'Issue the attestation');
+  const facts = await page.locator('dl.facts dd').allTextContents();
+  const labels = await page.locator('dl.facts dt').allTextContents();
+  const verificationId = facts[labels.indexOf('Verification ID')]?.trim();
+  if (!verificationId) fail('no verification ID on the case page');
+  await check(page, 'case-settled-en');
+
+  step('Anyone verifies the agreement on the public page');
+  const visitor = await browser.newContext({ locale: 'fr-FR' });
+  const vpage = await visitor.newPage();
+  await vpage.goto(`${BASE}/verify`);
+  await vpage.fill('#id', verificationId);
+  await vpage.fill('#sha256', textHash);
+  await vpage.click('form[action="/verify"] button');
+  if ((await vpage.locator('.result.match').count()) !== 1) fail('the agreement does not verify publicly');
+  await check(vpage, 'verify-match-fr');
+  await vpage.fill('#sha256', textHash.replace(/^./, textHash[0] === 'a' ? 'b' : 'a'));
+  await vpage.click('form[action="/verify"] button');
+  if ((await vpage.locator('.result.no-match').count()) !== 1) fail('a changed hash verified');
+  await visitor.close();
+  return { caseUrl, caucusUrl, settlementUrl };
+}
+
+// ---- 2. A State–State case through a third State's consent -----------------------------------
+async function stateStateCase() {
+  const arcadia = await signIn('arcadia');
+  await signIn('borealia');
+  const caledonia = await signIn('caledonia');
+  const sgen = people.sgen;
+
+  step('Arcadia files a request concerning a shared watercourse, naming Caledonia as third State');
+  let page = arcadia.page;
+  await page.goto(`${BASE}/cases/new`);
+  await page.selectOption('#dispute_type', 'state-state');
+  await page.selectOption('#profile', 'iomed-default');
+  await page.fill('#title', 'Arcadia / Borealia — shared watercourse');
+  await page.fill('#summary', 'Scope: allocation of the waters of the Lyra river.');
+  await page.fill('#p1_id', 'A');
+  await page.fill('#p1_name', 'Republic of Arcadia');
+  await page.selectOption('#p1_kind', 'state');
+  await page.fill('#p1_country', 'XA');
+  await page.fill('#p1_authority', 'Full powers of 2 February 2026');
+  await page.fill('#p1_consent', 'Special agreement of 2026');
+  await page.fill('#p2_id', 'B');
+  await page.fill('#p2_name', 'Kingdom of Borealia');
+  await page.selectOption('#p2_kind', 'state');
+  await page.fill('#p2_country', 'XB');
+  await page.fill('#p2_representative', 'borealia');
+  await page.fill('#p2_authority', 'Full powers of 5 February 2026');
+  await page.fill('#p2_consent', 'Special agreement of 2026');
+  await page.fill('#third_state', 'xc');
+  await page.fill('#third_state_name', 'Republic of Caledonia');
+  await page.fill('#third_state_representative', 'caledonia');
+  await page.click('form[action="/cases/new"] button[type=submit]');
+  const caseUrl = page.url().split('?')[0];
+  await act(page, 'submit-request');
+
+  step('The Secretariat records the fee; registration waits for the third State');
+  page = await openCase(sgen, caseUrl);
+  await act(page, 'record-lodging-fee', { waived: 'on' });
+  if ((await page.locator('form[action$="/actions/register"]').count()) !== 0) {
+    fail('registration is offered before the third State consented');
+  }
+
+  step('Caledonia sees only the consent request, and consents');
+  page = caledonia.page;
+  await page.goto(`${BASE}/`);
+  await check(page, 'dashboard-third-state-en');
+  await page.click('a[href^="/consent-requests/"]');
+  await expectText(page, 'main', 'Scope: allocation of the waters');
+  await check(page, 'consent-request-en');
+  const body = await page.textContent('main');
+  if (body.includes('Kingdom of Borealia') || body.includes('Special agreement') || body.includes('Full powers')) fail('the third State saw the case record');
+  await page.fill('#instrument', 'Note verbale 12/2026');
+  await page.click('form.action-form button');
+  await expectText(page, '.notice', 'consent is on file');
+  const closed = await page.goto(caseUrl);
+  if (closed.status() !== 404) fail(`the third State opened the case record: ${closed.status()}`);
+
+  step('The Secretariat registers the case');
+  page = await openCase(sgen, caseUrl);
+  await act(page, 'register');
+  await expectText(page, '.stage strong', 'Appointment of the mediator');
+  return { caseUrl };
+}
+
+// ---- 3. Every page in every language, checked by axe -----------------------------------------
+async function everyPageInEveryLanguage(commercial, stateState) {
+  const views = [
+    ['harbour', '/', 'dashboard'],
+    ['harbour', commercial.caseUrl, 'case'],
+    ['harbour', `${commercial.caseUrl}/channels/plenary`, 'channel-plenary'],
+    ['harbour', commercial.caucusUrl, 'channel-caucus'],
+    ['harbour', commercial.settlementUrl, 'settlement'],
+    ['harbour', '/cases/new', 'filing'],
+    ['harbour', '/account', 'account'],
+    ['sgen', '/', 'dashboard-queue'],
+    ['sgen', stateState.caseUrl, 'case-secretariat'],
+    ['amina', '/', 'dashboard-mediator'],
+    ['amina', commercial.caseUrl, 'case-mediator'],
+  ];
+  for (const lang of LANGUAGES) {
+    step(`every page in ${lang}`);
+    for (const who of new Set(views.map(([w]) => w))) {
+      const page = people[who].page;
+      await page.goto(`${BASE}/account`);
+      await page.selectOption('#language-switch', lang);
+      await page.click('form.language-switch button');
+      const htmlLang = await page.getAttribute('html', 'lang');
+      if (htmlLang !== lang) fail(`${who}: language switch to ${lang} gave ${htmlLang}`);
+    }
+    for (const [who, path, label] of views) {
+      const page = people[who].page;
+      await page.goto(path.startsWith('http') ? path : `${BASE}${path}`);
+      const dir = await page.getAttribute('html', 'dir');
+      if (dir !== (lang === 'ar' ? 'rtl' : 'ltr')) fail(`${label} in ${lang}: dir=${dir}`);
+      await check(page, `${label}-${lang}`, { shot: lang === 'ar' || lang.startsWith('zh') || lang === 'en' });
+    }
+    const anonymous = await browser.newContext();
+    const page = await anonymous.newPage();
+    for (const path of ['/login', '/verify']) {
+      await page.goto(`${BASE}${path}?lang=${lang}`);
+      await check(page, `${path.slice(1)}-${lang}`, { shot: lang === 'ar' || lang === 'zh-Hans' });
+    }
+    await anonymous.close();
+  }
+  // The language is remembered per user: a new session of the same user opens in it.
+  const again = await browser.newContext();
+  const page = await again.newPage();
+  await page.goto(`${BASE}/login`);
+  await page.fill('#username', 'harbour');
+  await page.fill('#password', USERS.harbour);
+  await page.click('form[action="/login"] button[type=submit]');
+  if ((await page.getAttribute('html', 'lang')) !== LANGUAGES[LANGUAGES.length - 1]) {
+    fail('the language was not remembered for the user');
+  }
+  await again.close();
+}
+
+let failed = false;
+try {
+  const commercial = await commercialCase();
+  const stateState = await stateStateCase();
+  await everyPageInEveryLanguage(commercial, stateState);
+} catch (e) {
+  failed = true;
+  console.error(`FAILED after step ${steps}: ${e.stack || e}`);
+  for (const p of Object.values(people)) {
+    try {
+      await p.page.screenshot({ path: join(ARTIFACTS, `failure-${p.name}.png`), fullPage: true });
+    } catch {}
+  }
+} finally {
+  await browser.close();
+}
+for (const d of axe.details) console.log(`axe: ${d}`);
+console.log(`FIGURE axe pages=${axe.pages} violations=${axe.violations}`);
+if (failed || axe.violations > 0) process.exit(1);
