@@ -248,6 +248,58 @@ async function commercialCase() {
   const indahText = await indah.page.textContent('body');
   if (indahText.includes('1.4 million') || indahText.includes('Bottom line')) fail('the caucus leaked to Indah');
 
+  step('The mediator opens a negotiation on an agenda');
+  page = await openCase(amina, caseUrl);
+  await page.click('a:has-text("Negotiation")');
+  await page.fill('#agenda', 'Payment: 1.0 million | 1.2 million | 1.4 million\nTerm: 30 days | 90 days');
+  await page.click('form.action-form button');
+  const negotiationUrl = page.url();
+  if (!/\/negotiations\/N1$/.test(negotiationUrl)) fail(`after opening: ${negotiationUrl}`);
+
+  // Harbour wants the higher payment soon; Indah the lower payment later. Each sees only its own.
+  const priorities = {
+    harbour: ['H', { 'issue-1': [0, 60, 100], 'issue-2': [100, 0] }, [700, 300], '400'],
+    indah: ['I', { 'issue-1': [100, 50, 0], 'issue-2': [0, 100] }, [300, 700], '300'],
+  };
+  for (const [who, [party, scores, weights, reservation]] of Object.entries(priorities)) {
+    step(`${who} enters its priorities privately`);
+    page = people[who].page;
+    await page.goto(negotiationUrl);
+    const form = page.locator(`form[action$="/preferences/${party}"]`);
+    await form.locator('input[name="weight.issue-1"]').fill(String(weights[0]));
+    await form.locator('input[name="weight.issue-2"]').fill(String(weights[1]));
+    for (const [issue, values] of Object.entries(scores)) {
+      for (const [k, v] of values.entries()) await form.locator(`input[name="score.${issue}.${k}"]`).fill(String(v));
+    }
+    await form.locator('input[name=reservation]').fill(reservation);
+    await form.locator('button[type=submit]').click();
+    if ((await page.locator('.alert').count()) > 0) fail(`${who}: ${await page.textContent('.alert')}`);
+  }
+
+  step('The mediator sees the analysis and proposes the Nash package');
+  page = amina.page;
+  await page.goto(negotiationUrl);
+  await expectText(page, 'section[aria-labelledby=analysis-h]', 'Nash');
+  const mediatorView = await page.textContent('main');
+  if (mediatorView.includes('700') && mediatorView.includes('Points for this issue')) fail('the mediator saw a party\'s priorities');
+  await check(page, 'negotiation-mediator-en');
+  await page.click('form[action$="/proposals"] button');
+  if ((await page.locator('.alert').count()) > 0) fail(`proposal: ${await page.textContent('.alert')}`);
+
+  for (const [who, party] of [['harbour', 'H'], ['indah', 'I']]) {
+    step(`${who} sees the proposal valued by its own priorities, charted, and accepts`);
+    page = people[who].page;
+    await page.goto(negotiationUrl);
+    if ((await page.locator('figure.chart svg[role=img] rect').count()) < 1) fail(`${who}: no chart of the proposal`);
+    const other = who === 'harbour' ? '300' : '400';
+    const mine = await page.textContent(`section[aria-labelledby=party-${party}-h]`);
+    if (mine.includes(`(${other},`)) fail(`${who} saw the other side's reservation`);
+    await check(page, `negotiation-${who}-en`);
+    await page.locator(`form[action*="/answers/${party}"] button[value=accept]`).click();
+  }
+  await page.goto(negotiationUrl);
+  await expectText(page, '.notice', 'Agreed package');
+
   step('The mediator records agreed terms and drafts the settlement');
   page = await openCase(amina, caseUrl);
   await act(page, 'indicate-terms-agreed');
@@ -328,7 +380,7 @@ async function commercialCase() {
   await vpage.click('form[action="/verify"] button');
   if ((await vpage.locator('.result.no-match').count()) !== 1) fail('a changed hash verified');
   await visitor.close();
-  return { caseUrl, caucusUrl, settlementUrl };
+  return { caseUrl, caucusUrl, settlementUrl, negotiationUrl };
 }
 
 // ---- 2. A State–State case through a third State's consent -----------------------------------
@@ -402,6 +454,8 @@ async function everyPageInEveryLanguage(commercial, stateState) {
     ['harbour', `${commercial.caseUrl}/channels/plenary`, 'channel-plenary'],
     ['harbour', commercial.caucusUrl, 'channel-caucus'],
     ['harbour', commercial.settlementUrl, 'settlement'],
+    ['harbour', commercial.negotiationUrl, 'negotiation'],
+    ['amina', commercial.negotiationUrl, 'negotiation-mediator'],
     ['harbour', '/cases/new', 'filing'],
     ['harbour', '/account', 'account'],
     ['sgen', '/', 'dashboard-queue'],

@@ -21,6 +21,10 @@ const ARGS: &[(&str, &str)] = &[
     ("minutes", "5"),
     ("example", "e"),
     ("document", "attestation"),
+    ("line", "1"),
+    ("best", "100"),
+    ("reservation", "40"),
+    ("count", "2"),
 ];
 
 fn exists(id: &str) -> bool {

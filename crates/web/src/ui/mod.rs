@@ -21,6 +21,7 @@ mod filing_page;
 mod frame;
 #[cfg(test)]
 mod message_ids;
+mod negotiation_page;
 mod settlement_page;
 mod verify;
 mod viewer;
@@ -62,6 +63,28 @@ pub const PAGES: &[(&str, &str, bool)] = &[
     ),
     ("POST", "/cases/{case_id}/relays", true),
     ("POST", "/cases/{case_id}/relays/{relay_id}/decision", true),
+    ("GET", "/cases/{case_id}/negotiations", true),
+    ("POST", "/cases/{case_id}/negotiations", true),
+    (
+        "GET",
+        "/cases/{case_id}/negotiations/{negotiation_id}",
+        true,
+    ),
+    (
+        "POST",
+        "/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
+        true,
+    ),
+    (
+        "POST",
+        "/cases/{case_id}/negotiations/{negotiation_id}/proposals",
+        true,
+    ),
+    (
+        "POST",
+        "/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
+        true,
+    ),
     ("GET", "/cases/{case_id}/settlement", true),
     ("POST", "/cases/{case_id}/settlement", true),
     ("POST", "/cases/{case_id}/settlement/sign", true),
@@ -124,6 +147,26 @@ pub fn pages() -> Router<AppState> {
         .route(
             "/cases/{case_id}/relays/{relay_id}/decision",
             post(channel_page::decide_relay),
+        )
+        .route(
+            "/cases/{case_id}/negotiations",
+            get(negotiation_page::negotiations_page).post(negotiation_page::open_negotiation),
+        )
+        .route(
+            "/cases/{case_id}/negotiations/{negotiation_id}",
+            get(negotiation_page::negotiation_page),
+        )
+        .route(
+            "/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
+            post(negotiation_page::enter_preferences),
+        )
+        .route(
+            "/cases/{case_id}/negotiations/{negotiation_id}/proposals",
+            post(negotiation_page::propose_package),
+        )
+        .route(
+            "/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
+            post(negotiation_page::answer),
         )
         .route(
             "/cases/{case_id}/settlement",
