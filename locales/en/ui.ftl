@@ -468,3 +468,13 @@ negotiation-improvable = { $count } packages are better for someone and worse fo
 negotiation-clears-all = clears every reservation
 negotiation-below-some = below some party's reservation
 negotiation-propose = Propose a package
+
+## Errors shown on pages (by stable code; other codes show the service's own words)
+error-case-not-found = There is no such case, or it is not open to you.
+error-channel-not-found = There is no such channel in this case, or it is not open to you.
+error-not-found = This page does not exist, or it is not open to you.
+error-forbidden = Your role in this case does not allow this step.
+error-transition-not-allowed = This step is not possible at the case's present stage. Reload the case to see what is possible now.
+error-version-conflict = Someone changed the case while you were working on it. Nothing was recorded; reload the case and try again.
+error-storage-unavailable = The service cannot reach its storage. Nothing was changed; try again in a few minutes.
+error-reauthentication-required = Confirm your password again to do this.

@@ -468,3 +468,13 @@ negotiation-improvable = { $count } propuestas son mejores para alguien y no peo
 negotiation-clears-all = alcanza el umbral de todas las partes
 negotiation-below-some = por debajo del umbral de alguna parte
 negotiation-propose = Presentar una propuesta
+
+## Errores mostrados en las páginas (por código estable; los demás códigos muestran las palabras del servicio)
+error-case-not-found = Ese expediente no existe o no está abierto para usted.
+error-channel-not-found = Ese canal no existe en este expediente o no está abierto para usted.
+error-not-found = Esta página no existe o no está abierta para usted.
+error-forbidden = Su función en este expediente no permite este paso.
+error-transition-not-allowed = Este paso no es posible en la etapa actual del expediente. Vuelva a cargarlo para ver qué es posible ahora.
+error-version-conflict = Alguien modificó el expediente mientras usted trabajaba en él. No se ha registrado nada; vuelva a cargarlo e inténtelo de nuevo.
+error-storage-unavailable = El servicio no puede acceder a su almacenamiento. No se ha modificado nada; inténtelo de nuevo dentro de unos minutos.
+error-reauthentication-required = Confirme de nuevo su contraseña para hacer esto.

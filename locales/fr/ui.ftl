@@ -468,3 +468,13 @@ negotiation-improvable = { $count } solutions sont meilleures pour quelqu’un s
 negotiation-clears-all = atteint le seuil de chaque partie
 negotiation-below-some = en dessous du seuil d’une partie
 negotiation-propose = Proposer une solution
+
+## Erreurs affichées sur les pages (par code stable ; les autres codes affichent les termes du service)
+error-case-not-found = Ce dossier n’existe pas ou ne vous est pas ouvert.
+error-channel-not-found = Ce canal n’existe pas dans ce dossier ou ne vous est pas ouvert.
+error-not-found = Cette page n’existe pas ou ne vous est pas ouverte.
+error-forbidden = Votre rôle dans ce dossier ne permet pas cette étape.
+error-transition-not-allowed = Cette étape n’est pas possible au stade actuel du dossier. Rechargez le dossier pour voir ce qui est possible maintenant.
+error-version-conflict = Quelqu’un a modifié le dossier pendant que vous y travailliez. Rien n’a été enregistré ; rechargez le dossier et réessayez.
+error-storage-unavailable = Le service ne parvient pas à joindre son stockage. Rien n’a été modifié ; réessayez dans quelques minutes.
+error-reauthentication-required = Confirmez de nouveau votre mot de passe pour effectuer cette opération.

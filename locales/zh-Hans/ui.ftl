@@ -467,3 +467,13 @@ negotiation-improvable = 有 { $count } 个方案对某方更优且对任何一�
 negotiation-clears-all = 达到各方的保留值
 negotiation-below-some = 低于某一方的保留值
 negotiation-propose = 提出方案
+
+## 页面上显示的错误（按固定代码；其他代码显示服务本身的说明）
+error-case-not-found = 该案件不存在，或您无权访问。
+error-channel-not-found = 该案件中不存在此频道，或您无权访问。
+error-not-found = 该页面不存在，或您无权访问。
+error-forbidden = 您在本案中的角色不允许进行此步骤。
+error-transition-not-allowed = 在案件目前的阶段无法进行此步骤。请刷新案件页面，查看现在可以进行的操作。
+error-version-conflict = 在您操作期间，有人修改了该案件。未记录任何内容；请刷新案件后重试。
+error-storage-unavailable = 服务暂时无法访问其存储。未作任何更改；请几分钟后再试。
+error-reauthentication-required = 请再次确认您的密码以进行此操作。

@@ -11,7 +11,7 @@ web-sign-out = 退出登入
 web-alert-heading = 未能完成
 web-error-code = 錯誤代碼
 web-error-forged-form = 此表單並非來自您當前的會話。未作任何更改。請刷新頁面後重新提交。
-web-error-unavailable = 服務暫時無法訪問其存儲。未作任何更改；請幾分鐘後再試。
+web-error-unavailable = 服務暫時無法訪問其儲存。未作任何更改；請幾分鐘後再試。
 web-error-fields = 部分字段需要修改。未記錄任何內容；請更正後重新提交表單。
 web-error-required = 請填寫此字段。
 web-error-must-confirm = 請勾選此項以確認。
@@ -467,3 +467,13 @@ negotiation-improvable = 有 { $count } 個方案對某方更優且對任何一�
 negotiation-clears-all = 達到各方的保留值
 negotiation-below-some = 低於某一方的保留值
 negotiation-propose = 提出方案
+
+## 頁面上顯示的錯誤（按固定代碼；其他代碼顯示服務本身的說明）
+error-case-not-found = 該案件不存在，或您無權存取。
+error-channel-not-found = 該案件中不存在此頻道，或您無權存取。
+error-not-found = 該頁面不存在，或您無權存取。
+error-forbidden = 您在本案中的角色不允許進行此步驟。
+error-transition-not-allowed = 在案件目前的階段無法進行此步驟。請刷新案件頁面，查看現在可以進行的操作。
+error-version-conflict = 在您操作期間，有人修改了該案件。未記錄任何內容；請刷新案件後重試。
+error-storage-unavailable = 服務暫時無法訪問其儲存。未作任何更改；請幾分鐘後再試。
+error-reauthentication-required = 請再次確認您的密碼以進行此操作。

@@ -39,6 +39,18 @@ pub struct Config {
     pub public_url: Option<String>,
 }
 
+impl Config {
+    /// Whether the session cookie is marked `Secure`: when asked, and always when the public
+    /// address is `https://` (a deployment behind TLS must never send the session in clear).
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
+}
+
 fn default_max_upload_mib() -> u64 {
     200
 }
@@ -180,6 +192,18 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_cookie_is_secure_behind_https_or_when_asked() {
+        let mut c = Config::default();
+        assert!(!c.cookies_secure(), "plain loopback HTTP by default");
+        c.public_url = Some("HTTPS://mediation.example.org".into());
+        assert!(c.cookies_secure());
+        c.public_url = Some("http://127.0.0.1:8080".into());
+        assert!(!c.cookies_secure());
+        c.secure_cookies = true;
+        assert!(c.cookies_secure());
+    }
 
     #[test]
     fn passwords_in_urls_are_redacted() {

@@ -219,7 +219,7 @@ pub fn application(
 /// The web settings from the configuration.
 pub fn web_config(cfg: &Config) -> WebConfig {
     WebConfig {
-        secure_cookies: cfg.secure_cookies,
+        secure_cookies: cfg.cookies_secure(),
         max_body_bytes: cfg.max_body_bytes.clamp(1024, 64 * 1024 * 1024),
         scheduler_interval: Duration::from_secs(cfg.scheduler_interval_secs.max(1)),
     }

@@ -20,4 +20,5 @@ mod paired_runs;
 
 mod scenarios;
 mod transparency;
+mod ui_security;
 mod vault;

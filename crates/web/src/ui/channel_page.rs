@@ -409,21 +409,9 @@ pub async fn upload_document(
     {
         return refused(&s, &viewer, &case_id, &channel, e).await;
     }
+    // Without a multipart body there is no CSRF part to check: not a form of this site.
     let Ok(multipart) = multipart else {
-        let alert = Some((
-            viewer.t("channel-error-upload"),
-            "invalid-upload".to_owned(),
-        ));
-        return render_channel(
-            &s,
-            &viewer,
-            &case_id,
-            &channel,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            alert,
-        )
-        .await;
+        return forged_form(viewer.lang);
     };
     let (head_tx, head_rx) = tokio::sync::oneshot::channel();
     let (tx, rx) = tokio::sync::mpsc::channel(4);
