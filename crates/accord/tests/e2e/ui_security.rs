@@ -10,6 +10,9 @@ use serde_json::json;
 
 use crate::harness::{Backend, TestServer, active_commercial};
 
+/// A forged post: its form fields and the origin it claims (if any).
+type Attempt<'a> = (Vec<(&'a str, &'a str)>, Option<&'a str>);
+
 /// A browser-like client that does not follow redirects (so that they can be inspected).
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -79,7 +82,7 @@ async fn every_form_that_changes_something_refuses_a_forged_request_and_changes_
             .replace("{country}", "XC");
         let url = format!("{}{path}", t.base);
         // No token, a wrong token, and the right token from another site: all refused.
-        let attempts: [(Vec<(&str, &str)>, Option<&str>); 3] = [
+        let attempts: [Attempt<'_>; 3] = [
             (vec![("body", "forged"), ("language", "fr")], None),
             (
                 vec![("csrf", "0000"), ("body", "forged"), ("language", "fr")],
