@@ -478,3 +478,14 @@ error-transition-not-allowed = هذه الخطوة غير ممكنة في الم
 error-version-conflict = غيّر شخص آخر القضية أثناء عملك عليها. لم يُسجَّل شيء؛ أعد تحميل القضية وحاول مرة أخرى.
 error-storage-unavailable = تعذّر على الخدمة الوصول إلى وحدة التخزين. لم يتغير شيء؛ حاول مرة أخرى بعد بضع دقائق.
 error-reauthentication-required = أكّد كلمة المرور مرة أخرى للقيام بذلك.
+
+## تقديم الطلب حسب نوع النزاع
+filing-choose = ما نوع النزاع؟ سيطلب النموذج التالي ما يحتاجه هذا النوع من الوساطة.
+filing-type-commercial-hint = بين شركات أو أطراف خاصة أخرى من بلدان مختلفة، بموجب عقد أو غير ذلك.
+filing-type-state-investor-hint = بين مستثمر أجنبي ودولة، أو كيان تابع للدولة، بشأن استثمار.
+filing-type-state-state-hint = بين دول؛ ويمكن طلب موافقة دولة يمس النزاع حقوقها.
+filing-change-type = اختيار نوع آخر
+filing-investment = الاستثمار
+filing-investment-hint = ما الذي استُثمر، وأين ومتى، وبموجب أي معاهدة أو عقد.
+channel-author-institution = الأمانة
+relay-excerpt-hint = مقطع حرفي من الرسالة: اختصره إلى ما يجوز نقله، دون تغيير أي كلمة.

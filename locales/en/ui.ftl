@@ -478,3 +478,14 @@ error-transition-not-allowed = This step is not possible at the case's present s
 error-version-conflict = Someone changed the case while you were working on it. Nothing was recorded; reload the case and try again.
 error-storage-unavailable = The service cannot reach its storage. Nothing was changed; try again in a few minutes.
 error-reauthentication-required = Confirm your password again to do this.
+
+## Filing, by type of dispute
+filing-choose = What kind of dispute is it? The form that follows asks for what that kind of mediation needs.
+filing-type-commercial-hint = Between companies or other private parties of different countries, under a contract or otherwise.
+filing-type-state-investor-hint = Between a foreign investor and a State, or a State entity, about an investment.
+filing-type-state-state-hint = Between States; a State whose rights the dispute concerns can be asked for its consent.
+filing-change-type = choose another type
+filing-investment = The investment
+filing-investment-hint = What was invested, where and when, and under which treaty or contract.
+channel-author-institution = Secretariat
+relay-excerpt-hint = An exact passage of the message: shorten it to what may be passed on, without changing a word.

@@ -478,3 +478,14 @@ error-transition-not-allowed = Este paso no es posible en la etapa actual del ex
 error-version-conflict = Alguien modificó el expediente mientras usted trabajaba en él. No se ha registrado nada; vuelva a cargarlo e inténtelo de nuevo.
 error-storage-unavailable = El servicio no puede acceder a su almacenamiento. No se ha modificado nada; inténtelo de nuevo dentro de unos minutos.
 error-reauthentication-required = Confirme de nuevo su contraseña para hacer esto.
+
+## Presentación, según el tipo de controversia
+filing-choose = ¿Qué tipo de controversia es? El formulario siguiente pide lo que necesita ese tipo de mediación.
+filing-type-commercial-hint = Entre empresas u otras partes privadas de distintos países, en virtud de un contrato o de otro modo.
+filing-type-state-investor-hint = Entre un inversor extranjero y un Estado, o una entidad estatal, sobre una inversión.
+filing-type-state-state-hint = Entre Estados; se puede pedir el consentimiento de un Estado cuyos derechos afecte la controversia.
+filing-change-type = elegir otro tipo
+filing-investment = La inversión
+filing-investment-hint = Qué se invirtió, dónde y cuándo, y en virtud de qué tratado o contrato.
+channel-author-institution = Secretaría
+relay-excerpt-hint = Un pasaje exacto del mensaje: redúzcalo a lo que puede transmitirse, sin cambiar una palabra.

@@ -478,3 +478,14 @@ error-transition-not-allowed = Cette étape n’est pas possible au stade actuel
 error-version-conflict = Quelqu’un a modifié le dossier pendant que vous y travailliez. Rien n’a été enregistré ; rechargez le dossier et réessayez.
 error-storage-unavailable = Le service ne parvient pas à joindre son stockage. Rien n’a été modifié ; réessayez dans quelques minutes.
 error-reauthentication-required = Confirmez de nouveau votre mot de passe pour effectuer cette opération.
+
+## Dépôt, selon la nature du différend
+filing-choose = De quelle nature est le différend ? Le formulaire qui suit demande ce dont ce type de médiation a besoin.
+filing-type-commercial-hint = Entre sociétés ou autres parties privées de pays différents, en vertu d’un contrat ou autrement.
+filing-type-state-investor-hint = Entre un investisseur étranger et un État, ou une entité étatique, au sujet d’un investissement.
+filing-type-state-state-hint = Entre États ; un État dont le différend touche les droits peut être invité à consentir.
+filing-change-type = choisir une autre nature
+filing-investment = L’investissement
+filing-investment-hint = Ce qui a été investi, où et quand, et en vertu de quel traité ou contrat.
+channel-author-institution = Secrétariat
+relay-excerpt-hint = Un passage exact du message : réduisez-le à ce qui peut être transmis, sans changer un mot.

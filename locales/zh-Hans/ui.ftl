@@ -477,3 +477,14 @@ error-transition-not-allowed = 在案件目前的阶段无法进行此步骤。�
 error-version-conflict = 在您操作期间，有人修改了该案件。未记录任何内容；请刷新案件后重试。
 error-storage-unavailable = 服务暂时无法访问其存储。未作任何更改；请几分钟后再试。
 error-reauthentication-required = 请再次确认您的密码以进行此操作。
+
+## 按争议类型提交申请
+filing-choose = 这是哪一类争议？接下来的表单会询问此类调解所需的信息。
+filing-type-commercial-hint = 不同国家的公司或其他私人当事方之间的争议，基于合同或其他原因。
+filing-type-state-investor-hint = 外国投资者与国家或国家实体之间有关投资的争议。
+filing-type-state-state-hint = 国家之间的争议；可请求争议所涉权利之国家表示同意。
+filing-change-type = 选择其他类型
+filing-investment = 投资
+filing-investment-hint = 投资的内容、地点和时间，以及所依据的条约或合同。
+channel-author-institution = 秘书处
+relay-excerpt-hint = 消息中的原文段落：删减至可以转达的部分，不得改动任何字词。

@@ -477,3 +477,14 @@ error-transition-not-allowed = 在案件目前的階段無法進行此步驟。�
 error-version-conflict = 在您操作期間，有人修改了該案件。未記錄任何內容；請刷新案件後重試。
 error-storage-unavailable = 服務暫時無法訪問其儲存。未作任何更改；請幾分鐘後再試。
 error-reauthentication-required = 請再次確認您的密碼以進行此操作。
+
+## 按爭議類型提交申請
+filing-choose = 這是哪一類爭議？接下來的表單會詢問此類調解所需的資訊。
+filing-type-commercial-hint = 不同國家的公司或其他私人當事方之間的爭議，基於合同或其他原因。
+filing-type-state-investor-hint = 外國投資者與國家或國家實體之間有關投資的爭議。
+filing-type-state-state-hint = 國家之間的爭議；可請求爭議所涉權利之國家表示同意。
+filing-change-type = 選擇其他類型
+filing-investment = 投資
+filing-investment-hint = 投資的內容、地點和時間，以及所依據的條約或合同。
+channel-author-institution = 秘書處
+relay-excerpt-hint = 消息中的原文段落：刪減至可以轉達的部分，不得改動任何字詞。

@@ -144,7 +144,42 @@ async function stage(page) {
 }
 
 // ---- 1. A commercial case, from filing to signed settlement and public verification ----------
+/// Signs in with the keyboard only, from the top of the page: the skip link comes first, every
+/// control is reachable by Tab, and Enter sends the form.
+async function keyboardSignIn(name) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/login`);
+  await page.keyboard.press('Tab');
+  if (!(await page.evaluate(() => document.activeElement?.classList.contains('skip')))) fail('the skip link is not first');
+  let steps = 0;
+  while ((await page.evaluate(() => document.activeElement?.id)) !== 'username') {
+    await page.keyboard.press('Tab');
+    if (++steps > 20) fail('the sign-in name cannot be reached by Tab');
+  }
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  if (outline === 'none') fail('no visible focus on the sign-in name');
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(USERS[name]);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${BASE}/`);
+  await context.close();
+}
+
+/// At 360 px wide nothing overflows the page sideways (tables scroll inside their frame).
+async function fitsSmallScreen(page, label) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 1) fail(`${label} is ${overflow}px wider than a 360px screen`);
+  await page.screenshot({ path: join(ARTIFACTS, `${label}-360px.png`), fullPage: true });
+  await page.setViewportSize(size);
+}
+
 async function commercialCase() {
+  step('Harbour signs in with the keyboard alone');
+  await keyboardSignIn('harbour');
   const harbour = await signIn('harbour');
   const indah = await signIn('indah');
   const sgen = await signIn('sgen');
@@ -153,9 +188,12 @@ async function commercialCase() {
   step('Harbour files a request, guided, saved as a draft');
   let page = harbour.page;
   await check(page, 'dashboard-party-en');
+  await fitsSmallScreen(page, 'dashboard-party');
   await page.click('a[href="/cases/new"].button');
+  await check(page, 'filing-type-en');
+  await page.click('a[href="/cases/new?type=commercial"]');
   await check(page, 'filing-en');
-  await page.selectOption('#dispute_type', 'commercial');
+  if ((await page.locator('#third_state').count()) !== 0) fail('a commercial filing asks for third States');
   await page.selectOption('#profile', 'iomed-default');
   await page.fill('#title', 'Harbour Trading v. PT Indah Logistik — late deliveries');
   await page.fill('#summary', 'Late deliveries of container cargo under a supply agreement of 2025.');
@@ -242,11 +280,51 @@ async function commercialCase() {
   await check(page, 'channel-caucus-en');
   const caucusUrl = page.url().split('?')[0];
 
+  step('Indah sees Harbour\'s joint-session message appear without reloading (htmx)');
+  await indah.page.goto(`${caseUrl}/channels/plenary`);
+  await harbour.page.goto(`${caseUrl}/channels/plenary`);
+  await harbour.page.fill('#body', 'A second message, for the live view.');
+  await harbour.page.click('form[action$="/messages"] button[type=submit]');
+  await indah.page.waitForFunction(
+    () => document.querySelector('#messages')?.textContent.includes('for the live view'),
+    null,
+    { timeout: 40_000 },
+  );
+
   step('Indah cannot open Harbour\'s caucus');
   const denied = await indah.page.goto(caucusUrl);
   if (denied.status() !== 404 && denied.status() !== 403) fail(`Indah opened Harbour's caucus: ${denied.status()}`);
   const indahText = await indah.page.textContent('body');
   if (indahText.includes('1.4 million') || indahText.includes('Bottom line')) fail('the caucus leaked to Indah');
+
+  step('Harbour writes to the mediator in its caucus; the mediator proposes to relay an excerpt');
+  await harbour.page.goto(caucusUrl);
+  await harbour.page.fill('#body', 'Tell them we could move on the term if the payment is 1.2 million. Keep our bottom line private.');
+  await harbour.page.click('form[action$="/messages"] button[type=submit]');
+  page = amina.page;
+  await page.goto(caucusUrl);
+  if ((await page.locator('.private-banner').count()) !== 1) fail('the mediator\'s view of the caucus is not marked private');
+  const relayForm = page.locator('li:has-text("move on the term") details.relay');
+  await relayForm.locator('summary').click();
+  // The excerpt starts as the whole message; the mediator shortens it to what may be passed on.
+  const excerpt = relayForm.locator('textarea[name=excerpt]');
+  if (!(await excerpt.inputValue()).includes('bottom line')) fail('the excerpt does not start as the message');
+  await excerpt.fill('we could move on the term if the payment is 1.2 million');
+  await relayForm.locator('select[name=target]').selectOption('plenary');
+  await relayForm.locator('button[type=submit]').click();
+  await expectText(page, '.notice', 'relay was proposed');
+  const plenaryBefore = await indah.page.goto(`${caseUrl}/channels/plenary`).then(() => indah.page.textContent('main'));
+  if (plenaryBefore.includes('move on the term')) fail('the excerpt reached the plenary before Harbour approved');
+
+  step('Harbour approves the relay; Indah reads the excerpt, marked as relayed, and nothing else');
+  await harbour.page.goto(caucusUrl);
+  await check(harbour.page, 'channel-caucus-relay-en');
+  await harbour.page.locator('form[action*="/relays/"] button[value=approve]').click();
+  await expectText(harbour.page, '.notice', 'decision on the relay was recorded');
+  await indah.page.goto(`${caseUrl}/channels/plenary`);
+  await expectText(indah.page, 'ol.messages', 'we could move on the term if the payment is 1.2 million');
+  await expectText(indah.page, 'ol.messages', 'relayed with the approval of Harbour Trading Ltd');
+  if ((await indah.page.textContent('main')).includes('bottom line')) fail('more than the excerpt was relayed');
 
   step('The mediator opens a negotiation on an agenda');
   page = await openCase(amina, caseUrl);
@@ -295,6 +373,7 @@ async function commercialCase() {
     const mine = await page.textContent(`section[aria-labelledby=party-${party}-h]`);
     if (mine.includes(`(${other},`)) fail(`${who} saw the other side's reservation`);
     await check(page, `negotiation-${who}-en`);
+    if (who === 'harbour') await fitsSmallScreen(page, 'negotiation-party');
     await page.locator(`form[action*="/answers/${party}"] button[value=accept]`).click();
   }
   await page.goto(negotiationUrl);
@@ -366,6 +445,13 @@ async function commercialCase() {
   const verificationId = facts[labels.indexOf('Verification ID')]?.trim();
   if (!verificationId) fail('no verification ID on the case page');
   await check(page, 'case-settled-en');
+  await fitsSmallScreen(page, 'case-settled');
+  // Printed, the case page keeps the record and drops navigation and forms.
+  await page.emulateMedia({ media: 'print' });
+  if (await page.locator('header.site').isVisible()) fail('the header is printed');
+  if (!(await page.locator('ol.timeline').isVisible())) fail('the timeline is not printed');
+  await page.pdf?.({ path: join(ARTIFACTS, 'case-settled-print.pdf') }).catch(() => {});
+  await page.emulateMedia({ media: 'screen' });
 
   step('Anyone verifies the agreement on the public page');
   const visitor = await browser.newContext({ locale: 'fr-FR' });
@@ -393,7 +479,8 @@ async function stateStateCase() {
   step('Arcadia files a request concerning a shared watercourse, naming Caledonia as third State');
   let page = arcadia.page;
   await page.goto(`${BASE}/cases/new`);
-  await page.selectOption('#dispute_type', 'state-state');
+  await page.click('a[href="/cases/new?type=state-state"]');
+  if ((await page.locator('#p2_kind').inputValue()) !== 'state') fail('a State–State filing does not start with States');
   await page.selectOption('#profile', 'iomed-default');
   await page.fill('#title', 'Arcadia / Borealia — shared watercourse');
   await page.fill('#summary', 'Scope: allocation of the waters of the Lyra river.');
@@ -456,7 +543,8 @@ async function everyPageInEveryLanguage(commercial, stateState) {
     ['harbour', commercial.settlementUrl, 'settlement'],
     ['harbour', commercial.negotiationUrl, 'negotiation'],
     ['amina', commercial.negotiationUrl, 'negotiation-mediator'],
-    ['harbour', '/cases/new', 'filing'],
+    ['harbour', '/cases/new', 'filing-type'],
+    ['harbour', '/cases/new?type=state-investor', 'filing'],
     ['harbour', '/account', 'account'],
     ['sgen', '/', 'dashboard-queue'],
     ['sgen', stateState.caseUrl, 'case-secretariat'],

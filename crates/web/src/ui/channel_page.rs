@@ -136,6 +136,26 @@ async fn render_channel(
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
     let label = channel_name(viewer, &parties, channel);
+    // Authors by name: representatives (with their party) and mediators; anyone else by role.
+    let mut people: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for p in &view.case.parties {
+        for r in &p.representatives {
+            people.insert(r.user_id.clone(), format!("{} ({})", r.name, p.name));
+        }
+    }
+    for m in &view.case.mediators {
+        people.insert(
+            m.user_id.clone(),
+            format!("{} ({})", m.name, viewer.t("role-mediator")),
+        );
+    }
+    let author_name = |id: Option<String>| match id {
+        Some(id) => people
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| viewer.t("channel-author-institution")),
+        None => viewer.t("channel-author-hidden"),
+    };
     let is_caucus = channel.starts_with("caucus:");
     let mediator = accord_domain::policy::relation(actor, &view.case).mediator;
     let relay_lines: Vec<RelayLine> = relays
@@ -173,9 +193,7 @@ async fn render_channel(
                 .into_iter()
                 .map(|m| MessageLine {
                     id: m.id,
-                    author: m
-                        .author
-                        .unwrap_or_else(|| viewer.t("channel-author-hidden")),
+                    author: author_name(m.author),
                     when: viewer.when(&m.posted_at),
                     body: m.body,
                     without_prejudice: m.without_prejudice,

@@ -1,6 +1,8 @@
-//! Filing a request for mediation, guided by dispute type: the parties (a State, a State entity,
-//! an investor or a company, with country codes), consent on file, a representative named by
-//! sign-in name, and third States. The request is saved as a draft (state `DRAFT`): it is filed
+//! Filing a request for mediation, guided by dispute type: first the type (between companies,
+//! investor and State, between States), then a form shaped for it — the kinds of party expected,
+//! the investment for an investor–State dispute, third States for a dispute between States —
+//! with the parties (country codes), consent on file, representatives named by sign-in name and
+//! their proof of authority. The request is saved as a draft (state `DRAFT`): it is filed
 //! only when the requesting party submits it from the case page, so a draft can be completed
 //! first and nothing reaches the Secretariat early.
 
@@ -45,11 +47,35 @@ struct PartyBlock {
     error: Option<String>,
 }
 
+/// A dispute type on the first step.
+struct TypeChoice {
+    href: String,
+    label: String,
+    hint: String,
+}
+
+#[derive(Template)]
+#[template(path = "filing_type.html")]
+struct FilingTypePage {
+    page: PageFrame,
+    types: Vec<TypeChoice>,
+}
+
+/// The query of the filing form: the dispute type chosen on the first step.
+#[derive(Debug, serde::Deserialize, Default)]
+pub struct FilingQuery {
+    /// `commercial`, `state-investor` or `state-state`.
+    #[serde(rename = "type")]
+    pub dispute_type: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "filing.html")]
 struct FilingPage {
     page: PageFrame,
-    dispute_types: Vec<(String, String, bool)>,
+    dispute_type: String,
+    dispute_label: String,
+    investment: String,
     profiles: Vec<(String, bool)>,
     party_kinds: Vec<(String, String)>,
     title: String,
@@ -69,21 +95,25 @@ fn value<'a>(sent: &'a [(String, String)], k: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn page_for(viewer: &Viewer, sent: &[(String, String)]) -> FilingPage {
-    let dispute = value(sent, "dispute_type");
+/// The kind a party block starts with, for a dispute type (the form can change it).
+fn default_kind(dispute: &str, n: usize) -> &'static str {
+    match (dispute, n) {
+        ("state-state", _) => "state",
+        ("state-investor", 1) => "investor",
+        ("state-investor", _) => "state",
+        _ => "company",
+    }
+}
+
+fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> FilingPage {
     let profile = value(sent, "profile");
     FilingPage {
-        page: viewer.frame("filing-title", "/cases/new"),
-        dispute_types: DISPUTE_TYPES
-            .iter()
-            .map(|d| {
-                (
-                    (*d).to_owned(),
-                    viewer.t(&format!("dispute-{d}")),
-                    *d == dispute,
-                )
-            })
-            .collect(),
+        page: viewer
+            .frame("filing-title", "/cases/new")
+            .at(&format!("/cases/new?type={dispute}")),
+        dispute_type: dispute.to_owned(),
+        dispute_label: viewer.t(&format!("dispute-{dispute}")),
+        investment: value(sent, "investment").to_owned(),
         profiles: PROFILES
             .iter()
             .map(|p| ((*p).to_owned(), *p == profile))
@@ -113,7 +143,14 @@ fn page_for(viewer: &Viewer, sent: &[(String, String)]) -> FilingPage {
                         }
                     },
                     name: v("name"),
-                    kind: v("kind"),
+                    kind: {
+                        let k = v("kind");
+                        if k.is_empty() {
+                            default_kind(dispute, n).to_owned()
+                        } else {
+                            k
+                        }
+                    },
                     country: v("country"),
                     representative: v("representative"),
                     authority: v("authority"),
@@ -126,12 +163,35 @@ fn page_for(viewer: &Viewer, sent: &[(String, String)]) -> FilingPage {
     }
 }
 
-/// `GET /cases/new`.
-pub async fn filing_form(viewer: Viewer) -> Response {
+/// `GET /cases/new`: first the type of dispute, then (`?type=`) the form shaped for it.
+pub async fn filing_form(
+    viewer: Viewer,
+    query: Result<axum::extract::Query<FilingQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     if !accord_domain::policy::can_file_request(&viewer.principal.actor) {
         return error_page(&viewer, AppError::Forbidden);
     }
-    html(StatusCode::OK, &page_for(&viewer, &[]))
+    let chosen = query
+        .ok()
+        .and_then(|axum::extract::Query(q)| q.dispute_type)
+        .filter(|t| DISPUTE_TYPES.contains(&t.as_str()));
+    match chosen {
+        Some(t) => html(StatusCode::OK, &page_for(&viewer, &t, &[])),
+        None => html(
+            StatusCode::OK,
+            &FilingTypePage {
+                page: viewer.frame("filing-title", "/cases/new"),
+                types: DISPUTE_TYPES
+                    .iter()
+                    .map(|t| TypeChoice {
+                        href: format!("/cases/new?type={t}"),
+                        label: viewer.t(&format!("dispute-{t}")),
+                        hint: viewer.t(&format!("filing-type-{t}-hint")),
+                    })
+                    .collect(),
+            },
+        ),
+    }
 }
 
 /// Builds the filing from the form, resolving representatives' sign-in names.
@@ -243,6 +303,7 @@ async fn filing_from_form(
         "title": page.title,
         "summary": page.summary,
         "subject_categories": categories,
+        "investment_description": (!page.investment.is_empty()).then(|| page.investment.clone()),
         "parties": parties,
         "requesting_party": requesting,
         "third_states": third_states,
@@ -261,7 +322,13 @@ pub async fn filing_submit(
     if !viewer.form_is_genuine(&headers, value(&sent, "csrf")) {
         return forged_form(viewer.lang);
     }
-    let mut page = page_for(&viewer, &sent);
+    let dispute = value(&sent, "dispute_type");
+    let dispute = DISPUTE_TYPES
+        .iter()
+        .find(|t| **t == dispute)
+        .copied()
+        .unwrap_or("commercial");
+    let mut page = page_for(&viewer, dispute, &sent);
     let Some(body) = filing_from_form(&s, &viewer, &sent, &mut page).await else {
         page.page.alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
         return html(StatusCode::UNPROCESSABLE_ENTITY, &page);

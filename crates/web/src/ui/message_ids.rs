@@ -85,6 +85,7 @@ fn every_message_id_used_by_a_page_exists() {
     }
     for d in ["commercial", "state-investor", "state-state"] {
         ids.insert(format!("dispute-{d}"));
+        ids.insert(format!("filing-type-{d}-hint"));
     }
     for r in [
         "secretariat",
