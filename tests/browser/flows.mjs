@@ -177,6 +177,26 @@ async function fitsSmallScreen(page, label) {
   await page.setViewportSize(size);
 }
 
+/// The mediator saves a version of the settlement draft from the settlement page.
+async function draftSettlement(page, englishText) {
+  await page.fill('#pob-H', 'Hong Kong');
+  await page.fill('#pob-I', 'Jakarta');
+  await page.selectOption('#obligation_party', 'I');
+  await page.fill('#obligation_description', 'pays for the late deliveries');
+  await page.fill('#obligation_amount', '1250000.00');
+  await page.fill('#obligation_currency', 'USD');
+  await page.fill('#obligation_due_date', '2027-03-31');
+  await page.fill('#governing_law', 'the law of Hong Kong');
+  await page.fill('#dispute_clause', 'arbitration at HKIAC');
+  await page.fill('#confidentiality', 'confidential');
+  await page.fill('#permitted_disclosure', 'to implement or enforce this agreement');
+  await page.selectOption('#authoritative_language', 'en');
+  await page.fill('#text-en', englishText);
+  await page.fill('#text-zh-Hans', '和解协议：Harbour Trading Ltd 与 PT Indah Logistik。');
+  await page.click('form.form button[type=submit]');
+  await expectText(page, '.notice', 'new version of the draft was saved');
+}
+
 async function commercialCase() {
   step('Harbour signs in with the keyboard alone');
   await keyboardSignIn('harbour');
@@ -383,25 +403,21 @@ async function commercialCase() {
   page = await openCase(amina, caseUrl);
   await act(page, 'indicate-terms-agreed');
   await page.click('a:has-text("Settlement agreement")');
-  await page.fill('#pob-H', 'Hong Kong');
-  await page.fill('#pob-I', 'Jakarta');
-  await page.selectOption('#obligation_party', 'I');
-  await page.fill('#obligation_description', 'pays for the late deliveries');
-  await page.fill('#obligation_amount', '1250000.00');
-  await page.fill('#obligation_currency', 'USD');
-  await page.fill('#obligation_due_date', '2027-03-31');
-  await page.fill('#governing_law', 'the law of Hong Kong');
-  await page.fill('#dispute_clause', 'arbitration at HKIAC');
-  await page.fill('#confidentiality', 'confidential');
-  await page.fill('#permitted_disclosure', 'to implement or enforce this agreement');
-  await page.selectOption('#authoritative_language', 'en');
-  await page.fill('#text-en', 'SETTLEMENT AGREEMENT between Harbour Trading Ltd and PT Indah Logistik.');
-  await page.fill('#text-zh-Hans', '和解协议：Harbour Trading Ltd 与 PT Indah Logistik。');
-  await page.click('form.form button[type=submit]');
+  await draftSettlement(page, 'SETTLEMENT AGREEMENT between Harbour Trading Ltd and PT Indah Logistik.');
   await expectText(page, '.notice', 'new version of the draft was saved');
-  await check(page, 'settlement-mediator-en');
   const settlementUrl = page.url().split('?')[0];
+  const firstHash = (await page.textContent('section[aria-labelledby=text-h] code.hash')).trim();
+
+  step('The mediator amends the draft; the differences between the versions are shown');
+  await draftSettlement(page, 'SETTLEMENT AGREEMENT between Harbour Trading Ltd and PT Indah Logistik, in full and final settlement.');
+  await page.selectOption('#from', '1');
+  await page.selectOption('#to', '2');
+  await page.click('form.compare button');
+  await expectText(page, 'pre.diff', 'in full and final settlement');
+  if (!/^-.*Logistik\.$/m.test(await page.textContent('pre.diff'))) fail('the removed line is not shown');
+  await check(page, 'settlement-mediator-en');
   const textHash = (await page.textContent('section[aria-labelledby=text-h] code.hash')).trim();
+  if (textHash === firstHash) fail('the amended version has the same hash');
   if (!/^[0-9a-f]{64}$/.test(textHash)) fail(`no text hash: ${textHash}`);
 
   for (const [person, party] of [[harbour, 'H'], [indah, 'I']]) {
