@@ -33,6 +33,27 @@ pub fn error_page(viewer: &Viewer, e: AppError) -> Response {
     html(api.status, &ErrorPage { page })
 }
 
+/// The people of a case by account id: representatives (with their party) and mediators, as the
+/// viewer's page names them. Anyone else (the Secretariat) is named by the institution.
+pub fn participant_names(
+    viewer: &Viewer,
+    case: &accord_domain::Case,
+) -> std::collections::BTreeMap<String, String> {
+    let mut people = std::collections::BTreeMap::new();
+    for p in &case.parties {
+        for r in &p.representatives {
+            people.insert(r.user_id.clone(), format!("{} ({})", r.name, p.name));
+        }
+    }
+    for m in &case.mediators {
+        people.insert(
+            m.user_id.clone(),
+            format!("{} ({})", m.name, viewer.t("role-mediator")),
+        );
+    }
+    people
+}
+
 /// A translated message for an error code when there is one (`error-<code>`), else the
 /// service's own message.
 pub fn error_message(lang: &str, e: &ApiError) -> String {

@@ -136,19 +136,7 @@ async fn render_channel(
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
     let label = channel_name(viewer, &parties, channel);
-    // Authors by name: representatives (with their party) and mediators; anyone else by role.
-    let mut people: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    for p in &view.case.parties {
-        for r in &p.representatives {
-            people.insert(r.user_id.clone(), format!("{} ({})", r.name, p.name));
-        }
-    }
-    for m in &view.case.mediators {
-        people.insert(
-            m.user_id.clone(),
-            format!("{} ({})", m.name, viewer.t("role-mediator")),
-        );
-    }
+    let people = super::case_page::participant_names(viewer, &view.case);
     let author_name = |id: Option<String>| match id {
         Some(id) => people
             .get(&id)

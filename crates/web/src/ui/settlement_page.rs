@@ -45,9 +45,28 @@ struct SignStep {
     needs_password: bool,
 }
 
+/// The shown version's content, to start the next version from (empty without a draft).
+#[derive(Default)]
+struct Prefill {
+    places: Vec<(String, String, String)>,
+    obligation_party: String,
+    description: String,
+    amount: String,
+    currency: String,
+    due: String,
+    governing_law: String,
+    dispute_clause: String,
+    confidentiality: String,
+    permitted_disclosure: String,
+    singapore: bool,
+    authoritative: String,
+    texts: Vec<(&'static str, &'static str, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "settlement.html")]
 struct SettlementPage {
+    prefill: Prefill,
     page: PageFrame,
     case_href: String,
     post_to: String,
@@ -213,6 +232,68 @@ async fn render(
             }
         }
     }
+    // The next version starts from the one shown.
+    let shown_terms = draft.as_ref().map(|d| &d.draft);
+    let prefill = Prefill {
+        places: c
+            .parties
+            .iter()
+            .map(|p| {
+                let place = shown_terms
+                    .and_then(|d| d.terms.parties.iter().find(|x| x.party == p.id))
+                    .map(|x| x.place_of_business.clone())
+                    .unwrap_or_default();
+                (p.id.clone(), p.name.clone(), place)
+            })
+            .collect(),
+        obligation_party: shown_terms
+            .and_then(|d| d.terms.obligations.first())
+            .map(|o| o.performing_party.clone())
+            .unwrap_or_default(),
+        description: shown_terms
+            .and_then(|d| d.terms.obligations.first())
+            .map(|o| o.description.clone())
+            .unwrap_or_default(),
+        amount: shown_terms
+            .and_then(|d| d.terms.obligations.first())
+            .and_then(|o| o.amount.clone())
+            .unwrap_or_default(),
+        currency: shown_terms
+            .and_then(|d| d.terms.obligations.first())
+            .and_then(|o| o.currency.clone())
+            .unwrap_or_default(),
+        due: shown_terms
+            .and_then(|d| d.terms.obligations.first())
+            .and_then(|o| o.due_date.clone())
+            .unwrap_or_default(),
+        governing_law: shown_terms
+            .map(|d| d.terms.governing_law.clone())
+            .unwrap_or_default(),
+        dispute_clause: shown_terms
+            .map(|d| d.terms.dispute_clause.clone())
+            .unwrap_or_default(),
+        confidentiality: shown_terms
+            .map(|d| d.terms.confidentiality.clone())
+            .unwrap_or_default(),
+        permitted_disclosure: shown_terms
+            .map(|d| d.terms.permitted_disclosure.clone())
+            .unwrap_or_default(),
+        singapore: shown_terms.is_none_or(|d| d.terms.singapore_convention),
+        authoritative: shown_terms
+            .map(|d| d.terms.authoritative_language.clone())
+            .unwrap_or_else(|| viewer.lang.to_owned()),
+        texts: LANGUAGE_NAMES
+            .iter()
+            .map(|(code, name)| {
+                let text = shown_terms
+                    .and_then(|d| d.versions.iter().find(|v| v.language == *code))
+                    .map(|v| v.text.clone())
+                    .unwrap_or_default();
+                (*code, *name, text)
+            })
+            .collect(),
+    };
+    let people = super::case_page::participant_names(viewer, c);
     let path = format!("/cases/{case_id}/settlement");
     let mut page = viewer
         .frame("settlement-title", "/")
@@ -235,6 +316,7 @@ async fn render(
         status,
         &SettlementPage {
             page,
+            prefill,
             case_href: format!("/cases/{case_id}"),
             post_to: path.clone(),
             versions: drafts
@@ -242,7 +324,10 @@ async fn render(
                 .map(|d| VersionLine {
                     version: d.version,
                     href: format!("{path}?version={}", d.version),
-                    author: d.author.clone(),
+                    author: people
+                        .get(&d.author)
+                        .cloned()
+                        .unwrap_or_else(|| viewer.t("channel-author-institution")),
                     when: viewer.when(&d.created_at),
                     hash: d.text_hash.clone(),
                     current: Some(d.version) == shown,
