@@ -372,7 +372,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     disagreement,
                 },
         } => {
-            use accord_negotiate::analyze::{Disagreement, analyze};
+            use accord_negotiate::analyze::{Disagreement, analysis};
             use accord_negotiate::import::{Semantics, load_folder};
             let sem = match semantics.as_str() {
                 "genius" => Semantics::Genius,
@@ -392,18 +392,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             let start = std::time::Instant::now();
             let fail = |e: accord_negotiate::NegotiateError| format!("{} ({})", e.message, e.code);
             let problem = load_folder(&path, sem).map_err(fail)?;
-            let mut v = analyze(&problem, &semantics, dis).map_err(fail)?;
-            v["elapsed_ms"] = serde_json::json!(start.elapsed().as_secs_f64() * 1e3);
+            let mut a = analysis(&problem, &semantics, dis).map_err(fail)?;
+            // Reading, parsing, the frontier and the fair points; the JSON is written after.
+            a.elapsed_ms = Some(start.elapsed().as_secs_f64() * 1e3);
             if json {
-                println!("{v}");
+                println!("{}", a.to_json());
             } else {
+                let v = a.to_value();
                 println!(
                     "{} parties, {} outcomes, {} Pareto-optimal packages ({} semantics, {:.1} ms)",
-                    v["parties"].as_array().map_or(0, Vec::len),
-                    v["outcomes"],
-                    v["frontier"].as_array().map_or(0, Vec::len),
+                    a.parties().len(),
+                    a.outcomes,
+                    a.frontier_len(),
                     semantics,
-                    v["elapsed_ms"].as_f64().unwrap_or(0.0)
+                    a.elapsed_ms.unwrap_or(0.0)
                 );
                 for key in ["nash", "kalai_smorodinsky", "egalitarian", "utilitarian"] {
                     println!("{key}: {}", v[key]);

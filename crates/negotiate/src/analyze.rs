@@ -1,6 +1,6 @@
 //! `accord negotiate analyze`: the frontier and the fair points of a scenario, as one JSON object.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::fair;
 use crate::frontier::{self, Point};
@@ -21,29 +21,141 @@ pub enum Disagreement {
 /// Largest intermediate frontier the merge accepts (a guard, far above real scenarios).
 pub const MAX_INTERMEDIATE: usize = 2_000_000;
 
-fn point_json(p: &IntProblem, pt: &Point) -> Value {
-    let utilities: Vec<f64> = pt
-        .utilities
-        .iter()
-        .zip(&p.scale)
-        .map(|(u, s)| *u as f64 / *s as f64)
-        .collect();
-    let mut outcome = Map::new();
-    for (i, &k) in pt.outcome.iter().enumerate() {
-        outcome.insert(
-            p.issues[i].name.clone(),
-            Value::String(p.issues[i].values[k].clone()),
-        );
-    }
-    json!({"utilities": utilities, "outcome": outcome})
+/// A frontier point as printed: `outcome` (issue → value) and `utilities` (per party, in
+/// profile order). Keys are written in sorted order, as a JSON object map would hold them.
+pub struct PointOut<'a> {
+    problem: &'a IntProblem,
+    order: &'a [usize],
+    point: &'a Point,
 }
 
-/// Computes the analysis object (without `elapsed_ms`, which the caller adds).
-pub fn analyze(
+impl serde::Serialize for PointOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeStruct};
+        struct Outcome<'b>(&'b PointOut<'b>);
+        impl serde::Serialize for Outcome<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let p = self.0;
+                let mut m = s.serialize_map(Some(p.order.len()))?;
+                for &i in p.order {
+                    let issue = &p.problem.issues[i];
+                    m.serialize_entry(&issue.name, &issue.values[p.point.outcome[i]])?;
+                }
+                m.end()
+            }
+        }
+        struct Utilities<'b>(&'b PointOut<'b>);
+        impl serde::Serialize for Utilities<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                let p = self.0;
+                let mut q = s.serialize_seq(Some(p.point.utilities.len()))?;
+                for (u, sc) in p.point.utilities.iter().zip(&p.problem.scale) {
+                    q.serialize_element(&(*u as f64 / *sc as f64))?;
+                }
+                q.end()
+            }
+        }
+        let mut st = s.serialize_struct("Point", 2)?;
+        st.serialize_field("outcome", &Outcome(self))?;
+        st.serialize_field("utilities", &Utilities(self))?;
+        st.end()
+    }
+}
+
+/// The disagreement point as printed.
+#[derive(serde::Serialize)]
+pub struct DisagreementOut {
+    kind: &'static str,
+    utilities: Vec<f64>,
+}
+
+/// The analysis of a scenario, serialised straight to JSON (no intermediate value tree): the
+/// fields of `accord negotiate analyze --json` in DESIGN.md, in sorted key order.
+#[derive(serde::Serialize)]
+pub struct Analysis {
+    disagreement: DisagreementOut,
+    egalitarian: Option<usize>,
+    /// Milliseconds from reading the files to the finished analysis (set by the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<f64>,
+    #[serde(skip)]
+    problem: IntProblem,
+    #[serde(skip)]
+    order: Vec<usize>,
+    #[serde(skip)]
+    points: Vec<Point>,
+    kalai_smorodinsky: Option<usize>,
+    nash: Option<usize>,
+    /// Packages the agenda spans.
+    pub outcomes: u64,
+    semantics: String,
+    utilitarian: Option<usize>,
+}
+
+impl Analysis {
+    /// The parties, in profile order.
+    pub fn parties(&self) -> &[String] {
+        &self.problem.parties
+    }
+
+    /// Packages on the frontier.
+    pub fn frontier_len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// One point as printed.
+    fn point(&self, i: usize) -> PointOut<'_> {
+        PointOut {
+            problem: &self.problem,
+            order: &self.order,
+            point: &self.points[i],
+        }
+    }
+
+    /// The JSON object (one line), with `elapsed_ms` if set.
+    pub fn to_json(&self) -> String {
+        use serde::ser::{SerializeMap, Serializer};
+        let mut out = Vec::with_capacity(256 + self.points.len() * 128);
+        let mut ser = serde_json::Serializer::new(&mut out);
+        let written = (|| {
+            let pick = |i: Option<usize>| i.map(|i| self.point(i));
+            let mut m = ser.serialize_map(None)?;
+            m.serialize_entry("disagreement", &self.disagreement)?;
+            m.serialize_entry("egalitarian", &pick(self.egalitarian))?;
+            if let Some(e) = self.elapsed_ms {
+                m.serialize_entry("elapsed_ms", &e)?;
+            }
+            let frontier: Vec<PointOut<'_>> =
+                (0..self.points.len()).map(|i| self.point(i)).collect();
+            m.serialize_entry("frontier", &frontier)?;
+            m.serialize_entry("kalai_smorodinsky", &pick(self.kalai_smorodinsky))?;
+            m.serialize_entry("nash", &pick(self.nash))?;
+            m.serialize_entry("outcomes", &self.outcomes)?;
+            m.serialize_entry("parties", &self.problem.parties)?;
+            m.serialize_entry("semantics", &self.semantics)?;
+            m.serialize_entry("utilitarian", &pick(self.utilitarian))?;
+            SerializeMap::end(m)
+        })();
+        match written {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(e) => format!("{{\"error\":{:?}}}", e.to_string()),
+        }
+    }
+
+    /// The same object as a JSON value (for tests and callers that inspect it).
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.to_json()).unwrap_or(Value::Null)
+    }
+}
+
+/// Computes the analysis: the frontier with one package per point, the disagreement point and the
+/// four fair points.
+pub fn analysis(
     problem: &Problem,
     semantics: &str,
     disagreement: Disagreement,
-) -> Result<Value, NegotiateError> {
+) -> Result<Analysis, NegotiateError> {
     let p = problem.to_integers()?;
     let points = frontier::merged(&p, MAX_INTERMEDIATE)?;
     let range = p.range();
@@ -54,19 +166,45 @@ pub fn analyze(
             Disagreement::Min => range[j].0,
         })
         .collect();
-    let pick = |i: Option<usize>| i.map(|i| point_json(&p, &points[i])).unwrap_or(Value::Null);
-    Ok(json!({
-        "parties": p.parties,
-        "outcomes": problem.outcomes().to_string().parse::<u64>().unwrap_or(u64::MAX),
-        "frontier": points.iter().map(|pt| point_json(&p, pt)).collect::<Vec<_>>(),
-        "nash": pick(fair::nash(&points, &d)),
-        "kalai_smorodinsky": pick(fair::kalai_smorodinsky(&points, &d)),
-        "egalitarian": pick(fair::egalitarian(&points, &d, &p.scale)),
-        "utilitarian": pick(fair::utilitarian(&points, &d, &p.scale)),
-        "semantics": semantics,
-        "disagreement": {
-            "kind": match disagreement { Disagreement::Reservation => "reservation", Disagreement::Zero => "zero", Disagreement::Min => "min" },
-            "utilities": d.iter().zip(&p.scale).map(|(x, s)| *x as f64 / *s as f64).collect::<Vec<_>>(),
+    // Issues in name order, one per name (the last of duplicates, as a map would keep).
+    let mut order: Vec<usize> = (0..p.issues.len()).collect();
+    order.sort_by(|a, b| p.issues[*a].name.cmp(&p.issues[*b].name).then(b.cmp(a)));
+    order.dedup_by(|a, b| p.issues[*a].name == p.issues[*b].name);
+    Ok(Analysis {
+        disagreement: DisagreementOut {
+            kind: match disagreement {
+                Disagreement::Reservation => "reservation",
+                Disagreement::Zero => "zero",
+                Disagreement::Min => "min",
+            },
+            utilities: d
+                .iter()
+                .zip(&p.scale)
+                .map(|(x, s)| *x as f64 / *s as f64)
+                .collect(),
         },
-    }))
+        nash: fair::nash(&points, &d),
+        kalai_smorodinsky: fair::kalai_smorodinsky(&points, &d),
+        egalitarian: fair::egalitarian(&points, &d, &p.scale),
+        utilitarian: fair::utilitarian(&points, &d, &p.scale),
+        elapsed_ms: None,
+        outcomes: problem
+            .outcomes()
+            .to_string()
+            .parse::<u64>()
+            .unwrap_or(u64::MAX),
+        semantics: semantics.to_owned(),
+        order,
+        points,
+        problem: p,
+    })
+}
+
+/// Computes the analysis object (without `elapsed_ms`, which the caller adds).
+pub fn analyze(
+    problem: &Problem,
+    semantics: &str,
+    disagreement: Disagreement,
+) -> Result<Value, NegotiateError> {
+    Ok(analysis(problem, semantics, disagreement)?.to_value())
 }

@@ -127,6 +127,13 @@ fn finish(v: Vec<(Vec<i128>, Vec<usize>)>) -> Vec<Point> {
 /// a sum lies within the sum of the Pareto sets), with back-pointers to rebuild one package per
 /// point. `max_intermediate` bounds the work (an intermediate set larger than that is refused).
 pub fn merged(p: &IntProblem, max_intermediate: usize) -> Result<Vec<Point>, NegotiateError> {
+    // Two and three parties (most negotiations) work on fixed-size arrays: no allocation per
+    // partial sum, and the same order and ties as the general path below.
+    match p.parties() {
+        2 => return merged_fixed::<2>(p, max_intermediate),
+        3 => return merged_fixed::<3>(p, max_intermediate),
+        _ => {}
+    }
     // levels[i] = (utilities, parent index in levels[i-1], option) after issue i.
     let mut levels: Vec<Vec<(Vec<i128>, usize, usize)>> = vec![];
     let mut current: Vec<(Vec<i128>, (usize, usize))> = vec![(vec![0; p.parties()], (0, 0))];
@@ -167,6 +174,88 @@ pub fn merged(p: &IntProblem, max_intermediate: usize) -> Result<Vec<Point>, Neg
             outcome,
         });
     }
+    out.sort_by(|a, b| b.utilities.cmp(&a.utilities));
+    Ok(out)
+}
+
+/// [`merged`] for exactly `N` parties (2 or 3), on arrays.
+fn merged_fixed<const N: usize>(
+    p: &IntProblem,
+    max_intermediate: usize,
+) -> Result<Vec<Point>, NegotiateError> {
+    // levels[i][j] = (parent index in levels[i-1], option) of the j-th kept partial sum.
+    let mut levels: Vec<Vec<(u32, u32)>> = Vec::with_capacity(p.terms.len());
+    let mut current: Vec<[i128; N]> = vec![[0; N]];
+    for issue in &p.terms {
+        let terms: Vec<[i128; N]> = issue
+            .iter()
+            .map(|t| std::array::from_fn(|j| t.get(j).copied().unwrap_or(0)))
+            .collect();
+        let size = current.len() * terms.len();
+        if size > max_intermediate.saturating_mul(64) || size > u32::MAX as usize {
+            return Err(NegotiateError::new(
+                "frontier-too-large",
+                "the intermediate frontier grew beyond the limit",
+            ));
+        }
+        let mut q: Vec<([i128; N], u32, u32)> = Vec::with_capacity(size);
+        for (pi, u) in current.iter().enumerate() {
+            for (k, t) in terms.iter().enumerate() {
+                q.push((std::array::from_fn(|j| u[j] + t[j]), pi as u32, k as u32));
+            }
+        }
+        // Descending utilities; among equal vectors the first in enumeration order, as the
+        // general path's stable sort keeps it.
+        q.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut kept_u: Vec<[i128; N]> = Vec::new();
+        let mut kept_back: Vec<(u32, u32)> = Vec::new();
+        if N == 2 {
+            let mut best2 = i128::MIN;
+            for (u, pi, k) in q {
+                if u[1] > best2 {
+                    best2 = u[1];
+                    kept_u.push(u);
+                    kept_back.push((pi, k));
+                }
+            }
+        } else {
+            let mut stairs: std::collections::BTreeMap<i128, i128> =
+                std::collections::BTreeMap::new();
+            for (u, pi, k) in q {
+                let (u2, u3) = (u[1], u[2]);
+                if stairs.range(u2..).next().is_some_and(|(_, v)| *v >= u3) {
+                    continue;
+                }
+                while let Some((&key, _)) =
+                    stairs.range(..=u2).next_back().filter(|(_, v)| **v <= u3)
+                {
+                    stairs.remove(&key);
+                }
+                stairs.insert(u2, u3);
+                kept_u.push(u);
+                kept_back.push((pi, k));
+            }
+        }
+        levels.push(kept_back);
+        current = kept_u;
+    }
+    let mut out: Vec<Point> = current
+        .iter()
+        .enumerate()
+        .map(|(idx, u)| {
+            let mut outcome = vec![0usize; levels.len()];
+            let mut at = idx;
+            for lvl in (0..levels.len()).rev() {
+                let (parent, k) = levels[lvl][at];
+                outcome[lvl] = k as usize;
+                at = parent as usize;
+            }
+            Point {
+                utilities: u.to_vec(),
+                outcome,
+            }
+        })
+        .collect();
     out.sort_by(|a, b| b.utilities.cmp(&a.utilities));
     Ok(out)
 }
