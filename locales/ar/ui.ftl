@@ -489,3 +489,4 @@ filing-investment = الاستثمار
 filing-investment-hint = ما الذي استُثمر، وأين ومتى، وبموجب أي معاهدة أو عقد.
 channel-author-institution = الأمانة
 relay-excerpt-hint = مقطع حرفي من الرسالة: اختصره إلى ما يجوز نقله، دون تغيير أي كلمة.
+second-factor-qr = رمز QR للمفتاح، لمسحه بتطبيق مصادقة

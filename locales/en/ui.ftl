@@ -489,3 +489,4 @@ filing-investment = The investment
 filing-investment-hint = What was invested, where and when, and under which treaty or contract.
 channel-author-institution = Secretariat
 relay-excerpt-hint = An exact passage of the message: shorten it to what may be passed on, without changing a word.
+second-factor-qr = QR code of the key, to scan with an authenticator app

@@ -489,3 +489,4 @@ filing-investment = La inversión
 filing-investment-hint = Qué se invirtió, dónde y cuándo, y en virtud de qué tratado o contrato.
 channel-author-institution = Secretaría
 relay-excerpt-hint = Un pasaje exacto del mensaje: redúzcalo a lo que puede transmitirse, sin cambiar una palabra.
+second-factor-qr = Código QR de la clave, para escanear con una aplicación de autenticación

@@ -489,3 +489,4 @@ filing-investment = L’investissement
 filing-investment-hint = Ce qui a été investi, où et quand, et en vertu de quel traité ou contrat.
 channel-author-institution = Secrétariat
 relay-excerpt-hint = Un passage exact du message : réduisez-le à ce qui peut être transmis, sans changer un mot.
+second-factor-qr = Code QR de la clé, à scanner avec une application d’authentification

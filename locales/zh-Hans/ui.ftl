@@ -488,3 +488,4 @@ filing-investment = 投资
 filing-investment-hint = 投资的内容、地点和时间，以及所依据的条约或合同。
 channel-author-institution = 秘书处
 relay-excerpt-hint = 消息中的原文段落：删减至可以转达的部分，不得改动任何字词。
+second-factor-qr = 密钥的二维码，请用身份验证器应用扫描

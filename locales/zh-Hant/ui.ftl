@@ -488,3 +488,4 @@ filing-investment = 投資
 filing-investment-hint = 投資的內容、地點和時間，以及所依據的條約或合同。
 channel-author-institution = 秘書處
 relay-excerpt-hint = 消息中的原文段落：刪減至可以轉達的部分，不得改動任何字詞。
+second-factor-qr = 密鑰的二維碼，請用身份驗證器應用程式掃描
