@@ -490,3 +490,17 @@ filing-investment-hint = ما الذي استُثمر، وأين ومتى، وب
 channel-author-institution = الأمانة
 relay-excerpt-hint = مقطع حرفي من الرسالة: اختصره إلى ما يجوز نقله، دون تغيير أي كلمة.
 second-factor-qr = رمز QR للمفتاح، لمسحه بتطبيق مصادقة
+
+## شروط القواعد، تُعرض حين تتوقف عليها خطوة
+error-guard-authority-missing = لم يُودع في الملف بعدُ إثبات صلاحية أحد الممثلين.
+error-guard-consent-missing = لم تُودع في الملف بعدُ الموافقة الكتابية لأحد الأطراف على الوساطة.
+error-guard-third-state-consent-missing = لم تُودع في الملف بعدُ موافقة الدولة الثالثة المعنية.
+error-guard-state-approval-missing = لم تُودع في الملف بعدُ موافقة الدولة على قبول الكيان التابع لها.
+error-guard-invitation-period-running = لم تنقضِ بعدُ مهلة الرد على الدعوة.
+error-guard-appointment-period-running = لم تنقضِ بعدُ مهلة تعيين الوسيط بالاتفاق.
+error-guard-party-signatures-missing = لم توقّع جميع الأطراف على اتفاق التسوية بعد.
+error-guard-final-accounts-missing = لم يصدر الحساب الختامي بعد.
+error-guard-first-session-incomplete = محضر الجلسة الأولى غير مكتمل.
+error-guard-already-recorded = سبق تسجيل ذلك.
+error-guard-consultation-not-held = لم تتم مشاورة الأطراف بعد.
+error-guard-secretariat-appointment-not-requested = لم يطلب أي طرف من الأمانة تعيين الوسيط.

@@ -490,3 +490,17 @@ filing-investment-hint = What was invested, where and when, and under which trea
 channel-author-institution = Secretariat
 relay-excerpt-hint = An exact passage of the message: shorten it to what may be passed on, without changing a word.
 second-factor-qr = QR code of the key, to scan with an authenticator app
+
+## Conditions of the rules (guards), shown when a step waits on them
+error-guard-authority-missing = A representative's proof of authority is not on file yet.
+error-guard-consent-missing = A party's written consent to mediation is not on file yet.
+error-guard-third-state-consent-missing = The consent of a third State concerned is not on file yet.
+error-guard-state-approval-missing = The approving State's approval of a State entity's consent is not on file yet.
+error-guard-invitation-period-running = The period for answering the invitation has not ended yet.
+error-guard-appointment-period-running = The period for appointing the mediator by agreement has not ended yet.
+error-guard-party-signatures-missing = Not every party has signed the settlement agreement yet.
+error-guard-final-accounts-missing = The final accounts have not been issued yet.
+error-guard-first-session-incomplete = The first session's record is incomplete.
+error-guard-already-recorded = This has already been recorded.
+error-guard-consultation-not-held = The parties have not been consulted yet.
+error-guard-secretariat-appointment-not-requested = No party has asked the Secretariat to appoint the mediator.

@@ -490,3 +490,17 @@ filing-investment-hint = Qué se invirtió, dónde y cuándo, y en virtud de qu�
 channel-author-institution = Secretaría
 relay-excerpt-hint = Un pasaje exacto del mensaje: redúzcalo a lo que puede transmitirse, sin cambiar una palabra.
 second-factor-qr = Código QR de la clave, para escanear con una aplicación de autenticación
+
+## Condiciones de las reglas, mostradas cuando un paso depende de ellas
+error-guard-authority-missing = Aún no consta en el expediente la prueba del poder de un representante.
+error-guard-consent-missing = Aún no consta en el expediente el consentimiento escrito de una parte a la mediación.
+error-guard-third-state-consent-missing = Aún no consta en el expediente el consentimiento de un tercer Estado afectado.
+error-guard-state-approval-missing = Aún no consta en el expediente la aprobación del Estado al consentimiento de una entidad estatal.
+error-guard-invitation-period-running = Aún no ha terminado el plazo para responder a la invitación.
+error-guard-appointment-period-running = Aún no ha terminado el plazo para designar al mediador de común acuerdo.
+error-guard-party-signatures-missing = Aún no han firmado el acuerdo de transacción todas las partes.
+error-guard-final-accounts-missing = Aún no se han emitido las cuentas finales.
+error-guard-first-session-incomplete = El acta de la primera sesión está incompleta.
+error-guard-already-recorded = Esto ya se ha registrado.
+error-guard-consultation-not-held = Aún no se ha consultado a las partes.
+error-guard-secretariat-appointment-not-requested = Ninguna parte ha pedido a la Secretaría que designe al mediador.

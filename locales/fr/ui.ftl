@@ -490,3 +490,17 @@ filing-investment-hint = Ce qui a été investi, où et quand, et en vertu de qu
 channel-author-institution = Secrétariat
 relay-excerpt-hint = Un passage exact du message : réduisez-le à ce qui peut être transmis, sans changer un mot.
 second-factor-qr = Code QR de la clé, à scanner avec une application d’authentification
+
+## Conditions des règles, affichées quand une étape en dépend
+error-guard-authority-missing = Le justificatif du pouvoir d’un représentant n’est pas encore versé au dossier.
+error-guard-consent-missing = Le consentement écrit d’une partie à la médiation n’est pas encore versé au dossier.
+error-guard-third-state-consent-missing = Le consentement d’un État tiers concerné n’est pas encore versé au dossier.
+error-guard-state-approval-missing = L’approbation, par l’État, du consentement d’une entité étatique n’est pas encore versée au dossier.
+error-guard-invitation-period-running = Le délai de réponse à l’invitation n’a pas encore expiré.
+error-guard-appointment-period-running = Le délai de désignation du médiateur d’un commun accord n’a pas encore expiré.
+error-guard-party-signatures-missing = Toutes les parties n’ont pas encore signé l’accord de règlement.
+error-guard-final-accounts-missing = Les comptes définitifs n’ont pas encore été établis.
+error-guard-first-session-incomplete = Le procès-verbal de la première séance est incomplet.
+error-guard-already-recorded = Cela a déjà été enregistré.
+error-guard-consultation-not-held = Les parties n’ont pas encore été consultées.
+error-guard-secretariat-appointment-not-requested = Aucune partie n’a demandé au Secrétariat de désigner le médiateur.

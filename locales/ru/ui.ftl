@@ -490,3 +490,17 @@ filing-investment-hint = Что было инвестировано, где и �
 channel-author-institution = Секретариат
 relay-excerpt-hint = Точный отрывок сообщения: сократите его до того, что можно передать, не меняя ни слова.
 second-factor-qr = QR-код ключа для сканирования приложением-аутентификатором
+
+## Условия правил, показываемые, когда шаг зависит от них
+error-guard-authority-missing = Подтверждение полномочий представителя ещё не приобщено к делу.
+error-guard-consent-missing = Письменное согласие стороны на посредничество ещё не приобщено к делу.
+error-guard-third-state-consent-missing = Согласие затронутого третьего государства ещё не приобщено к делу.
+error-guard-state-approval-missing = Одобрение государством согласия государственного образования ещё не приобщено к делу.
+error-guard-invitation-period-running = Срок для ответа на приглашение ещё не истёк.
+error-guard-appointment-period-running = Срок для назначения посредника по соглашению ещё не истёк.
+error-guard-party-signatures-missing = Ещё не все стороны подписали мировое соглашение.
+error-guard-final-accounts-missing = Окончательный расчёт ещё не составлен.
+error-guard-first-session-incomplete = Протокол первого заседания неполон.
+error-guard-already-recorded = Это уже записано.
+error-guard-consultation-not-held = Консультация со сторонами ещё не проведена.
+error-guard-secretariat-appointment-not-requested = Ни одна сторона не просила Секретариат назначить посредника.

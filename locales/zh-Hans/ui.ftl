@@ -489,3 +489,17 @@ filing-investment-hint = 投资的内容、地点和时间，以及所依据的�
 channel-author-institution = 秘书处
 relay-excerpt-hint = 消息中的原文段落：删减至可以转达的部分，不得改动任何字词。
 second-factor-qr = 密钥的二维码，请用身份验证器应用扫描
+
+## 规则中的条件（某一步骤有赖于此时显示）
+error-guard-authority-missing = 代表的授权证明尚未归档。
+error-guard-consent-missing = 一方同意调解的书面文件尚未归档。
+error-guard-third-state-consent-missing = 相关第三国的同意尚未归档。
+error-guard-state-approval-missing = 国家对国家实体之同意的批准尚未归档。
+error-guard-invitation-period-running = 答复邀请的期限尚未届满。
+error-guard-appointment-period-running = 协议指定调解员的期限尚未届满。
+error-guard-party-signatures-missing = 尚非所有当事方都已签署和解协议。
+error-guard-final-accounts-missing = 尚未出具最终结算。
+error-guard-first-session-incomplete = 首次会议记录不完整。
+error-guard-already-recorded = 此事项已记录。
+error-guard-consultation-not-held = 尚未与各当事方磋商。
+error-guard-secretariat-appointment-not-requested = 没有当事方请求秘书处指定调解员。

@@ -57,15 +57,15 @@ second-factor-link-text = 在身份驗證器應用中打開
 second-factor-confirm = 確認
 second-factor-error = 驗證碼不正確。請輸入應用當前顯示的驗證碼。
 
-role-secretariat = 祕書處
-role-staff = 祕書處工作人員
+role-secretariat = 秘書處
+role-staff = 秘書處工作人員
 role-mediator = 調解員
 role-party-user = 當事方代表
 role-operator = 技術運維人員
 role-governing-council = 理事會
 
 ## 工作臺
-dashboard-title-queue = 祕書處待辦
+dashboard-title-queue = 秘書處待辦
 dashboard-intro-queue = 全部案件，期限最近者在前。
 dashboard-title-mediator = 您的調解案件
 dashboard-intro-mediator = 您被提名或正在擔任調解員的案件，期限最近者在前。
@@ -108,7 +108,7 @@ dispute-state-state = 國家間爭議
 
 state-DRAFT = 申請草稿
 state-FILED = 申請已提交
-state-SCREENING = 祕書處審查中
+state-SCREENING = 秘書處審查中
 state-AWAITING_CONSENT = 等待同意
 state-NOT_COMMENCED = 程序未開始
 state-REGISTERED = 已登記
@@ -174,7 +174,7 @@ action-record-third-state-consent = 記錄第三國的同意
 action-record-state-approval = 記錄國家的批准
 action-register = 登記申請
 action-agree-mediator-count = 記錄調解員人數
-action-request-secretariat-appointment = 請求祕書處指定
+action-request-secretariat-appointment = 請求秘書處指定
 action-nominate-mediator = 提名調解員
 action-accept-appointment = 接受指定
 action-decline-appointment = 拒絕指定
@@ -227,7 +227,7 @@ field-singapore-convention = 適用《新加坡調解公約》
 
 choice-joint-nomination = 由各當事方共同提名
 choice-list-procedure = 名單程序
-choice-secretariat-appointment = 由祕書處指定
+choice-secretariat-appointment = 由秘書處指定
 
 ## 頻道
 channel-title = 頻道
@@ -274,7 +274,7 @@ relay-refused = 已拒絕
 
 ## 提交申請
 filing-title = 提交調解申請
-filing-intro = 申請將存爲草稿。在您從案件頁面提交之前，祕書處不會收到任何內容。
+filing-intro = 申請將存爲草稿。在您從案件頁面提交之前，秘書處不會收到任何內容。
 filing-dispute = 爭議
 filing-profile-hint = 各當事方約定的、適用於本程序的規則。
 filing-categories = 爭議事項
@@ -348,7 +348,7 @@ event-authority-recorded = 代表的授權已歸檔
 event-case-registered = 申請已登記
 event-constitution-started = 開始指定調解員
 event-mediator-count-agreed = 調解員人數已商定
-event-secretariat-appointment-requested = 已請求祕書處指定
+event-secretariat-appointment-requested = 已請求秘書處指定
 event-mediator-nominated = 調解員已提名
 event-appointment-accepted = 已附聲明接受指定
 event-appointment-declined = 指定被拒絕
@@ -489,3 +489,17 @@ filing-investment-hint = 投資的內容、地點和時間，以及所依據的�
 channel-author-institution = 秘書處
 relay-excerpt-hint = 消息中的原文段落：刪減至可以轉達的部分，不得改動任何字詞。
 second-factor-qr = 密鑰的二維碼，請用身份驗證器應用程式掃描
+
+## 規則中的條件（某一步驟有賴於此時顯示）
+error-guard-authority-missing = 代表的授權證明尚未歸檔。
+error-guard-consent-missing = 一方同意調解的書面文件尚未歸檔。
+error-guard-third-state-consent-missing = 相關第三國的同意尚未歸檔。
+error-guard-state-approval-missing = 國家對國家實體之同意的批准尚未歸檔。
+error-guard-invitation-period-running = 答覆邀請的期限尚未屆滿。
+error-guard-appointment-period-running = 協議指定調解員的期限尚未屆滿。
+error-guard-party-signatures-missing = 尚非所有當事方都已簽署和解協議。
+error-guard-final-accounts-missing = 尚未出具最終結算。
+error-guard-first-session-incomplete = 首次會議記錄不完整。
+error-guard-already-recorded = 此事項已記錄。
+error-guard-consultation-not-held = 尚未與各當事方磋商。
+error-guard-secretariat-appointment-not-requested = 沒有當事方請求秘書處指定調解員。

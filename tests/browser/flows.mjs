@@ -526,6 +526,8 @@ async function stateStateCase() {
   if ((await page.locator('form[action$="/actions/register"]').count()) !== 0) {
     fail('registration is offered before the third State consented');
   }
+  // The page says what registration waits for.
+  await expectText(page, 'section[aria-labelledby=waiting-h]', 'consent of a third State concerned is not on file');
 
   step('Caledonia sees only the consent request, and consents');
   page = caledonia.page;

@@ -222,7 +222,7 @@ fn channel_label(viewer: &Viewer, view: &CaseView, channel: &str) -> String {
 /// missing, in the domain's words).
 struct Offered {
     open: Vec<(&'static ActionForm, Option<String>)>,
-    blocked: Vec<(&'static ActionForm, Option<String>, String)>,
+    blocked: Vec<(&'static ActionForm, Option<String>, &'static str, String)>,
 }
 
 async fn offered_forms(
@@ -257,7 +257,9 @@ async fn offered_forms(
     for ((form, party), openness) in candidates.into_iter().zip(open) {
         match openness {
             Openness::Open => offered.open.push((form, party)),
-            Openness::Blocked { message, .. } => offered.blocked.push((form, party, message)),
+            Openness::Blocked { code, message } => {
+                offered.blocked.push((form, party, code, message))
+            }
             Openness::Closed => {}
         }
     }
@@ -538,7 +540,7 @@ async fn render_case(
     let waiting: Vec<Fact> = offered
         .blocked
         .iter()
-        .map(|(form, party, why)| Fact {
+        .map(|(form, party, code, why)| Fact {
             label: format!(
                 "{}{}",
                 viewer.t(&format!("action-{}", form.action)),
@@ -548,7 +550,9 @@ async fn render_case(
                     .map(|p| format!(" — {}", p.name))
                     .unwrap_or_default()
             ),
-            value: why.clone(),
+            // The condition in the viewer's language where it is worded; else the rule's own words.
+            value: accord_i18n::message(viewer.lang, &format!("error-{code}"), &[])
+                .unwrap_or_else(|| why.clone()),
         })
         .collect();
     let offered = offered.open;
