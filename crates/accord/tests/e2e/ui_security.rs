@@ -292,3 +292,53 @@ async fn the_language_and_time_zone_are_remembered_per_user() {
     assert_eq!(me["language"], json!("ar"));
     assert_eq!(me["time_zone"], json!("Asia/Hong_Kong"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_outside_the_case_sees_no_page_of_it() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    t.user("stranger", "party-user").await;
+    let http = client();
+    let (cookie, _) = sign_in(&t, &http, "stranger").await;
+    let (_, view) = t.get("harbour", &format!("/api/v1/cases/{case}")).await;
+    let title = view["title"].as_str().unwrap().to_owned();
+    let mut tried = 0;
+    for (method, path, needs_session) in accord_web::PAGES {
+        if *method != "GET" || !needs_session || !path.contains("{case_id}") {
+            continue;
+        }
+        for channel in ["plenary", "caucus:H", "notes"] {
+            let path = path
+                .replace("{case_id}", &case)
+                .replace("{channel}", channel)
+                .replace("{negotiation_id}", "N1")
+                .replace("{country}", "XC");
+            let r = http
+                .get(format!("{}{path}", t.base))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "GET {path}");
+            let body = r.text().await.unwrap();
+            assert!(!body.contains(&title), "GET {path} shows the case title");
+            assert!(
+                !body.contains("Harbour Trading"),
+                "GET {path} names a party"
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried >= 18, "only {tried} pages tried");
+    // The case is not on the stranger's dashboard either.
+    let home = http
+        .get(format!("{}/", t.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!home.contains(&title) && !home.contains(&case));
+}
