@@ -238,6 +238,12 @@ async fn the_language_and_time_zone_are_remembered_per_user() {
                 .unwrap()
         }
     };
+    // The account page suggests the zones the system knows.
+    let account = get(format!("{}/account", t.base), "en").await;
+    assert!(
+        account.contains("<option value=\"Asia/Hong_Kong\">"),
+        "zone suggestions"
+    );
     // Before a choice the browser's language decides.
     let page = get(format!("{}/cases/{case}", t.base), "ru").await;
     assert!(page.contains("<html lang=\"ru\" dir=\"ltr\""));

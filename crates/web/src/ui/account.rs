@@ -181,6 +181,24 @@ struct AccountPage {
     zone_error: Option<String>,
     second_factor_on: bool,
     example_time: String,
+    zones: Vec<String>,
+}
+
+/// The time zones the system knows (IANA names, sorted), offered as suggestions.
+fn known_zones() -> Vec<String> {
+    let mut z: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_owned())
+        .filter(|n| {
+            n.contains('/')
+                && !n.starts_with("Etc/")
+                && !n.starts_with("posix/")
+                && !n.starts_with("right/")
+        })
+        .collect();
+    z.sort();
+    z.dedup();
+    z
 }
 
 fn account_page_for(viewer: &Viewer, zone: &str) -> AccountPage {
@@ -202,6 +220,7 @@ fn account_page_for(viewer: &Viewer, zone: &str) -> AccountPage {
         zone_error: None,
         second_factor_on: !viewer.principal.second_factor_pending,
         example_time: String::new(),
+        zones: known_zones(),
     }
 }
 
