@@ -54,6 +54,23 @@ pub fn participant_names(
     people
 }
 
+/// How a refused step is answered: a failure of the service or a missing object gets the error
+/// page (`Err`); any other refusal is shown above the form it came from, with its status and the
+/// alert (message in the viewer's language where worded, and the stable code).
+pub fn refusal(
+    viewer: &Viewer,
+    e: AppError,
+) -> Result<(StatusCode, (String, String)), Box<Response>> {
+    if matches!(e, AppError::Storage(_) | AppError::NotFound { .. }) {
+        return Err(Box::new(error_page(viewer, e)));
+    }
+    let api = ApiError::from(e);
+    Ok((
+        api.status,
+        (error_message(viewer.lang, &api), api.code.to_owned()),
+    ))
+}
+
 /// A translated message for an error code when there is one (`error-<code>`), else the
 /// service's own message.
 pub fn error_message(lang: &str, e: &ApiError) -> String {
@@ -735,15 +752,16 @@ pub async fn act_submit(
         .await
     {
         Ok(_) => see_other(&format!("/cases/{case_id}?done={action}")),
-        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
         Err(e) => {
-            let api = ApiError::from(e);
-            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            let (status, alert) = match refusal(&viewer, e) {
+                Ok((status, alert)) => (status, Some(alert)),
+                Err(page) => return *page,
+            };
             render_case(
                 &s,
                 &viewer,
                 &case_id,
-                api.status,
+                status,
                 None,
                 alert,
                 Some(Resent {
@@ -781,11 +799,11 @@ pub async fn issue_attestation(
         .await
     {
         Ok(_) => see_other(&format!("/cases/{case_id}?done=attestation")),
-        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
-        Err(e) => {
-            let api = ApiError::from(e);
-            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
-            render_case(&s, &viewer, &case_id, api.status, None, alert, None).await
-        }
+        Err(e) => match refusal(&viewer, e) {
+            Ok((status, alert)) => {
+                render_case(&s, &viewer, &case_id, status, None, Some(alert), None).await
+            }
+            Err(page) => *page,
+        },
     }
 }

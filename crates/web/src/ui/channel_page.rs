@@ -14,11 +14,10 @@ use axum::response::Response;
 use futures::StreamExt;
 use serde::Deserialize;
 
-use super::case_page::{error_message, error_page};
+use super::case_page::error_page;
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
 use super::viewer::{Viewer, forged_form};
 use crate::AppState;
-use crate::error::ApiError;
 
 struct MessageLine {
     id: String,
@@ -283,12 +282,12 @@ async fn refused(
     channel: &str,
     e: AppError,
 ) -> Response {
-    if matches!(e, AppError::NotFound { .. } | AppError::Storage(_)) {
-        return error_page(viewer, e);
+    match super::case_page::refusal(viewer, e) {
+        Ok((status, alert)) => {
+            render_channel(s, viewer, case_id, channel, status, None, Some(alert)).await
+        }
+        Err(page) => *page,
     }
-    let api = ApiError::from(e);
-    let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
-    render_channel(s, viewer, case_id, channel, api.status, None, alert).await
 }
 
 /// `POST /cases/{case_id}/channels/{channel}/messages`.

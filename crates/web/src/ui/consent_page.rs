@@ -11,11 +11,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::case_page::{error_message, error_page};
+use super::case_page::error_page;
 use super::frame::{PageFrame, html, see_other};
 use super::viewer::{Viewer, forged_form};
 use crate::AppState;
-use crate::error::ApiError;
 
 #[derive(Template)]
 #[template(path = "consent.html")]
@@ -123,12 +122,19 @@ pub async fn give_consent(
     };
     match outcome {
         Ok(()) => see_other(&format!("/consent-requests/{case_id}/{country}")),
-        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
         Err(e) => {
-            let api = ApiError::from(e);
-            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            let (status, alert) = match super::case_page::refusal(&viewer, e) {
+                Ok(r) => r,
+                Err(page) => return *page,
+            };
             render(
-                &s, &viewer, &case_id, &country, api.status, alert, instrument,
+                &s,
+                &viewer,
+                &case_id,
+                &country,
+                status,
+                Some(alert),
+                instrument,
             )
             .await
         }

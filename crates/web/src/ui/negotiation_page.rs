@@ -22,11 +22,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use super::case_page::{error_message, error_page};
+use super::case_page::error_page;
 use super::frame::{PageFrame, html, see_other};
 use super::viewer::{Viewer, forged_form};
 use crate::AppState;
-use crate::error::ApiError;
 
 /// Width and height of a chart's drawing area, in SVG units.
 const CHART_W: u32 = 600;
@@ -223,12 +222,12 @@ pub async fn open_negotiation(
                 None => see_other(&format!("/cases/{case_id}/negotiations")),
             }
         }
-        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
-        Err(e) => {
-            let api = ApiError::from(e);
-            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
-            render_list(&s, &viewer, &case_id, api.status, alert, text).await
-        }
+        Err(e) => match super::case_page::refusal(&viewer, e) {
+            Ok((status, alert)) => {
+                render_list(&s, &viewer, &case_id, status, Some(alert), text).await
+            }
+            Err(page) => *page,
+        },
     }
 }
 
@@ -658,12 +657,10 @@ async fn answer_error(
     nid: &str,
     e: AppError,
 ) -> Response {
-    if matches!(e, AppError::Storage(_) | AppError::NotFound { .. }) {
-        return error_page(viewer, e);
+    match super::case_page::refusal(viewer, e) {
+        Ok((status, alert)) => render(s, viewer, case_id, nid, status, Some(alert)).await,
+        Err(page) => *page,
     }
-    let api = ApiError::from(e);
-    let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
-    render(s, viewer, case_id, nid, api.status, alert).await
 }
 
 /// Builds a party's preferences from the form (`weight.<issue>`, `score.<issue>.<k>`,

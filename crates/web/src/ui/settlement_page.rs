@@ -14,11 +14,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::case_page::{error_message, error_page};
+use super::case_page::error_page;
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
 use super::viewer::{Viewer, forged_form};
 use crate::AppState;
-use crate::error::ApiError;
 
 struct VersionLine {
     version: i64,
@@ -234,6 +233,7 @@ async fn render(
     }
     // The next version starts from the one shown.
     let shown_terms = draft.as_ref().map(|d| &d.draft);
+    let first = shown_terms.and_then(|d| d.terms.obligations.first());
     let prefill = Prefill {
         places: c
             .parties
@@ -246,26 +246,13 @@ async fn render(
                 (p.id.clone(), p.name.clone(), place)
             })
             .collect(),
-        obligation_party: shown_terms
-            .and_then(|d| d.terms.obligations.first())
+        obligation_party: first
             .map(|o| o.performing_party.clone())
             .unwrap_or_default(),
-        description: shown_terms
-            .and_then(|d| d.terms.obligations.first())
-            .map(|o| o.description.clone())
-            .unwrap_or_default(),
-        amount: shown_terms
-            .and_then(|d| d.terms.obligations.first())
-            .and_then(|o| o.amount.clone())
-            .unwrap_or_default(),
-        currency: shown_terms
-            .and_then(|d| d.terms.obligations.first())
-            .and_then(|o| o.currency.clone())
-            .unwrap_or_default(),
-        due: shown_terms
-            .and_then(|d| d.terms.obligations.first())
-            .and_then(|o| o.due_date.clone())
-            .unwrap_or_default(),
+        description: first.map(|o| o.description.clone()).unwrap_or_default(),
+        amount: first.and_then(|o| o.amount.clone()).unwrap_or_default(),
+        currency: first.and_then(|o| o.currency.clone()).unwrap_or_default(),
+        due: first.and_then(|o| o.due_date.clone()).unwrap_or_default(),
         governing_law: shown_terms
             .map(|d| d.terms.governing_law.clone())
             .unwrap_or_default(),
@@ -434,16 +421,17 @@ pub async fn put_draft(
     };
     match outcome {
         Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done=drafted")),
-        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
         Err(e) => {
-            let api = ApiError::from(e);
-            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            let (status, alert) = match super::case_page::refusal(&viewer, e) {
+                Ok((status, alert)) => (status, Some(alert)),
+                Err(page) => return *page,
+            };
             render(
                 &s,
                 &viewer,
                 &case_id,
                 SettlementQuery::default(),
-                api.status,
+                status,
                 alert,
                 None,
             )
@@ -523,16 +511,17 @@ pub async fn sign(
     }
     match s.accord.act(&principal.actor, &case_id, &cmd, None).await {
         Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done={action}")),
-        Err(e @ (AppError::Storage(_) | AppError::NotFound { .. })) => error_page(&viewer, e),
         Err(e) => {
-            let api = ApiError::from(e);
-            let alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            let (status, alert) = match super::case_page::refusal(&viewer, e) {
+                Ok((status, alert)) => (status, Some(alert)),
+                Err(page) => return *page,
+            };
             render(
                 &s,
                 &viewer,
                 &case_id,
                 SettlementQuery::default(),
-                api.status,
+                status,
                 alert,
                 None,
             )
