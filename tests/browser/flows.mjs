@@ -551,6 +551,51 @@ async function stateStateCase() {
   return { caseUrl };
 }
 
+// ---- 2b. A commercial case begun by invitation ------------------------------------------------
+async function caseByInvitation() {
+  const harbour = people.harbour;
+  const indah = people.indah;
+  const sgen = people.sgen;
+  step('Harbour files against a party that has not consented yet');
+  let page = harbour.page;
+  await page.goto(`${BASE}/cases/new?type=commercial`);
+  await page.selectOption('#profile', 'iomed-default');
+  await page.fill('#title', 'Harbour Trading v. PT Indah Logistik — demurrage');
+  await page.fill('#summary', 'Demurrage charges at Tanjung Priok in 2026.');
+  await page.fill('#p1_id', 'H');
+  await page.fill('#p1_name', 'Harbour Trading Ltd');
+  await page.fill('#p1_country', 'HK');
+  await page.fill('#p1_authority', 'Board resolution of 3 March 2026');
+  await page.fill('#p1_consent', 'Charter party, clause 31');
+  await page.fill('#p2_id', 'I');
+  await page.fill('#p2_name', 'PT Indah Logistik');
+  await page.fill('#p2_country', 'ID');
+  await page.fill('#p2_representative', 'indah');
+  await page.fill('#p2_authority', 'Power of attorney of 9 March 2026');
+  await page.click('form[action="/cases/new"] button[type=submit]');
+  const caseUrl = page.url().split('?')[0];
+  await act(page, 'submit-request');
+  const early = await indah.page.goto(caseUrl);
+  if (early.status() !== 404) fail('the other party saw the request before it was invited');
+
+  step('The Secretariat invites PT Indah Logistik');
+  page = await openCase(sgen, caseUrl);
+  await act(page, 'record-lodging-fee');
+  await act(page, 'send-invitation');
+  await expectText(page, '.stage strong', 'Awaiting consent');
+
+  step('PT Indah Logistik answers the invitation: it accepts, with its consent instrument');
+  page = indah.page;
+  await page.goto(caseUrl);
+  await check(page, 'case-invitation-en');
+  await act(page, 'accept-invitation', { instrument: 'Letter of acceptance of 20 November 2026' }, 'I');
+
+  step('The Secretariat registers the case');
+  page = await openCase(sgen, caseUrl);
+  await act(page, 'register');
+  await expectText(page, '.stage strong', 'Appointment of the mediator');
+}
+
 // ---- 3. Every page in every language, checked by axe -----------------------------------------
 async function everyPageInEveryLanguage(commercial, stateState) {
   const views = [
@@ -611,6 +656,7 @@ let failed = false;
 try {
   const commercial = await commercialCase();
   const stateState = await stateStateCase();
+  await caseByInvitation();
   await everyPageInEveryLanguage(commercial, stateState);
 } catch (e) {
   failed = true;

@@ -325,6 +325,9 @@ pub fn probe(form: &ActionForm, party: Option<&str>, parties: &[String]) -> Opti
         .flat_map(|field| {
             let v = match field.kind {
                 Check => "on".to_owned(),
+                // An optional number is left out (its default applies), so that the probe never
+                // trips a range rule a default would meet.
+                Number if !field.required => String::new(),
                 Number => "1".to_owned(),
                 Choice(options) => options.first().copied().unwrap_or_default().to_owned(),
                 Party => parties.first().cloned().unwrap_or_default(),
