@@ -534,6 +534,7 @@ async function stateStateCase() {
   await page.goto(`${BASE}/`);
   await check(page, 'dashboard-third-state-en');
   await page.click('a[href^="/consent-requests/"]');
+  const consentUrl = page.url();
   await expectText(page, 'main', 'Scope: allocation of the waters');
   await check(page, 'consent-request-en');
   const body = await page.textContent('main');
@@ -548,7 +549,7 @@ async function stateStateCase() {
   page = await openCase(sgen, caseUrl);
   await act(page, 'register');
   await expectText(page, '.stage strong', 'Appointment of the mediator');
-  return { caseUrl };
+  return { caseUrl, consentUrl };
 }
 
 // ---- 2b. A commercial case begun by invitation ------------------------------------------------
@@ -605,6 +606,9 @@ async function everyPageInEveryLanguage(commercial, stateState) {
     ['harbour', commercial.caucusUrl, 'channel-caucus'],
     ['harbour', commercial.settlementUrl, 'settlement'],
     ['harbour', commercial.negotiationUrl, 'negotiation'],
+    ['harbour', `${commercial.caseUrl}/negotiations`, 'negotiations'],
+    ['harbour', '/cases/00000000-0000-7000-8000-000000000000', 'error-not-found'],
+    ['caledonia', stateState.consentUrl, 'consent-request'],
     ['amina', commercial.negotiationUrl, 'negotiation-mediator'],
     ['harbour', '/cases/new', 'filing-type'],
     ['harbour', '/cases/new?type=state-investor', 'filing'],
