@@ -181,11 +181,17 @@ struct AccountPage {
     zone_error: Option<String>,
     second_factor_on: bool,
     example_time: String,
-    zones: Vec<String>,
+    zones: &'static [String],
 }
 
-/// The time zones the system knows (IANA names, sorted), offered as suggestions.
-fn known_zones() -> Vec<String> {
+/// The time zones the system knows (IANA names, sorted), offered as suggestions; read from the
+/// tz database once per process.
+fn known_zones() -> &'static [String] {
+    static ZONES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    ZONES.get_or_init(read_zones)
+}
+
+fn read_zones() -> Vec<String> {
     let mut z: Vec<String> = jiff::tz::db()
         .available()
         .map(|n| n.as_str().to_owned())

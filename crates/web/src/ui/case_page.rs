@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::action_forms::{ACTION_FORMS, ActionForm, FieldError, Kind, label_id};
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, forged_form};
+use super::viewer::{Viewer, field, forged_form};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -217,24 +217,6 @@ fn event_text(viewer: &Viewer, e: &EventView) -> String {
         .unwrap_or_else(|| viewer.ta("event-other", &[("code", e.kind.as_str())]))
 }
 
-fn channel_label(viewer: &Viewer, view: &CaseView, channel: &str) -> String {
-    let party_name = |id: &str| {
-        view.case
-            .parties
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| id.to_owned())
-    };
-    match channel.split_once(':') {
-        Some(("caucus", p)) => viewer.ta("channel-caucus", &[("party", &party_name(p))]),
-        Some(("internal", p)) => viewer.ta("channel-internal", &[("party", &party_name(p))]),
-        _ => viewer.t(&format!("channel-{channel}")),
-    }
-}
-
-/// Builds the offered forms: every form of [`ACTION_FORMS`] (one per party for per-party ones)
-/// that the use case says is open to the viewer.
 /// What the viewer could do: the open forms, and the actions waiting on a condition (with what is
 /// missing, in the domain's words).
 struct Offered {
@@ -242,6 +224,8 @@ struct Offered {
     blocked: Vec<(&'static ActionForm, Option<String>, &'static str, String)>,
 }
 
+/// Builds the offered forms: every form of [`ACTION_FORMS`] (one per party for per-party ones)
+/// that the use case says is open to the viewer, and those waiting on a condition.
 async fn offered_forms(
     s: &AppState,
     viewer: &Viewer,
@@ -533,7 +517,7 @@ async fn render_case(
         .filter(|ch| ch.access == "full" || ch.access == "metadata")
         .map(|ch| ChannelLink {
             href: format!("/cases/{}/channels/{}", c.id, ch.channel),
-            label: channel_label(viewer, &view, &ch.channel),
+            label: super::channel_page::channel_name(viewer, &view.case, &ch.channel),
             private: ch.private,
         })
         .collect();
@@ -700,12 +684,7 @@ pub async fn act_submit(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let values = form.map(|Form(v)| v).unwrap_or_default();
-    let csrf = values
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    if !viewer.form_is_genuine(&headers, csrf) {
+    if !viewer.form_is_genuine(&headers, field(&values, "csrf")) {
         return forged_form(viewer.lang);
     }
     let Some(form) = super::action_forms::form_for(&action) else {
@@ -785,12 +764,7 @@ pub async fn issue_attestation(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let values = form.map(|Form(v)| v).unwrap_or_default();
-    let csrf = values
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    if !viewer.form_is_genuine(&headers, csrf) {
+    if !viewer.form_is_genuine(&headers, field(&values, "csrf")) {
         return forged_form(viewer.lang);
     }
     match s

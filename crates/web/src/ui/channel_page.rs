@@ -83,12 +83,13 @@ fn size_text(viewer: &Viewer, bytes: i64) -> String {
     )
 }
 
-fn channel_name(viewer: &Viewer, parties: &[(String, String)], channel: &str) -> String {
+/// A channel's name for the viewer: the caucus and internal workspace by their party's name.
+pub(super) fn channel_name(viewer: &Viewer, case: &accord_domain::Case, channel: &str) -> String {
     let name = |id: &str| {
-        parties
+        case.parties
             .iter()
-            .find(|(p, _)| p == id)
-            .map(|(_, n)| n.clone())
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
             .unwrap_or_else(|| id.to_owned())
     };
     match channel.split_once(':') {
@@ -134,7 +135,7 @@ async fn render_channel(
         .iter()
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
-    let label = channel_name(viewer, &parties, channel);
+    let label = channel_name(viewer, &view.case, channel);
     let people = super::case_page::participant_names(viewer, &view.case);
     let author_name = |id: Option<String>| match id {
         Some(id) => people
@@ -153,7 +154,7 @@ async fn render_channel(
             excerpt: r.excerpt.clone(),
             status: viewer.t(&format!("relay-{}", r.status)),
             pending: r.status == "pending",
-            target: channel_name(viewer, &parties, &r.target_channel),
+            target: channel_name(viewer, &view.case, &r.target_channel),
         })
         .collect();
     let path = format!("/cases/{case_id}/channels/{channel}");
@@ -222,7 +223,7 @@ async fn render_channel(
                 .map(|c| {
                     (
                         c.channel.clone(),
-                        channel_name(viewer, &parties, &c.channel),
+                        channel_name(viewer, &view.case, &c.channel),
                     )
                 })
                 .collect(),
@@ -426,41 +427,20 @@ pub async fn upload_document(
         head_tx,
         tx,
     ));
-    let (fields, declared, file_name) = match head_rx.await {
-        Ok(UploadHead::Ready(f, d, n)) => (f, d, n),
-        Ok(UploadHead::Forged) => return forged_form(viewer.lang),
-        Ok(UploadHead::Malformed(reason)) => {
+    let head = head_rx
+        .await
+        .unwrap_or_else(|_| UploadHead::Malformed("the upload ended early".into()));
+    let (fields, declared, file_name) = match head {
+        UploadHead::Ready(f, d, n) => (f, d, n),
+        UploadHead::Forged => return forged_form(viewer.lang),
+        UploadHead::Malformed(reason) => {
             tracing::info!(%reason, "upload form refused");
             let alert = Some((
                 viewer.t("channel-error-upload"),
                 "invalid-upload".to_owned(),
             ));
-            return render_channel(
-                &s,
-                &viewer,
-                &case_id,
-                &channel,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                alert,
-            )
-            .await;
-        }
-        Err(_) => {
-            let alert = Some((
-                viewer.t("channel-error-upload"),
-                "invalid-upload".to_owned(),
-            ));
-            return render_channel(
-                &s,
-                &viewer,
-                &case_id,
-                &channel,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                alert,
-            )
-            .await;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_channel(&s, &viewer, &case_id, &channel, status, None, alert).await;
         }
     };
     let get = |k: &str| {

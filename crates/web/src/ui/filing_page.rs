@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::case_page::{error_message, error_page};
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, forged_form};
+use super::viewer::{Viewer, field as value, forged_form};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -86,13 +86,6 @@ struct FilingPage {
     third_state_representative: String,
     third_state_error: Option<String>,
     parties: Vec<PartyBlock>,
-}
-
-fn value<'a>(sent: &'a [(String, String)], k: &str) -> &'a str {
-    sent.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
 }
 
 /// The kind a party block starts with, for a dispute type (the form can change it).

@@ -24,19 +24,12 @@ use serde_json::json;
 
 use super::case_page::error_page;
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, forged_form};
+use super::viewer::{Viewer, field as get, forged_form};
 use crate::AppState;
 
 /// Width and height of a chart's drawing area, in SVG units.
 const CHART_W: u32 = 600;
 const BAR_H: u32 = 28;
-
-fn get<'a>(sent: &'a [(String, String)], k: &str) -> &'a str {
-    sent.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
-}
 
 fn package_text(agenda: &Agenda, package: &Package) -> String {
     agenda

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::case_page::error_page;
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
-use super::viewer::{Viewer, forged_form};
+use super::viewer::{Viewer, field as get, forged_form};
 use crate::AppState;
 
 struct VersionLine {
@@ -339,6 +339,17 @@ async fn render(
     )
 }
 
+/// A refused draft or step: the settlement page again with the alert (or the error page).
+async fn refused(s: &AppState, viewer: &Viewer, case_id: &str, e: AppError) -> Response {
+    match super::case_page::refusal(viewer, e) {
+        Ok((status, alert)) => {
+            let q = SettlementQuery::default();
+            render(s, viewer, case_id, q, status, Some(alert), None).await
+        }
+        Err(page) => *page,
+    }
+}
+
 /// `GET /cases/{case_id}/settlement`.
 pub async fn settlement_page(
     State(s): State<AppState>,
@@ -348,13 +359,6 @@ pub async fn settlement_page(
 ) -> Response {
     let q = query.map(|Query(q)| q).unwrap_or_default();
     render(&s, &viewer, &case_id, q, StatusCode::OK, None, None).await
-}
-
-fn get<'a>(sent: &'a [(String, String)], k: &str) -> &'a str {
-    sent.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
 }
 
 /// `POST /cases/{case_id}/settlement`: a new draft version from the form.
@@ -421,22 +425,7 @@ pub async fn put_draft(
     };
     match outcome {
         Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done=drafted")),
-        Err(e) => {
-            let (status, alert) = match super::case_page::refusal(&viewer, e) {
-                Ok((status, alert)) => (status, Some(alert)),
-                Err(page) => return *page,
-            };
-            render(
-                &s,
-                &viewer,
-                &case_id,
-                SettlementQuery::default(),
-                status,
-                alert,
-                None,
-            )
-            .await
-        }
+        Err(e) => refused(&s, &viewer, &case_id, e).await,
     }
 }
 
@@ -511,21 +500,6 @@ pub async fn sign(
     }
     match s.accord.act(&principal.actor, &case_id, &cmd, None).await {
         Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done={action}")),
-        Err(e) => {
-            let (status, alert) = match super::case_page::refusal(&viewer, e) {
-                Ok((status, alert)) => (status, Some(alert)),
-                Err(page) => return *page,
-            };
-            render(
-                &s,
-                &viewer,
-                &case_id,
-                SettlementQuery::default(),
-                status,
-                alert,
-                None,
-            )
-            .await
-        }
+        Err(e) => refused(&s, &viewer, &case_id, e).await,
     }
 }

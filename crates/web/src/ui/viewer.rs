@@ -138,6 +138,14 @@ impl Viewer {
     }
 }
 
+/// A field of a submitted form (name–value pairs as sent), trimmed; empty when absent.
+pub fn field<'a>(sent: &'a [(String, String)], name: &str) -> &'a str {
+    sent.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
 /// The answer to a form that fails the CSRF or origin check: nothing was done.
 pub fn forged_form(lang: &str) -> Response {
     (
