@@ -25,17 +25,33 @@ fn main() {
     println!("sha256      {:.2} s", t.elapsed().as_secs_f64());
     let master = accord_keys::MasterKey::generate().unwrap();
     let (key, _) = master.new_data_key("c").unwrap();
-    let t = Instant::now();
-    let (mut e, _) = accord_vault::format::Encryptor::new(&key, "c/d", 64 * 1024).unwrap();
-    let mut n = 0;
-    for p in data.chunks(piece) {
-        n += e.push(p).unwrap().len();
+    let v1 = accord_keys::ChunkScheme::XChaCha20Poly1305 { prefix: [7; 19] };
+    for (name, scheme) in [
+        (
+            "AES-256-GCM (version 2)",
+            accord_keys::ChunkScheme::fresh().unwrap(),
+        ),
+        ("XChaCha20-Poly1305 (version 1)", v1),
+    ] {
+        let t = Instant::now();
+        let (mut e, header) =
+            accord_vault::format::Encryptor::with_scheme(&key, "c/d", 64 * 1024, scheme).unwrap();
+        let mut stored = vec![header];
+        for p in data.chunks(piece) {
+            stored.extend(e.push(p).unwrap());
+        }
+        stored.push(e.finish().unwrap());
+        println!("encrypt     {:.2} s {name}", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let mut d = accord_vault::format::Decryptor::new(&key, "c/d");
+        let mut n = 0;
+        for c in &stored {
+            n += d.push(c).unwrap().iter().map(|b| b.len()).sum::<usize>();
+        }
+        n += d.finish().unwrap().len();
+        assert_eq!(n, data.len());
+        println!("decrypt     {:.2} s {name}", t.elapsed().as_secs_f64());
     }
-    let _ = e.finish().unwrap();
-    println!(
-        "encrypt     {:.2} s ({n} chunks)",
-        t.elapsed().as_secs_f64()
-    );
     let t = Instant::now();
     let mut i = accord_vault::inspect::Inspector::new(accord_vault::Limits {
         max_bytes: u64::MAX,

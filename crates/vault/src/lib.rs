@@ -1,8 +1,9 @@
 //! The document vault: parties' files, encrypted before they reach storage, streamed end to end.
 //!
-//! * [`format`]: the stored form — a header and authenticated chunks sealed with the case's data
-//!   key (STREAM over XChaCha20-Poly1305), so any change, reordering or truncation is caught on
-//!   read and a chunk never leaves the vault unauthenticated.
+//! * [`format`]: the stored form — a header and authenticated chunks sealed under the case's
+//!   data key (STREAM over AES-256-GCM with a key derived for each object), so any change,
+//!   reordering or truncation is caught on read and a chunk never leaves the vault
+//!   unauthenticated.
 //! * [`inspect`]: hostile-input checks while the upload streams by (type sniffing against an
 //!   allow-list, active content, polyglots, bombs, unsafe archive paths, size limit).
 //! * [`names`]: file names made harmless for display and download.
@@ -222,7 +223,8 @@ impl Vault {
             });
             let (mut enc, header) = format::Encryptor::new(key, context, self.chunk)?;
             let mut stored = header.len() as u64;
-            writer.write(&header);
+            // `put` hands the sealed chunks to the writer without copying them again.
+            writer.put(header);
             while let Some(piece) = body.next().await {
                 let piece = piece.map_err(|e| VaultError::Interrupted(e.to_string()))?;
                 inspector.feed(&piece).map_err(VaultError::Refused)?;
@@ -233,7 +235,7 @@ impl Vault {
                 for c in enc.push(&piece)? {
                     stored += c.len() as u64;
                     writer.wait_for_capacity(2).await?;
-                    writer.write(&c);
+                    writer.put(c);
                 }
             }
             drop(hash_tx);
@@ -243,7 +245,7 @@ impl Vault {
                 .map_err(VaultError::Refused)?;
             let last = enc.finish()?;
             stored += last.len() as u64;
-            writer.write(&last);
+            writer.put(last);
             Ok(Stored {
                 size,
                 sha256: hasher
@@ -303,7 +305,8 @@ impl Vault {
                 match raw.next().await {
                     Some(piece) => {
                         let piece = piece.map_err(VaultError::from)?;
-                        ready.extend(d.push(&piece)?.into_iter().filter(|b| !b.is_empty()));
+                        // The range was just read: its chunks open in place, without a copy.
+                        ready.extend(d.push_owned(piece)?.into_iter().filter(|b| !b.is_empty()));
                     }
                     None => {
                         let last = dec.take().map(format::Decryptor::finish).transpose()?;
@@ -390,7 +393,7 @@ impl Vault {
                 let b = b?;
                 n += b.len() as u64;
                 writer.wait_for_capacity(2).await?;
-                writer.write(&b);
+                writer.put(b);
             }
             Ok(())
         }

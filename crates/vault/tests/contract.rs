@@ -98,13 +98,13 @@ async fn contract(v: Vault, prefix: &str) {
     while let Some(b) = rs.next().await {
         stored.extend_from_slice(&b.unwrap());
     }
-    let frame = 4096 + 16;
+    let (h, frame) = (accord_vault::format::HEADER_LEN, 4096 + 16);
     let mut flipped = stored.clone();
-    flipped[32 + frame + 100] ^= 0x01;
-    let truncated = stored[..32 + 2 * frame].to_vec();
+    flipped[h + frame + 100] ^= 0x01;
+    let truncated = stored[..h + 2 * frame].to_vec();
     let mut swapped = stored.clone();
-    swapped[32..32 + frame].copy_from_slice(&stored[32 + frame..32 + 2 * frame]);
-    swapped[32 + frame..32 + 2 * frame].copy_from_slice(&stored[32..32 + frame]);
+    swapped[h..h + frame].copy_from_slice(&stored[h + frame..h + 2 * frame]);
+    swapped[h + frame..h + 2 * frame].copy_from_slice(&stored[h..h + frame]);
     for (what, bytes) in [
         ("flipped byte", flipped),
         ("truncated", truncated),

@@ -109,7 +109,8 @@ async fn relay_parts(
     relay_content(file, tx).await;
 }
 
-/// Relays a file part's content in blocks of up to 256 KiB (pieces from the network are small).
+/// Relays a file part's content in blocks of about 256 KiB: small pieces from the network are
+/// gathered; a piece already that large goes on as it is, without a copy.
 pub(crate) async fn relay_content(
     mut file: axum::extract::multipart::Field<'_>,
     tx: tokio::sync::mpsc::Sender<Result<Bytes, BlobError>>,
@@ -117,6 +118,11 @@ pub(crate) async fn relay_content(
     let mut block = bytes::BytesMut::with_capacity(RELAY_BLOCK);
     loop {
         match file.chunk().await {
+            Ok(Some(c)) if block.is_empty() && c.len() >= RELAY_BLOCK / 4 => {
+                if tx.send(Ok(c)).await.is_err() {
+                    return;
+                }
+            }
             Ok(Some(c)) => {
                 block.extend_from_slice(&c);
                 if block.len() >= RELAY_BLOCK {
