@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
+use crate::exact::{self, Exact, Wide};
 use crate::fair;
-use crate::frontier::{self, Point};
-use crate::space::IntProblem;
+use crate::frontier;
+use crate::space::{IntProblem, Issue};
 use crate::{NegotiateError, space::Problem};
 
 /// Where the disagreement point comes from.
@@ -21,12 +22,19 @@ pub enum Disagreement {
 /// Largest intermediate frontier the merge accepts (a guard, far above real scenarios).
 pub const MAX_INTERMEDIATE: usize = 2_000_000;
 
+/// A frontier point as found: one option per issue and the parties' utilities (the exact scaled
+/// value divided by the party's scale, as the nearest float).
+struct ShownPoint {
+    outcome: Vec<usize>,
+    utilities: Vec<f64>,
+}
+
 /// A frontier point as printed: `outcome` (issue → value) and `utilities` (per party, in
 /// profile order). Keys are written in sorted order, as a JSON object map would hold them.
 pub struct PointOut<'a> {
-    problem: &'a IntProblem,
+    issues: &'a [Issue],
     order: &'a [usize],
-    point: &'a Point,
+    point: &'a ShownPoint,
 }
 
 impl serde::Serialize for PointOut<'_> {
@@ -38,7 +46,7 @@ impl serde::Serialize for PointOut<'_> {
                 let p = self.0;
                 let mut m = s.serialize_map(Some(p.order.len()))?;
                 for &i in p.order {
-                    let issue = &p.problem.issues[i];
+                    let issue = &p.issues[i];
                     m.serialize_entry(&issue.name, &issue.values[p.point.outcome[i]])?;
                 }
                 m.end()
@@ -50,8 +58,8 @@ impl serde::Serialize for PointOut<'_> {
                 use serde::ser::SerializeSeq;
                 let p = self.0;
                 let mut q = s.serialize_seq(Some(p.point.utilities.len()))?;
-                for (u, sc) in p.point.utilities.iter().zip(&p.problem.scale) {
-                    q.serialize_element(&(*u as f64 / *sc as f64))?;
+                for u in &p.point.utilities {
+                    q.serialize_element(u)?;
                 }
                 q.end()
             }
@@ -80,11 +88,16 @@ pub struct Analysis {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<f64>,
     #[serde(skip)]
-    problem: IntProblem,
+    issues: Vec<Issue>,
+    #[serde(skip)]
+    parties: Vec<String>,
     #[serde(skip)]
     order: Vec<usize>,
     #[serde(skip)]
-    points: Vec<Point>,
+    points: Vec<ShownPoint>,
+    /// Bits of the exact integers the analysis needed (128, or 256 for finer scenarios).
+    #[serde(skip)]
+    pub exact_bits: u32,
     kalai_smorodinsky: Option<usize>,
     nash: Option<usize>,
     /// Packages the agenda spans.
@@ -96,7 +109,7 @@ pub struct Analysis {
 impl Analysis {
     /// The parties, in profile order.
     pub fn parties(&self) -> &[String] {
-        &self.problem.parties
+        &self.parties
     }
 
     /// Packages on the frontier.
@@ -107,7 +120,7 @@ impl Analysis {
     /// One point as printed.
     fn point(&self, i: usize) -> PointOut<'_> {
         PointOut {
-            problem: &self.problem,
+            issues: &self.issues,
             order: &self.order,
             point: &self.points[i],
         }
@@ -132,7 +145,7 @@ impl Analysis {
             m.serialize_entry("kalai_smorodinsky", &pick(self.kalai_smorodinsky))?;
             m.serialize_entry("nash", &pick(self.nash))?;
             m.serialize_entry("outcomes", &self.outcomes)?;
-            m.serialize_entry("parties", &self.problem.parties)?;
+            m.serialize_entry("parties", &self.parties)?;
             m.serialize_entry("semantics", &self.semantics)?;
             m.serialize_entry("utilitarian", &pick(self.utilitarian))?;
             SerializeMap::end(m)
@@ -150,19 +163,35 @@ impl Analysis {
 }
 
 /// Computes the analysis: the frontier with one package per point, the disagreement point and the
-/// four fair points.
+/// four fair points. The exact arithmetic is 128-bit where the scenario allows and 256-bit
+/// where its denominators need more; a scenario beyond that is refused (`precision-overflow`).
 pub fn analysis(
     problem: &Problem,
     semantics: &str,
     disagreement: Disagreement,
 ) -> Result<Analysis, NegotiateError> {
-    let p = problem.to_integers()?;
+    match problem.to_integers() {
+        Ok(p) => analysis_of(problem, p, semantics, disagreement),
+        Err(e) if e.code == "precision-overflow" => {
+            let wide = problem.to_integers_as::<Wide>()?;
+            analysis_of(problem, wide, semantics, disagreement)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn analysis_of<T: Exact>(
+    problem: &Problem,
+    p: IntProblem<T>,
+    semantics: &str,
+    disagreement: Disagreement,
+) -> Result<Analysis, NegotiateError> {
     let points = frontier::merged(&p, MAX_INTERMEDIATE)?;
     let range = p.range();
-    let d: Vec<i128> = (0..p.parties())
+    let d: Vec<T> = (0..p.parties())
         .map(|j| match disagreement {
-            Disagreement::Reservation => p.reservation[j].unwrap_or(0),
-            Disagreement::Zero => 0,
+            Disagreement::Reservation => p.reservation[j].unwrap_or(T::ZERO),
+            Disagreement::Zero => T::ZERO,
             Disagreement::Min => range[j].0,
         })
         .collect();
@@ -170,6 +199,12 @@ pub fn analysis(
     let mut order: Vec<usize> = (0..p.issues.len()).collect();
     order.sort_by(|a, b| p.issues[*a].name.cmp(&p.issues[*b].name).then(b.cmp(a)));
     order.dedup_by(|a, b| p.issues[*a].name == p.issues[*b].name);
+    let shown = |u: &[T]| -> Vec<f64> {
+        u.iter()
+            .zip(&p.scale)
+            .map(|(x, s)| exact::ratio(*x, *s))
+            .collect()
+    };
     Ok(Analysis {
         disagreement: DisagreementOut {
             kind: match disagreement {
@@ -177,11 +212,7 @@ pub fn analysis(
                 Disagreement::Zero => "zero",
                 Disagreement::Min => "min",
             },
-            utilities: d
-                .iter()
-                .zip(&p.scale)
-                .map(|(x, s)| *x as f64 / *s as f64)
-                .collect(),
+            utilities: shown(&d),
         },
         nash: fair::nash(&points, &d),
         kalai_smorodinsky: fair::kalai_smorodinsky(&points, &d),
@@ -195,8 +226,16 @@ pub fn analysis(
             .unwrap_or(u64::MAX),
         semantics: semantics.to_owned(),
         order,
-        points,
-        problem: p,
+        points: points
+            .into_iter()
+            .map(|pt| ShownPoint {
+                utilities: shown(&pt.utilities),
+                outcome: pt.outcome,
+            })
+            .collect(),
+        exact_bits: T::BITS,
+        issues: p.issues,
+        parties: p.parties,
     })
 }
 

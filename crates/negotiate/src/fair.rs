@@ -6,15 +6,16 @@
 //! divided by the party's scale), which is what the chosen semantics makes comparable. Ties go to
 //! the earlier point in the frontier's order (descending utilities).
 
+use crate::exact::Exact;
 use crate::frontier::Point;
 
 /// Index of the Nash point: maximises the product of gains over the disagreement point, among
 /// points at least as good as it for everyone. `None` if no point is.
-pub fn nash(points: &[Point], d: &[i128]) -> Option<usize> {
+pub fn nash<T: Exact>(points: &[Point<T>], d: &[T]) -> Option<usize> {
     let mut best: Option<(usize, Vec<u128>)> = None;
     for (i, p) in points.iter().enumerate() {
         let Some(gains) = gains(p, d) else { continue };
-        let prod = product(&gains);
+        let prod = product_exact(&gains);
         if best.as_ref().is_none_or(|(_, b)| cmp_big(&prod, b).is_gt()) {
             best = Some((i, prod));
         }
@@ -23,61 +24,56 @@ pub fn nash(points: &[Point], d: &[i128]) -> Option<usize> {
 }
 
 /// Index of the Kalai–Smorodinsky point: maximises the smallest share of each party's ideal gain.
-pub fn kalai_smorodinsky(points: &[Point], d: &[i128]) -> Option<usize> {
-    let ir: Vec<usize> = (0..points.len())
-        .filter(|&i| gains(&points[i], d).is_some())
+pub fn kalai_smorodinsky<T: Exact>(points: &[Point<T>], d: &[T]) -> Option<usize> {
+    let ir: Vec<(usize, Vec<T>)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| gains(p, d).map(|g| (i, g)))
         .collect();
-    let ideal: Vec<i128> = (0..d.len())
-        .map(|j| {
-            ir.iter()
-                .map(|&i| points[i].utilities[j] - d[j])
-                .max()
-                .unwrap_or(0)
-        })
+    let ideal: Vec<T> = (0..d.len())
+        .map(|j| ir.iter().map(|(_, g)| g[j]).max().unwrap_or(T::ZERO))
         .collect();
-    let mut best: Option<(usize, (u128, u128))> = None; // ratio as (num, den)
-    for &i in &ir {
-        let g = gains(&points[i], d)?;
+    let mut best: Option<(usize, (T, T))> = None; // ratio as (num, den)
+    for (i, g) in &ir {
         // min over j of g_j / ideal_j (parties with zero ideal gain are ignored).
-        let mut min: Option<(u128, u128)> = None;
-        for (j, gj) in g.iter().enumerate() {
-            let ideal_j = ideal[j] as u128;
-            if ideal_j == 0 {
+        let mut min: Option<(T, T)> = None;
+        for (gj, ideal_j) in g.iter().zip(&ideal) {
+            if *ideal_j == T::ZERO {
                 continue;
             }
-            if min.is_none_or(|(n, dd)| less(*gj, ideal_j, n, dd)) {
-                min = Some((*gj, ideal_j));
+            if min.is_none_or(|(n, dd)| less(*gj, *ideal_j, n, dd)) {
+                min = Some((*gj, *ideal_j));
             }
         }
-        let m = min.unwrap_or((0, 1));
+        let m = min.unwrap_or((T::ZERO, T::ONE));
         if best.is_none_or(|(_, (n, dd))| less(n, dd, m.0, m.1)) {
-            best = Some((i, m));
+            best = Some((*i, m));
         }
     }
     best.map(|b| b.0)
 }
 
 /// Index of the egalitarian point: maximises the smallest real gain (needs a common scale).
-pub fn egalitarian(points: &[Point], d: &[i128], scale: &[i128]) -> Option<usize> {
+pub fn egalitarian<T: Exact>(points: &[Point<T>], d: &[T], scale: &[T]) -> Option<usize> {
     best_by(points, d, |g| {
         g.iter()
             .zip(scale)
-            .map(|(x, s)| *x as f64 / *s as f64)
+            .map(|(x, s)| crate::exact::ratio(*x, *s))
             .fold(f64::INFINITY, f64::min)
     })
 }
 
 /// Index of the utilitarian point: maximises the sum of real utilities (needs a common scale).
-pub fn utilitarian(points: &[Point], d: &[i128], scale: &[i128]) -> Option<usize> {
+pub fn utilitarian<T: Exact>(points: &[Point<T>], d: &[T], scale: &[T]) -> Option<usize> {
     best_by(points, d, |g| {
         g.iter()
             .zip(scale)
-            .map(|(x, s)| *x as f64 / *s as f64)
+            .map(|(x, s)| crate::exact::ratio(*x, *s))
             .sum()
     })
 }
 
-fn best_by(points: &[Point], d: &[i128], f: impl Fn(&[u128]) -> f64) -> Option<usize> {
+fn best_by<T: Exact>(points: &[Point<T>], d: &[T], f: impl Fn(&[T]) -> f64) -> Option<usize> {
     let mut best: Option<(usize, f64)> = None;
     for (i, p) in points.iter().enumerate() {
         let Some(g) = gains(p, d) else { continue };
@@ -89,38 +85,51 @@ fn best_by(points: &[Point], d: &[i128], f: impl Fn(&[u128]) -> f64) -> Option<u
     best.map(|b| b.0)
 }
 
-fn gains(p: &Point, d: &[i128]) -> Option<Vec<u128>> {
+/// The gains over the disagreement point, if none is negative.
+fn gains<T: Exact>(p: &Point<T>, d: &[T]) -> Option<Vec<T>> {
     p.utilities
         .iter()
         .zip(d)
-        .map(|(u, dj)| u.checked_sub(*dj).filter(|g| *g >= 0).map(|g| g as u128))
+        .map(|(u, dj)| u.checked_sub(*dj).filter(|g| *g >= T::ZERO))
         .collect()
 }
 
-/// a/b < c/d for non-negative values, exactly (falls back to floats only on overflow).
-fn less(a: u128, b: u128, c: u128, d: u128) -> bool {
-    match (a.checked_mul(d), c.checked_mul(b)) {
-        (Some(x), Some(y)) => x < y,
-        _ => (a as f64 / b as f64) < (c as f64 / d as f64),
-    }
+/// a/b < c/d for non-negative values, exactly (cross products in as many limbs as they need).
+fn less<T: Exact>(a: T, b: T, c: T, d: T) -> bool {
+    cmp_big(&product_exact(&[a, d]), &product_exact(&[c, b])).is_lt()
+}
+
+/// Arbitrary-precision product of the magnitudes of exact integers (see [`product_limbs`]).
+pub(crate) fn product_exact<T: Exact>(xs: &[T]) -> Vec<u128> {
+    product_limbs(xs.iter().map(|x| x.magnitude_limbs()))
 }
 
 /// Arbitrary-precision product of non-negative integers, as little-endian base-2^64 limbs.
 pub(crate) fn product(xs: &[u128]) -> Vec<u128> {
+    product_limbs(xs.iter().map(|x| vec![*x as u64, (*x >> 64) as u64]))
+}
+
+/// Product of numbers given as little-endian base-2^64 limbs; the result holds one limb per
+/// `u128` (each below 2^64), without leading zero limbs, so that [`cmp_big`] compares it.
+fn product_limbs(xs: impl Iterator<Item = Vec<u64>>) -> Vec<u128> {
+    const MASK: u128 = u64::MAX as u128;
     let mut acc: Vec<u128> = vec![1];
-    for &x in xs {
-        let (lo, hi) = (x & u64::MAX as u128, x >> 64);
-        let mut out = vec![0u128; acc.len() + 3];
+    for x in xs {
+        let mut out = vec![0u128; acc.len() + x.len() + 1];
         for (i, &a) in acc.iter().enumerate() {
-            for (k, part) in [lo, hi].into_iter().enumerate() {
-                let mut carry = a * part;
-                let mut pos = i + k;
-                while carry > 0 {
-                    let s = out[pos] + (carry & u64::MAX as u128);
-                    out[pos] = s & u64::MAX as u128;
-                    carry = (carry >> 64) + (s >> 64);
-                    pos += 1;
-                }
+            // a, b < 2^64: a·b + out + carry < 2^128.
+            let mut carry: u128 = 0;
+            for (k, &b) in x.iter().enumerate() {
+                let t = a * b as u128 + out[i + k] + carry;
+                out[i + k] = t & MASK;
+                carry = t >> 64;
+            }
+            let mut pos = i + x.len();
+            while carry > 0 {
+                let t = out[pos] + carry;
+                out[pos] = t & MASK;
+                carry = t >> 64;
+                pos += 1;
             }
         }
         while out.len() > 1 && out.last() == Some(&0) {
@@ -149,5 +158,28 @@ mod tests {
         assert!(cmp_big(&a, &b).is_gt());
         assert_eq!(product(&[6, 7]), vec![42]);
         assert_eq!(product(&[0, 5]), vec![0]);
+    }
+
+    #[test]
+    fn wide_products_and_ratios_are_exact() {
+        use crate::exact::Wide;
+        let two_128 = Wide::from_words(1, 0);
+        // 2^128 · 2^128 = 2^256: limb 4 is one, the rest zero.
+        assert_eq!(product_exact(&[two_128, two_128]), vec![0, 0, 0, 0, 1]);
+        // Agrees with the narrow product where both apply.
+        let x = u64::MAX as i128 * 3;
+        assert_eq!(
+            product_exact(&[Wide::from(x), Wide::from(x + 1)]),
+            product(&[x as u128, (x + 1) as u128])
+        );
+        // (2^200 + 1) / 2^200 > (2^200) / (2^200 - 1)? No: 1 + 2^-200 < 1 + 1/(2^200 - 1).
+        let p = Wide::ONE << 200u32;
+        assert!(less(p + Wide::ONE, p, p, p - Wide::ONE));
+        assert!(!less(p, p - Wide::ONE, p + Wide::ONE, p));
+        // Floats cannot tell these apart; the exact comparison can.
+        assert_eq!(
+            (p + Wide::ONE).as_f64() / p.as_f64(),
+            p.as_f64() / (p - Wide::ONE).as_f64()
+        );
     }
 }

@@ -1,29 +1,30 @@
 //! The exact Pareto frontier, one package per point.
 
 use crate::NegotiateError;
+use crate::exact::Exact;
 use crate::space::IntProblem;
 
 /// A point of the frontier: the parties' scaled utilities and one package that achieves them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Point {
+pub struct Point<T = i128> {
     /// Scaled utilities, in party order.
-    pub utilities: Vec<i128>,
+    pub utilities: Vec<T>,
     /// One option index per issue.
     pub outcome: Vec<usize>,
 }
 
 /// True if `a` dominates `b`: at least as good for everyone, better for someone.
-pub fn dominates(a: &[i128], b: &[i128]) -> bool {
+pub fn dominates<T: Ord>(a: &[T], b: &[T]) -> bool {
     a.iter().zip(b).all(|(x, y)| x >= y) && a.iter().zip(b).any(|(x, y)| x > y)
 }
 
 /// Keeps the non-dominated points, one per distinct utility vector. Sorting in descending
 /// lexicographic order puts every dominating point before the points it dominates.
-pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
+pub fn non_dominated<T: Exact, X>(mut pts: Vec<(Vec<T>, X)>) -> Vec<(Vec<T>, X)> {
     pts.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut kept: Vec<(Vec<i128>, T)> = Vec::new();
+    let mut kept: Vec<(Vec<T>, X)> = Vec::new();
     if pts.first().is_some_and(|p| p.0.len() == 2) {
-        let mut best2 = i128::MIN;
+        let mut best2 = T::MIN;
         for p in pts {
             if p.0[1] > best2 {
                 best2 = p.0[1];
@@ -37,13 +38,13 @@ pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
         // exactly when an earlier point is at least as good in (u2, u3). The staircase keeps the
         // earlier points' (u2, u3) maxima, u3 falling as u2 rises: the first key ≥ u2 holds the
         // best u3 among them.
-        let mut stairs: std::collections::BTreeMap<i128, i128> = std::collections::BTreeMap::new();
+        let mut stairs: std::collections::BTreeMap<T, T> = std::collections::BTreeMap::new();
         for p in pts {
             let (u2, u3) = (p.0[1], p.0[2]);
             if stairs.range(u2..).next().is_some_and(|(_, v)| *v >= u3) {
                 continue;
             }
-            let covered: Vec<i128> = stairs
+            let covered: Vec<T> = stairs
                 .range(..=u2)
                 .rev()
                 .take_while(|(_, v)| **v <= u3)
@@ -61,17 +62,17 @@ pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
     // puts every dominating point before the points it dominates (domination raises the sum), so
     // each point is checked once against the skyline kept so far. The point that last dominated
     // something is tried first: dominated points cluster, and most are cut at the first check.
-    let mut by_sum: Vec<(i128, Vec<i128>, T)> = pts
+    let mut by_sum: Vec<(T, Vec<T>, X)> = pts
         .into_iter()
-        .map(|(u, t)| (u.iter().sum(), u, t))
+        .map(|(u, t)| (u.iter().fold(T::ZERO, |a, b| a + *b), u, t))
         .collect();
     by_sum.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
     // Only kept points at least as good for the first party can cover a point: an index of the
     // kept points ordered by that utility limits each scan to them.
-    let mut by_first: Vec<(i128, usize)> = Vec::new();
+    let mut by_first: Vec<(T, usize)> = Vec::new();
     let mut last_hit = 0usize;
     for (_, u, t) in by_sum {
-        let covers = |k: &Vec<i128>| k.iter().zip(&u).all(|(a, b)| a >= b);
+        let covers = |k: &Vec<T>| k.iter().zip(&u).all(|(a, b)| a >= b);
         if kept.get(last_hit).is_some_and(|k| covers(&k.0)) {
             continue;
         }
@@ -87,7 +88,10 @@ pub fn non_dominated<T>(mut pts: Vec<(Vec<i128>, T)>) -> Vec<(Vec<i128>, T)> {
 }
 
 /// Brute force over every outcome (the test oracle; refuses more than `limit` outcomes).
-pub fn brute_force(p: &IntProblem, limit: u128) -> Result<Vec<Point>, NegotiateError> {
+pub fn brute_force<T: Exact>(
+    p: &IntProblem<T>,
+    limit: u128,
+) -> Result<Vec<Point<T>>, NegotiateError> {
     let n: u128 = p.issues.iter().map(|i| i.values.len() as u128).product();
     if n > limit {
         return Err(NegotiateError::new(
@@ -114,8 +118,8 @@ pub fn brute_force(p: &IntProblem, limit: u128) -> Result<Vec<Point>, NegotiateE
     }
 }
 
-fn finish(v: Vec<(Vec<i128>, Vec<usize>)>) -> Vec<Point> {
-    let mut out: Vec<Point> = v
+fn finish<T: Exact>(v: Vec<(Vec<T>, Vec<usize>)>) -> Vec<Point<T>> {
+    let mut out: Vec<Point<T>> = v
         .into_iter()
         .map(|(utilities, outcome)| Point { utilities, outcome })
         .collect();
@@ -126,22 +130,25 @@ fn finish(v: Vec<(Vec<i128>, Vec<usize>)>) -> Vec<Point> {
 /// Frontier merging: after each issue, keep only the non-dominated partial sums (the Pareto set of
 /// a sum lies within the sum of the Pareto sets), with back-pointers to rebuild one package per
 /// point. `max_intermediate` bounds the work (an intermediate set larger than that is refused).
-pub fn merged(p: &IntProblem, max_intermediate: usize) -> Result<Vec<Point>, NegotiateError> {
+pub fn merged<T: Exact>(
+    p: &IntProblem<T>,
+    max_intermediate: usize,
+) -> Result<Vec<Point<T>>, NegotiateError> {
     // Two and three parties (most negotiations) work on fixed-size arrays: no allocation per
     // partial sum, and the same order and ties as the general path below.
     match p.parties() {
-        2 => return merged_fixed::<2>(p, max_intermediate),
-        3 => return merged_fixed::<3>(p, max_intermediate),
+        2 => return merged_fixed::<T, 2>(p, max_intermediate),
+        3 => return merged_fixed::<T, 3>(p, max_intermediate),
         _ => {}
     }
     // levels[i] = (utilities, parent index in levels[i-1], option) after issue i.
-    let mut levels: Vec<Vec<(Vec<i128>, usize, usize)>> = vec![];
-    let mut current: Vec<(Vec<i128>, (usize, usize))> = vec![(vec![0; p.parties()], (0, 0))];
+    let mut levels: Vec<Vec<(Vec<T>, usize, usize)>> = vec![];
+    let mut current: Vec<(Vec<T>, (usize, usize))> = vec![(vec![T::ZERO; p.parties()], (0, 0))];
     for issue in &p.terms {
         let mut q = Vec::with_capacity(current.len() * issue.len());
         for (pi, (u, _)) in current.iter().enumerate() {
             for (k, t) in issue.iter().enumerate() {
-                let v: Vec<i128> = u.iter().zip(t).map(|(a, b)| a + b).collect();
+                let v: Vec<T> = u.iter().zip(t).map(|(a, b)| *a + *b).collect();
                 q.push((v, (pi, k)));
             }
         }
@@ -179,17 +186,17 @@ pub fn merged(p: &IntProblem, max_intermediate: usize) -> Result<Vec<Point>, Neg
 }
 
 /// [`merged`] for exactly `N` parties (2 or 3), on arrays.
-fn merged_fixed<const N: usize>(
-    p: &IntProblem,
+fn merged_fixed<T: Exact, const N: usize>(
+    p: &IntProblem<T>,
     max_intermediate: usize,
-) -> Result<Vec<Point>, NegotiateError> {
+) -> Result<Vec<Point<T>>, NegotiateError> {
     // levels[i][j] = (parent index in levels[i-1], option) of the j-th kept partial sum.
     let mut levels: Vec<Vec<(u32, u32)>> = Vec::with_capacity(p.terms.len());
-    let mut current: Vec<[i128; N]> = vec![[0; N]];
+    let mut current: Vec<[T; N]> = vec![[T::ZERO; N]];
     for issue in &p.terms {
-        let terms: Vec<[i128; N]> = issue
+        let terms: Vec<[T; N]> = issue
             .iter()
-            .map(|t| std::array::from_fn(|j| t.get(j).copied().unwrap_or(0)))
+            .map(|t| std::array::from_fn(|j| t.get(j).copied().unwrap_or(T::ZERO)))
             .collect();
         let size = current.len() * terms.len();
         if size > max_intermediate.saturating_mul(64) || size > u32::MAX as usize {
@@ -198,7 +205,7 @@ fn merged_fixed<const N: usize>(
                 "the intermediate frontier grew beyond the limit",
             ));
         }
-        let mut q: Vec<([i128; N], u32, u32)> = Vec::with_capacity(size);
+        let mut q: Vec<([T; N], u32, u32)> = Vec::with_capacity(size);
         for (pi, u) in current.iter().enumerate() {
             for (k, t) in terms.iter().enumerate() {
                 q.push((std::array::from_fn(|j| u[j] + t[j]), pi as u32, k as u32));
@@ -207,10 +214,10 @@ fn merged_fixed<const N: usize>(
         // Descending utilities; among equal vectors the first in enumeration order, as the
         // general path's stable sort keeps it.
         q.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut kept_u: Vec<[i128; N]> = Vec::new();
+        let mut kept_u: Vec<[T; N]> = Vec::new();
         let mut kept_back: Vec<(u32, u32)> = Vec::new();
         if N == 2 {
-            let mut best2 = i128::MIN;
+            let mut best2 = T::MIN;
             for (u, pi, k) in q {
                 if u[1] > best2 {
                     best2 = u[1];
@@ -219,8 +226,7 @@ fn merged_fixed<const N: usize>(
                 }
             }
         } else {
-            let mut stairs: std::collections::BTreeMap<i128, i128> =
-                std::collections::BTreeMap::new();
+            let mut stairs: std::collections::BTreeMap<T, T> = std::collections::BTreeMap::new();
             for (u, pi, k) in q {
                 let (u2, u3) = (u[1], u[2]);
                 if stairs.range(u2..).next().is_some_and(|(_, v)| *v >= u3) {
@@ -239,7 +245,7 @@ fn merged_fixed<const N: usize>(
         levels.push(kept_back);
         current = kept_u;
     }
-    let mut out: Vec<Point> = current
+    let mut out: Vec<Point<T>> = current
         .iter()
         .enumerate()
         .map(|(idx, u)| {
@@ -262,7 +268,7 @@ fn merged_fixed<const N: usize>(
 
 /// Post-settlement improvement: the frontier packages that leave every party at least as well off
 /// as a tentative agreement and at least one better (empty if the agreement is already efficient).
-pub fn improvements<'a>(points: &'a [Point], tentative: &[i128]) -> Vec<&'a Point> {
+pub fn improvements<'a, T: Exact>(points: &'a [Point<T>], tentative: &[T]) -> Vec<&'a Point<T>> {
     points
         .iter()
         .filter(|p| dominates(&p.utilities, tentative))

@@ -1,15 +1,25 @@
 //! Import of Genius XML and GeniusWeb JSON scenarios.
 //!
 //! Semantics ([`Semantics`]):
-//! * `Genius`: each issue's evaluations are divided by that issue's maximum (an issue whose
-//!   maximum is zero contributes zero), then weighted: utilities lie in [0, 1], and the profile's
-//!   reservation value is on that scale.
-//! * `Raw`: weights times raw evaluations, as NegMAS loads Genius files (the reservation value is
-//!   taken as written, which is what NegMAS compares it with).
+//! * `Genius`, as Genius's `AdditiveUtilitySpace` evaluates a bid: a discrete issue's evaluations
+//!   are divided by that issue's maximum (an issue whose maximum is zero contributes zero); an
+//!   integer issue's linear evaluator gives `offset + slope × (x − lowerbound)`, clipped to
+//!   [0, 1] (Genius's `EvaluatorInteger`); both are then weighted: utilities lie in [0, 1], and
+//!   the profile's reservation value is on that scale.
+//! * `Raw`: weights times raw evaluations, as NegMAS loads Genius files: a linear evaluator gives
+//!   `offset + slope × x` of the value itself, unclipped (so killer_robot's published NegMAS
+//!   Nash point is reproduced); the reservation value is taken as written, which is what NegMAS
+//!   compares it with.
 //!
-//! Integer issues are enumerated from `lowerbound` to `upperbound` (at most [`MAX_INTEGER_RANGE`]
-//! values); a linear evaluator gives `offset + slope × (x − lowerbound)` (our reading of Genius's
-//! integer evaluator; not yet checked against a Genius-computed golden value).
+//! Integer issues are enumerated from `lowerbound` to `upperbound` (at most
+//! [`MAX_INTEGER_RANGE`] values). Real issues (Genius `type="real"`) are discretised into
+//! [`REAL_STEPS`] evenly spaced values from the lower to the upper bound, both included — a
+//! linear evaluator is best at a bound, so the bounds must be options (Genius's own analysis uses
+//! 21 steps but leaves out the upper bound); their evaluator is `parameter1 × x + parameter0`
+//! (or `slope × x + offset`), clipped to [0, 1] under Genius semantics. GeniusWeb number issues
+//! (`range` with `low`, `high`, `step`) are enumerated as GeniusWeb does, and valued by their
+//! `numberutils` line between (`lowValue`, `lowUtility`) and (`highValue`, `highUtility`), zero
+//! outside it. Values are exact decimals throughout; labels are the decimals themselves.
 
 use std::path::Path;
 
@@ -19,8 +29,11 @@ use crate::NegotiateError;
 use crate::rational::Q;
 use crate::space::{Issue, Problem, UtilityProfile};
 
-/// Largest integer range enumerated as options.
+/// Largest integer range enumerated as options (also the most values a number range may have).
 pub const MAX_INTEGER_RANGE: i64 = 10_000;
+
+/// Values a Genius real issue is discretised into (bounds included).
+pub const REAL_STEPS: i128 = 21;
 
 /// How evaluations become utilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +57,89 @@ fn attr<'a>(n: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
 struct GeniusIssue {
     issue: Issue,
     index: String,
-    integer: bool,
+    kind: GeniusKind,
+}
+
+/// What a Genius issue's options are.
+#[derive(Debug, Clone)]
+enum GeniusKind {
+    Discrete,
+    /// Integers from this lower bound.
+    Integer(i64),
+    /// The exact values a real issue was discretised into.
+    Real(Vec<Q>),
+}
+
+/// `q` as a decimal (`12.5`, `-0.05`, `3`), or `n/d` if it does not terminate.
+pub fn decimal_label(q: Q) -> String {
+    let (mut twos, mut fives, mut d) = (0u32, 0u32, q.d);
+    while d % 2 == 0 {
+        d /= 2;
+        twos += 1;
+    }
+    while d % 5 == 0 {
+        d /= 5;
+        fives += 1;
+    }
+    let places = twos.max(fives);
+    let scaled = 10i128
+        .checked_pow(places)
+        .and_then(|p| q.n.checked_mul(p / q.d));
+    match scaled {
+        Some(v) if d == 1 => {
+            let sign = if v < 0 { "-" } else { "" };
+            let digits = v.unsigned_abs().to_string();
+            let places = places as usize;
+            if places == 0 {
+                return format!("{sign}{digits}");
+            }
+            let digits = format!("{digits:0>width$}", width = places + 1);
+            let (int, frac) = digits.split_at(digits.len() - places);
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                format!("{sign}{int}")
+            } else {
+                format!("{sign}{int}.{frac}")
+            }
+        }
+        _ => format!("{}/{}", q.n, q.d),
+    }
+}
+
+/// `count` evenly spaced values from `low` to `high`, both included.
+fn spaced(low: Q, high: Q, count: i128) -> Result<Vec<Q>, NegotiateError> {
+    let width = high.plus(low.times(Q::int(-1))?)?;
+    (0..count)
+        .map(|i| low.plus(width.times(Q::new(i, count - 1)?)?))
+        .collect()
+}
+
+/// The discretised values of a real issue: its bounds from its attributes or a `<range>` child.
+fn real_range(
+    n: roxmltree::Node<'_, '_>,
+    file: &str,
+    name: &str,
+) -> Result<Vec<Q>, NegotiateError> {
+    let range = n.children().find(|c| c.has_tag_name("range"));
+    let bound = |a: &str| -> Result<Q, NegotiateError> {
+        let text = attr(n, a)
+            .or_else(|| range.and_then(|r| attr(r, a)))
+            .ok_or_else(|| {
+                err(
+                    "malformed-domain",
+                    format!("{file}: real issue '{name}' lacks {a}"),
+                )
+            })?;
+        Q::parse(text.trim())
+    };
+    let (lo, hi) = (bound("lowerbound")?, bound("upperbound")?);
+    if hi.cmp_exact(lo)?.is_le() {
+        return Err(err(
+            "unsupported-issue",
+            format!("{file}: real issue '{name}' has an empty range"),
+        ));
+    }
+    spaced(lo, hi, REAL_STEPS)
 }
 
 fn parse_domain(text: &str, file: &str) -> Result<Vec<GeniusIssue>, NegotiateError> {
@@ -69,7 +164,7 @@ fn parse_domain(text: &str, file: &str) -> Result<Vec<GeniusIssue>, NegotiateErr
                         values,
                     },
                     index,
-                    integer: false,
+                    kind: GeniusKind::Discrete,
                 });
             }
             "integer" => {
@@ -97,14 +192,25 @@ fn parse_domain(text: &str, file: &str) -> Result<Vec<GeniusIssue>, NegotiateErr
                         values,
                     },
                     index,
-                    integer: true,
+                    kind: GeniusKind::Integer(lo),
+                });
+            }
+            "real" => {
+                let values = real_range(n, file, name)?;
+                out.push(GeniusIssue {
+                    issue: Issue {
+                        name: name.into(),
+                        values: values.iter().map(|q| decimal_label(*q)).collect(),
+                    },
+                    index,
+                    kind: GeniusKind::Real(values),
                 });
             }
             other => {
                 return Err(err(
                     "unsupported-issue",
                     format!(
-                        "{file}: issue '{name}' is of type '{other}' (discrete and integer are supported)"
+                        "{file}: issue '{name}' is of type '{other}' (discrete, integer and real are supported)"
                     ),
                 ));
             }
@@ -172,29 +278,32 @@ fn parse_profile(
                     format!("{file}: no weight for issue '{}'", gi.issue.name),
                 )
             })?;
-        let evals: Vec<Q> = if gi.integer {
-            let ev = node
-                .children()
-                .find(|c| c.has_tag_name("evaluator"))
-                .ok_or_else(|| {
-                    err(
-                        "malformed-profile",
-                        format!("{file}: integer issue '{}' has no evaluator", gi.issue.name),
-                    )
-                })?;
-            if attr(ev, "ftype") != Some("linear") {
-                return Err(err(
-                    "unsupported-profile",
-                    format!("{file}: only linear integer evaluators are supported"),
-                ));
-            }
-            let slope = Q::parse(attr(ev, "slope").unwrap_or(""))?;
-            let offset = Q::parse(attr(ev, "offset").unwrap_or(""))?;
+        let evals: Vec<Q> = if let GeniusKind::Real(values) = &gi.kind {
+            let (slope, offset) = linear_evaluator(node, file, &gi.issue.name, "real")?;
+            values
+                .iter()
+                .map(|x| {
+                    let e = slope.times(*x)?.plus(offset)?;
+                    match sem {
+                        Semantics::Genius => clip_to_unit(e),
+                        Semantics::Raw => Ok(e),
+                    }
+                })
+                .collect::<Result<_, _>>()?
+        } else if let GeniusKind::Integer(lower) = gi.kind {
+            let (slope, offset) = linear_evaluator(node, file, &gi.issue.name, "integer")?;
             gi.issue
                 .values
                 .iter()
                 .enumerate()
-                .map(|(k, _)| slope.times(Q::int(k as i128))?.plus(offset))
+                .map(|(k, _)| match sem {
+                    Semantics::Genius => {
+                        clip_to_unit(slope.times(Q::int(k as i128))?.plus(offset)?)
+                    }
+                    Semantics::Raw => slope
+                        .times(Q::int(i128::from(lower) + k as i128))?
+                        .plus(offset),
+                })
                 .collect::<Result<_, _>>()?
         } else {
             gi.issue
@@ -220,7 +329,10 @@ fn parse_profile(
                 })
                 .collect::<Result<_, _>>()?
         };
-        terms.push(weigh(&evals, w, sem)?);
+        // Genius normalises discrete evaluations by their maximum; integer ones are already on
+        // [0, 1].
+        let normalise = sem == Semantics::Genius && matches!(gi.kind, GeniusKind::Discrete);
+        terms.push(weigh(&evals, w, normalise)?);
     }
     Ok(UtilityProfile {
         name: name.to_owned(),
@@ -229,8 +341,58 @@ fn parse_profile(
     })
 }
 
-/// Weighted terms of one issue under the semantics.
-fn weigh(evals: &[Q], w: Q, sem: Semantics) -> Result<Vec<Q>, NegotiateError> {
+/// The slope and offset of an issue's linear evaluator (`slope`/`offset`, or Genius's
+/// `parameter1`/`parameter0`); `kind` names the issue's type in errors.
+fn linear_evaluator(
+    issue: roxmltree::Node<'_, '_>,
+    file: &str,
+    name: &str,
+    kind: &str,
+) -> Result<(Q, Q), NegotiateError> {
+    let ev = issue
+        .children()
+        .find(|c| c.has_tag_name("evaluator"))
+        .ok_or_else(|| {
+            err(
+                "malformed-profile",
+                format!("{file}: {kind} issue '{name}' has no evaluator"),
+            )
+        })?;
+    if attr(ev, "ftype") != Some("linear") {
+        return Err(err(
+            "unsupported-profile",
+            format!("{file}: only linear {kind} evaluators are supported"),
+        ));
+    }
+    let param = |a: &str, b: &str| {
+        let text = attr(ev, a).or_else(|| attr(ev, b)).ok_or_else(|| {
+            err(
+                "malformed-profile",
+                format!("{file}: the evaluator of '{name}' has no {a} (or {b})"),
+            )
+        })?;
+        Q::parse(text.trim())
+    };
+    Ok((
+        param("slope", "parameter1")?,
+        param("offset", "parameter0")?,
+    ))
+}
+
+/// `q` clipped to [0, 1], as Genius clips an integer issue's evaluation.
+fn clip_to_unit(q: Q) -> Result<Q, NegotiateError> {
+    Ok(if q.cmp_exact(Q::ZERO)?.is_lt() {
+        Q::ZERO
+    } else if q.cmp_exact(Q::int(1))?.is_gt() {
+        Q::int(1)
+    } else {
+        q
+    })
+}
+
+/// Weighted terms of one issue, each evaluation first divided by the issue's maximum if
+/// `normalise` (an issue whose maximum is zero then contributes zero).
+fn weigh(evals: &[Q], w: Q, normalise: bool) -> Result<Vec<Q>, NegotiateError> {
     let mut max = Q::ZERO;
     for e in evals {
         if e.cmp_exact(max)?.is_gt() {
@@ -239,10 +401,90 @@ fn weigh(evals: &[Q], w: Q, sem: Semantics) -> Result<Vec<Q>, NegotiateError> {
     }
     evals
         .iter()
-        .map(|e| match sem {
-            Semantics::Raw => w.times(*e),
-            Semantics::Genius if max.n == 0 => Ok(Q::ZERO),
-            Semantics::Genius => w.times(e.over(max)?),
+        .map(|e| match normalise {
+            false => w.times(*e),
+            true if max.n == 0 => Ok(Q::ZERO),
+            true => w.times(e.over(max)?),
+        })
+        .collect()
+}
+
+/// The values of a GeniusWeb number range: `low`, `low + step`, … up to `high`.
+fn number_range(range: &Value, file: &str, name: &str) -> Result<Vec<Q>, NegotiateError> {
+    let get = |k: &str| -> Result<Q, NegotiateError> {
+        let v = range.get(k).ok_or_else(|| {
+            err(
+                "malformed-domain",
+                format!("{file}: number issue '{name}' has no range {k}"),
+            )
+        })?;
+        match v {
+            Value::Number(n) => n.as_f64().map(Q::from_f64).unwrap_or(Ok(Q::ZERO)),
+            Value::String(t) => Q::parse(t.trim()),
+            _ => Err(err(
+                "malformed-domain",
+                format!("{file}: number issue '{name}': range {k} is not a number"),
+            )),
+        }
+    };
+    let (low, high, step) = (get("low")?, get("high")?, get("step")?);
+    if step.n <= 0 || high.cmp_exact(low)?.is_lt() {
+        return Err(err(
+            "malformed-domain",
+            format!("{file}: number issue '{name}' needs low ≤ high and a positive step"),
+        ));
+    }
+    let mut values = vec![];
+    let mut x = low;
+    while x.cmp_exact(high)?.is_le() {
+        if values.len() as i64 >= MAX_INTEGER_RANGE {
+            return Err(err(
+                "unsupported-issue",
+                format!("{file}: number issue '{name}' has more than {MAX_INTEGER_RANGE} values"),
+            ));
+        }
+        values.push(x);
+        x = x.plus(step)?;
+    }
+    Ok(values)
+}
+
+/// Each value's utility on a GeniusWeb `numberutils` line: linear between (`lowValue`,
+/// `lowUtility`) and (`highValue`, `highUtility`), zero outside `[lowValue, highValue]`.
+fn number_utilities(
+    line: &Value,
+    values: &[Q],
+    file: &str,
+    name: &str,
+) -> Result<Vec<Q>, NegotiateError> {
+    let get = |k: &str| -> Result<Q, NegotiateError> {
+        line.get(k)
+            .and_then(Value::as_f64)
+            .map(Q::from_f64)
+            .unwrap_or_else(|| {
+                Err(err(
+                    "malformed-profile",
+                    format!("{file}: number utilities of '{name}' lack {k}"),
+                ))
+            })
+    };
+    let (lv, lu, hv, hu) = (
+        get("lowValue")?,
+        get("lowUtility")?,
+        get("highValue")?,
+        get("highUtility")?,
+    );
+    let minus = |a: Q, b: Q| a.plus(b.times(Q::int(-1))?);
+    values
+        .iter()
+        .map(|x| {
+            if x.cmp_exact(lv)?.is_lt() || x.cmp_exact(hv)?.is_gt() {
+                Ok(Q::ZERO)
+            } else if hv == lv {
+                Ok(lu)
+            } else {
+                lu.plus(minus(*x, lv)?.times(minus(hu, lu)?)?.over(minus(hv, lv)?)?)
+            }
         })
         .collect()
 }
@@ -332,21 +574,33 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
                     format!("{file}: no domain.issuesValues"),
                 )
             })?;
-        let these: Vec<Issue> = dom
-            .iter()
-            .map(|(name, iv)| Issue {
-                name: name.clone(),
-                values: iv
-                    .get("values")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-            .collect();
+        let mut these: Vec<Issue> = vec![];
+        // Per issue: the exact values of a number range, `None` for discrete values.
+        let mut numbers: Vec<Option<Vec<Q>>> = vec![];
+        for (name, iv) in dom {
+            if let Some(range) = iv.get("range") {
+                let values = number_range(range, &file, name)?;
+                these.push(Issue {
+                    name: name.clone(),
+                    values: values.iter().map(|q| decimal_label(*q)).collect(),
+                });
+                numbers.push(Some(values));
+            } else {
+                these.push(Issue {
+                    name: name.clone(),
+                    values: iv
+                        .get("values")
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                });
+                numbers.push(None);
+            }
+        }
         match &issues {
             None => issues = Some(these.clone()),
             Some(i) if *i != these => {
@@ -358,7 +612,7 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
             _ => {}
         }
         let mut terms = vec![];
-        for issue in &these {
+        for (i, issue) in these.iter().enumerate() {
             let w = space
                 .get("issueWeights")
                 .and_then(|w| w.get(&issue.name))
@@ -369,9 +623,23 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
                         format!("{file}: no weight for '{}'", issue.name),
                     )
                 })?;
-            let utils = space
-                .get("issueUtilities")
-                .and_then(|u| u.get(&issue.name))
+            let utils = space.get("issueUtilities").and_then(|u| u.get(&issue.name));
+            if let Some(values) = &numbers[i] {
+                let line = utils.and_then(|u| u.get("numberutils")).ok_or_else(|| {
+                    err(
+                        "unsupported-profile",
+                        format!(
+                            "{file}: number issue '{}' has no number utilities",
+                            issue.name
+                        ),
+                    )
+                })?;
+                let evals = number_utilities(line, values, &file, &issue.name)?;
+                // GeniusWeb's number utilities are used as they are, under both semantics.
+                terms.push(weigh(&evals, Q::from_f64(w)?, false)?);
+                continue;
+            }
+            let utils = utils
                 .and_then(|u| u.get("discreteutils"))
                 .and_then(|u| u.get("valueUtilities"))
                 .ok_or_else(|| {
@@ -394,7 +662,8 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
                         .unwrap_or(Ok(Q::ZERO))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            terms.push(weigh(&evals, Q::from_f64(w)?, sem)?);
+            // Discrete value utilities: normalised by their maximum under Genius semantics.
+            terms.push(weigh(&evals, Q::from_f64(w)?, sem == Semantics::Genius)?);
         }
         // The reservation is a bid: its utility is the reservation value.
         let reservation = match space
@@ -405,11 +674,19 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
             Some(bid) => {
                 let mut u = Q::ZERO;
                 for (i, issue) in these.iter().enumerate() {
-                    if let Some(k) = bid
-                        .get(&issue.name)
-                        .and_then(Value::as_str)
-                        .and_then(|v| issue.values.iter().position(|x| x == v))
-                    {
+                    let chosen = bid.get(&issue.name);
+                    let k = match (&numbers[i], chosen) {
+                        (Some(values), Some(Value::Number(n))) => match n.as_f64() {
+                            Some(x) => {
+                                let x = Q::from_f64(x)?;
+                                values.iter().position(|v| *v == x)
+                            }
+                            None => None,
+                        },
+                        (None, Some(Value::String(v))) => issue.values.iter().position(|x| x == v),
+                        _ => None,
+                    };
+                    if let Some(k) = k {
                         u = u.plus(terms[i][k])?;
                     }
                 }

@@ -8,15 +8,21 @@
 //!   evaluations, as NegMAS loads them).
 //! * [`frontier`]: the exact Pareto frontier with one package per point — frontier merging issue by
 //!   issue (Nemhauser–Ullmann generalised to multiple-choice issues), and brute force as the oracle.
+//! * [`money`]: money issues — amounts in minor units over a stepped range, exact, with the
+//!   payer's and the payee's linear terms.
+//! * [`exact`]: the integer types of scaled utilities (`i128`, or 256 bits when a scenario needs
+//!   it).
 //! * [`fair`]: Nash, Kalai–Smorodinsky, egalitarian and utilitarian points with a stated
 //!   disagreement point.
 
 pub mod analyze;
 pub mod blind;
 pub mod division;
+pub mod exact;
 pub mod fair;
 pub mod frontier;
 pub mod import;
+pub mod money;
 pub mod rational;
 pub mod space;
 pub mod welfare;

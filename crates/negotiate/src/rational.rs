@@ -139,11 +139,6 @@ impl Q {
     pub fn to_f64(self) -> f64 {
         self.n as f64 / self.d as f64
     }
-
-    /// Least common multiple of denominators, checked.
-    pub fn lcm(a: i128, b: i128) -> Result<i128, NegotiateError> {
-        (a / gcd(a, b)).checked_mul(b).ok_or_else(overflow)
-    }
 }
 
 #[cfg(test)]

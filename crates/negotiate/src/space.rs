@@ -1,6 +1,7 @@
 //! Outcome spaces and additive utility profiles.
 
 use crate::NegotiateError;
+use crate::exact::{self, Exact};
 use crate::rational::Q;
 
 /// An issue with discrete options (integer ranges are enumerated as options).
@@ -33,19 +34,20 @@ pub struct Problem {
 }
 
 /// The same problem with each party's utilities scaled to integers by one positive factor per
-/// party (the least common denominator of its terms): comparisons are exact.
+/// party (the least common denominator of its terms): comparisons are exact. The integers are
+/// `i128` unless a scenario needs more ([`crate::exact`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntProblem {
+pub struct IntProblem<T = i128> {
     /// The issues.
     pub issues: Vec<Issue>,
     /// Party names.
     pub parties: Vec<String>,
     /// `terms[issue][option][party]`, scaled.
-    pub terms: Vec<Vec<Vec<i128>>>,
+    pub terms: Vec<Vec<Vec<T>>>,
     /// Per party: the scale (utility = scaled / scale).
-    pub scale: Vec<i128>,
+    pub scale: Vec<T>,
     /// Per party: the scaled reservation value.
-    pub reservation: Vec<Option<i128>>,
+    pub reservation: Vec<Option<T>>,
 }
 
 impl Problem {
@@ -89,10 +91,16 @@ impl Problem {
             .fold(1u128, |acc, i| acc.saturating_mul(i.values.len() as u128))
     }
 
-    /// Scales every party's terms to integers.
+    /// Scales every party's terms to 128-bit integers (`precision-overflow` if they need more).
     pub fn to_integers(&self) -> Result<IntProblem, NegotiateError> {
+        self.to_integers_as::<i128>()
+    }
+
+    /// Scales every party's terms to integers of type `T`; `precision-overflow` if a party's
+    /// common denominator, or the largest sum of its terms, does not fit.
+    pub fn to_integers_as<T: Exact>(&self) -> Result<IntProblem<T>, NegotiateError> {
         self.validate()?;
-        let mut terms: Vec<Vec<Vec<i128>>> = self
+        let mut terms: Vec<Vec<Vec<T>>> = self
             .issues
             .iter()
             .map(|i| vec![Vec::with_capacity(self.profiles.len()); i.values.len()])
@@ -100,33 +108,39 @@ impl Problem {
         let mut scale = vec![];
         let mut reservation = vec![];
         for p in &self.profiles {
-            let mut l: i128 = 1;
-            for t in p.terms.iter().flatten().chain(p.reservation.iter()) {
-                l = Q::lcm(l, t.d)?;
-            }
             let overflow = || {
                 NegotiateError::new(
                     "precision-overflow",
                     format!(
-                        "profile '{}' needs more than 128-bit exact arithmetic",
-                        p.name
+                        "profile '{}' needs more than {}-bit exact arithmetic",
+                        p.name,
+                        T::BITS
                     ),
                 )
             };
+            let mut l = T::ONE;
+            for t in p.terms.iter().flatten().chain(p.reservation.iter()) {
+                l = exact::lcm(l, T::from_i128(t.d)).ok_or_else(overflow)?;
+            }
+            let scaled = |q: Q| -> Option<T> {
+                T::from_i128(q.n).checked_mul(l.checked_div(T::from_i128(q.d))?)
+            };
             // The largest possible |sum| must fit too, so that every outcome's sum is exact.
-            let mut bound: i128 = 0;
+            let mut bound = T::ZERO;
             for (i, issue_terms) in p.terms.iter().enumerate() {
-                let mut max_abs: i128 = 0;
+                let mut max_abs = T::ZERO;
                 for (k, t) in issue_terms.iter().enumerate() {
-                    let v = t.n.checked_mul(l / t.d).ok_or_else(overflow)?;
+                    let v = scaled(*t).ok_or_else(overflow)?;
                     max_abs = max_abs.max(v.checked_abs().ok_or_else(overflow)?);
                     terms[i][k].push(v);
                 }
                 bound = bound.checked_add(max_abs).ok_or_else(overflow)?;
             }
+            // Gains over a disagreement point are differences of two such sums.
+            bound.checked_add(bound).ok_or_else(overflow)?;
             scale.push(l);
             reservation.push(match p.reservation {
-                Some(r) => Some(r.n.checked_mul(l / r.d).ok_or_else(overflow)?),
+                Some(r) => Some(scaled(r).ok_or_else(overflow)?),
                 None => None,
             });
         }
@@ -140,34 +154,36 @@ impl Problem {
     }
 }
 
-impl IntProblem {
+impl<T: Exact> IntProblem<T> {
     /// Number of parties.
     pub fn parties(&self) -> usize {
         self.parties.len()
     }
 
     /// The scaled utilities of an outcome (one option index per issue).
-    pub fn evaluate(&self, outcome: &[usize]) -> Vec<i128> {
-        let mut u = vec![0i128; self.parties()];
+    pub fn evaluate(&self, outcome: &[usize]) -> Vec<T> {
+        let mut u = vec![T::ZERO; self.parties()];
         for (i, &k) in outcome.iter().enumerate() {
             for (j, x) in self.terms[i][k].iter().enumerate() {
-                u[j] += x;
+                u[j] = u[j] + *x;
             }
         }
         u
     }
 
     /// Per party, the minimum and maximum scaled utility over all outcomes.
-    pub fn range(&self) -> Vec<(i128, i128)> {
+    pub fn range(&self) -> Vec<(T, T)> {
         (0..self.parties())
             .map(|j| {
-                self.terms.iter().fold((0, 0), |(lo, hi), issue| {
-                    let vals = issue.iter().map(|t| t[j]);
-                    (
-                        lo + vals.clone().min().unwrap_or(0),
-                        hi + vals.max().unwrap_or(0),
-                    )
-                })
+                self.terms
+                    .iter()
+                    .fold((T::ZERO, T::ZERO), |(lo, hi), issue| {
+                        let vals = issue.iter().map(|t| t[j]);
+                        (
+                            lo + vals.clone().min().unwrap_or(T::ZERO),
+                            hi + vals.max().unwrap_or(T::ZERO),
+                        )
+                    })
             })
             .collect()
     }

@@ -49,8 +49,59 @@ fn arb() -> impl Strategy<Value = Problem> {
         .prop_map(|(p, shape, vals)| problem(p, &shape, &vals))
 }
 
+/// A problem whose parties' terms have large, pairwise coprime denominators: the common
+/// denominator of a party exceeds 128 bits, so only the 256-bit path can hold it exactly.
+fn fine_problem(parties: usize, shape: &[usize], vals: &[i64]) -> Problem {
+    // Primes near 10^13: three of them multiply past 2^127.
+    const PRIMES: [i128; 4] = [
+        10_000_000_000_037,
+        10_000_000_000_051,
+        10_000_000_000_099,
+        10_000_000_000_129,
+    ];
+    let mut pb = problem(parties, shape, vals);
+    for prof in pb.profiles.iter_mut() {
+        for (i, issue) in prof.terms.iter_mut().enumerate() {
+            for t in issue.iter_mut() {
+                *t = t
+                    .times(Q::new(1, PRIMES[i % PRIMES.len()]).unwrap())
+                    .unwrap();
+            }
+        }
+    }
+    pb
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Scenarios beyond 128 bits: refused by the narrow path with `precision-overflow`, solved
+    /// exactly by the wide one — the merged frontier equals brute force, each package evaluates
+    /// to its point — and the analysis says it used 256 bits.
+    #[test]
+    fn scenarios_beyond_128_bits_are_solved_exactly_in_256(
+        parties in 2usize..5,
+        shape in prop::collection::vec(1usize..4, 3..5),
+        vals in prop::collection::vec(-6i64..10, 1..64),
+    ) {
+        let pb = fine_problem(parties, &shape, &vals);
+        prop_assume!(pb.profiles.iter().all(|p| p.terms.iter().take(3).all(|t| t.iter().any(|q| q.n != 0))));
+        prop_assert_eq!(pb.to_integers().unwrap_err().code, "precision-overflow");
+        let p = pb.to_integers_as::<accord_negotiate::exact::Wide>().unwrap();
+        let bf = brute_force(&p, 1_000_000).unwrap();
+        let mg = merged(&p, 1_000_000).unwrap();
+        let set = |v: &Vec<accord_negotiate::frontier::Point<accord_negotiate::exact::Wide>>| {
+            v.iter().map(|x| x.utilities.clone()).collect::<BTreeSet<_>>()
+        };
+        prop_assert_eq!(set(&bf), set(&mg));
+        prop_assert_eq!(bf.len(), mg.len());
+        for pt in &mg {
+            prop_assert_eq!(p.evaluate(&pt.outcome), pt.utilities.clone());
+        }
+        let a = accord_negotiate::analyze::analysis(&pb, "raw", Disagreement::Min).unwrap();
+        prop_assert_eq!(a.exact_bits, 256);
+        prop_assert_eq!(a.frontier_len(), mg.len());
+    }
 
     /// Every improvement of a tentative agreement is efficient and better for someone, worse for
     /// no one; there is none exactly when the agreement is on the frontier.
@@ -382,4 +433,205 @@ fn anac_frontiers_match_the_published_golden_values() {
         let f = merged(&genius.to_integers().unwrap(), 10_000_000).unwrap();
         assert_eq!(f.len(), *genius_size, "{dir} genius");
     }
+}
+
+/// killer_robot (5 parties, 240,000 outcomes, two integer issues): under raw semantics the
+/// published frontier size and NegMAS's Nash point (reference/negotiation.md §5.2, which reads a
+/// linear evaluator as `offset + slope × value`); under Genius semantics the frontier found by
+/// merging equals the brute-force one, in whichever integer width the profiles need.
+#[test]
+fn killer_robot_in_both_semantics() {
+    let Some(root) = domains("killer_robot") else {
+        return;
+    };
+    let dir = root.join("anac/y2015/group9-killer_robot");
+    let raw = load_folder(&dir, Semantics::Raw).unwrap();
+    let v = analyze(&raw, "raw", Disagreement::Zero).unwrap();
+    assert_eq!(v["frontier"].as_array().unwrap().len(), 11_997);
+    let nash: Vec<f64> = v["nash"]["utilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let published = [3.124849, 2.801444, 3.27986, 2.129051, 2.429004];
+    for (g, e) in nash.iter().zip(published) {
+        assert!((g - e).abs() < 1e-6, "Nash {nash:?} vs {published:?}");
+    }
+    let genius = load_folder(&dir, Semantics::Genius).unwrap();
+    let analysis =
+        accord_negotiate::analyze::analysis(&genius, "genius", Disagreement::Zero).unwrap();
+    println!(
+        "killer_robot genius: {}-bit exact arithmetic",
+        analysis.exact_bits
+    );
+    fn sets<T: accord_negotiate::exact::Exact>(
+        p: &accord_negotiate::space::IntProblem<T>,
+    ) -> (usize, bool) {
+        let mg = merged(p, 10_000_000).unwrap();
+        let bf = brute_force(p, 1_000_000).unwrap();
+        let a: BTreeSet<Vec<T>> = mg.iter().map(|x| x.utilities.clone()).collect();
+        let b: BTreeSet<Vec<T>> = bf.iter().map(|x| x.utilities.clone()).collect();
+        (mg.len(), a == b && mg.len() == bf.len())
+    }
+    let (size, same) = match genius.to_integers() {
+        Ok(p) => sets(&p),
+        Err(_) => sets(
+            &genius
+                .to_integers_as::<accord_negotiate::exact::Wide>()
+                .unwrap(),
+        ),
+    };
+    assert!(same, "merged and brute-force frontiers differ");
+    assert_eq!(size, analysis.frontier_len());
+}
+
+/// Writes a scenario folder of the given files.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+const REAL_DOMAIN: &str = r#"<negotiation_template><utility_space number_of_issues="2">
+<objective index="0" name="deal" type="objective" etype="objective">
+<issue name="Port" index="1" etype="discrete" type="discrete" vtype="discrete">
+<item index="1" value="Lisbon"/><item index="2" value="Macau"/></issue>
+<issue name="Price" index="2" etype="real" type="real" vtype="real">
+<range lowerbound="10" upperbound="20"/></issue>
+</objective></utility_space></negotiation_template>"#;
+
+fn real_profile(lisbon: u32, macau: u32, offset: &str, slope: &str) -> String {
+    format!(
+        r#"<utility_space><objective index="0" name="deal" type="objective" etype="objective">
+<issue index="1" name="Port" type="discrete" etype="discrete">
+<item index="1" value="Lisbon" evaluation="{lisbon}"/><item index="2" value="Macau" evaluation="{macau}"/></issue>
+<issue index="2" name="Price" type="real" etype="real"><range lowerbound="10" upperbound="20"/>
+<evaluator ftype="linear" parameter0="{offset}" parameter1="{slope}"/></issue>
+<weight index="1" value="0.4"/><weight index="2" value="0.6"/>
+</objective></utility_space>"#
+    )
+}
+
+/// A Genius real issue: 21 values from bound to bound, a linear evaluator clipped to [0, 1]
+/// under Genius semantics and as written under raw semantics (values worked out by hand).
+#[test]
+fn genius_real_issues_are_discretised_and_valued_exactly() {
+    let buyer = real_profile(1, 2, "2.5", "-0.1"); // 1.5 at 10, 1.0 at 15, 0.5 at 20
+    let seller = real_profile(3, 1, "-1", "0.1"); // 0 at 10, 0.5 at 15, 1 at 20
+    let dir = folder(&[
+        ("domain.xml", REAL_DOMAIN),
+        ("buyer.xml", &buyer),
+        ("seller.xml", &seller),
+    ]);
+    let q = |n, d| Q::new(n, d).unwrap();
+    let genius = load_folder(dir.path(), Semantics::Genius).unwrap();
+    let price = &genius.issues[1];
+    assert_eq!(price.values.len(), 21);
+    assert_eq!(
+        (
+            &price.values[0][..],
+            &price.values[1][..],
+            &price.values[20][..]
+        ),
+        ("10", "10.5", "20")
+    );
+    let buyer_terms = &genius.profiles[0].terms;
+    // Price 10: 1.5 clipped to 1, times 0.6; 15: 1.0 × 0.6; 20: 0.5 × 0.6.
+    assert_eq!(buyer_terms[1][0], q(3, 5));
+    assert_eq!(buyer_terms[1][10], q(3, 5));
+    assert_eq!(buyer_terms[1][20], q(3, 10));
+    // Port, divided by its maximum (2): Lisbon 0.4 × 1/2, Macau 0.4 × 1.
+    assert_eq!(buyer_terms[0], vec![q(1, 5), q(2, 5)]);
+    assert_eq!(genius.profiles[1].terms[1][0], Q::ZERO);
+    assert_eq!(genius.profiles[1].terms[1][20], q(3, 5));
+    let raw = load_folder(dir.path(), Semantics::Raw).unwrap();
+    assert_eq!(raw.profiles[0].terms[1][0], q(9, 10)); // 1.5 × 0.6, unclipped
+    assert_eq!(raw.profiles[0].terms[0], vec![q(2, 5), q(4, 5)]);
+    // The frontier trades price against port; every package's price is one of the 21 values.
+    let v = analyze(&genius, "genius", Disagreement::Zero).unwrap();
+    let frontier = v["frontier"].as_array().unwrap();
+    assert!(frontier.len() >= 2);
+    for point in frontier {
+        let p = point["outcome"]["Price"].as_str().unwrap();
+        assert!(price.values.iter().any(|x| x == p), "{p}");
+    }
+}
+
+fn number_profile(name: &str, low: (f64, f64), high: (f64, f64)) -> String {
+    format!(
+        r#"{{"LinearAdditiveUtilitySpace": {{
+  "name": "{name}",
+  "domain": {{"name": "sale", "issuesValues": {{
+    "price": {{"range": {{"low": 10, "high": 20, "step": 2.5}}}},
+    "port": {{"values": ["Lisbon", "Macau"]}}}}}},
+  "issueWeights": {{"price": 0.6, "port": 0.4}},
+  "issueUtilities": {{
+    "price": {{"numberutils": {{"lowValue": {}, "lowUtility": {}, "highValue": {}, "highUtility": {}}}}},
+    "port": {{"discreteutils": {{"valueUtilities": {{"Lisbon": 0.5, "Macau": 1}}}}}}}},
+  "reservationBid": {{"issuevalues": {{"price": 17.5, "port": "Lisbon"}}}}}}}}"#,
+        low.0, low.1, high.0, high.1
+    )
+}
+
+/// A GeniusWeb number issue: the range enumerated by its step, each value on the profile's
+/// utility line (zero outside it), and a reservation bid naming a number.
+#[test]
+fn geniusweb_number_issues_are_enumerated_and_valued_exactly() {
+    let buyer = number_profile("buyer", (12.5, 1.0), (20.0, 0.25));
+    let seller = number_profile("seller", (10.0, 0.0), (20.0, 1.0));
+    let dir = folder(&[("buyer.json", &buyer), ("seller.json", &seller)]);
+    let p = load_folder(dir.path(), Semantics::Raw).unwrap();
+    let i = p.issues.iter().position(|x| x.name == "price").unwrap();
+    assert_eq!(p.issues[i].values, ["10", "12.5", "15", "17.5", "20"]);
+    let q = |n, d| Q::new(n, d).unwrap();
+    // Buyer: 10 is below the line (0); 12.5 → 1; 15 → 0.75; 17.5 → 0.5; 20 → 0.25; × 0.6.
+    assert_eq!(
+        p.profiles[0].terms[i],
+        vec![Q::ZERO, q(3, 5), q(9, 20), q(3, 10), q(3, 20)]
+    );
+    // Reservation: price 17.5 (0.6 × 0.5) and Lisbon (0.4 × 0.5).
+    assert_eq!(p.profiles[0].reservation, Some(q(1, 2)));
+    // Seller: 17.5 on its line is 0.75, × 0.6; Lisbon 0.4 × 0.5.
+    assert_eq!(p.profiles[1].reservation, Some(q(13, 20)));
+}
+
+/// Number ranges and real issues that cannot be enumerated are refused with a code.
+#[test]
+fn impossible_ranges_are_refused() {
+    let bad_step =
+        number_profile("a", (10.0, 0.0), (20.0, 1.0)).replace(r#""step": 2.5"#, r#""step": 0"#);
+    let dir = folder(&[("a.json", &bad_step), ("b.json", &bad_step)]);
+    assert_eq!(
+        load_folder(dir.path(), Semantics::Raw).unwrap_err().code,
+        "malformed-domain"
+    );
+    let huge = number_profile("a", (10.0, 0.0), (20.0, 1.0))
+        .replace(r#""step": 2.5"#, r#""step": 0.0001"#);
+    let dir = folder(&[("a.json", &huge), ("b.json", &huge)]);
+    assert_eq!(
+        load_folder(dir.path(), Semantics::Raw).unwrap_err().code,
+        "unsupported-issue"
+    );
+    let empty = REAL_DOMAIN.replace(r#"upperbound="20""#, r#"upperbound="10""#);
+    let profile = real_profile(1, 2, "0", "0.1");
+    let dir = folder(&[("d.xml", &empty), ("a.xml", &profile), ("b.xml", &profile)]);
+    assert_eq!(
+        load_folder(dir.path(), Semantics::Genius).unwrap_err().code,
+        "unsupported-issue"
+    );
+}
+
+#[test]
+fn exact_values_are_labelled_as_decimals() {
+    use accord_negotiate::import::decimal_label;
+    let q = |n, d| Q::new(n, d).unwrap();
+    assert_eq!(decimal_label(q(25, 2)), "12.5");
+    assert_eq!(decimal_label(q(-1, 20)), "-0.05");
+    assert_eq!(decimal_label(q(3, 1)), "3");
+    assert_eq!(decimal_label(q(1, 1000)), "0.001");
+    assert_eq!(decimal_label(q(-7, 4)), "-1.75");
+    assert_eq!(decimal_label(q(1, 3)), "1/3");
 }
