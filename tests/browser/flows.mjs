@@ -399,6 +399,36 @@ async function commercialCase() {
   await page.goto(negotiationUrl);
   await expectText(page, '.notice', 'Agreed package');
 
+  step('The mediator opens a blind bidding on damages; each side names a figure privately');
+  page = await openCase(amina, caseUrl);
+  await page.click('a:has-text("Blind bidding")');
+  await page.fill('#bidding-label', 'Damages for the delayed shipment');
+  await page.fill('#bidding-currency', 'USD');
+  await page.fill('#bidding-gap', '500');
+  await page.click('form.action-form button');
+  if ((await page.locator('.alert').count()) > 0) fail(`opening the bidding: ${await page.textContent('.alert')}`);
+  const biddingUrl = page.url();
+  await expectText(page, 'section.bidding', 'Damages for the delayed shipment');
+  await check(page, 'biddings-mediator-en');
+  for (const [who, party, amount, shown] of [
+    ['harbour', 'H', '250000.00', 'USD 250000.00'],
+    ['indah', 'I', '120000', 'USD 120000.00'],
+  ]) {
+    page = people[who].page;
+    await page.goto(biddingUrl);
+    const form = page.locator(`form[action$="/figures/${party}"]`);
+    await form.locator('input[name=amount]').fill(amount);
+    await form.locator('button[type=submit]').click();
+    if ((await page.locator('.alert').count()) > 0) fail(`${who}'s figure: ${await page.textContent('.alert')}`);
+    await expectText(page, 'section.bidding', shown);
+  }
+  await expectText(page, 'section.bidding table', 'Not settled');
+  if ((await page.textContent('main')).includes('250000')) fail('the respondent saw the claimant\'s figure');
+  await check(page, 'biddings-indah-en');
+  await amina.page.goto(biddingUrl);
+  const mediatorBidding = await amina.page.textContent('main');
+  if (mediatorBidding.includes('250000') || mediatorBidding.includes('120000')) fail('the mediator saw a figure');
+
   step('The mediator records agreed terms and drafts the settlement');
   page = await openCase(amina, caseUrl);
   await act(page, 'indicate-terms-agreed');
@@ -607,6 +637,8 @@ async function everyPageInEveryLanguage(commercial, stateState) {
     ['harbour', commercial.settlementUrl, 'settlement'],
     ['harbour', commercial.negotiationUrl, 'negotiation'],
     ['harbour', `${commercial.caseUrl}/negotiations`, 'negotiations'],
+    ['harbour', `${commercial.caseUrl}/blind-biddings`, 'biddings'],
+    ['amina', `${commercial.caseUrl}/blind-biddings`, 'biddings-mediator'],
     ['harbour', '/cases/00000000-0000-7000-8000-000000000000', 'error-not-found'],
     ['caledonia', stateState.consentUrl, 'consent-request'],
     ['amina', commercial.negotiationUrl, 'negotiation-mediator'],

@@ -53,7 +53,8 @@ pub struct LoadedCase {
     pub head_hash: String,
 }
 
-fn denial(d: Denial) -> AppError {
+/// A policy denial as an error: a case the actor must not learn of answers as missing.
+pub(crate) fn denial(d: Denial) -> AppError {
     match d {
         Denial::NotFound => AppError::NotFound { what: "case" },
         Denial::Forbidden => AppError::Forbidden,
@@ -116,6 +117,23 @@ fn needs_declarations(cmd: &Command) -> bool {
 }
 
 impl Accord {
+    /// The case, if the actor may see it; a case hidden from it answers exactly as a missing one.
+    pub(crate) async fn visible_case(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<Case, AppError> {
+        let case = self
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "case" })?
+            .case;
+        if !policy::can_view_case(actor, &case) {
+            return Err(AppError::NotFound { what: "case" });
+        }
+        Ok(case)
+    }
+
     /// Loads a case regardless of the actor (internal; callers apply the policy).
     pub async fn load_case(&self, case_id: &str) -> Result<Option<LoadedCase>, AppError> {
         let Some(p) = self.store.case(case_id).await? else {

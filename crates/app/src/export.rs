@@ -4,7 +4,7 @@
 //!
 //! For other proceedings (a court or tribunal elsewhere), the export omits every item that the
 //! rules keep out of later proceedings: without-prejudice messages, documents, drafts and
-//! events (offers, the mediator's proposals, negotiations), everything from a caucus, the
+//! events (offers, the mediator's proposals, negotiations, blind biddings), everything from a caucus, the
 //! mediator's notes, and the parties' internal workspaces. Decision: internal workspaces are
 //! left out too, because a party's working notes are not the record of the mediation.
 //!
@@ -20,8 +20,13 @@ use crate::ports::{ByteStream, DocumentRecord};
 use crate::{Accord, AppError};
 
 /// Event kinds that carry without-prejudice material.
-const WITHOUT_PREJUDICE_EVENTS: &[&str] =
-    &["package-proposed", "negotiation-opened", "package-agreed"];
+const WITHOUT_PREJUDICE_EVENTS: &[&str] = &[
+    "package-proposed",
+    "negotiation-opened",
+    "package-agreed",
+    "blind-bidding-opened",
+    "blind-round-closed",
+];
 
 /// What the export is for.
 #[derive(
@@ -154,8 +159,10 @@ impl Accord {
         let mut record =
             serde_json::to_value(&view).map_err(|e| AppError::Storage(e.to_string()))?;
         if other {
-            // The negotiations (agenda, the mediator's proposals) are without prejudice.
+            // The negotiations (agenda, the mediator's proposals) and blind biddings (the claim,
+            // the rounds, a settled price) are without prejudice.
             strip_key(&mut record, "negotiations");
+            strip_key(&mut record, "blind_biddings");
         }
         let mut entries = vec![json_entry("case.json", "The case record", "Case", &record)?];
         let mut timeline = self.timeline(actor, case_id).await?;

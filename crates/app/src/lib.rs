@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attestations;
+pub mod bidding;
 pub mod cases;
 pub mod channels;
 pub mod clock;

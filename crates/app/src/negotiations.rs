@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use accord_domain::negotiation::{Agenda, Answer, Negotiation, Package, Preferences};
-use accord_domain::policy::{self, Action, Denial};
+use accord_domain::policy::{self, Action};
 use accord_domain::profile::NegotiationDisclosure;
 use accord_domain::{Actor, Case, decide};
 use accord_keys::DataKey;
@@ -139,7 +139,7 @@ pub struct AnalysisView {
     pub no_zone_of_agreement: bool,
 }
 
-fn aad(case_id: &str, n: &str, party: &str, kind: &str) -> Vec<u8> {
+pub(crate) fn aad(case_id: &str, n: &str, party: &str, kind: &str) -> Vec<u8> {
     format!("accord-v1:{case_id}:negotiation:{n}:{party}:{kind}").into_bytes()
 }
 
@@ -194,23 +194,12 @@ impl Accord {
         negotiation: &str,
         action: &Action,
     ) -> Result<(Case, Negotiation), AppError> {
-        let case = self
-            .load_case(case_id)
-            .await?
-            .ok_or(AppError::NotFound { what: "case" })?
-            .case;
-        match policy::authorize(actor, &Action::ViewCase, &case) {
-            Ok(()) => {}
-            Err(_) => return Err(AppError::NotFound { what: "case" }),
-        }
+        let case = self.visible_case(actor, case_id).await?;
         let n = case
             .negotiation(negotiation)
             .cloned()
             .ok_or_else(negotiation_not_found)?;
-        policy::authorize(actor, action, &case).map_err(|d| match d {
-            Denial::NotFound => AppError::NotFound { what: "case" },
-            Denial::Forbidden => AppError::Forbidden,
-        })?;
+        policy::authorize(actor, action, &case).map_err(crate::cases::denial)?;
         Ok((case, n))
     }
 
@@ -237,7 +226,7 @@ impl Accord {
         Ok(out)
     }
 
-    async fn put_input(
+    pub(crate) async fn put_input(
         &self,
         actor: &Actor,
         case_id: &str,
@@ -348,14 +337,7 @@ impl Accord {
         actor: &Actor,
         case_id: &str,
     ) -> Result<Vec<NegotiationView>, AppError> {
-        let case = self
-            .load_case(case_id)
-            .await?
-            .ok_or(AppError::NotFound { what: "case" })?
-            .case;
-        if !policy::can_view_case(actor, &case) {
-            return Err(AppError::NotFound { what: "case" });
-        }
+        let case = self.visible_case(actor, case_id).await?;
         self.log_proposal_read(actor, &case, "negotiations").await?;
         let mut out = vec![];
         for n in case.negotiations.clone() {
@@ -582,7 +564,7 @@ impl Accord {
     }
 }
 
-fn open(key: &DataKey, r: &NegotiationInputRecord) -> Result<Vec<u8>, AppError> {
+pub(crate) fn open(key: &DataKey, r: &NegotiationInputRecord) -> Result<Vec<u8>, AppError> {
     key.open(
         &aad(&r.case_id, &r.negotiation_id, &r.party_id, &r.kind),
         &r.body,

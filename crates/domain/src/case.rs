@@ -268,6 +268,9 @@ pub struct Case {
     /// Negotiations opened by the mediator (agenda, proposals, agreement; never preferences).
     #[serde(default)]
     pub negotiations: Vec<crate::negotiation::Negotiation>,
+    /// Blind biddings on money claims (rules and round outcomes; never the figures).
+    #[serde(default)]
+    pub blind_biddings: Vec<crate::bidding::BlindBidding>,
     /// Number of events applied (the log's version).
     pub version: u64,
     /// When the last event was recorded.
@@ -333,6 +336,7 @@ impl Case {
             participants: vec![],
             break_glass: vec![],
             negotiations: vec![],
+            blind_biddings: vec![],
             attestation: None,
             version: 1,
             updated_at: at,
@@ -366,6 +370,11 @@ impl Case {
     /// The negotiation with this id.
     pub fn negotiation(&self, id: &str) -> Option<&crate::negotiation::Negotiation> {
         self.negotiations.iter().find(|n| n.id == id)
+    }
+
+    /// A blind bidding by id.
+    pub fn blind_bidding(&self, id: &str) -> Option<&crate::bidding::BlindBidding> {
+        self.blind_biddings.iter().find(|b| b.id == id)
     }
 
     fn negotiation_mut(&mut self, id: &str) -> Option<&mut crate::negotiation::Negotiation> {
@@ -980,6 +989,26 @@ impl Case {
                         id: proposal_id.clone(),
                         package: package.clone(),
                         proposed_at: at,
+                    });
+                }
+            }
+            E::BlindBiddingOpened { bidding_id, rules } => {
+                self.blind_biddings.push(crate::bidding::BlindBidding {
+                    id: bidding_id.clone(),
+                    rules: rules.clone(),
+                    opened_at: at,
+                    rounds: vec![],
+                })
+            }
+            E::BlindRoundClosed {
+                bidding_id,
+                round,
+                settled_at,
+            } => {
+                if let Some(b) = self.blind_biddings.iter_mut().find(|b| &b.id == bidding_id) {
+                    b.rounds.push(crate::bidding::RoundOutcome {
+                        round: *round,
+                        settled_at: *settled_at,
                     });
                 }
             }

@@ -266,6 +266,12 @@ pub enum Command {
         /// One option per issue.
         package: crate::negotiation::Package,
     },
+    /// The mediator opens a blind bidding on a money claim between two parties, stating its
+    /// rules before any figure is named (case active or settlement drafting).
+    OpenBlindBidding {
+        /// The rules.
+        rules: crate::bidding::BiddingRules,
+    },
     /// A party approves the final text with hash H.
     ApproveFinalText {
         /// The party.
@@ -389,6 +395,7 @@ impl Command {
             Command::IndicateTermsAgreed { .. } => "indicate-terms-agreed",
             Command::OpenNegotiation { .. } => "open-negotiation",
             Command::ProposePackage { .. } => "propose-package",
+            Command::OpenBlindBidding { .. } => "open-blind-bidding",
             Command::ApproveFinalText { .. } => "approve-final-text",
             Command::SignSettlement { .. } => "sign-settlement",
             Command::CountersignSettlement { .. } => "countersign-settlement",
@@ -440,6 +447,7 @@ impl Command {
         "indicate-terms-agreed",
         "open-negotiation",
         "propose-package",
+        "open-blind-bidding",
         "approve-final-text",
         "sign-settlement",
         "countersign-settlement",
@@ -510,6 +518,7 @@ impl Command {
             | C::CountersignSettlement { .. }
             | C::OpenNegotiation { .. }
             | C::ProposePackage { .. }
+            | C::OpenBlindBidding { .. }
             | C::DeclareMediatorTermination { .. } => Action::Mediate,
         }
     }

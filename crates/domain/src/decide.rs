@@ -659,6 +659,40 @@ pub fn conclude_package(
     })])
 }
 
+/// Records how a round of a blind bidding ended. The application calls this (as the `system`
+/// actor) once both sides' figures, which the case log never holds, are in; `round` must be the
+/// round now open, so a round is closed once.
+pub fn close_blind_round(
+    case: &Case,
+    bidding: &str,
+    round: u32,
+    settled_at: Option<u64>,
+) -> Result<Vec<Decided>, DomainError> {
+    if !negotiating(case) {
+        return Err(DomainError::TransitionNotAllowed {
+            command: "close-blind-round",
+            state: case.state.name().to_owned(),
+        });
+    }
+    let b = case.blind_bidding(bidding).ok_or_else(|| {
+        DomainError::invalid(
+            "unknown-bidding",
+            format!("the case has no blind bidding '{bidding}'"),
+        )
+    })?;
+    if b.current_round() != Some(round) {
+        return Err(DomainError::guard(
+            "guard-round-not-open",
+            format!("round {round} of blind bidding '{bidding}' is not the round open for figures"),
+        ));
+    }
+    Ok(vec![case_wide(CaseEvent::BlindRoundClosed {
+        bidding_id: b.id.clone(),
+        round,
+        settled_at,
+    })])
+}
+
 fn in_mediation(case: &Case) -> bool {
     matches!(
         case.state,
@@ -1320,6 +1354,25 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Decid
                 negotiation_id: n.id.clone(),
                 proposal_id: format!("P{}", n.proposals.len() + 1),
                 package: package.clone(),
+            })
+        }
+        C::OpenBlindBidding { rules } => {
+            if !negotiating(case) {
+                return Err(not_allowed(cmd, case));
+            }
+            rules.validate(case)?;
+            if case.blind_biddings.len() >= crate::bidding::limits::BIDDINGS_MAX {
+                return Err(DomainError::guard(
+                    "guard-too-many-biddings",
+                    format!(
+                        "a case holds at most {} blind biddings",
+                        crate::bidding::limits::BIDDINGS_MAX
+                    ),
+                ));
+            }
+            one(CaseEvent::BlindBiddingOpened {
+                bidding_id: format!("B{}", case.blind_biddings.len() + 1),
+                rules: rules.clone(),
             })
         }
         C::IndicateTermsAgreed { partial } => {

@@ -259,6 +259,18 @@ pub enum CaseEvent {
         proposal_id: String,
         package: crate::negotiation::Package,
     },
+    /// The mediator opened a blind bidding on a money claim, with its rules.
+    BlindBiddingOpened {
+        bidding_id: String,
+        rules: crate::bidding::BiddingRules,
+    },
+    /// Both sides' figures for a round were in: it settled at a price, or it did not (the
+    /// figures themselves are never recorded here).
+    BlindRoundClosed {
+        bidding_id: String,
+        round: u32,
+        settled_at: Option<u64>,
+    },
     /// A party approved the final text.
     FinalTextApproved { party: String, text_hash: String },
     /// All parties approved: the text with hash H is frozen.
@@ -406,6 +418,9 @@ impl CaseEvent {
             }
             E::NegotiationOpened { .. } | E::PackageProposed { .. } | E::PackageAgreed { .. } => {
                 "negotiation §2 (mediator's single-text procedure)"
+            }
+            E::BlindBiddingOpened { .. } | E::BlindRoundClosed { .. } => {
+                "negotiation §2.6 (blind bidding; rules stated before bidding)"
             }
             E::JointTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(c)",
             E::MediatorTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(b)",

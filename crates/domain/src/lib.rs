@@ -12,6 +12,7 @@
 //! [`policy::authorize`] is the one function that decides who may see and do what.
 
 pub mod actor;
+pub mod bidding;
 pub mod case;
 pub mod channel;
 pub mod command;

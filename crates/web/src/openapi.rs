@@ -3,6 +3,7 @@
 
 use accord_app::accounts::{NewSession, NewUser, UserView};
 use accord_app::attestations::{AttestationView, PublicVerification};
+use accord_app::bidding::{BidInput, BiddingView};
 use accord_app::cases::NewDeclaration;
 use accord_app::negotiations::{AnalysisView, AnswerInput, NegotiationView};
 use accord_app::settlement::{DraftDiffView, DraftVersionView, DraftView};
@@ -535,6 +536,30 @@ pub fn document() -> Value {
             summary: "A party answers a proposal privately; when all accept, the agreement is recorded",
             request: Some(s(|g| g.subschema_for::<AnswerInput>())),
             response: (200, Some(s(|g| g.subschema_for::<NegotiationView>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/blind-biddings",
+            summary: "The case's blind biddings: rules and round outcomes, plus the viewer's own figures",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<Vec<BiddingView>>()))),
+            public: false,
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/cases/{case_id}/blind-biddings/{bidding_id}",
+            summary: "One blind bidding as the viewer may see it",
+            request: None,
+            response: (200, Some(s(|g| g.subschema_for::<BiddingView>()))),
+            public: false,
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}",
+            summary: "A side names its figure for the open round, privately; when both are in, the round closes",
+            request: Some(s(|g| g.subschema_for::<BidInput>())),
+            response: (200, Some(s(|g| g.subschema_for::<BiddingView>()))),
             public: false,
         },
     ];

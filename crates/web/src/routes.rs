@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use accord_app::accounts::{Credentials, NewUser, UserView};
+use accord_app::bidding::BidInput;
 use accord_app::cases::{ActOutcome, NewDeclaration};
 use accord_app::channels::{NewMessage, ProposeRelay, RelayDecision};
 use accord_app::negotiations::AnswerInput;
@@ -146,6 +147,17 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
         "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
         true,
     ),
+    ("GET", "/api/v1/cases/{case_id}/blind-biddings", true),
+    (
+        "GET",
+        "/api/v1/cases/{case_id}/blind-biddings/{bidding_id}",
+        true,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}",
+        true,
+    ),
 ];
 
 /// Builds the API router.
@@ -255,6 +267,15 @@ pub fn api(state: AppState) -> Router {
         .route(
             "/api/v1/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
             post(answer_proposal),
+        )
+        .route("/api/v1/cases/{case_id}/blind-biddings", get(blind_biddings))
+        .route(
+            "/api/v1/cases/{case_id}/blind-biddings/{bidding_id}",
+            get(blind_bidding),
+        )
+        .route(
+            "/api/v1/cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}",
+            post(place_bid),
         )
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -1150,6 +1171,36 @@ async fn answer_proposal(
     Ok(Json(
         s.accord
             .answer_proposal(&p.actor, &case_id, &n, &proposal, &party, a)
+            .await?,
+    )
+    .into_response())
+}
+
+async fn blind_biddings(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.blind_biddings(&p.actor, &case_id).await?).into_response())
+}
+
+async fn blind_bidding(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, b)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.blind_bidding(&p.actor, &case_id, &b).await?).into_response())
+}
+
+async fn place_bid(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, b, party)): Path<(String, String, String)>,
+    ApiJson(input): ApiJson<BidInput>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .place_bid(&p.actor, &case_id, &b, &party, input)
             .await?,
     )
     .into_response())

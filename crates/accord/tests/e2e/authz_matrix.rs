@@ -104,6 +104,7 @@ const MEDIATOR_ACTIONS: &[&str] = &[
     "declare-mediator-termination",
     "open-negotiation",
     "propose-package",
+    "open-blind-bidding",
     "countersign-settlement",
 ];
 const REQUESTING: &[&str] = &[
@@ -234,6 +235,7 @@ fn action_body(action: &str, user: &str) -> Value {
         "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
         "remove-participant" => json!({"user_id": "u"}),
         "open-negotiation" => json!({"agenda": agenda()}),
+        "open-blind-bidding" => json!({"rules": bidding_rules()}),
         "propose-package" => {
             json!({"negotiation": "N1", "package": {"price": "high", "term": "long"}})
         }
@@ -253,6 +255,27 @@ fn agenda() -> Value {
         {"id": "price", "label": "Price", "options": ["low", "high"]},
         {"id": "term", "label": "Term", "options": ["short", "long"]}
     ]})
+}
+
+fn bidding_rules() -> Value {
+    json!({"label": "Damages", "currency": "USD", "minor_digits": 2, "claimant": "H",
+           "respondent": "I", "rounds": 3, "closing_gap": 0})
+}
+
+/// Blind-bidding routes (oracle, from the bidding design): the public record for everyone who
+/// sees the case; a figure only from the representatives of the side it is for.
+fn bidding_access(p: &str, method: &str, party: &str) -> (bool, bool) {
+    let reps: &[&str] = if party == "H" {
+        &["harbour", "hcounsel"]
+    } else {
+        &["indah"]
+    };
+    let visible = sees(p, C::X);
+    let allowed = match method {
+        "GET" => visible,
+        _ => reps.contains(&p),
+    };
+    (allowed, visible)
 }
 
 /// Negotiation routes (oracle, from the negotiation design): the public record for everyone who
@@ -419,6 +442,13 @@ async fn authorization_matrix() {
         &x,
         "propose-package",
         json!({"negotiation": "N1", "package": {"price": "low", "term": "long"}}),
+    )
+    .await;
+    t.ok(
+        "mediator",
+        &x,
+        "open-blind-bidding",
+        json!({"rules": bidding_rules()}),
     )
     .await;
     let x_last = t.case("sgen", &x).await["version"].as_i64().unwrap();
@@ -769,6 +799,42 @@ async fn authorization_matrix() {
                         gate(p, false, false),
                         Some(twin),
                     );
+                }
+                (_, r) if r.starts_with("/api/v1/cases/{case_id}/blind-biddings") => {
+                    for party in ["H", "I"] {
+                        if party == "I" && !r.ends_with("{party}") {
+                            continue;
+                        }
+                        for (c, k) in &cases {
+                            let fill = |case: &str, b: &str| {
+                                r.replace("{case_id}", case)
+                                    .replace("{bidding_id}", b)
+                                    .replace("{party}", party)
+                            };
+                            // A figure far beyond the limit: refused with a code by whoever may
+                            // name one, so the probe changes nothing.
+                            let body = (*method == "POST").then(|| json!({"amount": u64::MAX}));
+                            let listing = r.ends_with("blind-biddings");
+                            let (expect, twin) = if !sees(p, *k) {
+                                (gate(p, false, false), Some(fill(&missing, "B1")))
+                            } else if *k != C::X {
+                                let twin = (!listing).then(|| fill(c, "B99"));
+                                (gate(p, listing, false), twin)
+                            } else {
+                                let (allowed, visible) = bidding_access(p, method, party);
+                                (gate(p, allowed, visible), None)
+                            };
+                            add(
+                                &mut probes,
+                                method,
+                                fill(c, "B1"),
+                                body,
+                                false,
+                                expect,
+                                twin,
+                            );
+                        }
+                    }
                 }
                 (_, r) if r.starts_with("/api/v1/cases/{case_id}/negotiations") => {
                     let tail = r.rsplit('/').next().unwrap_or("");

@@ -10,6 +10,7 @@ mod authentication;
 mod authz_matrix;
 mod bad_input;
 mod binary;
+mod blind_bidding;
 mod browser;
 mod confidentiality;
 mod external_tools;

@@ -76,6 +76,7 @@ async fn every_form_that_changes_something_refuses_a_forged_request_and_changes_
             .replace("{channel}", "plenary")
             .replace("{action}", "indicate-terms-agreed")
             .replace("{negotiation_id}", "N1")
+            .replace("{bidding_id}", "B1")
             .replace("{proposal_id}", "P1")
             .replace("{party}", "H")
             .replace("{relay_id}", "R1")
@@ -318,6 +319,7 @@ async fn a_user_outside_the_case_sees_no_page_of_it() {
                 .replace("{case_id}", &case)
                 .replace("{channel}", channel)
                 .replace("{negotiation_id}", "N1")
+                .replace("{bidding_id}", "B1")
                 .replace("{country}", "XC");
             let r = http
                 .get(format!("{}{path}", t.base))

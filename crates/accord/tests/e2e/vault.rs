@@ -563,6 +563,14 @@ async fn exports_hold_exactly_what_the_policy_allows(t: &mut TestServer) {
         json!({"agenda": {"issues": [{"id": "price", "label": "Price", "options": ["CANARY-WP-OPTION", "other"]}]}}),
     )
     .await;
+    t.ok(
+        "mediator",
+        &case,
+        "open-blind-bidding",
+        json!({"rules": {"label": "CANARY-WP-BIDDING", "currency": "EUR", "minor_digits": 2,
+                         "claimant": "H", "respondent": "I", "rounds": 2, "closing_gap": 0}}),
+    )
+    .await;
     let has = |zip: &[u8], c: &str| zip.windows(c.len()).any(|w| w == c.as_bytes());
     let all = [
         "CANARY-PLENARY-OPEN",
@@ -573,6 +581,7 @@ async fn exports_hold_exactly_what_the_policy_allows(t: &mut TestServer) {
         "CANARY-WP-DOC",
         "CANARY-CAUCUS-DOC",
         "CANARY-WP-OPTION",
+        "CANARY-WP-BIDDING",
     ];
     for (who, purpose, expected) in [
         (
@@ -586,6 +595,7 @@ async fn exports_hold_exactly_what_the_policy_allows(t: &mut TestServer) {
                 "CANARY-WP-DOC",
                 "CANARY-CAUCUS-DOC",
                 "CANARY-WP-OPTION",
+                "CANARY-WP-BIDDING",
             ][..],
         ),
         (
@@ -597,6 +607,7 @@ async fn exports_hold_exactly_what_the_policy_allows(t: &mut TestServer) {
                 "CANARY-PLENARY-DOC",
                 "CANARY-WP-DOC",
                 "CANARY-WP-OPTION",
+                "CANARY-WP-BIDDING",
             ][..],
         ),
         (

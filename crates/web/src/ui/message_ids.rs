@@ -25,6 +25,11 @@ const ARGS: &[(&str, &str)] = &[
     ("best", "100"),
     ("reservation", "40"),
     ("count", "2"),
+    ("round", "1"),
+    ("price", "USD 1.00"),
+    ("amount", "USD 1.00"),
+    ("side", "s"),
+    ("currency", "USD"),
 ];
 
 fn exists(id: &str) -> bool {

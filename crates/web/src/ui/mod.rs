@@ -13,6 +13,7 @@
 
 mod account;
 mod action_forms;
+mod bidding_page;
 mod case_page;
 mod channel_page;
 mod consent_page;
@@ -85,6 +86,13 @@ pub const PAGES: &[(&str, &str, bool)] = &[
         "/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
         true,
     ),
+    ("GET", "/cases/{case_id}/blind-biddings", true),
+    ("POST", "/cases/{case_id}/blind-biddings", true),
+    (
+        "POST",
+        "/cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}",
+        true,
+    ),
     ("GET", "/cases/{case_id}/settlement", true),
     ("POST", "/cases/{case_id}/settlement", true),
     ("POST", "/cases/{case_id}/settlement/sign", true),
@@ -151,6 +159,14 @@ pub fn pages() -> Router<AppState> {
         .route(
             "/cases/{case_id}/negotiations",
             get(negotiation_page::negotiations_page).post(negotiation_page::open_negotiation),
+        )
+        .route(
+            "/cases/{case_id}/blind-biddings",
+            get(bidding_page::biddings_page).post(bidding_page::open_bidding),
+        )
+        .route(
+            "/cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}",
+            post(bidding_page::name_figure),
         )
         .route(
             "/cases/{case_id}/negotiations/{negotiation_id}",
