@@ -5,7 +5,8 @@
 //! A version's hash — the SHA-256 of its canonical JSON — covers the terms and every language
 //! version at once; it is the hash the parties approve, the text freezes on and everyone signs.
 //! When the parties accepted a package in a negotiation and the draft names none, the latest
-//! agreed package is written into the terms. Reads of drafts are in the access log
+//! agreed package is written into the terms; likewise the latest price a blind bidding settled
+//! at. Reads of drafts are in the access log
 //! (`without-prejudice`).
 
 use accord_domain::policy::{self, Action, Denial};
@@ -160,6 +161,13 @@ impl Accord {
                 .iter()
                 .rev()
                 .find_map(|n| n.agreed_package().cloned());
+        }
+        if draft.terms.bidding_settlement.is_none() {
+            draft.terms.bidding_settlement = case
+                .blind_biddings
+                .iter()
+                .rev()
+                .find_map(accord_domain::settlement::BiddingSettlement::of);
         }
         draft.validate(&case)?;
         let (_, hash) = canonical_draft(&draft)?;

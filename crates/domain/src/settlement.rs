@@ -76,6 +76,40 @@ pub struct SettlementTerms {
     /// The package the parties accepted in a negotiation, when one is the basis of the terms.
     #[serde(default)]
     pub negotiated_package: Option<Package>,
+    /// The price a blind bidding settled at, when one is the basis of the terms (absent from the
+    /// canonical form when there is none, so earlier drafts keep their hashes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bidding_settlement: Option<BiddingSettlement>,
+}
+
+/// A price settled by blind bidding, as the terms record it; it must be the price in the case
+/// log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BiddingSettlement {
+    /// The bidding (`B1`, …).
+    pub bidding: String,
+    /// What the claim was about.
+    pub claim: String,
+    /// Who pays (the respondent).
+    pub payer: String,
+    /// Who is paid (the claimant).
+    pub payee: String,
+    /// The price with its currency (`USD 8985.00`).
+    pub price: String,
+}
+
+impl BiddingSettlement {
+    /// The settlement of a blind bidding that settled, as the terms record it.
+    pub fn of(b: &crate::bidding::BlindBidding) -> Option<BiddingSettlement> {
+        b.settled_at().map(|p| BiddingSettlement {
+            bidding: b.id.clone(),
+            claim: b.rules.label.clone(),
+            payer: b.rules.respondent.clone(),
+            payee: b.rules.claimant.clone(),
+            price: b.label(p),
+        })
+    }
 }
 
 /// One language version of the text.
@@ -135,6 +169,18 @@ impl SettlementDraft {
     /// one in the authoritative language.
     pub fn validate(&self, case: &Case) -> Result<(), DomainError> {
         let t = &self.terms;
+        if let Some(s) = &t.bidding_settlement {
+            let recorded = case
+                .blind_bidding(&s.bidding)
+                .and_then(BiddingSettlement::of);
+            if recorded.as_ref() != Some(s) {
+                return Err(bad(format!(
+                    "blind bidding '{}' did not settle as these terms say; leave the bidding \
+                     settlement out and it is taken from the case record",
+                    s.bidding
+                )));
+            }
+        }
         for p in case.active_parties() {
             let n = t.parties.iter().filter(|x| x.party == p.id).count();
             if n != 1 {
@@ -288,6 +334,12 @@ impl SettlementDraft {
             for (issue, option) in p {
                 out.push(format!("Negotiated: {issue} = {option}"));
             }
+        }
+        if let Some(s) = &t.bidding_settlement {
+            out.push(format!(
+                "Settled by blind bidding {} ({}): {} pays {} {}",
+                s.bidding, s.claim, s.payer, s.payee, s.price
+            ));
         }
         for (i, c) in self.free_clauses.iter().enumerate() {
             out.push(format!("Clause {}: {c}", i + 1));

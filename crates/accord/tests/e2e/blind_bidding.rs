@@ -217,6 +217,47 @@ async fn rounds_settle_privately(t: &mut TestServer) {
         (StatusCode::UNPROCESSABLE_ENTITY, "bidding-over"),
     )
     .await;
+
+    // The settled price becomes part of the settlement's terms; a draft that claims another
+    // price for the bidding is refused.
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    t.put_draft(&case, "Terms as settled by blind bidding")
+        .await;
+    let (_, d) = t
+        .get(
+            "indah",
+            &format!("/api/v1/cases/{case}/settlement/drafts/1"),
+        )
+        .await;
+    let settled = &d["draft"]["terms"]["bidding_settlement"];
+    assert_eq!(settled["bidding"], "B1");
+    assert_eq!(settled["price"], v["settled_label"]);
+    assert_eq!(
+        (&settled["payer"], &settled["payee"]),
+        (&json!("I"), &json!("H"))
+    );
+    let mut forged = crate::harness::settlement_draft("Terms at a better price");
+    forged["terms"]["bidding_settlement"] = json!({"bidding": "B1",
+        "claim": "Damages for late delivery", "payer": "I", "payee": "H", "price": "USD 9000.00"});
+    let price_text = v["settled_label"].as_str().unwrap();
+    if price_text != "USD 9000.00" {
+        let (s, e) = t
+            .post(
+                "mediator",
+                &format!("/api/v1/cases/{case}/settlement/drafts"),
+                forged,
+            )
+            .await;
+        assert_eq!(
+            (s, e["error"]["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("invalid-settlement-draft")
+            ),
+            "{e}"
+        );
+    }
 }
 
 /// Noninterference: two biddings under the same rules in which only the claimant's figures
