@@ -8,7 +8,7 @@
 //! SHA-256 is the attested settlement text or the attestation itself — and learn nothing else: an
 //! unknown id and a wrong hash get the same answer.
 
-use accord_domain::policy::{self, Action, Denial};
+use accord_domain::policy::{self, Action};
 use accord_domain::{Actor, CaseEvent, decide};
 use ed25519_dalek::Signer;
 use serde::{Deserialize, Serialize};
@@ -142,10 +142,8 @@ impl Accord {
                 .load_case(case_id)
                 .await?
                 .ok_or(AppError::NotFound { what: "case" })?;
-            policy::authorize(actor, &Action::Administer, &loaded.case).map_err(|d| match d {
-                Denial::NotFound => AppError::NotFound { what: "case" },
-                Denial::Forbidden => AppError::Forbidden,
-            })?;
+            policy::authorize(actor, &Action::Administer, &loaded.case)
+                .map_err(crate::cases::denial)?;
             if loaded.case.attestation.is_some()
                 && let Some(found) = self.attestation_event(case_id).await?
             {
@@ -255,12 +253,8 @@ impl Accord {
             .await?
             .ok_or(AppError::NotFound { what: "case" })?;
         let case = &loaded.case;
-        policy::authorize(actor, &Action::DownloadEnforcementPackage, case).map_err(
-            |d| match d {
-                Denial::NotFound => AppError::NotFound { what: "case" },
-                Denial::Forbidden => AppError::Forbidden,
-            },
-        )?;
+        policy::authorize(actor, &Action::DownloadEnforcementPackage, case)
+            .map_err(crate::cases::denial)?;
         let Some((verification_id, text_hash, document, signature)) =
             self.attestation_event(case_id).await?
         else {

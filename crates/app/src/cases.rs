@@ -117,17 +117,22 @@ fn needs_declarations(cmd: &Command) -> bool {
 }
 
 impl Accord {
+    /// The case, whoever asks (internal; callers apply the policy); a missing case is an error.
+    pub(crate) async fn existing_case(&self, case_id: &str) -> Result<Case, AppError> {
+        Ok(self
+            .load_case(case_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "case" })?
+            .case)
+    }
+
     /// The case, if the actor may see it; a case hidden from it answers exactly as a missing one.
     pub(crate) async fn visible_case(
         &self,
         actor: &Actor,
         case_id: &str,
     ) -> Result<Case, AppError> {
-        let case = self
-            .load_case(case_id)
-            .await?
-            .ok_or(AppError::NotFound { what: "case" })?
-            .case;
+        let case = self.existing_case(case_id).await?;
         if !policy::can_view_case(actor, &case) {
             return Err(AppError::NotFound { what: "case" });
         }

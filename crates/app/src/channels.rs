@@ -238,11 +238,7 @@ impl Accord {
         actor: &Actor,
         case_id: &str,
     ) -> Result<Case, AppError> {
-        let case = self
-            .load_case(case_id)
-            .await?
-            .ok_or(AppError::NotFound { what: "case" })?
-            .case;
+        let case = self.existing_case(case_id).await?;
         let r = policy::relation(actor, &case);
         let channel_only = !r.guest_channels.is_empty() || r.finance;
         if !policy::can_view_case(actor, &case) && !channel_only {

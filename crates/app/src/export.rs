@@ -151,11 +151,7 @@ impl Accord {
     ) -> Result<CaseFileExport, AppError> {
         let other = purpose == ExportPurpose::OtherProceedings;
         let view = self.case_view(actor, case_id).await?;
-        let case = self
-            .load_case(case_id)
-            .await?
-            .ok_or(AppError::NotFound { what: "case" })?
-            .case;
+        let case = self.existing_case(case_id).await?;
         let mut record =
             serde_json::to_value(&view).map_err(|e| AppError::Storage(e.to_string()))?;
         if other {

@@ -9,7 +9,7 @@
 //! at. Reads of drafts are in the access log
 //! (`without-prejudice`).
 
-use accord_domain::policy::{self, Action, Denial};
+use accord_domain::policy::{self, Action};
 use accord_domain::settlement::SettlementDraft;
 use accord_domain::{Actor, Case, CaseState, Command};
 use serde::{Deserialize, Serialize};
@@ -82,15 +82,8 @@ impl Accord {
         case_id: &str,
         action: &Action,
     ) -> Result<Case, AppError> {
-        let case = self
-            .load_case(case_id)
-            .await?
-            .ok_or(AppError::NotFound { what: "case" })?
-            .case;
-        policy::authorize(actor, action, &case).map_err(|d| match d {
-            Denial::NotFound => AppError::NotFound { what: "case" },
-            Denial::Forbidden => AppError::Forbidden,
-        })?;
+        let case = self.existing_case(case_id).await?;
+        policy::authorize(actor, action, &case).map_err(crate::cases::denial)?;
         Ok(case)
     }
 

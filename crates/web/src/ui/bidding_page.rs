@@ -18,7 +18,7 @@ use axum::response::Response;
 
 use super::case_page::{error_page, refusal};
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, field as get, forged_form};
+use super::viewer::{Viewer, field as get};
 use crate::AppState;
 
 /// One side's private panel.
@@ -379,10 +379,10 @@ pub async fn open_bidding(
     Path(case_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let form = OpenForm {
         label: get(&sent, "label").to_owned(),
         currency: get(&sent, "currency").to_owned(),
@@ -419,10 +419,10 @@ pub async fn name_figure(
     Path((case_id, bid, party)): Path<(String, String, String)>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let actor = &viewer.principal.actor;
     let view = match s.accord.blind_bidding(actor, &case_id, &bid).await {
         Ok(v) => v,

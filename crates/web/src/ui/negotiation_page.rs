@@ -24,7 +24,7 @@ use serde_json::json;
 
 use super::case_page::error_page;
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, field as get, forged_form};
+use super::viewer::{Viewer, field as get};
 use crate::AppState;
 
 /// Width and height of a chart's drawing area, in SVG units.
@@ -173,10 +173,10 @@ pub async fn open_negotiation(
     Path(case_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let text = get(&sent, "agenda").to_owned();
     let outcome = match agenda_from_text(&text) {
         Ok(agenda) => s
@@ -710,10 +710,10 @@ pub async fn enter_preferences(
     Path((case_id, nid, party)): Path<(String, String, String)>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let actor = &viewer.principal.actor;
     let view = match s.accord.negotiation(actor, &case_id, &nid).await {
         Ok(v) => v,
@@ -742,10 +742,10 @@ pub async fn propose_package(
     Path((case_id, nid)): Path<(String, String)>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let package: Package = sent
         .iter()
         .filter_map(|(k, v)| {
@@ -778,10 +778,10 @@ pub async fn answer(
     Path((case_id, nid, proposal, party)): Path<(String, String, String, String)>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let answer = match get(&sent, "answer") {
         "accept" => Answer::Accept,
         _ => Answer::Decline,

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::case_page::error_page;
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
-use super::viewer::{Viewer, field as get, forged_form};
+use super::viewer::{Viewer, field as get};
 use crate::AppState;
 
 struct VersionLine {
@@ -369,10 +369,10 @@ pub async fn put_draft(
     Path(case_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let parties: Vec<serde_json::Value> = sent
         .iter()
         .filter_map(|(k, v)| {
@@ -438,10 +438,10 @@ pub async fn sign(
     Path(case_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, get(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
+    let sent = match viewer.genuine_form(&headers, form) {
+        Ok(sent) => sent,
+        Err(refused) => return *refused,
+    };
     let action = get(&sent, "action");
     if !matches!(
         action,

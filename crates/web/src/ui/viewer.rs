@@ -126,6 +126,21 @@ impl Viewer {
         }
     }
 
+    /// The fields of a submitted form, once it is shown to come from this site with this
+    /// session's CSRF token; otherwise the refusal to answer with (nothing in the form is used).
+    pub fn genuine_form(
+        &self,
+        headers: &HeaderMap,
+        form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+    ) -> Result<Vec<(String, String)>, Box<Response>> {
+        let sent = form.map(|axum::Form(v)| v).unwrap_or_default();
+        if self.form_is_genuine(headers, field(&sent, "csrf")) {
+            Ok(sent)
+        } else {
+            Err(Box::new(forged_form(self.lang)))
+        }
+    }
+
     /// A form from this site with this session's CSRF token? Checked before anything in the form
     /// is used.
     pub fn form_is_genuine(&self, headers: &HeaderMap, sent_token: &str) -> bool {
