@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod malloc;
 pub mod migrate_storage;
 
 use std::io::Write;

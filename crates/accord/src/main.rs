@@ -622,6 +622,7 @@ async fn log_command(config: Option<PathBuf>, command: LogCmd) -> Result<(), Str
 }
 
 fn main() -> ExitCode {
+    accord::malloc::tune_malloc();
     let cli = Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -79,8 +79,11 @@ pub struct Stored {
     pub stored_bytes: u64,
 }
 
-/// Bytes read from storage at a time on download.
-const READ_RANGE: u64 = 4 * 1024 * 1024;
+/// Bytes read from storage at a time on download: large enough that a range costs little
+/// beside its bytes, and below the binary's malloc mmap threshold (4 MiB,
+/// `crates/accord/src/malloc.rs`) so that the range buffers are recycled by the allocator
+/// rather than mapped, faulted in and unmapped each time.
+const READ_RANGE: u64 = 1024 * 1024;
 
 /// Upload part size handed to object_store (S3 needs at least 5 MiB per part); with at most two
 /// parts in flight, an upload holds about 15 MiB whatever the file size.
@@ -122,9 +125,14 @@ impl Vault {
                 std::fs::create_dir_all(&dir).map_err(|e| {
                     VaultError::Config(format!("cannot create {}: {e}", dir.display()))
                 })?;
+                // Durable before acknowledged: a filing is recorded in the case's event log only
+                // after `put` returns, so the stored file and its directory entry are fsynced
+                // first (as S3 is durable when it answers) — a crash never leaves a logged filing
+                // without its document.
                 Arc::new(
                     object_store::local::LocalFileSystem::new_with_prefix(&dir)
-                        .map_err(|e| VaultError::Config(e.to_string()))?,
+                        .map_err(|e| VaultError::Config(e.to_string()))?
+                        .with_fsync(true),
                 )
             }
             "memory" => Arc::new(object_store::memory::InMemory::new()),

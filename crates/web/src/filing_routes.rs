@@ -13,8 +13,8 @@ use accord_app::filings::NewFiling;
 use accord_app::ports::BlobError;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::StreamExt;
@@ -42,7 +42,7 @@ type Head = Result<(NewFiling, String, String), ApiError>;
 
 /// Reads the parts in order and relays the file's content.
 async fn relay_parts(
-    mut multipart: Multipart,
+    mut multipart: multer::Multipart<'static>,
     head: tokio::sync::oneshot::Sender<Head>,
     tx: tokio::sync::mpsc::Sender<Result<Bytes, BlobError>>,
 ) {
@@ -50,7 +50,7 @@ async fn relay_parts(
         let mut meta_part = multipart
             .next_field()
             .await
-            .map_err(|e| bad_upload(e.body_text()))?
+            .map_err(|e| bad_upload(e.to_string()))?
             .ok_or_else(|| {
                 bad_upload("the upload is empty; send a 'metadata' part, then a 'file' part")
             })?;
@@ -63,7 +63,7 @@ async fn relay_parts(
         while let Some(c) = meta_part
             .chunk()
             .await
-            .map_err(|e| bad_upload(e.body_text()))?
+            .map_err(|e| bad_upload(e.to_string()))?
         {
             meta_bytes.extend_from_slice(&c);
             if meta_bytes.len() > METADATA_MAX {
@@ -97,11 +97,15 @@ async fn relay_parts(
             return;
         }
         Err(e) => {
-            let _ = head.send(Err(bad_upload(e.body_text())));
+            let _ = head.send(Err(bad_upload(e.to_string())));
             return;
         }
     };
-    let declared = file.content_type().unwrap_or("").to_owned();
+    let declared = file
+        .content_type()
+        .map(|m| m.as_ref())
+        .unwrap_or("")
+        .to_owned();
     let name = file.file_name().unwrap_or("").to_owned();
     if head.send(Ok((meta, declared, name))).is_err() {
         return;
@@ -112,7 +116,7 @@ async fn relay_parts(
 /// Relays a file part's content in blocks of about 256 KiB: small pieces from the network are
 /// gathered; a piece already that large goes on as it is, without a copy.
 pub(crate) async fn relay_content(
-    mut file: axum::extract::multipart::Field<'_>,
+    mut file: multer::Field<'static>,
     tx: tokio::sync::mpsc::Sender<Result<Bytes, BlobError>>,
 ) {
     let mut block = bytes::BytesMut::with_capacity(RELAY_BLOCK);
@@ -140,7 +144,7 @@ pub(crate) async fn relay_content(
                 return;
             }
             Err(e) => {
-                let _ = tx.send(Err(BlobError::Interrupted(e.body_text()))).await;
+                let _ = tx.send(Err(BlobError::Interrupted(e.to_string()))).await;
                 return;
             }
         }
@@ -151,11 +155,12 @@ pub(crate) async fn upload(
     State(s): State<AppState>,
     Authed(p): Authed,
     Path((case_id, channel)): Path<(String, String)>,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
     // Who may file here is decided before a byte of the body is read.
     s.accord.check_filing(&p.actor, &case_id, &channel).await?;
-    let multipart = multipart.map_err(|e| {
+    let multipart = crate::paced_multipart::multipart(&headers, body).map_err(|e| {
         bad_upload(format!(
             "send the document as multipart/form-data with a 'metadata' part, then a 'file' \
              part ({e})"

@@ -8,6 +8,7 @@ mod extract;
 mod filing_routes;
 mod idempotency;
 pub mod openapi;
+mod paced_multipart;
 mod routes;
 mod session;
 mod ui;

@@ -8,7 +8,7 @@ use accord_app::filings::NewFiling;
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use futures::StreamExt;
@@ -335,7 +335,7 @@ enum UploadHead {
 /// Reads the upload form's parts in order: the CSRF token first (checked before anything else is
 /// read), then the text fields, then the file, whose content is relayed in blocks.
 async fn read_upload_form(
-    mut multipart: Multipart,
+    mut multipart: multer::Multipart<'static>,
     csrf: String,
     head: tokio::sync::oneshot::Sender<UploadHead>,
     tx: tokio::sync::mpsc::Sender<Result<bytes::Bytes, accord_app::ports::BlobError>>,
@@ -349,7 +349,7 @@ async fn read_upload_form(
                 return;
             }
             Err(e) => {
-                let _ = head.send(UploadHead::Malformed(e.body_text()));
+                let _ = head.send(UploadHead::Malformed(e.to_string()));
                 return;
             }
         };
@@ -359,7 +359,11 @@ async fn read_upload_form(
                 let _ = head.send(UploadHead::Forged);
                 return;
             }
-            let declared = field.content_type().unwrap_or("").to_owned();
+            let declared = field
+                .content_type()
+                .map(|m| m.as_ref())
+                .unwrap_or("")
+                .to_owned();
             let file_name = field.file_name().unwrap_or("").to_owned();
             if head
                 .send(UploadHead::Ready(fields, declared, file_name))
@@ -402,7 +406,7 @@ pub async fn upload_document(
     viewer: Viewer,
     headers: HeaderMap,
     Path((case_id, channel)): Path<(String, String)>,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    body: axum::body::Body,
 ) -> Response {
     if crate::session::cross_site(&headers) || viewer.principal.csrf_token.is_empty() {
         return forged_form(viewer.lang);
@@ -416,7 +420,7 @@ pub async fn upload_document(
         return refused(&s, &viewer, &case_id, &channel, e).await;
     }
     // Without a multipart body there is no CSRF part to check: not a form of this site.
-    let Ok(multipart) = multipart else {
+    let Ok(multipart) = crate::paced_multipart::multipart(&headers, body) else {
         return forged_form(viewer.lang);
     };
     let (head_tx, head_rx) = tokio::sync::oneshot::channel();
