@@ -14,6 +14,7 @@
 //! windows and object_store's upload part buffer. An upload that fails or is refused is aborted
 //! (`object_store` multipart abort), leaving no object behind.
 
+pub mod durable_local;
 pub mod expand;
 pub mod format;
 pub mod inspect;
@@ -128,11 +129,10 @@ impl Vault {
                 // Durable before acknowledged: a filing is recorded in the case's event log only
                 // after `put` returns, so the stored file and its directory entry are fsynced
                 // first (as S3 is durable when it answers) — a crash never leaves a logged filing
-                // without its document.
+                // without its document. Uploads are written back as they stream.
                 Arc::new(
-                    object_store::local::LocalFileSystem::new_with_prefix(&dir)
-                        .map_err(|e| VaultError::Config(e.to_string()))?
-                        .with_fsync(true),
+                    durable_local::DurableLocal::new(&dir)
+                        .map_err(|e| VaultError::Config(e.to_string()))?,
                 )
             }
             "memory" => Arc::new(object_store::memory::InMemory::new()),
