@@ -10,13 +10,16 @@ durable before the step ends, as `cp` followed by `sync FILE` is.
 
 Standard library only; HTTP/1.1 over loopback, one request per connection.
 
-    client.py upload BASE TOKEN PATH FILE TITLE TYPE   -> prints the new document's id
+    client.py upload BASE TOKEN PATH FILE TITLE TYPE      multipart/form-data; prints the id
+    client.py upload-raw BASE TOKEN PATH FILE TITLE TYPE  the file as the body, the metadata in
+                                                          the Accord-Filing header; prints the id
     client.py download BASE TOKEN PATH OUT [--fsync]
 """
 import json
 import os
 import socket
 import sys
+import urllib.parse
 
 BLOCK = 1 << 20
 
@@ -43,6 +46,33 @@ def read_head(sock):
     return status, headers, rest
 
 
+def answer_id(sock):
+    status, _, body = read_head(sock)
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            break
+        body += data
+    if status != 201:
+        sys.exit(f"the upload was answered {status}: {body[:400]!r}")
+    print(json.loads(body)["id"])
+
+
+def upload_raw(base, token, path, file, title, media_type):
+    sock, host = connect(base)
+    filing = urllib.parse.urlencode({"title": title, "file_name": os.path.basename(file)})
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Accord-Filing: {filing}\r\n"
+        f"Content-Type: {media_type}\r\nContent-Length: {os.path.getsize(file)}\r\n"
+        f"Connection: close\r\n\r\n"
+    ).encode()
+    sock.sendall(head)
+    with open(file, "rb") as f:
+        sock.sendfile(f)
+    answer_id(sock)
+
+
 def upload(base, token, path, file, title, media_type):
     sock, host = connect(base)
     boundary = "accord-bench-7d9f0c2e"
@@ -64,15 +94,7 @@ def upload(base, token, path, file, title, media_type):
     with open(file, "rb") as f:
         sock.sendfile(f)
     sock.sendall(after)
-    status, _, body = read_head(sock)
-    while True:
-        data = sock.recv(65536)
-        if not data:
-            break
-        body += data
-    if status != 201:
-        sys.exit(f"the upload was answered {status}: {body[:400]!r}")
-    print(json.loads(body)["id"])
+    answer_id(sock)
 
 
 def download(base, token, path, out, fsync=False):
@@ -110,6 +132,8 @@ def download(base, token, path, out, fsync=False):
 if __name__ == "__main__":
     if len(sys.argv) == 8 and sys.argv[1] == "upload":
         upload(*sys.argv[2:8])
+    elif len(sys.argv) == 8 and sys.argv[1] == "upload-raw":
+        upload_raw(*sys.argv[2:8])
     elif len(sys.argv) in (6, 7) and sys.argv[1] == "download":
         download(*sys.argv[2:6], fsync=sys.argv[6:] == ["--fsync"])
     else:

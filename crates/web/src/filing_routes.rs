@@ -1,9 +1,17 @@
-//! Routes of documents filed in channels: multipart upload streamed into the vault, listing,
-//! and download streamed out of it.
+//! Routes of documents filed in channels: upload streamed into the vault, listing, and download
+//! streamed out of it.
 //!
-//! Upload: `multipart/form-data` with a `metadata` part (JSON, see `NewFiling`, at most 16 KiB)
-//! first, then a `file` part whose `Content-Type` is the declared type. The file part is relayed
-//! to the application through a small bounded channel, so memory does not grow with the file.
+//! Upload, either of two forms on the same route:
+//! * `multipart/form-data` with a `metadata` part (JSON, see `NewFiling`, at most 16 KiB) first,
+//!   then a `file` part whose `Content-Type` is the declared type (what a browser form sends);
+//! * the file itself as the body, its `Content-Type` the declared type, and the metadata in the
+//!   `Accord-Filing` header, form-encoded (`title=…&language=fr&without_prejudice=true&file_name=…`
+//!   `&translation_of=…&version_of=…`, UTF-8 percent-encoded), as object stores take uploads;
+//!   nothing to parse around the content, so it costs less. Not in the query: a title can be
+//!   confidential, and URLs end up in logs.
+//!
+//! Either way the content is relayed to the application through a small bounded channel, so
+//! memory does not grow with the file.
 //! Download: documents up to 16 MiB are authenticated whole before the first byte is sent, so a
 //! damaged one is answered with an error; larger ones stream chunk by chunk, each authenticated
 //! before it is sent, and a damaged chunk ends the transfer early (the client sees a body shorter
@@ -17,7 +25,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -113,15 +121,19 @@ async fn relay_parts(
     relay_content(file, tx).await;
 }
 
-/// Relays a file part's content in blocks of about 256 KiB: small pieces from the network are
-/// gathered; a piece already that large goes on as it is, without a copy.
-pub(crate) async fn relay_content(
-    mut file: multer::Field<'static>,
+/// Relays a file's content (a multipart part or a whole body) in blocks of about 256 KiB: small
+/// pieces from the network are gathered; a piece already that large goes on as it is, without a
+/// copy.
+pub(crate) async fn relay_content<S, E>(
+    mut file: S,
     tx: tokio::sync::mpsc::Sender<Result<Bytes, BlobError>>,
-) {
+) where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let mut block = bytes::BytesMut::with_capacity(RELAY_BLOCK);
     loop {
-        match file.chunk().await {
+        match file.next().await.transpose() {
             Ok(Some(c)) if block.is_empty() && c.len() >= RELAY_BLOCK / 4 => {
                 if tx.send(Ok(c)).await.is_err() {
                     return;
@@ -151,6 +163,45 @@ pub(crate) async fn relay_content(
     }
 }
 
+/// The header that carries a body upload's metadata.
+pub(crate) const FILING_HEADER: &str = "accord-filing";
+
+/// Largest `Accord-Filing` header.
+const FILING_HEADER_MAX: usize = 16 * 1024;
+
+/// How to send an upload, for the errors that say it was sent otherwise.
+const UPLOAD_FORMS: &str = "send the document as multipart/form-data (a 'metadata' part, then a \
+    'file' part), or as the request body with its own Content-Type and the metadata in the \
+    Accord-Filing header (title=…, form-encoded)";
+
+/// A body upload's metadata, from its `Accord-Filing` header.
+fn filing_from_header(headers: &HeaderMap) -> Result<NewFiling, ApiError> {
+    let invalid = |why: String| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document-metadata",
+            format!(
+                "{why}; with the file as the body, send the metadata in the Accord-Filing header, \
+                 form-encoded: title=… (required), and file_name, language, without_prejudice, \
+                 translation_of, version_of as needed"
+            ),
+        )
+    };
+    let raw = headers
+        .get(FILING_HEADER)
+        .ok_or_else(|| invalid("the Accord-Filing header is missing".into()))?;
+    if raw.len() > FILING_HEADER_MAX {
+        return Err(invalid(
+            "the Accord-Filing header is larger than 16 KiB".into(),
+        ));
+    }
+    let text = raw
+        .to_str()
+        .map_err(|_| invalid("the Accord-Filing header is not percent-encoded ASCII".into()))?;
+    serde_urlencoded::from_str::<NewFiling>(text)
+        .map_err(|e| invalid(format!("the Accord-Filing header is not valid ({e})")))
+}
+
 pub(crate) async fn upload(
     State(s): State<AppState>,
     Authed(p): Authed,
@@ -160,21 +211,38 @@ pub(crate) async fn upload(
 ) -> Result<Response, ApiError> {
     // Who may file here is decided before a byte of the body is read.
     s.accord.check_filing(&p.actor, &case_id, &channel).await?;
-    let multipart = crate::paced_multipart::multipart(&headers, body).map_err(|e| {
-        bad_upload(format!(
-            "send the document as multipart/form-data with a 'metadata' part, then a 'file' \
-             part ({e})"
-        ))
-    })?;
-    let (head_tx, head_rx) = tokio::sync::oneshot::channel();
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tokio::spawn(relay_parts(multipart, head_tx, tx));
-    let (mut meta, declared, name) = head_rx
-        .await
-        .map_err(|_| bad_upload("the upload ended before its file part"))??;
-    if meta.file_name.trim().is_empty() {
-        meta.file_name = name;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    if content_type.is_empty() {
+        return Err(bad_upload(format!(
+            "the upload has no Content-Type; {UPLOAD_FORMS}"
+        )));
     }
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let (meta, declared) = if content_type
+        .get(..10)
+        .is_some_and(|t| t.eq_ignore_ascii_case("multipart/"))
+    {
+        let multipart = crate::paced_multipart::multipart(&headers, body)
+            .map_err(|e| bad_upload(format!("{UPLOAD_FORMS} ({e})")))?;
+        let (head_tx, head_rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(relay_parts(multipart, head_tx, tx));
+        let (mut meta, declared, name) = head_rx
+            .await
+            .map_err(|_| bad_upload("the upload ended before its file part"))??;
+        if meta.file_name.trim().is_empty() {
+            meta.file_name = name;
+        }
+        (meta, declared)
+    } else {
+        let meta = filing_from_header(&headers)?;
+        tokio::spawn(relay_content(body.into_data_stream(), tx));
+        (meta, content_type)
+    };
     let body = futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     })

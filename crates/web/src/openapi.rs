@@ -307,8 +307,10 @@ pub fn document() -> Value {
             method: "post",
             path: "/api/v1/cases/{case_id}/channels/{channel}/documents",
             summary: "File a document: multipart/form-data with a 'metadata' part (JSON, NewFiling) \
-                      first and a 'file' part (declared Content-Type) second; streamed into the \
-                      encrypted vault, its SHA-256 recorded in the case log",
+                      first and a 'file' part (declared Content-Type) second, or the file itself as \
+                      the body (its Content-Type the declared type) with NewFiling's fields \
+                      form-encoded in the Accord-Filing header; streamed into the encrypted vault, \
+                      its SHA-256 recorded in the case log",
             request: Some(s(|g| g.subschema_for::<accord_app::filings::NewFiling>())),
             response: (
                 201,
@@ -605,14 +607,27 @@ pub fn document() -> Value {
         });
         if let Some(req) = op.request {
             let mut body = if op.path.ends_with("/documents") {
-                json!({"content": {"multipart/form-data": {"schema": {
-                    "type": "object",
-                    "required": ["metadata", "file"],
-                    "properties": {
-                        "metadata": req,
-                        "file": {"type": "string", "format": "binary"},
-                    },
-                }}}})
+                // The body form's metadata: NewFiling's fields, form-encoded, in a header.
+                if let Some(a) = o["parameters"].as_array_mut() {
+                    a.push(
+                        json!({"name": "Accord-Filing", "in": "header", "required": false,
+                        "description": "with the file as the body (any Content-Type but \
+                                        multipart): NewFiling's fields form-encoded, \
+                                        e.g. title=M%C3%A9moire&language=fr",
+                        "schema": {"type": "string"}}),
+                    );
+                }
+                json!({"content": {
+                    "multipart/form-data": {"schema": {
+                        "type": "object",
+                        "required": ["metadata", "file"],
+                        "properties": {
+                            "metadata": req,
+                            "file": {"type": "string", "format": "binary"},
+                        },
+                    }},
+                    "*/*": {"schema": {"type": "string", "format": "binary"}},
+                }})
             } else {
                 json_content(req)
             };

@@ -1,5 +1,5 @@
-//! Documents in channels through HTTP (issue 5): streamed multipart upload into the encrypted
-//! vault, the content hash in the case log for the channel's readers only, download by full
+//! Documents in channels through HTTP (issue 5): streamed upload (multipart, or the file as the
+//! body with the metadata in the query) into the encrypted vault, the content hash in the case log for the channel's readers only, download by full
 //! readers with a defused name, refused uploads that leave nothing behind (no object, no record,
 //! no event), and tampering in storage answered with an error, never with content.
 
@@ -62,6 +62,46 @@ impl TestServer {
         (s, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// Uploads `bytes` as the request body with `filing` as its `Accord-Filing` header (as sent,
+    /// `None`: no header); `content_type` `None` sends none.
+    async fn upload_raw(
+        &self,
+        who: &str,
+        case: &str,
+        channel: &str,
+        filing: Option<Vec<u8>>,
+        bytes: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let send = || {
+            let mut r = self
+                .http
+                .post(format!(
+                    "{}/api/v1/cases/{case}/channels/{channel}/documents",
+                    self.base
+                ))
+                .bearer_auth(self.token(who))
+                .body(bytes.clone());
+            if let Some(f) = &filing {
+                r = r.header(
+                    "accord-filing",
+                    reqwest::header::HeaderValue::from_bytes(f).unwrap(),
+                );
+            }
+            if let Some(t) = content_type {
+                r = r.header("content-type", t);
+            }
+            r.send()
+        };
+        let mut r = send().await.unwrap();
+        if r.status() == StatusCode::UNAUTHORIZED {
+            self.login(who).await;
+            r = send().await.unwrap();
+        }
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
     async fn download(
         &self,
         who: &str,
@@ -86,6 +126,12 @@ impl TestServer {
             r.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
         )
     }
+}
+
+/// `pairs` form-encoded, as the `Accord-Filing` header carries them.
+fn filing(pairs: &[(&str, &str)]) -> Option<Vec<u8>> {
+    let u = reqwest::Url::parse_with_params("http://filing.invalid/", pairs).unwrap();
+    Some(u.query().unwrap_or_default().as_bytes().to_vec())
 }
 
 fn stored_files(t: &TestServer) -> Vec<std::path::PathBuf> {
@@ -296,7 +342,8 @@ async fn documents_are_filed_streamed_sealed_and_private(t: &mut TestServer) {
             "{v}"
         );
     }
-    // A body that is not multipart at all.
+    // A JSON body is taken as the file itself, and then the Accord-Filing header must carry the
+    // metadata.
     let (s, v) = t
         .post(
             "harbour",
@@ -306,7 +353,27 @@ async fn documents_are_filed_streamed_sealed_and_private(t: &mut TestServer) {
         .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-upload"))
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("invalid-document-metadata")
+        ),
+        "{v}"
+    );
+    // Multipart without a boundary.
+    let (s, v) = t
+        .upload_raw(
+            "harbour",
+            &case,
+            "plenary",
+            filing(&[("title", "x")]),
+            pdf("x"),
+            Some("multipart/form-data"),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-upload")),
+        "{v}"
     );
     assert_eq!(
         stored_files(t),
@@ -340,6 +407,173 @@ async fn documents_are_filed_streamed_sealed_and_private(t: &mut TestServer) {
         "tampered content served"
     );
     assert!(String::from_utf8_lossy(&body).contains("document-integrity"));
+}
+
+async fn documents_are_filed_as_the_body_with_the_metadata_in_a_header(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    let content = pdf("CANARY-RAW-MEMORIAL Mémoire — 备忘录");
+    let (s, v) = t
+        .upload_raw(
+            "harbour",
+            &case,
+            "plenary",
+            filing(&[
+                ("title", "Mémoire — 备忘录"),
+                ("language", "fr"),
+                ("without_prejudice", "true"),
+                ("file_name", "../../mémoire\u{202e}fdp.exe"),
+            ]),
+            content.clone(),
+            Some("application/pdf"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["sha256"], hex::encode(Sha256::digest(&content)));
+    assert_eq!(v["media_type"], "application/pdf");
+    assert_eq!(v["file_name"], "mémoirefdp.exe");
+    assert_eq!(v["title"], "Mémoire — 备忘录");
+    assert_eq!(v["language"], "fr");
+    assert_eq!(v["without_prejudice"], true);
+    // Sealed at rest, the hash in the log, read back whole.
+    let files = stored_files(t);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let raw = std::fs::read(&files[0]).unwrap();
+    assert!(
+        !raw.windows(6).any(|w| w == b"CANARY"),
+        "plaintext in storage"
+    );
+    let (_, ev) = t
+        .get("indah", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    let filed: Vec<&Value> = ev
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "document-filed")
+        .collect();
+    assert_eq!(filed.len(), 1, "the other party reads the plenary");
+    assert_eq!(filed[0]["payload"]["sha256"], v["sha256"]);
+    let (s, h, body) = t.download("indah", &case, "plenary", &id).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(body, content);
+    assert_eq!(h["content-type"], "application/pdf");
+    // Refused raw uploads leave nothing: no object, no record, no event.
+    let before_files = stored_files(t);
+    let (_, ev_before) = t
+        .get("mediator", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    let text = b"Plain text, declared as something else".to_vec();
+    for (who, channel, query, bytes, content_type, status, code) in [
+        // No header, and a header that is not percent-encoded.
+        (
+            "harbour",
+            "plenary",
+            None,
+            pdf("x"),
+            Some("application/pdf"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document-metadata",
+        ),
+        (
+            "harbour",
+            "plenary",
+            Some("title=Mémoire".as_bytes().to_vec()),
+            pdf("x"),
+            Some("application/pdf"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document-metadata",
+        ),
+        (
+            "harbour",
+            "plenary",
+            filing(&[("language", "fr")]),
+            pdf("x"),
+            Some("application/pdf"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document-metadata",
+        ),
+        (
+            "harbour",
+            "plenary",
+            filing(&[("title", "x"), ("colour", "red")]),
+            pdf("x"),
+            Some("application/pdf"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document-metadata",
+        ),
+        (
+            "harbour",
+            "plenary",
+            filing(&[("title", "x"), ("without_prejudice", "perhaps")]),
+            pdf("x"),
+            Some("application/pdf"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document-metadata",
+        ),
+        (
+            "harbour",
+            "plenary",
+            filing(&[("title", "x")]),
+            text.clone(),
+            Some("image/png"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "type-mismatch",
+        ),
+        (
+            "harbour",
+            "plenary",
+            filing(&[("title", "x")]),
+            text.clone(),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-upload",
+        ),
+        (
+            "harbour",
+            "plenary",
+            filing(&[("title", "x")]),
+            vec![],
+            Some("text/plain"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty-file",
+        ),
+        // The policy first: the other side's caucus does not exist for Indah.
+        (
+            "indah",
+            "caucus:H",
+            filing(&[("title", "x")]),
+            text.clone(),
+            Some("text/plain"),
+            StatusCode::NOT_FOUND,
+            "channel-not-found",
+        ),
+    ] {
+        let (s, v) = t
+            .upload_raw(who, &case, channel, query.clone(), bytes, content_type)
+            .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{:?}: {v}",
+            query.map(|q| String::from_utf8_lossy(&q).into_owned())
+        );
+        assert!(
+            !v["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty()
+        );
+    }
+    assert_eq!(
+        stored_files(t),
+        before_files,
+        "a refused upload left an object"
+    );
+    let (_, ev_after) = t
+        .get("mediator", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    assert_eq!(ev_after, ev_before, "a refused upload left an event");
 }
 
 /// Another server over the same deployment, started from `cfg` (its master key file included).
@@ -772,6 +1006,7 @@ async fn archives_expand_only_on_request_one_level(t: &mut TestServer) {
 
 on_both_backends!(
     documents_are_filed_streamed_sealed_and_private,
+    documents_are_filed_as_the_body_with_the_metadata_in_a_header,
     rotated_keys_keep_documents_readable_with_the_new_key_only,
     storage_migrates_resumably_and_verified,
     exports_hold_exactly_what_the_policy_allows,
