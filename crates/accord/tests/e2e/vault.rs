@@ -134,6 +134,31 @@ fn filing(pairs: &[(&str, &str)]) -> Option<Vec<u8>> {
     Some(u.query().unwrap_or_default().as_bytes().to_vec())
 }
 
+/// What an upload leaves: the stored objects and the case's events (as the mediator reads them).
+struct Trace {
+    files: Vec<std::path::PathBuf>,
+    events: Value,
+}
+
+impl Trace {
+    async fn of(t: &TestServer, case: &str) -> Trace {
+        let (_, events) = t
+            .get("mediator", &format!("/api/v1/cases/{case}/events"))
+            .await;
+        Trace {
+            files: stored_files(t),
+            events,
+        }
+    }
+
+    /// Asserts that nothing was left since: no object, no event.
+    async fn is_unchanged(&self, t: &TestServer, case: &str) {
+        let now = Trace::of(t, case).await;
+        assert_eq!(now.files, self.files, "a refused upload left an object");
+        assert_eq!(now.events, self.events, "a refused upload left an event");
+    }
+}
+
 fn stored_files(t: &TestServer) -> Vec<std::path::PathBuf> {
     fn walk(p: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         if let Ok(rd) = std::fs::read_dir(p) {
@@ -272,10 +297,7 @@ async fn documents_are_filed_streamed_sealed_and_private(t: &mut TestServer) {
         )
     );
     // Refused uploads leave nothing: no object, no record, no event.
-    let before_files = stored_files(t);
-    let (_, ev_before) = t
-        .get("mediator", &format!("/api/v1/cases/{case}/events"))
-        .await;
+    let before = Trace::of(t, &case).await;
     for (bytes, declared, code) in [
         (
             b"MZ\x90\0executable".to_vec(),
@@ -375,15 +397,7 @@ async fn documents_are_filed_streamed_sealed_and_private(t: &mut TestServer) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-upload")),
         "{v}"
     );
-    assert_eq!(
-        stored_files(t),
-        before_files,
-        "a refused upload left an object"
-    );
-    let (_, ev_after) = t
-        .get("mediator", &format!("/api/v1/cases/{case}/events"))
-        .await;
-    assert_eq!(ev_after, ev_before, "a refused upload left an event");
+    before.is_unchanged(t, &case).await;
     let (_, listed) = t
         .get(
             "harbour",
@@ -459,10 +473,7 @@ async fn documents_are_filed_as_the_body_with_the_metadata_in_a_header(t: &mut T
     assert_eq!(body, content);
     assert_eq!(h["content-type"], "application/pdf");
     // Refused raw uploads leave nothing: no object, no record, no event.
-    let before_files = stored_files(t);
-    let (_, ev_before) = t
-        .get("mediator", &format!("/api/v1/cases/{case}/events"))
-        .await;
+    let before = Trace::of(t, &case).await;
     let text = b"Plain text, declared as something else".to_vec();
     for (who, channel, query, bytes, content_type, status, code) in [
         // No header, and a header that is not percent-encoded.
@@ -565,15 +576,7 @@ async fn documents_are_filed_as_the_body_with_the_metadata_in_a_header(t: &mut T
                 .is_empty()
         );
     }
-    assert_eq!(
-        stored_files(t),
-        before_files,
-        "a refused upload left an object"
-    );
-    let (_, ev_after) = t
-        .get("mediator", &format!("/api/v1/cases/{case}/events"))
-        .await;
-    assert_eq!(ev_after, ev_before, "a refused upload left an event");
+    before.is_unchanged(t, &case).await;
 }
 
 /// Another server over the same deployment, started from `cfg` (its master key file included).
