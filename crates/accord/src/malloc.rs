@@ -29,6 +29,7 @@ pub const TRIM_THRESHOLD: usize = 8 * 1024 * 1024;
 pub const ARENAS: usize = 2;
 
 /// Whether the operator chose a threshold through `GLIBC_TUNABLES`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn operator_set_threshold() -> bool {
     std::env::var("GLIBC_TUNABLES").is_ok_and(|t| t.contains("mmap_threshold"))
 }
@@ -62,7 +63,6 @@ pub fn tune_malloc() -> bool {
 /// Other platforms' allocators are left as they are.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn tune_malloc() -> bool {
-    let _ = operator_set_threshold();
     false
 }
 

@@ -355,19 +355,31 @@ pub fn settlement_draft(text: &str) -> Value {
 }
 
 impl TestServer {
-    /// A PDF from the API as `pdftotext` reads it (whitespace removed), or the error body.
-    pub async fn pdf_text(&self, who: &str, path: &str) -> (StatusCode, String) {
-        let get = || {
-            self.http
-                .get(format!("{}{path}", self.base))
+    /// Sends the request `build` makes (to a URL under the server) as `who`; signs in again and
+    /// sends it once more if the session had lapsed.
+    pub async fn send_as(
+        &self,
+        who: &str,
+        build: impl Fn(&reqwest::Client, String) -> reqwest::RequestBuilder,
+    ) -> reqwest::Response {
+        let send = || {
+            build(&self.http, self.base.clone())
                 .bearer_auth(self.token(who))
                 .send()
         };
-        let mut resp = get().await.unwrap();
-        if resp.status() == StatusCode::UNAUTHORIZED {
-            self.login(who).await;
-            resp = get().await.unwrap();
+        let resp = send().await.unwrap();
+        if resp.status() != StatusCode::UNAUTHORIZED {
+            return resp;
         }
+        self.login(who).await;
+        send().await.unwrap()
+    }
+
+    /// A PDF from the API as `pdftotext` reads it (whitespace removed), or the error body.
+    pub async fn pdf_text(&self, who: &str, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .send_as(who, |http, base| http.get(format!("{base}{path}")))
+            .await;
         let status = resp.status();
         let bytes = resp.bytes().await.unwrap();
         if status != StatusCode::OK {

@@ -29,35 +29,26 @@ impl TestServer {
         declared: &str,
         name: &str,
     ) -> (StatusCode, Value) {
-        let send = || {
-            let form = Form::new()
-                .part(
-                    "metadata",
-                    Part::text(meta.to_string())
-                        .mime_str("application/json")
-                        .unwrap(),
-                )
-                .part(
-                    "file",
-                    Part::bytes(bytes.clone())
-                        .file_name(name.to_owned())
-                        .mime_str(declared)
-                        .unwrap(),
-                );
-            self.http
-                .post(format!(
-                    "{}/api/v1/cases/{case}/channels/{channel}/documents",
-                    self.base
-                ))
-                .bearer_auth(self.token(who))
-                .multipart(form)
-                .send()
-        };
-        let mut r = send().await.unwrap();
-        if r.status() == StatusCode::UNAUTHORIZED {
-            self.login(who).await;
-            r = send().await.unwrap();
-        }
+        let r = self
+            .send_as(who, |http, base| {
+                let form = Form::new()
+                    .part(
+                        "metadata",
+                        Part::text(meta.to_string())
+                            .mime_str("application/json")
+                            .unwrap(),
+                    )
+                    .part(
+                        "file",
+                        Part::bytes(bytes.clone())
+                            .file_name(name.to_owned())
+                            .mime_str(declared)
+                            .unwrap(),
+                    );
+                http.post(documents_url(&base, case, channel))
+                    .multipart(form)
+            })
+            .await;
         let s = r.status();
         (s, r.json().await.unwrap_or(Value::Null))
     }
@@ -73,31 +64,23 @@ impl TestServer {
         bytes: Vec<u8>,
         content_type: Option<&str>,
     ) -> (StatusCode, Value) {
-        let send = || {
-            let mut r = self
-                .http
-                .post(format!(
-                    "{}/api/v1/cases/{case}/channels/{channel}/documents",
-                    self.base
-                ))
-                .bearer_auth(self.token(who))
-                .body(bytes.clone());
-            if let Some(f) = &filing {
-                r = r.header(
-                    "accord-filing",
-                    reqwest::header::HeaderValue::from_bytes(f).unwrap(),
-                );
-            }
-            if let Some(t) = content_type {
-                r = r.header("content-type", t);
-            }
-            r.send()
-        };
-        let mut r = send().await.unwrap();
-        if r.status() == StatusCode::UNAUTHORIZED {
-            self.login(who).await;
-            r = send().await.unwrap();
-        }
+        let r = self
+            .send_as(who, |http, base| {
+                let mut r = http
+                    .post(documents_url(&base, case, channel))
+                    .body(bytes.clone());
+                if let Some(f) = &filing {
+                    r = r.header(
+                        "accord-filing",
+                        reqwest::header::HeaderValue::from_bytes(f).unwrap(),
+                    );
+                }
+                if let Some(t) = content_type {
+                    r = r.header("content-type", t);
+                }
+                r
+            })
+            .await;
         let s = r.status();
         (s, r.json().await.unwrap_or(Value::Null))
     }
@@ -126,6 +109,11 @@ impl TestServer {
             r.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
         )
     }
+}
+
+/// A channel's documents under the server at `base`.
+fn documents_url(base: &str, case: &str, channel: &str) -> String {
+    format!("{base}/api/v1/cases/{case}/channels/{channel}/documents")
 }
 
 /// `pairs` form-encoded, as the `Accord-Filing` header carries them.
