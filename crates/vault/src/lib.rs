@@ -14,6 +14,7 @@
 //! windows and object_store's upload part buffer. An upload that fails or is refused is aborted
 //! (`object_store` multipart abort), leaving no object behind.
 
+pub mod direct_io;
 pub mod durable_local;
 pub mod expand;
 pub mod format;
@@ -86,9 +87,23 @@ pub struct Stored {
 /// rather than mapped, faulted in and unmapped each time.
 const READ_RANGE: u64 = 1024 * 1024;
 
-/// Upload part size handed to object_store (S3 needs at least 5 MiB per part); with at most two
-/// parts in flight, an upload holds about 15 MiB whatever the file size.
-const PART: usize = 5 * 1024 * 1024;
+/// Ranges read and decrypted ahead of the sender on download (each [`READ_RANGE`] bytes).
+const READ_AHEAD: usize = 2;
+
+/// What the download's reading task hands on: the authenticated content of one range, or of the
+/// final chunk (after which the object is known to be whole).
+enum Decrypted {
+    Chunks(Vec<Bytes>),
+    Last(Bytes),
+}
+
+/// Upload part size handed to S3 (which needs at least 5 MiB per part); with at most two parts
+/// in flight, an upload holds about 15 MiB whatever the file size.
+const S3_PART: usize = 5 * 1024 * 1024;
+
+/// Upload part size for local files and memory: one direct write of the local store
+/// ([`direct_io::STEP`]), so an upload holds about 3 MiB of parts.
+const LOCAL_PART: usize = direct_io::STEP;
 
 /// The vault over one object store.
 #[derive(Clone)]
@@ -96,6 +111,8 @@ pub struct Vault {
     store: Arc<dyn ObjectStore>,
     url: String,
     chunk: usize,
+    /// Bytes per upload part ([`S3_PART`] or [`LOCAL_PART`]).
+    part: usize,
     limits: Limits,
 }
 
@@ -118,6 +135,11 @@ impl Vault {
     pub fn open(location: &str) -> Result<Vault, VaultError> {
         let url = url::Url::parse(location)
             .map_err(|e| VaultError::Config(format!("storage URL '{location}': {e}")))?;
+        let part = if url.scheme() == "s3" {
+            S3_PART
+        } else {
+            LOCAL_PART
+        };
         let store: Arc<dyn ObjectStore> = match url.scheme() {
             "file" => {
                 let dir = url.to_file_path().map_err(|_| {
@@ -169,6 +191,7 @@ impl Vault {
             store,
             url: location.to_owned(),
             chunk: format::DEFAULT_CHUNK,
+            part,
             limits: Limits::default(),
         })
     }
@@ -216,7 +239,7 @@ impl Vault {
     {
         let path = Path::from(object_key);
         let upload = self.store.put_multipart(&path).await?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, self.part);
         let result: Result<Stored, VaultError> = async {
             let mut inspector = inspect::Inspector::new(self.limits);
             // SHA-256 runs on a blocking thread beside the encryption, so the two passes over
@@ -286,39 +309,68 @@ impl Vault {
         key: &accord_keys::DataKey,
         context: &str,
     ) -> Result<BoxStream<'static, Result<Bytes, VaultError>>, VaultError> {
-        // Read in large ranges, two at a time: object_store's own stream reads local files in
-        // 8 KiB pieces, which costs more than the decryption.
+        // Read in large ranges, two at a time (object_store's own stream reads local files in
+        // 8 KiB pieces, which costs more than the decryption), and decrypt on a task of its own
+        // that runs ahead of the sender by at most `READ_AHEAD` ranges: storage, decryption and
+        // the network then work at the same time rather than in turn, in bounded memory.
         let path = Path::from(object_key);
         let size = self.store.head(&path).await?.size;
         let store = self.store.clone();
         let ranges: Vec<std::ops::Range<u64>> = (0..size.div_ceil(READ_RANGE))
             .map(|i| i * READ_RANGE..((i + 1) * READ_RANGE).min(size))
             .collect();
-        let raw = futures::stream::iter(ranges)
-            .map(move |r| {
-                let (store, path) = (store.clone(), path.clone());
-                async move { store.get_range(&path, r).await }
-            })
-            .buffered(2);
-        let dec = format::Decryptor::new(key, context);
-        let state = (raw, Some(dec), std::collections::VecDeque::<Bytes>::new());
-        let s = futures::stream::try_unfold(state, |(mut raw, mut dec, mut ready)| async move {
+        let mut dec = format::Decryptor::new(key, context);
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Decrypted, VaultError>>(READ_AHEAD);
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|e| VaultError::Config(format!("reading a document needs a runtime: {e}")))?;
+        runtime.spawn(async move {
+            let mut raw = futures::stream::iter(ranges)
+                .map(move |r| {
+                    let (store, path) = (store.clone(), path.clone());
+                    async move { store.get_range(&path, r).await }
+                })
+                .buffered(2);
+            while let Some(piece) = raw.next().await {
+                // The range was just read: its chunks open in place, without a copy.
+                let opened = piece
+                    .map_err(VaultError::from)
+                    .and_then(|p| dec.push_owned(p))
+                    .map(Decrypted::Chunks);
+                let failed = opened.is_err();
+                // A closed channel means the reader went away (the download was cancelled).
+                if tx.send(opened).await.is_err() || failed {
+                    return;
+                }
+            }
+            let last = dec.finish().map(Decrypted::Last);
+            let _ = tx.send(last).await;
+        });
+        let state = (rx, std::collections::VecDeque::<Bytes>::new(), false);
+        let s = futures::stream::unfold(state, |(mut rx, mut ready, mut ended)| async move {
             loop {
                 if let Some(b) = ready.pop_front() {
-                    return Ok(Some((b, (raw, dec, ready))));
+                    return Some((Ok(b), (rx, ready, ended)));
                 }
-                let Some(d) = dec.as_mut() else {
-                    return Ok(None);
-                };
-                match raw.next().await {
-                    Some(piece) => {
-                        let piece = piece.map_err(VaultError::from)?;
-                        // The range was just read: its chunks open in place, without a copy.
-                        ready.extend(d.push_owned(piece)?.into_iter().filter(|b| !b.is_empty()));
+                if ended {
+                    return None;
+                }
+                match rx.recv().await {
+                    Some(Ok(Decrypted::Chunks(chunks))) => {
+                        ready.extend(chunks.into_iter().filter(|b| !b.is_empty()))
                     }
+                    Some(Ok(Decrypted::Last(last))) => {
+                        ended = true;
+                        ready.extend(Some(last).filter(|b| !b.is_empty()));
+                    }
+                    Some(Err(e)) => return Some((Err(e), (rx, ready, true))),
+                    // The task stopped before the authenticated end: never a silent truncation.
                     None => {
-                        let last = dec.take().map(format::Decryptor::finish).transpose()?;
-                        ready.extend(last.into_iter().filter(|b| !b.is_empty()));
+                        return Some((
+                            Err(VaultError::Storage(
+                                "the document's reading stopped before its end".into(),
+                            )),
+                            (rx, ready, true),
+                        ));
                     }
                 }
             }
@@ -394,7 +446,7 @@ impl Vault {
         mut raw: BoxStream<'static, Result<Bytes, VaultError>>,
     ) -> Result<u64, VaultError> {
         let upload = self.store.put_multipart(&Path::from(object_key)).await?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, self.part);
         let mut n = 0u64;
         let r: Result<(), VaultError> = async {
             while let Some(b) = raw.next().await {
