@@ -375,6 +375,17 @@ impl TestServer {
         send().await.unwrap()
     }
 
+    /// [`TestServer::send_as`], then the answer's status and JSON body (`Null` if it has none).
+    pub async fn send_as_json(
+        &self,
+        who: &str,
+        build: impl Fn(&reqwest::Client, String) -> reqwest::RequestBuilder,
+    ) -> (StatusCode, Value) {
+        let resp = self.send_as(who, build).await;
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     /// A PDF from the API as `pdftotext` reads it (whitespace removed), or the error body.
     pub async fn pdf_text(&self, who: &str, path: &str) -> (StatusCode, String) {
         let resp = self

@@ -1,5 +1,6 @@
 //! Documents in channels through HTTP (issue 5): streamed upload (multipart, or the file as the
-//! body with the metadata in the query) into the encrypted vault, the content hash in the case log for the channel's readers only, download by full
+//! body with the metadata in the `Accord-Filing` header) into the encrypted vault, the content
+//! hash in the case log for the channel's readers only, download by full
 //! readers with a defused name, refused uploads that leave nothing behind (no object, no record,
 //! no event), and tampering in storage answered with an error, never with content.
 
@@ -29,28 +30,25 @@ impl TestServer {
         declared: &str,
         name: &str,
     ) -> (StatusCode, Value) {
-        let r = self
-            .send_as(who, |http, base| {
-                let form = Form::new()
-                    .part(
-                        "metadata",
-                        Part::text(meta.to_string())
-                            .mime_str("application/json")
-                            .unwrap(),
-                    )
-                    .part(
-                        "file",
-                        Part::bytes(bytes.clone())
-                            .file_name(name.to_owned())
-                            .mime_str(declared)
-                            .unwrap(),
-                    );
-                http.post(documents_url(&base, case, channel))
-                    .multipart(form)
-            })
-            .await;
-        let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
+        self.send_as_json(who, |http, base| {
+            let form = Form::new()
+                .part(
+                    "metadata",
+                    Part::text(meta.to_string())
+                        .mime_str("application/json")
+                        .unwrap(),
+                )
+                .part(
+                    "file",
+                    Part::bytes(bytes.clone())
+                        .file_name(name.to_owned())
+                        .mime_str(declared)
+                        .unwrap(),
+                );
+            http.post(documents_url(&base, case, channel))
+                .multipart(form)
+        })
+        .await
     }
 
     /// Uploads `bytes` as the request body with `filing` as its `Accord-Filing` header (as sent,
@@ -64,25 +62,22 @@ impl TestServer {
         bytes: Vec<u8>,
         content_type: Option<&str>,
     ) -> (StatusCode, Value) {
-        let r = self
-            .send_as(who, |http, base| {
-                let mut r = http
-                    .post(documents_url(&base, case, channel))
-                    .body(bytes.clone());
-                if let Some(f) = &filing {
-                    r = r.header(
-                        "accord-filing",
-                        reqwest::header::HeaderValue::from_bytes(f).unwrap(),
-                    );
-                }
-                if let Some(t) = content_type {
-                    r = r.header("content-type", t);
-                }
-                r
-            })
-            .await;
-        let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
+        self.send_as_json(who, |http, base| {
+            let mut r = http
+                .post(documents_url(&base, case, channel))
+                .body(bytes.clone());
+            if let Some(f) = &filing {
+                r = r.header(
+                    "accord-filing",
+                    reqwest::header::HeaderValue::from_bytes(f).unwrap(),
+                );
+            }
+            if let Some(t) = content_type {
+                r = r.header("content-type", t);
+            }
+            r
+        })
+        .await
     }
 
     async fn download(
@@ -463,7 +458,7 @@ async fn documents_are_filed_as_the_body_with_the_metadata_in_a_header(t: &mut T
     // Refused raw uploads leave nothing: no object, no record, no event.
     let before = Trace::of(t, &case).await;
     let text = b"Plain text, declared as something else".to_vec();
-    for (who, channel, query, bytes, content_type, status, code) in [
+    for (who, channel, header, bytes, content_type, status, code) in [
         // No header, and a header that is not percent-encoded.
         (
             "harbour",
@@ -549,13 +544,13 @@ async fn documents_are_filed_as_the_body_with_the_metadata_in_a_header(t: &mut T
         ),
     ] {
         let (s, v) = t
-            .upload_raw(who, &case, channel, query.clone(), bytes, content_type)
+            .upload_raw(who, &case, channel, header.clone(), bytes, content_type)
             .await;
         assert_eq!(
             (s, v["error"]["code"].as_str()),
             (status, Some(code)),
             "{:?}: {v}",
-            query.map(|q| String::from_utf8_lossy(&q).into_owned())
+            header.map(|h| String::from_utf8_lossy(&h).into_owned())
         );
         assert!(
             !v["error"]["message"]
