@@ -51,7 +51,15 @@ pub const SYNC_EVERY: u64 = 64 * 1024 * 1024;
 pub struct DurableLocal {
     inner: LocalFileSystem,
     sync_every: u64,
+    /// The buffers direct range reads land in, lent out as the returned bytes.
+    reads: Arc<direct_io::BufferPool>,
 }
+
+/// Idle read buffers kept for reuse: as many as a few downloads hold at once.
+const IDLE_READ_BUFFERS: usize = 4;
+
+/// Idle buffers an upload keeps: as many parts as it writes at once.
+const IDLE_UPLOAD_BUFFERS: usize = 4;
 
 impl std::fmt::Display for DurableLocal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,6 +73,7 @@ impl DurableLocal {
         Ok(DurableLocal {
             inner: LocalFileSystem::new_with_prefix(dir)?.with_fsync(true),
             sync_every: SYNC_EVERY,
+            reads: direct_io::BufferPool::new(direct_io::STEP, IDLE_READ_BUFFERS),
         })
     }
 
@@ -140,15 +149,26 @@ fn new_staging_file(dest: &std::path::Path) -> std::io::Result<(File, PathBuf)> 
 }
 
 /// Reads `range` (its start on a block boundary) with direct I/O into a buffer that becomes the
-/// returned bytes; `None` when the file system does not do direct I/O.
-fn read_range_direct(path: &std::path::Path, range: Range<u64>) -> std::io::Result<Option<Bytes>> {
+/// returned bytes — one of `pool`'s when the range fits, lent until the bytes are dropped; `None`
+/// when the file system does not do direct I/O.
+fn read_range_direct(
+    path: &std::path::Path,
+    range: Range<u64>,
+    pool: &Arc<direct_io::BufferPool>,
+) -> std::io::Result<Option<Bytes>> {
     let Some(file) = direct_io::open_for_direct_read(path)? else {
         return Ok(None);
     };
     let wanted = usize::try_from(range.end - range.start)
         .map_err(|_| std::io::Error::other("the range is too large for this machine"))?;
-    let mut buffer = direct_io::AlignedBuffer::new(wanted);
-    let n = match direct_io::read_at(&file, buffer.window(), range.start) {
+    let pooled = wanted <= pool.capacity();
+    let mut buffer = if pooled {
+        pool.take()?
+    } else {
+        direct_io::AlignedBuffer::new(wanted)?
+    };
+    let window_len = wanted.div_ceil(direct_io::ALIGN) * direct_io::ALIGN;
+    let n = match direct_io::read_at(&file, &mut buffer.window()[..window_len], range.start) {
         Ok(n) => n,
         Err(e) if direct_io::is_refusal(&e) => return Ok(None),
         Err(e) => return Err(e),
@@ -159,7 +179,11 @@ fn read_range_direct(path: &std::path::Path, range: Range<u64>) -> std::io::Resu
             format!("the file ended {} bytes short of the range", wanted - n),
         ));
     }
-    Ok(Some(buffer.into_bytes(wanted)))
+    Ok(Some(if pooled {
+        pool.lend(buffer, wanted)
+    } else {
+        buffer.into_bytes(wanted)
+    }))
 }
 
 #[async_trait]
@@ -198,7 +222,7 @@ impl ObjectStore for DurableLocal {
                 direct,
                 unsynced: AtomicU64::new(0),
                 syncs: Mutex::new(vec![]),
-                buffers: Mutex::new(vec![]),
+                buffers: direct_io::BufferPool::new(direct_io::STEP, IDLE_UPLOAD_BUFFERS),
             }),
             staging: Some(staging),
             dest,
@@ -230,10 +254,10 @@ impl ObjectStore for DurableLocal {
                     _ => return self.inner.get_opts(location, options).await,
                 };
                 let path = self.inner.path_to_filesystem(location)?;
-                let r = range.clone();
+                let (r, pool) = (range.clone(), Arc::clone(&self.reads));
                 let read = joined(
                     tokio::task::spawn_blocking(move || {
-                        read_range_direct(&path, r).map_err(|e| io_error(&path, e))
+                        read_range_direct(&path, r, &pool).map_err(|e| io_error(&path, e))
                     })
                     .await,
                 )?;
@@ -314,7 +338,7 @@ struct UploadState {
     direct_ok: AtomicBool,
     unsynced: AtomicU64,
     syncs: Mutex<Vec<tokio::task::JoinHandle<std::io::Result<()>>>>,
-    buffers: Mutex<Vec<direct_io::AlignedBuffer>>,
+    buffers: Arc<direct_io::BufferPool>,
 }
 
 impl std::fmt::Debug for UploadState {
@@ -346,12 +370,7 @@ impl UploadState {
     /// Writes a part that starts on a block boundary: gathered into an aligned buffer a step at
     /// a time and written directly.
     fn write_part_direct(&self, data: &PutPayload, offset: u64) -> std::io::Result<u64> {
-        let mut buffer = self
-            .buffers
-            .lock()
-            .ok()
-            .and_then(|mut b| b.pop())
-            .unwrap_or_else(|| direct_io::AlignedBuffer::new(direct_io::STEP));
+        let mut buffer = self.buffers.take()?;
         let capacity = buffer.capacity();
         let (mut at, mut filled) = (offset, 0usize);
         for piece in data.iter() {
@@ -372,9 +391,7 @@ impl UploadState {
             self.write_at(&buffer.window()[..filled], at)?;
             at += filled as u64;
         }
-        if let Ok(mut b) = self.buffers.lock() {
-            b.push(buffer);
-        }
+        self.buffers.give(buffer);
         Ok(at - offset)
     }
 
