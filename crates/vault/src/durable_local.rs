@@ -14,7 +14,8 @@
 //!   thread while the upload goes on (it commits the blocks' allocation, and whatever went
 //!   through the cache), so little is left for the final `fsync`;
 //! * plain range reads that start on a block boundary (the vault's downloads) are read directly
-//!   too, into a buffer that becomes the returned bytes.
+//!   too, into a pooled buffer lent out as the returned bytes (it comes back to the pool when
+//!   they are dropped).
 //!
 //! Completion then fsyncs the staging file, renames it into place and fsyncs its folder, as
 //! object_store does; every other operation is `LocalFileSystem`'s own (with fsync on). Staging
