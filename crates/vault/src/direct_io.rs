@@ -34,34 +34,26 @@ pub const ALIGN: usize = 4096;
 /// Bytes copied into the aligned buffer and written per direct write.
 pub const STEP: usize = 1024 * 1024;
 
-/// Opens `path` for direct writing, if the platform and the file system allow it.
+/// Opens `path` for direct writing, if the platform and the file system allow it (any failure
+/// leaves the upload to the page cache).
 pub fn open_for_direct_write(path: &Path) -> Option<File> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_DIRECT)
-            .open(path)
-            .ok()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = path;
-        None
-    }
+    open_direct(path, std::fs::OpenOptions::new().write(true))
+        .ok()
+        .flatten()
 }
 
 /// Opens `path` for direct reading, if the platform and the file system allow it.
 pub fn open_for_direct_read(path: &Path) -> std::io::Result<Option<File>> {
+    open_direct(path, std::fs::OpenOptions::new().read(true))
+}
+
+/// Opens `path` with `options` and `O_DIRECT`; `None` where the platform or the file system
+/// declines direct I/O.
+fn open_direct(path: &Path, options: &mut std::fs::OpenOptions) -> std::io::Result<Option<File>> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        match std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_DIRECT)
-            .open(path)
-        {
+        match options.custom_flags(libc::O_DIRECT).open(path) {
             Ok(f) => Ok(Some(f)),
             Err(e) if is_refusal(&e) => Ok(None),
             Err(e) => Err(e),
@@ -69,9 +61,14 @@ pub fn open_for_direct_read(path: &Path) -> std::io::Result<Option<File>> {
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = path;
+        let _ = (path, options);
         Ok(None)
     }
+}
+
+/// `len` rounded up to whole [`ALIGN`] blocks.
+pub fn whole_blocks(len: usize) -> usize {
+    len.div_ceil(ALIGN) * ALIGN
 }
 
 /// Whether an error is the file system declining direct I/O (rather than a real failure).
@@ -105,7 +102,7 @@ pub struct AlignedBuffer {
 impl AlignedBuffer {
     /// A buffer with a window of `capacity` bytes (rounded up to a whole block).
     pub fn new(capacity: usize) -> std::io::Result<AlignedBuffer> {
-        let capacity = capacity.div_ceil(ALIGN).max(1) * ALIGN;
+        let capacity = whole_blocks(capacity.max(1));
         let map = memmap2::MmapOptions::new()
             .len(capacity.next_multiple_of(HUGE_PAGE) + HUGE_PAGE)
             .map_anon()?;
@@ -138,16 +135,6 @@ impl AlignedBuffer {
     pub fn capacity(&self) -> usize {
         self.capacity
     }
-
-    /// The first `len` bytes of the window as `Bytes`, without copying (the buffer is unmapped
-    /// when the last of them is dropped).
-    pub fn into_bytes(self, len: usize) -> Bytes {
-        Bytes::from_owner(Lent {
-            len: len.min(self.capacity),
-            buffer: Some(self),
-            pool: Weak::new(),
-        })
-    }
 }
 
 /// Aligned buffers of one capacity, kept for reuse: a buffer's huge page is found and zeroed
@@ -171,7 +158,7 @@ impl BufferPool {
     /// A pool of buffers with windows of `capacity` bytes, keeping at most `keep` idle.
     pub fn new(capacity: usize, keep: usize) -> Arc<BufferPool> {
         Arc::new(BufferPool {
-            capacity: capacity.div_ceil(ALIGN).max(1) * ALIGN,
+            capacity: whole_blocks(capacity.max(1)),
             keep,
             idle: Mutex::new(vec![]),
         })
@@ -208,7 +195,8 @@ impl BufferPool {
     }
 
     /// The first `len` bytes of `buffer`'s window as `Bytes`, without copying; the buffer comes
-    /// back to the pool (if it is still there) when the last of those bytes is dropped.
+    /// back to the pool (if the pool is still there and the buffer is of its size) when the last
+    /// of those bytes is dropped, and is unmapped otherwise.
     pub fn lend(self: &Arc<BufferPool>, buffer: AlignedBuffer, len: usize) -> Bytes {
         Bytes::from_owner(Lent {
             len: len.min(buffer.capacity),
@@ -360,9 +348,13 @@ mod tests {
         let bytes = pool.lend(b, 4);
         drop(pool);
         assert_eq!(&bytes[..], b"memo");
-        let mut alone = AlignedBuffer::new(ALIGN).unwrap();
+        let other = BufferPool::new(ALIGN, 2);
+        let mut alone = AlignedBuffer::new(2 * ALIGN).unwrap();
         alone.window()[..3].copy_from_slice(b"abc");
-        assert_eq!(&alone.into_bytes(3)[..], b"abc");
+        let bytes = other.lend(alone, 3);
+        assert_eq!(&bytes[..], b"abc");
+        drop(bytes);
+        assert_eq!(other.idle(), 0, "a buffer of another size was pooled");
     }
 
     #[test]

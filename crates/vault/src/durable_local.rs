@@ -149,9 +149,9 @@ fn new_staging_file(dest: &std::path::Path) -> std::io::Result<(File, PathBuf)> 
     Err(std::io::Error::other("no free staging name"))
 }
 
-/// Reads `range` (its start on a block boundary) with direct I/O into a buffer that becomes the
-/// returned bytes — one of `pool`'s when the range fits, lent until the bytes are dropped; `None`
-/// when the file system does not do direct I/O.
+/// Reads `range` (its start on a block boundary) with direct I/O into a buffer lent out as the
+/// returned bytes — one of `pool`'s when the range fits, else one of its own; `None` when the
+/// file system does not do direct I/O.
 fn read_range_direct(
     path: &std::path::Path,
     range: Range<u64>,
@@ -162,14 +162,13 @@ fn read_range_direct(
     };
     let wanted = usize::try_from(range.end - range.start)
         .map_err(|_| std::io::Error::other("the range is too large for this machine"))?;
-    let pooled = wanted <= pool.capacity();
-    let mut buffer = if pooled {
+    let mut buffer = if wanted <= pool.capacity() {
         pool.take()?
     } else {
         direct_io::AlignedBuffer::new(wanted)?
     };
-    let window_len = wanted.div_ceil(direct_io::ALIGN) * direct_io::ALIGN;
-    let n = match direct_io::read_at(&file, &mut buffer.window()[..window_len], range.start) {
+    let window = &mut buffer.window()[..direct_io::whole_blocks(wanted)];
+    let n = match direct_io::read_at(&file, window, range.start) {
         Ok(n) => n,
         Err(e) if direct_io::is_refusal(&e) => return Ok(None),
         Err(e) => return Err(e),
@@ -180,11 +179,7 @@ fn read_range_direct(
             format!("the file ended {} bytes short of the range", wanted - n),
         ));
     }
-    Ok(Some(if pooled {
-        pool.lend(buffer, wanted)
-    } else {
-        buffer.into_bytes(wanted)
-    }))
+    Ok(Some(pool.lend(buffer, wanted)))
 }
 
 #[async_trait]

@@ -84,8 +84,9 @@ pub struct Stored {
 /// Bytes read from storage at a time on download: large enough that a range costs little
 /// beside its bytes, and below the binary's malloc mmap threshold (4 MiB,
 /// `crates/accord/src/malloc.rs`) so that the range buffers are recycled by the allocator
-/// rather than mapped, faulted in and unmapped each time.
-const READ_RANGE: u64 = 1024 * 1024;
+/// rather than mapped, faulted in and unmapped each time; on local files, the size of the
+/// store's pooled direct-read buffers ([`direct_io::STEP`]).
+const READ_RANGE: u64 = direct_io::STEP as u64;
 
 /// Ranges read and decrypted ahead of the sender on download (each [`READ_RANGE`] bytes).
 const READ_AHEAD: usize = 2;
@@ -331,7 +332,8 @@ impl Vault {
                 })
                 .buffered(2);
             while let Some(piece) = raw.next().await {
-                // The range was just read: its chunks open in place, without a copy.
+                // A range the decryptor owns alone (S3, memory) opens in place; one lent from
+                // the local store's buffer pool is copied into its chunk buffers first.
                 let opened = piece
                     .map_err(VaultError::from)
                     .and_then(|p| dec.push_owned(p))

@@ -89,10 +89,7 @@ impl TestServer {
     ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
         let r = self
             .http
-            .get(format!(
-                "{}/api/v1/cases/{case}/channels/{channel}/documents/{id}",
-                self.base
-            ))
+            .get(format!("{}/{id}", documents_url(&self.base, case, channel)))
             .bearer_auth(self.token(who))
             .send()
             .await
