@@ -153,3 +153,25 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::list_sql;
+
+    #[test]
+    fn the_case_list_types_only_the_parameters_compared_with_null() {
+        let columns = "c.case_id, c.reference, c.title, c.dispute_type, c.state, c.version, \
+             c.head_hash, c.next_action_ms, c.next_deadline_ms, c.updated_at_ms, c.case_json";
+        let expected = |cast: &str| {
+            format!(
+                "SELECT {columns} FROM cases c \
+                 WHERE ($1{cast} IS NULL OR c.case_id IN (SELECT case_id FROM case_members WHERE user_id = $1)) \
+                   AND ($2{cast} IS NULL OR c.state = $2) \
+                 ORDER BY c.next_deadline_ms IS NULL, c.next_deadline_ms, c.updated_at_ms DESC \
+                 LIMIT $3 OFFSET $4"
+            )
+        };
+        assert_eq!(list_sql(""), expected(""));
+        assert_eq!(list_sql("::text"), expected("::text"));
+    }
+}
