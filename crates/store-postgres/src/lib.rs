@@ -3,81 +3,73 @@
 //! primary key `(case_id, seq)` is the last word on optimistic concurrency. PostgreSQL's default
 //! `synchronous_commit = on` makes an acknowledged append durable.
 //!
-//! The queries are shared with the SQLite backend (`store-sql/shared.rs`).
+//! The ports themselves are written once for both SQL backends in `accord-store-sql`; this crate
+//! holds PostgreSQL's [`Dialect`] ([`PgDialect`]), the connection set-up and the migrations.
 
 use std::time::Duration;
 
-use accord_app::ports::{
-    AccessRecord, AccountStore, Append, AttestationRecord, CaseProjection, CaseQuery, CaseStore,
-    ChannelStore, DocumentRecord, DocumentStore, DraftRecord, DraftStore, IdempotencyClaim,
-    IdempotencyStore, KeyRotationStore, LogEntry, MessageRecord, NegotiationInputRecord,
-    NegotiationStore, RegistryStore, RelayRecord, SessionRecord, Store, StoreError,
-    TransparencyStore, UserRecord, VerifyReport, WrappedSecrets,
-};
-use accord_domain::party::{CountryCode, ExclusionDeclaration};
-use accord_evidence::{ChainVerifier, EventRecord, RawEvent};
-use async_trait::async_trait;
-use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Row, migrate::Migrator};
+use accord_app::ports::{Append, StoreError};
+use accord_store_sql::{Dialect, SqlStore, apply_append, backend_error};
+use sqlx::Postgres;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgQueryResult};
 
 /// The embedded migrations.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-type This = PgStore;
-type DbRow = PgRow;
-type DbConn = PgConnection;
-const BACKEND_NAME: &str = "postgres";
-const VERSION_FOR_APPEND_SQL: &str = "SELECT version FROM cases WHERE case_id = $1 FOR UPDATE";
-/// How a transaction that writes begins (SQLite takes the write lock at once).
-const BEGIN_WRITE: Option<&str> = None;
-const MESSAGE_LOCK_SQL: Option<&str> = Some("SELECT pg_advisory_xact_lock(hashtext($1))");
-const VERIFY_SQL: &str = "SELECT convert_to(case_id, 'UTF8') AS case_id, seq, \
-     convert_to(event_id, 'UTF8') AS event_id, recorded_at_ms, \
-     convert_to(actor, 'UTF8') AS actor, convert_to(kind, 'UTF8') AS kind, \
-     convert_to(rule_basis, 'UTF8') AS rule_basis, \
-     convert_to(visibility, 'UTF8') AS visibility, convert_to(payload, 'UTF8') AS payload, \
-     convert_to(prev_hash, 'UTF8') AS prev_hash, convert_to(hash, 'UTF8') AS hash \
-     FROM events ORDER BY case_id COLLATE \"C\", seq";
+/// The PostgreSQL store: every storage port of `accord-store-sql` in PostgreSQL's dialect.
+/// Opened with `PgStore::open("postgres://…")`.
+pub type PgStore = SqlStore<PgDialect>;
 
-fn list_sql() -> String {
-    list_sql_with("::text")
-}
+/// PostgreSQL's side of the SQL store: its statements, the case-row lock of an append and the
+/// advisory lock of a channel post. It holds nothing beside the pool.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PgDialect;
 
-/// The PostgreSQL store.
-#[derive(Clone)]
-pub struct PgStore {
-    pool: PgPool,
-}
+impl Dialect for PgDialect {
+    type Db = Postgres;
 
-impl PgStore {
-    /// Connects by URL (`postgres://…`) and applies the embedded migrations.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    const NAME: &'static str = "postgres";
+    const VERSION_FOR_APPEND_SQL: &'static str =
+        "SELECT version FROM cases WHERE case_id = $1 FOR UPDATE";
+    const VERIFY_SQL: &'static str = "SELECT convert_to(case_id, 'UTF8') AS case_id, seq, \
+         convert_to(event_id, 'UTF8') AS event_id, recorded_at_ms, \
+         convert_to(actor, 'UTF8') AS actor, convert_to(kind, 'UTF8') AS kind, \
+         convert_to(rule_basis, 'UTF8') AS rule_basis, \
+         convert_to(visibility, 'UTF8') AS visibility, convert_to(payload, 'UTF8') AS payload, \
+         convert_to(prev_hash, 'UTF8') AS prev_hash, convert_to(hash, 'UTF8') AS hash \
+         FROM events ORDER BY case_id COLLATE \"C\", seq";
+    const BEGIN_WRITE: Option<&'static str> = None;
+    const MESSAGE_LOCK_SQL: Option<&'static str> =
+        Some("SELECT pg_advisory_xact_lock(hashtext($1))");
+    const NULLABLE_TEXT_CAST: &'static str = "::text";
+
+    fn rows_affected(result: &PgQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    /// Connects by URL (`postgres://…`) and applies the migrations.
+    async fn open(url: &str) -> Result<(PgPool, Self), StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await
-            .map_err(backend)?;
+            .map_err(backend_error)?;
         MIGRATOR
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-        Ok(PgStore { pool })
+        Ok((pool, PgDialect))
     }
 
-    /// The pool (for benchmarks and administration).
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
-    async fn append_durably(&self, append: Append) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(backend)?;
-        apply(&mut tx, &append).await?;
-        tx.commit().await.map_err(backend)
+    /// Appends in a transaction of its own; the commit returns once the WAL is flushed.
+    async fn append_durably(&self, pool: &PgPool, append: Append) -> Result<(), StoreError> {
+        let mut tx = pool.begin().await.map_err(backend_error)?;
+        apply_append::<Self>(&mut tx, &append).await?;
+        tx.commit().await.map_err(backend_error)
     }
 }
-
-include!("../../../store-sql/shared.rs");
 
 /// Helpers for tests that need a throw-away database on a test cluster.
 pub mod testing {

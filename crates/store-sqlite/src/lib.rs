@@ -6,7 +6,9 @@
 //!   affect the others and one fsync covers them all.
 //! * Reads use a pool of reader connections (WAL lets them run beside the writer).
 //!
-//! The queries are shared with the PostgreSQL backend (`store-sql/shared.rs`).
+//! The ports themselves are written once for both SQL backends in `accord-store-sql`; this crate
+//! holds SQLite's [`Dialect`] ([`SqliteDialect`]), the connection set-up, the migrations and the
+//! writer.
 
 mod writer;
 
@@ -14,50 +16,27 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use accord_app::ports::{
-    AccessRecord, AccountStore, Append, AttestationRecord, CaseProjection, CaseQuery, CaseStore,
-    ChannelStore, DocumentRecord, DocumentStore, DraftRecord, DraftStore, IdempotencyClaim,
-    IdempotencyStore, KeyRotationStore, LogEntry, MessageRecord, NegotiationInputRecord,
-    NegotiationStore, RegistryStore, RelayRecord, SessionRecord, Store, StoreError,
-    TransparencyStore, UserRecord, VerifyReport, WrappedSecrets,
-};
-use accord_domain::party::{CountryCode, ExclusionDeclaration};
-use accord_evidence::{ChainVerifier, EventRecord, RawEvent};
-use async_trait::async_trait;
-use sqlx::SqliteConnection;
+use accord_app::ports::{Append, StoreError};
+use accord_store_sql::{Dialect, FileDialect, SqlStore, backend_error};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteQueryResult,
     SqliteSynchronous,
 };
-use sqlx::{Row, migrate::Migrator};
+use sqlx::{Sqlite, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 /// The embedded migrations.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-type This = SqliteStore;
-type DbRow = SqliteRow;
-type DbConn = SqliteConnection;
-const BACKEND_NAME: &str = "sqlite";
-const VERSION_FOR_APPEND_SQL: &str = "SELECT version FROM cases WHERE case_id = $1";
-/// How a transaction that writes begins (SQLite takes the write lock at once).
-const BEGIN_WRITE: Option<&str> = Some("BEGIN IMMEDIATE");
-const MESSAGE_LOCK_SQL: Option<&str> = None;
-const VERIFY_SQL: &str = "SELECT CAST(case_id AS BLOB) AS case_id, seq, \
-     CAST(event_id AS BLOB) AS event_id, recorded_at_ms, CAST(actor AS BLOB) AS actor, \
-     CAST(kind AS BLOB) AS kind, CAST(rule_basis AS BLOB) AS rule_basis, \
-     CAST(visibility AS BLOB) AS visibility, CAST(payload AS BLOB) AS payload, \
-     CAST(prev_hash AS BLOB) AS prev_hash, CAST(hash AS BLOB) AS hash \
-     FROM events ORDER BY case_id, seq";
+/// The SQLite store: every storage port of `accord-store-sql` in SQLite's dialect. Opened with
+/// `SqliteStore::open_file(path)` or `SqliteStore::open("sqlite://path")`.
+pub type SqliteStore = SqlStore<SqliteDialect>;
 
-fn list_sql() -> String {
-    list_sql_with("")
-}
-
-/// The SQLite store.
+/// SQLite's side of the SQL store: its statements, `BEGIN IMMEDIATE` for writes, and the handle
+/// of the single writer task through which every append goes.
 #[derive(Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
+pub struct SqliteDialect {
     writer: mpsc::Sender<writer::Job>,
 }
 
@@ -71,38 +50,54 @@ fn options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
         .busy_timeout(Duration::from_secs(10)))
 }
 
-impl SqliteStore {
-    /// Opens (creating if missing) the database file and applies the embedded migrations.
-    pub async fn open_file(path: &Path) -> Result<Self, StoreError> {
-        let url = format!("sqlite://{}", path.display());
-        Self::open(&url).await
+impl Dialect for SqliteDialect {
+    type Db = Sqlite;
+
+    const NAME: &'static str = "sqlite";
+    // The writer is the only appender, so there is nothing to lock.
+    const VERSION_FOR_APPEND_SQL: &'static str = "SELECT version FROM cases WHERE case_id = $1";
+    const VERIFY_SQL: &'static str = "SELECT CAST(case_id AS BLOB) AS case_id, seq, \
+         CAST(event_id AS BLOB) AS event_id, recorded_at_ms, CAST(actor AS BLOB) AS actor, \
+         CAST(kind AS BLOB) AS kind, CAST(rule_basis AS BLOB) AS rule_basis, \
+         CAST(visibility AS BLOB) AS visibility, CAST(payload AS BLOB) AS payload, \
+         CAST(prev_hash AS BLOB) AS prev_hash, CAST(hash AS BLOB) AS hash \
+         FROM events ORDER BY case_id, seq";
+    const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+    const MESSAGE_LOCK_SQL: Option<&'static str> = None;
+    const NULLABLE_TEXT_CAST: &'static str = "";
+
+    fn rows_affected(result: &SqliteQueryResult) -> u64 {
+        result.rows_affected()
     }
 
-    /// Opens a database by URL (`sqlite://path` or `sqlite::memory:` is not supported: the
-    /// writer and readers need a shared file).
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    /// Opens (creating if missing) a database by URL, `sqlite://path` (`sqlite::memory:` is not
+    /// supported: the writer and the readers need a shared file), applies the migrations and
+    /// starts the writer.
+    async fn open(url: &str) -> Result<(SqlitePool, Self), StoreError> {
         let opts = options(url)?;
         let readers = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts.clone())
             .await
-            .map_err(backend)?;
+            .map_err(backend_error)?;
         MIGRATOR
             .run(&readers)
             .await
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-        let conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&opts)
+        let conn = <SqliteConnection as sqlx::Connection>::connect_with(&opts)
             .await
-            .map_err(backend)?;
+            .map_err(backend_error)?;
         let (tx, rx) = mpsc::channel(1024);
         tokio::spawn(writer::run(conn, rx));
-        Ok(SqliteStore {
-            pool: readers,
-            writer: tx,
-        })
+        Ok((readers, SqliteDialect { writer: tx }))
     }
 
-    async fn append_durably(&self, append: Append) -> Result<(), StoreError> {
+    /// Queues the append for the writer and waits for the commit that includes it.
+    async fn append_durably(
+        &self,
+        _readers: &SqlitePool,
+        append: Append,
+    ) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
         self.writer
             .send(writer::Job { append, reply })
@@ -111,11 +106,10 @@ impl SqliteStore {
         rx.await
             .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?
     }
-
-    /// The reader pool (for benchmarks and administration).
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
 }
 
-include!("../../../store-sql/shared.rs");
+impl FileDialect for SqliteDialect {
+    fn file_url(path: &Path) -> String {
+        format!("sqlite://{}", path.display())
+    }
+}

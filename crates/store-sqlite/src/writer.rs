@@ -1,10 +1,11 @@
 //! The single SQLite writer with group commit.
 
 use accord_app::ports::{Append, StoreError};
+use accord_store_sql::{apply_append, backend_error};
 use sqlx::{Acquire, Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{apply, backend};
+use crate::SqliteDialect;
 
 /// One append waiting for the writer.
 pub(crate) struct Job {
@@ -39,24 +40,24 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Result<
     // connection's write in between cannot invalidate this transaction's snapshot.
     let mut tx = match Connection::begin_with(conn, "BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
-        Err(e) => return fail_all(backend(e)),
+        Err(e) => return fail_all(backend_error(e)),
     };
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
         let mut sp = match Acquire::begin(&mut *tx).await {
             Ok(sp) => sp,
-            Err(e) => return fail_all(backend(e)),
+            Err(e) => return fail_all(backend_error(e)),
         };
-        match apply(&mut sp, &job.append).await {
+        match apply_append::<SqliteDialect>(&mut sp, &job.append).await {
             Ok(()) => {
                 if let Err(e) = sp.commit().await {
-                    return fail_all(backend(e));
+                    return fail_all(backend_error(e));
                 }
                 results.push(Ok(()));
             }
             Err(e) => {
                 if let Err(e) = sp.rollback().await {
-                    return fail_all(backend(e));
+                    return fail_all(backend_error(e));
                 }
                 results.push(Err(e));
             }
@@ -64,6 +65,6 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Result<
     }
     match tx.commit().await {
         Ok(()) => results,
-        Err(e) => fail_all(backend(e)),
+        Err(e) => fail_all(backend_error(e)),
     }
 }

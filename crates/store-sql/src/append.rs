@@ -1,0 +1,83 @@
+//! The append itself: one case's events and projection written inside a transaction the
+//! dialect opened (SQLite's writer batches several in one; PostgreSQL opens one per append).
+
+use accord_app::ports::{Append, StoreError};
+use sqlx::Transaction;
+
+use crate::sql::{query, query_scalar};
+use crate::{Dialect, backend_error};
+
+/// Appends one case's events and projection inside the caller's transaction, checking the
+/// case's version first (read with `D::VERSION_FOR_APPEND_SQL`, which locks the row where the
+/// database can); a version that moved, or an event position taken meanwhile, is a
+/// [`StoreError::Conflict`].
+pub async fn apply_append<D: Dialect>(
+    tx: &mut Transaction<'_, D::Db>,
+    a: &Append,
+) -> Result<(), StoreError> {
+    let p = &a.projection;
+    let current: Option<i64> = query_scalar(D::VERSION_FOR_APPEND_SQL)
+        .bind(&p.case_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+    let current = current.unwrap_or(0);
+    if current != a.expected_version {
+        return Err(StoreError::Conflict { current });
+    }
+    for r in &a.records {
+        query(
+            "INSERT INTO events (case_id, seq, event_id, recorded_at_ms, actor, kind, rule_basis, \
+             visibility, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&r.case_id)
+        .bind(r.seq)
+        .bind(&r.event_id)
+        .bind(r.recorded_at_ms)
+        .bind(&r.actor)
+        .bind(&r.kind)
+        .bind(&r.rule_basis)
+        .bind(&r.visibility)
+        .bind(&r.payload)
+        .bind(&r.prev_hash)
+        .bind(&r.hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match backend_error(e) {
+            StoreError::Duplicate(_) => StoreError::Conflict { current },
+            other => other,
+        })?;
+    }
+    query(
+        "INSERT INTO cases (case_id, reference, title, dispute_type, state, version, head_hash, \
+         next_action_ms, next_deadline_ms, updated_at_ms, case_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (case_id) DO UPDATE SET title = excluded.title, state = excluded.state, \
+         version = excluded.version, head_hash = excluded.head_hash, \
+         next_action_ms = excluded.next_action_ms, next_deadline_ms = excluded.next_deadline_ms, \
+         updated_at_ms = excluded.updated_at_ms, case_json = excluded.case_json",
+    )
+    .bind(&p.case_id)
+    .bind(&p.reference)
+    .bind(&p.title)
+    .bind(&p.dispute_type)
+    .bind(&p.state)
+    .bind(p.version)
+    .bind(&p.head_hash)
+    .bind(p.next_action_ms)
+    .bind(p.next_deadline_ms)
+    .bind(p.updated_at_ms)
+    .bind(&p.case_json)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend_error)?;
+    for m in &p.members {
+        query("INSERT INTO case_members (user_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(m)
+            .bind(&p.case_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! Filed documents' metadata; the content is in the vault (`DocumentStore`).
+
+use accord_app::ports::{DocumentRecord, DocumentStore, StoreError};
+use async_trait::async_trait;
+use sqlx::Row;
+
+use crate::sql::{ReadColumn, SqlDatabase, query};
+use crate::{Dialect, SqlStore, backend_error};
+
+// A constant column list: SQL formatted with it has no outside input.
+const DOCUMENT_COLUMNS: &str = "id, case_id, channel, series, version, title, file_name, language, \
+     without_prejudice, translation_of, media_type, size, sha256, object_key, uploaded_by, \
+     uploaded_at_ms";
+
+fn document_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<DocumentRecord, sqlx::Error> {
+    Ok(DocumentRecord {
+        id: r.read("id")?,
+        case_id: r.read("case_id")?,
+        channel: r.read("channel")?,
+        series: r.read("series")?,
+        version: r.read("version")?,
+        title: r.read("title")?,
+        file_name: r.read("file_name")?,
+        language: r.read("language")?,
+        without_prejudice: r.read::<i64>("without_prejudice")? != 0,
+        translation_of: r.read("translation_of")?,
+        media_type: r.read("media_type")?,
+        size: r.read("size")?,
+        sha256: r.read("sha256")?,
+        object_key: r.read("object_key")?,
+        uploaded_by: r.read("uploaded_by")?,
+        uploaded_at_ms: r.read("uploaded_at_ms")?,
+    })
+}
+
+#[async_trait]
+impl<D: Dialect> DocumentStore for SqlStore<D> {
+    async fn put_document(&self, d: &DocumentRecord) -> Result<(), StoreError> {
+        query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        )))
+        .bind(&d.id)
+        .bind(&d.case_id)
+        .bind(&d.channel)
+        .bind(&d.series)
+        .bind(d.version)
+        .bind(&d.title)
+        .bind(&d.file_name)
+        .bind(&d.language)
+        .bind(i64::from(d.without_prejudice))
+        .bind(&d.translation_of)
+        .bind(&d.media_type)
+        .bind(d.size)
+        .bind(&d.sha256)
+        .bind(&d.object_key)
+        .bind(&d.uploaded_by)
+        .bind(d.uploaded_at_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn delete_document(&self, case_id: &str, id: &str) -> Result<(), StoreError> {
+        query("DELETE FROM documents WHERE case_id = $1 AND id = $2")
+            .bind(case_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn documents(&self, case_id: &str) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE case_id = $1 \
+             ORDER BY uploaded_at_ms, id"
+        )))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        rows.iter()
+            .map(document_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend_error)
+    }
+
+    async fn all_documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY uploaded_at_ms, id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        rows.iter()
+            .map(document_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend_error)
+    }
+}
