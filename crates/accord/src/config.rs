@@ -77,16 +77,16 @@ impl Default for Config {
 /// Values given on the command line (they win over everything else).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Overrides {
-    /// `--data`.
+    /// `--data`: the folder of the embedded deployment (SQLite, local documents, keys).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<PathBuf>,
-    /// `--listen`.
+    /// `--listen`: the address and port to serve on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<String>,
-    /// `--database-url`.
+    /// `--database-url`: PostgreSQL instead of the SQLite file under `data`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
-    /// `--storage-url`.
+    /// `--storage-url`: S3 (or another object store) instead of files under `data`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_url: Option<String>,
 }

@@ -22,7 +22,7 @@ pub struct NewEvent {
     pub actor: String,
     /// Event type.
     pub kind: String,
-    /// Rule basis.
+    /// The rule the event rests on (docs/PROCEDURE.md), part of the hashed envelope.
     pub rule_basis: String,
     /// Encoded visibility.
     pub visibility: String,
@@ -33,7 +33,7 @@ pub struct NewEvent {
 /// A stored, chained event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
-    /// The case.
+    /// The case whose chain this event extends.
     pub case_id: String,
     /// Position in the case's log, from 1.
     pub seq: i64,
@@ -41,11 +41,11 @@ pub struct EventRecord {
     pub event_id: String,
     /// Recorded time (ms since epoch, UTC).
     pub recorded_at_ms: i64,
-    /// Actor.
+    /// `user:<id>` or `system`.
     pub actor: String,
     /// Event type.
     pub kind: String,
-    /// Rule basis.
+    /// The rule the event rests on (docs/PROCEDURE.md), part of the hashed envelope.
     pub rule_basis: String,
     /// Encoded visibility.
     pub visibility: String,

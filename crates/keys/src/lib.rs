@@ -21,7 +21,8 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// Format version byte of sealed data.
 const VERSION: u8 = 1;
 
-/// A key error.
+/// Why a key could not be read, unwrapped or used. `Tampered` is an integrity failure (the
+/// stored bytes were changed or sealed under another key), never a passing fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// The master key file is not 64 hex digits.
@@ -84,7 +85,8 @@ impl Key {
     }
 }
 
-/// The master key.
+/// The institution's master key: it wraps every per-case data key and is never stored
+/// anywhere but its own file (mode 0600).
 #[derive(Clone)]
 pub struct MasterKey(Key);
 

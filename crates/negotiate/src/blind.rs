@@ -21,14 +21,14 @@ pub enum RoundResult {
     NoSettlement {
         /// The round that closed (from 1).
         round: u32,
-        /// Rounds left.
+        /// How many more rounds the rules allow (0: the bidding ends unsettled).
         rounds_left: u32,
     },
     /// Settled at this price.
     Settled {
-        /// The round.
+        /// The round that settled (from 1).
         round: u32,
-        /// The price.
+        /// The price, drawn between the two figures so that neither side learns the other's.
         price: Q,
     },
 }

@@ -22,9 +22,9 @@ pub trait Exact:
     + Rem<Output = Self>
     + 'static
 {
-    /// Zero.
+    /// The additive identity, where sums of utilities start.
     const ZERO: Self;
-    /// One.
+    /// The multiplicative identity, where products (Nash) start.
     const ONE: Self;
     /// The smallest value.
     const MIN: Self;

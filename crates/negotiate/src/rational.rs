@@ -29,7 +29,7 @@ fn overflow() -> NegotiateError {
 }
 
 impl Q {
-    /// Zero.
+    /// 0/1, the sum of no terms.
     pub const ZERO: Q = Q { n: 0, d: 1 };
 
     /// Builds n/d in lowest terms.

@@ -7,7 +7,7 @@ use crate::rational::Q;
 /// An issue with discrete options (integer ranges are enumerated as options).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
-    /// Name.
+    /// The issue's name as the scenario file gives it (the key of an outcome's map).
     pub name: String,
     /// Option labels.
     pub values: Vec<String>,
@@ -27,7 +27,7 @@ pub struct UtilityProfile {
 /// A negotiation problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// The issues.
+    /// The issues, in the scenario's order; a package picks one option of each.
     pub issues: Vec<Issue>,
     /// The parties' profiles, in order.
     pub profiles: Vec<UtilityProfile>,
@@ -38,7 +38,7 @@ pub struct Problem {
 /// `i128` unless a scenario needs more ([`crate::exact`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntProblem<T = i128> {
-    /// The issues.
+    /// The issues, as in the [`Problem`] this was scaled from.
     pub issues: Vec<Issue>,
     /// Party names.
     pub parties: Vec<String>,

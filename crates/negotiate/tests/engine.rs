@@ -184,7 +184,10 @@ fn domains(test: &str) -> Option<PathBuf> {
 
 #[test]
 fn camera_b_frontier_has_16_points_in_genius_semantics_and_12_in_raw() {
-    // Golden values from reference/negotiation.md §8 (measured with Genius semantics and NegMAS).
+    // CameraB (an ANAC scenario from the Genius platform, as NegMAS ships it): 12 frontier points
+    // as NegMAS computes them from raw evaluations × weights; 16 under Genius semantics (each
+    // issue's evaluations divided by its maximum, as Genius's EvaluatorDiscrete does), measured
+    // by an exact brute force.
     let Some(root) = domains("camera_b") else {
         return;
     };
@@ -377,8 +380,9 @@ mod adjusted_winner {
     }
 }
 
-/// Golden frontier sizes and Nash points from reference/negotiation.md §7 (NegMAS semantics with
-/// NegMAS's disagreement point — the range minima here — and Genius semantics).
+/// Frontier sizes and Nash points of ANAC scenarios from the Genius platform as NegMAS ships them:
+/// under raw semantics what NegMAS's `pareto_frontier` and `nash_points` give (disagreement at the
+/// range minima), under Genius semantics the sizes an exact brute force finds.
 #[test]
 fn anac_frontiers_match_the_published_golden_values() {
     let Some(root) = domains("anac_goldens") else {
@@ -436,8 +440,8 @@ fn anac_frontiers_match_the_published_golden_values() {
 }
 
 /// killer_robot (5 parties, 240,000 outcomes, two integer issues): under raw semantics the
-/// published frontier size and NegMAS's Nash point (reference/negotiation.md §5.2, which reads a
-/// linear evaluator as `offset + slope × value`); under Genius semantics the frontier found by
+/// frontier size and Nash point NegMAS gives (NegMAS reads a Genius linear evaluator as
+/// `offset + slope × value`); under Genius semantics the frontier found by
 /// merging equals the brute-force one, in whichever integer width the profiles need.
 #[test]
 fn killer_robot_in_both_semantics() {

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use crate::inspect::{Limits, Refusal, unsafe_entry_name};
 
-/// An expanded entry.
+/// One file taken out of an archive, inspected like a top-level upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpandedEntry {
     /// The entry's name in the archive (checked safe; for display only).

@@ -62,7 +62,7 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
 /// The types Accord accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
-    /// PDF.
+    /// PDF (active content such as JavaScript and launch actions is refused).
     Pdf,
     /// Word, Excel or PowerPoint (Office Open XML).
     OfficeOpenXml,

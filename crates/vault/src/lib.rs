@@ -51,7 +51,8 @@ pub enum VaultError {
     /// The storage failed.
     #[error("storage: {0}")]
     Storage(String),
-    /// Keys.
+    /// A key could not be unwrapped or an object could not be opened (see `KeyError`:
+    /// mostly a wrong key or changed ciphertext, not a storage fault).
     #[error("keys: {0}")]
     Key(#[from] accord_keys::KeyError),
     /// A bad storage URL.
