@@ -4,6 +4,8 @@ use accord_domain::command::FileRequest;
 use accord_domain::decide::{self, Context, Decided};
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_domain::policy::{self, Action, Denial};
+use accord_domain::step;
+pub use accord_domain::step::{Openness, Step};
 use accord_domain::{Actor, Case, Command, DomainError, GlobalRole, Visibility};
 use accord_evidence::{GENESIS_HASH, NewEvent, seal};
 use jiff::Timestamp;
@@ -400,15 +402,14 @@ impl Accord {
         Ok(self.view(actor, loaded))
     }
 
-    /// Which of `candidates` the actor could run on the case now: the policy allows it and the
-    /// domain would accept it as given (nothing is recorded). Pages offer exactly these actions,
-    /// probing with placeholder values that every rule on values accepts, so that what decides
-    /// is the case: its state, its periods and who the parties are.
+    /// Which of `steps` are open to the actor on the case now (nothing is recorded): the policy
+    /// and the domain's state-and-actor guards decide, never a command's content. Pages offer
+    /// exactly the open steps and say what the blocked ones wait for.
     pub async fn open_actions(
         &self,
         actor: &Actor,
         case_id: &str,
-        candidates: &[Command],
+        steps: &[Step],
     ) -> Result<Vec<Openness>, AppError> {
         let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
         let declarations = self.store.declarations().await?;
@@ -417,20 +418,9 @@ impl Accord {
             actor,
             declarations: &declarations,
         };
-        Ok(candidates
+        Ok(steps
             .iter()
-            .map(|cmd| {
-                if policy::authorize(actor, &cmd.action(), &loaded.case).is_err() {
-                    return Openness::Closed;
-                }
-                match decide::decide(&loaded.case, cmd, &ctx) {
-                    Ok(_) => Openness::Open,
-                    Err(DomainError::GuardFailed { code, message }) => {
-                        Openness::Blocked { code, message }
-                    }
-                    Err(_) => Openness::Closed,
-                }
-            })
+            .map(|step| step::openness(&loaded.case, step, &ctx))
             .collect())
     }
 
@@ -698,21 +688,4 @@ impl Accord {
         }
         Ok(stats)
     }
-}
-
-/// Whether an action is open to an actor now (see [`Accord::open_actions`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Openness {
-    /// The policy allows it and the domain would accept it.
-    Open,
-    /// The policy allows it, the state admits it, but a rule's condition is not met yet (the
-    /// guard's code and words say which), such as a proof of authority not on file.
-    Blocked {
-        /// The guard's stable code.
-        code: &'static str,
-        /// What is missing.
-        message: String,
-    },
-    /// Not the actor's to do, or not in this state.
-    Closed,
 }

@@ -89,6 +89,296 @@ pub struct Declaration {
     pub disclosures: Vec<String>,
 }
 
+/// A command named without its content: what [`crate::step::openness`] asks about, and the key
+/// of the stage dispatch. [`Command::kind`] gives a command's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CommandKind {
+    /// The requesting party submits the draft (DRAFT → FILED).
+    SubmitRequest,
+    /// The lodging fee is paid or waived (FILED → SCREENING).
+    RecordLodgingFee,
+    /// The Secretariat invites a party without written consent (SCREENING → AWAITING_CONSENT).
+    SendInvitation,
+    /// Written consent of a party is placed on file.
+    RecordConsent,
+    /// The invited party accepts, uploading its consent instrument (→ SCREENING re-check).
+    AcceptInvitation,
+    /// The invited party rejects (→ NOT_COMMENCED).
+    RejectInvitation,
+    /// After the response period, the inviting party treats the invitation as rejected.
+    TreatInvitationAsRejected,
+    /// The requesting party withdraws its request before registration.
+    WithdrawRequest,
+    /// The Secretariat refuses the request at screening (→ NOT_COMMENCED).
+    RefuseRequest,
+    /// A third State's consent is placed on file.
+    RecordThirdStateConsent,
+    /// The approving State's approval of a State entity's consent is placed on file.
+    RecordStateApproval,
+    /// A representative's proof of authority is placed on file.
+    RecordAuthority,
+    /// The Secretariat registers the request (SCREENING → REGISTERED → CONSTITUTING).
+    Register,
+    /// The parties agree the number of mediators.
+    AgreeMediatorCount,
+    /// A party asks the Secretariat to appoint (after the period for appointment by agreement).
+    RequestSecretariatAppointment,
+    /// A mediator is nominated (CONSTITUTING → APPOINTEE_PENDING).
+    NominateMediator,
+    /// The appointee accepts and signs the declaration.
+    AcceptAppointment,
+    /// The appointee declines (→ CONSTITUTING).
+    DeclineAppointment,
+    /// A party acknowledges (waives objection to) the disclosures.
+    AcknowledgeDisclosure,
+    /// A party objects to a disclosure within the window.
+    ObjectToDisclosure,
+    /// The sitting mediator discloses a new circumstance (D11).
+    FileDisclosure,
+    /// The mediator's seat falls vacant (resignation, incapacity, removal).
+    RecordVacancy,
+    /// A party's deposit is paid (by it or by another party).
+    RecordDepositPaid,
+    /// The first session is held and minuted (PREPARATORY → ACTIVE).
+    RecordFirstSession,
+    /// The parties agree to suspend.
+    SuspendByAgreement,
+    /// A suspension by agreement ends.
+    Resume,
+    /// The parties agree a time limit for the mediation.
+    SetTimeLimit,
+    /// The mediator records a consultation with the parties.
+    RecordConsultation,
+    /// The parties indicate terms are agreed (ACTIVE → SETTLEMENT_DRAFTING).
+    IndicateTermsAgreed,
+    /// The mediator opens a negotiation on an agenda of issues and options (case active or
+    /// settlement drafting).
+    OpenNegotiation,
+    /// The mediator puts a package to the parties; each answers privately.
+    ProposePackage,
+    /// The mediator opens a blind bidding on a money claim between two parties, stating its
+    /// rules before any figure is named (case active or settlement drafting).
+    OpenBlindBidding,
+    /// A party approves the final text with hash H.
+    ApproveFinalText,
+    /// A party signs the frozen text.
+    SignSettlement,
+    /// The mediator countersigns the settlement once every party has signed; the mediation
+    /// terminates as settled on this, the last signature's, date.
+    CountersignSettlement,
+    /// The mediator declares that further efforts are no longer justified.
+    DeclareMediatorTermination,
+    /// A party joins the joint declaration of termination.
+    DeclareJointTermination,
+    /// A party withdraws from the mediation.
+    Withdraw,
+    /// A remaining party answers whether to continue after a withdrawal.
+    AnswerContinuation,
+    /// The Secretariat issues final accounts.
+    RecordFinalAccounts,
+    /// The Secretariat closes the case (TERMINATED → CLOSED).
+    Close,
+    /// The Secretariat gives a user a per-case role.
+    AddParticipant,
+    /// The Secretariat withdraws a user's per-case role.
+    RemoveParticipant,
+    /// A guest (expert, interpreter, observer) accepts the confidentiality undertaking.
+    AcceptUndertaking,
+    /// A platform operator asks for break-glass access to this case's record.
+    RequestBreakGlass,
+    /// A Secretariat member approves an operator's break-glass request (two distinct approvals
+    /// grant access for one day).
+    ApproveBreakGlass,
+    /// The Secretariat ends an operator's break-glass access.
+    EndBreakGlass,
+}
+
+impl CommandKind {
+    /// Every kind, in the order of the lifecycle (the order of [`Command::ACTION_NAMES`]).
+    pub const ALL: &'static [CommandKind] = &[
+        CommandKind::SubmitRequest,
+        CommandKind::RecordLodgingFee,
+        CommandKind::SendInvitation,
+        CommandKind::RecordConsent,
+        CommandKind::AcceptInvitation,
+        CommandKind::RejectInvitation,
+        CommandKind::TreatInvitationAsRejected,
+        CommandKind::WithdrawRequest,
+        CommandKind::RefuseRequest,
+        CommandKind::RecordThirdStateConsent,
+        CommandKind::RecordStateApproval,
+        CommandKind::RecordAuthority,
+        CommandKind::Register,
+        CommandKind::AgreeMediatorCount,
+        CommandKind::RequestSecretariatAppointment,
+        CommandKind::NominateMediator,
+        CommandKind::AcceptAppointment,
+        CommandKind::DeclineAppointment,
+        CommandKind::AcknowledgeDisclosure,
+        CommandKind::ObjectToDisclosure,
+        CommandKind::FileDisclosure,
+        CommandKind::RecordVacancy,
+        CommandKind::RecordDepositPaid,
+        CommandKind::RecordFirstSession,
+        CommandKind::SuspendByAgreement,
+        CommandKind::Resume,
+        CommandKind::SetTimeLimit,
+        CommandKind::RecordConsultation,
+        CommandKind::IndicateTermsAgreed,
+        CommandKind::OpenNegotiation,
+        CommandKind::ProposePackage,
+        CommandKind::OpenBlindBidding,
+        CommandKind::ApproveFinalText,
+        CommandKind::SignSettlement,
+        CommandKind::CountersignSettlement,
+        CommandKind::DeclareMediatorTermination,
+        CommandKind::DeclareJointTermination,
+        CommandKind::Withdraw,
+        CommandKind::AnswerContinuation,
+        CommandKind::RecordFinalAccounts,
+        CommandKind::Close,
+        CommandKind::AddParticipant,
+        CommandKind::RemoveParticipant,
+        CommandKind::AcceptUndertaking,
+        CommandKind::RequestBreakGlass,
+        CommandKind::ApproveBreakGlass,
+        CommandKind::EndBreakGlass,
+    ];
+
+    /// The kebab-case action name (the `action` tag of the command and the API path segment).
+    pub fn name(self) -> &'static str {
+        match self {
+            CommandKind::SubmitRequest => "submit-request",
+            CommandKind::RecordLodgingFee => "record-lodging-fee",
+            CommandKind::SendInvitation => "send-invitation",
+            CommandKind::RecordConsent => "record-consent",
+            CommandKind::AcceptInvitation => "accept-invitation",
+            CommandKind::RejectInvitation => "reject-invitation",
+            CommandKind::TreatInvitationAsRejected => "treat-invitation-as-rejected",
+            CommandKind::WithdrawRequest => "withdraw-request",
+            CommandKind::RefuseRequest => "refuse-request",
+            CommandKind::RecordThirdStateConsent => "record-third-state-consent",
+            CommandKind::RecordStateApproval => "record-state-approval",
+            CommandKind::RecordAuthority => "record-authority",
+            CommandKind::Register => "register",
+            CommandKind::AgreeMediatorCount => "agree-mediator-count",
+            CommandKind::RequestSecretariatAppointment => "request-secretariat-appointment",
+            CommandKind::NominateMediator => "nominate-mediator",
+            CommandKind::AcceptAppointment => "accept-appointment",
+            CommandKind::DeclineAppointment => "decline-appointment",
+            CommandKind::AcknowledgeDisclosure => "acknowledge-disclosure",
+            CommandKind::ObjectToDisclosure => "object-to-disclosure",
+            CommandKind::FileDisclosure => "file-disclosure",
+            CommandKind::RecordVacancy => "record-vacancy",
+            CommandKind::RecordDepositPaid => "record-deposit-paid",
+            CommandKind::RecordFirstSession => "record-first-session",
+            CommandKind::SuspendByAgreement => "suspend-by-agreement",
+            CommandKind::Resume => "resume",
+            CommandKind::SetTimeLimit => "set-time-limit",
+            CommandKind::RecordConsultation => "record-consultation",
+            CommandKind::IndicateTermsAgreed => "indicate-terms-agreed",
+            CommandKind::OpenNegotiation => "open-negotiation",
+            CommandKind::ProposePackage => "propose-package",
+            CommandKind::OpenBlindBidding => "open-blind-bidding",
+            CommandKind::ApproveFinalText => "approve-final-text",
+            CommandKind::SignSettlement => "sign-settlement",
+            CommandKind::CountersignSettlement => "countersign-settlement",
+            CommandKind::DeclareMediatorTermination => "declare-mediator-termination",
+            CommandKind::DeclareJointTermination => "declare-joint-termination",
+            CommandKind::Withdraw => "withdraw",
+            CommandKind::AnswerContinuation => "answer-continuation",
+            CommandKind::RecordFinalAccounts => "record-final-accounts",
+            CommandKind::Close => "close",
+            CommandKind::AddParticipant => "add-participant",
+            CommandKind::RemoveParticipant => "remove-participant",
+            CommandKind::AcceptUndertaking => "accept-undertaking",
+            CommandKind::RequestBreakGlass => "request-break-glass",
+            CommandKind::ApproveBreakGlass => "approve-break-glass",
+            CommandKind::EndBreakGlass => "end-break-glass",
+        }
+    }
+
+    /// The kind with this action name.
+    pub fn from_name(name: &str) -> Option<CommandKind> {
+        Self::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// True for the steps a party's representative takes for that party: the party is named by
+    /// the step (see [`Command::acting_party`]).
+    pub fn acts_for_party(self) -> bool {
+        use CommandKind as K;
+        matches!(
+            self,
+            K::AcceptInvitation
+                | K::RejectInvitation
+                | K::RequestSecretariatAppointment
+                | K::AcknowledgeDisclosure
+                | K::ObjectToDisclosure
+                | K::ApproveFinalText
+                | K::SignSettlement
+                | K::DeclareJointTermination
+                | K::Withdraw
+                | K::AnswerContinuation
+        )
+    }
+
+    /// The policy action a step of this kind needs, acting for `party` where the kind acts for
+    /// one. `None` when the kind needs a party that is not given, and for a third State's consent,
+    /// whose action names the State (see [`Command::action`]).
+    pub fn action(self, party: Option<&str>) -> Option<Action> {
+        use CommandKind as K;
+        let party = || party.map(str::to_owned);
+        Some(match self {
+            K::SubmitRequest | K::WithdrawRequest | K::TreatInvitationAsRejected => {
+                Action::ActForRequestingParty
+            }
+            K::AcceptInvitation
+            | K::RejectInvitation
+            | K::RequestSecretariatAppointment
+            | K::AcknowledgeDisclosure
+            | K::ObjectToDisclosure
+            | K::ApproveFinalText
+            | K::DeclareJointTermination
+            | K::Withdraw
+            | K::AnswerContinuation => Action::ActForParty { party: party()? },
+            K::SignSettlement => Action::SignForParty { party: party()? },
+            K::RecordThirdStateConsent => return None,
+            K::RecordLodgingFee
+            | K::SendInvitation
+            | K::RecordConsent
+            | K::RefuseRequest
+            | K::RecordStateApproval
+            | K::RecordAuthority
+            | K::Register
+            | K::NominateMediator
+            | K::RecordFinalAccounts
+            | K::AddParticipant
+            | K::RemoveParticipant
+            | K::Close
+            | K::ApproveBreakGlass
+            | K::EndBreakGlass => Action::Administer,
+            K::AgreeMediatorCount
+            | K::SuspendByAgreement
+            | K::Resume
+            | K::SetTimeLimit
+            | K::RecordVacancy => Action::AdministerOrMediate,
+            K::RecordDepositPaid => Action::RecordPayment,
+            K::AcceptUndertaking => Action::AcceptUndertaking,
+            K::RequestBreakGlass => Action::RequestBreakGlass,
+            K::AcceptAppointment | K::DeclineAppointment => Action::ActAsAppointee,
+            K::FileDisclosure
+            | K::RecordFirstSession
+            | K::RecordConsultation
+            | K::IndicateTermsAgreed
+            | K::CountersignSettlement
+            | K::OpenNegotiation
+            | K::ProposePackage
+            | K::OpenBlindBidding
+            | K::DeclareMediatorTermination => Action::Mediate,
+        })
+    }
+}
+
 /// A command on an existing case. The `action` tag is the kebab-case name used in the API path
 /// `/api/v1/cases/{id}/actions/{action}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -363,54 +653,80 @@ pub enum Command {
 impl Command {
     /// The kebab-case action name.
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// The command's kind (its name without its content).
+    pub fn kind(&self) -> CommandKind {
         match self {
-            Command::SubmitRequest {} => "submit-request",
-            Command::RecordLodgingFee { .. } => "record-lodging-fee",
-            Command::SendInvitation { .. } => "send-invitation",
-            Command::RecordConsent { .. } => "record-consent",
-            Command::AcceptInvitation { .. } => "accept-invitation",
-            Command::RejectInvitation { .. } => "reject-invitation",
-            Command::TreatInvitationAsRejected {} => "treat-invitation-as-rejected",
-            Command::WithdrawRequest {} => "withdraw-request",
-            Command::RefuseRequest { .. } => "refuse-request",
-            Command::RecordThirdStateConsent { .. } => "record-third-state-consent",
-            Command::RecordStateApproval { .. } => "record-state-approval",
-            Command::RecordAuthority { .. } => "record-authority",
-            Command::Register {} => "register",
-            Command::AgreeMediatorCount { .. } => "agree-mediator-count",
-            Command::RequestSecretariatAppointment { .. } => "request-secretariat-appointment",
-            Command::NominateMediator { .. } => "nominate-mediator",
-            Command::AcceptAppointment { .. } => "accept-appointment",
-            Command::DeclineAppointment { .. } => "decline-appointment",
-            Command::AcknowledgeDisclosure { .. } => "acknowledge-disclosure",
-            Command::ObjectToDisclosure { .. } => "object-to-disclosure",
-            Command::FileDisclosure { .. } => "file-disclosure",
-            Command::RecordVacancy { .. } => "record-vacancy",
-            Command::RecordDepositPaid { .. } => "record-deposit-paid",
-            Command::RecordFirstSession { .. } => "record-first-session",
-            Command::SuspendByAgreement { .. } => "suspend-by-agreement",
-            Command::Resume {} => "resume",
-            Command::SetTimeLimit { .. } => "set-time-limit",
-            Command::RecordConsultation { .. } => "record-consultation",
-            Command::IndicateTermsAgreed { .. } => "indicate-terms-agreed",
-            Command::OpenNegotiation { .. } => "open-negotiation",
-            Command::ProposePackage { .. } => "propose-package",
-            Command::OpenBlindBidding { .. } => "open-blind-bidding",
-            Command::ApproveFinalText { .. } => "approve-final-text",
-            Command::SignSettlement { .. } => "sign-settlement",
-            Command::CountersignSettlement { .. } => "countersign-settlement",
-            Command::DeclareMediatorTermination { .. } => "declare-mediator-termination",
-            Command::DeclareJointTermination { .. } => "declare-joint-termination",
-            Command::Withdraw { .. } => "withdraw",
-            Command::AnswerContinuation { .. } => "answer-continuation",
-            Command::RecordFinalAccounts { .. } => "record-final-accounts",
-            Command::Close {} => "close",
-            Command::AddParticipant { .. } => "add-participant",
-            Command::RemoveParticipant { .. } => "remove-participant",
-            Command::AcceptUndertaking {} => "accept-undertaking",
-            Command::RequestBreakGlass { .. } => "request-break-glass",
-            Command::ApproveBreakGlass { .. } => "approve-break-glass",
-            Command::EndBreakGlass { .. } => "end-break-glass",
+            Command::SubmitRequest { .. } => CommandKind::SubmitRequest,
+            Command::RecordLodgingFee { .. } => CommandKind::RecordLodgingFee,
+            Command::SendInvitation { .. } => CommandKind::SendInvitation,
+            Command::RecordConsent { .. } => CommandKind::RecordConsent,
+            Command::AcceptInvitation { .. } => CommandKind::AcceptInvitation,
+            Command::RejectInvitation { .. } => CommandKind::RejectInvitation,
+            Command::TreatInvitationAsRejected { .. } => CommandKind::TreatInvitationAsRejected,
+            Command::WithdrawRequest { .. } => CommandKind::WithdrawRequest,
+            Command::RefuseRequest { .. } => CommandKind::RefuseRequest,
+            Command::RecordThirdStateConsent { .. } => CommandKind::RecordThirdStateConsent,
+            Command::RecordStateApproval { .. } => CommandKind::RecordStateApproval,
+            Command::RecordAuthority { .. } => CommandKind::RecordAuthority,
+            Command::Register { .. } => CommandKind::Register,
+            Command::AgreeMediatorCount { .. } => CommandKind::AgreeMediatorCount,
+            Command::RequestSecretariatAppointment { .. } => {
+                CommandKind::RequestSecretariatAppointment
+            }
+            Command::NominateMediator { .. } => CommandKind::NominateMediator,
+            Command::AcceptAppointment { .. } => CommandKind::AcceptAppointment,
+            Command::DeclineAppointment { .. } => CommandKind::DeclineAppointment,
+            Command::AcknowledgeDisclosure { .. } => CommandKind::AcknowledgeDisclosure,
+            Command::ObjectToDisclosure { .. } => CommandKind::ObjectToDisclosure,
+            Command::FileDisclosure { .. } => CommandKind::FileDisclosure,
+            Command::RecordVacancy { .. } => CommandKind::RecordVacancy,
+            Command::RecordDepositPaid { .. } => CommandKind::RecordDepositPaid,
+            Command::RecordFirstSession { .. } => CommandKind::RecordFirstSession,
+            Command::SuspendByAgreement { .. } => CommandKind::SuspendByAgreement,
+            Command::Resume { .. } => CommandKind::Resume,
+            Command::SetTimeLimit { .. } => CommandKind::SetTimeLimit,
+            Command::RecordConsultation { .. } => CommandKind::RecordConsultation,
+            Command::IndicateTermsAgreed { .. } => CommandKind::IndicateTermsAgreed,
+            Command::OpenNegotiation { .. } => CommandKind::OpenNegotiation,
+            Command::ProposePackage { .. } => CommandKind::ProposePackage,
+            Command::OpenBlindBidding { .. } => CommandKind::OpenBlindBidding,
+            Command::ApproveFinalText { .. } => CommandKind::ApproveFinalText,
+            Command::SignSettlement { .. } => CommandKind::SignSettlement,
+            Command::CountersignSettlement { .. } => CommandKind::CountersignSettlement,
+            Command::DeclareMediatorTermination { .. } => CommandKind::DeclareMediatorTermination,
+            Command::DeclareJointTermination { .. } => CommandKind::DeclareJointTermination,
+            Command::Withdraw { .. } => CommandKind::Withdraw,
+            Command::AnswerContinuation { .. } => CommandKind::AnswerContinuation,
+            Command::RecordFinalAccounts { .. } => CommandKind::RecordFinalAccounts,
+            Command::Close { .. } => CommandKind::Close,
+            Command::AddParticipant { .. } => CommandKind::AddParticipant,
+            Command::RemoveParticipant { .. } => CommandKind::RemoveParticipant,
+            Command::AcceptUndertaking { .. } => CommandKind::AcceptUndertaking,
+            Command::RequestBreakGlass { .. } => CommandKind::RequestBreakGlass,
+            Command::ApproveBreakGlass { .. } => CommandKind::ApproveBreakGlass,
+            Command::EndBreakGlass { .. } => CommandKind::EndBreakGlass,
+        }
+    }
+
+    /// The party a representative acts for, in the steps taken for a party (the policy checks
+    /// the actor against it; it is part of the step, not of its content).
+    pub fn acting_party(&self) -> Option<&str> {
+        use Command as C;
+        match self {
+            C::AcceptInvitation { party, .. }
+            | C::RejectInvitation { party }
+            | C::RequestSecretariatAppointment { party }
+            | C::AcknowledgeDisclosure { party }
+            | C::ObjectToDisclosure { party, .. }
+            | C::ApproveFinalText { party, .. }
+            | C::SignSettlement { party, .. }
+            | C::DeclareJointTermination { party }
+            | C::Withdraw { party }
+            | C::AnswerContinuation { party, .. } => Some(party),
+            _ => None,
         }
     }
 
@@ -465,61 +781,20 @@ impl Command {
         "end-break-glass",
     ];
 
-    /// The policy action this command needs.
+    /// The policy action this command needs: its kind's, for the party acted for, or for the
+    /// third State that consents.
     pub fn action(&self) -> Action {
-        use Command as C;
         match self {
-            C::SubmitRequest {} | C::WithdrawRequest {} | C::TreatInvitationAsRejected {} => {
-                Action::ActForRequestingParty
-            }
-            C::RecordLodgingFee { .. }
-            | C::SendInvitation { .. }
-            | C::RecordConsent { .. }
-            | C::RefuseRequest { .. }
-            | C::RecordStateApproval { .. }
-            | C::RecordAuthority { .. }
-            | C::Register {}
-            | C::NominateMediator { .. }
-            | C::RecordFinalAccounts { .. }
-            | C::AddParticipant { .. }
-            | C::RemoveParticipant { .. }
-            | C::Close {} => Action::Administer,
-            C::RecordThirdStateConsent { country, .. } => Action::ConsentAsThirdState {
+            Command::RecordThirdStateConsent { country, .. } => Action::ConsentAsThirdState {
                 country: country.clone(),
             },
-            C::AcceptInvitation { party, .. }
-            | C::RejectInvitation { party }
-            | C::RequestSecretariatAppointment { party }
-            | C::AcknowledgeDisclosure { party }
-            | C::ObjectToDisclosure { party, .. }
-            | C::ApproveFinalText { party, .. }
-            | C::DeclareJointTermination { party }
-            | C::Withdraw { party }
-            | C::AnswerContinuation { party, .. } => Action::ActForParty {
-                party: party.clone(),
-            },
-            C::AgreeMediatorCount { .. } | C::SuspendByAgreement { .. } | C::Resume {} => {
-                Action::AdministerOrMediate
-            }
-            C::SetTimeLimit { .. } => Action::AdministerOrMediate,
-            C::SignSettlement { party, .. } => Action::SignForParty {
-                party: party.clone(),
-            },
-            C::RecordDepositPaid { .. } => Action::RecordPayment,
-            C::AcceptUndertaking {} => Action::AcceptUndertaking,
-            C::RequestBreakGlass { .. } => Action::RequestBreakGlass,
-            C::ApproveBreakGlass { .. } | C::EndBreakGlass { .. } => Action::Administer,
-            C::RecordVacancy { .. } => Action::AdministerOrMediate,
-            C::AcceptAppointment { .. } | C::DeclineAppointment { .. } => Action::ActAsAppointee,
-            C::FileDisclosure { .. }
-            | C::RecordFirstSession { .. }
-            | C::RecordConsultation { .. }
-            | C::IndicateTermsAgreed { .. }
-            | C::CountersignSettlement { .. }
-            | C::OpenNegotiation { .. }
-            | C::ProposePackage { .. }
-            | C::OpenBlindBidding { .. }
-            | C::DeclareMediatorTermination { .. } => Action::Mediate,
+            _ => self
+                .kind()
+                .action(self.acting_party())
+                // Unreachable (a command names the party it acts for); refusing is the safe side.
+                .unwrap_or(Action::ActForParty {
+                    party: String::new(),
+                }),
         }
     }
 }

@@ -7,7 +7,12 @@
 //! The flow is the classic event-sourcing pair:
 //! * [`decide::decide`] checks a [`command::Command`] against the current [`case::Case`] and returns
 //!   the events it causes, or a [`error::DomainError`] naming the guard that failed;
-//! * [`case::Case::apply`] folds one event into the case state.
+//! * [`case::Case::apply`] folds one event into the case state;
+//! * [`step::openness`] answers whether a step is open to an actor, from the policy and the
+//!   state-and-actor guards alone (what pages ask before offering a form).
+//!
+//! The rules themselves are grouped by stage of a mediation in [`transitions`]: each stage's
+//! module holds the guards of its commands and the folding of its events side by side.
 //!
 //! [`policy::authorize`] is the one function that decides who may see and do what.
 
@@ -28,10 +33,12 @@ pub mod profile;
 pub mod scheduler;
 pub mod settlement;
 pub mod state;
+pub mod step;
+pub mod transitions;
 
 pub use actor::{Actor, GlobalRole};
 pub use case::Case;
-pub use command::Command;
+pub use command::{Command, CommandKind};
 pub use error::DomainError;
 pub use event::{CaseEvent, Visibility};
 pub use state::CaseState;

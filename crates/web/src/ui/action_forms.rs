@@ -7,7 +7,8 @@
 //! keyed by party id. Settlement approval, signature and countersignature are on the settlement
 //! page, where the text they bind is shown; negotiation has its own page.
 
-use accord_domain::Command;
+use accord_domain::step::Step;
+use accord_domain::{Command, CommandKind};
 use serde_json::{Map, Value, json};
 
 /// How a field is entered and sent.
@@ -316,36 +317,14 @@ pub fn command_from_form(
     })
 }
 
-/// A command standing for the action with placeholder values, to ask whether the action is open
-/// (the policy and the state decide; the values are checked only when the form is sent).
-pub fn probe(form: &ActionForm, party: Option<&str>, parties: &[String]) -> Option<Command> {
-    let values: Vec<(String, String)> = form
-        .fields
-        .iter()
-        .flat_map(|field| {
-            let v = match field.kind {
-                Check => "on".to_owned(),
-                // An optional number is left out (its default applies), so that the probe never
-                // trips a range rule a default would meet.
-                Number if !field.required => String::new(),
-                Number => "1".to_owned(),
-                Choice(options) => options.first().copied().unwrap_or_default().to_owned(),
-                Party => parties.first().cloned().unwrap_or_default(),
-                Country => "ZZ".to_owned(),
-                Mediator => "panel-member".to_owned(),
-                Text | LongText | PerParty => "-".to_owned(),
-            };
-            if field.kind == PerParty {
-                parties
-                    .iter()
-                    .map(|p| (format!("{}.{p}", field.name), v.clone()))
-                    .collect::<Vec<_>>()
-            } else {
-                vec![(field.name.to_owned(), v)]
-            }
-        })
-        .collect();
-    command_from_form(form, party, parties, &values).ok()
+/// The step a form offers, for the party of a per-party form: what the page asks the use case
+/// about before it shows the form (the values are checked only when the form is sent).
+pub fn step(form: &ActionForm, party: Option<&str>) -> Option<Step> {
+    let kind = CommandKind::from_name(form.action)?;
+    Some(Step {
+        kind,
+        party: party.filter(|_| form.per_party).map(str::to_owned),
+    })
 }
 
 #[cfg(test)]
@@ -363,13 +342,42 @@ mod tests {
         }
     }
 
+    /// Fills every field of a form with a value of its kind.
+    fn filled(form: &ActionForm, parties: &[String]) -> Vec<(String, String)> {
+        form.fields
+            .iter()
+            .flat_map(|field| {
+                let v = match field.kind {
+                    Check => "on".to_owned(),
+                    Number => "1".to_owned(),
+                    Choice(options) => options.first().copied().unwrap_or_default().to_owned(),
+                    Party => parties.first().cloned().unwrap_or_default(),
+                    Country => "ZZ".to_owned(),
+                    Mediator => "panel-member".to_owned(),
+                    Text | LongText | PerParty => "-".to_owned(),
+                };
+                if field.kind == PerParty {
+                    parties
+                        .iter()
+                        .map(|p| (format!("{}.{p}", field.name), v.clone()))
+                        .collect::<Vec<_>>()
+                } else {
+                    vec![(field.name.to_owned(), v)]
+                }
+            })
+            .collect()
+    }
+
     #[test]
-    fn every_form_can_be_filled_into_its_command() {
+    fn every_form_can_be_filled_into_its_command_and_names_its_step() {
         let parties = vec!["A".to_owned(), "B".to_owned()];
         for form in ACTION_FORMS {
-            let cmd = probe(form, Some("A"), &parties)
-                .unwrap_or_else(|| panic!("{} does not build", form.action));
+            let cmd = command_from_form(form, Some("A"), &parties, &filled(form, &parties))
+                .unwrap_or_else(|_| panic!("{} does not build", form.action));
             assert_eq!(cmd.name(), form.action);
+            let step = step(form, Some("A")).unwrap_or_else(|| panic!("{}", form.action));
+            assert_eq!(step.kind, cmd.kind());
+            assert_eq!(step.party.as_deref(), cmd.acting_party(), "{}", form.action);
         }
     }
 

@@ -9,6 +9,7 @@ use accord_app::AppError;
 use accord_app::bidding::{BidInput, BiddingView};
 use accord_domain::Command;
 use accord_domain::bidding::BiddingRules;
+use accord_domain::step::Step;
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -261,29 +262,19 @@ async fn render(
         .active_parties()
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
-    let may_open = match parties.as_slice() {
-        [a, b, ..] => {
-            let probe = Command::OpenBlindBidding {
-                rules: BiddingRules {
-                    label: "-".into(),
-                    currency: "USD".into(),
-                    minor_digits: 2,
-                    claimant: a.0.clone(),
-                    respondent: b.0.clone(),
-                    rounds: 3,
-                    closing_gap: 0,
-                },
-            };
-            matches!(
-                s.accord
-                    .open_actions(actor, case_id, &[probe])
-                    .await
-                    .as_deref(),
-                Ok([accord_app::cases::Openness::Open])
-            )
-        }
-        _ => false,
-    };
+    // A blind bidding is between two parties taking part.
+    let may_open = parties.len() >= 2
+        && matches!(
+            s.accord
+                .open_actions(
+                    actor,
+                    case_id,
+                    &[Step::new(accord_domain::CommandKind::OpenBlindBidding)]
+                )
+                .await
+                .as_deref(),
+            Ok([accord_app::cases::Openness::Open])
+        );
     let mut form = form;
     if form.minor_digits.is_empty() {
         form.minor_digits = "2".into();

@@ -234,7 +234,7 @@ async fn offered_forms(
 ) -> Result<Offered, AppError> {
     let parties: Vec<String> = view.case.parties.iter().map(|p| p.id.clone()).collect();
     let mut candidates = vec![];
-    let mut commands = vec![];
+    let mut steps = vec![];
     for form in ACTION_FORMS {
         let scopes: Vec<Option<String>> = if form.per_party {
             parties.iter().cloned().map(Some).collect()
@@ -242,15 +242,15 @@ async fn offered_forms(
             vec![None]
         };
         for party in scopes {
-            if let Some(cmd) = super::action_forms::probe(form, party.as_deref(), &parties) {
+            if let Some(step) = super::action_forms::step(form, party.as_deref()) {
                 candidates.push((form, party));
-                commands.push(cmd);
+                steps.push(step);
             }
         }
     }
     let open = s
         .accord
-        .open_actions(&viewer.principal.actor, &view.case.id, &commands)
+        .open_actions(&viewer.principal.actor, &view.case.id, &steps)
         .await?;
     let mut offered = Offered {
         open: vec![],

@@ -14,6 +14,7 @@ use accord_app::AppError;
 use accord_app::negotiations::{AnalysisView, AnswerInput, NegotiationView};
 use accord_domain::Command;
 use accord_domain::negotiation::{Agenda, Answer, Package, Preferences, Reservation};
+use accord_domain::step::Step;
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -76,18 +77,13 @@ async fn render_list(
         (Ok(v), Ok(l)) => (v, l),
         (Err(e), _) | (_, Err(e)) => return error_page(viewer, e),
     };
-    let probe = Command::OpenNegotiation {
-        agenda: Agenda {
-            issues: vec![accord_domain::negotiation::AgendaIssue {
-                id: "issue-1".into(),
-                label: "-".into(),
-                options: vec!["a".into(), "b".into()],
-            }],
-        },
-    };
     let may_open = matches!(
         s.accord
-            .open_actions(actor, case_id, &[probe])
+            .open_actions(
+                actor,
+                case_id,
+                &[Step::new(accord_domain::CommandKind::OpenNegotiation)]
+            )
             .await
             .as_deref(),
         Ok([accord_app::cases::Openness::Open])

@@ -3,8 +3,9 @@
 //! as the API does: a signature is an act that must be the signer's own, now.
 
 use accord_app::AppError;
-use accord_domain::Command;
 use accord_domain::policy::{self, Action};
+use accord_domain::step::Step;
+use accord_domain::{Command, CommandKind};
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -201,18 +202,22 @@ async fn render(
             }
         }
         candidates.push(("countersign-settlement", String::new()));
-        let commands: Vec<Command> = candidates
+        // Signatures bind the frozen text: they are offered on that version only.
+        let frozen = c.settlement.as_ref().and_then(|s| s.frozen_hash.as_deref())
+            == Some(shown_hash.as_str());
+        candidates.retain(|(action, _)| *action == "approve-final-text" || frozen);
+        let steps_asked: Vec<Step> = candidates
             .iter()
             .filter_map(|(action, party)| {
-                let mut body = json!({"action": action, "text_hash": shown_hash});
-                if !party.is_empty() {
-                    body["party"] = json!(party);
-                }
-                serde_json::from_value(body).ok()
+                let kind = CommandKind::from_name(action)?;
+                Some(Step {
+                    kind,
+                    party: (!party.is_empty()).then(|| party.clone()),
+                })
             })
             .collect();
-        if commands.len() == candidates.len()
-            && let Ok(open) = s.accord.open_actions(actor, case_id, &commands).await
+        if steps_asked.len() == candidates.len()
+            && let Ok(open) = s.accord.open_actions(actor, case_id, &steps_asked).await
         {
             for ((action, party), openness) in candidates.into_iter().zip(open) {
                 if openness == accord_app::cases::Openness::Open {

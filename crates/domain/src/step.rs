@@ -1,0 +1,101 @@
+//! Which steps are open to an actor: the question a page asks before it offers a form. A step is a
+//! command named without its content ([`CommandKind`]), with the party acted for where the step is
+//! taken for a party. Only the policy and the state-and-actor guards decide; the content is checked
+//! when the command itself is decided, so nothing here invents values to ask with.
+
+use crate::case::Case;
+use crate::command::CommandKind;
+use crate::decide::Context;
+use crate::error::DomainError;
+use crate::party::PartyKind;
+use crate::policy::{self, Action};
+use crate::transitions;
+
+/// A step a page may offer: a kind of command, and for the steps a party's representative takes
+/// ([`CommandKind::acts_for_party`]) the party acted for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The kind of command.
+    pub kind: CommandKind,
+    /// The party acted for (ignored by the kinds that do not act for one).
+    pub party: Option<String>,
+}
+
+impl Step {
+    /// A step of a kind that is not taken for a party.
+    pub fn new(kind: CommandKind) -> Step {
+        Step { kind, party: None }
+    }
+
+    /// A step taken for `party`.
+    pub fn for_party(kind: CommandKind, party: impl Into<String>) -> Step {
+        Step {
+            kind,
+            party: Some(party.into()),
+        }
+    }
+}
+
+/// Whether a step is open to an actor now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Openness {
+    /// The policy allows it and the case admits it: only its content remains to be checked.
+    Open,
+    /// The policy allows it and the state admits it, but a rule's condition is not met yet (the
+    /// guard's code and words say which), such as a proof of authority not on file.
+    Blocked {
+        /// The guard's stable code.
+        code: &'static str,
+        /// What is missing.
+        message: String,
+    },
+    /// Not the actor's to do, or not in this state.
+    Closed,
+}
+
+/// Is `step` open to `ctx.actor` on `case`? Asks the policy, then the step's state-and-actor
+/// guards; a step whose content must name something of the case (a third State whose consent is
+/// awaited, a State entity, an unpaid deposit) is closed while there is nothing to name.
+pub fn openness(case: &Case, step: &Step, ctx: &Context<'_>) -> Openness {
+    let party = step.party.as_deref();
+    if !allowed(case, step, ctx) || !has_subject(case, step.kind) {
+        return Openness::Closed;
+    }
+    match transitions::guard(step.kind, case, ctx, party) {
+        Ok(()) => Openness::Open,
+        Err(DomainError::GuardFailed { code, message }) => Openness::Blocked { code, message },
+        Err(_) => Openness::Closed,
+    }
+}
+
+/// The policy's answer for the step. A third State's consent is recorded for a State named in
+/// the command: the step is allowed when the actor may record it for a State still to consent.
+fn allowed(case: &Case, step: &Step, ctx: &Context<'_>) -> bool {
+    if step.kind == CommandKind::RecordThirdStateConsent {
+        return case.third_states.iter().any(|t| {
+            t.consent.is_none()
+                && policy::authorize(
+                    ctx.actor,
+                    &Action::ConsentAsThirdState {
+                        country: t.country.clone(),
+                    },
+                    case,
+                )
+                .is_ok()
+        });
+    }
+    step.kind
+        .action(step.party.as_deref())
+        .is_some_and(|action| policy::authorize(ctx.actor, &action, case).is_ok())
+}
+
+/// False for a step whose command names something the case does not hold now.
+fn has_subject(case: &Case, kind: CommandKind) -> bool {
+    match kind {
+        CommandKind::RecordStateApproval => case
+            .active_parties()
+            .any(|p| matches!(p.kind, PartyKind::StateEntity { .. })),
+        CommandKind::RecordDepositPaid => case.deposits.values().any(|d| !d.paid),
+        _ => true,
+    }
+}

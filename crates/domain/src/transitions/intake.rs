@@ -1,0 +1,817 @@
+//! Intake: from the draft to registration, or to a request that never commenced (screening,
+//! invitation and consent, third States, State approval, representatives' authority).
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+
+use super::{
+    acting_party, check_text, not_allowed, one, require_party, require_state, require_text,
+};
+use crate::case::Case;
+use crate::command::{Command, CommandKind, FileRequest};
+use crate::deadline::{DeadlineKind, DeadlineStatus};
+use crate::decide::{Context, Decided, limits};
+use crate::error::DomainError;
+use crate::event::{CaseEvent, LinkedCase, Visibility};
+use crate::party::{
+    ConsentBasis, ConventionStatus, DisputeType, ExclusionDeclaration, Party, PartyKind, ThirdState,
+};
+use crate::profile::{InvitationLapse, Profile};
+use crate::state::{CaseState, NotCommencedReason};
+
+/// Subject matters outside international commercial mediation (Singapore Convention Art. 1(2)).
+pub const COMMERCIAL_EXCLUDED_CATEGORIES: &[&str] =
+    &["consumer", "family", "inheritance", "employment"];
+
+fn check_id(field: &str, value: &str) -> Result<(), DomainError> {
+    let ok = !value.is_empty()
+        && value.len() <= limits::ID_MAX
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "invalid-identifier",
+            format!(
+                "'{field}' must be 1 to {} letters, digits, '-' or '_' (got '{value}')",
+                limits::ID_MAX
+            ),
+        ))
+    }
+}
+
+/// Validates a filing and produces the case's first event.
+pub fn file_request(
+    req: &FileRequest,
+    ctx: &Context<'_>,
+    reference: &str,
+) -> Result<CaseEvent, DomainError> {
+    let created_by = ctx
+        .actor
+        .user_id()
+        .ok_or_else(|| DomainError::invalid("actor-required", "a request is filed by a user"))?;
+    check_text("title", &req.title, limits::TITLE_MAX, true)?;
+    check_text("summary", &req.summary, limits::TEXT_MAX, true)?;
+    if let Some(d) = &req.investment_description {
+        check_text("investment_description", d, limits::TEXT_MAX, false)?;
+    }
+    if req.parties.len() < 2 || req.parties.len() > limits::PARTIES_MAX {
+        return Err(DomainError::invalid(
+            "invalid-party-count",
+            format!(
+                "a request names 2 to {} parties (got {})",
+                limits::PARTIES_MAX,
+                req.parties.len()
+            ),
+        ));
+    }
+    if req.subject_categories.len() > limits::CATEGORIES_MAX {
+        return Err(DomainError::invalid(
+            "too-many-categories",
+            format!("at most {} subject categories", limits::CATEGORIES_MAX),
+        ));
+    }
+    for c in &req.subject_categories {
+        check_id("subject_categories", c)?;
+    }
+    let mut ids = BTreeSet::new();
+    for p in &req.parties {
+        check_id("parties[].id", &p.id)?;
+        check_text("parties[].name", &p.name, limits::TITLE_MAX, true)?;
+        if !ids.insert(p.id.clone()) {
+            return Err(DomainError::invalid(
+                "duplicate-party",
+                format!("party id '{}' appears twice", p.id),
+            ));
+        }
+        if p.representatives.len() > limits::REPRESENTATIVES_MAX {
+            return Err(DomainError::invalid(
+                "too-many-representatives",
+                format!(
+                    "party '{}' has more than {} representatives",
+                    p.id,
+                    limits::REPRESENTATIVES_MAX
+                ),
+            ));
+        }
+        for r in &p.representatives {
+            check_text(
+                "representatives[].user_id",
+                &r.user_id,
+                limits::ID_MAX,
+                true,
+            )?;
+            check_text("representatives[].name", &r.name, limits::TITLE_MAX, true)?;
+        }
+    }
+    if !ids.contains(&req.requesting_party) {
+        return Err(DomainError::invalid(
+            "unknown-party",
+            format!(
+                "requesting party '{}' is not among the parties",
+                req.requesting_party
+            ),
+        ));
+    }
+    if req.third_states.len() > limits::THIRD_STATES_MAX {
+        return Err(DomainError::invalid(
+            "too-many-third-states",
+            format!("at most {} third States", limits::THIRD_STATES_MAX),
+        ));
+    }
+    if !req.third_states.is_empty() && req.dispute_type != DisputeType::StateState {
+        return Err(DomainError::invalid(
+            "third-states-only-between-states",
+            "third States can be flagged only in a dispute between States",
+        ));
+    }
+    let profile = Profile::preset(req.profile.as_deref().unwrap_or("iomed-default"))?
+        .with_overrides(&req.profile_overrides)?;
+    Ok(CaseEvent::DraftCreated {
+        reference: reference.to_owned(),
+        dispute_type: req.dispute_type,
+        title: req.title.trim().to_owned(),
+        summary: req.summary.clone(),
+        subject_categories: req.subject_categories.clone(),
+        investment_description: req.investment_description.clone(),
+        parties: req.parties.iter().cloned().map(Party::from_input).collect(),
+        requesting_party: req.requesting_party.clone(),
+        joint_request: req.joint_request,
+        third_states: req
+            .third_states
+            .iter()
+            .map(|t| ThirdState {
+                country: t.country.clone(),
+                name: t.name.clone(),
+                representatives: t.representatives.clone(),
+                consent: None,
+            })
+            .collect(),
+        profile,
+        created_by: created_by.to_owned(),
+        linked_from: None,
+    })
+}
+
+/// Opens a new case linked to a closed one (re-opening). The old record is not touched; the new
+/// case carries the parties, consents and third States by reference and starts in screening with
+/// fresh dates and timers.
+pub fn reopen(
+    old: &Case,
+    old_head_hash: &str,
+    ctx: &Context<'_>,
+    reference: &str,
+) -> Result<CaseEvent, DomainError> {
+    if old.state != CaseState::Closed {
+        return Err(DomainError::guard(
+            "guard-case-not-closed",
+            format!(
+                "only a closed case can be re-opened; this one is {}",
+                old.state.name()
+            ),
+        ));
+    }
+    let created_by = ctx
+        .actor
+        .user_id()
+        .ok_or_else(|| DomainError::invalid("actor-required", "a re-opening is asked by a user"))?;
+    let mut parties: Vec<Party> = old.active_parties().cloned().collect();
+    for p in parties.iter_mut() {
+        p.withdrawn_at = None;
+    }
+    Ok(CaseEvent::DraftCreated {
+        reference: reference.to_owned(),
+        dispute_type: old.dispute_type,
+        title: old.title.clone(),
+        summary: old.summary.clone(),
+        subject_categories: old.subject_categories.clone(),
+        investment_description: old.investment_description.clone(),
+        parties,
+        requesting_party: old.requesting_party.clone(),
+        joint_request: true,
+        third_states: old.third_states.clone(),
+        profile: old.profile.clone(),
+        created_by: created_by.to_owned(),
+        linked_from: Some(LinkedCase {
+            case_id: old.id.clone(),
+            reference: old.reference.clone(),
+            head_hash: old_head_hash.to_owned(),
+        }),
+    })
+}
+
+/// The scope guards of a dispute type (reference/domain.md §8, dispute-type guards).
+pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
+    let parties: Vec<&Party> = case.active_parties().collect();
+    match case.dispute_type {
+        DisputeType::StateState => {
+            if let Some(p) = parties
+                .iter()
+                .find(|p| !matches!(p.kind, PartyKind::State { .. }))
+            {
+                return Err(DomainError::guard(
+                    "guard-scope-state-state",
+                    format!(
+                        "a dispute between States has only States as parties; '{}' is not a State",
+                        p.id
+                    ),
+                ));
+            }
+        }
+        DisputeType::StateInvestor => {
+            let states: Vec<&Party> = parties
+                .iter()
+                .copied()
+                .filter(|p| p.kind.is_state_side())
+                .collect();
+            let investors: Vec<&Party> = parties
+                .iter()
+                .copied()
+                .filter(|p| matches!(p.kind, PartyKind::Investor { .. }))
+                .collect();
+            if states.is_empty() || investors.is_empty() {
+                return Err(DomainError::guard(
+                    "guard-scope-state-investor",
+                    "an investor–State dispute needs a State (or State entity) and an investor",
+                ));
+            }
+            for inv in &investors {
+                if let PartyKind::Investor { nationality, .. } = &inv.kind
+                    && states
+                        .iter()
+                        .any(|s| s.kind.state_country() == Some(nationality))
+                {
+                    return Err(DomainError::guard(
+                        "guard-investor-nationality",
+                        format!(
+                            "investor '{}' has the nationality of the State party ({nationality}); the investor must be a national of another State",
+                            inv.id
+                        ),
+                    ));
+                }
+            }
+            if case
+                .investment_description
+                .as_deref()
+                .is_none_or(|d| d.trim().is_empty())
+            {
+                return Err(DomainError::guard(
+                    "guard-investment-missing",
+                    "an investor–State request describes the investment",
+                ));
+            }
+        }
+        DisputeType::Commercial => {
+            let places: BTreeSet<_> = parties
+                .iter()
+                .filter_map(|p| match &p.kind {
+                    PartyKind::Company {
+                        place_of_business, ..
+                    }
+                    | PartyKind::Investor {
+                        place_of_business, ..
+                    } => Some(place_of_business.clone()),
+                    _ => None,
+                })
+                .collect();
+            if parties
+                .iter()
+                .any(|p| !matches!(p.kind, PartyKind::Company { .. }))
+            {
+                return Err(DomainError::guard(
+                    "guard-scope-commercial",
+                    "an international commercial dispute is between private parties (companies)",
+                ));
+            }
+            if places.len() < 2 {
+                return Err(DomainError::guard(
+                    "guard-not-international",
+                    "at least two parties must have their places of business in different States (Singapore Convention Art. 1(1))",
+                ));
+            }
+            if let Some(c) = case
+                .subject_categories
+                .iter()
+                .find(|c| COMMERCIAL_EXCLUDED_CATEGORIES.contains(&c.as_str()))
+            {
+                return Err(DomainError::guard(
+                    "guard-excluded-subject-matter",
+                    format!(
+                        "'{c}' disputes are outside international commercial mediation (Singapore Convention Art. 1(2))"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The exclusion declarations of the case's State parties that cover its subject matter.
+pub fn applicable_exclusions<'a>(
+    case: &Case,
+    declarations: &'a [ExclusionDeclaration],
+    now: Timestamp,
+) -> Vec<&'a ExclusionDeclaration> {
+    let states: BTreeSet<_> = case
+        .active_parties()
+        .filter_map(|p| p.kind.state_country().cloned())
+        .collect();
+    declarations
+        .iter()
+        .filter(|d| states.contains(&d.state) && d.effective_from <= now)
+        .filter(|d| {
+            d.categories
+                .iter()
+                .any(|c| case.subject_categories.contains(c))
+        })
+        .collect()
+}
+
+/// The registration guards, in the order of reference/domain.md §8 transition 4, except that the
+/// exclusion check comes first: the IOMed "shall not provide" services for an excluded subject
+/// matter, whatever the state of consent, and the refusal must cite the declaration.
+pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainError> {
+    scope_guards(case)?;
+    if let Some(d) = applicable_exclusions(case, ctx.declarations, ctx.now).first() {
+        return Err(DomainError::guard(
+            "guard-state-exclusion",
+            format!(
+                "{} has excluded this subject matter by declaration {} ({}): \"{}\"",
+                d.state,
+                d.id,
+                d.categories.join(", "),
+                d.text
+            ),
+        ));
+    }
+    let missing: Vec<&str> = case
+        .active_parties()
+        .filter(|p| p.consent.is_none())
+        .map(|p| p.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(DomainError::guard(
+            "guard-consent-missing",
+            format!("written consent is not on file for: {}", missing.join(", ")),
+        ));
+    }
+    let pending_third: Vec<String> = case
+        .third_states
+        .iter()
+        .filter(|t| t.consent.is_none())
+        .map(|t| t.country.to_string())
+        .collect();
+    if !pending_third.is_empty() {
+        return Err(DomainError::guard(
+            "guard-third-state-consent-missing",
+            format!(
+                "the prior consent of the third State(s) {} is not on file",
+                pending_third.join(", ")
+            ),
+        ));
+    }
+    if let Some(p) = case.active_parties().find(|p| {
+        matches!(
+            p.kind,
+            PartyKind::StateEntity {
+                approval_not_required: false,
+                ..
+            }
+        ) && p.state_approval.is_none()
+    }) {
+        return Err(DomainError::guard(
+            "guard-state-approval-missing",
+            format!(
+                "'{}' is a State entity: its State's approval of consent must be on file",
+                p.id
+            ),
+        ));
+    }
+    if let Some((p, r)) = case.active_parties().find_map(|p| {
+        p.representatives
+            .iter()
+            .find(|r| r.authority_document.is_none())
+            .map(|r| (p, r))
+    }) {
+        return Err(DomainError::guard(
+            "guard-authority-missing",
+            format!(
+                "the proof of authority of {} (for '{}') is not on file",
+                r.name, p.id
+            ),
+        ));
+    }
+    if !case.profile.non_contracting_parties_served
+        && let Some(p) = case.active_parties().find(|p| {
+            matches!(
+                p.kind,
+                PartyKind::State {
+                    status: ConventionStatus::NonContracting,
+                    ..
+                } | PartyKind::InternationalOrganisation
+            )
+        })
+    {
+        return Err(DomainError::guard(
+            "guard-non-contracting-rules",
+            format!(
+                "'{}' is a non-contracting State or an international organisation; the Governing Council's rules for such parties are not in force under this profile",
+                p.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Before registration: the request can still be withdrawn and consents placed on file.
+fn before_registration(case: &Case) -> bool {
+    matches!(
+        case.state,
+        CaseState::Draft | CaseState::Filed | CaseState::Screening | CaseState::AwaitingConsent
+    )
+}
+
+/// The parties still without written consent (those an invitation goes to).
+fn without_consent(case: &Case) -> Vec<String> {
+    case.active_parties()
+        .filter(|p| p.consent.is_none())
+        .map(|p| p.id.clone())
+        .collect()
+}
+
+/// The state-and-actor guards of the intake steps.
+pub(super) fn guard(
+    kind: CommandKind,
+    case: &Case,
+    ctx: &Context<'_>,
+    party: Option<&str>,
+) -> Result<(), DomainError> {
+    use CommandKind as K;
+    let st = case.state;
+    match kind {
+        K::SubmitRequest => {
+            require_state(kind, case, st == CaseState::Draft)?;
+            scope_guards(case)
+        }
+        K::RecordLodgingFee => require_state(kind, case, st == CaseState::Filed),
+        K::SendInvitation => {
+            require_state(kind, case, st == CaseState::Screening)?;
+            if without_consent(case).is_empty() {
+                return Err(DomainError::guard(
+                    "guard-consent-already-given",
+                    "every party's written consent is on file: register instead of inviting",
+                ));
+            }
+            Ok(())
+        }
+        K::RecordConsent | K::WithdrawRequest => {
+            require_state(kind, case, before_registration(case))
+        }
+        K::AcceptInvitation | K::RejectInvitation => {
+            require_state(kind, case, st == CaseState::AwaitingConsent)?;
+            let party = acting_party(kind, case, party)?;
+            let answered = kind == K::AcceptInvitation
+                && case.party(party).is_some_and(|p| p.consent.is_some());
+            if !case.invited_parties.iter().any(|p| p == party) || answered {
+                return Err(DomainError::guard(
+                    "guard-not-invited",
+                    format!("party '{party}' has no invitation awaiting its answer"),
+                ));
+            }
+            Ok(())
+        }
+        K::TreatInvitationAsRejected => invitation_lapsed(case, ctx.now),
+        K::RefuseRequest | K::Register => {
+            require_state(kind, case, st == CaseState::Screening)?;
+            if kind == K::Register {
+                registration_guards(case, ctx)?;
+            }
+            Ok(())
+        }
+        K::RecordThirdStateConsent => require_state(
+            kind,
+            case,
+            matches!(st, CaseState::Screening | CaseState::AwaitingConsent),
+        ),
+        K::RecordStateApproval => require_state(
+            kind,
+            case,
+            before_registration(case) && st != CaseState::Draft,
+        ),
+        K::RecordAuthority => {
+            require_state(kind, case, !st.is_terminal() && st != CaseState::Draft)
+        }
+        _ => Err(not_allowed(kind, case)),
+    }
+}
+
+/// The inviting party may treat an unanswered invitation as rejected once its period has run,
+/// where the profile does not let it lapse by itself.
+fn invitation_lapsed(case: &Case, now: Timestamp) -> Result<(), DomainError> {
+    let kind = CommandKind::TreatInvitationAsRejected;
+    require_state(kind, case, case.state == CaseState::AwaitingConsent)?;
+    if case.profile.invitation_lapse != InvitationLapse::TreatAsRejected {
+        return Err(DomainError::guard(
+            "guard-profile-auto-lapse",
+            "under this profile an unanswered invitation lapses by itself",
+        ));
+    }
+    match case.pending(DeadlineKind::InvitationResponse, None) {
+        Some(d) if d.due_at <= now => Ok(()),
+        Some(d) => Err(DomainError::guard(
+            "guard-invitation-period-running",
+            format!(
+                "the invited party may answer until {}; the invitation can be treated as rejected after that",
+                d.due_at
+            ),
+        )),
+        None => Err(not_allowed(kind, case)),
+    }
+}
+
+/// An event for the requesting party alone (and the Secretariat).
+fn to_requesting_party(case: &Case, event: CaseEvent) -> Decided {
+    Decided {
+        event,
+        visibility: Visibility::Party {
+            party: case.requesting_party.clone(),
+        },
+    }
+}
+
+/// The content checks and events of an intake command whose step is open.
+pub(super) fn decide(
+    case: &Case,
+    cmd: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Decided>, DomainError> {
+    use Command as C;
+    let now = ctx.now;
+    match cmd {
+        C::SubmitRequest {} => {
+            let fee_due = crate::deadline::add_days(now, case.profile.lodging_fee_days);
+            Ok(vec![to_requesting_party(
+                case,
+                CaseEvent::RequestFiled { fee_due },
+            )])
+        }
+        C::RecordLodgingFee { waived } => Ok(vec![to_requesting_party(
+            case,
+            CaseEvent::LodgingFeeSettled { waived: *waived },
+        )]),
+        C::SendInvitation { response_days } => {
+            let days = response_days
+                .unwrap_or_else(|| case.profile.invitation_response_days(case.dispute_type));
+            if !(7..=180).contains(&days) {
+                return Err(DomainError::invalid(
+                    "invalid-invitation-period",
+                    format!("the period stated in an invitation is 7 to 180 days, not {days}"),
+                ));
+            }
+            one(CaseEvent::InvitationSent {
+                parties: without_consent(case),
+                response_days: days,
+                due: crate::deadline::add_days(now, days),
+            })
+        }
+        C::RecordConsent { party, consent } => {
+            require_party(case, party)?;
+            one(CaseEvent::ConsentRecorded {
+                party: party.clone(),
+                consent: consent.clone(),
+            })
+        }
+        C::AcceptInvitation { party, instrument } => {
+            require_text("instrument", instrument)?;
+            one(CaseEvent::InvitationAccepted {
+                party: party.clone(),
+                instrument: instrument.clone(),
+            })
+        }
+        C::RejectInvitation { party } => one(CaseEvent::InvitationRejected {
+            party: party.clone(),
+        }),
+        C::TreatInvitationAsRejected {} => one(CaseEvent::InvitationTreatedAsRejected {}),
+        C::WithdrawRequest {} => one(CaseEvent::RequestWithdrawn {}),
+        C::RefuseRequest { reasons } => {
+            require_text("reasons", reasons)?;
+            let cited = applicable_exclusions(case, ctx.declarations, now)
+                .iter()
+                .map(|d| d.id.clone())
+                .collect();
+            // The notice of refusal (D6) goes to the requesting party alone.
+            Ok(vec![to_requesting_party(
+                case,
+                CaseEvent::RequestRefused {
+                    reasons: reasons.clone(),
+                    cited_declarations: cited,
+                },
+            )])
+        }
+        C::Register {} => Ok(vec![
+            super::case_wide(CaseEvent::CaseRegistered {
+                commencement_date: case.commencement_for(now),
+            }),
+            super::case_wide(CaseEvent::ConstitutionStarted {}),
+        ]),
+        _ => decide_records(case, cmd),
+    }
+}
+
+/// The content checks and events of the intake records: a third State's consent, a State's
+/// approval, a representative's authority.
+fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainError> {
+    use Command as C;
+    match cmd {
+        C::RecordThirdStateConsent {
+            country,
+            instrument,
+        } => {
+            require_text("instrument", instrument)?;
+            match case.third_states.iter().find(|t| &t.country == country) {
+                None => {
+                    return Err(DomainError::invalid(
+                        "unknown-third-state",
+                        format!("{country} is not a third State in this case"),
+                    ));
+                }
+                Some(t) if t.consent.is_some() => {
+                    return Err(DomainError::guard(
+                        "guard-already-recorded",
+                        format!("{country}'s consent is already on file"),
+                    ));
+                }
+                Some(_) => {}
+            }
+            Ok(vec![Decided {
+                event: CaseEvent::ThirdStateConsentRecorded {
+                    country: country.clone(),
+                    instrument: instrument.clone(),
+                },
+                visibility: Visibility::ThirdState {
+                    country: country.clone(),
+                },
+            }])
+        }
+        C::RecordStateApproval { party, instrument } => {
+            require_party(case, party)?;
+            require_text("instrument", instrument)?;
+            if !matches!(
+                case.party(party).map(|p| &p.kind),
+                Some(PartyKind::StateEntity { .. })
+            ) {
+                return Err(DomainError::invalid(
+                    "not-a-state-entity",
+                    format!("'{party}' is not a State entity"),
+                ));
+            }
+            one(CaseEvent::StateApprovalRecorded {
+                party: party.clone(),
+                instrument: instrument.clone(),
+            })
+        }
+        C::RecordAuthority {
+            party,
+            user_id,
+            document,
+        } => {
+            require_party(case, party)?;
+            require_text("document", document)?;
+            if !case
+                .party(party)
+                .is_some_and(|p| p.is_represented_by(user_id))
+            {
+                return Err(DomainError::invalid(
+                    "unknown-representative",
+                    format!("'{user_id}' is not a representative of '{party}'"),
+                ));
+            }
+            one(CaseEvent::AuthorityRecorded {
+                party: party.clone(),
+                user_id: user_id.clone(),
+                document: document.clone(),
+            })
+        }
+        _ => Err(not_allowed(cmd.kind(), case)),
+    }
+}
+
+/// The request never became a mediation: every deadline ends.
+fn not_commenced(case: &mut Case, reason: NotCommencedReason, at: Timestamp) {
+    case.state = CaseState::NotCommenced {
+        reason,
+        effective: at,
+    };
+    case.close_all_deadlines(DeadlineStatus::Cancelled);
+}
+
+/// Folds an intake event.
+pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
+    use CaseEvent as E;
+    match event {
+        E::RequestFiled { .. } => {
+            case.state = CaseState::Filed;
+            case.filed_at = Some(at);
+            let days = case.profile.lodging_fee_days;
+            case.start_deadline(DeadlineKind::LodgingFee, None, at, days, "lodging_fee_days");
+        }
+        E::LodgingFeeSettled { .. } => {
+            case.close_deadline(DeadlineKind::LodgingFee, None, DeadlineStatus::Met);
+            case.state = CaseState::Screening;
+        }
+        E::InvitationSent {
+            parties,
+            response_days,
+            ..
+        } => {
+            case.invited_parties = parties.clone();
+            case.disclosed_to_all_parties = true;
+            case.state = CaseState::AwaitingConsent;
+            case.start_deadline(
+                DeadlineKind::InvitationResponse,
+                None,
+                at,
+                *response_days,
+                "invitation_response_days",
+            );
+        }
+        E::ConsentRecorded { party, consent } => {
+            if let Some(p) = case.party_mut(party) {
+                p.consent = Some(consent.clone());
+            }
+        }
+        E::InvitationAccepted { party, instrument } => {
+            if let Some(p) = case.party_mut(party) {
+                p.consent = Some(ConsentBasis::AcceptedInvitation {
+                    instrument: instrument.clone(),
+                });
+            }
+            let all_consented = case
+                .invited_parties
+                .iter()
+                .all(|id| case.party(id).is_some_and(|p| p.consent.is_some()));
+            if all_consented {
+                case.close_deadline(DeadlineKind::InvitationResponse, None, DeadlineStatus::Met);
+                case.state = CaseState::Screening;
+            }
+        }
+        E::InvitationRejected { .. } => not_commenced(case, NotCommencedReason::Rejected, at),
+        E::InvitationTreatedAsRejected {} | E::InvitationLapsed {} => {
+            case.close_deadline(
+                DeadlineKind::InvitationResponse,
+                None,
+                DeadlineStatus::Lapsed,
+            );
+            let reason = if matches!(event, E::InvitationLapsed {}) {
+                NotCommencedReason::Lapsed
+            } else {
+                NotCommencedReason::DeemedRejected
+            };
+            not_commenced(case, reason, at)
+        }
+        E::RequestWithdrawn {} => not_commenced(case, NotCommencedReason::Withdrawn, at),
+        E::RequestRefused { .. } => not_commenced(case, NotCommencedReason::Refused, at),
+        _ => apply_records(case, event),
+    }
+}
+
+/// Folds the intake records and the registration.
+fn apply_records(case: &mut Case, event: &CaseEvent) {
+    use CaseEvent as E;
+    match event {
+        E::ThirdStateConsentRecorded {
+            country,
+            instrument,
+        } => {
+            if let Some(t) = case.third_states.iter_mut().find(|t| &t.country == country) {
+                t.consent = Some(instrument.clone());
+            }
+        }
+        E::StateApprovalRecorded { party, instrument } => {
+            if let Some(p) = case.party_mut(party) {
+                p.state_approval = Some(instrument.clone());
+            }
+        }
+        E::AuthorityRecorded {
+            party,
+            user_id,
+            document,
+        } => {
+            if let Some(p) = case.party_mut(party)
+                && let Some(r) = p.representatives.iter_mut().find(|r| &r.user_id == user_id)
+            {
+                r.authority_document = Some(document.clone());
+            }
+        }
+        E::CaseRegistered { commencement_date } => {
+            case.state = CaseState::Registered;
+            case.disclosed_to_all_parties = true;
+            case.commencement_date = Some(commencement_date.clone());
+        }
+        // The draft is the case's first event: `Case::start` builds the case from it.
+        _ => {}
+    }
+}
