@@ -2,14 +2,13 @@
 //! health check. Handlers are thin: they parse, call one use case with the acting user, and map
 //! the result; the policy lives in `accord-domain` and is applied by the use cases.
 
+mod api;
 mod error;
-mod export_routes;
 mod extract;
-mod filing_routes;
 mod idempotency;
 pub mod openapi;
 mod paced_multipart;
-mod routes;
+mod route_table;
 mod session;
 mod ui;
 
@@ -22,8 +21,8 @@ use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use api::ROUTES;
 pub use error::ApiError;
-pub use routes::ROUTES;
 pub use ui::PAGES;
 
 /// Web-layer settings.
@@ -60,7 +59,7 @@ pub struct AppState {
 /// Builds the whole router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
-    routes::api(state)
+    api::router(state)
         .layer(DefaultBodyLimit::max(limit))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

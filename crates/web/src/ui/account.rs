@@ -14,7 +14,8 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other, t, visitor_language};
-use super::viewer::{Viewer, forged_form};
+use super::respond::forged_form;
+use super::viewer::{CheckedForm, Viewer};
 use crate::AppState;
 
 /// The language asked for in the query (`?lang=`).
@@ -109,7 +110,7 @@ pub async fn login_submit(
             });
             r.headers_mut().insert(
                 header::SET_COOKIE,
-                crate::routes::session_cookie(&s, &session.token, 8 * 3600),
+                crate::api::sessions::session_cookie(&s, &session.token, 8 * 3600),
             );
             r
         }
@@ -135,31 +136,20 @@ pub async fn login_submit(
     }
 }
 
-/// A form carrying only the CSRF token.
-#[derive(Debug, Deserialize, Default)]
-pub struct TokenForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
-}
-
 /// `POST /logout`: ends the session and clears the cookie.
 pub async fn logout(
     State(s): State<AppState>,
-    viewer: Viewer,
     headers: HeaderMap,
-    form: Result<Form<TokenForm>, FormRejection>,
+    CheckedForm(_, _): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, &f.csrf) {
-        return forged_form(viewer.lang);
-    }
     if let Some((token, _)) = crate::session::token(&headers) {
         let _ = s.accord.logout(&token).await;
     }
     let mut r = see_other("/login");
-    r.headers_mut()
-        .insert(header::SET_COOKIE, crate::routes::session_cookie(&s, "", 0));
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        crate::api::sessions::session_cookie(&s, "", 0),
+    );
     r
 }
 
@@ -241,9 +231,6 @@ pub async fn account_page(State(s): State<AppState>, viewer: Viewer) -> Response
 /// The preferences form.
 #[derive(Debug, Deserialize, Default)]
 pub struct PreferencesForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// Language tag.
     #[serde(default)]
     pub language: String,
@@ -259,14 +246,8 @@ pub struct PreferencesForm {
 /// here too, with `back` set to the page it came from.
 pub async fn account_submit(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    form: Result<Form<PreferencesForm>, FormRejection>,
+    CheckedForm(viewer, f): CheckedForm<PreferencesForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, &f.csrf) {
-        return forged_form(viewer.lang);
-    }
     let language = accord_i18n::supported_for_tag(&f.language).unwrap_or(viewer.lang);
     let zone = match f.time_zone.as_deref().map(str::trim) {
         None | Some("") => viewer.time_zone.clone(),
@@ -294,7 +275,7 @@ pub async fn account_submit(
             page.example_time = viewer.when_ms(s.accord.now_ms());
             html(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => super::case_page::error_page(&viewer, e),
+        Err(e) => super::respond::error_page(&viewer, e),
     }
 }
 
@@ -357,16 +338,13 @@ pub async fn second_factor_page(State(s): State<AppState>, viewer: Viewer) -> Re
                 error: None,
             },
         ),
-        Err(e) => super::case_page::error_page(&viewer, e),
+        Err(e) => super::respond::error_page(&viewer, e),
     }
 }
 
 /// The enrolment confirmation form.
 #[derive(Debug, Deserialize, Default)]
 pub struct ConfirmForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The code the app shows.
     #[serde(default)]
     pub code: String,
@@ -378,14 +356,8 @@ pub struct ConfirmForm {
 /// `POST /account/second-factor`: confirms the enrolment with a current code.
 pub async fn second_factor_submit(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    form: Result<Form<ConfirmForm>, FormRejection>,
+    CheckedForm(viewer, f): CheckedForm<ConfirmForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, &f.csrf) {
-        return forged_form(viewer.lang);
-    }
     match s
         .accord
         .confirm_totp(&viewer.principal, f.code.trim())
@@ -393,7 +365,7 @@ pub async fn second_factor_submit(
     {
         Ok(()) => see_other("/"),
         Err(AppError::Storage(_)) => {
-            super::case_page::error_page(&viewer, AppError::Storage(String::new()))
+            super::respond::error_page(&viewer, AppError::Storage(String::new()))
         }
         Err(_) => html(
             StatusCode::UNPROCESSABLE_ENTITY,

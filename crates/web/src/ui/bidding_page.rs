@@ -11,15 +11,13 @@ use accord_domain::Command;
 use accord_domain::bidding::BiddingRules;
 use accord_domain::step::Step;
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::case_page::{error_page, refusal};
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, field as get};
+use super::respond::{error_page, refusal};
+use super::viewer::{CheckedForm, Viewer, field as get};
 use crate::AppState;
 
 /// One side's private panel.
@@ -365,15 +363,9 @@ fn rules_from_form(form: &OpenForm) -> Result<BiddingRules, AppError> {
 /// `POST /cases/{case_id}/blind-biddings`: the mediator opens a blind bidding.
 pub async fn open_bidding(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path(case_id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let form = OpenForm {
         label: get(&sent, "label").to_owned(),
         currency: get(&sent, "currency").to_owned(),
@@ -405,15 +397,9 @@ pub async fn open_bidding(
 /// `POST /cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}`: a side names its figure.
 pub async fn name_figure(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, bid, party)): Path<(String, String, String)>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let actor = &viewer.principal.actor;
     let view = match s.accord.blind_bidding(actor, &case_id, &bid).await {
         Ok(v) => v,

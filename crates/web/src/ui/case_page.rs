@@ -5,78 +5,17 @@ use accord_app::AppError;
 use accord_app::cases::Openness;
 use accord_app::views::{CaseView, EventView};
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::action_forms::{ACTION_FORMS, ActionForm, FieldError, Kind, label_id};
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, field, forged_form};
+use super::respond::{error_page, refusal};
+use super::viewer::{CheckedForm, Viewer};
 use crate::AppState;
-use crate::error::ApiError;
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    page: PageFrame,
-}
-
-/// The page for a refused or failed request: status, a message in the viewer's language where
-/// the code has one (else the service's own words), and the stable code.
-pub fn error_page(viewer: &Viewer, e: AppError) -> Response {
-    let api = ApiError::from(e);
-    let mut page = viewer.frame("error-title", "");
-    page.alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
-    html(api.status, &ErrorPage { page })
-}
-
-/// The people of a case by account id: representatives (with their party) and mediators, as the
-/// viewer's page names them. Anyone else (the Secretariat) is named by the institution.
-pub fn participant_names(
-    viewer: &Viewer,
-    case: &accord_domain::Case,
-) -> std::collections::BTreeMap<String, String> {
-    let mut people = std::collections::BTreeMap::new();
-    for p in &case.parties {
-        for r in &p.representatives {
-            people.insert(r.user_id.clone(), format!("{} ({})", r.name, p.name));
-        }
-    }
-    for m in &case.mediators {
-        people.insert(
-            m.user_id.clone(),
-            format!("{} ({})", m.name, viewer.t("role-mediator")),
-        );
-    }
-    people
-}
-
-/// How a refused step is answered: a failure of the service or a missing object gets the error
-/// page (`Err`); any other refusal is shown above the form it came from, with its status and the
-/// alert (message in the viewer's language where worded, and the stable code).
-pub fn refusal(
-    viewer: &Viewer,
-    e: AppError,
-) -> Result<(StatusCode, (String, String)), Box<Response>> {
-    if matches!(e, AppError::Storage(_) | AppError::NotFound { .. }) {
-        return Err(Box::new(error_page(viewer, e)));
-    }
-    let api = ApiError::from(e);
-    Ok((
-        api.status,
-        (error_message(viewer.lang, &api), api.code.to_owned()),
-    ))
-}
-
-/// A translated message for an error code when there is one (`error-<code>`), else the
-/// service's own message.
-pub fn error_message(lang: &str, e: &ApiError) -> String {
-    accord_i18n::message(lang, &format!("error-{}", e.code), &[])
-        .unwrap_or_else(|| e.message.clone())
-}
 
 /// A fact in a list of facts.
 struct Fact {
@@ -680,15 +619,9 @@ pub async fn case_page(
 /// `POST /cases/{case_id}/actions/{action}`: runs one action from its form.
 pub async fn act_submit(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, action)): Path<(String, String)>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, values): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let values = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, field(&values, "csrf")) {
-        return forged_form(viewer.lang);
-    }
     let Some(form) = super::action_forms::form_for(&action) else {
         return error_page(
             &viewer,
@@ -760,15 +693,9 @@ pub async fn act_submit(
 /// `POST /cases/{case_id}/attestation`: the Secretariat issues the attestation of a settled case.
 pub async fn issue_attestation(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path(case_id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, _values): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let values = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, field(&values, "csrf")) {
-        return forged_form(viewer.lang);
-    }
     match s
         .accord
         .issue_attestation(&viewer.principal.actor, &case_id)

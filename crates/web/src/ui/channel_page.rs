@@ -6,17 +6,17 @@ use accord_app::AppError;
 use accord_app::channels::{NewMessage, ProposeRelay, RelayDecision};
 use accord_app::filings::NewFiling;
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use futures::StreamExt;
 use serde::Deserialize;
 
-use super::case_page::error_page;
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
-use super::viewer::{Viewer, forged_form};
+use super::respond::error_page;
+use super::respond::forged_form;
+use super::viewer::{CheckedForm, Viewer};
 use crate::AppState;
 
 struct MessageLine {
@@ -136,7 +136,7 @@ async fn render_channel(
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
     let label = channel_name(viewer, &view.case, channel);
-    let people = super::case_page::participant_names(viewer, &view.case);
+    let people = viewer.participant_names(&view.case);
     let author_name = |id: Option<String>| match id {
         Some(id) => people
             .get(&id)
@@ -265,9 +265,6 @@ pub async fn channel_page(
 /// The message form.
 #[derive(Debug, Deserialize, Default)]
 pub struct MessageForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// Text.
     #[serde(default)]
     pub body: String,
@@ -283,7 +280,7 @@ async fn refused(
     channel: &str,
     e: AppError,
 ) -> Response {
-    match super::case_page::refusal(viewer, e) {
+    match super::respond::refusal(viewer, e) {
         Ok((status, alert)) => {
             render_channel(s, viewer, case_id, channel, status, None, Some(alert)).await
         }
@@ -294,15 +291,9 @@ async fn refused(
 /// `POST /cases/{case_id}/channels/{channel}/messages`.
 pub async fn post_message(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, channel)): Path<(String, String)>,
-    form: Result<Form<MessageForm>, FormRejection>,
+    CheckedForm(viewer, f): CheckedForm<MessageForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, &f.csrf) {
-        return forged_form(viewer.lang);
-    }
     let msg = NewMessage {
         body: f.body,
         without_prejudice: f.without_prejudice.is_some(),
@@ -371,7 +362,7 @@ async fn read_upload_form(
             {
                 return;
             }
-            crate::filing_routes::relay_content(field, tx).await;
+            crate::api::filings::relay_content(field, tx).await;
             return;
         }
         let mut value = vec![];
@@ -487,9 +478,6 @@ pub async fn upload_document(
 /// The relay proposal form (mediator, from a caucus message).
 #[derive(Debug, Deserialize, Default)]
 pub struct RelayForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The caucus the message is in (to come back to).
     #[serde(default)]
     pub channel: String,
@@ -507,15 +495,9 @@ pub struct RelayForm {
 /// `POST /cases/{case_id}/relays`: the mediator proposes to relay an excerpt.
 pub async fn propose_relay(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path(case_id): Path<String>,
-    form: Result<Form<RelayForm>, FormRejection>,
+    CheckedForm(viewer, f): CheckedForm<RelayForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, &f.csrf) {
-        return forged_form(viewer.lang);
-    }
     let Some(target) = accord_domain::channel::ChannelId::parse(&f.target) else {
         return refused(
             &s,
@@ -547,9 +529,6 @@ pub async fn propose_relay(
 /// The relay decision form (the caucus party).
 #[derive(Debug, Deserialize, Default)]
 pub struct DecisionForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The caucus (to come back to).
     #[serde(default)]
     pub channel: String,
@@ -564,15 +543,9 @@ pub struct DecisionForm {
 /// `POST /cases/{case_id}/relays/{relay_id}/decision`.
 pub async fn decide_relay(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, relay_id)): Path<(String, String)>,
-    form: Result<Form<DecisionForm>, FormRejection>,
+    CheckedForm(viewer, f): CheckedForm<DecisionForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, &f.csrf) {
-        return forged_form(viewer.lang);
-    }
     let d = RelayDecision {
         approve: f.decision == "approve",
         excerpt: f.excerpt,

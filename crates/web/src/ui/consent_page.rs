@@ -4,16 +4,14 @@
 use accord_app::AppError;
 use accord_domain::Command;
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::case_page::error_page;
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, forged_form};
+use super::respond::error_page;
+use super::viewer::{CheckedForm, Viewer};
 use crate::AppState;
 
 #[derive(Template)]
@@ -86,9 +84,6 @@ pub async fn consent_page(
 /// The consent form.
 #[derive(Debug, Deserialize, Default)]
 pub struct ConsentForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// Reference of the consent instrument (a note verbale, for instance).
     #[serde(default)]
     pub instrument: String,
@@ -97,15 +92,9 @@ pub struct ConsentForm {
 /// `POST /consent-requests/{case_id}/{country}`: places the State's consent on file.
 pub async fn give_consent(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, country)): Path<(String, String)>,
-    form: Result<Form<ConsentForm>, FormRejection>,
+    CheckedForm(viewer, f): CheckedForm<ConsentForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, &f.csrf) {
-        return forged_form(viewer.lang);
-    }
     let instrument = f.instrument.trim().to_owned();
     let cmd = serde_json::from_value::<Command>(serde_json::json!({
         "action": "record-third-state-consent",
@@ -123,7 +112,7 @@ pub async fn give_consent(
     match outcome {
         Ok(()) => see_other(&format!("/consent-requests/{case_id}/{country}")),
         Err(e) => {
-            let (status, alert) = match super::case_page::refusal(&viewer, e) {
+            let (status, alert) = match super::respond::refusal(&viewer, e) {
                 Ok(r) => r,
                 Err(page) => return *page,
             };

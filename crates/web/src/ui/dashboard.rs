@@ -56,7 +56,7 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
         .await
     {
         Ok(c) => c,
-        Err(e) => return super::case_page::error_page(&viewer, e),
+        Err(e) => return super::respond::error_page(&viewer, e),
     };
     let cases = cases
         .into_iter()
@@ -88,7 +88,7 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
                 }),
             })
             .collect(),
-        Err(e) => return super::case_page::error_page(&viewer, e),
+        Err(e) => return super::respond::error_page(&viewer, e),
     };
     html(
         StatusCode::OK,

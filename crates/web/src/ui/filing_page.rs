@@ -8,16 +8,14 @@
 
 use accord_app::AppError;
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
-use axum::extract::rejection::FormRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::case_page::{error_message, error_page};
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, field as value, forged_form};
+use super::respond::{error_message, error_page};
+use super::viewer::{CheckedForm, Viewer, field as value};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -307,14 +305,8 @@ async fn filing_from_form(
 /// `POST /cases/new`: saves the request as a draft and opens its case page.
 pub async fn filing_submit(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = form.map(|Form(v)| v).unwrap_or_default();
-    if !viewer.form_is_genuine(&headers, value(&sent, "csrf")) {
-        return forged_form(viewer.lang);
-    }
     let dispute = value(&sent, "dispute_type");
     let dispute = DISPUTE_TYPES
         .iter()

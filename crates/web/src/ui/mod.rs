@@ -23,173 +23,121 @@ mod frame;
 #[cfg(test)]
 mod message_ids;
 mod negotiation_page;
+mod respond;
 mod settlement_page;
 mod verify;
 mod viewer;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::on;
 
 use crate::AppState;
+use crate::route_table::{self, RouteSpec};
 
-/// Every HTML page and asset: (method, path, needs a session). The JSON API's routes are in
-/// [`crate::ROUTES`].
-pub const PAGES: &[(&str, &str, bool)] = &[
-    ("GET", "/verify", false),
-    ("POST", "/verify", false),
-    ("GET", "/static/accord.css", false),
-    ("GET", "/static/htmx.min.js", false),
-    ("GET", "/static/favicon.svg", false),
-    ("GET", "/login", false),
-    ("POST", "/login", false),
-    ("POST", "/logout", true),
-    ("GET", "/account", true),
-    ("POST", "/account", true),
-    ("GET", "/account/second-factor", true),
-    ("POST", "/account/second-factor", true),
-    ("GET", "/", true),
-    ("GET", "/cases/new", true),
-    ("POST", "/cases/new", true),
-    ("GET", "/cases/{case_id}", true),
-    ("POST", "/cases/{case_id}/actions/{action}", true),
-    ("POST", "/cases/{case_id}/attestation", true),
-    ("GET", "/consent-requests/{case_id}/{country}", true),
-    ("POST", "/consent-requests/{case_id}/{country}", true),
-    ("GET", "/cases/{case_id}/channels/{channel}", true),
-    ("POST", "/cases/{case_id}/channels/{channel}/messages", true),
-    (
-        "POST",
-        "/cases/{case_id}/channels/{channel}/documents",
-        true,
-    ),
-    ("POST", "/cases/{case_id}/relays", true),
-    ("POST", "/cases/{case_id}/relays/{relay_id}/decision", true),
-    ("GET", "/cases/{case_id}/negotiations", true),
-    ("POST", "/cases/{case_id}/negotiations", true),
-    (
-        "GET",
-        "/cases/{case_id}/negotiations/{negotiation_id}",
-        true,
-    ),
-    (
-        "POST",
+/// Every HTML page and asset. Pages that need a session check it themselves through their
+/// [`viewer::Viewer`] (a redirect to the sign-in page, not the API's 401).
+pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
+    RouteSpec::get("/verify", |m| on(m, verify::verify_page)).public(),
+    RouteSpec::post("/verify", |m| on(m, verify::verify_submit)).public(),
+    RouteSpec::get("/static/accord.css", |m| on(m, frame::stylesheet)).public(),
+    RouteSpec::get("/static/htmx.min.js", |m| on(m, frame::htmx)).public(),
+    RouteSpec::get("/static/favicon.svg", |m| on(m, frame::favicon)).public(),
+    RouteSpec::get("/login", |m| on(m, account::login_page)).public(),
+    RouteSpec::post("/login", |m| on(m, account::login_submit)).public(),
+    RouteSpec::post("/logout", |m| on(m, account::logout)),
+    RouteSpec::get("/account", |m| on(m, account::account_page)),
+    RouteSpec::post("/account", |m| on(m, account::account_submit)),
+    RouteSpec::get("/account/second-factor", |m| {
+        on(m, account::second_factor_page)
+    }),
+    RouteSpec::post("/account/second-factor", |m| {
+        on(m, account::second_factor_submit)
+    }),
+    RouteSpec::get("/", |m| on(m, dashboard::dashboard)),
+    RouteSpec::get("/cases/new", |m| on(m, filing_page::filing_form)),
+    RouteSpec::post("/cases/new", |m| on(m, filing_page::filing_submit)),
+    RouteSpec::get("/cases/{case_id}", |m| on(m, case_page::case_page)),
+    RouteSpec::post("/cases/{case_id}/actions/{action}", |m| {
+        on(m, case_page::act_submit)
+    }),
+    RouteSpec::post("/cases/{case_id}/attestation", |m| {
+        on(m, case_page::issue_attestation)
+    }),
+    RouteSpec::get("/consent-requests/{case_id}/{country}", |m| {
+        on(m, consent_page::consent_page)
+    }),
+    RouteSpec::post("/consent-requests/{case_id}/{country}", |m| {
+        on(m, consent_page::give_consent)
+    }),
+    RouteSpec::get("/cases/{case_id}/channels/{channel}", |m| {
+        on(m, channel_page::channel_page)
+    }),
+    RouteSpec::post("/cases/{case_id}/channels/{channel}/messages", |m| {
+        on(m, channel_page::post_message)
+    }),
+    // The vault enforces its own size limit while the file streams.
+    RouteSpec::post("/cases/{case_id}/channels/{channel}/documents", |m| {
+        on(m, channel_page::upload_document).layer(DefaultBodyLimit::disable())
+    }),
+    RouteSpec::post("/cases/{case_id}/relays", |m| {
+        on(m, channel_page::propose_relay)
+    }),
+    RouteSpec::post("/cases/{case_id}/relays/{relay_id}/decision", |m| {
+        on(m, channel_page::decide_relay)
+    }),
+    RouteSpec::get("/cases/{case_id}/negotiations", |m| {
+        on(m, negotiation_page::negotiations_page)
+    }),
+    RouteSpec::post("/cases/{case_id}/negotiations", |m| {
+        on(m, negotiation_page::open_negotiation)
+    }),
+    RouteSpec::get("/cases/{case_id}/negotiations/{negotiation_id}", |m| {
+        on(m, negotiation_page::negotiation_page)
+    }),
+    RouteSpec::post(
         "/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
-        true,
+        |m| on(m, negotiation_page::enter_preferences),
     ),
-    (
-        "POST",
+    RouteSpec::post(
         "/cases/{case_id}/negotiations/{negotiation_id}/proposals",
-        true,
+        |m| on(m, negotiation_page::propose_package),
     ),
-    (
-        "POST",
+    RouteSpec::post(
         "/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
-        true,
+        |m| on(m, negotiation_page::answer),
     ),
-    ("GET", "/cases/{case_id}/blind-biddings", true),
-    ("POST", "/cases/{case_id}/blind-biddings", true),
-    (
-        "POST",
+    RouteSpec::get("/cases/{case_id}/blind-biddings", |m| {
+        on(m, bidding_page::biddings_page)
+    }),
+    RouteSpec::post("/cases/{case_id}/blind-biddings", |m| {
+        on(m, bidding_page::open_bidding)
+    }),
+    RouteSpec::post(
         "/cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}",
-        true,
+        |m| on(m, bidding_page::name_figure),
     ),
-    ("GET", "/cases/{case_id}/settlement", true),
-    ("POST", "/cases/{case_id}/settlement", true),
-    ("POST", "/cases/{case_id}/settlement/sign", true),
-];
+    RouteSpec::get("/cases/{case_id}/settlement", |m| {
+        on(m, settlement_page::settlement_page)
+    }),
+    RouteSpec::post("/cases/{case_id}/settlement", |m| {
+        on(m, settlement_page::put_draft)
+    }),
+    RouteSpec::post("/cases/{case_id}/settlement/sign", |m| {
+        on(m, settlement_page::sign)
+    }),
+]];
 
-/// The pages' router (sessions are checked by each page's [`viewer::Viewer`]).
+const INVENTORY: [(&str, &str, bool); route_table::count(PAGE_TABLE)] =
+    route_table::inventory::<{ route_table::count(PAGE_TABLE) }>(PAGE_TABLE);
+
+/// Every HTML page and asset: (method, path, needs a session), read from [`PAGE_TABLE`]. The
+/// JSON API's routes are in [`crate::ROUTES`].
+pub const PAGES: &[(&str, &str, bool)] = &INVENTORY;
+
+/// The pages' router.
 pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/verify",
-            get(verify::verify_page).post(verify::verify_submit),
-        )
-        .route("/static/accord.css", get(frame::stylesheet))
-        .route("/static/htmx.min.js", get(frame::htmx))
-        .route("/static/favicon.svg", get(frame::favicon))
-        .route(
-            "/login",
-            get(account::login_page).post(account::login_submit),
-        )
-        .route("/logout", post(account::logout))
-        .route(
-            "/account",
-            get(account::account_page).post(account::account_submit),
-        )
-        .route(
-            "/account/second-factor",
-            get(account::second_factor_page).post(account::second_factor_submit),
-        )
-        .route("/", get(dashboard::dashboard))
-        .route(
-            "/cases/new",
-            get(filing_page::filing_form).post(filing_page::filing_submit),
-        )
-        .route("/cases/{case_id}", get(case_page::case_page))
-        .route(
-            "/cases/{case_id}/actions/{action}",
-            post(case_page::act_submit),
-        )
-        .route(
-            "/cases/{case_id}/attestation",
-            post(case_page::issue_attestation),
-        )
-        .route(
-            "/consent-requests/{case_id}/{country}",
-            get(consent_page::consent_page).post(consent_page::give_consent),
-        )
-        .route(
-            "/cases/{case_id}/channels/{channel}",
-            get(channel_page::channel_page),
-        )
-        .route(
-            "/cases/{case_id}/channels/{channel}/messages",
-            post(channel_page::post_message),
-        )
-        .route(
-            "/cases/{case_id}/channels/{channel}/documents",
-            post(channel_page::upload_document).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/cases/{case_id}/relays", post(channel_page::propose_relay))
-        .route(
-            "/cases/{case_id}/relays/{relay_id}/decision",
-            post(channel_page::decide_relay),
-        )
-        .route(
-            "/cases/{case_id}/negotiations",
-            get(negotiation_page::negotiations_page).post(negotiation_page::open_negotiation),
-        )
-        .route(
-            "/cases/{case_id}/blind-biddings",
-            get(bidding_page::biddings_page).post(bidding_page::open_bidding),
-        )
-        .route(
-            "/cases/{case_id}/blind-biddings/{bidding_id}/figures/{party}",
-            post(bidding_page::name_figure),
-        )
-        .route(
-            "/cases/{case_id}/negotiations/{negotiation_id}",
-            get(negotiation_page::negotiation_page),
-        )
-        .route(
-            "/cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}",
-            post(negotiation_page::enter_preferences),
-        )
-        .route(
-            "/cases/{case_id}/negotiations/{negotiation_id}/proposals",
-            post(negotiation_page::propose_package),
-        )
-        .route(
-            "/cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}",
-            post(negotiation_page::answer),
-        )
-        .route(
-            "/cases/{case_id}/settlement",
-            get(settlement_page::settlement_page).post(settlement_page::put_draft),
-        )
-        .route(
-            "/cases/{case_id}/settlement/sign",
-            post(settlement_page::sign),
-        )
+    route_table::all(PAGE_TABLE).fold(Router::new(), |router, r| {
+        router.route(r.path, r.method_router())
+    })
 }

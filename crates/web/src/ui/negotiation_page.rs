@@ -16,16 +16,14 @@ use accord_domain::Command;
 use accord_domain::negotiation::{Agenda, Answer, Package, Preferences, Reservation};
 use accord_domain::step::Step;
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
 
-use super::case_page::error_page;
 use super::frame::{PageFrame, html, see_other};
-use super::viewer::{Viewer, field as get};
+use super::respond::error_page;
+use super::viewer::{CheckedForm, Viewer, field as get};
 use crate::AppState;
 
 /// Width and height of a chart's drawing area, in SVG units.
@@ -164,15 +162,9 @@ pub fn agenda_from_text(text: &str) -> Result<Agenda, usize> {
 /// `POST /cases/{case_id}/negotiations`: the mediator opens a negotiation.
 pub async fn open_negotiation(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path(case_id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let text = get(&sent, "agenda").to_owned();
     let outcome = match agenda_from_text(&text) {
         Ok(agenda) => s
@@ -211,7 +203,7 @@ pub async fn open_negotiation(
                 None => see_other(&format!("/cases/{case_id}/negotiations")),
             }
         }
-        Err(e) => match super::case_page::refusal(&viewer, e) {
+        Err(e) => match super::respond::refusal(&viewer, e) {
             Ok((status, alert)) => {
                 render_list(&s, &viewer, &case_id, status, Some(alert), text).await
             }
@@ -646,7 +638,7 @@ async fn answer_error(
     nid: &str,
     e: AppError,
 ) -> Response {
-    match super::case_page::refusal(viewer, e) {
+    match super::respond::refusal(viewer, e) {
         Ok((status, alert)) => render(s, viewer, case_id, nid, status, Some(alert)).await,
         Err(page) => *page,
     }
@@ -701,15 +693,9 @@ fn preferences_from_form(
 /// `POST /cases/{case_id}/negotiations/{negotiation_id}/preferences/{party}`.
 pub async fn enter_preferences(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, nid, party)): Path<(String, String, String)>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let actor = &viewer.principal.actor;
     let view = match s.accord.negotiation(actor, &case_id, &nid).await {
         Ok(v) => v,
@@ -733,15 +719,9 @@ pub async fn enter_preferences(
 /// package (one option per issue).
 pub async fn propose_package(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, nid)): Path<(String, String)>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let package: Package = sent
         .iter()
         .filter_map(|(k, v)| {
@@ -769,15 +749,9 @@ pub async fn propose_package(
 /// `POST /cases/{case_id}/negotiations/{negotiation_id}/proposals/{proposal_id}/answers/{party}`.
 pub async fn answer(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path((case_id, nid, proposal, party)): Path<(String, String, String, String)>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let answer = match get(&sent, "answer") {
         "accept" => Answer::Accept,
         _ => Answer::Decline,

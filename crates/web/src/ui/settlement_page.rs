@@ -7,17 +7,16 @@ use accord_domain::policy::{self, Action};
 use accord_domain::step::Step;
 use accord_domain::{Command, CommandKind};
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::case_page::error_page;
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
-use super::viewer::{Viewer, field as get};
+use super::respond::error_page;
+use super::viewer::{CheckedForm, Viewer, field as get};
 use crate::AppState;
 
 struct VersionLine {
@@ -285,7 +284,7 @@ async fn render(
             })
             .collect(),
     };
-    let people = super::case_page::participant_names(viewer, c);
+    let people = viewer.participant_names(c);
     let path = format!("/cases/{case_id}/settlement");
     let mut page = viewer
         .frame("settlement-title", "/")
@@ -346,7 +345,7 @@ async fn render(
 
 /// A refused draft or step: the settlement page again with the alert (or the error page).
 async fn refused(s: &AppState, viewer: &Viewer, case_id: &str, e: AppError) -> Response {
-    match super::case_page::refusal(viewer, e) {
+    match super::respond::refusal(viewer, e) {
         Ok((status, alert)) => {
             let q = SettlementQuery::default();
             render(s, viewer, case_id, q, status, Some(alert), None).await
@@ -369,15 +368,9 @@ pub async fn settlement_page(
 /// `POST /cases/{case_id}/settlement`: a new draft version from the form.
 pub async fn put_draft(
     State(s): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
     Path(case_id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let parties: Vec<serde_json::Value> = sent
         .iter()
         .filter_map(|(k, v)| {
@@ -438,15 +431,10 @@ pub async fn put_draft(
 /// countersignature of the version whose hash the form carries.
 pub async fn sign(
     State(s): State<AppState>,
-    viewer: Viewer,
     headers: HeaderMap,
     Path(case_id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
 ) -> Response {
-    let sent = match viewer.genuine_form(&headers, form) {
-        Ok(sent) => sent,
-        Err(refused) => return *refused,
-    };
     let action = get(&sent, "action");
     if !matches!(
         action,

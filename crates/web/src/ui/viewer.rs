@@ -1,12 +1,16 @@
 //! The signed-in person behind a page request, and the checks on the forms they send.
 
+use std::collections::BTreeMap;
+
 use accord_app::accounts::Principal;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 
 use super::frame::{NavLink, PageFrame, see_other, t};
+use super::respond::forged_form;
 use crate::AppState;
 
 /// A signed-in viewer of pages: the principal, the page language and the time zone.
@@ -126,30 +130,68 @@ impl Viewer {
         }
     }
 
-    /// The fields of a submitted form, once it is shown to come from this site with this
-    /// session's CSRF token; otherwise the refusal to answer with (nothing in the form is used).
-    pub fn genuine_form(
-        &self,
-        headers: &HeaderMap,
-        form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-    ) -> Result<Vec<(String, String)>, Box<Response>> {
-        let sent = form.map(|axum::Form(v)| v).unwrap_or_default();
-        if self.form_is_genuine(headers, field(&sent, "csrf")) {
-            Ok(sent)
-        } else {
-            Err(Box::new(forged_form(self.lang)))
-        }
-    }
-
-    /// A form from this site with this session's CSRF token? Checked before anything in the form
-    /// is used.
-    pub fn form_is_genuine(&self, headers: &HeaderMap, sent_token: &str) -> bool {
+    /// Whether a form came from this site with this session's CSRF token (checked before
+    /// anything else in the form is used).
+    fn sent_this_sessions_token(&self, headers: &HeaderMap, sent_token: &str) -> bool {
         !crate::session::cross_site(headers)
             && !self.principal.csrf_token.is_empty()
             && crate::session::constant_time_eq(
                 sent_token.as_bytes(),
                 self.principal.csrf_token.as_bytes(),
             )
+    }
+
+    /// The people of a case by account id: representatives (with their party) and mediators,
+    /// as this viewer's pages name them. Anyone else (the Secretariat) is named by the
+    /// institution.
+    pub fn participant_names(&self, case: &accord_domain::Case) -> BTreeMap<String, String> {
+        let mut people = BTreeMap::new();
+        for p in &case.parties {
+            for r in &p.representatives {
+                people.insert(r.user_id.clone(), format!("{} ({})", r.name, p.name));
+            }
+        }
+        for m in &case.mediators {
+            people.insert(
+                m.user_id.clone(),
+                format!("{} ({})", m.name, self.t("role-mediator")),
+            );
+        }
+        people
+    }
+}
+
+/// A form the signed-in viewer sent from this site with this session's CSRF token (a `csrf`
+/// field), and its fields parsed as `T` (the name–value pairs as sent, or a struct). Every page
+/// that changes something takes its form through this extractor, so the check is made once,
+/// before any field is used: a form from elsewhere, without the token or that does not parse is
+/// answered with [`forged_form`], and a request without a session as [`Viewer`] answers it.
+/// Multipart uploads cannot use it: they check their first part, the token, before the file is
+/// read (`channel_page::upload_document`).
+pub struct CheckedForm<T>(pub Viewer, pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CheckedForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, s: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let viewer = Viewer::from_request_parts(&mut parts, s)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let headers = parts.headers.clone();
+        // As `axum::Form` reads it: a url-encoded body of a POST.
+        let bytes = match RawForm::from_request(Request::from_parts(parts, body), s).await {
+            Ok(RawForm(bytes)) => bytes,
+            Err(_) => return Err(forged_form(viewer.lang)),
+        };
+        let sent: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        if !viewer.sent_this_sessions_token(&headers, field(&sent, "csrf")) {
+            return Err(forged_form(viewer.lang));
+        }
+        match serde_urlencoded::from_bytes::<T>(&bytes) {
+            Ok(fields) => Ok(CheckedForm(viewer, fields)),
+            Err(_) => Err(forged_form(viewer.lang)),
+        }
     }
 }
 
@@ -159,14 +201,4 @@ pub fn field<'a>(sent: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.trim())
         .unwrap_or("")
-}
-
-/// The answer to a form that fails the CSRF or origin check: nothing was done.
-pub fn forged_form(lang: &str) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        t(lang, "web-error-forged-form", &[]),
-    )
-        .into_response()
 }

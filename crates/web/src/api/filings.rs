@@ -1,4 +1,4 @@
-//! Routes of documents filed in channels: upload streamed into the vault, listing, and download
+//! Documents filed in channels: upload streamed into the vault, listing, and download
 //! streamed out of it.
 //!
 //! Upload, either of two forms on the same route:
@@ -17,19 +17,59 @@
 //! before it is sent, and a damaged chunk ends the transfer early (the client sees a body shorter
 //! than `Content-Length`, never altered content).
 
-use accord_app::filings::NewFiling;
+use accord_app::filings::{ExpansionView, FiledDocumentView, NewFiling};
 use accord_app::ports::BlobError;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::on;
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::route_table::{RouteSpec, schema};
 use crate::session::Authed;
+
+/// Documents filed in a channel.
+pub(super) const ROUTES: &[RouteSpec] = &[
+    RouteSpec::get(
+        "/api/v1/cases/{case_id}/channels/{channel}/documents",
+        |m| on(m, list),
+    )
+    .summary("A channel's documents (title and name only for full readers, per the policy)")
+    .responds(200, schema::<Vec<FiledDocumentView>>),
+    // The vault enforces its own size limit while the file streams.
+    RouteSpec::post(
+        "/api/v1/cases/{case_id}/channels/{channel}/documents",
+        |m| on(m, upload).layer(DefaultBodyLimit::disable()),
+    )
+    .summary(
+        "File a document: multipart/form-data with a 'metadata' part (JSON, NewFiling) \
+         first and a 'file' part (declared Content-Type) second, or the file itself as \
+         the body (its Content-Type the declared type) with NewFiling's fields \
+         form-encoded in the Accord-Filing header; streamed into the encrypted vault, \
+         its SHA-256 recorded in the case log",
+    )
+    .filing_body(schema::<NewFiling>)
+    .responds(201, schema::<FiledDocumentView>),
+    RouteSpec::get(
+        "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}",
+        |m| on(m, download),
+    )
+    .summary("A document's content (full readers of the channel; attachment, sniffed type)"),
+    RouteSpec::post(
+        "/api/v1/cases/{case_id}/channels/{channel}/documents/{document_id}/expand",
+        |m| on(m, expand),
+    )
+    .summary(
+        "Expand a filed ZIP archive on request (one level; bombs and unsafe paths \
+         refused): each entry is filed as a document of the channel",
+    )
+    .responds(200, schema::<ExpansionView>),
+];
 
 /// Size of the blocks relayed from the request to the vault.
 const RELAY_BLOCK: usize = 256 * 1024;
@@ -202,7 +242,7 @@ fn filing_from_header(headers: &HeaderMap) -> Result<NewFiling, ApiError> {
         .map_err(|e| invalid(format!("the Accord-Filing header is not valid ({e})")))
 }
 
-pub(crate) async fn upload(
+async fn upload(
     State(s): State<AppState>,
     Authed(p): Authed,
     Path((case_id, channel)): Path<(String, String)>,
@@ -254,7 +294,7 @@ pub(crate) async fn upload(
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
-pub(crate) async fn list(
+async fn list(
     State(s): State<AppState>,
     Authed(p): Authed,
     Path((case_id, channel)): Path<(String, String)>,
@@ -267,7 +307,7 @@ pub(crate) async fn list(
     .into_response())
 }
 
-pub(crate) async fn download(
+async fn download(
     State(s): State<AppState>,
     Authed(p): Authed,
     Path((case_id, channel, document_id)): Path<(String, String, String)>,
@@ -309,7 +349,7 @@ pub(crate) async fn download(
         h.insert(header::CONTENT_LENGTH, v);
     }
     let name = view.file_name.clone().unwrap_or_else(|| "document".into());
-    if let Ok(v) = HeaderValue::from_str(&accord_vault::names::content_disposition(&name)) {
+    if let Ok(v) = HeaderValue::from_str(&accord_domain::file_names::content_disposition(&name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     if let Some(sha) = &view.sha256
@@ -320,7 +360,7 @@ pub(crate) async fn download(
     Ok(resp)
 }
 
-pub(crate) async fn expand(
+async fn expand(
     State(s): State<AppState>,
     Authed(p): Authed,
     Path((case_id, channel, document_id)): Path<(String, String, String)>,

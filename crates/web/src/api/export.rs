@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::on;
 use futures::StreamExt;
 use serde::Deserialize;
 use std::io::{Seek, Write};
@@ -17,7 +18,20 @@ use std::io::{Seek, Write};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::route_table::{RouteSpec, schema};
 use crate::session::Authed;
+
+/// The case file.
+pub(super) const ROUTES: &[RouteSpec] =
+    &[
+        RouteSpec::get("/api/v1/cases/{case_id}/export", |m| on(m, export))
+            .summary(
+                "The case file as a ZIP with an HTML index (query: purpose = case-file | \
+     other-proceedings, which omits without-prejudice, caucus, notes and \
+     internal items)",
+            )
+            .query(schema::<ExportParams>),
+    ];
 
 /// Query of an export.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -54,7 +68,7 @@ fn failed(e: impl std::fmt::Display) -> ApiError {
     ApiError::from(accord_app::AppError::Storage(format!("export: {e}")))
 }
 
-pub(crate) async fn export(
+async fn export(
     State(s): State<AppState>,
     Authed(p): Authed,
     Path(case_id): Path<String>,
@@ -162,7 +176,7 @@ pub(crate) async fn export(
         z.write_all(index.as_bytes()).map_err(failed)?;
         z.start_file("index.json", opts).map_err(failed)?;
         z.write_all(&index_json).map_err(failed)?;
-        let pdf = crate::routes::renderer().render(&pdf_data).map_err(failed)?;
+        let pdf = super::documents::renderer().render(&pdf_data).map_err(failed)?;
         z.start_file("index.pdf", opts).map_err(failed)?;
         z.write_all(&pdf).map_err(failed)?;
         for e in export.entries {

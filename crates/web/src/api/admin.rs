@@ -1,0 +1,48 @@
+//! The institution's oversight: the access log of confidential reads and aggregate statistics.
+
+use accord_app::cases::Statistics;
+use accord_app::channels::AccessView;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::on;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::route_table::{RouteSpec, schema};
+use crate::session::Authed;
+
+/// The access log and the statistics.
+pub(super) const ROUTES: &[RouteSpec] = &[
+    RouteSpec::get("/api/v1/access-log", |m| on(m, access_log))
+        .summary(
+            "Reads of caucus and without-prejudice content (Secretary-General; query: case_id)",
+        )
+        .query(schema::<AccessLogParams>)
+        .responds(200, schema::<Vec<AccessView>>),
+    RouteSpec::get("/api/v1/statistics", |m| on(m, statistics))
+        .summary("Aggregate statistics (Governing Council, Secretariat)")
+        .responds(200, schema::<Statistics>),
+];
+
+/// Query of the access log.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessLogParams {
+    /// Only this case.
+    pub case_id: Option<String>,
+}
+
+async fn access_log(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiQuery(q): ApiQuery<AccessLogParams>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.access_log(&p.actor, q.case_id.as_deref()).await?).into_response())
+}
+
+async fn statistics(State(s): State<AppState>, Authed(p): Authed) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.statistics(&p.actor).await?).into_response())
+}

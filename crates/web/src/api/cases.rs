@@ -1,0 +1,135 @@
+//! Cases: filing a request, the list by next deadline, one case with its ETag, its timeline,
+//! re-opening a closed case, and the consent request a third State sees.
+
+use accord_app::views::{CaseSummary, CaseView, ConsentRequestView, EventView};
+use accord_domain::command::FileRequest;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::on;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::route_table::{RouteSpec, schema};
+use crate::session::Authed;
+
+/// Cases as a whole (their actions are in `case_actions`).
+pub(super) const ROUTES: &[RouteSpec] = &[
+    RouteSpec::get("/api/v1/cases", |m| on(m, list_cases))
+        .summary("Cases the user may see, by next deadline (query: state, limit, offset)")
+        .query(schema::<ListParams>)
+        .responds(200, schema::<Vec<CaseSummary>>),
+    RouteSpec::post("/api/v1/cases", |m| on(m, file_case))
+        .summary("File a request (creates a DRAFT)")
+        .json_body(schema::<FileRequest>)
+        .responds(201, schema::<CaseView>),
+    RouteSpec::get("/api/v1/cases/{case_id}", |m| on(m, get_case))
+        .summary("A case (ETag: its version)")
+        .responds(200, schema::<CaseView>),
+    RouteSpec::get("/api/v1/cases/{case_id}/events", |m| on(m, case_events))
+        .summary("The case's events the user may read, hash-chained")
+        .responds(200, schema::<Vec<EventView>>),
+    RouteSpec::post("/api/v1/cases/{case_id}/reopen", |m| on(m, reopen))
+        .summary("Re-open a closed case as a new linked case")
+        .responds(201, schema::<CaseView>),
+    RouteSpec::get("/api/v1/cases/{case_id}/consent-requests/{country}", |m| {
+        on(m, consent_request)
+    })
+    .summary("The consent request to a third State (all it may see)")
+    .responds(200, schema::<ConsentRequestView>),
+];
+
+/// Query of the case list.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Only cases in this state (such as `ACTIVE`).
+    pub state: Option<String>,
+    /// At most this many (1–500, default 100).
+    pub limit: Option<i64>,
+    /// Skip this many.
+    pub offset: Option<i64>,
+}
+
+async fn list_cases(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Response, ApiError> {
+    let list = s
+        .accord
+        .list_cases(
+            &p.actor,
+            q.state,
+            q.limit.unwrap_or(100),
+            q.offset.unwrap_or(0),
+        )
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+/// A case as the actor sees it, with its version as ETag (and its address when created).
+pub(super) fn case_response(status: StatusCode, view: CaseView) -> Response {
+    let etag = format!("\"v{}\"", view.case.version);
+    let mut resp = (status, Json(&view)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+    if status == StatusCode::CREATED
+        && let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{}", view.case.id))
+    {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+async fn file_case(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiJson(req): ApiJson<FileRequest>,
+) -> Result<Response, ApiError> {
+    let view = s.accord.file_request(&p.actor, &req).await?;
+    Ok(case_response(StatusCode::CREATED, view))
+}
+
+async fn get_case(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = s.accord.case_view(&p.actor, &case_id).await?;
+    Ok(case_response(StatusCode::OK, view))
+}
+
+async fn case_events(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.timeline(&p.actor, &case_id).await?).into_response())
+}
+
+async fn reopen(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(case_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = s.accord.reopen(&p.actor, &case_id).await?;
+    Ok(case_response(StatusCode::CREATED, view))
+}
+
+async fn consent_request(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path((case_id, country)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.accord
+            .consent_request(&p.actor, &case_id, &country)
+            .await?,
+    )
+    .into_response())
+}
