@@ -178,7 +178,8 @@ pub async fn rotate_keys(cfg: &Config) -> Result<String, String> {
     ))
 }
 
-/// Builds the application over a store and a clock, with the data folder's master key.
+/// Builds the application over a store and a clock, with the data folder's master key, the
+/// document vault and the typesetter (Typst, fonts found at the first document).
 pub fn application(
     cfg: &Config,
     store: Arc<dyn Store>,
@@ -214,7 +215,8 @@ pub fn application(
         },
         master_key(cfg)?,
     )
-    .with_blobs(Arc::new(vault)))
+    .with_blobs(Arc::new(vault))
+    .with_typesetter(Arc::new(accord_documents::PdfTypesetter::new(vec![]))))
 }
 
 /// The web settings from the configuration.

@@ -240,10 +240,10 @@ impl Accord {
         self.attestation_view(found).await
     }
 
-    /// The files of the enforcement package (the web layer zips and signs them with
-    /// `accord-package`), and the index's metadata. Needs an issued attestation; the export is
-    /// written to the access log.
-    pub async fn enforcement_package_files(
+    /// The recorded files of the enforcement package (`enforcement` adds the laid-out
+    /// documents, zips and signs them), and the index's metadata. Needs an issued attestation;
+    /// the export is written to the access log.
+    pub(crate) async fn enforcement_package_files(
         &self,
         actor: &Actor,
         case_id: &str,

@@ -5,8 +5,9 @@
 //!
 //! A document here is language-free: facts (dates as YYYY-MM-DD, names), steps and signature
 //! lines, taken from the case's log so that asking again gives the same document. Its content
-//! hash is the SHA-256 of its canonical JSON record, the same for every language version; the
-//! web layer words it in the reader's language with `accord-documents`. Every document is read
+//! hash is the SHA-256 of its canonical JSON record, the same for every language version;
+//! `rendering` has it worded in the reader's language and laid out by the typesetter port
+//! (`accord-documents`). Every document is read
 //! under `Action::ViewCase` and never carries without-prejudice content (only procedural facts,
 //! the frozen text's hash, and names).
 
@@ -32,14 +33,9 @@ pub const GENERATED_KINDS: &[&str] = &[
     "termination-record",
 ];
 
-/// One person's part of a document (a mediator's declaration).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DocumentSection {
-    /// Facts of the section.
-    pub facts: BTreeMap<String, String>,
-    /// Free text given by that person (circumstances disclosed).
-    pub notes: Vec<String>,
-}
+/// One person's part of a document (a mediator's declaration): the same shape the typesetter
+/// lays out.
+pub use crate::ports::DocumentSection;
 
 /// A signature line of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,15 +8,17 @@
 //! mediator's notes, and the parties' internal workspaces. Decision: internal workspaces are
 //! left out too, because a party's working notes are not the record of the mediation.
 //!
-//! The application lists the entries; the web layer writes them into a ZIP as it streams out,
-//! with an HTML index.
+//! The application lists the entries and makes the index (as JSON, and as PDF/A in the
+//! reader's language through the typesetter); the web layer writes them into a ZIP as it
+//! streams out, with an HTML index.
 
 use accord_domain::Actor;
 use accord_domain::channel::{ChannelId, ReadAccess};
 use accord_domain::policy;
 use serde::Serialize;
+use sha2::Digest;
 
-use crate::ports::{ByteStream, DocumentRecord};
+use crate::ports::{ByteStream, DocumentData, DocumentRecord};
 use crate::{Accord, AppError};
 
 /// Event kinds that carry without-prejudice material.
@@ -78,6 +80,26 @@ pub struct CaseFileExport {
     pub generated_by: String,
     /// The entries.
     pub entries: Vec<ExportEntry>,
+}
+
+/// The export's index in the forms that need no page layout of the web's: JSON (its hash is
+/// printed on every page of the PDF) and PDF/A.
+pub struct ExportIndex {
+    /// The index as JSON: reference, purpose, time, and each entry's section, title, path, size
+    /// and SHA-256.
+    pub json: Vec<u8>,
+    /// The same as a PDF/A document in the requested language.
+    pub pdf: Vec<u8>,
+}
+
+impl ExportPurpose {
+    /// The purpose as the index and the API spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportPurpose::CaseFile => "case-file",
+            ExportPurpose::OtherProceedings => "other-proceedings",
+        }
+    }
 }
 
 fn json_entry(
@@ -268,6 +290,52 @@ impl Accord {
             generated_by: actor.user_id().unwrap_or("system").to_owned(),
             entries,
         })
+    }
+
+    /// The index of an export, as JSON and as PDF/A in `language`.
+    pub async fn case_file_index(
+        &self,
+        export: &CaseFileExport,
+        language: &str,
+    ) -> Result<ExportIndex, AppError> {
+        let json = serde_json::to_vec_pretty(&serde_json::json!({
+            "case_reference": export.reference,
+            "purpose": export.purpose,
+            "generated_at": export.generated_at,
+            "entries": export.entries.iter().map(|e| serde_json::json!({
+                "section": e.section, "title": e.title, "path": e.path, "size": e.size,
+                "sha256": e.sha256.clone().filter(|h| !h.is_empty()),
+            })).collect::<Vec<_>>(),
+        }))
+        .map_err(|e| AppError::Storage(format!("export: {e}")))?;
+        let data = DocumentData {
+            kind: "case-file-index".into(),
+            language: language.to_owned(),
+            reference: export.reference.clone(),
+            date: export.generated_at.chars().take(10).collect(),
+            facts: [
+                ("generated", export.generated_at.clone()),
+                ("user", export.generated_by.clone()),
+                ("purpose", export.purpose.code().to_owned()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+            clauses: export
+                .entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} — {} — {} ({} bytes)",
+                        e.section, e.title, e.path, e.size
+                    )
+                })
+                .collect(),
+            content_hash: hex::encode(sha2::Sha256::digest(&json)),
+            ..DocumentData::default()
+        };
+        let pdf = self.typeset(data).await?;
+        Ok(ExportIndex { json, pdf })
     }
 
     /// The content of an exported document (already authorised by [`Accord::case_file_export`]).

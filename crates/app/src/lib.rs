@@ -8,12 +8,14 @@ pub mod cases;
 pub mod channels;
 pub mod clock;
 pub mod documents;
+pub mod enforcement;
 pub mod error;
 pub mod export;
 pub mod filings;
 pub mod key_rotation;
 pub mod negotiations;
 pub mod ports;
+pub mod rendering;
 pub mod scheduler;
 pub mod settlement;
 pub mod signatures;
@@ -34,6 +36,7 @@ pub struct Accord {
     settings: Settings,
     keys: Arc<channels::KeyRing>,
     blobs: Option<Arc<dyn ports::Blobs>>,
+    typesetter: Option<Arc<dyn ports::Typesetter>>,
 }
 
 /// Tunables of the application layer.
@@ -90,6 +93,7 @@ impl Accord {
             settings,
             keys: Arc::new(channels::KeyRing::new(master)),
             blobs: None,
+            typesetter: None,
         }
     }
 
@@ -101,6 +105,13 @@ impl Accord {
     /// The same application with a document vault (without one, filing documents is refused).
     pub fn with_blobs(mut self, blobs: Arc<dyn ports::Blobs>) -> Self {
         self.blobs = Some(blobs);
+        self
+    }
+
+    /// The same application with a typesetter (without one, documents are not laid out as PDF
+    /// and neither is the enforcement package).
+    pub fn with_typesetter(mut self, typesetter: Arc<dyn ports::Typesetter>) -> Self {
+        self.typesetter = Some(typesetter);
         self
     }
 

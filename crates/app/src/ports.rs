@@ -599,6 +599,82 @@ pub trait Blobs: Send + Sync {
     fn max_file_bytes(&self) -> u64;
 }
 
+/// A signature line of a laid-out document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureLine {
+    /// Who signed.
+    pub name: String,
+    /// In what capacity (for a party: the party's name).
+    pub capacity: String,
+    /// When (RFC 3339), if signed.
+    pub signed_at: Option<String>,
+}
+
+/// A part of a document said once per person or obligation (each mediator's declaration, each
+/// obligation of the agreement): its own facts, and free text shown as written, in a list. Part
+/// of a case document's canonical record, so its fields are serialised in this order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct DocumentSection {
+    /// Arguments of the section's sentences, added to the document's facts.
+    pub facts: std::collections::BTreeMap<String, String>,
+    /// Free text, one list item each (for example, circumstances disclosed).
+    pub notes: Vec<String>,
+}
+
+/// Everything a document says, in one language but not yet laid out: the application decides
+/// what goes in (and the content hash printed on every page); the [`Typesetter`] words the
+/// procedural sentences from the Fluent messages and lays the pages out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocumentData {
+    /// The kind (`settlement-agreement`, `certificate-of-mediation`, `case-file-index`, …).
+    pub kind: String,
+    /// The language (one of `accord-i18n`'s).
+    pub language: String,
+    /// The case reference.
+    pub reference: String,
+    /// The document's date (YYYY-MM-DD).
+    pub date: String,
+    /// The parties, as listed at the top.
+    pub parties: Vec<String>,
+    /// The settlement agreement's text in this language, paragraph by paragraph. The other kinds
+    /// are worded from `facts` by the messages `doc-<kind>-p1`, `-p2`, … of `locales/`.
+    pub paragraphs: Vec<String>,
+    /// Arguments of the document's sentences (dates as YYYY-MM-DD, lists already joined).
+    pub facts: std::collections::BTreeMap<String, String>,
+    /// Sections said once per person (the declaration: one per mediator) or per obligation (the
+    /// agreement: `party`, `description`, and optionally `amount`, `currency`, `due`).
+    pub sections: Vec<DocumentSection>,
+    /// Procedural steps (the termination record): step name (`filed`, `registered`, …) and date.
+    pub steps: Vec<(String, String)>,
+    /// Lines listed as written: the settlement agreement's further clauses, or the entries of a
+    /// case-file index.
+    pub clauses: Vec<String>,
+    /// Signature lines.
+    pub signatures: Vec<SignatureLine>,
+    /// SHA-256 (hex) of the document's content, printed on every page.
+    pub content_hash: String,
+}
+
+/// Why a document could not be laid out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TypesetError {
+    /// Not a kind or language Accord lays out (the request's fault: answered as invalid).
+    #[error("{0}")]
+    Unsupported(String),
+    /// The layout failed, or a fact the wording needs is missing (a fault of the caller or the
+    /// template, never the user's text).
+    #[error("the document could not be laid out: {0}")]
+    Layout(String),
+}
+
+/// Lays documents out as PDF/A (implemented by `accord-documents` with Typst and the system's
+/// fonts, which the application never links). CPU-bound: the application calls it on a
+/// blocking thread.
+pub trait Typesetter: Send + Sync {
+    /// The PDF of one document.
+    fn render(&self, document: &DocumentData) -> Result<Vec<u8>, TypesetError>;
+}
+
 /// Everything sealed or wrapped under the master key: case data keys (by case id), second-factor
 /// secrets (by user id) and signing keys (by name).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

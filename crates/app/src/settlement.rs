@@ -298,7 +298,7 @@ impl Accord {
     }
 }
 
-/// What the settlement agreement document shows (the web layer lays it out as a PDF).
+/// What the settlement agreement document shows (`rendering` lays it out as a PDF).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgreementDocument {
     /// Case reference.

@@ -51,58 +51,9 @@ pub enum DocumentError {
     Layout(String),
 }
 
-/// A signature line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatureLine {
-    /// Who signed.
-    pub name: String,
-    /// In what capacity (for a party: the party's name).
-    pub capacity: String,
-    /// When (RFC 3339), if signed.
-    pub signed_at: Option<String>,
-}
-
-/// A part of a document said once per person (for example, each mediator's declaration): its
-/// own facts, and free text given by that person (shown as written, in a list).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Section {
-    /// Arguments of the section's sentences, added to the document's facts.
-    pub facts: BTreeMap<String, String>,
-    /// Free text, one list item each (for example, circumstances disclosed).
-    pub notes: Vec<String>,
-}
-
-/// What goes into a document.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DocumentData {
-    /// One of [`KINDS`].
-    pub kind: String,
-    /// One of [`LANGUAGES`].
-    pub language: String,
-    /// The case reference.
-    pub reference: String,
-    /// The document's date (YYYY-MM-DD).
-    pub date: String,
-    /// The parties, as listed at the top.
-    pub parties: Vec<String>,
-    /// The settlement agreement's text in this language, paragraph by paragraph. The other kinds
-    /// are worded from `facts` by the messages `doc-<kind>-p1`, `-p2`, … of `locales/`.
-    pub paragraphs: Vec<String>,
-    /// Arguments of the document's sentences (dates as YYYY-MM-DD, lists already joined).
-    pub facts: BTreeMap<String, String>,
-    /// Sections said once per person (the declaration: one per mediator) or per obligation (the
-    /// agreement: `party`, `description`, and optionally `amount`, `currency`, `due`).
-    pub sections: Vec<Section>,
-    /// Procedural steps (the termination record): step name (`filed`, `registered`, …) and date.
-    pub steps: Vec<(String, String)>,
-    /// Lines listed as written: the settlement agreement's further clauses, or the entries of a
-    /// case-file index.
-    pub clauses: Vec<String>,
-    /// Signature lines.
-    pub signatures: Vec<SignatureLine>,
-    /// SHA-256 (hex) of the document's content, printed on every page.
-    pub content_hash: String,
-}
+/// What a document says: the application's port types, under the names this crate has always
+/// used (the application decides the content; this crate lays it out).
+pub use accord_app::ports::{DocumentData, DocumentSection as Section, SignatureLine};
 
 /// One block of a document's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,6 +282,36 @@ pub fn compose(d: &DocumentData) -> Result<Vec<Block>, DocumentError> {
             .into_iter()
             .map(Block::Paragraph)
             .collect()),
+    }
+}
+
+/// The application's typesetter port, on a [`Renderer`] made at first use (finding the system's
+/// fonts takes a moment; a server that never lays a document out never pays it).
+pub struct PdfTypesetter {
+    extra_dirs: Vec<std::path::PathBuf>,
+    renderer: std::sync::OnceLock<Renderer>,
+}
+
+impl PdfTypesetter {
+    /// A typesetter with the system's fonts and those in `extra_dirs`.
+    pub fn new(extra_dirs: Vec<std::path::PathBuf>) -> Self {
+        PdfTypesetter {
+            extra_dirs,
+            renderer: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl accord_app::ports::Typesetter for PdfTypesetter {
+    fn render(&self, d: &DocumentData) -> Result<Vec<u8>, accord_app::ports::TypesetError> {
+        use accord_app::ports::TypesetError;
+        self.renderer
+            .get_or_init(|| Renderer::new(&self.extra_dirs))
+            .render(d)
+            .map_err(|e| match e {
+                DocumentError::Unsupported(m) => TypesetError::Unsupported(m),
+                DocumentError::Layout(m) => TypesetError::Layout(m),
+            })
     }
 }
 

@@ -147,7 +147,8 @@ impl RouteSpec {
     }
 
     /// Documented as one operation, answering 200 without a JSON body unless [`Self::status`] or
-    /// [`Self::responds`] says otherwise.
+    /// [`Self::responds`] says otherwise. Comes first: the body, query and response are set on
+    /// the operation it starts.
     pub const fn summary(mut self, summary: &'static str) -> Self {
         self.doc = Doc::Operation {
             summary,

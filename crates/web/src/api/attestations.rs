@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::on;
 use serde::Deserialize;
 
-use super::documents::{render_agreement, render_case_document};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -82,59 +81,14 @@ async fn enforcement_package(
     Authed(p): Authed,
     Path(case_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (files, meta) = s
-        .accord
-        .enforcement_package_files(&p.actor, &case_id)
-        .await?;
-    // The agreement as PDF/A in every language version, beside its canonical text.
-    let mut files = files;
-    let languages: Vec<String> = files
-        .iter()
-        .filter_map(|(n, _)| {
-            n.strip_prefix("agreement/text-")
-                .and_then(|l| l.strip_suffix(".txt"))
-                .map(str::to_owned)
-        })
-        .collect();
-    // The mediator's certificate (D21) as its record and in each language of the agreement, the
-    // attestation (D22) likewise, and the record of termination (D23).
-    let certificate = s
-        .accord
-        .case_document(&p.actor, &case_id, "certificate-of-mediation")
-        .await?;
-    files.push((
-        "certificate/certificate-of-mediation.json".into(),
-        certificate.record()?.into_bytes(),
-    ));
-    for lang in languages {
-        let (_, pdf) = render_agreement(&s, &p.actor, &case_id, &lang).await?;
-        files.push((format!("agreement/agreement-{lang}.pdf"), pdf));
-        for (kind, folder) in [
-            ("certificate-of-mediation", "certificate"),
-            ("attestation", "attestation"),
-            ("termination-record", "termination"),
-        ] {
-            let (_, pdf) = render_case_document(&s, &p.actor, &case_id, kind, &lang).await?;
-            files.push((format!("{folder}/{kind}-{lang}.pdf"), pdf));
-        }
-    }
-    let key = s.accord.institution_key().await?;
-    let files = files
-        .into_iter()
-        .map(|(name, bytes)| accord_package::PackageFile { name, bytes })
-        .collect();
-    let zip = accord_package::build(files, &meta, &key)
-        .map_err(|e| ApiError::from(accord_app::AppError::Storage(format!("package: {e}"))))?;
-    let name = format!(
-        "attachment; filename=\"enforcement-package-{}.zip\"",
-        meta["case_reference"].as_str().unwrap_or("case")
-    );
-    let mut resp = zip.into_response();
+    let package = s.accord.enforcement_package(&p.actor, &case_id).await?;
+    let mut resp = package.zip.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/zip"),
     );
-    if let Ok(v) = HeaderValue::from_str(&name) {
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", package.file_name))
+    {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(resp)

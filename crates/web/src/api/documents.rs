@@ -1,9 +1,11 @@
 //! Case documents as PDF/A in one language: the frozen settlement agreement and the documents
 //! worded from the case's facts (acknowledgement, invitation, notices, certificate, attestation,
-//! termination record).
+//! termination record). What each says and its content hash are the application's
+//! (`accord_app::rendering`); this module only sends the PDF.
 
+use accord_app::rendering::{RenderedDocument, SETTLEMENT_AGREEMENT};
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::on;
 use serde::Deserialize;
@@ -41,117 +43,13 @@ pub struct DocumentParams {
     pub language: String,
 }
 
-/// The PDF renderer, with the system's fonts found once.
-pub(super) fn renderer() -> &'static accord_documents::Renderer {
-    static R: std::sync::OnceLock<accord_documents::Renderer> = std::sync::OnceLock::new();
-    R.get_or_init(|| accord_documents::Renderer::new(&[]))
-}
-
-/// Renders the frozen agreement in one language.
-pub(super) async fn render_agreement(
-    s: &AppState,
-    actor: &accord_domain::Actor,
-    case_id: &str,
-    language: &str,
-) -> Result<(String, Vec<u8>), ApiError> {
-    let a = s
-        .accord
-        .agreement_document(actor, case_id, language)
-        .await?;
-    let data = accord_documents::DocumentData {
-        kind: "settlement-agreement".into(),
-        language: language.to_owned(),
-        reference: a.reference.clone(),
-        date: a.date,
-        parties: a.parties,
-        paragraphs: a.paragraphs,
-        signatures: a
-            .signatures
-            .into_iter()
-            .map(|(name, capacity, at)| accord_documents::SignatureLine {
-                name,
-                capacity,
-                signed_at: Some(at),
-            })
-            .collect(),
-        content_hash: a.text_hash,
-        facts: a.facts,
-        sections: a
-            .obligations
-            .into_iter()
-            .map(|facts| accord_documents::Section {
-                facts,
-                notes: vec![],
-            })
-            .collect(),
-        clauses: a.clauses,
-        steps: vec![],
-    };
-    Ok((a.reference, render_pdf(data).await?))
-}
-
-/// Lays a document out in a worker thread (Typst is CPU-bound).
-async fn render_pdf(data: accord_documents::DocumentData) -> Result<Vec<u8>, ApiError> {
-    tokio::task::spawn_blocking(move || renderer().render(&data))
-        .await
-        .map_err(|e| ApiError::from(accord_app::AppError::Storage(e.to_string())))?
-        .map_err(|e| match e {
-            accord_documents::DocumentError::Unsupported(m) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unsupported-document", m)
-            }
-            other => ApiError::from(accord_app::AppError::Storage(other.to_string())),
-        })
-}
-
-/// Renders a case document (its facts from the application) in one language.
-pub(super) async fn render_case_document(
-    s: &AppState,
-    actor: &accord_domain::Actor,
-    case_id: &str,
-    kind: &str,
-    language: &str,
-) -> Result<(String, Vec<u8>), ApiError> {
-    let d = s.accord.case_document(actor, case_id, kind).await?;
-    let content_hash = d.content_hash()?;
-    let data = accord_documents::DocumentData {
-        kind: d.kind,
-        language: language.to_owned(),
-        reference: d.reference.clone(),
-        date: d.date,
-        parties: d.parties,
-        paragraphs: vec![],
-        facts: d.facts,
-        sections: d
-            .sections
-            .into_iter()
-            .map(|s| accord_documents::Section {
-                facts: s.facts,
-                notes: s.notes,
-            })
-            .collect(),
-        steps: d.steps,
-        clauses: vec![],
-        signatures: d
-            .signatures
-            .into_iter()
-            .map(|s| accord_documents::SignatureLine {
-                name: s.name,
-                capacity: s.capacity,
-                signed_at: Some(s.signed_at),
-            })
-            .collect(),
-        content_hash,
-    };
-    Ok((d.reference, render_pdf(data).await?))
-}
-
-fn pdf_response(pdf: Vec<u8>, file_name: &str) -> Response {
-    let mut resp = pdf.into_response();
+fn pdf_response(d: RenderedDocument) -> Response {
+    let mut resp = d.pdf.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/pdf"),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", d.file_name)) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     resp
@@ -163,11 +61,11 @@ async fn case_document_pdf(
     Path((case_id, kind)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<DocumentParams>,
 ) -> Result<Response, ApiError> {
-    let (reference, pdf) = render_case_document(&s, &p.actor, &case_id, &kind, &q.language).await?;
-    Ok(pdf_response(
-        pdf,
-        &format!("{kind}-{reference}-{}.pdf", q.language),
-    ))
+    let d = s
+        .accord
+        .document_pdf(&p.actor, &case_id, &kind, &q.language)
+        .await?;
+    Ok(pdf_response(d))
 }
 
 async fn agreement_pdf(
@@ -176,9 +74,9 @@ async fn agreement_pdf(
     Path(case_id): Path<String>,
     ApiQuery(q): ApiQuery<DocumentParams>,
 ) -> Result<Response, ApiError> {
-    let (reference, pdf) = render_agreement(&s, &p.actor, &case_id, &q.language).await?;
-    Ok(pdf_response(
-        pdf,
-        &format!("settlement-agreement-{reference}-{}.pdf", q.language),
-    ))
+    let d = s
+        .accord
+        .document_pdf(&p.actor, &case_id, SETTLEMENT_AGREEMENT, &q.language)
+        .await?;
+    Ok(pdf_response(d))
 }

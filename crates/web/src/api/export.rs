@@ -1,5 +1,5 @@
-//! The case-file export as a ZIP: an HTML index (and the same as JSON) first, then every entry
-//! the application listed. The ZIP is written to an anonymous temporary file (unlinked from the
+//! The case-file export as a ZIP: an HTML index (and the application's index as JSON and PDF)
+//! first, then every entry the application listed. The ZIP is written to an anonymous temporary file (unlinked from the
 //! start, so nothing is left behind whatever happens) by a blocking task, then streamed out, so
 //! memory stays flat however large the documents are. A document that fails its integrity check
 //! aborts the export with an error instead of exporting altered content.
@@ -107,16 +107,6 @@ async fn export(
     }
     .render()
     .map_err(failed)?;
-    let index_json = serde_json::to_vec_pretty(&serde_json::json!({
-        "case_reference": export.reference,
-        "purpose": purpose,
-        "generated_at": export.generated_at,
-        "entries": rows.iter().map(|r| serde_json::json!({
-            "section": r.section, "title": r.title, "path": r.path, "size": r.size,
-            "sha256": (!r.sha256.is_empty()).then(|| r.sha256.clone()),
-        })).collect::<Vec<_>>(),
-    }))
-    .map_err(failed)?;
     let language = q.language.unwrap_or_else(|| "en".into());
     if !accord_i18n::is_supported(&language) {
         return Err(ApiError::new(
@@ -128,41 +118,7 @@ async fn export(
             ),
         ));
     }
-    let pdf_data = accord_documents::DocumentData {
-        kind: "case-file-index".into(),
-        language,
-        reference: export.reference.clone(),
-        date: export.generated_at.chars().take(10).collect(),
-        facts: [
-            ("generated", export.generated_at.clone()),
-            ("user", export.generated_by.clone()),
-            (
-                "purpose",
-                match purpose {
-                    ExportPurpose::CaseFile => "case-file",
-                    ExportPurpose::OtherProceedings => "other-proceedings",
-                }
-                .to_owned(),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect(),
-        clauses: rows
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} — {} — {} ({} bytes)",
-                    r.section, r.title, r.path, r.size
-                )
-            })
-            .collect(),
-        content_hash: {
-            use sha2::Digest;
-            hex::encode(sha2::Sha256::digest(&index_json))
-        },
-        ..accord_documents::DocumentData::default()
-    };
+    let index_files = s.accord.case_file_index(&export, &language).await?;
     let accord = s.accord.clone();
     let reference = export.reference.clone();
     let handle = tokio::runtime::Handle::current();
@@ -175,10 +131,9 @@ async fn export(
         z.start_file("index.html", opts).map_err(failed)?;
         z.write_all(index.as_bytes()).map_err(failed)?;
         z.start_file("index.json", opts).map_err(failed)?;
-        z.write_all(&index_json).map_err(failed)?;
-        let pdf = super::documents::renderer().render(&pdf_data).map_err(failed)?;
+        z.write_all(&index_files.json).map_err(failed)?;
         z.start_file("index.pdf", opts).map_err(failed)?;
-        z.write_all(&pdf).map_err(failed)?;
+        z.write_all(&index_files.pdf).map_err(failed)?;
         for e in export.entries {
             z.start_file(e.path.as_str(), opts).map_err(failed)?;
             match e.content {
