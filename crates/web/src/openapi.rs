@@ -27,6 +27,19 @@ use crate::routes::{
     AccessLogParams, ListParams, LoginRequest, ReauthRequest, RoleChange, TotpCode,
 };
 
+/// What the Error schema says of its code: every code of the case rules' registry, so that the
+/// list a client reads is the one the domain refuses with.
+fn error_code_description() -> String {
+    let codes: Vec<&str> = accord_domain::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    format!(
+        "stable kebab-case code; the case rules refuse with one of: {}",
+        codes.join(", ")
+    )
+}
+
 fn error_schema() -> Value {
     json!({
         "type": "object",
@@ -35,7 +48,7 @@ fn error_schema() -> Value {
             "type": "object",
             "required": ["code", "message"],
             "properties": {
-                "code": {"type": "string", "description": "stable kebab-case code"},
+                "code": {"type": "string", "description": error_code_description()},
                 "message": {"type": "string"}
             }
         }}
