@@ -10,8 +10,9 @@ use std::path::Path;
 use accord_app::Accord;
 use accord_app::accounts::NewUser;
 use accord_app::cases::NewDeclaration;
-use accord_domain::command::{AppointmentMethod, Declaration, FileRequest, FirstSessionRecord};
+use accord_domain::command::{FileRequest, FirstSessionRecord};
 use accord_domain::party::{CountryCode, PartyInput};
+use accord_domain::testing::{By, CaseBuilder, Milestone};
 use accord_domain::{Actor, Command, GlobalRole};
 use serde_json::json;
 
@@ -174,87 +175,52 @@ async fn cases(
              "consent": {"basis": "prior-clause", "reference": "Supply Agreement 2023, clause 19.2"}}
         ]))
     };
-    let c1 = a
-        .file_request(
-            &harbour,
-            &FileRequest {
-                dispute_type: accord_domain::party::DisputeType::Commercial,
-                title: "Harbour Trading v. Indah Logistik — delayed container deliveries".into(),
-                summary: "Claims for late delivery and demurrage under a 2023 supply agreement."
-                    .into(),
-                subject_categories: vec!["sale-of-goods".into()],
-                investment_description: None,
-                parties: commercial_parties(&uid(ids, "harbour"), &uid(ids, "indah"))?,
-                requesting_party: "H".into(),
-                joint_request: false,
-                third_states: vec![],
-                profile: Some("uncitral-2021".into()),
-                profile_overrides: Default::default(),
-            },
+    let request = FileRequest {
+        dispute_type: accord_domain::party::DisputeType::Commercial,
+        title: "Harbour Trading v. Indah Logistik — delayed container deliveries".into(),
+        summary: "Claims for late delivery and demurrage under a 2023 supply agreement.".into(),
+        subject_categories: vec!["sale-of-goods".into()],
+        investment_description: None,
+        parties: commercial_parties(&uid(ids, "harbour"), &uid(ids, "indah"))?,
+        requesting_party: "H".into(),
+        joint_request: false,
+        third_states: vec![],
+        profile: Some("uncitral-2021".into()),
+        profile_overrides: Default::default(),
+    };
+    let c1 = a.file_request(&harbour, &request).await?.case.id;
+    // The same steps as every test's ACTIVE case, with the demo's mediator and first session.
+    let builder = CaseBuilder::new(request)
+        .mediator(
+            &uid(ids, "amina"),
+            "Amina Diallo",
+            Some(CountryCode::parse("SN")?),
         )
-        .await?
-        .case
-        .id;
-    act(c1.clone(), harbour.clone(), Command::SubmitRequest {}).await?;
-    act(
-        c1.clone(),
-        sg.clone(),
-        Command::RecordLodgingFee { waived: false },
-    )
-    .await?;
-    act(c1.clone(), sg.clone(), Command::Register {}).await?;
-    act(
-        c1.clone(),
-        sg.clone(),
-        Command::AgreeMediatorCount { count: 1 },
-    )
-    .await?;
-    act(
-        c1.clone(),
-        sg.clone(),
-        Command::NominateMediator {
-            mediator_user_id: uid(ids, "amina"),
-            name: "Amina Diallo".into(),
-            nationality: Some(CountryCode::parse("SN")?),
-            method: AppointmentMethod::JointNomination,
-            prior_roles_for: vec![],
-        },
-    )
-    .await?;
-    act(
-        c1.clone(),
-        amina.clone(),
-        Command::AcceptAppointment {
-            declaration: Declaration {
-                independent: true,
-                impartial: true,
-                available: true,
-                confidentiality: true,
-                disclosures: vec![],
-            },
-        },
-    )
-    .await?;
-    act(
-        c1.clone(),
-        amina.clone(),
-        Command::RecordFirstSession {
-            record: FirstSessionRecord {
-                negotiators: [
-                    ("H".into(), "Grace Ho".into()),
-                    ("I".into(), "Budi Santoso".into()),
-                ]
-                .into_iter()
-                .collect(),
-                language: "English".into(),
-                information_treatment: "Caucus content stays private unless authorised".into(),
-                standstill: "none".into(),
-                settlement_disclosure: "Settlement confidential except for enforcement".into(),
-                internal_approval_routes: Default::default(),
-            },
-        },
-    )
-    .await?;
+        .mediator_count(1)
+        .first_session(FirstSessionRecord {
+            negotiators: [
+                ("H".into(), "Grace Ho".into()),
+                ("I".into(), "Budi Santoso".into()),
+            ]
+            .into_iter()
+            .collect(),
+            language: "English".into(),
+            information_treatment: "Caucus content stays private unless authorised".into(),
+            standstill: "none".into(),
+            settlement_disclosure: "Settlement confidential except for enforcement".into(),
+            internal_approval_routes: Default::default(),
+        });
+    for step in builder.acts_to(Milestone::Active) {
+        let actor = match step.by {
+            By::RequestingParty => harbour.clone(),
+            By::Mediator => amina.clone(),
+            By::Secretariat => sg.clone(),
+            By::Party(_) | By::User(_) => {
+                return Err("the builder named an actor the demo lacks".into());
+            }
+        };
+        act(c1.clone(), actor, step.command).await?;
+    }
 
     let officer = uid(ids, "officer");
     act(

@@ -6,7 +6,7 @@ use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_domain::policy::{self, Action, Denial};
 use accord_domain::step;
 pub use accord_domain::step::{Openness, Step};
-use accord_domain::{Actor, Case, Command, DomainError, GlobalRole, Visibility};
+use accord_domain::{Actor, Case, Command, DomainError, ErrorCode, GlobalRole, Visibility};
 use accord_evidence::{GENESIS_HASH, NewEvent, seal};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -603,7 +603,7 @@ impl Accord {
         }
         if d.text.trim().is_empty() || d.text.chars().count() > decide::limits::TEXT_MAX {
             return Err(AppError::Domain(DomainError::invalid(
-                "missing-field",
+                ErrorCode::MissingField,
                 "'text' must not be empty",
             )));
         }

@@ -80,7 +80,7 @@ impl AppError {
             AppError::NotFound { what: "relay" } => "relay-not-found",
             AppError::NotFound { .. } => "not-found",
             AppError::Forbidden => "forbidden",
-            AppError::Domain(e) => e.code(),
+            AppError::Domain(e) => e.code().as_str(),
             AppError::Invalid { code, .. } => code,
             AppError::VersionConflict { .. } => "version-conflict",
             AppError::AlreadyExists { .. } => "already-exists",

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::case::Case;
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 
 /// Limits on blind bidding.
 pub mod limits {
@@ -71,7 +71,7 @@ pub struct BlindBidding {
 }
 
 fn invalid(m: impl Into<String>) -> DomainError {
-    DomainError::invalid("invalid-bidding-rules", m)
+    DomainError::invalid(ErrorCode::InvalidBiddingRules, m)
 }
 
 impl BiddingRules {

@@ -34,11 +34,13 @@ pub mod scheduler;
 pub mod settlement;
 pub mod state;
 pub mod step;
+#[doc(hidden)]
+pub mod testing;
 pub mod transitions;
 
 pub use actor::{Actor, GlobalRole};
 pub use case::Case;
 pub use command::{Command, CommandKind};
-pub use error::DomainError;
+pub use error::{DomainError, ErrorCode};
 pub use event::{CaseEvent, Visibility};
 pub use state::CaseState;

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 
 /// Limits on an agenda and on preferences.
 pub mod limits {
@@ -59,7 +59,7 @@ pub struct Agenda {
 /// A package: one option chosen for every issue (issue id → option text).
 pub type Package = BTreeMap<String, String>;
 
-fn invalid(code: &'static str, message: impl Into<String>) -> DomainError {
+fn invalid(code: ErrorCode, message: impl Into<String>) -> DomainError {
     DomainError::invalid(code, message)
 }
 
@@ -78,7 +78,7 @@ impl Agenda {
     /// Checks the agenda: 1 to 12 issues with distinct ids, each with 2 to 40 distinct options,
     /// spanning at most ten million packages. Errors carry `invalid-agenda`.
     pub fn validate(&self) -> Result<(), DomainError> {
-        let bad = |m: String| invalid("invalid-agenda", m);
+        let bad = |m: String| invalid(ErrorCode::InvalidAgenda, m);
         if self.issues.is_empty() || self.issues.len() > limits::ISSUES_MAX {
             return Err(bad(format!(
                 "an agenda has 1 to {} issues, not {}",
@@ -147,7 +147,7 @@ impl Agenda {
 
     /// Checks that a package names exactly one listed option for every issue (`invalid-package`).
     pub fn check_package(&self, package: &Package) -> Result<(), DomainError> {
-        let bad = |m: String| invalid("invalid-package", m);
+        let bad = |m: String| invalid(ErrorCode::InvalidPackage, m);
         for issue in &self.issues {
             match package.get(&issue.id) {
                 None => {
@@ -228,7 +228,7 @@ pub struct Preferences {
 impl Preferences {
     /// Checks the preferences against the agenda (`invalid-preferences`).
     pub fn validate(&self, agenda: &Agenda) -> Result<(), DomainError> {
-        let bad = |m: String| invalid("invalid-preferences", m);
+        let bad = |m: String| invalid(ErrorCode::InvalidPreferences, m);
         for (issue, w) in &self.weights {
             if agenda.issue(issue).is_none() {
                 return Err(bad(format!("'{issue}' is not an issue on the agenda")));
@@ -448,7 +448,7 @@ mod tests {
     fn agenda_errors_name_the_problem() {
         let mut a = agenda();
         a.issues[1].id = "price".into();
-        assert_eq!(a.validate().unwrap_err().code(), "invalid-agenda");
+        assert_eq!(a.validate().unwrap_err().code(), ErrorCode::InvalidAgenda);
         let mut a = agenda();
         a.issues[0].options = vec!["only".into()];
         assert!(a.validate().unwrap_err().to_string().contains("2 to 40"));
@@ -457,7 +457,7 @@ mod tests {
         assert!(a.validate().unwrap_err().to_string().contains("twice"));
         let mut a = agenda();
         a.issues[0].label = "bad\u{202e}label\n".into();
-        assert_eq!(a.validate().unwrap_err().code(), "invalid-agenda");
+        assert_eq!(a.validate().unwrap_err().code(), ErrorCode::InvalidAgenda);
         let big = Agenda {
             issues: (0..12)
                 .map(|i| AgendaIssue {
@@ -477,7 +477,7 @@ mod tests {
         a.check_package(&pkg("10", "May")).unwrap();
         assert_eq!(
             a.check_package(&pkg("15", "May")).unwrap_err().code(),
-            "invalid-package"
+            ErrorCode::InvalidPackage
         );
         let mut extra = pkg("10", "May");
         extra.insert("colour".into(), "red".into());
@@ -494,7 +494,10 @@ mod tests {
         let a = agenda();
         let mut p = prefs();
         p.weights.insert("price".into(), 1001);
-        assert_eq!(p.validate(&a).unwrap_err().code(), "invalid-preferences");
+        assert_eq!(
+            p.validate(&a).unwrap_err().code(),
+            ErrorCode::InvalidPreferences
+        );
         let mut p = prefs();
         p.weights = [("price".into(), 0)].into_iter().collect();
         assert!(p.validate(&a).is_err());

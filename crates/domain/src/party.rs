@@ -5,7 +5,7 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 
 /// The three kinds of dispute the IOMed Convention names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -42,7 +42,7 @@ impl CountryCode {
             Ok(CountryCode(s.to_owned()))
         } else {
             Err(DomainError::invalid(
-                "invalid-country-code",
+                ErrorCode::InvalidCountryCode,
                 format!(
                     "'{s}' is not an ISO 3166-1 alpha-2 country code (two capital letters, such as HK)"
                 ),

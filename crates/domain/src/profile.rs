@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::party::DisputeType;
 
 /// What happens when an invitation to mediate is not answered in time.
@@ -228,7 +228,7 @@ impl Profile {
             .find(|p| p.id == id)
             .ok_or_else(|| {
                 DomainError::invalid(
-                    "unknown-profile",
+                    ErrorCode::UnknownProfile,
                     format!(
                         "no procedural profile '{id}'; choose one of iomed-default, uncitral-2021, icsid-2022"
                     ),
@@ -245,7 +245,7 @@ impl Profile {
         if overrides.is_empty() {
             return Ok(self.clone());
         }
-        let bad = |m: String| DomainError::invalid("invalid-profile-override", m);
+        let bad = |m: String| DomainError::invalid(ErrorCode::InvalidProfileOverride, m);
         let mut value = serde_json::to_value(self).map_err(|e| bad(e.to_string()))?;
         let map = value
             .as_object_mut()
@@ -314,7 +314,7 @@ mod tests {
             ov(&[("invitation_lapse", json!("whenever"))]),
         ] {
             let e = base.with_overrides(&o).unwrap_err();
-            assert_eq!(e.code(), "invalid-profile-override", "{o:?}");
+            assert_eq!(e.code(), ErrorCode::InvalidProfileOverride, "{o:?}");
         }
     }
 

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::case::Case;
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::negotiation::Package;
 
 /// Limits on a draft.
@@ -136,7 +136,7 @@ pub struct SettlementDraft {
 }
 
 fn bad(m: String) -> DomainError {
-    DomainError::invalid("invalid-settlement-draft", m)
+    DomainError::invalid(ErrorCode::InvalidSettlementDraft, m)
 }
 
 fn field(name: &str, v: &str) -> Result<(), DomainError> {

@@ -6,7 +6,7 @@
 use crate::case::Case;
 use crate::command::CommandKind;
 use crate::decide::Context;
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::party::PartyKind;
 use crate::policy::{self, Action};
 use crate::transitions;
@@ -44,8 +44,8 @@ pub enum Openness {
     /// The policy allows it and the state admits it, but a rule's condition is not met yet (the
     /// guard's code and words say which), such as a proof of authority not on file.
     Blocked {
-        /// The guard's stable code.
-        code: &'static str,
+        /// The guard's code.
+        code: ErrorCode,
         /// What is missing.
         message: String,
     },

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use accord_domain::case::CaseRole;
 use accord_domain::channel::{ChannelId, ReadAccess};
-use accord_domain::command::{Declaration, FileRequest, FirstSessionRecord};
-use accord_domain::decide::{Context, decide, file_request};
+use accord_domain::decide::{Context, decide};
 use accord_domain::policy::{can_view_case, channel_access};
+use accord_domain::testing::{CaseBuilder, Milestone};
 use accord_domain::{Actor, Case, Command, GlobalRole};
 use jiff::Timestamp;
 use proptest::prelude::*;
@@ -144,83 +144,19 @@ impl Model {
     }
 }
 
+/// An ACTIVE commercial case between H (principal `h`, counsel `hc`) and I (`i`), mediator `m`.
 fn active_case() -> Case {
-    let now: Timestamp = "2026-02-01T00:00:00Z".parse().unwrap();
-    let sg = user("sg");
-    let ctx = |a: &Actor| Context {
-        now,
-        actor: leaked(a),
-        declarations: &[],
-    };
-    let rep = |u: &str, cap: &str| serde_json::json!({"user_id": u, "name": u, "capacity": cap, "authority_document": "a"});
-    let clause = serde_json::json!({"basis": "prior-clause", "reference": "c"});
-    let req: FileRequest = serde_json::from_value(serde_json::json!({
-        "dispute_type": "commercial", "title": "T", "summary": "S",
-        "parties": [
-            {"id": "H", "name": "H", "kind": {"type": "company", "nationality": "HK", "place_of_business": "HK"}, "representatives": [rep("h", "principal"), rep("hc", "counsel")], "consent": clause},
-            {"id": "I", "name": "I", "kind": {"type": "company", "nationality": "ID", "place_of_business": "ID"}, "representatives": [rep("i", "principal")], "consent": clause}
-        ],
-        "requesting_party": "H"
-    }))
-    .unwrap();
-    let h = user("h");
-    let first = file_request(&req, &ctx(&h), "REF").unwrap();
-    let mut case = Case::start("case", &first, now).unwrap();
-    let m = user("m");
-    let steps: Vec<(Actor, Command)> = vec![
-        (h.clone(), Command::SubmitRequest {}),
-        (sg.clone(), Command::RecordLodgingFee { waived: false }),
-        (sg.clone(), Command::Register {}),
-        (
-            sg.clone(),
-            Command::NominateMediator {
-                mediator_user_id: "m".into(),
-                name: "M".into(),
-                nationality: None,
-                method: accord_domain::command::AppointmentMethod::JointNomination,
-                prior_roles_for: vec![],
-            },
-        ),
-        (
-            m.clone(),
-            Command::AcceptAppointment {
-                declaration: Declaration {
-                    independent: true,
-                    impartial: true,
-                    available: true,
-                    confidentiality: true,
-                    disclosures: vec![],
-                },
-            },
-        ),
-        (
-            m.clone(),
-            Command::RecordFirstSession {
-                record: FirstSessionRecord {
-                    negotiators: [("H".into(), "n".into()), ("I".into(), "n".into())]
-                        .into_iter()
-                        .collect(),
-                    language: "en".into(),
-                    information_treatment: "x".into(),
-                    standstill: "none".into(),
-                    settlement_disclosure: "x".into(),
-                    internal_approval_routes: Default::default(),
-                },
-            },
-        ),
-    ];
-    for (a, c) in steps {
-        for d in decide(&case, &c, &ctx(&a)).unwrap() {
-            case.apply(&d.event, now);
-        }
-    }
-    assert_eq!(case.state.name(), "ACTIVE");
-    case
-}
-
-/// `Context` borrows the actor; the fixture leaks its few actors so they live for the whole test.
-fn leaked(a: &Actor) -> &'static Actor {
-    Box::leak(Box::new(a.clone()))
+    let counsel = serde_json::json!({"user_id": "hc", "name": "hc", "capacity": "counsel", "authority_document": "a"});
+    CaseBuilder::commercial()
+        .mediator("m", "M", None)
+        .with(|r| {
+            r.parties[0]
+                .representatives
+                .push(serde_json::from_value(counsel).unwrap())
+        })
+        .build(Milestone::Active)
+        .unwrap()
+        .case
 }
 
 #[derive(Debug, Clone)]

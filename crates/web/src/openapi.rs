@@ -9,6 +9,19 @@ use serde_json::{Map, Value, json};
 
 use crate::route_table::{self, Doc, RequestBody, RouteSpec, Verb};
 
+/// What the Error schema says of its code: every code of the case rules' registry, so that the
+/// list a client reads is the one the domain refuses with.
+fn error_code_description() -> String {
+    let codes: Vec<&str> = accord_domain::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    format!(
+        "stable kebab-case code; the case rules refuse with one of: {}",
+        codes.join(", ")
+    )
+}
+
 fn error_schema() -> Value {
     json!({
         "type": "object",
@@ -17,7 +30,7 @@ fn error_schema() -> Value {
             "type": "object",
             "required": ["code", "message"],
             "properties": {
-                "code": {"type": "string", "description": "stable kebab-case code"},
+                "code": {"type": "string", "description": error_code_description()},
                 "message": {"type": "string"}
             }
         }}

@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{Backend, TestServer, declaration, first_session};
+use accord_domain::testing::Milestone;
+
+use crate::harness::{
+    Backend, COMMERCIAL_CAST, TestServer, builder, declaration, drive, first_session,
+};
 
 /// What the oracle expects of one probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,7 +342,7 @@ async fn authorization_matrix() {
     let rep = |u: &str, cap: &str| json!({"user_id": u, "name": u, "capacity": cap, "authority_document": "authority"});
     let clause = json!({"basis": "prior-clause", "reference": "cl. 19"});
     // Case X: H (principal + counsel) v. I, ACTIVE, with every case role.
-    let x = t.file("harbour", json!({
+    let filing = json!({
         "dispute_type": "commercial", "title": "X", "summary": "S",
         "parties": [
             {"id": "H", "name": "H Ltd", "kind": {"type": "company", "nationality": "HK", "place_of_business": "HK"},
@@ -347,26 +351,10 @@ async fn authorization_matrix() {
              "representatives": [rep(&ids["indah"], "principal"), rep(&ids["disabled"], "counsel")], "consent": clause}
         ],
         "requesting_party": "H", "profile": "iomed-default"
-    })).await;
-    t.ok("harbour", &x, "submit-request", json!({})).await;
-    t.ok("sgen", &x, "record-lodging-fee", json!({})).await;
-    t.ok("sgen", &x, "register", json!({})).await;
-    t.ok(
-        "sgen",
-        &x,
-        "nominate-mediator",
-        json!({"mediator_user_id": ids["mediator"], "name": "M", "method": "joint-nomination"}),
-    )
-    .await;
-    t.ok("mediator", &x, "accept-appointment", declaration())
-        .await;
-    t.ok(
-        "mediator",
-        &x,
-        "record-first-session",
-        first_session(&["H", "I"]),
-    )
-    .await;
+    });
+    let x = t.file("harbour", filing.clone()).await;
+    let builder = builder(&filing, &t, "mediator", "M");
+    drive(&t, &x, &builder, Milestone::Active, &COMMERCIAL_CAST).await;
     for (who, role) in [
         ("officer", json!({"role": "case-officer"})),
         ("finance", json!({"role": "finance-officer"})),

@@ -3,8 +3,11 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use accord_domain::testing::Milestone;
+
 use crate::harness::{
-    TestServer, active_commercial, active_commercial_with, commercial, declaration, first_session,
+    COMMERCIAL_CAST, TestServer, active_commercial, active_commercial_with, builder, commercial,
+    declaration, drive, first_session,
 };
 use crate::on_both_backends;
 
@@ -222,27 +225,9 @@ async fn model_law_profile_relays_unmarked_caucus_content_without_approval(t: &m
     let i = t.user("indah", "party-user").await;
     let mut body = commercial(&h, &i, true, "iomed-default");
     body["profile_overrides"] = json!({"relay_default": "shareable-unless-confidential"});
-    let case = t.file("harbour", body).await;
-    t.ok("harbour", &case, "submit-request", json!({})).await;
-    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
-    t.ok("sgen", &case, "register", json!({})).await;
-    let m = t.id("mediator");
-    t.ok(
-        "sgen",
-        &case,
-        "nominate-mediator",
-        json!({"mediator_user_id": m, "name": "M", "method": "joint-nomination"}),
-    )
-    .await;
-    t.ok("mediator", &case, "accept-appointment", declaration())
-        .await;
-    t.ok(
-        "mediator",
-        &case,
-        "record-first-session",
-        first_session(&["H", "I"]),
-    )
-    .await;
+    let case = t.file("harbour", body.clone()).await;
+    let builder = builder(&body, t, "mediator", "M");
+    drive(t, &case, &builder, Milestone::Active, &COMMERCIAL_CAST).await;
     let (_, open) = post(
         t,
         "harbour",

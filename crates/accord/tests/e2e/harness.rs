@@ -6,6 +6,8 @@ use std::sync::Arc;
 use accord::config::Config;
 use accord_app::accounts::NewUser;
 use accord_app::{Accord, Clock, ManualClock, Store};
+use accord_domain::party::CountryCode;
+use accord_domain::testing::{By, CaseBuilder, Milestone};
 use jiff::Timestamp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -512,6 +514,49 @@ pub fn declaration() -> Value {
     json!({"declaration": {"independent": true, "impartial": true, "available": true, "confidentiality": true}})
 }
 
+/// The users who take the steps of a [`CaseBuilder`]'s sequence over HTTP.
+pub struct Cast<'a> {
+    /// A representative of the requesting party.
+    pub requesting: &'a str,
+    /// The Secretariat.
+    pub secretariat: &'a str,
+    /// The mediator the builder nominates.
+    pub mediator: &'a str,
+}
+
+/// The cast of the commercial cases: `harbour` requests, `sgen` administers, `mediator` mediates.
+pub const COMMERCIAL_CAST: Cast<'static> = Cast {
+    requesting: "harbour",
+    secretariat: "sgen",
+    mediator: "mediator",
+};
+
+/// Takes a filed case to `milestone` over the API with exactly the command sequence the domain's
+/// `CaseBuilder` plays (`acts_to`), each step sent by the user of `cast` who takes it.
+pub async fn drive(
+    t: &TestServer,
+    case: &str,
+    builder: &CaseBuilder,
+    milestone: Milestone,
+    cast: &Cast<'_>,
+) {
+    for act in builder.acts_to(milestone) {
+        let who = match &act.by {
+            By::RequestingParty => cast.requesting,
+            By::Secretariat => cast.secretariat,
+            By::Mediator => cast.mediator,
+            other => panic!("no user of the cast acts as {other:?}"),
+        };
+        let body = serde_json::to_value(&act.command).unwrap();
+        t.ok(who, case, act.command.name(), body).await;
+    }
+}
+
+/// A builder for a filing sent over the API, nominating the user `mediator` under `name`.
+pub fn builder(filing: &Value, t: &TestServer, mediator: &str, name: &str) -> CaseBuilder {
+    CaseBuilder::from_json(filing.clone()).mediator(&t.id(mediator), name, None)
+}
+
 /// Users `sgen`, `mediator`, `harbour`, `indah` and an ACTIVE commercial case between H and I
 /// under the UNCITRAL 2021 profile.
 pub async fn active_commercial(t: &mut TestServer) -> String {
@@ -532,21 +577,14 @@ pub async fn active_commercial_filed(
     t.user("mediator", "mediator").await;
     let h = t.user("harbour", "party-user").await;
     let i = t.user("indah", "party-user").await;
-    let case = t.file("harbour", filing(&h, &i)).await;
-    t.ok("harbour", &case, "submit-request", json!({})).await;
-    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
-    t.ok("sgen", &case, "register", json!({})).await;
-    let m = t.id("mediator");
-    t.ok("sgen", &case, "nominate-mediator", json!({"mediator_user_id": m, "name": "Amina Diallo", "nationality": "SN", "method": "joint-nomination"})).await;
-    t.ok("mediator", &case, "accept-appointment", declaration())
-        .await;
-    t.ok(
-        "mediator",
-        &case,
-        "record-first-session",
-        first_session(&["H", "I"]),
-    )
-    .await;
+    let filing = filing(&h, &i);
+    let case = t.file("harbour", filing.clone()).await;
+    let builder = CaseBuilder::from_json(filing).mediator(
+        &t.id("mediator"),
+        "Amina Diallo",
+        CountryCode::parse("SN").ok(),
+    );
+    drive(t, &case, &builder, Milestone::Active, &COMMERCIAL_CAST).await;
     assert_eq!(t.state("sgen", &case).await, "ACTIVE");
     case
 }

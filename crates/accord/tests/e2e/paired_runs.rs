@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{Backend, TestServer, declaration, first_session};
+use accord_domain::testing::Milestone;
+
+use crate::harness::{Backend, COMMERCIAL_CAST, TestServer, builder, drive};
 
 /// Replaces ids (UUIDs) and hashes (64 hex digits) by their order of first appearance.
 fn normalise(text: &str, table: &mut HashMap<String, String>) -> String {
@@ -120,32 +122,11 @@ impl Run<'_> {
 }
 
 async fn setup(t: &TestServer) -> String {
-    let (h, i, m) = (t.id("harbour"), t.id("indah"), t.id("mediator"));
-    let case = t
-        .file(
-            "harbour",
-            crate::harness::commercial(&h, &i, true, "iomed-default"),
-        )
-        .await;
-    t.ok("harbour", &case, "submit-request", json!({})).await;
-    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
-    t.ok("sgen", &case, "register", json!({})).await;
-    t.ok(
-        "sgen",
-        &case,
-        "nominate-mediator",
-        json!({"mediator_user_id": m, "name": "M", "method": "joint-nomination"}),
-    )
-    .await;
-    t.ok("mediator", &case, "accept-appointment", declaration())
-        .await;
-    t.ok(
-        "mediator",
-        &case,
-        "record-first-session",
-        first_session(&["H", "I"]),
-    )
-    .await;
+    let (h, i) = (t.id("harbour"), t.id("indah"));
+    let filing = crate::harness::commercial(&h, &i, true, "iomed-default");
+    let case = t.file("harbour", filing.clone()).await;
+    let builder = builder(&filing, t, "mediator", "M");
+    drive(t, &case, &builder, Milestone::Active, &COMMERCIAL_CAST).await;
     t.ok(
         "mediator",
         &case,

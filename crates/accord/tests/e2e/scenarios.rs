@@ -6,7 +6,12 @@ use accord_app::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{TestServer, active_commercial, commercial, declaration, first_session, rep};
+use accord_domain::testing::Milestone;
+
+use crate::harness::{
+    Cast, TestServer, active_commercial, builder, commercial, declaration, drive, first_session,
+    rep,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -864,27 +869,14 @@ async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestSe
 }
 
 async fn three_party_active(t: &mut TestServer, body: Value) -> String {
-    let case = t.file("xylo", body).await;
-    t.ok("xylo", &case, "submit-request", json!({})).await;
-    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
-    t.ok("sgen", &case, "register", json!({})).await;
-    let m = t.id("med");
-    t.ok(
-        "sgen",
-        &case,
-        "nominate-mediator",
-        json!({"mediator_user_id": m, "name": "M", "method": "joint-nomination"}),
-    )
-    .await;
-    t.ok("med", &case, "accept-appointment", declaration())
-        .await;
-    t.ok(
-        "med",
-        &case,
-        "record-first-session",
-        first_session(&["Q", "X", "Y"]),
-    )
-    .await;
+    let case = t.file("xylo", body.clone()).await;
+    let cast = Cast {
+        requesting: "xylo",
+        secretariat: "sgen",
+        mediator: "med",
+    };
+    let builder = builder(&body, t, "med", "M");
+    drive(t, &case, &builder, Milestone::Active, &cast).await;
     case
 }
 

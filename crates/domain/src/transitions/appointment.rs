@@ -11,7 +11,7 @@ use crate::case::{Case, Deposit, MediatorSeat, PendingDisclosure, SeatStatus};
 use crate::command::{AppointmentMethod, Command, CommandKind};
 use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided, limits};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::CaseEvent;
 use crate::party::{CountryCode, PartyKind};
 use crate::state::{CaseState, SuspensionKind};
@@ -77,7 +77,7 @@ pub(super) fn guard(
             let party = acting_party(kind, case, party)?;
             if pd.acknowledged.contains(party) {
                 return Err(DomainError::guard(
-                    "guard-already-recorded",
+                    ErrorCode::GuardAlreadyRecorded,
                     format!("party '{party}' has already acknowledged"),
                 ));
             }
@@ -91,7 +91,7 @@ pub(super) fn guard(
                 .is_some_and(|d| d.due_at <= ctx.now)
             {
                 return Err(DomainError::guard(
-                    "guard-objection-window-closed",
+                    ErrorCode::GuardObjectionWindowClosed,
                     "the window to object to this disclosure has closed",
                 ));
             }
@@ -119,7 +119,7 @@ fn secretariat_appointment_open(
     acting_party(kind, case, party)?;
     if case.secretariat_appointment_requested {
         return Err(DomainError::guard(
-            "guard-already-recorded",
+            ErrorCode::GuardAlreadyRecorded,
             "the Secretariat's appointment has already been requested",
         ));
     }
@@ -127,7 +127,7 @@ fn secretariat_appointment_open(
         && d.due_at > ctx.now
     {
         return Err(DomainError::guard(
-            "guard-appointment-period-running",
+            ErrorCode::GuardAppointmentPeriodRunning,
             format!(
                 "the parties may appoint by agreement until {}; the Secretariat appoints on request after that",
                 d.due_at
@@ -148,7 +148,7 @@ pub(super) fn decide(
         C::AgreeMediatorCount { count } => {
             if !(1..=3).contains(count) {
                 return Err(DomainError::invalid(
-                    "invalid-mediator-count",
+                    ErrorCode::InvalidMediatorCount,
                     format!("one to three mediators, not {count}"),
                 ));
             }
@@ -193,7 +193,7 @@ pub(super) fn decide(
                 && declaration.confidentiality)
             {
                 return Err(DomainError::guard(
-                    "guard-declaration-incomplete",
+                    ErrorCode::GuardDeclarationIncomplete,
                     "the declaration must affirm independence, impartiality, availability and confidentiality",
                 ));
             }
@@ -276,7 +276,7 @@ fn nomination_conflicts(
         && !in_vacancy(case)
     {
         return Err(DomainError::guard(
-            "guard-secretariat-appointment-not-requested",
+            ErrorCode::GuardSecretariatAppointmentNotRequested,
             "the Secretariat appoints on default only at a party's request",
         ));
     }
@@ -294,7 +294,7 @@ fn nomination_conflicts(
         })
     {
         return Err(DomainError::guard(
-            "guard-mediator-conflict",
+            ErrorCode::GuardMediatorConflict,
             format!("{name} has acted for a party or left this case before"),
         ));
     }
@@ -311,7 +311,7 @@ fn nomination_conflicts(
         })
     {
         return Err(DomainError::guard(
-            "guard-mediator-nationality",
+            ErrorCode::GuardMediatorNationality,
             format!("{name} has the nationality of a party ({n})"),
         ));
     }

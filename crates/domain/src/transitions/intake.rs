@@ -12,7 +12,7 @@ use crate::case::Case;
 use crate::command::{Command, CommandKind, FileRequest};
 use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided, limits};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, LinkedCase, Visibility};
 use crate::party::{
     ConsentBasis, ConventionStatus, DisputeType, ExclusionDeclaration, Party, PartyKind, ThirdState,
@@ -34,7 +34,7 @@ fn check_id(field: &str, value: &str) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::invalid(
-            "invalid-identifier",
+            ErrorCode::InvalidIdentifier,
             format!(
                 "'{field}' must be 1 to {} letters, digits, '-' or '_' (got '{value}')",
                 limits::ID_MAX
@@ -49,10 +49,9 @@ pub fn file_request(
     ctx: &Context<'_>,
     reference: &str,
 ) -> Result<CaseEvent, DomainError> {
-    let created_by = ctx
-        .actor
-        .user_id()
-        .ok_or_else(|| DomainError::invalid("actor-required", "a request is filed by a user"))?;
+    let created_by = ctx.actor.user_id().ok_or_else(|| {
+        DomainError::invalid(ErrorCode::ActorRequired, "a request is filed by a user")
+    })?;
     check_text("title", &req.title, limits::TITLE_MAX, true)?;
     check_text("summary", &req.summary, limits::TEXT_MAX, true)?;
     if let Some(d) = &req.investment_description {
@@ -60,7 +59,7 @@ pub fn file_request(
     }
     if req.parties.len() < 2 || req.parties.len() > limits::PARTIES_MAX {
         return Err(DomainError::invalid(
-            "invalid-party-count",
+            ErrorCode::InvalidPartyCount,
             format!(
                 "a request names 2 to {} parties (got {})",
                 limits::PARTIES_MAX,
@@ -70,7 +69,7 @@ pub fn file_request(
     }
     if req.subject_categories.len() > limits::CATEGORIES_MAX {
         return Err(DomainError::invalid(
-            "too-many-categories",
+            ErrorCode::TooManyCategories,
             format!("at most {} subject categories", limits::CATEGORIES_MAX),
         ));
     }
@@ -83,13 +82,13 @@ pub fn file_request(
         check_text("parties[].name", &p.name, limits::TITLE_MAX, true)?;
         if !ids.insert(p.id.clone()) {
             return Err(DomainError::invalid(
-                "duplicate-party",
+                ErrorCode::DuplicateParty,
                 format!("party id '{}' appears twice", p.id),
             ));
         }
         if p.representatives.len() > limits::REPRESENTATIVES_MAX {
             return Err(DomainError::invalid(
-                "too-many-representatives",
+                ErrorCode::TooManyRepresentatives,
                 format!(
                     "party '{}' has more than {} representatives",
                     p.id,
@@ -109,7 +108,7 @@ pub fn file_request(
     }
     if !ids.contains(&req.requesting_party) {
         return Err(DomainError::invalid(
-            "unknown-party",
+            ErrorCode::UnknownParty,
             format!(
                 "requesting party '{}' is not among the parties",
                 req.requesting_party
@@ -118,13 +117,13 @@ pub fn file_request(
     }
     if req.third_states.len() > limits::THIRD_STATES_MAX {
         return Err(DomainError::invalid(
-            "too-many-third-states",
+            ErrorCode::TooManyThirdStates,
             format!("at most {} third States", limits::THIRD_STATES_MAX),
         ));
     }
     if !req.third_states.is_empty() && req.dispute_type != DisputeType::StateState {
         return Err(DomainError::invalid(
-            "third-states-only-between-states",
+            ErrorCode::ThirdStatesOnlyBetweenStates,
             "third States can be flagged only in a dispute between States",
         ));
     }
@@ -167,17 +166,16 @@ pub fn reopen(
 ) -> Result<CaseEvent, DomainError> {
     if old.state != CaseState::Closed {
         return Err(DomainError::guard(
-            "guard-case-not-closed",
+            ErrorCode::GuardCaseNotClosed,
             format!(
                 "only a closed case can be re-opened; this one is {}",
                 old.state.name()
             ),
         ));
     }
-    let created_by = ctx
-        .actor
-        .user_id()
-        .ok_or_else(|| DomainError::invalid("actor-required", "a re-opening is asked by a user"))?;
+    let created_by = ctx.actor.user_id().ok_or_else(|| {
+        DomainError::invalid(ErrorCode::ActorRequired, "a re-opening is asked by a user")
+    })?;
     let mut parties: Vec<Party> = old.active_parties().cloned().collect();
     for p in parties.iter_mut() {
         p.withdrawn_at = None;
@@ -213,7 +211,7 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
                 .find(|p| !matches!(p.kind, PartyKind::State { .. }))
             {
                 return Err(DomainError::guard(
-                    "guard-scope-state-state",
+                    ErrorCode::GuardScopeStateState,
                     format!(
                         "a dispute between States has only States as parties; '{}' is not a State",
                         p.id
@@ -234,7 +232,7 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
                 .collect();
             if states.is_empty() || investors.is_empty() {
                 return Err(DomainError::guard(
-                    "guard-scope-state-investor",
+                    ErrorCode::GuardScopeStateInvestor,
                     "an investor–State dispute needs a State (or State entity) and an investor",
                 ));
             }
@@ -245,7 +243,7 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
                         .any(|s| s.kind.state_country() == Some(nationality))
                 {
                     return Err(DomainError::guard(
-                        "guard-investor-nationality",
+                        ErrorCode::GuardInvestorNationality,
                         format!(
                             "investor '{}' has the nationality of the State party ({nationality}); the investor must be a national of another State",
                             inv.id
@@ -259,7 +257,7 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
                 .is_none_or(|d| d.trim().is_empty())
             {
                 return Err(DomainError::guard(
-                    "guard-investment-missing",
+                    ErrorCode::GuardInvestmentMissing,
                     "an investor–State request describes the investment",
                 ));
             }
@@ -282,13 +280,13 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
                 .any(|p| !matches!(p.kind, PartyKind::Company { .. }))
             {
                 return Err(DomainError::guard(
-                    "guard-scope-commercial",
+                    ErrorCode::GuardScopeCommercial,
                     "an international commercial dispute is between private parties (companies)",
                 ));
             }
             if places.len() < 2 {
                 return Err(DomainError::guard(
-                    "guard-not-international",
+                    ErrorCode::GuardNotInternational,
                     "at least two parties must have their places of business in different States (Singapore Convention Art. 1(1))",
                 ));
             }
@@ -298,7 +296,7 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
                 .find(|c| COMMERCIAL_EXCLUDED_CATEGORIES.contains(&c.as_str()))
             {
                 return Err(DomainError::guard(
-                    "guard-excluded-subject-matter",
+                    ErrorCode::GuardExcludedSubjectMatter,
                     format!(
                         "'{c}' disputes are outside international commercial mediation (Singapore Convention Art. 1(2))"
                     ),
@@ -337,7 +335,7 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
     scope_guards(case)?;
     if let Some(d) = applicable_exclusions(case, ctx.declarations, ctx.now).first() {
         return Err(DomainError::guard(
-            "guard-state-exclusion",
+            ErrorCode::GuardStateExclusion,
             format!(
                 "{} has excluded this subject matter by declaration {} ({}): \"{}\"",
                 d.state,
@@ -354,7 +352,7 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
         .collect();
     if !missing.is_empty() {
         return Err(DomainError::guard(
-            "guard-consent-missing",
+            ErrorCode::GuardConsentMissing,
             format!("written consent is not on file for: {}", missing.join(", ")),
         ));
     }
@@ -366,7 +364,7 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
         .collect();
     if !pending_third.is_empty() {
         return Err(DomainError::guard(
-            "guard-third-state-consent-missing",
+            ErrorCode::GuardThirdStateConsentMissing,
             format!(
                 "the prior consent of the third State(s) {} is not on file",
                 pending_third.join(", ")
@@ -383,7 +381,7 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
         ) && p.state_approval.is_none()
     }) {
         return Err(DomainError::guard(
-            "guard-state-approval-missing",
+            ErrorCode::GuardStateApprovalMissing,
             format!(
                 "'{}' is a State entity: its State's approval of consent must be on file",
                 p.id
@@ -397,7 +395,7 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
             .map(|r| (p, r))
     }) {
         return Err(DomainError::guard(
-            "guard-authority-missing",
+            ErrorCode::GuardAuthorityMissing,
             format!(
                 "the proof of authority of {} (for '{}') is not on file",
                 r.name, p.id
@@ -416,7 +414,7 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
         })
     {
         return Err(DomainError::guard(
-            "guard-non-contracting-rules",
+            ErrorCode::GuardNonContractingRules,
             format!(
                 "'{}' is a non-contracting State or an international organisation; the Governing Council's rules for such parties are not in force under this profile",
                 p.id
@@ -461,7 +459,7 @@ pub(super) fn guard(
             require_state(kind, case, st == CaseState::Screening)?;
             if without_consent(case).is_empty() {
                 return Err(DomainError::guard(
-                    "guard-consent-already-given",
+                    ErrorCode::GuardConsentAlreadyGiven,
                     "every party's written consent is on file: register instead of inviting",
                 ));
             }
@@ -477,7 +475,7 @@ pub(super) fn guard(
                 && case.party(party).is_some_and(|p| p.consent.is_some());
             if !case.invited_parties.iter().any(|p| p == party) || answered {
                 return Err(DomainError::guard(
-                    "guard-not-invited",
+                    ErrorCode::GuardNotInvited,
                     format!("party '{party}' has no invitation awaiting its answer"),
                 ));
             }
@@ -515,14 +513,14 @@ fn invitation_lapsed(case: &Case, now: Timestamp) -> Result<(), DomainError> {
     require_state(kind, case, case.state == CaseState::AwaitingConsent)?;
     if case.profile.invitation_lapse != InvitationLapse::TreatAsRejected {
         return Err(DomainError::guard(
-            "guard-profile-auto-lapse",
+            ErrorCode::GuardProfileAutoLapse,
             "under this profile an unanswered invitation lapses by itself",
         ));
     }
     match case.pending(DeadlineKind::InvitationResponse, None) {
         Some(d) if d.due_at <= now => Ok(()),
         Some(d) => Err(DomainError::guard(
-            "guard-invitation-period-running",
+            ErrorCode::GuardInvitationPeriodRunning,
             format!(
                 "the invited party may answer until {}; the invitation can be treated as rejected after that",
                 d.due_at
@@ -567,7 +565,7 @@ pub(super) fn decide(
                 .unwrap_or_else(|| case.profile.invitation_response_days(case.dispute_type));
             if !(7..=180).contains(&days) {
                 return Err(DomainError::invalid(
-                    "invalid-invitation-period",
+                    ErrorCode::InvalidInvitationPeriod,
                     format!("the period stated in an invitation is 7 to 180 days, not {days}"),
                 ));
             }
@@ -634,13 +632,13 @@ fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainErro
             match case.third_states.iter().find(|t| &t.country == country) {
                 None => {
                     return Err(DomainError::invalid(
-                        "unknown-third-state",
+                        ErrorCode::UnknownThirdState,
                         format!("{country} is not a third State in this case"),
                     ));
                 }
                 Some(t) if t.consent.is_some() => {
                     return Err(DomainError::guard(
-                        "guard-already-recorded",
+                        ErrorCode::GuardAlreadyRecorded,
                         format!("{country}'s consent is already on file"),
                     ));
                 }
@@ -664,7 +662,7 @@ fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainErro
                 Some(PartyKind::StateEntity { .. })
             ) {
                 return Err(DomainError::invalid(
-                    "not-a-state-entity",
+                    ErrorCode::NotAStateEntity,
                     format!("'{party}' is not a State entity"),
                 ));
             }
@@ -685,7 +683,7 @@ fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainErro
                 .is_some_and(|p| p.is_represented_by(user_id))
             {
                 return Err(DomainError::invalid(
-                    "unknown-representative",
+                    ErrorCode::UnknownRepresentative,
                     format!("'{user_id}' is not a representative of '{party}'"),
                 ));
             }

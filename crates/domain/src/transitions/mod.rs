@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use crate::case::Case;
 use crate::command::{Command, CommandKind};
 use crate::decide::{Context, Decided, limits};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, Visibility};
 
 /// The stages of a mediation, each with its own module.
@@ -277,13 +277,13 @@ pub(crate) fn check_text(
 ) -> Result<(), DomainError> {
     if required && value.trim().is_empty() {
         return Err(DomainError::invalid(
-            "missing-field",
+            ErrorCode::MissingField,
             format!("'{field}' must not be empty"),
         ));
     }
     if value.chars().count() > max {
         return Err(DomainError::invalid(
-            "field-too-long",
+            ErrorCode::FieldTooLong,
             format!("'{field}' is longer than {max} characters"),
         ));
     }
@@ -300,11 +300,11 @@ pub(crate) fn require_party(case: &Case, party: &str) -> Result<(), DomainError>
     match case.party(party) {
         Some(p) if p.is_active() => Ok(()),
         Some(_) => Err(DomainError::guard(
-            "guard-party-withdrawn",
+            ErrorCode::GuardPartyWithdrawn,
             format!("party '{party}' has withdrawn"),
         )),
         None => Err(DomainError::invalid(
-            "unknown-party",
+            ErrorCode::UnknownParty,
             format!("there is no party '{party}' in this case"),
         )),
     }

@@ -9,7 +9,7 @@ use super::{case_wide, not_allowed, one, require_state};
 use crate::case::Case;
 use crate::command::{Command, CommandKind};
 use crate::decide::Decided;
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::CaseEvent;
 use crate::state::CaseState;
 
@@ -28,13 +28,13 @@ fn open_negotiation<'a>(
 ) -> Result<&'a crate::negotiation::Negotiation, DomainError> {
     let n = case.negotiation(id).ok_or_else(|| {
         DomainError::invalid(
-            "unknown-negotiation",
+            ErrorCode::UnknownNegotiation,
             format!("the case has no negotiation '{id}'"),
         )
     })?;
     if n.agreed.is_some() {
         return Err(DomainError::guard(
-            "guard-negotiation-agreed",
+            ErrorCode::GuardNegotiationAgreed,
             format!("negotiation '{id}' has ended: the parties agreed a package"),
         ));
     }
@@ -50,13 +50,13 @@ pub(super) fn guard(kind: CommandKind, case: &Case) -> Result<(), DomainError> {
     match kind {
         K::OpenNegotiation if case.negotiations.len() >= NEGOTIATIONS_MAX => {
             Err(DomainError::guard(
-                "guard-too-many-negotiations",
+                ErrorCode::GuardTooManyNegotiations,
                 format!("a case holds at most {NEGOTIATIONS_MAX} negotiations"),
             ))
         }
         K::OpenBlindBidding if case.blind_biddings.len() >= BIDDINGS_MAX => {
             Err(DomainError::guard(
-                "guard-too-many-biddings",
+                ErrorCode::GuardTooManyBiddings,
                 format!("a case holds at most {BIDDINGS_MAX} blind biddings"),
             ))
         }
@@ -84,7 +84,7 @@ pub(super) fn decide(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainE
             n.agenda.check_package(package)?;
             if n.proposals.len() >= crate::negotiation::limits::PROPOSALS_MAX {
                 return Err(DomainError::guard(
-                    "guard-too-many-proposals",
+                    ErrorCode::GuardTooManyProposals,
                     format!(
                         "a negotiation holds at most {} proposals; open a new one",
                         crate::negotiation::limits::PROPOSALS_MAX
@@ -93,7 +93,7 @@ pub(super) fn decide(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainE
             }
             if n.proposals.iter().any(|p| &p.package == package) {
                 return Err(DomainError::guard(
-                    "guard-package-already-proposed",
+                    ErrorCode::GuardPackageAlreadyProposed,
                     "this package is already before the parties",
                 ));
             }
@@ -130,7 +130,7 @@ pub fn conclude_package(
     let n = open_negotiation(case, negotiation)?;
     let p = n.proposal(proposal).ok_or_else(|| {
         DomainError::invalid(
-            "unknown-proposal",
+            ErrorCode::UnknownProposal,
             format!("negotiation '{negotiation}' has no proposal '{proposal}'"),
         )
     })?;
@@ -158,13 +158,13 @@ pub fn close_blind_round(
     }
     let b = case.blind_bidding(bidding).ok_or_else(|| {
         DomainError::invalid(
-            "unknown-bidding",
+            ErrorCode::UnknownBidding,
             format!("the case has no blind bidding '{bidding}'"),
         )
     })?;
     if b.current_round() != Some(round) {
         return Err(DomainError::guard(
-            "guard-round-not-open",
+            ErrorCode::GuardRoundNotOpen,
             format!("round {round} of blind bidding '{bidding}' is not the round open for figures"),
         ));
     }

@@ -9,7 +9,7 @@ use crate::channel::ChannelId;
 use crate::command::{Command, CommandKind};
 use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided, limits};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, Visibility};
 use crate::state::CaseState;
 
@@ -33,7 +33,7 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
                 .any(|b| b.operator == operator && !b.ended)
             {
                 return Err(DomainError::guard(
-                    "guard-already-recorded",
+                    ErrorCode::GuardAlreadyRecorded,
                     "a break-glass request of yours is already open on this case",
                 ));
             }
@@ -48,7 +48,7 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
                 .ok_or_else(|| not_allowed(kind, case))?;
             if !p.role.needs_undertaking() || p.undertaking_at.is_some() {
                 return Err(DomainError::guard(
-                    "guard-already-recorded",
+                    ErrorCode::GuardAlreadyRecorded,
                     "there is no undertaking awaiting your acceptance",
                 ));
             }
@@ -89,7 +89,7 @@ pub(super) fn decide(
         C::RemoveParticipant { user_id } => {
             let Some(p) = case.participants.iter().find(|p| &p.user_id == user_id) else {
                 return Err(DomainError::invalid(
-                    "unknown-participant",
+                    ErrorCode::UnknownParticipant,
                     format!("'{user_id}' holds no role in this case"),
                 ));
             };
@@ -120,7 +120,7 @@ pub(super) fn decide(
                 .any(|b| &b.operator == operator && !b.ended)
             {
                 return Err(DomainError::invalid(
-                    "no-break-glass-request",
+                    ErrorCode::NoBreakGlassRequest,
                     format!("'{operator}' has no open break-glass access on this case"),
                 ));
             }
@@ -152,14 +152,14 @@ fn add_participant(
         }
         if *ch == ChannelId::MediatorNotes {
             return Err(DomainError::invalid(
-                "notes-are-the-mediators",
+                ErrorCode::NotesAreTheMediators,
                 "no one but the mediator may be given the mediator's notes",
             ));
         }
     }
     if role.needs_undertaking() && role.guest_channels().is_empty() {
         return Err(DomainError::invalid(
-            "missing-field",
+            ErrorCode::MissingField,
             "a guest role names its channels",
         ));
     }
@@ -167,7 +167,7 @@ fn add_participant(
         || case.mediators.iter().any(|m| m.user_id == user_id)
     {
         return Err(DomainError::guard(
-            "guard-role-conflict",
+            ErrorCode::GuardRoleConflict,
             "a party's representative or a mediator cannot also hold a case role",
         ));
     }
@@ -205,19 +205,19 @@ fn approve_break_glass(
         .find(|b| b.operator == operator && !b.ended)
     else {
         return Err(DomainError::invalid(
-            "no-break-glass-request",
+            ErrorCode::NoBreakGlassRequest,
             format!("'{operator}' has no open break-glass request on this case"),
         ));
     };
     if b.effective() {
         return Err(DomainError::guard(
-            "guard-already-recorded",
+            ErrorCode::GuardAlreadyRecorded,
             "this break-glass access is already granted",
         ));
     }
     if b.approvals.contains(&by) || by == operator {
         return Err(DomainError::guard(
-            "guard-second-approver-required",
+            ErrorCode::GuardSecondApproverRequired,
             "break-glass access needs two different Secretariat members, neither the operator",
         ));
     }

@@ -8,7 +8,7 @@ use crate::case::Case;
 use crate::command::{Command, CommandKind};
 use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, Visibility};
 use crate::state::{CaseState, SuspensionKind};
 
@@ -68,11 +68,11 @@ pub(super) fn decide(
             require_party(case, paid_by)?;
             match case.deposits.get(party) {
                 None => Err(DomainError::invalid(
-                    "unknown-deposit",
+                    ErrorCode::UnknownDeposit,
                     format!("no deposit is asked of '{party}'"),
                 )),
                 Some(d) if d.paid => Err(DomainError::guard(
-                    "guard-already-recorded",
+                    ErrorCode::GuardAlreadyRecorded,
                     format!("the deposit of '{party}' is already paid"),
                 )),
                 Some(_) => one(CaseEvent::DepositPaid {
@@ -97,7 +97,7 @@ pub(super) fn decide(
         C::SetTimeLimit { days } => {
             if !(1..=3650).contains(days) {
                 return Err(DomainError::invalid(
-                    "invalid-time-limit",
+                    ErrorCode::InvalidTimeLimit,
                     format!("a time limit is 1 to 3650 days, not {days}"),
                 ));
             }
@@ -134,7 +134,7 @@ fn first_session_complete(
         .collect();
     if !missing.is_empty() {
         return Err(DomainError::guard(
-            "guard-first-session-incomplete",
+            ErrorCode::GuardFirstSessionIncomplete,
             format!(
                 "the first session records an authorised negotiator for every party; missing: {}",
                 missing.join(", ")
@@ -149,7 +149,7 @@ fn first_session_complete(
     ] {
         if v.trim().is_empty() {
             return Err(DomainError::guard(
-                "guard-first-session-incomplete",
+                ErrorCode::GuardFirstSessionIncomplete,
                 format!("the first session's record needs '{f}' (write \"none\" if there is none)"),
             ));
         }
@@ -195,7 +195,12 @@ pub fn file_document(
         },
         case,
     )
-    .map_err(|_| DomainError::guard("forbidden", "you may not file documents in this channel"))?;
+    .map_err(|_| {
+        DomainError::guard(
+            ErrorCode::Forbidden,
+            "you may not file documents in this channel",
+        )
+    })?;
     Ok(vec![Decided {
         event: CaseEvent::DocumentFiled {
             document_id: d.document_id.clone(),

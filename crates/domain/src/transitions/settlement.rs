@@ -8,7 +8,7 @@ use super::{acting_party, after, case_wide, not_allowed, one, require_state, use
 use crate::case::{Case, SettlementProgress};
 use crate::command::{Command, CommandKind};
 use crate::decide::{Context, Decided};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::CaseEvent;
 use crate::state::{CaseState, TerminationGround};
 
@@ -45,7 +45,7 @@ pub(super) fn guard(
                 .collect();
             if !missing.is_empty() {
                 return Err(DomainError::guard(
-                    "guard-party-signatures-missing",
+                    ErrorCode::GuardPartySignaturesMissing,
                     format!(
                         "the mediator countersigns after every party; still to sign: {}",
                         missing.join(", ")
@@ -69,7 +69,7 @@ fn signature_open(case: &Case, ctx: &Context<'_>, party: Option<&str>) -> Result
         .ok_or_else(|| not_allowed(kind, case))?;
     if s.signatures.contains_key(party) {
         return Err(DomainError::guard(
-            "guard-already-recorded",
+            ErrorCode::GuardAlreadyRecorded,
             format!("party '{party}' has already signed"),
         ));
     }
@@ -81,7 +81,7 @@ fn signature_open(case: &Case, ctx: &Context<'_>, party: Option<&str>) -> Result
     });
     if !authorised {
         return Err(DomainError::guard(
-            "guard-signatory-authority-missing",
+            ErrorCode::GuardSignatoryAuthorityMissing,
             "the signatory's proof of authority to sign for this party is not on file",
         ));
     }
@@ -96,7 +96,7 @@ fn frozen(case: &Case, text_hash: &str, who: &str) -> Result<(), DomainError> {
         .and_then(|s| s.frozen_hash.as_deref());
     if frozen != Some(text_hash) {
         return Err(DomainError::guard(
-            "guard-text-hash-mismatch",
+            ErrorCode::GuardTextHashMismatch,
             format!("the hash {who} is not the hash of the frozen final text"),
         ));
     }
@@ -116,7 +116,7 @@ pub(super) fn decide(
         C::ApproveFinalText { party, text_hash } => {
             if !is_hash(text_hash) {
                 return Err(DomainError::invalid(
-                    "invalid-text-hash",
+                    ErrorCode::InvalidTextHash,
                     "text_hash is the SHA-256 of the final text: 64 lower-case hex digits",
                 ));
             }
@@ -188,14 +188,14 @@ pub fn issue_attestation(
 ) -> Result<Vec<Decided>, DomainError> {
     let Some(text_hash) = case.signed_settlement() else {
         return Err(DomainError::guard(
-            "guard-no-signed-settlement",
+            ErrorCode::GuardNoSignedSettlement,
             "an attestation follows a settlement signed by every party and countersigned by the \
              mediator",
         ));
     };
     if case.attestation.is_some() {
         return Err(DomainError::guard(
-            "guard-already-recorded",
+            ErrorCode::GuardAlreadyRecorded,
             "the attestation of this settlement is already issued",
         ));
     }

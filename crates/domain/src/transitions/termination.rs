@@ -11,7 +11,7 @@ use crate::case::{Case, Continuation};
 use crate::command::{Command, CommandKind};
 use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
 use crate::event::CaseEvent;
 use crate::state::{CaseState, TerminationGround};
 
@@ -36,7 +36,7 @@ pub(super) fn guard(
             )?;
             if !case.consultation_held {
                 return Err(DomainError::guard(
-                    "guard-consultation-not-held",
+                    ErrorCode::GuardConsultationNotHeld,
                     "the mediator consults the parties before declaring the mediation terminated (record the consultation first)",
                 ));
             }
@@ -47,7 +47,7 @@ pub(super) fn guard(
             let party = acting_party(kind, case, party)?;
             if case.joint_termination.contains(party) {
                 return Err(DomainError::guard(
-                    "guard-already-recorded",
+                    ErrorCode::GuardAlreadyRecorded,
                     format!("party '{party}' has already declared"),
                 ));
             }
@@ -58,7 +58,7 @@ pub(super) fn guard(
             acting_party(kind, case, party)?;
             if case.profile.withdrawal_requires_protocol && case.first_session.is_none() {
                 return Err(DomainError::guard(
-                    "guard-withdrawal-before-protocol",
+                    ErrorCode::GuardWithdrawalBeforeProtocol,
                     "under this profile a party may withdraw only after the first session's protocol",
                 ));
             }
@@ -72,7 +72,7 @@ pub(super) fn guard(
             let party = acting_party(kind, case, party)?;
             if c.answers.contains_key(party) {
                 return Err(DomainError::guard(
-                    "guard-already-recorded",
+                    ErrorCode::GuardAlreadyRecorded,
                     format!("party '{party}' has already answered"),
                 ));
             }
@@ -83,7 +83,7 @@ pub(super) fn guard(
             require_state(kind, case, terminated)?;
             if case.final_accounts.is_none() {
                 return Err(DomainError::guard(
-                    "guard-final-accounts-missing",
+                    ErrorCode::GuardFinalAccountsMissing,
                     "final accounts are issued (and refunds processed) before a case closes",
                 ));
             }

@@ -143,7 +143,7 @@ pub const ACTION_FORMS: &[ActionForm] = &[
     p("object-to-disclosure", &[f("reason", LongText, true)]),
     a(
         "record-deposit-paid",
-        &[f("party", Party, true), f("paid_by", Text, true)],
+        &[f("party", Party, true), f("paid_by", Party, true)],
     ),
     a(
         "record-first-session",

@@ -4,6 +4,7 @@
 use accord_app::AppError;
 use accord_app::cases::Openness;
 use accord_app::views::{CaseView, EventView};
+use accord_domain::ErrorCode;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -161,7 +162,7 @@ fn event_text(viewer: &Viewer, e: &EventView) -> String {
 /// missing, in the domain's words).
 struct Offered {
     open: Vec<(&'static ActionForm, Option<String>)>,
-    blocked: Vec<(&'static ActionForm, Option<String>, &'static str, String)>,
+    blocked: Vec<(&'static ActionForm, Option<String>, ErrorCode, String)>,
 }
 
 /// Builds the offered forms: every form of [`ACTION_FORMS`] (one per party for per-party ones)
