@@ -480,6 +480,8 @@ error-forbidden = Your role in this case does not allow this step.
 error-transition-not-allowed = This step is not possible at the case's present stage. Reload the case to see what is possible now.
 error-version-conflict = Someone changed the case while you were working on it. Nothing was recorded; reload the case and try again.
 error-storage-unavailable = The service cannot reach its storage. Nothing was changed; try again in a few minutes.
+error-integrity-failure = Stored data of this case failed its integrity check and was not used. Nothing was changed; the Secretariat has been told.
+error-document-integrity = The stored document failed its integrity check and was not served. The Secretariat has been told.
 error-reauthentication-required = Confirm your password again to do this.
 
 ## Filing, by type of dispute

@@ -480,6 +480,8 @@ error-forbidden = Su función en este expediente no permite este paso.
 error-transition-not-allowed = Este paso no es posible en la etapa actual del expediente. Vuelva a cargarlo para ver qué es posible ahora.
 error-version-conflict = Alguien modificó el expediente mientras usted trabajaba en él. No se ha registrado nada; vuelva a cargarlo e inténtelo de nuevo.
 error-storage-unavailable = El servicio no puede acceder a su almacenamiento. No se ha modificado nada; inténtelo de nuevo dentro de unos minutos.
+error-integrity-failure = Unos datos almacenados de este expediente no superaron el control de integridad y no se utilizaron. No se ha modificado nada; se ha avisado a la Secretaría.
+error-document-integrity = El documento almacenado no superó el control de integridad y no se ha entregado. Se ha avisado a la Secretaría.
 error-reauthentication-required = Confirme de nuevo su contraseña para hacer esto.
 
 ## Presentación, según el tipo de controversia

@@ -480,6 +480,8 @@ error-forbidden = Votre rôle dans ce dossier ne permet pas cette étape.
 error-transition-not-allowed = Cette étape n’est pas possible au stade actuel du dossier. Rechargez le dossier pour voir ce qui est possible maintenant.
 error-version-conflict = Quelqu’un a modifié le dossier pendant que vous y travailliez. Rien n’a été enregistré ; rechargez le dossier et réessayez.
 error-storage-unavailable = Le service ne parvient pas à joindre son stockage. Rien n’a été modifié ; réessayez dans quelques minutes.
+error-integrity-failure = Des données enregistrées de ce dossier n’ont pas passé le contrôle d’intégrité et n’ont pas été utilisées. Rien n’a été modifié ; le Secrétariat a été averti.
+error-document-integrity = Le document enregistré n’a pas passé le contrôle d’intégrité et n’a pas été servi. Le Secrétariat a été averti.
 error-reauthentication-required = Confirmez de nouveau votre mot de passe pour effectuer cette opération.
 
 ## Dépôt, selon la nature du différend

@@ -479,6 +479,8 @@ error-forbidden = 您在本案中的角色不允许进行此步骤。
 error-transition-not-allowed = 在案件目前的阶段无法进行此步骤。请刷新案件页面，查看现在可以进行的操作。
 error-version-conflict = 在您操作期间，有人修改了该案件。未记录任何内容；请刷新案件后重试。
 error-storage-unavailable = 服务暂时无法访问其存储。未作任何更改；请几分钟后再试。
+error-integrity-failure = 本案的存储数据未通过完整性检查，未被使用。未作任何更改；已通知秘书处。
+error-document-integrity = 存储的文件未通过完整性检查，未予提供。已通知秘书处。
 error-reauthentication-required = 请再次确认您的密码以进行此操作。
 
 ## 按争议类型提交申请

@@ -479,6 +479,8 @@ error-forbidden = 您在本案中的角色不允許進行此步驟。
 error-transition-not-allowed = 在案件目前的階段無法進行此步驟。請刷新案件頁面，查看現在可以進行的操作。
 error-version-conflict = 在您操作期間，有人修改了該案件。未記錄任何內容；請刷新案件後重試。
 error-storage-unavailable = 服務暫時無法訪問其儲存。未作任何更改；請幾分鐘後再試。
+error-integrity-failure = 本案的儲存資料未通過完整性檢查，未被使用。未作任何更改；已通知秘書處。
+error-document-integrity = 儲存的文件未通過完整性檢查，未予提供。已通知秘書處。
 error-reauthentication-required = 請再次確認您的密碼以進行此操作。
 
 ## 按爭議類型提交申請

@@ -363,14 +363,14 @@ impl Accord {
         let seed = self
             .keys_master()
             .open_secret(&format!("totp:{}", user.id), sealed)
-            .map_err(|e| AppError::Storage(format!("second factor: {e}")))?;
+            .map_err(|e| AppError::from_key("second factor", &user.id, e))?;
         totp_rs::Builder::new()
             .with_secret(seed)
             .with_account_name(user.username.clone())
             .with_issuer(Some("Accord"))
             .build()
             .map(Some)
-            .map_err(|e| AppError::Storage(format!("second factor: {e}")))
+            .map_err(|e| AppError::integrity("second factor", format!("{}: {e}", user.id)))
     }
 
     fn totp_matches(&self, user: &UserRecord, code: &str) -> Result<bool, AppError> {

@@ -269,12 +269,13 @@ impl Accord {
             .await?
             .into_iter()
             .find(|d| d.text_hash == text_hash)
-            .ok_or_else(|| AppError::Storage("the signed draft version is missing".into()))?;
+            .ok_or_else(|| AppError::integrity("draft", "the signed version is missing"))?;
         let draft = self.open_draft(&record).await?;
         let (canonical, hash) = crate::settlement::canonical_draft(&draft)?;
         if hash != text_hash {
-            return Err(AppError::Storage(
-                "the signed draft does not match its hash".into(),
+            return Err(AppError::integrity(
+                "draft",
+                "the signed version does not match its hash",
             ));
         }
         let mut files: Vec<(String, Vec<u8>)> =

@@ -117,7 +117,7 @@ impl Accord {
                 continue;
             };
             let amount: u64 = serde_json::from_slice(&open(&key, r)?)
-                .map_err(|e| AppError::Storage(format!("bidding figure unreadable: {e}")))?;
+                .map_err(|e| AppError::integrity("bidding figure", e.to_string()))?;
             out.insert((r.party_id.clone(), round), amount);
         }
         Ok(out)

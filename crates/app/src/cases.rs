@@ -146,8 +146,9 @@ impl Accord {
         let Some(p) = self.store.case(case_id).await? else {
             return Ok(None);
         };
-        let case: Case = serde_json::from_str(&p.case_json)
-            .map_err(|e| AppError::Storage(format!("case {case_id} projection unreadable: {e}")))?;
+        let case: Case = serde_json::from_str(&p.case_json).map_err(|e| {
+            AppError::integrity("case", format!("{case_id}: projection unreadable: {e}"))
+        })?;
         Ok(Some(LoadedCase {
             case,
             head_hash: p.head_hash,

@@ -210,7 +210,7 @@ impl Accord {
         {
             return Ok(k.clone());
         }
-        let bad = |e: accord_keys::KeyError| AppError::Storage(format!("case key: {e}"));
+        let bad = |e: accord_keys::KeyError| AppError::from_key("case key", case_id, e);
         let wrapped = match self.store.case_key(case_id).await? {
             Some(w) => w,
             None => {
@@ -307,9 +307,9 @@ impl Accord {
     async fn open_body(&self, key: &DataKey, m: &MessageRecord) -> Result<String, AppError> {
         let plain = key
             .open(&aad(&m.case_id, &m.channel, &m.id), &m.body)
-            .map_err(|e| AppError::Storage(format!("message {}: {e}", m.id)))?;
+            .map_err(|e| AppError::from_key("message", &m.id, e))?;
         String::from_utf8(plain)
-            .map_err(|_| AppError::Storage(format!("message {} is not text", m.id)))
+            .map_err(|_| AppError::integrity("message", format!("{} is not text", m.id)))
     }
 
     /// Posts a message in a channel.
@@ -596,7 +596,7 @@ impl Accord {
             }
             let text = key
                 .open(&aad(case_id, "relay", &r.id), &r.excerpt)
-                .map_err(|e| AppError::Storage(e.to_string()))?;
+                .map_err(|e| AppError::from_key("relay", &r.id, e))?;
             out.push(self.relay_view(&r, String::from_utf8_lossy(&text).into_owned()));
         }
         Ok(out)
@@ -643,7 +643,7 @@ impl Accord {
         let key = self.data_key(case_id).await?;
         let excerpt = key
             .open(&aad(case_id, "relay", &rec.id), &rec.excerpt)
-            .map_err(|e| AppError::Storage(e.to_string()))?;
+            .map_err(|e| AppError::from_key("relay", &rec.id, e))?;
         let excerpt = String::from_utf8_lossy(&excerpt).into_owned();
         if d.excerpt != excerpt {
             return Err(AppError::invalid(

@@ -62,9 +62,19 @@ pub enum AppError {
     /// The act needs a fresh re-authentication.
     #[error("confirm your password (POST /api/v1/sessions/reauth) before this act")]
     ReauthenticationRequired,
-    /// The storage failed; nothing was acknowledged.
+    /// The storage failed; nothing was acknowledged. Trying again later may succeed.
     #[error("storage is unavailable: {0}")]
     Storage(String),
+    /// Stored data failed its integrity check: it does not decrypt under its key, its hash is
+    /// not the one recorded, or a record the case log points to is missing or different. Trying
+    /// again cannot help; someone must look at the data.
+    #[error("a stored {what} failed its integrity check: {detail}")]
+    Integrity {
+        /// What failed (`document`, `message`, `draft`, `case key`, `log entry`…).
+        what: &'static str,
+        /// The failure, for the operator's log (never shown to the user).
+        detail: String,
+    },
 }
 
 impl AppError {
@@ -85,6 +95,11 @@ impl AppError {
             AppError::VersionConflict { .. } => "version-conflict",
             AppError::AlreadyExists { .. } => "already-exists",
             AppError::Storage(_) => "storage-unavailable",
+            // A filed document keeps the code its streamed download has always had.
+            AppError::Integrity {
+                what: "document", ..
+            } => "document-integrity",
+            AppError::Integrity { .. } => "integrity-failure",
             AppError::TooManyAttempts { .. } => "too-many-attempts",
             AppError::SecondFactorRequired => "second-factor-required",
             AppError::SecondFactorEnrolmentRequired => "second-factor-enrolment-required",
@@ -99,6 +114,24 @@ impl AppError {
             message: message.into(),
         }
     }
+
+    /// Builds an integrity failure of stored data.
+    pub fn integrity(what: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Integrity {
+            what,
+            detail: detail.into(),
+        }
+    }
+
+    /// The failure of a key operation on `what`: sealed data that does not open (changed, moved
+    /// or sealed under another key) is an integrity failure; anything else (no randomness, an
+    /// unreadable master key) is the service's own trouble.
+    pub fn from_key(what: &'static str, context: &str, e: accord_keys::KeyError) -> Self {
+        match e {
+            accord_keys::KeyError::Tampered => AppError::integrity(what, format!("{context}: {e}")),
+            other => AppError::Storage(format!("{what} {context}: {other}")),
+        }
+    }
 }
 
 impl From<crate::ports::StoreError> for AppError {
@@ -108,5 +141,29 @@ impl From<crate::ports::StoreError> for AppError {
             crate::ports::StoreError::Duplicate(m) => AppError::AlreadyExists { message: m },
             crate::ports::StoreError::Backend(m) => AppError::Storage(m),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_data_that_does_not_open_is_an_integrity_failure() {
+        let e = AppError::from_key("message", "m1", accord_keys::KeyError::Tampered);
+        assert!(
+            matches!(
+                e,
+                AppError::Integrity {
+                    what: "message",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(e.code(), "integrity-failure");
+        // No randomness or an unusable master key is the service's trouble, not the data's.
+        let e = AppError::from_key("case key", "c1", accord_keys::KeyError::BadMasterKey);
+        assert_eq!(e.code(), "storage-unavailable");
     }
 }

@@ -100,13 +100,7 @@ fn from_blob(e: BlobError) -> AppError {
             format!("the upload was interrupted ({m}); nothing was kept, send it again"),
         ),
         BlobError::NotFound => AppError::Storage("a filed document's content is missing".into()),
-        BlobError::Tampered(m) => AppError::invalid(
-            "document-integrity",
-            format!(
-                "the stored document failed its integrity check and was not served ({m}); the \
-                 Secretariat has been told"
-            ),
-        ),
+        BlobError::Tampered(m) => AppError::integrity("document", m),
         BlobError::Storage(m) => AppError::Storage(m),
     }
 }
@@ -170,9 +164,9 @@ impl Accord {
     ) -> Result<String, AppError> {
         let plain = key
             .open(&aad(&d.case_id, &d.id, what), sealed)
-            .map_err(|e| AppError::Storage(format!("document {} {what}: {e}", d.id)))?;
+            .map_err(|e| AppError::from_key("document", &format!("{} {what}", d.id), e))?;
         String::from_utf8(plain)
-            .map_err(|_| AppError::Storage(format!("document {} {what} is not text", d.id)))
+            .map_err(|_| AppError::integrity("document", format!("{} {what} is not text", d.id)))
     }
 
     /// Checks, before an upload is read, that the actor may file documents in the channel.

@@ -213,12 +213,11 @@ impl Accord {
         for r in &records {
             let plain = open(&key, r)?;
             if r.kind == PREFERENCES {
-                let p: Preferences = serde_json::from_slice(&plain)
-                    .map_err(|e| AppError::Storage(format!("negotiation input unreadable: {e}")))?;
+                let p: Preferences =
+                    serde_json::from_slice(&plain).map_err(|e| unreadable(r, e))?;
                 out.preferences.insert(r.party_id.clone(), p);
             } else if let Some(proposal) = r.kind.strip_prefix("answer:") {
-                let a: Answer = serde_json::from_slice(&plain)
-                    .map_err(|e| AppError::Storage(format!("negotiation input unreadable: {e}")))?;
+                let a: Answer = serde_json::from_slice(&plain).map_err(|e| unreadable(r, e))?;
                 out.answers
                     .insert((proposal.to_owned(), r.party_id.clone()), a);
             }
@@ -569,7 +568,12 @@ pub(crate) fn open(key: &DataKey, r: &NegotiationInputRecord) -> Result<Vec<u8>,
         &aad(&r.case_id, &r.negotiation_id, &r.party_id, &r.kind),
         &r.body,
     )
-    .map_err(|e| AppError::Storage(format!("negotiation input: {e}")))
+    .map_err(|e| AppError::from_key("negotiation input", &r.kind, e))
+}
+
+/// A negotiation input that opened but is not what was stored.
+fn unreadable(r: &NegotiationInputRecord, e: serde_json::Error) -> AppError {
+    AppError::integrity("negotiation input", format!("{}: {e}", r.kind))
 }
 
 fn to_problem(agenda: &Agenda, parties: &[String], prefs: &[&Preferences]) -> IntProblem {

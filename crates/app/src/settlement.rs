@@ -106,8 +106,9 @@ impl Accord {
         let key = self.data_key(&r.case_id).await?;
         let plain = key
             .open(&aad(&r.case_id, r.version), &r.body)
-            .map_err(|e| AppError::Storage(format!("draft {}: {e}", r.version)))?;
-        serde_json::from_slice(&plain).map_err(|e| AppError::Storage(format!("draft: {e}")))
+            .map_err(|e| AppError::from_key("draft", &format!("version {}", r.version), e))?;
+        serde_json::from_slice(&plain)
+            .map_err(|e| AppError::integrity("draft", format!("version {}: {e}", r.version)))
     }
 
     async fn audit_draft_read(
@@ -346,7 +347,7 @@ impl Accord {
             .await?
             .into_iter()
             .find(|d| d.text_hash == text_hash)
-            .ok_or_else(|| AppError::Storage("the frozen draft version is missing".into()))?;
+            .ok_or_else(|| AppError::integrity("draft", "the frozen version is missing"))?;
         let draft = self.open_draft(&record).await?;
         let version = draft
             .versions

@@ -98,7 +98,7 @@ pub fn origin(key: &VerifyingKey) -> String {
 }
 
 fn bad_hash(h: &str) -> AppError {
-    AppError::Storage(format!("log entry '{h}' is not a SHA-256 hash"))
+    AppError::integrity("log entry", format!("'{h}' is not a SHA-256 hash"))
 }
 
 fn leaf_of(event_hash: &str) -> Result<Hash, AppError> {

@@ -67,6 +67,8 @@ impl From<AppError> for ApiError {
             | AppError::VersionConflict { .. }
             | AppError::AlreadyExists { .. } => StatusCode::CONFLICT,
             AppError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            // Stored data that fails its check will fail again: not a retryable 503.
+            AppError::Integrity { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::SecondFactorRequired => StatusCode::UNAUTHORIZED,
             AppError::SecondFactorEnrolmentRequired | AppError::ReauthenticationRequired => {
@@ -79,6 +81,13 @@ impl From<AppError> for ApiError {
                 "the service cannot reach its storage; nothing was changed, try again shortly"
                     .to_owned()
             }
+            AppError::Integrity { what, detail } => {
+                tracing::error!(what, %detail, "stored data failed its integrity check");
+                format!(
+                    "the stored {what} failed its integrity check and was not used; nothing was \
+                     changed, and the Secretariat has been told"
+                )
+            }
             other => other.to_string(),
         };
         let retry = match &e {
@@ -90,5 +99,30 @@ impl From<AppError> for ApiError {
         let mut err = ApiError::new(status, e.code(), message);
         err.retry_after = retry;
         err
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_data_that_fails_its_check_is_a_500_and_an_outage_a_503() {
+        let integrity = ApiError::from(AppError::integrity("message", "does not open"));
+        assert_eq!(
+            (integrity.status, integrity.code),
+            (StatusCode::INTERNAL_SERVER_ERROR, "integrity-failure")
+        );
+        assert_eq!(integrity.retry_after, None);
+        let document = ApiError::from(AppError::integrity("document", "a chunk was changed"));
+        assert_eq!(
+            (document.status, document.code),
+            (StatusCode::INTERNAL_SERVER_ERROR, "document-integrity")
+        );
+        let outage = ApiError::from(AppError::Storage("connection refused".into()));
+        assert_eq!(
+            (outage.status, outage.code),
+            (StatusCode::SERVICE_UNAVAILABLE, "storage-unavailable")
+        );
     }
 }

@@ -607,3 +607,61 @@ async fn co_mediators_are_appointed_seat_by_seat_and_both_mediate() {
         );
     }
 }
+
+/// A message whose stored ciphertext was changed does not open: the answer is an integrity
+/// failure (500, its own code, nothing to retry), not a storage outage (503), and the rest of
+/// the case is still served. SQLite only: the test changes the row in the database file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_that_does_not_open_is_an_integrity_failure_not_an_outage() {
+    let mut t = TestServer::start(crate::harness::Backend::Sqlite)
+        .await
+        .unwrap();
+    let case = active_commercial(&mut t).await;
+    let (s, _) = post(
+        &t,
+        "harbour",
+        &case,
+        "plenary",
+        json!({"body": "Harbour's opening statement."}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = read(&t, "indah", &case, "plenary").await;
+    assert_eq!(s, StatusCode::OK);
+    let db = sqlx::SqlitePool::connect(&t.cfg.database_url())
+        .await
+        .unwrap();
+    let changed =
+        sqlx::query("UPDATE messages SET body = randomblob(length(body)) WHERE case_id = ?")
+            .bind(&case)
+            .execute(&db)
+            .await
+            .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    let r = t
+        .http
+        .get(format!(
+            "{}/api/v1/cases/{case}/channels/plenary/messages",
+            t.base
+        ))
+        .bearer_auth(t.token("indah"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        r.headers().get("retry-after").is_none(),
+        "an integrity failure is not retryable"
+    );
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "integrity-failure", "{v}");
+    assert!(
+        !v.to_string().contains("opening statement"),
+        "nothing of the record is shown"
+    );
+    assert_eq!(
+        t.state("sgen", &case).await,
+        "ACTIVE",
+        "the case is still served"
+    );
+}

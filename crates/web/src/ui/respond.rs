@@ -32,7 +32,10 @@ pub fn refusal(
     viewer: &Viewer,
     e: AppError,
 ) -> Result<(StatusCode, (String, String)), Box<Response>> {
-    if matches!(e, AppError::Storage(_) | AppError::NotFound { .. }) {
+    if matches!(
+        e,
+        AppError::Storage(_) | AppError::Integrity { .. } | AppError::NotFound { .. }
+    ) {
         return Err(Box::new(error_page(viewer, e)));
     }
     let api = ApiError::from(e);
