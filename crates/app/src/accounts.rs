@@ -27,7 +27,7 @@ pub mod limits {
 pub struct NewUser {
     /// Sign-in name: 3–64 of `a-z 0-9 . _ - @`.
     pub username: String,
-    /// Display name.
+    /// The name others see (a person's full name); never used to sign in.
     pub display_name: String,
     /// `secretariat`, `mediator`, `party-user` or `operator`.
     pub role: String,
@@ -38,11 +38,11 @@ pub struct NewUser {
 /// A signed-in user as the API shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct UserView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
     /// Sign-in name.
     pub username: String,
-    /// Display name.
+    /// The name others see (a person's full name); never used to sign in.
     pub display_name: String,
     /// Role.
     pub role: String,

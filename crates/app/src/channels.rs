@@ -79,9 +79,9 @@ pub struct RelayStamp {
 /// A message as its reader sees it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct MessageView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
-    /// Channel.
+    /// The channel's name (`plenary`, `caucus:<party>`, `internal:<party>`, …).
     pub channel: String,
     /// Position in the channel.
     pub seq: i64,
@@ -104,7 +104,7 @@ pub struct MessageView {
 /// A channel the reader may use.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ChannelView {
-    /// The channel.
+    /// The channel's name (`plenary`, `caucus:<party>`, `internal:<party>`, …).
     pub channel: String,
     /// `full` or `metadata`.
     pub access: String,
@@ -139,13 +139,13 @@ pub struct RelayDecision {
 /// A relay as its viewers (the mediator, the source party) see it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct RelayView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
     /// Source caucus.
     pub source_channel: String,
-    /// Source message.
+    /// The caucus message the excerpt is taken from.
     pub source_message_id: String,
-    /// Target channel.
+    /// The channel the excerpt is posted to once approved.
     pub target_channel: String,
     /// The excerpt.
     pub excerpt: String,
@@ -153,7 +153,7 @@ pub struct RelayView {
     pub status: String,
     /// Proposed by.
     pub proposed_by: String,
-    /// Decided by.
+    /// The user who approved or refused it (`None` while pending).
     pub decided_by: Option<String>,
     /// The message posted on approval.
     pub message_id: Option<String>,
@@ -166,7 +166,7 @@ pub struct AccessView {
     pub at: String,
     /// Who.
     pub user_id: String,
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// What.
     pub object: String,

@@ -54,9 +54,9 @@ pub struct NewFiling {
 /// A filed document as its reader sees it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct FiledDocumentView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
-    /// Channel.
+    /// The channel's name (`plenary`, `caucus:<party>`, `internal:<party>`, …).
     pub channel: String,
     /// The first version's id.
     pub series: String,

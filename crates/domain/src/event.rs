@@ -412,8 +412,12 @@ impl CaseEvent {
             E::TermsAgreed { .. } | E::FinalTextApproved { .. } | E::TextFrozen { .. } => {
                 "Accord procedure t15"
             }
-            E::AttestationIssued { .. } => "Singapore Convention Art. 4(1)(b)(iii); Accord procedure D22",
-            E::DocumentFiled { .. } => "Accord procedure, channels; ICSID MR 19 (written statements)",
+            E::AttestationIssued { .. } => {
+                "Singapore Convention Art. 4(1)(b)(iii); Accord procedure D22"
+            }
+            E::DocumentFiled { .. } => {
+                "Accord procedure, channels; ICSID MR 19 (written statements)"
+            }
             E::SettlementSigned { .. } | E::SettlementCountersigned { .. } => {
                 "Accord procedure t16; Singapore Convention Art. 4"
             }
@@ -430,11 +434,17 @@ impl CaseEvent {
             | E::ContinuingWithoutParty { .. } => "UNCITRAL ML 2018 Art. 12(d); ICSID MR 22",
             E::MediationTerminated { .. } => "Accord procedure, states (TERMINATED)",
             E::FinalAccountsIssued { .. } | E::CaseClosed {} => "Accord procedure t22",
-            E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => "Accord procedure, channels (roles)",
-            E::UndertakingAccepted { .. } => "Accord procedure, channels (experts, interpreters, observers)",
+            E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => {
+                "Accord procedure, channels (roles)"
+            }
+            E::UndertakingAccepted { .. } => {
+                "Accord procedure, channels (experts, interpreters, observers)"
+            }
             E::BreakGlassRequested { .. }
             | E::BreakGlassApproved { .. }
-            | E::BreakGlassEnded { .. } => "Accord procedure, channels (platform operator, break-glass)",
+            | E::BreakGlassEnded { .. } => {
+                "Accord procedure, channels (platform operator, break-glass)"
+            }
         }
     }
 }
