@@ -46,7 +46,8 @@ impl KeyRing {
     }
 }
 
-/// A new message.
+/// A message to post: its text and tags (reads of without-prejudice content are audited; a
+/// confidential caucus message is relayed only with its party's approval).
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
@@ -108,7 +109,7 @@ pub struct ChannelView {
     pub channel: String,
     /// `full` or `metadata`.
     pub access: String,
-    /// May post.
+    /// The policy lets the reader post messages and file documents here.
     pub may_post: bool,
     /// Private to one party and the mediator.
     pub private: bool,
@@ -147,11 +148,11 @@ pub struct RelayView {
     pub source_message_id: String,
     /// The channel the excerpt is posted to once approved.
     pub target_channel: String,
-    /// The excerpt.
+    /// The proposed text, unsealed for this reader; posted word for word once approved.
     pub excerpt: String,
     /// `pending`, `approved` or `refused`.
     pub status: String,
-    /// Proposed by.
+    /// The mediator who proposed it (user id); an approved excerpt is posted in their name.
     pub proposed_by: String,
     /// The user who approved or refused it (`None` while pending).
     pub decided_by: Option<String>,

@@ -66,7 +66,8 @@ pub struct FiledDocumentView {
     pub title: Option<String>,
     /// File name (neutralised); absent for metadata-only readers.
     pub file_name: Option<String>,
-    /// Language.
+    /// Language of the content as declared when filed (`en`, `fr`, …), if one; shown to
+    /// metadata-only readers too.
     pub language: Option<String>,
     /// Without-prejudice tag.
     pub without_prejudice: bool,

@@ -10,7 +10,7 @@ use crate::ports::CaseProjection;
 /// A case as its viewer sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseView {
-    /// The case.
+    /// The case as folded from its event log; its fields sit at the top level of the JSON.
     #[serde(flatten)]
     pub case: Case,
     /// The state's stable name (with substate), such as `SUSPENDED_VACANCY`.
