@@ -23,7 +23,7 @@ pub struct Login {
     pub username: String,
     /// Role and who they are.
     pub who: String,
-    /// Password.
+    /// Random 18-character password, made at first load and kept in `demo-logins.txt`.
     pub password: String,
 }
 

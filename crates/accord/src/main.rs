@@ -127,7 +127,7 @@ enum LogCmd {
     Inclusion {
         #[command(flatten)]
         deployment: Deployment,
-        /// The case id.
+        /// The case's id (the UUIDv7 in its URL, not its reference).
         case_id: String,
         /// The event's position in the case.
         seq: i64,
@@ -168,7 +168,7 @@ enum AdminCmd {
         /// Sign-in name.
         #[arg(long)]
         username: String,
-        /// Display name.
+        /// The name others see (a person's full name); not used to sign in.
         #[arg(long)]
         display_name: String,
         /// secretariat, mediator, party-user or operator.

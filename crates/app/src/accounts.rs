@@ -27,7 +27,7 @@ pub mod limits {
 pub struct NewUser {
     /// Sign-in name: 3–64 of `a-z 0-9 . _ - @`.
     pub username: String,
-    /// Display name.
+    /// The name others see (a person's full name); never used to sign in.
     pub display_name: String,
     /// `secretariat`, `mediator`, `party-user` or `operator`.
     pub role: String,
@@ -38,13 +38,13 @@ pub struct NewUser {
 /// A signed-in user as the API shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct UserView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
     /// Sign-in name.
     pub username: String,
-    /// Display name.
+    /// The name others see (a person's full name); never used to sign in.
     pub display_name: String,
-    /// Role.
+    /// Stable name of the global role (`secretariat`, `mediator`, `party-user`, `staff`, …).
     pub role: String,
     /// Preferred language of pages, if chosen.
     #[serde(default)]
@@ -108,7 +108,7 @@ pub struct NewSession {
     pub second_factor_enrolment_required: bool,
     /// When it expires unless used (RFC 3339).
     pub expires_at: String,
-    /// The user.
+    /// The account signed in to (what `GET /api/v1/me` returns).
     pub user: UserView,
 }
 
@@ -117,7 +117,7 @@ pub struct NewSession {
 pub struct Principal {
     /// The actor for use cases.
     pub actor: Actor,
-    /// The user.
+    /// The session's account as loaded for this request (names, role, page preferences).
     pub user: UserView,
     /// SHA-256 of the session token.
     pub token_hash: String,
@@ -134,7 +134,8 @@ pub struct Principal {
 pub struct Credentials {
     /// User name.
     pub username: String,
-    /// Password.
+    /// The password as typed, checked against the Argon2id hash; over 256 characters fails
+    /// without hashing.
     pub password: String,
     /// The current TOTP code, for accounts with a second factor.
     pub totp: Option<String>,

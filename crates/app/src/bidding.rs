@@ -29,7 +29,7 @@ pub struct BidInput {
 /// One of a side's own figures.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct OwnFigure {
-    /// The round.
+    /// The round the figure was named for, from 1.
     pub round: u32,
     /// The figure, in minor units.
     pub amount: u64,
@@ -40,7 +40,7 @@ pub struct OwnFigure {
 /// A side's own standing (only its representatives see it).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct SideStanding {
-    /// The party.
+    /// Id of the party, one the viewer represents.
     pub party: String,
     /// `claimant` (names demands) or `respondent` (names offers).
     pub side: String,

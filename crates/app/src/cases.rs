@@ -39,9 +39,9 @@ pub enum ActOutcome {
     Case(Box<CaseView>),
     /// The action was recorded; the actor may not see the case.
     Recorded {
-        /// The case.
+        /// Id of the case acted on (UUIDv7); the actor is shown nothing else of it.
         case_id: String,
-        /// The action.
+        /// The command's kebab-case name, such as `record-third-state-consent`.
         action: String,
     },
 }

@@ -46,7 +46,8 @@ impl KeyRing {
     }
 }
 
-/// A new message.
+/// A message to post: its text and tags (reads of without-prejudice content are audited; a
+/// confidential caucus message is relayed only with its party's approval).
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
@@ -79,9 +80,9 @@ pub struct RelayStamp {
 /// A message as its reader sees it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct MessageView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
-    /// Channel.
+    /// The channel's name (`plenary`, `caucus:<party>`, `internal:<party>`, …).
     pub channel: String,
     /// Position in the channel.
     pub seq: i64,
@@ -104,11 +105,11 @@ pub struct MessageView {
 /// A channel the reader may use.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ChannelView {
-    /// The channel.
+    /// The channel's name (`plenary`, `caucus:<party>`, `internal:<party>`, …).
     pub channel: String,
     /// `full` or `metadata`.
     pub access: String,
-    /// May post.
+    /// The policy lets the reader post messages and file documents here.
     pub may_post: bool,
     /// Private to one party and the mediator.
     pub private: bool,
@@ -139,21 +140,21 @@ pub struct RelayDecision {
 /// A relay as its viewers (the mediator, the source party) see it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct RelayView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
     /// Source caucus.
     pub source_channel: String,
-    /// Source message.
+    /// The caucus message the excerpt is taken from.
     pub source_message_id: String,
-    /// Target channel.
+    /// The channel the excerpt is posted to once approved.
     pub target_channel: String,
-    /// The excerpt.
+    /// The proposed text, unsealed for this reader; posted word for word once approved.
     pub excerpt: String,
     /// `pending`, `approved` or `refused`.
     pub status: String,
-    /// Proposed by.
+    /// The mediator who proposed it (user id); an approved excerpt is posted in their name.
     pub proposed_by: String,
-    /// Decided by.
+    /// The user who approved or refused it (`None` while pending).
     pub decided_by: Option<String>,
     /// The message posted on approval.
     pub message_id: Option<String>,
@@ -166,7 +167,7 @@ pub struct AccessView {
     pub at: String,
     /// Who.
     pub user_id: String,
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// What.
     pub object: String,

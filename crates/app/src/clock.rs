@@ -10,7 +10,7 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
 }
 
-/// The system clock.
+/// The production clock: the operating system's time (`Timestamp::now`).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 

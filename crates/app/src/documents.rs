@@ -1,4 +1,4 @@
-//! The facts of the documents a case produces (reference/domain.md §10): acknowledgement of the
+//! The facts of the documents a case produces (docs/PROCEDURE.md, documents): acknowledgement of the
 //! request (D2), invitation (D3), notice of registration (D7), the mediators' declarations (D10),
 //! the mediator's certificate of mediation (D21), the institution's attestation (D22) and the
 //! record of termination (D23). The settlement agreement (D20) is in `settlement.rs`.

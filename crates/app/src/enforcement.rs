@@ -1,4 +1,4 @@
-//! The enforcement package (reference/domain.md §10): the signed agreement with its evidence,
+//! The enforcement package (docs/PROCEDURE.md, documents): the signed agreement with its evidence,
 //! the attestation, the mediator's certificate, the record of termination and the case-log
 //! extract, zipped and signed by the institution with `accord-package` so that anyone can check
 //! it offline (`accord verify`). What goes in is decided here, once: the agreement as PDF/A in

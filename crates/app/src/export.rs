@@ -62,7 +62,7 @@ pub struct ExportEntry {
     pub size: u64,
     /// SHA-256 (hex) where known (documents).
     pub sha256: Option<String>,
-    /// The content.
+    /// The bytes to write: JSON made here, or a filed document read from the vault.
     pub content: ExportContent,
 }
 
@@ -78,7 +78,8 @@ pub struct CaseFileExport {
     pub generated_at: String,
     /// Who asked (user id).
     pub generated_by: String,
-    /// The entries.
+    /// The files of the ZIP in order: case record, timeline, each channel's messages and
+    /// documents, settlement drafts.
     pub entries: Vec<ExportEntry>,
 }
 

@@ -54,9 +54,9 @@ pub struct NewFiling {
 /// A filed document as its reader sees it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct FiledDocumentView {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
-    /// Channel.
+    /// The channel's name (`plenary`, `caucus:<party>`, `internal:<party>`, …).
     pub channel: String,
     /// The first version's id.
     pub series: String,
@@ -66,7 +66,8 @@ pub struct FiledDocumentView {
     pub title: Option<String>,
     /// File name (neutralised); absent for metadata-only readers.
     pub file_name: Option<String>,
-    /// Language.
+    /// Language of the content as declared when filed (`en`, `fr`, …), if one; shown to
+    /// metadata-only readers too.
     pub language: Option<String>,
     /// Without-prejudice tag.
     pub without_prejudice: bool,

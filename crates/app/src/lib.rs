@@ -120,7 +120,8 @@ impl Accord {
         &self.store
     }
 
-    /// The clock.
+    /// The application's clock, so other layers (idempotency keys) share its "now"; manual in
+    /// tests.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }

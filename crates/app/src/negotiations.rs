@@ -40,7 +40,7 @@ pub struct AnswerInput {
 /// One proposal as a party sees it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct PartyProposalView {
-    /// The proposal.
+    /// The proposal's id within the negotiation (`P1`, `P2`, …).
     pub proposal: String,
     /// What it is worth to the party (once its preferences are entered).
     pub utility: Option<u64>,
@@ -53,9 +53,10 @@ pub struct PartyProposalView {
 /// A party's own standing in a negotiation (only its representatives see it).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct PartyStanding {
-    /// The party.
+    /// Id of the party, one the viewer represents.
     pub party: String,
-    /// Its preferences are entered.
+    /// The party has entered its preferences; until then `best`, `reservation_value` and each
+    /// proposal's utility are `None`.
     pub preferences_entered: bool,
     /// The best value any package could have for it.
     pub best: Option<u64>,
@@ -91,7 +92,7 @@ pub struct NegotiationView {
 /// A package on the frontier, as the mediator sees it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct FrontierPackage {
-    /// The package.
+    /// One option per issue (issue id → option text).
     pub package: Package,
     /// Every party values it at least at its reservation.
     pub clears_all_reservations: bool,
@@ -102,7 +103,7 @@ pub struct FrontierPackage {
 /// How a proposal stands against the frontier.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ProposalCheck {
-    /// The proposal.
+    /// The proposal's id within the negotiation (`P1`, `P2`, …).
     pub proposal: String,
     /// No package is at least as good for everyone and better for someone.
     pub efficient: bool,
@@ -115,7 +116,7 @@ pub struct ProposalCheck {
 /// The mediator's analysis of a negotiation.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct AnalysisView {
-    /// The negotiation.
+    /// The negotiation's id within the case (`N1`, `N2`, …).
     pub negotiation: String,
     /// What the mediator may see: `analysis-only` or `full`.
     pub disclosure: NegotiationDisclosure,

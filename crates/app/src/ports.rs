@@ -25,11 +25,11 @@ pub enum StoreError {
 /// The read model of one case, kept in the same transaction as its events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseProjection {
-    /// Case id.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
-    /// Reference.
+    /// The case's reference, quoted in correspondence and on every document.
     pub reference: String,
-    /// Title.
+    /// The case's short title, as the request gave it.
     pub title: String,
     /// Dispute type (stable name).
     pub dispute_type: String,
@@ -79,11 +79,11 @@ pub struct CaseQuery {
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
     /// Unique sign-in name.
     pub username: String,
-    /// Display name.
+    /// The name others see (a person's full name); never used to sign in.
     pub display_name: String,
     /// Institution-wide role (stable name).
     pub role: String,
@@ -108,9 +108,9 @@ pub struct UserRecord {
 pub struct SessionRecord {
     /// SHA-256 hex of the token.
     pub token_hash: String,
-    /// The user.
+    /// The user it belongs to.
     pub user_id: String,
-    /// Created (ms).
+    /// When it was created, in milliseconds since the Unix epoch (UTC).
     pub created_at_ms: i64,
     /// Expires (ms); extended on use.
     pub expires_at_ms: i64,
@@ -261,7 +261,7 @@ pub trait RegistryStore: Send + Sync {
 pub struct MessageRecord {
     /// Id (UUIDv7).
     pub id: String,
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// The channel (encoded, such as `caucus:A`).
     pub channel: String,
@@ -269,7 +269,7 @@ pub struct MessageRecord {
     pub seq: i64,
     /// Author's user id.
     pub author: String,
-    /// Posted (ms).
+    /// When it was posted, in milliseconds since the Unix epoch (UTC).
     pub posted_at_ms: i64,
     /// Without-prejudice material (offers, admissions, proposals).
     pub without_prejudice: bool,
@@ -286,13 +286,13 @@ pub struct MessageRecord {
 /// A relay: an excerpt of a caucus item the mediator proposes to show another side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelayRecord {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// The caucus the excerpt comes from.
     pub source_channel: String,
-    /// The source message.
+    /// The caucus message the excerpt is taken from.
     pub source_message_id: String,
     /// Where it would go.
     pub target_channel: String,
@@ -300,13 +300,13 @@ pub struct RelayRecord {
     pub excerpt: Vec<u8>,
     /// Proposed by (mediator's user id).
     pub proposed_by: String,
-    /// Proposed (ms).
+    /// When the mediator proposed it, in milliseconds since the Unix epoch (UTC).
     pub proposed_at_ms: i64,
     /// `pending`, `approved` or `refused`.
     pub status: String,
-    /// Decided by.
+    /// The user who approved or refused it (`None` while pending).
     pub decided_by: Option<String>,
-    /// Decided (ms).
+    /// When the source party decided, in milliseconds since the Unix epoch (`None` while pending).
     pub decided_at_ms: Option<i64>,
     /// The message posted on approval.
     pub message_id: Option<String>,
@@ -315,13 +315,13 @@ pub struct RelayRecord {
 /// A read of confidential content (caucus or without-prejudice), for the access audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessRecord {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
     /// When (ms).
     pub at_ms: i64,
     /// Who read.
     pub user_id: String,
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// What was read, such as `message:<id>`.
     pub object: String,
@@ -366,11 +366,11 @@ pub trait ChannelStore: Send + Sync {
 /// under the case's data key. Never part of the case log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NegotiationInputRecord {
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// The negotiation (`N1`, …).
     pub negotiation_id: String,
-    /// The party.
+    /// The party it belongs to (its id in the case).
     pub party_id: String,
     /// `preferences`, or `answer:<proposal id>`.
     pub kind: String,
@@ -398,7 +398,7 @@ pub trait NegotiationStore: Send + Sync {
 /// An event admitted to the transparency log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// The event's position in its case.
     pub seq: i64,
@@ -411,13 +411,13 @@ pub struct LogEntry {
 pub struct AttestationRecord {
     /// The public verification id.
     pub verification_id: String,
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// SHA-256 of the settlement's final text.
     pub text_hash: String,
     /// SHA-256 of the attestation document.
     pub document_sha256: String,
-    /// Issued (ms).
+    /// When it was issued, in milliseconds since the Unix epoch (UTC).
     pub issued_at_ms: i64,
 }
 
@@ -457,7 +457,7 @@ pub trait TransparencyStore: Send + Sync {
 /// A version of a case's settlement draft, sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftRecord {
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// Version, from 1.
     pub version: i64,
@@ -484,9 +484,9 @@ pub trait DraftStore: Send + Sync {
 /// case key); the content is in the vault under `object_key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentRecord {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// The channel (encoded).
     pub channel: String,

@@ -16,7 +16,7 @@ pub const SETTLEMENT_AGREEMENT: &str = "settlement-agreement";
 pub struct RenderedDocument {
     /// A file name for it: `<kind>-<case reference>-<language>.pdf`.
     pub file_name: String,
-    /// The PDF/A.
+    /// The PDF/A file's bytes, as the typesetter laid them out.
     pub pdf: Vec<u8>,
 }
 

@@ -39,7 +39,7 @@ pub struct DraftView {
     /// Its listing.
     #[serde(flatten)]
     pub meta: DraftVersionView,
-    /// The draft.
+    /// The version's content, unsealed: structured terms, free clauses, the text in each language.
     pub draft: SettlementDraft,
     /// The exact bytes hashed (canonical JSON).
     pub canonical: String,

@@ -37,7 +37,7 @@ pub fn verify_evidence(e: &SignatureEvidence) -> bool {
 pub struct RecordedSignature {
     /// The party signed for; `None` for the mediator's countersignature.
     pub party: Option<String>,
-    /// The evidence.
+    /// The manifest, public key and signature as logged, checkable with [`verify_evidence`].
     pub evidence: SignatureEvidence,
     /// The manifest, parsed.
     pub manifest: serde_json::Value,

@@ -60,7 +60,7 @@ pub struct LogKeyView {
 /// Proof that an event is in the tree of a given size.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct InclusionView {
-    /// The case.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// The event's position in its case.
     pub seq: i64,

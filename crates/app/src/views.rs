@@ -10,7 +10,7 @@ use crate::ports::CaseProjection;
 /// A case as its viewer sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseView {
-    /// The case.
+    /// The case as folded from its event log; its fields sit at the top level of the JSON.
     #[serde(flatten)]
     pub case: Case,
     /// The state's stable name (with substate), such as `SUSPENDED_VACANCY`.
@@ -36,13 +36,13 @@ pub struct CaseOption {
 /// A line in a case list.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct CaseSummary {
-    /// Id.
+    /// Its id (UUIDv7), stable for the record's life.
     pub id: String,
-    /// Reference.
+    /// The case's reference, quoted in correspondence and on every document.
     pub reference: String,
-    /// Title.
+    /// The case's short title, as the request gave it.
     pub title: String,
-    /// Dispute type.
+    /// `state-state`, `state-investor` or `commercial`: decides the scope guards.
     pub dispute_type: String,
     /// State name.
     pub state: String,
@@ -81,7 +81,7 @@ impl From<&CaseProjection> for CaseSummary {
 pub struct EventView {
     /// Position in the log.
     pub seq: i64,
-    /// Id.
+    /// The event's id (UUIDv7), unique across cases.
     pub event_id: String,
     /// Recorded time (RFC 3339).
     pub recorded_at: String,
@@ -89,9 +89,9 @@ pub struct EventView {
     pub actor: String,
     /// Event type.
     pub kind: String,
-    /// Rule basis.
+    /// The rule it rests on, shown beside it in the timeline.
     pub rule_basis: String,
-    /// Visibility.
+    /// Who may read it (`case`, `secretariat`, `party:X`, `third-state:XX`), as the policy reads it.
     pub visibility: String,
     /// The fact.
     pub payload: serde_json::Value,
@@ -121,11 +121,11 @@ impl From<&EventRecord> for EventView {
 /// What a third State sees: the consent request and the scope summary, nothing else.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ConsentRequestView {
-    /// Case id.
+    /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
-    /// Reference.
+    /// The case's reference, quoted in correspondence and on every document.
     pub reference: String,
-    /// Title.
+    /// The case's short title, as the request gave it.
     pub title: String,
     /// Scope summary.
     pub summary: String,

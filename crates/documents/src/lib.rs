@@ -58,7 +58,7 @@ pub use accord_app::ports::{DocumentData, DocumentSection as Section, SignatureL
 /// One block of a document's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    /// A paragraph.
+    /// Running text, set as one paragraph (`par` in the Typst template).
     Paragraph(String),
     /// A heading inside the body.
     Heading(String),

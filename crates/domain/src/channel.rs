@@ -1,5 +1,5 @@
 //! Channels: where messages (and, with the vault, documents) live, and who may read and write
-//! each one (reference/domain.md §9, the channel matrix).
+//! each one (docs/PROCEDURE.md, channels).
 
 use std::fmt;
 

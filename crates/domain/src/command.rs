@@ -53,7 +53,7 @@ pub struct FileRequest {
     pub profile_overrides: BTreeMap<String, serde_json::Value>,
 }
 
-/// The first session's record (reference/domain.md §8 transition 13).
+/// The first session's record (docs/PROCEDURE.md, transition 13).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirstSessionRecord {

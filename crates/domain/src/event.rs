@@ -367,73 +367,84 @@ impl CaseEvent {
         }
     }
 
-    /// The rule this event rests on (reference/domain.md §8 transitions and their sources).
+    /// The rule this event rests on: the rules' own articles, and `Accord procedure tN` for
+    /// transition N of docs/PROCEDURE.md (which gives each transition's sources).
     pub fn rule_basis(&self) -> &'static str {
         use CaseEvent as E;
         match self {
-            E::DraftCreated { .. } => "domain §8 DRAFT",
-            E::RequestFiled { .. } => "domain §8 t1; ICSID MR 5",
-            E::LodgingFeeSettled { .. } => "domain §8 t2",
-            E::InvitationSent { .. } => "domain §8 t3; UNCITRAL ML 2018 Art. 5(2)",
-            E::ConsentRecorded { .. } => "domain §8 t4 (written consent)",
-            E::InvitationAccepted { .. } => "domain §8 t6",
+            E::DraftCreated { .. } => "Accord procedure t0",
+            E::RequestFiled { .. } => "Accord procedure t1; ICSID MR 5",
+            E::LodgingFeeSettled { .. } => "Accord procedure t2",
+            E::InvitationSent { .. } => "Accord procedure t3; UNCITRAL ML 2018 Art. 5(2)",
+            E::ConsentRecorded { .. } => "Accord procedure t4 (written consent)",
+            E::InvitationAccepted { .. } => "Accord procedure t6",
             E::InvitationRejected { .. }
             | E::InvitationTreatedAsRejected {}
-            | E::InvitationLapsed {} => "domain §8 t7; UNCITRAL ML 2018 Art. 5(2)",
-            E::RequestWithdrawn {} => "domain §8 NOT_COMMENCED (withdrawal)",
-            E::RequestRefused { .. } => "domain §8 t5; IOMed exclusion declarations",
-            E::ThirdStateConsentRecorded { .. } => "domain §8 t4; IOMed third-State rule",
-            E::StateApprovalRecorded { .. } => "domain §8 t4; ICSID MR 2(2) analogue",
-            E::AuthorityRecorded { .. } => "domain §8 t4 (representatives' authority)",
-            E::CaseRegistered { .. } => "domain §8 t4; ICSID MR 7",
-            E::ConstitutionStarted {} => "domain §8 t8",
+            | E::InvitationLapsed {} => "Accord procedure t7; UNCITRAL ML 2018 Art. 5(2)",
+            E::RequestWithdrawn {} => "Accord procedure t24",
+            E::RequestRefused { .. } => "Accord procedure t5; IOMed exclusion declarations",
+            E::ThirdStateConsentRecorded { .. } => "Accord procedure t4; IOMed third-State rule",
+            E::StateApprovalRecorded { .. } => "Accord procedure t4; ICSID MR 2(2) analogue",
+            E::AuthorityRecorded { .. } => "Accord procedure t4 (representatives' authority)",
+            E::CaseRegistered { .. } => "Accord procedure t4; ICSID MR 7",
+            E::ConstitutionStarted {} => "Accord procedure t8",
             E::MediatorCountAgreed { .. } => "ICSID MR 13",
             E::SecretariatAppointmentRequested { .. } | E::MediatorNominated { .. } => {
-                "domain §8 t9; ICSID MR 14"
+                "Accord procedure t9; ICSID MR 14"
             }
-            E::AppointmentAccepted { .. } => "domain §8 t10; ICSID MR 15",
-            E::AppointmentDeclined { .. } | E::AppointmentLapsed { .. } => "domain §8 t11",
+            E::AppointmentAccepted { .. } => "Accord procedure t10; ICSID MR 15",
+            E::AppointmentDeclined { .. } | E::AppointmentLapsed { .. } => "Accord procedure t11",
             E::DisclosureAcknowledged { .. }
             | E::DisclosureObjected { .. }
             | E::DisclosureWindowClosed {}
-            | E::DisclosureFiled { .. } => "domain §8 t10; ICSID MR 15(4)",
-            E::FileTransmitted {} => "domain §8 t10; ICSID MR 18",
-            E::AppointmentConfirmed {} => "domain §8 t9-t10 (co-mediation); ICSID MR 13",
-            E::VacancyRecorded { .. } => "domain §8 t14; ICSID MR 16",
+            | E::DisclosureFiled { .. } => "Accord procedure t10; ICSID MR 15(4)",
+            E::FileTransmitted {} => "Accord procedure t10; ICSID MR 18",
+            E::AppointmentConfirmed {} => "Accord procedure t9-t10 (co-mediation); ICSID MR 13",
+            E::VacancyRecorded { .. } => "Accord procedure t14; ICSID MR 16",
             E::DepositPaid { .. }
             | E::DepositOverdue { .. }
             | E::DefaultNoticeIssued { .. }
-            | E::SuspendedForNonpayment { .. } => "domain §8 t14; ICSID AFR 8",
-            E::SuspendedByAgreement { .. } | E::Resumed {} => "domain §8 t14",
-            E::FirstSessionHeld { .. } => "domain §8 t13; ICSID MR 20-21",
-            E::TimeLimitSet { .. } => "domain §8 t21; ICC MR Art. 8(1)(e)",
+            | E::SuspendedForNonpayment { .. } => "Accord procedure t14; ICSID AFR 8",
+            E::SuspendedByAgreement { .. } | E::Resumed {} => "Accord procedure t14",
+            E::FirstSessionHeld { .. } => "Accord procedure t13; ICSID MR 20-21",
+            E::TimeLimitSet { .. } => "Accord procedure t21; ICC MR Art. 8(1)(e)",
             E::ConsultationHeld { .. } => "UNCITRAL ML 2018 Art. 12(b)",
             E::TermsAgreed { .. } | E::FinalTextApproved { .. } | E::TextFrozen { .. } => {
-                "domain §8 t15"
+                "Accord procedure t15"
             }
-            E::AttestationIssued { .. } => "Singapore Convention Art. 4(1)(b)(iii); domain §10 D22",
-            E::DocumentFiled { .. } => "domain §9 channels; ICSID MR 19 (written statements)",
+            E::AttestationIssued { .. } => {
+                "Singapore Convention Art. 4(1)(b)(iii); Accord procedure D22"
+            }
+            E::DocumentFiled { .. } => {
+                "Accord procedure, channels; ICSID MR 19 (written statements)"
+            }
             E::SettlementSigned { .. } | E::SettlementCountersigned { .. } => {
-                "domain §8 t16; Singapore Convention Art. 4"
+                "Accord procedure t16; Singapore Convention Art. 4"
             }
             E::NegotiationOpened { .. } | E::PackageProposed { .. } | E::PackageAgreed { .. } => {
-                "negotiation §2 (mediator's single-text procedure)"
+                "Accord procedure, negotiation (mediator's single-text procedure)"
             }
             E::BlindBiddingOpened { .. } | E::BlindRoundClosed { .. } => {
-                "negotiation §2.6 (blind bidding; rules stated before bidding)"
+                "Accord procedure, negotiation (blind bidding; rules stated before bidding)"
             }
             E::JointTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(c)",
             E::MediatorTerminationDeclared { .. } => "UNCITRAL ML 2018 Art. 12(b)",
             E::PartyWithdrew { .. }
             | E::ContinuationAnswered { .. }
             | E::ContinuingWithoutParty { .. } => "UNCITRAL ML 2018 Art. 12(d); ICSID MR 22",
-            E::MediationTerminated { .. } => "domain §8 TERMINATED",
-            E::FinalAccountsIssued { .. } | E::CaseClosed {} => "domain §8 t22",
-            E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => "domain §9 roles",
-            E::UndertakingAccepted { .. } => "domain §9 (experts, interpreters, observers)",
+            E::MediationTerminated { .. } => "Accord procedure, states (TERMINATED)",
+            E::FinalAccountsIssued { .. } | E::CaseClosed {} => "Accord procedure t22",
+            E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => {
+                "Accord procedure, channels (roles)"
+            }
+            E::UndertakingAccepted { .. } => {
+                "Accord procedure, channels (experts, interpreters, observers)"
+            }
             E::BreakGlassRequested { .. }
             | E::BreakGlassApproved { .. }
-            | E::BreakGlassEnded { .. } => "domain §9 (platform operator, break-glass)",
+            | E::BreakGlassEnded { .. } => {
+                "Accord procedure, channels (platform operator, break-glass)"
+            }
         }
     }
 }

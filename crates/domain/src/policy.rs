@@ -283,7 +283,7 @@ pub fn may_read_event(r: &Relation, case: &Case, visibility: &Visibility) -> boo
 }
 
 /// How the actor may use a channel: how far they may read it and whether they may post.
-/// Follows the channel matrix of reference/domain.md §9. A withdrawn party's channels stay
+/// Follows the channel matrix of docs/PROCEDURE.md (channels). A withdrawn party's channels stay
 /// sealed: its representatives lose access, and no one else gains it.
 pub fn channel_access(actor: &Actor, case: &Case, channel: &ChannelId) -> (ReadAccess, bool) {
     channel_access_for(&relation(actor, case), case, channel)

@@ -4,7 +4,7 @@
 //! [`Profile`] chosen when the case is filed, copied into the case so that later edits of a preset
 //! never change a running case. Every number of the IOMed default is marked as pending the
 //! organisation's own rules (`pending_governing_council_rules`), since the IOMed has not published
-//! them; the values are taken from the closest analogue (reference/domain.md §7).
+//! them; the values are taken from the closest analogue (docs/PROCEDURE.md, procedural profiles).
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! The case states of reference/domain.md §8, with their substates and termination grounds.
+//! The case states of docs/PROCEDURE.md, with their substates and termination grounds.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -130,7 +130,7 @@ pub enum CaseState {
 }
 
 impl CaseState {
-    /// The stable upper-case name of reference/domain.md §8, with substate, such as
+    /// The stable upper-case name (docs/PROCEDURE.md, states), with substate, such as
     /// `SUSPENDED_NONPAYMENT` or `TERMINATED`.
     pub fn name(&self) -> &'static str {
         match self {

@@ -1,6 +1,6 @@
 //! Model check of the policy: random sequences of role grants, revocations, undertakings and
 //! withdrawals agree with a small reference model written from the channel matrix of
-//! reference/domain.md §9 — independently of `policy.rs` — on every user × channel, and on who
+//! docs/PROCEDURE.md (channels) — independently of `policy.rs` — on every user × channel, and on who
 //! sees the case record, after every step.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 

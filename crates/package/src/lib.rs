@@ -69,7 +69,7 @@ pub struct PackageFile {
 /// What a verified package holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// Case reference.
+    /// The case reference as the package's index gives it (empty if absent).
     pub case_reference: String,
     /// Verification id of the attestation.
     pub verification_id: String,

@@ -1,7 +1,7 @@
 //! The authorization matrix (security-and-reliability T1): every route of the router × every
 //! principal × objects that are the principal's own, another party's, another case's, hidden and
 //! non-existent, sent as real HTTP requests and compared with an independent oracle written from
-//! the channel matrix of reference/domain.md §9 — not from the policy code.
+//! the channel matrix of docs/PROCEDURE.md (channels) — not from the policy code.
 //!
 //! Actions are sent with `If-Match: "v0"`, so an allowed action answers `version-conflict` and
 //! changes nothing; other writes use bodies that the use case refuses after the policy check.
@@ -58,7 +58,7 @@ enum C {
     Missing,
 }
 
-/// Who sees a case's record (oracle, from §9): X — the parties' representatives, the mediator,
+/// Who sees a case's record (oracle, from the channel matrix): X — the parties' representatives, the mediator,
 /// the case officer, the Secretariat, the party's internal reviewer; Y (filed, not yet disclosed
 /// to the respondent) — its requesting party and the Secretariat; D (a draft) — its drafter.
 fn sees(p: &str, c: C) -> bool {
@@ -152,7 +152,7 @@ fn may_act(p: &str, c: C, action: &str) -> bool {
     }
 }
 
-/// How a principal may read a channel (oracle, §9): 2 = content, 1 = metadata, 0 = none.
+/// How a principal may read a channel (oracle, the channel matrix): 2 = content, 1 = metadata, 0 = none.
 fn reads(p: &str, c: C, channel: &str) -> u8 {
     match c {
         C::X => match (channel, p) {

@@ -325,7 +325,7 @@ impl TestServer {
         assert_eq!(r.failures, 0, "{r:?}");
     }
 
-    /// The chains verify.
+    /// Asserts that the store finds no break in any case's hash chain.
     pub async fn assert_chains_verify(&self) {
         let r = self.store.verify_chains().await.unwrap();
         assert!(r.breaks.is_empty(), "{:?}", r.breaks);
@@ -518,7 +518,7 @@ pub fn declaration() -> Value {
 pub struct Cast<'a> {
     /// A representative of the requesting party.
     pub requesting: &'a str,
-    /// The Secretariat.
+    /// Sign-in name of the user who takes the Secretariat's steps.
     pub secretariat: &'a str,
     /// The mediator the builder nominates.
     pub mediator: &'a str,

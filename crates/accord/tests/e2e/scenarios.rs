@@ -1,6 +1,6 @@
-//! The ten acceptance scenarios of reference/domain.md §11, through HTTP, on both backends.
-//! Scenario 6 (caucus relay) and 7 (signed settlement package) run in the basic form the case
-//! spine supports; they grow with the access-control and settlement work.
+//! The ten acceptance scenarios of docs/PROCEDURE.md, through HTTP, on both backends.
+//! Scenario 6 runs in full in `confidentiality.rs`, and the documents D22 and D25 of scenario 7
+//! are checked in `attestation.rs`.
 
 use accord_app::Clock;
 use reqwest::StatusCode;

@@ -201,7 +201,7 @@ pub fn reopen(
     })
 }
 
-/// The scope guards of a dispute type (reference/domain.md §8, dispute-type guards).
+/// The scope guards of a dispute type (docs/PROCEDURE.md, transition 1).
 pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
     let parties: Vec<&Party> = case.active_parties().collect();
     match case.dispute_type {
@@ -328,8 +328,8 @@ pub fn applicable_exclusions<'a>(
         .collect()
 }
 
-/// The registration guards, in the order of reference/domain.md §8 transition 4, except that the
-/// exclusion check comes first: the IOMed "shall not provide" services for an excluded subject
+/// The registration guards, in the order of docs/PROCEDURE.md, transition 4. The exclusion check
+/// comes first: the IOMed "shall not provide" services for an excluded subject
 /// matter, whatever the state of consent, and the refusal must cite the declaration.
 pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainError> {
     scope_guards(case)?;

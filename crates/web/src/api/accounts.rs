@@ -46,7 +46,7 @@ pub(super) const ROUTES: &[RouteSpec] = &[
         .json_body(schema::<RoleChange>),
 ];
 
-/// A TOTP code.
+/// Body of `POST /api/v1/me/totp/confirm`: a current code that completes enrolment.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TotpCode {
@@ -54,7 +54,7 @@ pub struct TotpCode {
     pub code: String,
 }
 
-/// A role change.
+/// Body of `POST /api/v1/users/{user_id}/role` (Secretariat only).
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {

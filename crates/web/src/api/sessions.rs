@@ -39,7 +39,7 @@ pub(super) const ROUTES: &[RouteSpec] = &[
 pub struct LoginRequest {
     /// User name.
     pub username: String,
-    /// Password.
+    /// The account's password; over 256 characters fails like a wrong one, without hashing.
     pub password: String,
     /// The current TOTP code, for accounts with a second factor.
     #[serde(default)]
@@ -50,7 +50,7 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReauthRequest {
-    /// Password.
+    /// The signed-in account's password again; a wrong one counts as a failed sign-in.
     pub password: String,
     /// The current TOTP code, for accounts with a second factor.
     #[serde(default)]

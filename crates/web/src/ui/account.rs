@@ -34,7 +34,7 @@ struct LoginPage {
     code_error: Option<String>,
 }
 
-/// `GET /login`.
+/// `GET /login`: the empty sign-in form, in the language of `?lang=` or else the browser's.
 pub async fn login_page(
     headers: HeaderMap,
     query: Result<Query<LangQuery>, QueryRejection>,
@@ -61,7 +61,7 @@ pub struct LoginForm {
     /// User name.
     #[serde(default)]
     pub username: String,
-    /// Password.
+    /// The password as typed; never put back into the page when sign-in fails.
     #[serde(default)]
     pub password: String,
     /// The authenticator's code, when enrolled.
@@ -228,7 +228,7 @@ pub async fn account_page(State(s): State<AppState>, viewer: Viewer) -> Response
     html(StatusCode::OK, &page)
 }
 
-/// The preferences form.
+/// What the account page and the header's language switch post to `POST /account`.
 #[derive(Debug, Deserialize, Default)]
 pub struct PreferencesForm {
     /// Language tag.

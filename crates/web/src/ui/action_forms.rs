@@ -39,13 +39,13 @@ pub enum Kind {
 pub struct Field {
     /// The command's field (dotted for nesting).
     pub name: &'static str,
-    /// Kind.
+    /// How it is entered on the page and turned into the command's JSON.
     pub kind: Kind,
     /// Must be filled.
     pub required: bool,
 }
 
-/// An action form.
+/// One case action as a form: the command it builds, its fields, and whether it repeats per party.
 #[derive(Debug, Clone, Copy)]
 pub struct ActionForm {
     /// The action's stable name.

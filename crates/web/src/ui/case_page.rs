@@ -41,7 +41,7 @@ struct DeadlineLine {
     rule: String,
 }
 
-/// A channel link.
+/// A channel the viewer may open (full or metadata access), linked from the case page.
 struct ChannelLink {
     href: String,
     label: String,
@@ -54,7 +54,7 @@ struct DocumentLink {
     label: String,
 }
 
-/// A timeline entry.
+/// A case-log event as a line of the timeline, shown newest first.
 struct TimelineEntry {
     when: String,
     what: String,
@@ -67,13 +67,13 @@ pub struct FieldView {
     pub id: String,
     /// `name` attribute.
     pub name: String,
-    /// Label.
+    /// Text of the `<label>`, translated; a per-party field adds the party's name.
     pub label: String,
     /// Kind as the template knows it: text, long, number, check, choice.
     pub kind: &'static str,
     /// Options of a choice: (value, label).
     pub options: Vec<(String, String)>,
-    /// Required.
+    /// The field must be filled; optional text and choice fields are labelled "(optional)".
     pub required: bool,
     /// Value to show again after an error.
     pub value: String,
@@ -93,7 +93,7 @@ pub struct OfferedForm {
     pub party_name: Option<String>,
     /// Party id (hidden field).
     pub party: String,
-    /// Fields.
+    /// The inputs in order, one per party for a per-party field.
     pub fields: Vec<FieldView>,
     /// A warning that the act cannot be undone.
     pub decisive: bool,

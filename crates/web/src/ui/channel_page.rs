@@ -262,13 +262,13 @@ pub async fn channel_page(
     .await
 }
 
-/// The message form.
+/// What the channel page's message form posts to `POST …/messages`.
 #[derive(Debug, Deserialize, Default)]
 pub struct MessageForm {
     /// Text.
     #[serde(default)]
     pub body: String,
-    /// Without prejudice.
+    /// The without-prejudice box: `on` when ticked, absent otherwise; ticked tags the message.
     #[serde(default)]
     pub without_prejudice: Option<String>,
 }
@@ -481,7 +481,7 @@ pub struct RelayForm {
     /// The caucus the message is in (to come back to).
     #[serde(default)]
     pub channel: String,
-    /// The message.
+    /// Id of the caucus message the excerpt is taken from (a hidden field of that message's form).
     #[serde(default)]
     pub message_id: String,
     /// What may be carried over.

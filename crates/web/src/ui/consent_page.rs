@@ -81,7 +81,8 @@ pub async fn consent_page(
     .await
 }
 
-/// The consent form.
+/// What a third State's representative posts to place its consent on file (as the command
+/// `record-third-state-consent`).
 #[derive(Debug, Deserialize, Default)]
 pub struct ConsentForm {
     /// Reference of the consent instrument (a note verbale, for instance).

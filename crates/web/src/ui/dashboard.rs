@@ -10,7 +10,7 @@ use super::frame::{PageFrame, html};
 use super::viewer::Viewer;
 use crate::AppState;
 
-/// A case line.
+/// A row of the case table, translated, with times in the viewer's zone (deadline empty if none).
 struct CaseLine {
     href: String,
     reference: String,

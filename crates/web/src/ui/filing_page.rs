@@ -25,7 +25,8 @@ const PARTY_BLOCKS: usize = 3;
 /// Kinds of party offered, with the country fields they need.
 const PARTY_KINDS: &[&str] = &["company", "investor", "state", "state-entity"];
 
-/// Dispute types.
+/// Dispute types offered on the first step; any other `type` shows that step again (a posted
+/// form falls back to `commercial`).
 const DISPUTE_TYPES: &[&str] = &["commercial", "state-investor", "state-state"];
 
 /// Procedural profiles offered.

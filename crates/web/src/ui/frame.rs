@@ -59,11 +59,11 @@ pub struct PageFrame {
     pub skip: String,
     /// The institution's line.
     pub institution: String,
-    /// "Language".
+    /// Label of the language switch ("Language"); also names the visitors' language links.
     pub language_label: String,
     /// "Change language" button.
     pub language_submit: String,
-    /// Languages.
+    /// Every language of Accord: a menu posting to `/account` when signed in, links otherwise.
     pub languages: Vec<LanguageLink>,
     /// Signed-in user's display name.
     pub user: Option<String>,
@@ -75,7 +75,7 @@ pub struct PageFrame {
     pub nav: Vec<NavLink>,
     /// "Main navigation".
     pub nav_label: String,
-    /// "Sign out".
+    /// Text of the button that posts to `/logout` ("Sign out").
     pub sign_out: String,
     /// A confirmation shown at the top ("The message was posted.").
     pub notice: Option<String>,
