@@ -61,7 +61,7 @@ pub struct RoundOutcome {
 pub struct BlindBidding {
     /// `B1`, `B2`, …
     pub id: String,
-    /// The rules.
+    /// The claim, currency, parties and round limits stated when it opened; they never change.
     pub rules: BiddingRules,
     /// When it opened.
     #[schemars(with = "String")]

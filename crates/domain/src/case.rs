@@ -28,17 +28,17 @@ pub enum CaseRole {
     },
     /// An expert, with access to the named channels after accepting the undertaking.
     Expert {
-        /// The channels.
+        /// Channels it may read and post in, by stable name such as `caucus:A`; never `notes`.
         channels: Vec<crate::channel::ChannelId>,
     },
     /// An interpreter, with access to the named channels after accepting the undertaking.
     Interpreter {
-        /// The channels.
+        /// Channels it may read and post in, by stable name such as `caucus:A`; never `notes`.
         channels: Vec<crate::channel::ChannelId>,
     },
     /// An observer (read only), with access to the named channels after accepting the undertaking.
     Observer {
-        /// The channels.
+        /// Channels it may read, by stable name (`plenary`, `caucus:A`, …); never `notes`.
         channels: Vec<crate::channel::ChannelId>,
     },
 }
@@ -63,9 +63,10 @@ impl CaseRole {
 /// A user holding a [`CaseRole`] in a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Participant {
-    /// The user.
+    /// Accord user id holding the role; never a party's representative or a mediator of the case.
     pub user_id: String,
-    /// The role.
+    /// What the user may do here; a guest role (expert, interpreter, observer) opens nothing until
+    /// its undertaking is accepted.
     pub role: CaseRole,
     /// When the confidentiality undertaking was accepted (guests).
     #[schemars(with = "Option<String>")]
@@ -77,7 +78,7 @@ pub struct Participant {
 /// deadline. Every step is an event visible to the Secretariat, and every read under it is logged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BreakGlass {
-    /// The operator.
+    /// User id of the platform operator who asked; the access covers this user alone.
     pub operator: String,
     /// Why.
     pub reason: String,
@@ -102,7 +103,8 @@ impl BreakGlass {
 pub struct MediatorSeat {
     /// The panel member's user id.
     pub user_id: String,
-    /// Name.
+    /// The candidate's name as given at nomination; printed in the declaration (D10) and the
+    /// attestation (D22).
     pub name: String,
     /// Nationality, if stated.
     pub nationality: Option<CountryCode>,
@@ -111,7 +113,7 @@ pub struct MediatorSeat {
     /// When nominated.
     #[schemars(with = "String")]
     pub nominated_at: Timestamp,
-    /// Status.
+    /// Where the seat stands; only a `serving` seat acts as the case's mediator.
     pub status: SeatStatus,
     /// The declaration, once signed.
     pub declaration: Option<Declaration>,
@@ -127,9 +129,9 @@ pub enum SeatStatus {
     Nominated,
     /// Accepted; disclosures awaiting acknowledgement or the objection window.
     AcceptedPendingDisclosure,
-    /// Serving.
+    /// Disclosures cleared (or none made): the mediator acts, with the caucuses and notes.
     Serving,
-    /// Declined.
+    /// Declined before accepting (`decline-appointment`); not nominated again in this case.
     Declined,
     /// Let the acceptance period lapse.
     Lapsed,
@@ -140,7 +142,8 @@ pub enum SeatStatus {
 /// A party's deposit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Deposit {
-    /// Paid.
+    /// Recorded as paid (`record-deposit-paid`); once every deposit is, the non-payment periods end
+    /// and a suspension for non-payment lifts.
     pub paid: bool,
     /// Who paid it.
     pub paid_by: Option<String>,
@@ -176,7 +179,7 @@ pub struct SettlementProgress {
 /// A pending decision on continuing after a party's withdrawal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Continuation {
-    /// The withdrawn party.
+    /// Id of the withdrawn party; the remaining active parties answer whether to go on without it.
     pub withdrawn_party: String,
     /// When it withdrew (the effective date of a termination that follows).
     #[schemars(with = "String")]
@@ -192,9 +195,11 @@ pub struct Case {
     pub id: String,
     /// Human reference.
     pub reference: String,
-    /// Dispute type.
+    /// State–State, investor–State or commercial: selects the scope guards checked at submission
+    /// and registration (docs/PROCEDURE.md, transition 1).
     pub dispute_type: DisputeType,
-    /// Title.
+    /// Short title from the filing (at most 300 characters), shown in documents and in a third
+    /// State's consent request.
     pub title: String,
     /// Scope summary.
     pub summary: String,
@@ -202,11 +207,13 @@ pub struct Case {
     pub subject_categories: Vec<String>,
     /// Investment description (investor–State).
     pub investment_description: Option<String>,
-    /// The parties.
+    /// Every party named in the filing, in its order; a withdrawn party stays listed with
+    /// `withdrawn_at` set.
     pub parties: Vec<Party>,
     /// The requesting party's id.
     pub requesting_party: String,
-    /// Joint request.
+    /// All parties filed together: each sees the case from filing, not from the invitation or
+    /// registration.
     pub joint_request: bool,
     /// Third States involved.
     pub third_states: Vec<ThirdState>,
@@ -219,7 +226,8 @@ pub struct Case {
     pub created_at: Timestamp,
     /// The case this re-opens.
     pub linked_from: Option<LinkedCase>,
-    /// State.
+    /// Where the case stands, with its substate (reason, ground, suspension kind, resume stage,
+    /// effective date); see docs/PROCEDURE.md, states.
     pub state: CaseState,
     /// When the request was filed (receipt).
     #[schemars(with = "Option<String>")]
@@ -403,7 +411,7 @@ impl Case {
         })
     }
 
-    /// Serving mediators.
+    /// The seats whose mediator now acts in the case (status `serving`), in nomination order.
     pub fn serving_mediators(&self) -> impl Iterator<Item = &MediatorSeat> {
         self.mediators
             .iter()

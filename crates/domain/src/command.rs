@@ -400,7 +400,7 @@ pub enum Command {
     },
     /// Written consent of a party is placed on file.
     RecordConsent {
-        /// The party.
+        /// Id of the party whose written consent goes on file; it must be an active party.
         party: String,
         /// Its basis.
         consent: ConsentBasis,
@@ -442,7 +442,7 @@ pub enum Command {
     },
     /// A representative's proof of authority is placed on file.
     RecordAuthority {
-        /// The party.
+        /// The party the representative acts for; `user_id` must be one of its representatives.
         party: String,
         /// The representative's user id.
         user_id: String,
@@ -465,7 +465,7 @@ pub enum Command {
     NominateMediator {
         /// The panel member's user id.
         mediator_user_id: String,
-        /// Name.
+        /// The candidate's name (≤ 300 characters), kept on the seat, printed in D10 and D22.
         name: String,
         /// Nationality (conflict check: not a party's).
         #[serde(default)]
@@ -478,22 +478,25 @@ pub enum Command {
     },
     /// The appointee accepts and signs the declaration.
     AcceptAppointment {
-        /// The declaration.
+        /// All four affirmations must be true (`guard-declaration-incomplete`); any disclosures
+        /// open the objection window.
         declaration: Declaration,
     },
     /// The appointee declines (→ CONSTITUTING).
     DeclineAppointment {
-        /// Reason.
+        /// Why the appointee declines; recorded in the case-wide `appointment-declined` event.
         reason: String,
     },
     /// A party acknowledges (waives objection to) the disclosures.
     AcknowledgeDisclosure {
-        /// The party.
+        /// The acknowledging party, represented by the acting user with the `file` scope; once
+        /// every active party has acknowledged, the disclosure window closes.
         party: String,
     },
     /// A party objects to a disclosure within the window.
     ObjectToDisclosure {
-        /// The party.
+        /// The objecting party, represented by the acting user with the `file` scope; one objection
+        /// within the window vacates the seat.
         party: String,
         /// Why.
         reason: String,
@@ -505,7 +508,7 @@ pub enum Command {
     },
     /// The mediator's seat falls vacant (resignation, incapacity, removal).
     RecordVacancy {
-        /// Reason.
+        /// Why the seat fell vacant (resignation, incapacity, removal); kept in `vacancy-recorded`.
         reason: String,
     },
     /// A party's deposit is paid (by it or by another party).
@@ -517,12 +520,13 @@ pub enum Command {
     },
     /// The first session is held and minuted (PREPARATORY → ACTIVE).
     RecordFirstSession {
-        /// The record.
+        /// An authorised negotiator for every active party and the four agreements, each stated or
+        /// "none" (`guard-first-session-incomplete`).
         record: FirstSessionRecord,
     },
     /// The parties agree to suspend.
     SuspendByAgreement {
-        /// Reason.
+        /// Why the parties agreed to suspend; kept in the case-wide `suspended-by-agreement` event.
         reason: String,
     },
     /// A suspension by agreement ends.
@@ -546,7 +550,7 @@ pub enum Command {
     /// The mediator opens a negotiation on an agenda of issues and options (case active or
     /// settlement drafting).
     OpenNegotiation {
-        /// The agenda.
+        /// The issues and their options: 1 to 12 issues, 2 to 40 options each (`invalid-agenda`).
         agenda: crate::negotiation::Agenda,
     },
     /// The mediator puts a package to the parties; each answers privately.
@@ -559,19 +563,21 @@ pub enum Command {
     /// The mediator opens a blind bidding on a money claim between two parties, stating its
     /// rules before any figure is named (case active or settlement drafting).
     OpenBlindBidding {
-        /// The rules.
+        /// The claim, currency, claimant, respondent, rounds and closing gap, fixed before any bid
+        /// (`invalid-bidding-rules`).
         rules: crate::bidding::BiddingRules,
     },
     /// A party approves the final text with hash H.
     ApproveFinalText {
-        /// The party.
+        /// The approving party; a later approval replaces its earlier one, and the text freezes
+        /// once every active party has approved the same hash.
         party: String,
         /// SHA-256 hex of the final text.
         text_hash: String,
     },
     /// A party signs the frozen text.
     SignSettlement {
-        /// The party.
+        /// The party signed for; the signer needs its `sign` scope and authority on file.
         party: String,
         /// The hash being signed; must equal the frozen hash.
         text_hash: String,
@@ -591,22 +597,22 @@ pub enum Command {
     },
     /// The mediator declares that further efforts are no longer justified.
     DeclareMediatorTermination {
-        /// Reason.
+        /// Why further efforts are no longer justified; kept in `mediator-termination-declared`.
         reason: String,
     },
     /// A party joins the joint declaration of termination.
     DeclareJointTermination {
-        /// The party.
+        /// The party joining; the mediation terminates once every active party has declared.
         party: String,
     },
     /// A party withdraws from the mediation.
     Withdraw {
-        /// The party.
+        /// The withdrawing party; its representatives lose access at once.
         party: String,
     },
     /// A remaining party answers whether to continue after a withdrawal.
     AnswerContinuation {
-        /// The party.
+        /// The remaining party answering; one "no" terminates the mediation as of the withdrawal.
         party: String,
         /// Continue without the withdrawn party.
         continue_mediation: bool,
@@ -620,14 +626,16 @@ pub enum Command {
     Close {},
     /// The Secretariat gives a user a per-case role.
     AddParticipant {
-        /// The user.
+        /// Accord user id to grant the role to; not a party's representative or a mediator
+        /// (`guard-role-conflict`).
         user_id: String,
-        /// The role.
+        /// The role; a guest role names its channels (never `notes`) and opens nothing before its
+        /// undertaking.
         role: crate::case::CaseRole,
     },
     /// The Secretariat withdraws a user's per-case role.
     RemoveParticipant {
-        /// The user.
+        /// User id with a role in the case, else `unknown-participant`; effective from the next request.
         user_id: String,
     },
     /// A guest (expert, interpreter, observer) accepts the confidentiality undertaking.

@@ -26,7 +26,7 @@ pub enum DeadlineKind {
     DisclosureObjection,
     /// Initial written statements.
     InitialStatements,
-    /// The first session.
+    /// Holding the first session (`first_session_days` after transmittal); shown, not acted on.
     FirstSession,
     /// A party's deposit.
     Deposit,
@@ -87,7 +87,7 @@ pub struct Deadline {
     pub due_at: Timestamp,
     /// The profile rule it comes from, such as `iomed-default v1: acceptance_days = 20`.
     pub rule: String,
-    /// Status.
+    /// `pending` while running; then `met`, `lapsed` or `cancelled`.
     pub status: DeadlineStatus,
 }
 

@@ -28,7 +28,7 @@ pub enum Visibility {
     },
     /// Whoever may read a channel, in full or as metadata (a document filed in it).
     Channel {
-        /// The channel.
+        /// The channel whose readers see the event, in its stable form (`plenary`, `caucus:A`, …).
         channel: crate::channel::ChannelId,
     },
 }
@@ -86,7 +86,7 @@ pub struct SignatureEvidence {
 pub struct LinkedCase {
     /// The closed case's id.
     pub case_id: String,
-    /// Its reference.
+    /// The closed case's human reference (`ACC-<year>-…`), shown beside the link.
     pub reference: String,
     /// The hash of its last event, pinning the immutable record this case builds on.
     pub head_hash: String,

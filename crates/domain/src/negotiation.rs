@@ -203,12 +203,14 @@ pub enum Reservation {
     None,
     /// A utility value, on the party's own scale (sum of weight × score).
     Value {
-        /// The value.
+        /// The disagreement point: no agreement is worth this much to the party; at most the value
+        /// of its best package (`invalid-preferences`).
         value: u64,
     },
     /// A package as good as no agreement (its utility is the reservation value).
     Package {
-        /// The package.
+        /// Issue id → option text, one listed option per issue; its value under these preferences
+        /// is the reservation value.
         package: Package,
     },
 }
@@ -332,7 +334,7 @@ impl Preferences {
 pub struct Proposal {
     /// Id within the negotiation (`P1`, `P2`, …).
     pub id: String,
-    /// The package.
+    /// The option put forward for each issue (issue id → option text), checked against the agenda.
     pub package: Package,
     /// When (RFC 3339).
     #[schemars(with = "String")]
@@ -344,7 +346,7 @@ pub struct Proposal {
 pub struct Negotiation {
     /// Id within the case (`N1`, `N2`, …).
     pub id: String,
-    /// The agenda.
+    /// The issues and options the mediator opened it on; preferences and proposals must fit them.
     pub agenda: Agenda,
     /// When it opened.
     #[schemars(with = "String")]

@@ -83,7 +83,7 @@ pub enum ConventionStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum PartyKind {
-    /// A State.
+    /// A State itself, identified by its country code (State–State and investor–State disputes).
     State {
         /// The State's country code.
         country: CountryCode,
@@ -282,7 +282,7 @@ impl Party {
 pub struct ThirdStateInput {
     /// The third State.
     pub country: CountryCode,
-    /// Its name.
+    /// The State's name as displayed; `country` is what identifies it.
     pub name: String,
     /// Users who act for it (they see only the consent request).
     #[serde(default)]
@@ -294,7 +294,7 @@ pub struct ThirdStateInput {
 pub struct ThirdState {
     /// The third State.
     pub country: CountryCode,
-    /// Its name.
+    /// The State's name as the filing gave it, for display; `country` identifies it.
     pub name: String,
     /// Users who act for it.
     pub representatives: Vec<String>,

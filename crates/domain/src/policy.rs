@@ -60,7 +60,7 @@ pub enum Action {
     RequestBreakGlass,
     /// Post a message in a channel.
     PostMessage {
-        /// The channel.
+        /// The channel posted to; [`channel_access`] decides whether the actor may write there.
         channel: ChannelId,
     },
     /// The mediator proposes to relay an excerpt of a caucus item.
@@ -76,13 +76,13 @@ pub enum Action {
     /// Enter a party's private negotiation preferences, or its answer to a proposal (needs the
     /// `file` scope for that party).
     EnterNegotiationInput {
-        /// The party.
+        /// The party whose preferences or answer are entered; the actor needs its `file` scope.
         party: String,
     },
     /// Read a party's private negotiation preferences: its own representatives and internal
     /// reviewers, and the mediator when the profile's negotiation disclosure is `full`.
     ReadPreferences {
-        /// The party.
+        /// The party whose sealed preferences are asked for.
         party: String,
     },
     /// Read the analysis of a negotiation (efficient packages, fair points): the mediator.

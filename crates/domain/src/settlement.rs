@@ -30,7 +30,7 @@ pub const LANGUAGES: &[&str] = &["en", "zh-Hans", "zh-Hant", "fr", "ar", "ru", "
 pub struct SettlementParty {
     /// The case party id.
     pub party: String,
-    /// Its place of business.
+    /// The place of business the agreement states for it (Singapore Convention Art. 1); free text.
     pub place_of_business: String,
 }
 
@@ -59,9 +59,9 @@ pub struct Obligation {
 pub struct SettlementTerms {
     /// Every active party, with its place of business.
     pub parties: Vec<SettlementParty>,
-    /// The obligations.
+    /// What each party undertakes (at most 200), each performed by a party listed in `parties`.
     pub obligations: Vec<Obligation>,
-    /// The governing law.
+    /// The law governing the agreement, as free text (required).
     pub governing_law: String,
     /// How disputes about the settlement are resolved.
     pub dispute_clause: String,
@@ -122,7 +122,8 @@ pub struct LanguageVersion {
     pub text: String,
 }
 
-/// A settlement draft.
+/// One version of the settlement, as posted to `POST /api/v1/cases/{id}/settlement/drafts`; without
+/// prejudice until every party approves its hash (SHA-256 of its canonical JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettlementDraft {

@@ -39,12 +39,12 @@ pub enum ResumeStage {
     Preparatory,
     /// First session held.
     Active,
-    /// Drafting the settlement.
+    /// Terms agreed; the settlement text is being drafted.
     SettlementDrafting,
 }
 
 impl ResumeStage {
-    /// The state to return to.
+    /// The case state a suspension or vacancy returns to when it ends.
     pub fn state(self) -> CaseState {
         match self {
             ResumeStage::Preparatory => CaseState::Preparatory,
@@ -106,7 +106,7 @@ pub enum CaseState {
     Preparatory,
     /// First session held.
     Active,
-    /// Suspended.
+    /// Paused for non-payment, by agreement or for a vacancy; returns to `resume` when it ends.
     Suspended {
         /// Why.
         kind: SuspensionKind,
@@ -119,7 +119,7 @@ pub enum CaseState {
     Signing,
     /// Terminal for the process.
     Terminated {
-        /// The ground.
+        /// Why the mediation ended, as the termination record (D23) states it.
         ground: TerminationGround,
         /// Effective date.
         #[schemars(with = "String")]

@@ -45,7 +45,7 @@ pub enum By {
     RequestingParty,
     /// The first representative of this party.
     Party(String),
-    /// The Secretariat.
+    /// The Secretariat user [`SECRETARIAT`] (`sg`).
     Secretariat,
     /// The nominated mediator.
     Mediator,
@@ -58,7 +58,7 @@ pub enum By {
 pub struct Act {
     /// Who takes it.
     pub by: By,
-    /// The command.
+    /// The step, as the API would receive it.
     pub command: Command,
 }
 
@@ -88,9 +88,9 @@ pub enum Milestone {
 pub struct Nominee {
     /// The panel member's user id.
     pub user_id: String,
-    /// Name.
+    /// The name given at nomination (`Amina Diallo` by default).
     pub name: String,
-    /// Nationality.
+    /// The nationality given at nomination, checked against the parties' (`SN` by default).
     pub nationality: Option<CountryCode>,
 }
 
@@ -247,7 +247,7 @@ impl CaseBuilder {
         &self.request
     }
 
-    /// The nominee.
+    /// The mediator the builder will nominate.
     pub fn nominee(&self) -> &Nominee {
         &self.mediator
     }
@@ -427,9 +427,9 @@ pub fn party_user(id: &str) -> Actor {
 /// A case built by a [`CaseBuilder`], with the time and registry it is decided against.
 #[derive(Debug, Clone)]
 pub struct Fixture {
-    /// The case.
+    /// The case as folded from the fixture's events so far.
     pub case: Case,
-    /// Now.
+    /// The fixture's clock: commands are decided at this time; [`Fixture::advance_days`] moves it.
     pub now: Timestamp,
     /// The nominee's user id.
     pub mediator: String,

@@ -161,7 +161,7 @@ fn first_session_complete(
 /// A document filed in a channel, as the application recorded it in the vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FiledDocument {
-    /// Its id.
+    /// The id the application gave this version in the vault (a new one for every version).
     pub document_id: String,
     /// The first version's id (the document's own for a first version).
     pub series: String,
