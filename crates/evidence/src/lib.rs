@@ -1,12 +1,14 @@
-//! Evidence primitives: the canonical encoding of case events and the per-case SHA-256 hash chain.
+//! Evidence primitives: the canonical encoding of case events and the per-audience SHA-256 hash
+//! chains of a case.
 //!
-//! # The event hash (format `accord-event-v1`)
+//! # The event hash (format `accord-event-v2`)
 //!
-//! Each event of a case is stored with `prev_hash` (the previous event's `hash`, or 64 zeros for
-//! the first event) and its own `hash`:
+//! An event's visibility (`case`, `secretariat`, `party:A`, `channel:caucus:A`, …) names its
+//! chain. Each chain numbers its own events from 1 (`seq`) and links each to the chain's previous
+//! event (`prev_hash`, 64 zeros for the first):
 //!
 //! ```text
-//! hash = lower-hex( SHA-256( "accord-event-v1\n" || canonical_json(envelope) ) )
+//! hash = lower-hex( SHA-256( "accord-event-v2\n" || canonical_json(envelope) ) )
 //! envelope = { "actor", "case_id", "event_id", "kind", "payload", "prev_hash",
 //!              "recorded_at_ms", "rule_basis", "seq", "visibility" }
 //! ```
@@ -17,7 +19,11 @@
 //! as JCS does (`\"`, `\\`, `\b \f \n \r \t`, other control characters as `\u00xx`, everything
 //! else literal UTF-8), integers only (a float is an encoding error). The stored payload text must
 //! itself be canonical, so any change to a stored byte changes either the canonical check or the
-//! hash.
+//! hash. The case's overall order (`position`) is stored beside the chains and is not hashed.
+//!
+//! Format `accord-event-v1` (events stored before the per-audience chains) hashes the same
+//! envelope with the prefix `"accord-event-v1\n"`, in one chain per case whose `seq` is the
+//! position.
 
 pub mod canonical;
 pub mod chain;
@@ -25,4 +31,7 @@ pub mod checkpoint;
 pub mod merkle;
 
 pub use canonical::{CanonicalError, canonical_json};
-pub use chain::{ChainBreak, ChainVerifier, EventRecord, GENESIS_HASH, NewEvent, RawEvent, seal};
+pub use chain::{
+    ChainBreak, ChainHead, ChainVerifier, EventFormat, EventRecord, GENESIS_HASH, NewEvent, RawEvent,
+    seal, seal_v1,
+};
