@@ -429,9 +429,14 @@ impl Case {
         v
     }
 
-    /// The earliest pending deadline's due time (the scheduler's next look).
+    /// The earliest pending procedural deadline's due time, as the case list shows and sorts it.
+    /// A break-glass expiry is left out: it is a Secretariat-only fact, and the list's order must
+    /// not tell a party about it.
     pub fn next_due(&self) -> Option<Timestamp> {
-        self.pending_deadlines().first().map(|d| d.due_at)
+        self.pending_deadlines()
+            .into_iter()
+            .find(|d| d.kind != crate::deadline::DeadlineKind::BreakGlassExpiry)
+            .map(|d| d.due_at)
     }
 
     /// The pending deadline of this kind (and party).

@@ -354,7 +354,42 @@ pub enum CaseEvent {
     BreakGlassEnded { operator: String },
 }
 
+/// The kinds of event that always carry without-prejudice material: the negotiation's agenda and
+/// the mediator's proposals, the agreed package, and blind biddings (their rules and round
+/// outcomes). A document filed as without prejudice is one too ([`CaseEvent::is_without_prejudice`]).
+pub const WITHOUT_PREJUDICE_KINDS: &[&str] = &[
+    "negotiation-opened",
+    "package-proposed",
+    "package-agreed",
+    "blind-bidding-opened",
+    "blind-round-closed",
+];
+
 impl CaseEvent {
+    /// True if the event carries without-prejudice material, which the rules keep out of later
+    /// proceedings: exports for other proceedings and the enforcement package's case-log both
+    /// leave such events out, by this one decision.
+    pub fn is_without_prejudice(&self) -> bool {
+        use CaseEvent as E;
+        match self {
+            E::NegotiationOpened { .. }
+            | E::PackageProposed { .. }
+            | E::PackageAgreed { .. }
+            | E::BlindBiddingOpened { .. }
+            | E::BlindRoundClosed { .. } => true,
+            E::DocumentFiled {
+                without_prejudice, ..
+            } => *without_prejudice,
+            _ => false,
+        }
+    }
+
+    /// [`CaseEvent::is_without_prejudice`] for a stored payload; a payload that is not a known
+    /// event counts as without prejudice (fail closed: it is left out).
+    pub fn payload_is_without_prejudice(payload: &str) -> bool {
+        serde_json::from_str::<CaseEvent>(payload).map_or(true, |e| e.is_without_prejudice())
+    }
+
     /// The event's kebab-case type name, as stored in the log.
     pub fn kind(&self) -> String {
         match serde_json::to_value(self) {
@@ -446,5 +481,39 @@ impl CaseEvent {
                 "Accord procedure, channels (platform operator, break-glass)"
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_without_prejudice_kinds_are_the_events_that_always_are() {
+        let round = CaseEvent::BlindRoundClosed {
+            bidding_id: "B1".into(),
+            round: 1,
+            settled_at: None,
+        };
+        assert!(round.is_without_prejudice());
+        assert!(WITHOUT_PREJUDICE_KINDS.contains(&round.kind().as_str()));
+        let text = serde_json::to_string(&round).unwrap_or_default();
+        assert!(CaseEvent::payload_is_without_prejudice(&text));
+        assert!(CaseEvent::payload_is_without_prejudice("not an event"));
+        let filed = |wp: bool| CaseEvent::DocumentFiled {
+            document_id: "d".into(),
+            channel: "plenary".into(),
+            series: "d".into(),
+            version: 1,
+            sha256: "0".repeat(64),
+            size: 1,
+            media_type: "text/plain".into(),
+            without_prejudice: wp,
+            translation_of: None,
+        };
+        assert!(filed(true).is_without_prejudice());
+        assert!(!filed(false).is_without_prejudice());
+        assert!(!CaseEvent::CaseClosed {}.is_without_prejudice());
+        assert!(!CaseEvent::payload_is_without_prejudice(r#"{"type":"case-closed"}"#));
     }
 }

@@ -30,6 +30,7 @@ pub mod negotiation;
 pub mod party;
 pub mod policy;
 pub mod profile;
+pub mod reader;
 pub mod scheduler;
 pub mod settlement;
 pub mod state;
