@@ -21,7 +21,9 @@ import tempfile
 import zipfile
 
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
-WITHOUT_PREJUDICE_KINDS = {"package-proposed", "negotiation-opened"}
+WITHOUT_PREJUDICE_KINDS = {"negotiation-opened", "package-proposed", "package-agreed",
+                           "blind-bidding-opened", "blind-round-closed"}
+EVENT_PREFIXES = {1: b"accord-event-v1\n", 2: b"accord-event-v2\n"}
 
 
 class Invalid(Exception):
@@ -119,15 +121,19 @@ def verify(path, expected_key):
         raise Invalid("the attestation's verification id differs from the index's")
     events = 0
     for ev in json.loads(files["case-log.json"]):
-        if ev["kind"] in WITHOUT_PREJUDICE_KINDS:
-            raise Invalid(f"case-log.json holds without-prejudice material ({ev['kind']})")
         payload = json.loads(ev["payload"])
+        if ev["kind"] in WITHOUT_PREJUDICE_KINDS or (
+                isinstance(payload, dict) and payload.get("without_prejudice") is True):
+            raise Invalid(f"case-log.json holds without-prejudice material ({ev['kind']})")
+        prefix = EVENT_PREFIXES.get(ev.get("format", 1))
+        if prefix is None:
+            raise Invalid(f"case-log.json event {ev['seq']}: unknown format")
         if canonical(payload) != ev["payload"]:
             raise Invalid(f"case-log.json event {ev['seq']}: payload not canonical")
         envelope = {k: ev[k] for k in ("actor", "case_id", "event_id", "kind", "prev_hash",
                                        "recorded_at_ms", "rule_basis", "seq", "visibility")}
         envelope["payload"] = payload
-        h = sha256_hex(b"accord-event-v1\n" + canonical(envelope).encode("utf-8"))
+        h = sha256_hex(prefix + canonical(envelope).encode("utf-8"))
         if h != ev["hash"]:
             raise Invalid(f"case-log.json event {ev['seq']}: hash does not match")
         events += 1

@@ -80,7 +80,11 @@ async fn accord_appends(store: Arc<SqliteStore>, writers: usize, per_writer: usi
             let case = format!("append-{w}-{}", uuid_like());
             let mut head = GENESIS_HASH.to_owned();
             for v in 0..per_writer as i64 {
-                let recs = seal(&case, v, &head, vec![event(v)]).unwrap();
+                let heads = std::collections::BTreeMap::from([(
+                    "case".to_owned(),
+                    accord_evidence::ChainHead { seq: v, hash: head.clone() },
+                )]);
+                let recs = seal(&case, v, &heads, vec![event(v)]).unwrap();
                 head = recs[0].hash.clone();
                 let projection = accord_store_contract::projection(&case, v + 1, &head, &["bench"]);
                 store
@@ -159,7 +163,7 @@ fn main() {
         for c in 0..cases {
             let id = format!("bench-{c:06}-{}", uuid_like());
             let events: Vec<NewEvent> = (0..per_case as i64).map(event).collect();
-            let recs = seal(&id, 0, GENESIS_HASH, events).unwrap();
+            let recs = seal(&id, 0, &Default::default(), events).unwrap();
             let mut case = template.clone();
             case.id = id.clone();
             case.reference = format!("BENCH-{c:06}");

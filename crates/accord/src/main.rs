@@ -129,8 +129,8 @@ enum LogCmd {
         deployment: Deployment,
         /// The case's id (the UUIDv7 in its URL, not its reference).
         case_id: String,
-        /// The event's position in the case.
-        seq: i64,
+        /// The event's id (as the case's events list gives it).
+        event_id: String,
     },
 }
 
@@ -590,7 +590,9 @@ async fn log_command(config: Option<PathBuf>, command: LogCmd) -> Result<(), Str
             );
             Ok(())
         }
-        LogCmd::Inclusion { case_id, seq, .. } => {
+        LogCmd::Inclusion {
+            case_id, event_id, ..
+        } => {
             let store = accord.store().clone();
             let events = store
                 .events(&case_id)
@@ -598,10 +600,10 @@ async fn log_command(config: Option<PathBuf>, command: LogCmd) -> Result<(), Str
                 .map_err(|e| format!("cannot read the log: {e}"))?;
             let event = events
                 .iter()
-                .find(|e| e.seq == seq)
-                .ok_or_else(|| format!("case {case_id} has no event {seq}"))?;
+                .find(|e| e.event_id == event_id)
+                .ok_or_else(|| format!("case {case_id} has no event {event_id}"))?;
             let v = accord
-                .prove_inclusion(&case_id, seq, &event.hash, None)
+                .prove_inclusion(event, None)
                 .await
                 .map_err(fail)?;
             let proof = v

@@ -216,7 +216,7 @@ impl Accord {
                 Err(e) => return Err(e),
             }
         }
-        Err(AppError::VersionConflict { current: 0 })
+        Err(AppError::VersionConflict { current: None })
     }
 
     /// A case's attestation, for those who see the case.
@@ -298,11 +298,13 @@ impl Accord {
         }
         let mut log = vec![];
         for r in self.store.events(case_id).await? {
+            // The case chain's events, less what is without prejudice (the one decision of the
+            // domain, as exports for other proceedings apply it).
             let shared = r.visibility == "case";
-            let wp = matches!(r.kind.as_str(), "package-proposed" | "negotiation-opened");
-            if shared && !wp {
+            if shared && !CaseEvent::payload_is_without_prejudice(&r.payload) {
                 log.push(json!({
-                    "case_id": r.case_id, "seq": r.seq, "event_id": r.event_id,
+                    "case_id": r.case_id, "format": r.format.number(), "seq": r.seq,
+                    "event_id": r.event_id,
                     "recorded_at_ms": r.recorded_at_ms, "actor": r.actor, "kind": r.kind,
                     "rule_basis": r.rule_basis, "visibility": r.visibility,
                     "payload": r.payload, "prev_hash": r.prev_hash, "hash": r.hash,

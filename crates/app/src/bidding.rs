@@ -322,7 +322,7 @@ impl Accord {
                 Err(e) => return Err(e),
             }
         }
-        Err(AppError::VersionConflict { current: 0 })
+        Err(AppError::VersionConflict { current: None })
     }
 }
 

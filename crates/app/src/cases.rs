@@ -7,11 +7,12 @@ use accord_domain::policy::{self, Action, Denial};
 use accord_domain::step;
 pub use accord_domain::step::{Openness, Step};
 use accord_domain::{Actor, Case, Command, DomainError, ErrorCode, GlobalRole, Visibility};
-use accord_evidence::{GENESIS_HASH, NewEvent, seal};
+use accord_domain::reader;
+use accord_evidence::{ChainHead, EventRecord, GENESIS_HASH, NewEvent, seal};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{Append, CaseProjection, CaseQuery};
+use crate::ports::{Append, CaseProjection, CaseQuery, ChainSummary};
 use crate::views::{CaseOption, CaseSummary, CaseView, ConsentRequestView, EventView};
 use crate::{Accord, AppError};
 
@@ -46,13 +47,80 @@ pub enum ActOutcome {
     },
 }
 
-/// A loaded case with its log head.
+/// A loaded case with its log head and its chains.
 #[derive(Debug, Clone)]
 pub struct LoadedCase {
-    /// The folded case.
+    /// The folded case (its `version` is the overall one: every chain's events).
     pub case: Case,
-    /// Hash of the last event.
+    /// Hash of the last event of any chain (internal).
     pub head_hash: String,
+    /// The case's chains, by name: what each reader's view is computed from.
+    pub chains: Vec<ChainSummary>,
+}
+
+/// What one reader's view of a case rests on: the events of the chains it may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderHead {
+    /// How many events the reader may read (its version, and its ETag).
+    pub version: i64,
+    /// The hash of the last of them, by position ([`GENESIS_HASH`] if none).
+    pub head_hash: String,
+    /// That event's recorded time (ms since epoch), if any.
+    pub updated_at_ms: Option<i64>,
+}
+
+/// The reader's head, from the chains the one policy lets it read.
+pub fn reader_head(actor: &Actor, case: &Case, chains: &[ChainSummary]) -> ReaderHead {
+    let rel = policy::relation(actor, case);
+    let mut head = ReaderHead {
+        version: 0,
+        head_hash: GENESIS_HASH.to_owned(),
+        updated_at_ms: None,
+    };
+    let mut last = 0;
+    for c in chains
+        .iter()
+        .filter(|c| reader::may_read_chain(&rel, case, &c.chain))
+    {
+        head.version += c.length;
+        if c.last_position > last {
+            last = c.last_position;
+            head.head_hash = c.last_hash.clone();
+            head.updated_at_ms = Some(c.updated_at_ms);
+        }
+    }
+    head
+}
+
+/// The chains after `records` were appended to them.
+fn advance_chains(chains: &[ChainSummary], records: &[EventRecord]) -> Vec<ChainSummary> {
+    let mut out = chains.to_vec();
+    for r in records {
+        let i = match out.iter().position(|c| c.chain == r.visibility) {
+            Some(i) => i,
+            None => {
+                out.push(ChainSummary {
+                    chain: r.visibility.clone(),
+                    length: 0,
+                    seq: 0,
+                    head_hash: GENESIS_HASH.to_owned(),
+                    last_hash: GENESIS_HASH.to_owned(),
+                    last_position: 0,
+                    updated_at_ms: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let c = &mut out[i];
+        c.length += 1;
+        c.seq = r.seq;
+        c.head_hash = r.hash.clone();
+        c.last_hash = r.hash.clone();
+        c.last_position = r.position;
+        c.updated_at_ms = r.recorded_at_ms;
+    }
+    out.sort_by(|a, b| a.chain.cmp(&b.chain));
+    out
 }
 
 /// A policy denial as an error: a case the actor must not learn of answers as missing.
@@ -149,9 +217,11 @@ impl Accord {
         let case: Case = serde_json::from_str(&p.case_json).map_err(|e| {
             AppError::integrity("case", format!("{case_id}: projection unreadable: {e}"))
         })?;
+        let chains = self.store.chains(case_id).await?;
         Ok(Some(LoadedCase {
             case,
             head_hash: p.head_hash,
+            chains,
         }))
     }
 
@@ -182,11 +252,23 @@ impl Accord {
             .iter()
             .map(|d| to_new_event(d, actor, now))
             .collect::<Result<Vec<_>, _>>()?;
-        let (last_seq, prev) = match base {
-            Some(b) => (b.case.version as i64, b.head_hash.as_str()),
-            None => (0, GENESIS_HASH),
+        let (last_position, prev, chains) = match base {
+            Some(b) => (b.case.version as i64, b.head_hash.as_str(), &b.chains[..]),
+            None => (0, GENESIS_HASH, &[][..]),
         };
-        let records = seal(case_id, last_seq, prev, events).map_err(AppError::Storage)?;
+        let heads = chains
+            .iter()
+            .map(|c| {
+                (
+                    c.chain.clone(),
+                    ChainHead {
+                        seq: c.seq,
+                        hash: c.head_hash.clone(),
+                    },
+                )
+            })
+            .collect();
+        let records = seal(case_id, last_position, &heads, events).map_err(AppError::Storage)?;
         let mut case = match base {
             Some(b) => b.case.clone(),
             None => {
@@ -206,30 +288,39 @@ impl Accord {
             .map(|r| r.hash.clone())
             .unwrap_or_else(|| prev.to_owned());
         let projection = project(&case, &head_hash)?;
+        let chains = advance_chains(chains, &records);
         self.store
             .append(Append {
-                expected_version: last_seq,
+                expected_version: last_position,
                 records,
                 projection,
             })
             .await?;
-        Ok(LoadedCase { case, head_hash })
+        Ok(LoadedCase {
+            case,
+            head_hash,
+            chains,
+        })
     }
 
+    /// The case as this reader sees it: what the policy lets it know of the record, with its own
+    /// version, head and time (docs/SECURITY.md, "What each reader sees of the case").
     fn view(&self, actor: &Actor, loaded: LoadedCase) -> CaseView {
         let options = self.options_for(actor, &loaded.case);
-        let next_deadlines = loaded
-            .case
-            .pending_deadlines()
-            .into_iter()
-            .cloned()
-            .collect();
+        let head = reader_head(actor, &loaded.case, &loaded.chains);
+        let mut case = reader::case_for_reader(actor, &loaded.case);
+        case.version = head.version.max(0) as u64;
+        case.updated_at = head
+            .updated_at_ms
+            .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+            .unwrap_or(case.created_at);
+        let next_deadlines = case.pending_deadlines().into_iter().cloned().collect();
         CaseView {
-            state_name: loaded.case.state.name().to_owned(),
-            head_hash: loaded.head_hash,
+            state_name: case.state.name().to_owned(),
+            head_hash: head.head_hash,
             next_deadlines,
             options,
-            case: loaded.case,
+            case,
         }
     }
 
@@ -290,8 +381,10 @@ impl Accord {
         Ok(self.view(actor, loaded))
     }
 
-    /// Runs a command on a case. With `expected_version`, refuses if the case moved on; without
-    /// it, a lost race is re-decided against the new state (guards checked again) a few times.
+    /// Runs a command on a case. With `expected_version` (the actor's own view version, its
+    /// ETag), refuses if the actor's view moved on; without it, or when only events the actor
+    /// may not read came in between, a lost race is re-decided against the new state (guards
+    /// checked again) a few times.
     pub async fn act(
         &self,
         actor: &Actor,
@@ -302,11 +395,12 @@ impl Accord {
         let mut attempt = 0;
         loop {
             let loaded = self.load_for(actor, &cmd.action(), case_id).await?;
+            let seen = reader_head(actor, &loaded.case, &loaded.chains).version;
             if let Some(v) = expected_version
-                && v != loaded.case.version as i64
+                && v != seen
             {
                 return Err(AppError::VersionConflict {
-                    current: loaded.case.version as i64,
+                    current: Some(seen),
                 });
             }
             let declarations = if needs_declarations(cmd) {
@@ -337,10 +431,15 @@ impl Accord {
                         }
                     });
                 }
-                Err(AppError::VersionConflict { .. })
-                    if expected_version.is_none() && attempt < self.settings.append_retries =>
-                {
+                // The store's conflict is on the overall version; the actor's own view (checked
+                // again above on the next turn) decides whether it is a conflict for the actor.
+                Err(AppError::VersionConflict { .. }) if attempt < self.settings.append_retries => {
                     attempt += 1;
+                }
+                Err(AppError::VersionConflict { .. }) => {
+                    return Err(AppError::VersionConflict {
+                        current: Some(seen),
+                    });
                 }
                 Err(e) => return Err(e),
             }
@@ -559,7 +658,15 @@ impl Accord {
                 Err(_) => continue,
             };
             if policy::can_view_case(actor, &case) {
-                out.push(CaseSummary::from(p));
+                // The reader's own version and time, as its case view gives them.
+                let head = reader_head(actor, &case, &self.store.chains(&p.case_id).await?);
+                let mut line = CaseSummary::from(p);
+                line.version = head.version;
+                line.updated_at = crate::views::ms_to_rfc3339(
+                    head.updated_at_ms
+                        .unwrap_or_else(|| case.created_at.as_millisecond()),
+                );
+                out.push(line);
             }
         }
         Ok(out)

@@ -74,3 +74,20 @@ impl Accord {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The package's offline verifier refuses exactly the kinds the domain leaves out.
+    #[test]
+    fn the_verifier_knows_the_domains_without_prejudice_kinds() {
+        let mut domain = accord_domain::event::WITHOUT_PREJUDICE_KINDS.to_vec();
+        let mut package = accord_package::WITHOUT_PREJUDICE_KINDS.to_vec();
+        domain.sort_unstable();
+        package.sort_unstable();
+        assert_eq!(domain, package);
+        let script = include_str!("../../../scripts/verify-package.py");
+        for kind in domain {
+            assert!(script.contains(&format!("\"{kind}\"")), "{kind}");
+        }
+    }
+}

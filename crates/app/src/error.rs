@@ -33,11 +33,13 @@ pub enum AppError {
     },
     /// Someone else changed the case first; reload and retry.
     #[error(
-        "the case changed while this request was processed (now at version {current}); reload it and try again"
+        "the case changed while this request was processed{}; reload it and try again",
+        .current.map(|v| format!(" (your view is now at version {v})")).unwrap_or_default()
     )]
     VersionConflict {
-        /// The case's current version.
-        current: i64,
+        /// The actor's view version now, when known (never the case's overall version, which
+        /// counts events the actor may not read).
+        current: Option<i64>,
     },
     /// A unique name is taken.
     #[error("{message}")]
@@ -137,7 +139,7 @@ impl AppError {
 impl From<crate::ports::StoreError> for AppError {
     fn from(e: crate::ports::StoreError) -> Self {
         match e {
-            crate::ports::StoreError::Conflict { current } => AppError::VersionConflict { current },
+            crate::ports::StoreError::Conflict { .. } => AppError::VersionConflict { current: None },
             crate::ports::StoreError::Duplicate(m) => AppError::AlreadyExists { message: m },
             crate::ports::StoreError::Backend(m) => AppError::Storage(m),
         }

@@ -12,7 +12,7 @@
 //! reader's language through the typesetter); the web layer writes them into a ZIP as it
 //! streams out, with an HTML index.
 
-use accord_domain::Actor;
+use accord_domain::{Actor, CaseEvent};
 use accord_domain::channel::{ChannelId, ReadAccess};
 use accord_domain::policy;
 use serde::Serialize;
@@ -20,15 +20,6 @@ use sha2::Digest;
 
 use crate::ports::{ByteStream, DocumentData, DocumentRecord};
 use crate::{Accord, AppError};
-
-/// Event kinds that carry without-prejudice material.
-const WITHOUT_PREJUDICE_EVENTS: &[&str] = &[
-    "package-proposed",
-    "negotiation-opened",
-    "package-agreed",
-    "blind-bidding-opened",
-    "blind-round-closed",
-];
 
 /// What the export is for.
 #[derive(
@@ -191,9 +182,11 @@ impl Accord {
                     .visibility
                     .strip_prefix("channel:")
                     .and_then(ChannelId::parse);
-                !WITHOUT_PREJUDICE_EVENTS.contains(&e.kind.as_str())
-                    && !channel.as_ref().is_some_and(excluded_channel)
-                    && e.payload["without_prejudice"] != serde_json::Value::Bool(true)
+                // The domain's one decision on what is without prejudice (an unknown payload
+                // counts as such: left out).
+                let wp = serde_json::from_value::<CaseEvent>(e.payload.clone())
+                    .map_or(true, |ev| ev.is_without_prejudice());
+                !wp && !channel.as_ref().is_some_and(excluded_channel)
             });
         }
         entries.push(json_entry(

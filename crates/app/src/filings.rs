@@ -386,7 +386,7 @@ impl Accord {
         if let Err(e) = self.store.delete_document(case_id, &id).await {
             tracing::warn!(error = %e, "removing the record of a failed filing");
         }
-        Err(undo(last_err.unwrap_or(AppError::VersionConflict { current: 0 })).await)
+        Err(undo(last_err.unwrap_or(AppError::VersionConflict { current: None })).await)
     }
 
     /// The documents of a channel as the actor may see them.

@@ -522,7 +522,7 @@ impl Accord {
                 Err(e) => return Err(e),
             }
         }
-        Err(AppError::VersionConflict { current: 0 })
+        Err(AppError::VersionConflict { current: None })
     }
 
     /// The mediator's analysis: the efficient packages, the Nash and Kalai–Smorodinsky packages

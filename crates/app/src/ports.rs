@@ -35,9 +35,10 @@ pub struct CaseProjection {
     pub dispute_type: String,
     /// State name, such as `SUSPENDED_NONPAYMENT`.
     pub state: String,
-    /// Number of events (the log's version).
+    /// Number of events of every chain (the case's overall version; internal: a reader's
+    /// version counts only the chains it may read).
     pub version: i64,
-    /// Hash of the last event.
+    /// Hash of the last event of any chain (internal, like `version`).
     pub head_hash: String,
     /// Earliest pending deadline the scheduler acts on (ms since epoch).
     pub next_action_ms: Option<i64>,
@@ -52,12 +53,33 @@ pub struct CaseProjection {
     pub case_json: String,
 }
 
+/// One chain of a case (docs/EVIDENCE.md, "Chains"), kept by the store in each append's
+/// transaction: what a reader's version, head and time are computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainSummary {
+    /// The chain's name: the visibility its events carry (`case`, `channel:caucus:A`, …).
+    pub chain: String,
+    /// Events of this visibility, of both hash formats (what a reader of it counts).
+    pub length: i64,
+    /// The format-2 chain's length: the `seq` of its last event (0 if none yet).
+    pub seq: i64,
+    /// The format-2 chain's last hash, which the next event links to (genesis if none yet).
+    pub head_hash: String,
+    /// The hash of the chain's last event, of either format.
+    pub last_hash: String,
+    /// That event's position in the case.
+    pub last_position: i64,
+    /// That event's recorded time (ms since epoch).
+    pub updated_at_ms: i64,
+}
+
 /// New events of one case with the projection they lead to, appended atomically.
 #[derive(Debug, Clone)]
 pub struct Append {
-    /// The version the case must be at (0 for a new case).
+    /// The case's overall version (its last position) the case must be at (0 for a new case).
     pub expected_version: i64,
-    /// Chained records, continuing from `expected_version`.
+    /// Chained records (format 2), at the positions after `expected_version`, each continuing
+    /// its chain's head.
     pub records: Vec<EventRecord>,
     /// The projection after these events.
     pub projection: CaseProjection,
@@ -160,9 +182,12 @@ pub trait CaseStore: Send + Sync {
     async fn append(&self, append: Append) -> Result<(), StoreError>;
     /// The projection of a case.
     async fn case(&self, case_id: &str) -> Result<Option<CaseProjection>, StoreError>;
-    /// A case's events in order.
+    /// A case's events in their overall order (by position).
     async fn events(&self, case_id: &str) -> Result<Vec<EventRecord>, StoreError>;
-    /// Lists cases by next deadline, then most recently changed.
+    /// A case's chains (empty for a case that does not exist), by name.
+    async fn chains(&self, case_id: &str) -> Result<Vec<ChainSummary>, StoreError>;
+    /// Lists cases by next deadline, then newest first (never by the time of the last change,
+    /// which private events move).
     async fn list_cases(&self, query: &CaseQuery) -> Result<Vec<CaseProjection>, StoreError>;
     /// Cases whose next actionable deadline is at or before `now_ms`.
     async fn due_cases(&self, now_ms: i64, limit: i64) -> Result<Vec<String>, StoreError>;
@@ -401,7 +426,7 @@ pub struct LogEntry {
     /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
     /// The event's position in its case.
-    pub seq: i64,
+    pub position: i64,
     /// The event's hash (hex), the leaf's content.
     pub event_hash: String,
 }
@@ -434,7 +459,7 @@ pub trait TransparencyStore: Send + Sync {
     /// The event hashes at indices `from..to`, in order.
     async fn log_hashes(&self, from: i64, to: i64) -> Result<Vec<String>, StoreError>;
     /// The index of an event's entry.
-    async fn log_index(&self, case_id: &str, seq: i64) -> Result<Option<i64>, StoreError>;
+    async fn log_index(&self, case_id: &str, position: i64) -> Result<Option<i64>, StoreError>;
     /// A signing key: (public key, sealed secret).
     async fn institution_key(&self, name: &str) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError>;
     /// Indexes an attestation by its verification id (the first one of an id is kept).

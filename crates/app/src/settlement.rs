@@ -190,7 +190,7 @@ impl Accord {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(AppError::VersionConflict { current: 0 })
+        Err(AppError::VersionConflict { current: None })
     }
 
     /// The versions of a case's draft.

@@ -14,6 +14,7 @@
 use accord_domain::Visibility;
 use accord_domain::policy;
 use accord_domain::{Actor, policy::Action};
+use accord_evidence::EventRecord;
 use accord_evidence::checkpoint::Checkpoint;
 use accord_evidence::merkle::{self, Hash};
 use ed25519_dalek::{SigningKey, VerifyingKey};
@@ -62,7 +63,9 @@ pub struct LogKeyView {
 pub struct InclusionView {
     /// The case's id (UUIDv7, as in its URL).
     pub case_id: String,
-    /// The event's position in its case.
+    /// The event's id (as the events list gives it).
+    pub event_id: String,
+    /// The event's position in its chain (as the events list gives it).
     pub seq: i64,
     /// The event's hash (hex): the leaf's content.
     pub event_hash: String,
@@ -220,12 +223,13 @@ impl Accord {
         })
     }
 
-    /// Proof that a case event is in the log (at its current size, or at `size`).
+    /// Proof that a case event, named by its id, is in the log (at its current size, or at
+    /// `size`). An event the actor may not read answers as a missing one.
     pub async fn inclusion_proof(
         &self,
         actor: &Actor,
         case_id: &str,
-        seq: i64,
+        event_id: &str,
         size: Option<u64>,
     ) -> Result<InclusionView, AppError> {
         let loaded = self
@@ -238,23 +242,22 @@ impl Accord {
         let rel = policy::relation(actor, &loaded.case);
         let event = events
             .iter()
-            .find(|e| e.seq == seq)
+            .find(|e| e.event_id == event_id)
             .filter(|e| {
                 let v = Visibility::decode(&e.visibility).unwrap_or(Visibility::Secretariat);
                 policy::may_read_event(&rel, &loaded.case, &v)
             })
             .ok_or(AppError::NotFound { what: "event" })?;
-        let event_hash = event.hash.clone();
-        self.prove_inclusion(case_id, seq, &event_hash, size).await
+        self.prove_inclusion(event, size).await
     }
 
     /// The inclusion proof of an event, for the host's command line (which holds the database
     /// anyway) and for [`Accord::inclusion_proof`] once the policy has let the asker through.
+    /// The log's leaves name events by their position in the case (internal; the view shows the
+    /// event's id and chain-local `seq`).
     pub async fn prove_inclusion(
         &self,
-        case_id: &str,
-        seq: i64,
-        event_hash: &str,
+        event: &EventRecord,
         size: Option<u64>,
     ) -> Result<InclusionView, AppError> {
         self.sequence_log().await?;
@@ -262,7 +265,7 @@ impl Accord {
         let size = size.unwrap_or(current);
         let index = self
             .store
-            .log_index(case_id, seq)
+            .log_index(&event.case_id, event.position)
             .await?
             .ok_or(AppError::NotFound { what: "event" })? as u64;
         if size > current || index >= size {
@@ -278,9 +281,10 @@ impl Accord {
         let proof = merkle::inclusion_proof(&leaves, index as usize)
             .map_err(|e| AppError::Storage(e.to_string()))?;
         Ok(InclusionView {
-            case_id: case_id.to_owned(),
-            seq,
-            event_hash: event_hash.to_owned(),
+            case_id: event.case_id.clone(),
+            event_id: event.event_id.clone(),
+            seq: event.seq,
+            event_hash: event.hash.clone(),
             leaf_index: index,
             tree_size: size,
             root: hex::encode(merkle::root(&leaves)),

@@ -15,7 +15,9 @@ pub struct CaseView {
     pub case: Case,
     /// The state's stable name (with substate), such as `SUSPENDED_VACANCY`.
     pub state_name: String,
-    /// Hash of the last event (pin it to detect a rewritten history).
+    /// Hash of the last event this viewer may read (pin it to detect a rewritten history); with
+    /// the case's `version` (the number of events the viewer may read) it moves only with events
+    /// the viewer may read.
     pub head_hash: String,
     /// Pending deadlines, earliest first.
     pub next_deadlines: Vec<Deadline>,
@@ -46,11 +48,11 @@ pub struct CaseSummary {
     pub dispute_type: String,
     /// State name.
     pub state: String,
-    /// Events so far.
+    /// Events so far that the viewer may read (its version of the case, as the case's ETag).
     pub version: i64,
     /// Earliest pending deadline (RFC 3339).
     pub next_deadline: Option<String>,
-    /// Last change (RFC 3339).
+    /// Time of the last event the viewer may read (RFC 3339).
     pub updated_at: String,
 }
 
@@ -79,8 +81,13 @@ impl From<&CaseProjection> for CaseSummary {
 /// An event in a case's timeline.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct EventView {
-    /// Position in the log.
+    /// Position in its chain, from 1: the chain is named by `visibility`, so the events a
+    /// reader receives of a chain are numbered without gaps (hash format 1: the position in the
+    /// case's single chain).
     pub seq: i64,
+    /// The hash format: 2 (`accord-event-v2`, one chain per visibility) or 1 (`accord-event-v1`,
+    /// events stored before the per-audience chains: one chain per case).
+    pub format: i64,
     /// The event's id (UUIDv7), unique across cases.
     pub event_id: String,
     /// Recorded time (RFC 3339).
@@ -91,11 +98,12 @@ pub struct EventView {
     pub kind: String,
     /// The rule it rests on, shown beside it in the timeline.
     pub rule_basis: String,
-    /// Who may read it (`case`, `secretariat`, `party:X`, `third-state:XX`), as the policy reads it.
+    /// Who may read it (`case`, `secretariat`, `party:X`, `third-state:XX`, `channel:…`), as the
+    /// policy reads it; it also names the event's chain.
     pub visibility: String,
     /// The fact.
     pub payload: serde_json::Value,
-    /// Previous hash.
+    /// The hash of the previous event of the same chain.
     pub prev_hash: String,
     /// This event's hash.
     pub hash: String,
@@ -105,6 +113,7 @@ impl From<&EventRecord> for EventView {
     fn from(r: &EventRecord) -> Self {
         EventView {
             seq: r.seq,
+            format: r.format.number(),
             event_id: r.event_id.clone(),
             recorded_at: ms_to_rfc3339(r.recorded_at_ms),
             actor: r.actor.clone(),

@@ -37,8 +37,17 @@ pub const ENTRIES_MAX: usize = 1000;
 /// Largest package read, in bytes.
 pub const SIZE_MAX: u64 = 256 * 1024 * 1024;
 
-/// Event kinds that carry without-prejudice material and never enter a package.
-pub const WITHOUT_PREJUDICE_KINDS: &[&str] = &["package-proposed", "negotiation-opened"];
+/// Event kinds that carry without-prejudice material and never enter a package (the same list
+/// as `accord_domain::event::WITHOUT_PREJUDICE_KINDS`, which decides; a test in `accord-app`
+/// holds them equal). A document filed as without prejudice (`"without_prejudice": true` in its
+/// payload) never enters either.
+pub const WITHOUT_PREJUDICE_KINDS: &[&str] = &[
+    "negotiation-opened",
+    "package-proposed",
+    "package-agreed",
+    "blind-bidding-opened",
+    "blind-round-closed",
+];
 
 /// Why a package does not verify (or cannot be built).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -328,14 +337,26 @@ pub fn verify(bytes: &[u8], pinned: Option<&VerifyingKey>) -> Result<Report, Pac
     for e in log.as_array().cloned().unwrap_or_default() {
         let s = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
         let kind = s("kind");
-        if WITHOUT_PREJUDICE_KINDS.contains(&kind.as_str()) {
+        let payload_wp = serde_json::from_str::<Value>(&s("payload"))
+            .is_ok_and(|p| p["without_prejudice"] == Value::Bool(true));
+        if WITHOUT_PREJUDICE_KINDS.contains(&kind.as_str()) || payload_wp {
             return Err(PackageError::Mismatch(format!(
                 "case-log.json holds without-prejudice material ({kind})"
             )));
         }
+        // Format 2 (`accord-event-v2`, the case chain's own numbering); entries without a
+        // format are format 1.
+        let format = match e.get("format").map(|f| f.as_i64()) {
+            None => Some(accord_evidence::EventFormat::V1),
+            Some(n) => n.and_then(accord_evidence::EventFormat::from_number),
+        }
+        .ok_or_else(|| PackageError::Mismatch("case-log.json: unknown event format".into()))?;
+        let seq = e["seq"].as_i64().unwrap_or(-1);
         let r = accord_evidence::EventRecord {
             case_id: s("case_id"),
-            seq: e["seq"].as_i64().unwrap_or(-1),
+            position: seq,
+            format,
+            seq,
             event_id: s("event_id"),
             recorded_at_ms: e["recorded_at_ms"].as_i64().unwrap_or(-1),
             actor: s("actor"),

@@ -3,7 +3,7 @@
 //! `FIGURE tamper tried=N detected=M`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use accord_evidence::{ChainVerifier, EventRecord, GENESIS_HASH, NewEvent, RawEvent, seal};
+use accord_evidence::{ChainVerifier, EventRecord, NewEvent, RawEvent, seal};
 use accord_package::{PackageFile, build, verify};
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::json;
@@ -30,7 +30,7 @@ fn log(n: usize) -> Vec<EventRecord> {
             payload: json!({"type": "consultation-held", "summary": format!("call {i}")}),
         })
         .collect();
-    seal("case-1", 0, GENESIS_HASH, events).unwrap()
+    seal("case-1", 0, &Default::default(), events).unwrap()
 }
 
 /// A small but complete package: two language versions, two party signatures and the
@@ -80,7 +80,7 @@ fn sample(institution: &SigningKey) -> Vec<u8> {
     let events: Vec<serde_json::Value> = log(3)
         .iter()
         .map(|r| {
-            json!({"case_id": r.case_id, "seq": r.seq, "event_id": r.event_id,
+            json!({"case_id": r.case_id, "format": r.format.number(), "seq": r.seq, "event_id": r.event_id,
             "recorded_at_ms": r.recorded_at_ms, "actor": r.actor, "kind": r.kind,
             "rule_basis": r.rule_basis, "visibility": r.visibility, "payload": r.payload,
             "prev_hash": r.prev_hash, "hash": r.hash})
@@ -145,6 +145,8 @@ fn every_flipped_byte_of_a_package_and_of_a_200_event_log_is_detected() {
     let events = log(200);
     let raw = |r: &EventRecord| RawEvent {
         case_id: r.case_id.clone().into_bytes(),
+        position: r.position,
+        format: r.format.number(),
         seq: r.seq,
         event_id: r.event_id.clone().into_bytes(),
         recorded_at_ms: r.recorded_at_ms,

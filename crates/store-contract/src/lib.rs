@@ -10,7 +10,7 @@ use accord_app::ports::{
     StoreError, UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
-use accord_evidence::{EventRecord, GENESIS_HASH, NewEvent, seal};
+use accord_evidence::{ChainHead, EventRecord, GENESIS_HASH, NewEvent, seal, seal_v1};
 use serde_json::json;
 
 /// Builds `n` chained events continuing a case at `version` with head `prev`.
@@ -26,7 +26,18 @@ pub fn records(case_id: &str, version: i64, prev: &str, n: usize) -> Vec<EventRe
             payload: json!({"type": "note", "n": version + 1 + i as i64, "text": "調解 — وساطة"}),
         })
         .collect();
-    seal(case_id, version, prev, events).unwrap_or_default()
+    seal(case_id, version, &case_chain(version, prev), events).unwrap_or_default()
+}
+
+/// The heads of a synthetic case whose events are all in the `case` chain.
+fn case_chain(version: i64, prev: &str) -> std::collections::BTreeMap<String, ChainHead> {
+    std::collections::BTreeMap::from([(
+        "case".to_owned(),
+        ChainHead {
+            seq: version,
+            hash: prev.to_owned(),
+        },
+    )])
 }
 
 /// A projection for a synthetic case.
@@ -79,6 +90,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     users_and_sessions(store.as_ref()).await;
     idempotency_keys(store.as_ref()).await;
     declarations_round_trip(store.as_ref()).await;
+    chains_are_summarised_per_audience(store.as_ref()).await;
     intact_chains_verify(store.as_ref()).await;
     channels_relays_audit_and_keys(store.clone()).await;
     negotiation_inputs_replace_per_party_and_kind(store.as_ref()).await;
@@ -190,7 +202,7 @@ pub async fn transparency_log_admits_each_event_once_at_dense_indices(store: &dy
     assert_eq!(hashes, expected);
     let last = pending.last().unwrap();
     assert_eq!(
-        store.log_index(&last.case_id, last.seq).await.unwrap(),
+        store.log_index(&last.case_id, last.position).await.unwrap(),
         Some(all - 1)
     );
     assert_eq!(store.log_index("no-such-case", 1).await.unwrap(), None);
@@ -401,6 +413,103 @@ pub async fn channels_relays_audit_and_keys(store: Arc<dyn Store>) {
     );
 }
 
+/// Each chain of a case is summarised in the append's transaction: its length (both formats),
+/// its format-2 head, its last event's hash, position and time. A record that does not continue
+/// its chain's head is a conflict and writes nothing. A case whose old events are of format 1
+/// continues with fresh format-2 chains, and both verify.
+pub async fn chains_are_summarised_per_audience(store: &dyn Store) {
+    let id = "c-chains";
+    let ev = |i: i64, vis: &str| NewEvent {
+        event_id: format!("{id}-{i}"),
+        recorded_at_ms: 1_800_000_000_000 + i,
+        actor: "user:contract".into(),
+        kind: "note".into(),
+        rule_basis: "contract test".into(),
+        visibility: vis.into(),
+        payload: json!({"type": "note", "n": i}),
+    };
+    // Two format-1 events, as stored before per-audience chains.
+    let old = seal_v1(id, 0, GENESIS_HASH, vec![ev(1, "case"), ev(2, "channel:caucus:A")])
+        .unwrap_or_default();
+    let head = old[1].hash.clone();
+    store
+        .append(Append {
+            expected_version: 0,
+            projection: projection(id, 2, &head, &[]),
+            records: old.clone(),
+        })
+        .await
+        .unwrap();
+    // Then format-2 events over three chains.
+    let new = seal(
+        id,
+        2,
+        &Default::default(),
+        vec![
+            ev(3, "channel:caucus:A"),
+            ev(4, "case"),
+            ev(5, "channel:caucus:A"),
+            ev(6, "party:B"),
+        ],
+    )
+    .unwrap_or_default();
+    store
+        .append(Append {
+            expected_version: 2,
+            projection: projection(id, 6, &new[3].hash, &[]),
+            records: new.clone(),
+        })
+        .await
+        .unwrap();
+    let chains = store.chains(id).await.unwrap();
+    let got: Vec<(&str, i64, i64, i64, i64)> = chains
+        .iter()
+        .map(|c| {
+            (
+                c.chain.as_str(),
+                c.length,
+                c.seq,
+                c.last_position,
+                c.updated_at_ms - 1_800_000_000_000,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("case", 2, 1, 4, 4),
+            ("channel:caucus:A", 3, 2, 5, 5),
+            ("party:B", 1, 1, 6, 6)
+        ]
+    );
+    assert_eq!(chains[0].head_hash, new[1].hash);
+    assert_eq!(chains[1].head_hash, new[2].hash);
+    assert_eq!(chains[1].last_hash, new[2].hash);
+    assert!(store.chains("no-such-case").await.unwrap().is_empty());
+    // A record that does not continue its chain (here: the caucus chain from genesis again).
+    let stale = seal(
+        id,
+        6,
+        &Default::default(),
+        vec![ev(7, "channel:caucus:A")],
+    )
+    .unwrap_or_default();
+    let err = store
+        .append(Append {
+            expected_version: 6,
+            projection: projection(id, 7, &stale[0].hash, &[]),
+            records: stale,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert_eq!(store.chains(id).await.unwrap(), chains);
+    assert_eq!(store.events(id).await.unwrap().len(), 6);
+    let mut all = old;
+    all.extend(new);
+    assert_eq!(store.events(id).await.unwrap(), all);
+}
+
 /// Events come back in order with every field intact; the projection follows the last append.
 pub async fn appends_read_back_in_order(store: &dyn Store) {
     let id = "c-order";
@@ -457,7 +566,7 @@ pub async fn concurrent_appends_to_one_case_admit_exactly_one(store: Arc<dyn Sto
             let recs = seal(
                 id,
                 1,
-                &h,
+                &case_chain(1, &h),
                 vec![NewEvent {
                     event_id: format!("race-{i}"),
                     recorded_at_ms: 1,

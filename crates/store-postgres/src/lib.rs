@@ -32,13 +32,13 @@ impl Dialect for PgDialect {
     const NAME: &'static str = "postgres";
     const VERSION_FOR_APPEND_SQL: &'static str =
         "SELECT version FROM cases WHERE case_id = $1 FOR UPDATE";
-    const VERIFY_SQL: &'static str = "SELECT convert_to(case_id, 'UTF8') AS case_id, seq, \
+    const VERIFY_SQL: &'static str = "SELECT convert_to(case_id, 'UTF8') AS case_id, position, format, seq, \
          convert_to(event_id, 'UTF8') AS event_id, recorded_at_ms, \
          convert_to(actor, 'UTF8') AS actor, convert_to(kind, 'UTF8') AS kind, \
          convert_to(rule_basis, 'UTF8') AS rule_basis, \
          convert_to(visibility, 'UTF8') AS visibility, convert_to(payload, 'UTF8') AS payload, \
          convert_to(prev_hash, 'UTF8') AS prev_hash, convert_to(hash, 'UTF8') AS hash \
-         FROM events ORDER BY case_id COLLATE \"C\", seq";
+         FROM events ORDER BY case_id COLLATE \"C\", position";
     const BEGIN_WRITE: Option<&'static str> = None;
     const MESSAGE_LOCK_SQL: Option<&'static str> =
         Some("SELECT pg_advisory_xact_lock(hashtext($1))");

@@ -1,8 +1,10 @@
 //! The case log: appends, projections, the case list, due cases and chain verification
 //! (`CaseStore`).
 
-use accord_app::ports::{Append, CaseProjection, CaseQuery, CaseStore, StoreError, VerifyReport};
-use accord_evidence::{ChainVerifier, EventRecord, RawEvent};
+use accord_app::ports::{
+    Append, CaseProjection, CaseQuery, CaseStore, ChainSummary, StoreError, VerifyReport,
+};
+use accord_evidence::{ChainVerifier, EventFormat, EventRecord, RawEvent};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use sqlx::Row;
@@ -32,6 +34,10 @@ fn projection_from_row<R: Row<Database: SqlDatabase>>(
 fn event_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<EventRecord, sqlx::Error> {
     Ok(EventRecord {
         case_id: r.read("case_id")?,
+        position: r.read("position")?,
+        format: EventFormat::from_number(r.read("format")?).ok_or_else(|| {
+            sqlx::Error::Decode("unknown event hash format".into())
+        })?,
         seq: r.read("seq")?,
         event_id: r.read("event_id")?,
         recorded_at_ms: r.read("recorded_at_ms")?,
@@ -49,7 +55,8 @@ fn event_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<EventRecord, s
 const CASE_COLUMNS: &str = "case_id, reference, title, dispute_type, state, version, head_hash, \
      next_action_ms, next_deadline_ms, updated_at_ms, case_json";
 
-/// The case list query: cases of a member (or all), of a state (or any), by next deadline.
+/// The case list query: cases of a member (or all), of a state (or any), by next deadline, then
+/// newest first (the id is a UUIDv7): nothing in the order moves with events a reader may not read.
 /// `param_text` types the parameters compared with `NULL` (see `Dialect::NULLABLE_TEXT_CAST`).
 fn list_sql(param_text: &str) -> String {
     let cols = CASE_COLUMNS
@@ -61,7 +68,7 @@ fn list_sql(param_text: &str) -> String {
         "SELECT {cols} FROM cases c \
          WHERE ($1{param_text} IS NULL OR c.case_id IN (SELECT case_id FROM case_members WHERE user_id = $1)) \
            AND ($2{param_text} IS NULL OR c.state = $2) \
-         ORDER BY c.next_deadline_ms IS NULL, c.next_deadline_ms, c.updated_at_ms DESC \
+         ORDER BY c.next_deadline_ms IS NULL, c.next_deadline_ms, c.case_id DESC \
          LIMIT $3 OFFSET $4"
     )
 }
@@ -88,7 +95,7 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
     }
 
     async fn events(&self, case_id: &str) -> Result<Vec<EventRecord>, StoreError> {
-        let rows = query("SELECT * FROM events WHERE case_id = $1 ORDER BY seq")
+        let rows = query("SELECT * FROM events WHERE case_id = $1 ORDER BY position")
             .bind(case_id)
             .fetch_all(&self.pool)
             .await
@@ -96,6 +103,31 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
         rows.iter()
             .map(event_from_row)
             .collect::<Result<_, _>>()
+            .map_err(backend_error)
+    }
+
+    async fn chains(&self, case_id: &str) -> Result<Vec<ChainSummary>, StoreError> {
+        let rows = query(
+            "SELECT chain, length, seq, head_hash, last_hash, last_position, updated_at_ms \
+             FROM case_chains WHERE case_id = $1 ORDER BY chain",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ChainSummary {
+                    chain: r.read("chain")?,
+                    length: r.read("length")?,
+                    seq: r.read("seq")?,
+                    head_hash: r.read("head_hash")?,
+                    last_hash: r.read("last_hash")?,
+                    last_position: r.read("last_position")?,
+                    updated_at_ms: r.read("updated_at_ms")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend_error)
     }
 
@@ -133,6 +165,8 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
         while let Some(r) = rows.try_next().await.map_err(backend_error)? {
             let raw = RawEvent {
                 case_id: r.read("case_id").map_err(backend_error)?,
+                position: r.read("position").map_err(backend_error)?,
+                format: r.read("format").map_err(backend_error)?,
                 seq: r.read("seq").map_err(backend_error)?,
                 event_id: r.read("event_id").map_err(backend_error)?,
                 recorded_at_ms: r.read("recorded_at_ms").map_err(backend_error)?,
@@ -167,7 +201,7 @@ mod tests {
                 "SELECT {columns} FROM cases c \
                  WHERE ($1{cast} IS NULL OR c.case_id IN (SELECT case_id FROM case_members WHERE user_id = $1)) \
                    AND ($2{cast} IS NULL OR c.state = $2) \
-                 ORDER BY c.next_deadline_ms IS NULL, c.next_deadline_ms, c.updated_at_ms DESC \
+                 ORDER BY c.next_deadline_ms IS NULL, c.next_deadline_ms, c.case_id DESC \
                  LIMIT $3 OFFSET $4"
             )
         };

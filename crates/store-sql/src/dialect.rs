@@ -24,7 +24,7 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// One parameter: the case id.
     const VERSION_FOR_APPEND_SQL: &'static str;
 
-    /// Every event in `(case_id, seq)` order, each text column as bytes (so the chain verifier
+    /// Every event in `(case_id, position)` order, each text column as bytes (so the chain verifier
     /// sees exactly the stored bytes, even invalid UTF-8), with the column names of `events`.
     const VERIFY_SQL: &'static str;
 

@@ -11,9 +11,9 @@ use crate::{Dialect, SqlStore, backend_error};
 impl<D: Dialect> TransparencyStore for SqlStore<D> {
     async fn unlogged_events(&self, limit: i64) -> Result<Vec<LogEntry>, StoreError> {
         let rows: Vec<(String, i64, String)> = query_as(
-            "SELECT e.case_id, e.seq, e.hash FROM events e \
-             LEFT JOIN log_entries l ON l.case_id = e.case_id AND l.seq = e.seq \
-             WHERE l.idx IS NULL ORDER BY e.recorded_at_ms, e.case_id, e.seq LIMIT $1",
+            "SELECT e.case_id, e.position, e.hash FROM events e \
+             LEFT JOIN log_entries l ON l.case_id = e.case_id AND l.position = e.position \
+             WHERE l.idx IS NULL ORDER BY e.recorded_at_ms, e.case_id, e.position LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
@@ -21,9 +21,9 @@ impl<D: Dialect> TransparencyStore for SqlStore<D> {
         .map_err(backend_error)?;
         Ok(rows
             .into_iter()
-            .map(|(case_id, seq, event_hash)| LogEntry {
+            .map(|(case_id, position, event_hash)| LogEntry {
                 case_id,
-                seq,
+                position,
                 event_hash,
             })
             .collect())
@@ -40,11 +40,11 @@ impl<D: Dialect> TransparencyStore for SqlStore<D> {
         }
         for (k, e) in entries.iter().enumerate() {
             query(
-                "INSERT INTO log_entries (idx, case_id, seq, event_hash) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO log_entries (idx, case_id, position, event_hash) VALUES ($1, $2, $3, $4)",
             )
             .bind(start + k as i64)
             .bind(&e.case_id)
-            .bind(e.seq)
+            .bind(e.position)
             .bind(&e.event_hash)
             .execute(&mut tx)
             .await
@@ -73,10 +73,10 @@ impl<D: Dialect> TransparencyStore for SqlStore<D> {
             .map_err(backend_error)
     }
 
-    async fn log_index(&self, case_id: &str, seq: i64) -> Result<Option<i64>, StoreError> {
-        query_scalar("SELECT idx FROM log_entries WHERE case_id = $1 AND seq = $2")
+    async fn log_index(&self, case_id: &str, position: i64) -> Result<Option<i64>, StoreError> {
+        query_scalar("SELECT idx FROM log_entries WHERE case_id = $1 AND position = $2")
             .bind(case_id)
-            .bind(seq)
+            .bind(position)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend_error)

@@ -56,12 +56,12 @@ impl Dialect for SqliteDialect {
     const NAME: &'static str = "sqlite";
     // The writer is the only appender, so there is nothing to lock.
     const VERSION_FOR_APPEND_SQL: &'static str = "SELECT version FROM cases WHERE case_id = $1";
-    const VERIFY_SQL: &'static str = "SELECT CAST(case_id AS BLOB) AS case_id, seq, \
+    const VERIFY_SQL: &'static str = "SELECT CAST(case_id AS BLOB) AS case_id, position, format, seq, \
          CAST(event_id AS BLOB) AS event_id, recorded_at_ms, CAST(actor AS BLOB) AS actor, \
          CAST(kind AS BLOB) AS kind, CAST(rule_basis AS BLOB) AS rule_basis, \
          CAST(visibility AS BLOB) AS visibility, CAST(payload AS BLOB) AS payload, \
          CAST(prev_hash AS BLOB) AS prev_hash, CAST(hash AS BLOB) AS hash \
-         FROM events ORDER BY case_id, seq";
+         FROM events ORDER BY case_id, position";
     const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
     const MESSAGE_LOCK_SQL: Option<&'static str> = None;
     const NULLABLE_TEXT_CAST: &'static str = "";

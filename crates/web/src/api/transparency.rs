@@ -29,10 +29,10 @@ pub(super) const ROUTES: &[RouteSpec] = &[
         )
         .query(schema::<ConsistencyParams>)
         .responds(200, schema::<ConsistencyView>),
-    RouteSpec::get("/api/v1/cases/{case_id}/events/{seq}/inclusion", |m| {
+    RouteSpec::get("/api/v1/cases/{case_id}/events/{event_id}/inclusion", |m| {
         on(m, inclusion)
     })
-    .summary("Proof that a case event is in the transparency log (query: size)")
+    .summary("Proof that a case event, named by its id, is in the transparency log (query: size)")
     .query(schema::<InclusionParams>)
     .responds(200, schema::<InclusionView>),
 ];
@@ -74,16 +74,12 @@ async fn consistency(
 async fn inclusion(
     State(s): State<AppState>,
     Authed(p): Authed,
-    Path((case_id, seq)): Path<(String, String)>,
+    Path((case_id, event_id)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<InclusionParams>,
 ) -> Result<Response, ApiError> {
-    // A malformed position answers like a missing event.
-    let seq: i64 = seq
-        .parse()
-        .map_err(|_| accord_app::AppError::NotFound { what: "event" })?;
     Ok(Json(
         s.accord
-            .inclusion_proof(&p.actor, &case_id, seq, q.size)
+            .inclusion_proof(&p.actor, &case_id, &event_id, q.size)
             .await?,
     )
     .into_response())
