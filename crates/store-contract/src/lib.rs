@@ -889,3 +889,98 @@ pub async fn intact_chains_verify(store: &dyn Store) {
     }
     assert!(report.events >= total);
 }
+
+/// Inserts one event into a database at migration 0008 (before per-audience chains).
+pub const OLD_EVENT_INSERT: &str = "INSERT INTO events (case_id, seq, event_id, recorded_at_ms, \
+     actor, kind, rule_basis, visibility, payload, prev_hash, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// The projection row of [`old_format_log`]'s case, at its version 4.
+pub const OLD_CASE_INSERT: &str = "INSERT INTO cases (case_id, reference, title, dispute_type, \
+     state, version, head_hash, updated_at_ms, case_json) \
+     VALUES ('case-old', 'REF-case-old', 'Old', 'commercial', 'ACTIVE', 4, '', 0, '{}')";
+
+fn old_event(i: i64, visibility: &str) -> NewEvent {
+    NewEvent {
+        event_id: format!("old-{i}"),
+        recorded_at_ms: 1_700_000_000_000 + i,
+        actor: "user:u".into(),
+        kind: "note".into(),
+        rule_basis: "contract test".into(),
+        visibility: visibility.into(),
+        payload: json!({"type": "note", "i": i}),
+    }
+}
+
+/// Four format-1 events of case `case-old` over three visibilities, as a log was chained before
+/// per-audience chains (one chain per case).
+pub fn old_format_log() -> Vec<EventRecord> {
+    seal_v1(
+        "case-old",
+        0,
+        GENESIS_HASH,
+        vec![
+            old_event(1, "party:A"),
+            old_event(2, "case"),
+            old_event(3, "channel:caucus:A"),
+            old_event(4, "case"),
+        ],
+    )
+    .unwrap_or_default()
+}
+
+/// After migration 0009, [`old_format_log`] (written at 0008 with [`OLD_EVENT_INSERT`] and
+/// [`OLD_CASE_INSERT`]) still verifies as the old single chain and reads back as format 1; its
+/// chains are summarised (lengths and last events, no format-2 head yet); a new event of the
+/// case starts a fresh format-2 chain, and the mixed log verifies.
+pub async fn migrated_old_log_continues(store: &dyn Store, old: &[EventRecord]) {
+    let report = store.verify_chains().await.unwrap();
+    assert!(report.breaks.is_empty(), "{:?}", report.breaks);
+    assert_eq!(store.events("case-old").await.unwrap(), old);
+    let chains = store.chains("case-old").await.unwrap();
+    let got: Vec<(&str, i64, i64, &str, i64)> = chains
+        .iter()
+        .map(|c| {
+            (
+                c.chain.as_str(),
+                c.length,
+                c.seq,
+                c.last_hash.as_str(),
+                c.last_position,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("case", 2, 0, old[3].hash.as_str(), 4),
+            ("channel:caucus:A", 1, 0, old[2].hash.as_str(), 3),
+            ("party:A", 1, 0, old[0].hash.as_str(), 1),
+        ]
+    );
+    assert!(chains.iter().all(|c| c.head_hash == GENESIS_HASH));
+    let new = seal("case-old", 4, &Default::default(), vec![old_event(5, "case")])
+        .unwrap_or_default();
+    assert_eq!(new[0].seq, 1);
+    store
+        .append(Append {
+            expected_version: 4,
+            projection: projection("case-old", 5, &new[0].hash, &[]),
+            records: new.clone(),
+        })
+        .await
+        .unwrap();
+    let report = store.verify_chains().await.unwrap();
+    assert!(report.breaks.is_empty(), "{:?}", report.breaks);
+    let case_chain = store
+        .chains("case-old")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.chain == "case")
+        .unwrap();
+    assert_eq!(
+        (case_chain.length, case_chain.seq, case_chain.head_hash),
+        (3, 1, new[0].hash.clone())
+    );
+}

@@ -65,3 +65,40 @@ async fn a_changed_event_on_postgres_is_reported_at_that_event() {
             .is_empty()
     );
 }
+
+/// A database written before per-audience chains (migrations up to 0008, format-1 events) is
+/// migrated in place and continues (`accord_store_contract::migrated_old_log_continues`).
+#[tokio::test]
+async fn an_old_single_chain_log_on_postgres_is_migrated_and_continues() {
+    let Some(cluster) = testing::test_url() else {
+        return;
+    };
+    let url = testing::fresh_database(&cluster).await.unwrap();
+    let old = accord_store_contract::old_format_log();
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    accord_store_postgres::MIGRATOR.run_to(8, &pool).await.unwrap();
+    for r in &old {
+        sqlx::query(accord_store_contract::OLD_EVENT_INSERT)
+            .bind(&r.case_id)
+            .bind(r.seq)
+            .bind(&r.event_id)
+            .bind(r.recorded_at_ms)
+            .bind(&r.actor)
+            .bind(&r.kind)
+            .bind(&r.rule_basis)
+            .bind(&r.visibility)
+            .bind(&r.payload)
+            .bind(&r.prev_hash)
+            .bind(&r.hash)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query(accord_store_contract::OLD_CASE_INSERT)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let store = PgStore::open(&url).await.unwrap();
+    accord_store_contract::migrated_old_log_continues(&store, &old).await;
+}

@@ -92,3 +92,39 @@ async fn a_flipped_byte_in_any_stored_event_column_is_reported_at_that_event() {
     assert!(store.verify_chains().await.unwrap().breaks.is_empty());
     assert!(tried > 300, "tried {tried}");
 }
+
+/// A database written before per-audience chains (migrations up to 0008, format-1 events) is
+/// migrated in place and continues (`accord_store_contract::migrated_old_log_continues`).
+#[tokio::test]
+async fn an_old_single_chain_log_is_migrated_and_continues_with_audience_chains() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let old = accord_store_contract::old_format_log();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    accord_store_sqlite::MIGRATOR.run_to(8, &pool).await.unwrap();
+    for r in &old {
+        sqlx::query(accord_store_contract::OLD_EVENT_INSERT)
+            .bind(&r.case_id)
+            .bind(r.seq)
+            .bind(&r.event_id)
+            .bind(r.recorded_at_ms)
+            .bind(&r.actor)
+            .bind(&r.kind)
+            .bind(&r.rule_basis)
+            .bind(&r.visibility)
+            .bind(&r.payload)
+            .bind(&r.prev_hash)
+            .bind(&r.hash)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query(accord_store_contract::OLD_CASE_INSERT)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let store = SqliteStore::open_file(&path).await.unwrap();
+    accord_store_contract::migrated_old_log_continues(&store, &old).await;
+}
