@@ -439,7 +439,6 @@ async fn authorization_matrix() {
         json!({"rules": bidding_rules()}),
     )
     .await;
-    let x_last = t.case("sgen", &x).await["version"].as_i64().unwrap();
     // Case Y: the strangers' case. Draft D: the stranger's, hidden from everyone else.
     let y = t.file("stranger", json!({
         "dispute_type": "commercial", "title": "Y", "summary": "S",
@@ -467,6 +466,27 @@ async fn authorization_matrix() {
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let missing = "00000000-0000-7000-8000-00000000dead".to_owned();
+    // Events are named by id in inclusion proofs: each case's first event (the draft, its
+    // requesting party's) and X's last event (everyone's in the case).
+    let tr = &t;
+    let event_ids = |who: &'static str, case: String| async move {
+        let (_, v) = tr
+            .get(who, &format!("/api/v1/cases/{case}/events"))
+            .await;
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event_id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let first_event: BTreeMap<String, String> = [
+        (x.clone(), event_ids("sgen", x.clone()).await[0].clone()),
+        (y.clone(), event_ids("sgen", y.clone()).await[0].clone()),
+        (d.clone(), event_ids("stranger", d.clone()).await[0].clone()),
+        (missing.clone(), missing.clone()),
+    ]
+    .into();
+    let x_last = event_ids("sgen", x.clone()).await.last().unwrap().clone();
 
     // Build the probes from the route inventory.
     let mut probes: Vec<(String, Probe)> = vec![];
@@ -523,17 +543,17 @@ async fn authorization_matrix() {
                     gate(p, true, true),
                     None,
                 ),
-                (_, "/api/v1/cases/{case_id}/events/{seq}/inclusion") => {
-                    // Seq 1 (the draft) is H's; the last event is everyone's in the case.
+                (_, "/api/v1/cases/{case_id}/events/{event_id}/inclusion") => {
+                    // The first event (the draft) is H's; the last event is everyone's in the case.
                     for (c, k) in &cases {
-                        for (seq, h_only) in [(1, true), (x_last, false)] {
+                        for (event, h_only) in [(first_event[c].clone(), true), (x_last.clone(), false)] {
                             if *k != C::X && !h_only {
                                 continue;
                             }
-                            let fill = |case: &str, s: i64| {
+                            let fill = |case: &str, e: &str| {
                                 route
                                     .replace("{case_id}", case)
-                                    .replace("{seq}", &s.to_string())
+                                    .replace("{event_id}", e)
                             };
                             let sees_case = sees(p, *k);
                             let allowed = sees_case
@@ -544,14 +564,14 @@ async fn authorization_matrix() {
                                         "harbour" | "hcounsel" | "officer" | "sgen" | "reviewer"
                                     ));
                             let twin = if sees_case {
-                                fill(c, 9999)
+                                fill(c, "00000000-0000-7000-8000-0000000e0e0e")
                             } else {
-                                fill(&missing, seq)
+                                fill(&missing, &event)
                             };
                             add(
                                 &mut probes,
                                 method,
-                                fill(c, seq),
+                                fill(c, &event),
                                 None,
                                 false,
                                 gate(p, allowed, false),

@@ -218,13 +218,16 @@ fn verify_log_names_the_first_bad_event_of_a_tampered_chain() {
     // Flip one byte of event 2's payload directly in the database file.
     rt.block_on(async {
         let store = accord_store_sqlite::SqliteStore::open_file(&data.join("accord.sqlite3")).await.unwrap();
-        sqlx::query("UPDATE events SET payload = replace(payload, 'request-filed', 'request-filee') WHERE seq = 2")
+        sqlx::query("UPDATE events SET payload = replace(payload, 'request-filed', 'request-filee') WHERE position = 2")
             .execute(store.pool()).await.unwrap();
     });
     let out = accord(dir.path()).args(["verify-log"]).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("case {case_id} event 2:")), "{err}");
+    assert!(
+        err.contains(&format!("case {case_id} event at position 2 (")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -547,9 +550,20 @@ fn log_checkpoint_then_verify_detects_rewritten_and_truncated_history() {
     );
     let cp_file = dir.path().join("checkpoint.txt");
     std::fs::write(&cp_file, &note).unwrap();
-    // An inclusion proof from the command line, checked by it.
+    // An inclusion proof from the command line, checked by it (the event named by its id).
+    let second: String = rt.block_on(async {
+        let store =
+            accord_store_sqlite::SqliteStore::open_file(&data.join("accord.sqlite3"))
+                .await
+                .unwrap();
+        sqlx::query_scalar("SELECT event_id FROM events WHERE case_id = $1 AND position = 2")
+            .bind(&case_id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    });
     let out = accord(dir.path())
-        .args(["log", "inclusion", &case_id, "2"])
+        .args(["log", "inclusion", &case_id, &second])
         .output()
         .unwrap();
     assert!(

@@ -53,6 +53,7 @@ async fn s06_caucus_content_reaches_the_other_side_only_as_the_approved_excerpt(
         json!({"user_id": officer, "role": {"role": "case-officer"}}),
     )
     .await;
+    let b_before = t.case("indah", &case).await;
     let analysis =
         "Cost analysis: our walk-away figure is USD 4.2 million. We could accept delivery credits.";
     let (s, m) = post(t, "harbour", &case, "caucus:H", json!({"body": analysis})).await;
@@ -214,8 +215,17 @@ async fn s06_caucus_content_reaches_the_other_side_only_as_the_approved_excerpt(
     let (s, _) = t.get("harbour", "/api/v1/access-log").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // The case record B sees did not move while H and the mediator worked in caucus.
+    // Its version is the number of events B may read, and it counts nothing of H's side.
     let b_case = t.case("indah", &case).await;
-    assert_eq!(b_case["version"], t.case("harbour", &case).await["version"]);
+    assert_eq!(b_case["version"], b_before["version"]);
+    assert_eq!(b_case["head_hash"], b_before["head_hash"]);
+    let (_, b_events) = t
+        .get("indah", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    assert_eq!(
+        b_case["version"].as_u64(),
+        Some(b_events.as_array().unwrap().len() as u64)
+    );
 }
 
 async fn model_law_profile_relays_unmarked_caucus_content_without_approval(t: &mut TestServer) {

@@ -317,7 +317,7 @@ async fn run_sequence(
             }
         }
         for (n, e) in after.iter().enumerate() {
-            prop_assert_eq!(e.seq, n as i64 + 1);
+            prop_assert_eq!(e.position, n as i64 + 1);
         }
         prop_assert_eq!(after_case.version as usize, after.len());
         prop_assert_eq!(

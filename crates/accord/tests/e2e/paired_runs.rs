@@ -1,10 +1,13 @@
 //! Caucus confidentiality as noninterference (security-and-reliability T2): pairs of runs that
 //! differ only in party H's private actions (caucus and internal messages, without-prejudice
 //! offers, the mediator's notes, relay proposals not yet approved, negotiation preferences and
-//! private answers to the mediator's proposal). Everything party I can
-//! observe — every response body, status, ETag and length, after numbering the random ids and
-//! hashes in order of appearance — must be byte-identical across the two runs. Then the canary
-//! strings H wrote are searched for in everything I received and in the raw database files.
+//! private answers to the mediator's proposal, documents filed in H's caucus and internal
+//! workspace, roles granted on H's private space, and platform operators' break-glass requests
+//! and their approvals). Everything party I can observe — every response body, status, ETag and
+//! length (the case view, its events and their numbering, its line in I's case list), after
+//! numbering the random ids and hashes in order of appearance — must be byte-identical across
+//! the two runs. Then the canary strings H wrote are searched for in everything I received and
+//! in the raw database files.
 
 use std::collections::HashMap;
 
@@ -83,6 +86,14 @@ impl Run<'_> {
     async fn observe(&mut self) {
         let http = reqwest::Client::new();
         let c = &self.case;
+        // The case's line in I's case list (the list holds the other runs' cases too).
+        let (s, list) = self.t.get("indah", "/api/v1/cases").await;
+        let line = list
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["id"] == c.as_str()))
+            .cloned();
+        let line = format!("/api/v1/cases {s} {line:?}");
+        self.seen.push(normalise(&line, &mut self.ids));
         let paths = [
             format!("/api/v1/cases/{c}"),
             format!("/api/v1/cases/{c}/events"),
@@ -157,6 +168,82 @@ async fn setup(t: &TestServer) -> String {
     case
 }
 
+/// Files a document as `who` in a channel (asserts 201).
+async fn file_document(t: &TestServer, who: &str, case: &str, channel: &str, canary: &str) {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "metadata",
+            reqwest::multipart::Part::text(
+                json!({"title": format!("Memo {canary}"), "language": "en"}).to_string(),
+            )
+            .mime_str("application/json")
+            .unwrap(),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(
+                format!(
+                    "%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% {canary}\ntrailer\n\
+                     << /Root 1 0 R >>\n%%EOF\n"
+                )
+                .into_bytes(),
+            )
+            .file_name("memo.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+        );
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/cases/{case}/channels/{channel}/documents",
+            t.base
+        ))
+        .bearer_auth(t.token(who))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    assert_eq!(status, StatusCode::CREATED, "{}", r.text().await.unwrap());
+}
+
+/// Gives `user` a role on H's private space the way the rules allow: H's own representative
+/// grants an internal reviewer; the mediator proposes a caucus guest and H consents. Where the
+/// Secretariat alone grants roles, it does.
+async fn grant_on_h(t: &TestServer, case: &str, user: &str, caucus: bool) {
+    let (by, role) = if caucus {
+        (
+            "mediator",
+            json!({"role": "expert", "channels": ["caucus:H"]}),
+        )
+    } else {
+        ("harbour", json!({"role": "internal-reviewer", "party": "H"}))
+    };
+    let body = json!({"user_id": user, "role": role});
+    let (s, v) = t.act(by, case, "add-participant", body.clone()).await;
+    if s == StatusCode::FORBIDDEN {
+        t.ok("sgen", case, "add-participant", body).await;
+        return;
+    }
+    assert_eq!(s, StatusCode::OK, "{by} add-participant: {v}");
+    if caucus {
+        let pending = v["pending_participants"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+            || !v["participants"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|x| x["user_id"] == user));
+        if pending {
+            t.ok(
+                "harbour",
+                case,
+                "approve-participant",
+                json!({"user_id": user}),
+            )
+            .await;
+        }
+    }
+}
+
 /// One run: the same public steps; with `private`, H and the mediator also work in private.
 async fn run(t: &TestServer, seed: u64, private: bool, canaries: &mut Vec<String>) -> Vec<String> {
     let case = setup(t).await;
@@ -189,12 +276,49 @@ async fn run(t: &TestServer, seed: u64, private: bool, canaries: &mut Vec<String
         }
     };
     r.observe().await;
+    let (mut guests, mut operators) = (0usize, 0usize);
     for step in 0..4 {
         if private {
             for _ in 0..(next() % 3 + 1) {
                 let canary = format!("CANARY-{seed}-{step}-{}", next() % 1_000_000);
                 canaries.push(canary.clone());
-                match next() % 7 {
+                match next() % 11 {
+                    7 => file_document(t, "harbour", &case, "caucus:H", &canary).await,
+                    8 => file_document(t, "harbour", &case, "internal:H", &canary).await,
+                    9 => {
+                        // A role on H's private space, for a user of the pool not yet used here.
+                        let user = t.id(&format!("guest{}", guests % GUESTS));
+                        guests += 1;
+                        grant_on_h(t, &case, &user, next() % 2 == 0).await;
+                    }
+                    10 => {
+                        // An operator asks for break-glass access; sometimes it is granted.
+                        let op = format!("operator{}", operators % OPERATORS);
+                        operators += 1;
+                        let (s, v) = t
+                            .act(
+                                &op,
+                                &case,
+                                "request-break-glass",
+                                json!({"reason": format!("incident {canary}")}),
+                            )
+                            .await;
+                        assert_eq!(s, StatusCode::OK, "{v}");
+                        if next() % 2 == 0 {
+                            let operator = t.id(&op);
+                            for by in ["sgen", "deputy"] {
+                                t.ok(
+                                    by,
+                                    &case,
+                                    "approve-break-glass",
+                                    json!({"operator": operator}),
+                                )
+                                .await;
+                            }
+                            let (s, _) = t.get(&op, &format!("/api/v1/cases/{case}")).await;
+                            assert_eq!(s, StatusCode::OK);
+                        }
+                    }
                     5 => {
                         // H's private preferences: random weights, scores and reservation.
                         let (w, sc) = (next() % 1000 + 1, next() % 101);
@@ -290,6 +414,11 @@ async fn run(t: &TestServer, seed: u64, private: bool, canaries: &mut Vec<String
     r.seen
 }
 
+/// Users granted roles on H's private space, and platform operators, available to each run (a
+/// run grants at most 12 roles and asks for at most 12 break-glass accesses).
+const GUESTS: usize = 12;
+const OPERATORS: usize = 12;
+
 /// Collects everything the server logs (at the most verbose level) for the canary scan.
 #[derive(Clone, Default)]
 struct LogSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
@@ -322,11 +451,18 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
     let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
     for (u, role) in [
         ("sgen", "secretariat"),
+        ("deputy", "secretariat"),
         ("mediator", "mediator"),
         ("harbour", "party-user"),
         ("indah", "party-user"),
     ] {
         t.user(u, role).await;
+    }
+    for g in 0..GUESTS {
+        t.user(&format!("guest{g}"), "party-user").await;
+    }
+    for o in 0..OPERATORS {
+        t.user(&format!("operator{o}"), "operator").await;
     }
     let pairs: u64 = std::env::var("ACCORD_CAUCUS_PAIRS")
         .ok()
@@ -379,4 +515,80 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
     );
     assert_eq!(differences, 0);
     assert_eq!(hits, 0);
+}
+
+/// Optimistic concurrency is on each reader's own view: a party's `If-Match` stays good while
+/// the other side files in its caucus and workspace, and goes stale (409 naming the party's own
+/// version) only when something the party may read happens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partys_etag_does_not_move_with_the_other_sides_private_acts() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    for (u, role) in [
+        ("sgen", "secretariat"),
+        ("mediator", "mediator"),
+        ("harbour", "party-user"),
+        ("indah", "party-user"),
+    ] {
+        t.user(u, role).await;
+    }
+    let case = setup(&t).await;
+    let etag = |who: &'static str| {
+        let (t, case) = (&t, case.clone());
+        async move {
+            let r = reqwest::Client::new()
+                .get(format!("{}/api/v1/cases/{case}", t.base))
+                .bearer_auth(t.token(who))
+                .send()
+                .await
+                .unwrap();
+            r.headers()["etag"].to_str().unwrap().to_owned()
+        }
+    };
+    let act_if = |who: &'static str, action: &'static str, body: serde_json::Value, tag: String| {
+        let (t, case) = (&t, case.clone());
+        async move {
+            let r = reqwest::Client::new()
+                .post(format!("{}/api/v1/cases/{case}/actions/{action}", t.base))
+                .bearer_auth(t.token(who))
+                .header("if-match", tag)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let s = r.status();
+            (s, r.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let before = etag("indah").await;
+    let h_before = etag("harbour").await;
+    file_document(&t, "harbour", &case, "caucus:H", "memo one").await;
+    file_document(&t, "harbour", &case, "internal:H", "memo two").await;
+    assert_eq!(etag("indah").await, before, "I's view did not move");
+    assert_ne!(etag("harbour").await, h_before, "H's own view did");
+    // I acts on its own ETag: accepted although the case's overall version moved.
+    let (s, v) = act_if(
+        "indah",
+        "declare-joint-termination",
+        json!({"party": "I"}),
+        before.clone(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // H's stale ETag (I's act is H's to read) is a conflict naming H's own version.
+    let (s, v) = act_if(
+        "harbour",
+        "declare-joint-termination",
+        json!({"party": "H"}),
+        h_before,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let now = etag("harbour").await;
+    let version = now.trim_matches('"').trim_start_matches('v');
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&format!("version {version})"))),
+        "{v}"
+    );
 }

@@ -106,12 +106,12 @@ async fn a_party_checks_the_log_against_its_own_checkpoint(t: &mut TestServer) {
         .get("indah", &format!("/api/v1/cases/{case}/events"))
         .await;
     for e in events.as_array().unwrap() {
-        let seq = e["seq"].as_i64().unwrap();
+        let event = e["event_id"].as_str().unwrap();
         let (s, inc) = t
             .get(
                 "indah",
                 &format!(
-                    "/api/v1/cases/{case}/events/{seq}/inclusion?size={}",
+                    "/api/v1/cases/{case}/events/{event}/inclusion?size={}",
                     now.size
                 ),
             )
@@ -139,17 +139,22 @@ async fn a_party_checks_the_log_against_its_own_checkpoint(t: &mut TestServer) {
         (s, v["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-tree-size"))
     );
+    let (_, h_events) = t
+        .get("harbour", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    let draft = h_events[0]["event_id"].as_str().unwrap().to_owned();
+    assert_eq!(h_events[0]["kind"], "draft-created");
     let (s, v) = t
         .get(
             "indah",
-            &format!("/api/v1/cases/{case}/events/1/inclusion?size=1"),
+            &format!("/api/v1/cases/{case}/events/{draft}/inclusion?size=1"),
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "the draft is H's alone: {v}");
     let (s, _) = t
         .get(
             "harbour",
-            &format!("/api/v1/cases/{case}/events/1/inclusion"),
+            &format!("/api/v1/cases/{case}/events/{draft}/inclusion"),
         )
         .await;
     assert_eq!(s, StatusCode::OK);
