@@ -82,7 +82,10 @@ async fn accord_appends(store: Arc<SqliteStore>, writers: usize, per_writer: usi
             for v in 0..per_writer as i64 {
                 let heads = std::collections::BTreeMap::from([(
                     "case".to_owned(),
-                    accord_evidence::ChainHead { seq: v, hash: head.clone() },
+                    accord_evidence::ChainHead {
+                        seq: v,
+                        hash: head.clone(),
+                    },
                 )]);
                 let recs = seal(&case, v, &heads, vec![event(v)]).unwrap();
                 head = recs[0].hash.clone();

@@ -602,10 +602,7 @@ async fn log_command(config: Option<PathBuf>, command: LogCmd) -> Result<(), Str
                 .iter()
                 .find(|e| e.event_id == event_id)
                 .ok_or_else(|| format!("case {case_id} has no event {event_id}"))?;
-            let v = accord
-                .prove_inclusion(event, None)
-                .await
-                .map_err(fail)?;
+            let v = accord.prove_inclusion(event, None).await.map_err(fail)?;
             let proof = v
                 .proof
                 .iter()

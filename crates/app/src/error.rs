@@ -139,7 +139,9 @@ impl AppError {
 impl From<crate::ports::StoreError> for AppError {
     fn from(e: crate::ports::StoreError) -> Self {
         match e {
-            crate::ports::StoreError::Conflict { .. } => AppError::VersionConflict { current: None },
+            crate::ports::StoreError::Conflict { .. } => {
+                AppError::VersionConflict { current: None }
+            }
             crate::ports::StoreError::Duplicate(m) => AppError::AlreadyExists { message: m },
             crate::ports::StoreError::Backend(m) => AppError::Storage(m),
         }

@@ -12,9 +12,9 @@
 //! reader's language through the typesetter); the web layer writes them into a ZIP as it
 //! streams out, with an HTML index.
 
-use accord_domain::{Actor, CaseEvent};
 use accord_domain::channel::{ChannelId, ReadAccess};
 use accord_domain::policy;
+use accord_domain::{Actor, CaseEvent};
 use serde::Serialize;
 use sha2::Digest;
 

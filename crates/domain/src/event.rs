@@ -514,6 +514,8 @@ mod tests {
         assert!(filed(true).is_without_prejudice());
         assert!(!filed(false).is_without_prejudice());
         assert!(!CaseEvent::CaseClosed {}.is_without_prejudice());
-        assert!(!CaseEvent::payload_is_without_prejudice(r#"{"type":"case-closed"}"#));
+        assert!(!CaseEvent::payload_is_without_prejudice(
+            r#"{"type":"case-closed"}"#
+        ));
     }
 }

@@ -64,7 +64,8 @@ pub fn case_for_reader(actor: &Actor, case: &Case) -> Case {
     let mut out = case.clone();
     out.participants
         .retain(|p| may_know_participant(actor, &r, case, p));
-    out.break_glass.retain(|b| may_know_break_glass(actor, &r, b));
+    out.break_glass
+        .retain(|b| may_know_break_glass(actor, &r, b));
     out.deadlines.retain(|d| may_know_deadline(actor, &r, d));
     out
 }

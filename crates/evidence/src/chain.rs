@@ -364,7 +364,10 @@ impl ChainVerifier {
                         cur.position
                     )
                 } else {
-                    format!("position gap: expected {}, found {position}", cur.position + 1)
+                    format!(
+                        "position gap: expected {}, found {position}",
+                        cur.position + 1
+                    )
                 });
             }
             if !v2 && cur.saw_v2 {
@@ -515,7 +518,13 @@ mod tests {
 
     /// `n` format-2 events spread over the chains.
     fn sample(n: usize) -> Vec<EventRecord> {
-        seal("case-1", 0, &BTreeMap::new(), new_events(n, 0, |i| i * 7 / 3)).unwrap()
+        seal(
+            "case-1",
+            0,
+            &BTreeMap::new(),
+            new_events(n, 0, |i| i * 7 / 3),
+        )
+        .unwrap()
     }
 
     /// `old` format-1 events, then `new` format-2 events of the same case.

@@ -32,6 +32,6 @@ pub mod merkle;
 
 pub use canonical::{CanonicalError, canonical_json};
 pub use chain::{
-    ChainBreak, ChainHead, ChainVerifier, EventFormat, EventRecord, GENESIS_HASH, NewEvent, RawEvent,
-    seal, seal_v1,
+    ChainBreak, ChainHead, ChainVerifier, EventFormat, EventRecord, GENESIS_HASH, NewEvent,
+    RawEvent, seal, seal_v1,
 };

@@ -429,8 +429,13 @@ pub async fn chains_are_summarised_per_audience(store: &dyn Store) {
         payload: json!({"type": "note", "n": i}),
     };
     // Two format-1 events, as stored before per-audience chains.
-    let old = seal_v1(id, 0, GENESIS_HASH, vec![ev(1, "case"), ev(2, "channel:caucus:A")])
-        .unwrap_or_default();
+    let old = seal_v1(
+        id,
+        0,
+        GENESIS_HASH,
+        vec![ev(1, "case"), ev(2, "channel:caucus:A")],
+    )
+    .unwrap_or_default();
     let head = old[1].hash.clone();
     store
         .append(Append {
@@ -487,13 +492,8 @@ pub async fn chains_are_summarised_per_audience(store: &dyn Store) {
     assert_eq!(chains[1].last_hash, new[2].hash);
     assert!(store.chains("no-such-case").await.unwrap().is_empty());
     // A record that does not continue its chain (here: the caucus chain from genesis again).
-    let stale = seal(
-        id,
-        6,
-        &Default::default(),
-        vec![ev(7, "channel:caucus:A")],
-    )
-    .unwrap_or_default();
+    let stale =
+        seal(id, 6, &Default::default(), vec![ev(7, "channel:caucus:A")]).unwrap_or_default();
     let err = store
         .append(Append {
             expected_version: 6,
@@ -959,8 +959,13 @@ pub async fn migrated_old_log_continues(store: &dyn Store, old: &[EventRecord]) 
         ]
     );
     assert!(chains.iter().all(|c| c.head_hash == GENESIS_HASH));
-    let new = seal("case-old", 4, &Default::default(), vec![old_event(5, "case")])
-        .unwrap_or_default();
+    let new = seal(
+        "case-old",
+        4,
+        &Default::default(),
+        vec![old_event(5, "case")],
+    )
+    .unwrap_or_default();
     assert_eq!(new[0].seq, 1);
     store
         .append(Append {

@@ -76,7 +76,10 @@ async fn an_old_single_chain_log_on_postgres_is_migrated_and_continues() {
     let url = testing::fresh_database(&cluster).await.unwrap();
     let old = accord_store_contract::old_format_log();
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
-    accord_store_postgres::MIGRATOR.run_to(8, &pool).await.unwrap();
+    accord_store_postgres::MIGRATOR
+        .run_to(8, &pool)
+        .await
+        .unwrap();
     for r in &old {
         sqlx::query(accord_store_contract::OLD_EVENT_INSERT)
             .bind(&r.case_id)

@@ -35,9 +35,8 @@ fn event_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<EventRecord, s
     Ok(EventRecord {
         case_id: r.read("case_id")?,
         position: r.read("position")?,
-        format: EventFormat::from_number(r.read("format")?).ok_or_else(|| {
-            sqlx::Error::Decode("unknown event hash format".into())
-        })?,
+        format: EventFormat::from_number(r.read("format")?)
+            .ok_or_else(|| sqlx::Error::Decode("unknown event hash format".into()))?,
         seq: r.read("seq")?,
         event_id: r.read("event_id")?,
         recorded_at_ms: r.read("recorded_at_ms")?,

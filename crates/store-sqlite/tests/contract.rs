@@ -102,7 +102,10 @@ async fn an_old_single_chain_log_is_migrated_and_continues_with_audience_chains(
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let old = accord_store_contract::old_format_log();
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    accord_store_sqlite::MIGRATOR.run_to(8, &pool).await.unwrap();
+    accord_store_sqlite::MIGRATOR
+        .run_to(8, &pool)
+        .await
+        .unwrap();
     for r in &old {
         sqlx::query(accord_store_contract::OLD_EVENT_INSERT)
             .bind(&r.case_id)

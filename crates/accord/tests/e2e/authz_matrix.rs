@@ -470,9 +470,7 @@ async fn authorization_matrix() {
     // requesting party's) and X's last event (everyone's in the case).
     let tr = &t;
     let event_ids = |who: &'static str, case: String| async move {
-        let (_, v) = tr
-            .get(who, &format!("/api/v1/cases/{case}/events"))
-            .await;
+        let (_, v) = tr.get(who, &format!("/api/v1/cases/{case}/events")).await;
         v.as_array()
             .unwrap()
             .iter()
@@ -546,14 +544,14 @@ async fn authorization_matrix() {
                 (_, "/api/v1/cases/{case_id}/events/{event_id}/inclusion") => {
                     // The first event (the draft) is H's; the last event is everyone's in the case.
                     for (c, k) in &cases {
-                        for (event, h_only) in [(first_event[c].clone(), true), (x_last.clone(), false)] {
+                        for (event, h_only) in
+                            [(first_event[c].clone(), true), (x_last.clone(), false)]
+                        {
                             if *k != C::X && !h_only {
                                 continue;
                             }
                             let fill = |case: &str, e: &str| {
-                                route
-                                    .replace("{case_id}", case)
-                                    .replace("{event_id}", e)
+                                route.replace("{case_id}", case).replace("{event_id}", e)
                             };
                             let sees_case = sees(p, *k);
                             let allowed = sees_case

@@ -552,10 +552,9 @@ fn log_checkpoint_then_verify_detects_rewritten_and_truncated_history() {
     std::fs::write(&cp_file, &note).unwrap();
     // An inclusion proof from the command line, checked by it (the event named by its id).
     let second: String = rt.block_on(async {
-        let store =
-            accord_store_sqlite::SqliteStore::open_file(&data.join("accord.sqlite3"))
-                .await
-                .unwrap();
+        let store = accord_store_sqlite::SqliteStore::open_file(&data.join("accord.sqlite3"))
+            .await
+            .unwrap();
         sqlx::query_scalar("SELECT event_id FROM events WHERE case_id = $1 AND position = 2")
             .bind(&case_id)
             .fetch_one(store.pool())

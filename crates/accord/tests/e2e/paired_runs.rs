@@ -216,7 +216,10 @@ async fn grant_on_h(t: &TestServer, case: &str, user: &str, caucus: bool) {
             json!({"role": "expert", "channels": ["caucus:H"]}),
         )
     } else {
-        ("harbour", json!({"role": "internal-reviewer", "party": "H"}))
+        (
+            "harbour",
+            json!({"role": "internal-reviewer", "party": "H"}),
+        )
     };
     let body = json!({"user_id": user, "role": role});
     let (s, v) = t.act(by, case, "add-participant", body.clone()).await;
