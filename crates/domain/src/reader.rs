@@ -28,10 +28,22 @@ fn administers(r: &Relation) -> bool {
 
 /// May the reader know that this participant holds its role?
 pub fn may_know_participant(actor: &Actor, r: &Relation, case: &Case, p: &Participant) -> bool {
-    if administers(r) || actor.user_id() == Some(p.user_id.as_str()) {
+    may_know_role(actor, r, case, &p.user_id, &p.role)
+}
+
+/// May the reader know that `user_id` holds (or is proposed for) `role`? The rule of
+/// [`may_know_participant`], for any record of a role, granted or still awaiting consents.
+pub fn may_know_role(
+    actor: &Actor,
+    r: &Relation,
+    case: &Case,
+    user_id: &str,
+    role: &CaseRole,
+) -> bool {
+    if administers(r) || actor.user_id() == Some(user_id) {
         return true;
     }
-    match &p.role {
+    match role {
         CaseRole::CaseOfficer | CaseRole::FinanceOfficer => policy::sees_case(r, case),
         CaseRole::InternalReviewer { party } => {
             r.parties.contains(party) || r.reviewer_of.contains(party)

@@ -229,7 +229,7 @@ async fn grant_on_h(t: &TestServer, case: &str, user: &str, caucus: bool) {
     }
     assert_eq!(s, StatusCode::OK, "{by} add-participant: {v}");
     if caucus {
-        let pending = v["pending_participants"]
+        let pending = v["pending_grants"]
             .as_array()
             .is_some_and(|p| !p.is_empty())
             || !v["participants"]
