@@ -651,6 +651,12 @@ impl Accord {
                 offset: offset.max(0),
             })
             .await?;
+        let ids: Vec<String> = rows.iter().map(|p| p.case_id.clone()).collect();
+        let mut chains: std::collections::HashMap<String, Vec<ChainSummary>> =
+            std::collections::HashMap::new();
+        for (id, c) in self.store.chains_of(&ids).await? {
+            chains.entry(id).or_default().push(c);
+        }
         let mut out = vec![];
         for p in &rows {
             let case: Case = match serde_json::from_str(&p.case_json) {
@@ -659,7 +665,8 @@ impl Accord {
             };
             if policy::can_view_case(actor, &case) {
                 // The reader's own version and time, as its case view gives them.
-                let head = reader_head(actor, &case, &self.store.chains(&p.case_id).await?);
+                let of_case = chains.get(&p.case_id).map_or(&[][..], |c| &c[..]);
+                let head = reader_head(actor, &case, of_case);
                 let mut line = CaseSummary::from(p);
                 line.version = head.version;
                 line.updated_at = crate::views::ms_to_rfc3339(

@@ -186,6 +186,12 @@ pub trait CaseStore: Send + Sync {
     async fn events(&self, case_id: &str) -> Result<Vec<EventRecord>, StoreError>;
     /// A case's chains (empty for a case that does not exist), by name.
     async fn chains(&self, case_id: &str) -> Result<Vec<ChainSummary>, StoreError>;
+    /// The chains of several cases at once (a page of the case list), each with its case id, by
+    /// case and name.
+    async fn chains_of(
+        &self,
+        case_ids: &[String],
+    ) -> Result<Vec<(String, ChainSummary)>, StoreError>;
     /// Lists cases by next deadline, then newest first (never by the time of the last change,
     /// which private events move).
     async fn list_cases(&self, query: &CaseQuery) -> Result<Vec<CaseProjection>, StoreError>;

@@ -491,6 +491,26 @@ pub async fn chains_are_summarised_per_audience(store: &dyn Store) {
     assert_eq!(chains[1].head_hash, new[2].hash);
     assert_eq!(chains[1].last_hash, new[2].hash);
     assert!(store.chains("no-such-case").await.unwrap().is_empty());
+    let both = store
+        .chains_of(&[
+            id.to_owned(),
+            "c-order".to_owned(),
+            "no-such-case".to_owned(),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        both.iter()
+            .map(|(c, s)| (c.as_str(), s.chain.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("c-chains", "case"),
+            ("c-chains", "channel:caucus:A"),
+            ("c-chains", "party:B"),
+            ("c-order", "case")
+        ]
+    );
+    assert!(store.chains_of(&[]).await.unwrap().is_empty());
     // A record that does not continue its chain (here: the caucus chain from genesis again).
     let stale =
         seal(id, 6, &Default::default(), vec![ev(7, "channel:caucus:A")]).unwrap_or_default();

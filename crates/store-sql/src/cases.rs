@@ -106,25 +106,50 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
     }
 
     async fn chains(&self, case_id: &str) -> Result<Vec<ChainSummary>, StoreError> {
-        let rows = query(
-            "SELECT chain, length, seq, head_hash, last_hash, last_position, updated_at_ms \
-             FROM case_chains WHERE case_id = $1 ORDER BY chain",
-        )
-        .bind(case_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+        Ok(self
+            .chains_of(&[case_id.to_owned()])
+            .await?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect())
+    }
+
+    async fn chains_of(
+        &self,
+        case_ids: &[String],
+    ) -> Result<Vec<(String, ChainSummary)>, StoreError> {
+        if case_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        // Only numbered placeholders are formatted into the statement; the ids are bound.
+        let placeholders = (1..=case_ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT case_id, chain, length, seq, head_hash, last_hash, last_position, \
+             updated_at_ms FROM case_chains WHERE case_id IN ({placeholders}) \
+             ORDER BY case_id, chain"
+        ));
+        let mut q = query(sql);
+        for id in case_ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(backend_error)?;
         rows.iter()
             .map(|r| {
-                Ok(ChainSummary {
-                    chain: r.read("chain")?,
-                    length: r.read("length")?,
-                    seq: r.read("seq")?,
-                    head_hash: r.read("head_hash")?,
-                    last_hash: r.read("last_hash")?,
-                    last_position: r.read("last_position")?,
-                    updated_at_ms: r.read("updated_at_ms")?,
-                })
+                Ok((
+                    r.read("case_id")?,
+                    ChainSummary {
+                        chain: r.read("chain")?,
+                        length: r.read("length")?,
+                        seq: r.read("seq")?,
+                        head_hash: r.read("head_hash")?,
+                        last_hash: r.read("last_hash")?,
+                        last_position: r.read("last_position")?,
+                        updated_at_ms: r.read("updated_at_ms")?,
+                    },
+                ))
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(backend_error)
