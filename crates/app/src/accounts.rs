@@ -225,9 +225,9 @@ impl Accord {
     pub async fn bootstrap_user(&self, u: NewUser) -> Result<UserView, AppError> {
         let role = validate_new_user(&u)?;
         let password = u.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| AppError::Storage(e.to_string()))??;
+        let hash = self
+            .password_work(move || hash_password(&password))
+            .await??;
         let rec = UserRecord {
             id: Accord::new_id(),
             username: u.username,
@@ -267,39 +267,107 @@ impl Accord {
             .collect())
     }
 
-    /// Signs in. Throttling per account name and per source address is checked before any
-    /// password hashing; unknown accounts, disabled accounts and wrong passwords give the same
-    /// error after the same hashing work. Accounts with a confirmed second factor must send the
-    /// current TOTP code; roles that require one but have none get a session that may only enrol.
-    pub async fn login(&self, c: &Credentials) -> Result<NewSession, AppError> {
+    /// Runs Argon2 work on the blocking pool, at most `password_hash_concurrency` at once in
+    /// this process (each hash takes 19 MiB); the rest wait their turn.
+    async fn password_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .password_work
+            .acquire()
+            .await
+            .map_err(|e| AppError::Storage(format!("password hashing stopped: {e}")))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Storage(e.to_string()))
+    }
+
+    /// Reserves one attempt against the account name's throttle (and the source address's, when
+    /// known) before any hashing. The reservation counts as a failure unless released by
+    /// [`Accord::attempt_succeeded`]; at the limit the attempt is refused without being evaluated.
+    async fn reserve_attempt(
+        &self,
+        username: &str,
+        source: Option<&str>,
+    ) -> Result<String, AppError> {
         let now = self.clock.now().as_millisecond();
         let window = now - self.settings.throttle_window_seconds * 1000;
-        let account_key = format!("user:{}", c.username.to_lowercase());
-        let address_key = c.source.as_ref().map(|a| format!("addr:{a}"));
         let retry = AppError::TooManyAttempts {
             retry_after_seconds: self.settings.throttle_window_seconds,
         };
-        if self.store.login_failures(&account_key, window).await?
-            >= self.settings.throttle_per_account
+        let attempt = Accord::new_id();
+        // A name longer than any account's cannot sign in; its key is cut so the table stays small.
+        let name: String = username
+            .to_lowercase()
+            .chars()
+            .take(limits::USERNAME_MAX + 1)
+            .collect();
+        if !self
+            .store
+            .reserve_login_attempt(
+                &format!("user:{name}"),
+                &attempt,
+                now,
+                window,
+                self.settings.throttle_per_account,
+            )
+            .await?
         {
             return Err(retry);
         }
-        if let Some(k) = &address_key
-            && self.store.login_failures(k, window).await? >= self.settings.throttle_per_address
+        if let Some(a) = source
+            && !self
+                .store
+                .reserve_login_attempt(
+                    &format!("addr:{a}"),
+                    &attempt,
+                    now,
+                    window,
+                    self.settings.throttle_per_address,
+                )
+                .await?
         {
+            self.store.release_login_attempt(&attempt).await?;
             return Err(retry);
         }
-        let result = self.check_credentials(c).await;
-        if matches!(
+        Ok(attempt)
+    }
+
+    /// Settles a reserved attempt: a success (or a failure that is no guess, such as a storage
+    /// fault) takes the reservation back; a wrong password or code leaves it counted.
+    async fn settle_attempt<T>(
+        &self,
+        attempt: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let guessed = matches!(
             result,
             Err(AppError::BadCredentials | AppError::SecondFactorRequired)
-        ) {
-            self.store.record_login_failure(&account_key, now).await?;
-            if let Some(k) = &address_key {
-                self.store.record_login_failure(k, now).await?;
-            }
+                | Err(AppError::Invalid {
+                    code: "wrong-code",
+                    ..
+                })
+        );
+        if !guessed {
+            self.store.release_login_attempt(attempt).await?;
         }
-        let user = result?;
+        result
+    }
+
+    /// Signs in. The attempt is reserved against the throttle per account name and per source
+    /// address before any password hashing (atomically, in the database), so concurrent guesses
+    /// cannot exceed the limit; unknown accounts, disabled accounts and wrong passwords give the
+    /// same error after the same hashing work. Accounts with a confirmed second factor must send
+    /// a current TOTP code not used before; roles that require one but have none get a session
+    /// that may only enrol.
+    pub async fn login(&self, c: &Credentials) -> Result<NewSession, AppError> {
+        let attempt = self
+            .reserve_attempt(&c.username, c.source.as_deref())
+            .await?;
+        let checked = self.check_credentials(c).await;
+        let user = self.settle_attempt(&attempt, checked).await?;
+        let now = self.clock.now().as_millisecond();
         let role = GlobalRole::parse(&user.role).ok_or(AppError::BadCredentials)?;
         let pending = !user.totp_enabled && self.settings.second_factor_roles.contains(&role);
         let token = random_token()?;
@@ -341,16 +409,16 @@ impl Accord {
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| dummy_hash().to_owned());
         let pw = c.password.clone();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &phc))
-            .await
-            .map_err(|e| AppError::Storage(e.to_string()))?;
+        let ok = self
+            .password_work(move || verify_password(&pw, &phc))
+            .await?;
         let user = match user {
             Some(u) if ok && !u.disabled => u,
             _ => return Err(AppError::BadCredentials),
         };
         if user.totp_enabled {
             let code = c.totp.as_deref().ok_or(AppError::SecondFactorRequired)?;
-            if !self.totp_matches(&user, code)? {
+            if !self.accept_totp(&user, code).await? {
                 return Err(AppError::SecondFactorRequired);
             }
         }
@@ -374,12 +442,25 @@ impl Accord {
             .map_err(|e| AppError::integrity("second factor", format!("{}: {e}", user.id)))
     }
 
-    fn totp_matches(&self, user: &UserRecord, code: &str) -> Result<bool, AppError> {
+    /// Accepts a code once only (RFC 6238 §5.2): it must match a step of the current window and
+    /// that step must be later than the last one accepted for the account, which is recorded in
+    /// the database in the same step (so a replay fails on every instance, even concurrently).
+    async fn accept_totp(&self, user: &UserRecord, code: &str) -> Result<bool, AppError> {
         let Some(totp) = self.totp_for(user)? else {
             return Ok(false);
         };
+        let code = code.trim();
         let now = u64::try_from(self.clock.now().as_second()).unwrap_or(0);
-        Ok(code.len() == 6 && totp.check(code.trim(), now).is_some())
+        if code.len() != 6 {
+            return Ok(false);
+        }
+        let Some(step) = totp.check(code, now) else {
+            return Ok(false);
+        };
+        let Ok(step) = i64::try_from(step) else {
+            return Ok(false);
+        };
+        Ok(self.store.accept_totp_step(&user.id, step).await?)
     }
 
     /// Starts (or restarts) second-factor enrolment for the signed-in user.
@@ -428,12 +509,17 @@ impl Accord {
                 "start enrolment first (POST /api/v1/me/totp)",
             ));
         }
-        if !self.totp_matches(&user, code)? {
-            return Err(AppError::invalid(
+        // Throttled like a sign-in: each wrong code counts against the account.
+        let attempt = self.reserve_attempt(&user.username, None).await?;
+        let matched = match self.accept_totp(&user, code).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::invalid(
                 "wrong-code",
-                "the code does not match; check the authenticator app's clock and try the current code",
-            ));
-        }
+                "the code does not match or was used already; wait for the next code of the authenticator app",
+            )),
+            Err(e) => Err(e),
+        };
+        self.settle_attempt(&attempt, matched).await?;
         self.store
             .set_totp(&user.id, user.totp_secret.as_deref(), true)
             .await?;
@@ -444,29 +530,26 @@ impl Accord {
     }
 
     /// Re-authenticates the session (password, and the code where enrolled) for acts that need a
-    /// fresh confirmation, such as signing.
+    /// fresh confirmation, such as signing. Throttled like sign-in (per account, and per source
+    /// address when given); a code is accepted once only here too.
     pub async fn reauthenticate(
         &self,
         p: &Principal,
         password: &str,
         totp: Option<String>,
+        source: Option<&str>,
     ) -> Result<(), AppError> {
         let c = Credentials {
             username: p.user.username.clone(),
             password: password.to_owned(),
             totp,
-            source: None,
+            source: source.map(str::to_owned),
         };
+        // Throttled like a sign-in, with the reservation taken before any hashing.
+        let attempt = self.reserve_attempt(&c.username, source).await?;
+        let checked = self.check_credentials(&c).await;
+        self.settle_attempt(&attempt, checked).await?;
         let now = self.clock.now().as_millisecond();
-        match self.check_credentials(&c).await {
-            Ok(_) => {}
-            Err(e) => {
-                self.store
-                    .record_login_failure(&format!("user:{}", p.user.username), now)
-                    .await?;
-                return Err(e);
-            }
-        }
         self.store
             .update_session(&p.token_hash, p.second_factor_pending, Some(now))
             .await?;

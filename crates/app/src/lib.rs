@@ -37,6 +37,9 @@ pub struct Accord {
     keys: Arc<channels::KeyRing>,
     blobs: Option<Arc<dyn ports::Blobs>>,
     typesetter: Option<Arc<dyn ports::Typesetter>>,
+    /// Bounds the Argon2 hashes computed at once in this process (each takes 19 MiB), so a
+    /// burst of sign-ins queues instead of exhausting memory.
+    password_work: Arc<tokio::sync::Semaphore>,
 }
 
 /// Tunables of the application layer.
@@ -56,6 +59,8 @@ pub struct Settings {
     pub throttle_window_seconds: i64,
     /// How recent a re-authentication must be for acts such as signing, in seconds.
     pub reauth_seconds: i64,
+    /// Password hashes (Argon2id, 19 MiB each) computed at once in one process; more wait.
+    pub password_hash_concurrency: usize,
     /// The address at which the public reaches this deployment (printed in attestations as the
     /// verification page's address), without a trailing slash.
     pub public_url: String,
@@ -74,6 +79,7 @@ impl Default for Settings {
             throttle_per_address: 50,
             throttle_window_seconds: 15 * 60,
             reauth_seconds: 5 * 60,
+            password_hash_concurrency: 4,
             public_url: "http://127.0.0.1:8080".into(),
         }
     }
@@ -87,9 +93,13 @@ impl Accord {
         settings: Settings,
         master: accord_keys::MasterKey,
     ) -> Self {
+        let password_work = Arc::new(tokio::sync::Semaphore::new(
+            settings.password_hash_concurrency.max(1),
+        ));
         Accord {
             store,
             clock,
+            password_work,
             settings,
             keys: Arc::new(channels::KeyRing::new(master)),
             blobs: None,

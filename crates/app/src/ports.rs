@@ -222,6 +222,22 @@ pub trait AccountStore: Send + Sync {
     async fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError>;
     /// Failures counted against a throttle key since `window_start_ms`.
     async fn login_failures(&self, key: &str, window_start_ms: i64) -> Result<i64, StoreError>;
+    /// Reserves a sign-in attempt against a throttle key before any hashing: atomically (across
+    /// instances) counts the key's attempts since `window_start_ms` and, when fewer than `limit`,
+    /// records this one under `attempt`. False when the limit is reached (nothing recorded).
+    async fn reserve_login_attempt(
+        &self,
+        key: &str,
+        attempt: &str,
+        now_ms: i64,
+        window_start_ms: i64,
+        limit: i64,
+    ) -> Result<bool, StoreError>;
+    /// Takes back every reservation made under `attempt` (the attempt succeeded).
+    async fn release_login_attempt(&self, attempt: &str) -> Result<(), StoreError>;
+    /// Records `step` as the account's last accepted TOTP time step if it is later than the one
+    /// on file; false (nothing changed) when it is not, so a code is accepted once only.
+    async fn accept_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StoreError>;
 }
 
 /// Idempotency keys on POST requests.

@@ -686,6 +686,35 @@ pub async fn users_and_sessions(store: &dyn Store) {
     }
     assert_eq!(store.login_failures("user:amina", 150).await.unwrap(), 2);
     assert_eq!(store.login_failures("user:other", 0).await.unwrap(), 0);
+    // Reservations count like failures and stop at the limit; a released one no longer counts.
+    for (n, attempt) in ["r1", "r2", "r3"].iter().enumerate() {
+        let reserved = store
+            .reserve_login_attempt("user:bashir", attempt, 400, 150, 2)
+            .await
+            .unwrap();
+        assert_eq!(reserved, n < 2, "attempt {attempt}");
+    }
+    assert_eq!(store.login_failures("user:bashir", 150).await.unwrap(), 2);
+    store.release_login_attempt("r1").await.unwrap();
+    assert_eq!(store.login_failures("user:bashir", 150).await.unwrap(), 1);
+    assert!(
+        store
+            .reserve_login_attempt("user:bashir", "r4", 400, 150, 2)
+            .await
+            .unwrap()
+    );
+    // A TOTP step is accepted once, and never one older than the last accepted.
+    assert!(store.accept_totp_step("user-1", 100).await.unwrap());
+    assert!(!store.accept_totp_step("user-1", 100).await.unwrap());
+    assert!(!store.accept_totp_step("user-1", 99).await.unwrap());
+    assert!(store.accept_totp_step("user-1", 101).await.unwrap());
+    assert!(!store.accept_totp_step("no-such-user", 5).await.unwrap());
+    // A new enrolment starts its steps afresh.
+    store
+        .set_totp("user-1", Some(b"sealed-2"), false)
+        .await
+        .unwrap();
+    assert!(store.accept_totp_step("user-1", 50).await.unwrap());
 }
 
 /// Idempotency keys replay completed responses and refuse reuse for another request.

@@ -159,13 +159,17 @@ impl<D: Dialect> AccountStore for SqlStore<D> {
         secret: Option<&[u8]>,
         enabled: bool,
     ) -> Result<(), StoreError> {
-        query("UPDATE users SET totp_secret = $2, totp_enabled = $3 WHERE id = $1")
-            .bind(user_id)
-            .bind(secret)
-            .bind(i64::from(enabled))
-            .execute(&self.pool)
-            .await
-            .map_err(backend_error)?;
+        // A new enrolment (not yet confirmed) starts a new seed, whose steps start afresh.
+        query(
+            "UPDATE users SET totp_secret = $2, totp_enabled = $3, \
+             totp_last_step = CASE WHEN $3 = 0 THEN NULL ELSE totp_last_step END WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(secret)
+        .bind(i64::from(enabled))
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
         Ok(())
     }
 
@@ -248,5 +252,68 @@ impl<D: Dialect> AccountStore for SqlStore<D> {
             .fetch_one(&self.pool)
             .await
             .map_err(backend_error)
+    }
+
+    async fn reserve_login_attempt(
+        &self,
+        key: &str,
+        attempt: &str,
+        now_ms: i64,
+        window_start_ms: i64,
+        limit: i64,
+    ) -> Result<bool, StoreError> {
+        // Count and insert in one writing transaction, serialised per key (SQLite: the write
+        // lock taken at BEGIN; PostgreSQL: an advisory lock on the key), so that concurrent
+        // attempts cannot all read the same count.
+        let mut tx = self.begin_write().await?;
+        if let Some(lock) = D::MESSAGE_LOCK_SQL {
+            query(lock)
+                .bind(format!("login-throttle/{key}"))
+                .execute(&mut tx)
+                .await
+                .map_err(backend_error)?;
+        }
+        let counted: i64 =
+            query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at_ms >= $2")
+                .bind(key)
+                .bind(window_start_ms)
+                .fetch_one(&mut tx)
+                .await
+                .map_err(backend_error)?;
+        if counted >= limit {
+            tx.rollback().await.map_err(backend_error)?;
+            return Ok(false);
+        }
+        query("INSERT INTO login_failures (key, at_ms, attempt) VALUES ($1, $2, $3)")
+            .bind(key)
+            .bind(now_ms)
+            .bind(attempt)
+            .execute(&mut tx)
+            .await
+            .map_err(backend_error)?;
+        tx.commit().await.map_err(backend_error)?;
+        Ok(true)
+    }
+
+    async fn release_login_attempt(&self, attempt: &str) -> Result<(), StoreError> {
+        query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(attempt)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn accept_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StoreError> {
+        let done = query(
+            "UPDATE users SET totp_last_step = $2 \
+             WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        )
+        .bind(user_id)
+        .bind(step)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(D::rows_affected(&done) == 1)
     }
 }

@@ -28,6 +28,8 @@ pub struct TestServer {
     pub http: reqwest::Client,
     tokens: std::sync::Mutex<HashMap<String, String>>,
     totp: std::sync::Mutex<HashMap<String, String>>,
+    /// The last TOTP step each user spent (the server accepts a step once only).
+    totp_steps: std::sync::Mutex<HashMap<String, u64>>,
     ids: HashMap<String, String>,
     shutdown: tokio::sync::watch::Sender<bool>,
     /// The deployment's configuration.
@@ -82,6 +84,7 @@ impl TestServer {
             http: reqwest::Client::new(),
             tokens: std::sync::Mutex::new(HashMap::new()),
             totp: std::sync::Mutex::new(HashMap::new()),
+            totp_steps: std::sync::Mutex::new(HashMap::new()),
             ids: HashMap::new(),
             shutdown: running.shutdown,
             cfg: cfg.clone(),
@@ -107,17 +110,28 @@ impl TestServer {
         u.id
     }
 
-    /// The current TOTP code of a user who enrolled (at the test clock's time).
+    /// A fresh TOTP code of a user who enrolled: of the test clock's step, or of a later one
+    /// when that step was spent already (a code is accepted once only). The next step is within
+    /// the server's allowance of one step; beyond it, the test clock moves on 30 seconds.
     pub fn totp_code(&self, name: &str) -> Option<String> {
         let secret = self.totp.lock().unwrap().get(name).cloned()?;
         let totp = totp_rs::Builder::new()
             .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
             .build()
             .unwrap();
-        Some(
-            totp.generate(self.clock.now().as_second() as u64)
-                .to_string(),
-        )
+        let mut steps = self.totp_steps.lock().unwrap();
+        let now_step = || self.clock.now().as_second() as u64 / 30;
+        let step = match steps.get(name) {
+            Some(last) => {
+                while *last > now_step() {
+                    self.clock.advance(jiff::SignedDuration::from_secs(30));
+                }
+                (*last + 1).max(now_step())
+            }
+            None => now_step(),
+        };
+        steps.insert(name.to_owned(), step);
+        Some(totp.generate(step * 30).to_string())
     }
 
     /// Signs a test user in (again) over HTTP, enrolling a second factor when the role needs one.

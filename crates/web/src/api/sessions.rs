@@ -113,8 +113,12 @@ async fn logout(
 async fn reauth(
     State(s): State<AppState>,
     Authed(p): Authed,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiJson(r): ApiJson<ReauthRequest>,
 ) -> Result<Response, ApiError> {
-    s.accord.reauthenticate(&p, &r.password, r.totp).await?;
+    let source = connect.map(|Extension(ConnectInfo(a))| a.ip().to_string());
+    s.accord
+        .reauthenticate(&p, &r.password, r.totp, source.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other, t, visitor_language};
+use super::frame::{LANGUAGE_NAMES, PageFrame, html, local_path, see_other, t, visitor_language};
 use super::respond::forged_form;
 use super::viewer::{CheckedForm, Viewer};
 use crate::AppState;
@@ -260,11 +260,8 @@ pub async fn account_submit(
     {
         Ok(()) => {
             // Back only to a path on this site (never an absolute URL: no open redirect).
-            let back = f
-                .back
-                .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-                .unwrap_or_else(|| "/account".to_owned());
-            see_other(&back)
+            let back = f.back.as_deref().and_then(local_path).unwrap_or("/account");
+            see_other(back)
         }
         Err(AppError::Invalid {
             code: "unknown-time-zone",
