@@ -12,6 +12,7 @@ pub mod enforcement;
 pub mod error;
 pub mod export;
 pub mod filings;
+pub mod idempotency;
 pub mod key_rotation;
 pub mod negotiations;
 pub mod ports;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub reauth_seconds: i64,
     /// Password hashes (Argon2id, 19 MiB each) computed at once in one process; more wait.
     pub password_hash_concurrency: usize,
+    /// How long a stored idempotent response is kept (and replayed), in seconds.
+    pub idempotency_retention_seconds: i64,
     /// The address at which the public reaches this deployment (printed in attestations as the
     /// verification page's address), without a trailing slash.
     pub public_url: String,
@@ -80,6 +83,7 @@ impl Default for Settings {
             throttle_window_seconds: 15 * 60,
             reauth_seconds: 5 * 60,
             password_hash_concurrency: 4,
+            idempotency_retention_seconds: 24 * 3600,
             public_url: "http://127.0.0.1:8080".into(),
         }
     }

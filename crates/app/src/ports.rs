@@ -123,22 +123,30 @@ pub struct SessionRecord {
     pub csrf_token: String,
 }
 
-/// The outcome of claiming an idempotency key.
+/// An idempotency key as the store holds it: the request's fingerprint and the response are
+/// sealed under the master key (the store never sees them in clear).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdempotencyClaim {
-    /// First use: run the request, then complete the key.
-    New,
-    /// Already completed with the same request: replay this response.
-    Replay {
-        /// HTTP status.
-        status: u16,
-        /// Response body.
-        body: String,
-    },
-    /// The key was used for a different request.
-    Mismatch,
-    /// The same request is still being processed.
-    InProgress,
+pub struct StoredIdempotency {
+    /// The sealed request fingerprint; `None` while a streamed request still runs (its
+    /// fingerprint is known only once its body has been read).
+    pub fingerprint: Option<Vec<u8>>,
+    /// The response's HTTP status, once completed.
+    pub status: Option<u16>,
+    /// The sealed response body, once completed.
+    pub body: Option<Vec<u8>>,
+}
+
+/// A stored idempotent response's sealed parts, by their row, for re-sealing in a rotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedIdempotency {
+    /// The user whose key it is.
+    pub user_id: String,
+    /// The key as the client sent it.
+    pub key: String,
+    /// The sealed request fingerprint, if recorded.
+    pub fingerprint: Option<Vec<u8>>,
+    /// The sealed response body, if completed.
+    pub body: Option<Vec<u8>>,
 }
 
 /// Result of verifying every chain.
@@ -240,27 +248,33 @@ pub trait AccountStore: Send + Sync {
     async fn accept_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StoreError>;
 }
 
-/// Idempotency keys on POST requests.
+/// Idempotency keys on POST requests; what they hold is sealed by the application.
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Claims a key for a request fingerprint.
+    /// Claims a key: `None` when it was free (or held only by a row created before
+    /// `expired_before_ms`, which is dropped) and is now claimed with this sealed fingerprint;
+    /// otherwise the row on file, unchanged.
     async fn claim_idempotency_key(
         &self,
         user_id: &str,
         key: &str,
-        fingerprint: &str,
+        sealed_fingerprint: Option<&[u8]>,
         now_ms: i64,
-    ) -> Result<IdempotencyClaim, StoreError>;
-    /// Records the response of a claimed key.
+        expired_before_ms: i64,
+    ) -> Result<Option<StoredIdempotency>, StoreError>;
+    /// Records the response of a claimed key, with the request's (final) sealed fingerprint.
     async fn complete_idempotency_key(
         &self,
         user_id: &str,
         key: &str,
+        sealed_fingerprint: &[u8],
         status: u16,
-        body: &str,
+        sealed_body: &[u8],
     ) -> Result<(), StoreError>;
-    /// Releases a claimed key whose request failed before producing a response.
+    /// Releases a claimed key whose request produced no response worth replaying.
     async fn release_idempotency_key(&self, user_id: &str, key: &str) -> Result<(), StoreError>;
+    /// Deletes every key created before `expired_before_ms`; returns how many.
+    async fn sweep_idempotency_keys(&self, expired_before_ms: i64) -> Result<u64, StoreError>;
 }
 
 /// Institution registries.
@@ -692,7 +706,7 @@ pub trait Typesetter: Send + Sync {
 }
 
 /// Everything sealed or wrapped under the master key: case data keys (by case id), second-factor
-/// secrets (by user id) and signing keys (by name).
+/// secrets (by user id), signing keys (by name) and stored idempotent responses (by user and key).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WrappedSecrets {
     /// Case data keys, wrapped.
@@ -701,6 +715,8 @@ pub struct WrappedSecrets {
     pub totp: Vec<(String, Vec<u8>)>,
     /// Signing keys' secrets, sealed.
     pub signing_keys: Vec<(String, Vec<u8>)>,
+    /// Stored idempotent responses (fingerprint and body), sealed.
+    pub idempotency: Vec<SealedIdempotency>,
 }
 
 /// Master-key rotation.

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use accord_app::ports::{
-    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, DraftRecord,
-    IdempotencyClaim, MessageRecord, NegotiationInputRecord, RelayRecord, SessionRecord, Store,
-    StoreError, UserRecord,
+    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, DraftRecord, MessageRecord,
+    NegotiationInputRecord, RelayRecord, SessionRecord, Store, StoreError, StoredIdempotency,
+    UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{EventRecord, GENESIS_HASH, NewEvent, seal};
@@ -717,69 +717,60 @@ pub async fn users_and_sessions(store: &dyn Store) {
     assert!(store.accept_totp_step("user-1", 50).await.unwrap());
 }
 
-/// Idempotency keys replay completed responses and refuse reuse for another request.
+/// Idempotency keys: claimed once, completed with their (sealed) parts, released, expired.
 pub async fn idempotency_keys(store: &dyn Store) {
-    let c = |v| v;
-    assert_eq!(
-        c(store
-            .claim_idempotency_key("u", "k1", "fp", 1)
-            .await
-            .unwrap()),
-        IdempotencyClaim::New
-    );
-    assert_eq!(
+    let claim = |user: &'static str, key: &'static str, fp: Option<&'static [u8]>, now: i64| async move {
         store
-            .claim_idempotency_key("u", "k1", "fp", 2)
+            .claim_idempotency_key(user, key, fp, now, 0)
             .await
-            .unwrap(),
-        IdempotencyClaim::InProgress
-    );
-    assert_eq!(
-        store
-            .claim_idempotency_key("u", "k1", "other", 2)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Mismatch
-    );
+            .unwrap()
+    };
+    assert_eq!(claim("u", "k1", Some(b"fp"), 1).await, None, "claimed");
+    let running = StoredIdempotency {
+        fingerprint: Some(b"fp".to_vec()),
+        status: None,
+        body: None,
+    };
+    assert_eq!(claim("u", "k1", Some(b"other"), 2).await, Some(running));
     store
-        .complete_idempotency_key("u", "k1", 201, "{\"ok\":true}")
+        .complete_idempotency_key("u", "k1", b"fp-final", 201, b"sealed-body")
         .await
         .unwrap();
+    let done = StoredIdempotency {
+        fingerprint: Some(b"fp-final".to_vec()),
+        status: Some(201),
+        body: Some(b"sealed-body".to_vec()),
+    };
+    assert_eq!(claim("u", "k1", Some(b"fp"), 3).await, Some(done.clone()));
+    // A streamed request claims without a fingerprint.
+    assert_eq!(claim("u", "k2", None, 3).await, None);
     assert_eq!(
-        store
-            .claim_idempotency_key("u", "k1", "fp", 3)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Replay {
-            status: 201,
-            body: "{\"ok\":true}".into()
-        }
+        claim("u", "k2", None, 3).await.map(|r| r.fingerprint),
+        Some(None)
     );
     // Another user's identical key is independent.
-    assert_eq!(
-        store
-            .claim_idempotency_key("v", "k1", "fp", 3)
-            .await
-            .unwrap(),
-        IdempotencyClaim::New
-    );
+    assert_eq!(claim("v", "k1", Some(b"fp"), 3).await, None);
     // A released key can be claimed again; a completed one cannot be released.
     store.release_idempotency_key("v", "k1").await.unwrap();
+    assert_eq!(claim("v", "k1", Some(b"fp2"), 4).await, None);
+    store.release_idempotency_key("u", "k1").await.unwrap();
+    assert_eq!(claim("u", "k1", Some(b"fp"), 5).await, Some(done));
+    // An expired key is forgotten when claimed again, and swept.
     assert_eq!(
         store
-            .claim_idempotency_key("v", "k1", "fp2", 4)
+            .claim_idempotency_key("u", "k1", Some(b"new"), 10, 4)
             .await
             .unwrap(),
-        IdempotencyClaim::New
+        None,
+        "created at 1, expired before 4"
     );
-    store.release_idempotency_key("u", "k1").await.unwrap();
-    assert!(matches!(
-        store
-            .claim_idempotency_key("u", "k1", "fp", 5)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Replay { .. }
-    ));
+    assert_eq!(
+        store.sweep_idempotency_keys(5).await.unwrap(),
+        2,
+        "u/k2, v/k1"
+    );
+    assert_eq!(store.sweep_idempotency_keys(5).await.unwrap(), 0);
+    assert!(claim("u", "k1", Some(b"x"), 11).await.is_some(), "kept");
 }
 
 /// Declarations come back as recorded.

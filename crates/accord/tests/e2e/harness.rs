@@ -34,7 +34,20 @@ pub struct TestServer {
     shutdown: tokio::sync::watch::Sender<bool>,
     /// The deployment's configuration.
     pub cfg: Config,
+    /// Send a fresh `Idempotency-Key` with every write (the raw-file canary scan turns it on, so
+    /// that what the key layer stores is scanned too).
+    pub idempotency_keys: std::sync::atomic::AtomicBool,
     _dir: tempfile::TempDir,
+}
+
+/// A key never sent before by this test process.
+pub fn fresh_idempotency_key() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!(
+        "test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
 }
 
 impl Drop for TestServer {
@@ -88,6 +101,7 @@ impl TestServer {
             ids: HashMap::new(),
             shutdown: running.shutdown,
             cfg: cfg.clone(),
+            idempotency_keys: std::sync::atomic::AtomicBool::new(false),
             _dir: dir,
         })
     }
@@ -219,6 +233,12 @@ impl TestServer {
         }
     }
 
+    /// Whether writes carry a fresh `Idempotency-Key` ([`TestServer::idempotency_keys`]).
+    pub fn keyed(&self) -> bool {
+        self.idempotency_keys
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     async fn send_once(
         &self,
         method: reqwest::Method,
@@ -226,10 +246,14 @@ impl TestServer {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
+        let write = method != reqwest::Method::GET;
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(w) = who {
             let token = self.tokens.lock().unwrap().get(w).cloned();
             req = req.bearer_auth(token.unwrap_or_else(|| panic!("{w} not signed in")));
+        }
+        if write && self.keyed() {
+            req = req.header("idempotency-key", fresh_idempotency_key());
         }
         if let Some(b) = body {
             req = req.json(&b);
@@ -379,9 +403,15 @@ impl TestServer {
         build: impl Fn(&reqwest::Client, String) -> reqwest::RequestBuilder,
     ) -> reqwest::Response {
         let send = || {
-            build(&self.http, self.base.clone())
+            let mut req = build(&self.http, self.base.clone())
                 .bearer_auth(self.token(who))
-                .send()
+                .build()
+                .unwrap();
+            if req.method() != reqwest::Method::GET && self.keyed() {
+                req.headers_mut()
+                    .insert("idempotency-key", fresh_idempotency_key().parse().unwrap());
+            }
+            self.http.execute(req)
         };
         let resp = send().await.unwrap();
         if resp.status() != StatusCode::UNAUTHORIZED {
