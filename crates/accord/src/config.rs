@@ -26,6 +26,13 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Hours a session lives without use.
     pub session_idle_hours: i64,
+    /// Hours a session lives at most, however much it is used (1 to 720; at least the idle
+    /// time).
+    #[serde(default = "default_session_absolute_hours")]
+    pub session_absolute_hours: i64,
+    /// Hours a password-reset link works (1 to 720).
+    #[serde(default = "default_reset_link_hours")]
+    pub reset_link_hours: i64,
     /// Hours a stored idempotent response is kept and replayed (1 to 720); swept afterwards.
     #[serde(default = "default_idempotency_retention_hours")]
     pub idempotency_retention_hours: i64,
@@ -62,6 +69,14 @@ fn default_idempotency_retention_hours() -> i64 {
     24
 }
 
+fn default_session_absolute_hours() -> i64 {
+    24
+}
+
+fn default_reset_link_hours() -> i64 {
+    24
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -74,6 +89,8 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             session_idle_hours: 8,
             idempotency_retention_hours: default_idempotency_retention_hours(),
+            session_absolute_hours: default_session_absolute_hours(),
+            reset_link_hours: default_reset_link_hours(),
             log: "info".into(),
             second_factor_roles: vec!["secretariat".into(), "mediator".into()],
             public_url: None,
@@ -124,6 +141,8 @@ impl Config {
                 "max_body_bytes",
                 "session_idle_hours",
                 "idempotency_retention_hours",
+                "session_absolute_hours",
+                "reset_link_hours",
                 "log",
                 "second_factor_roles",
                 "public_url",

@@ -205,6 +205,11 @@ pub fn application(
         clock,
         Settings {
             session_idle_seconds: cfg.session_idle_hours.clamp(1, 24 * 30) * 3600,
+            session_absolute_seconds: cfg
+                .session_absolute_hours
+                .clamp(cfg.session_idle_hours.clamp(1, 24 * 30), 24 * 30)
+                * 3600,
+            reset_link_seconds: cfg.reset_link_hours.clamp(1, 24 * 30) * 3600,
             idempotency_retention_seconds: cfg.idempotency_retention_hours.clamp(1, 24 * 30) * 3600,
             second_factor_roles: roles,
             public_url: cfg

@@ -157,7 +157,8 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_token() -> Result<String, AppError> {
+/// 256 random bits as hex (session tokens, CSRF tokens, reset links).
+pub(crate) fn random_token() -> Result<String, AppError> {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).map_err(|e| AppError::Storage(format!("no randomness: {e}")))?;
     Ok(hex::encode(b))
@@ -184,6 +185,47 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("accord-dummy-password").unwrap_or_default())
 }
 
+/// Characters a display name may not hold: controls (NUL and every other C0 or C1 control),
+/// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and
+/// marks (U+200E, U+200F, U+061C) that could make a name read as another where it is shown.
+pub fn forbidden_in_display_name(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
+}
+
+/// Checks a display name: 1 to 200 characters, none of them forbidden.
+pub fn validate_display_name(name: &str) -> Result<(), AppError> {
+    if name.trim().is_empty()
+        || name.chars().count() > 200
+        || name.chars().any(forbidden_in_display_name)
+    {
+        return Err(AppError::invalid(
+            "invalid-display-name",
+            "a display name is 1 to 200 characters, without control or text-direction characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a new password's length (12 to 256 characters).
+pub fn validate_password(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if !(limits::PASSWORD_MIN..=limits::PASSWORD_MAX).contains(&n) {
+        return Err(AppError::invalid(
+            "weak-password",
+            format!(
+                "a password is {} to {} characters",
+                limits::PASSWORD_MIN,
+                limits::PASSWORD_MAX
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn validate_new_user(u: &NewUser) -> Result<GlobalRole, AppError> {
     let name_ok = (3..=limits::USERNAME_MAX).contains(&u.username.len())
         && u.username
@@ -195,23 +237,8 @@ fn validate_new_user(u: &NewUser) -> Result<GlobalRole, AppError> {
             "a user name is 3 to 64 of: lower-case letters, digits, '.', '_', '-', '@'",
         ));
     }
-    if u.display_name.trim().is_empty() || u.display_name.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "invalid-display-name",
-            "a display name is 1 to 200 characters",
-        ));
-    }
-    let n = u.password.chars().count();
-    if !(limits::PASSWORD_MIN..=limits::PASSWORD_MAX).contains(&n) {
-        return Err(AppError::invalid(
-            "weak-password",
-            format!(
-                "a password is {} to {} characters",
-                limits::PASSWORD_MIN,
-                limits::PASSWORD_MAX
-            ),
-        ));
-    }
+    validate_display_name(&u.display_name)?;
+    validate_password(&u.password)?;
     GlobalRole::parse(&u.role).ok_or_else(|| {
         AppError::invalid(
             "invalid-role",
@@ -269,7 +296,7 @@ impl Accord {
 
     /// Runs Argon2 work on the blocking pool, at most `password_hash_concurrency` at once in
     /// this process (each hash takes 19 MiB); the rest wait their turn.
-    async fn password_work<T: Send + 'static>(
+    pub(crate) async fn password_work<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
@@ -286,7 +313,7 @@ impl Accord {
     /// Reserves one attempt against the account name's throttle (and the source address's, when
     /// known) before any hashing. The reservation counts as a failure unless released by
     /// [`Accord::attempt_succeeded`]; at the limit the attempt is refused without being evaluated.
-    async fn reserve_attempt(
+    pub(crate) async fn reserve_attempt(
         &self,
         username: &str,
         source: Option<&str>,
@@ -336,7 +363,7 @@ impl Accord {
 
     /// Settles a reserved attempt: a success (or a failure that is no guess, such as a storage
     /// fault) takes the reservation back; a wrong password or code leaves it counted.
-    async fn settle_attempt<T>(
+    pub(crate) async fn settle_attempt<T>(
         &self,
         attempt: &str,
         result: Result<T, AppError>,
@@ -372,13 +399,15 @@ impl Accord {
         let pending = !user.totp_enabled && self.settings.second_factor_roles.contains(&role);
         let token = random_token()?;
         let csrf = random_token()?;
-        let expires = now + self.settings.session_idle_seconds * 1000;
+        let absolute = now + self.settings.session_absolute_seconds * 1000;
+        let expires = (now + self.settings.session_idle_seconds * 1000).min(absolute);
         self.store
             .create_session(&SessionRecord {
                 token_hash: token_hash(&token),
                 user_id: user.id.clone(),
                 created_at_ms: now,
                 expires_at_ms: expires,
+                absolute_expires_at_ms: absolute,
                 second_factor_pending: pending,
                 reauth_at_ms: Some(now),
                 csrf_token: csrf.clone(),
@@ -397,7 +426,7 @@ impl Accord {
     }
 
     /// Checks a password (and the TOTP code where enrolled) with constant hashing work.
-    async fn check_credentials(&self, c: &Credentials) -> Result<UserRecord, AppError> {
+    pub(crate) async fn check_credentials(&self, c: &Credentials) -> Result<UserRecord, AppError> {
         if c.password.chars().count() > limits::PASSWORD_MAX
             || c.username.len() > limits::USERNAME_MAX
         {
@@ -644,8 +673,8 @@ impl Accord {
         Ok(())
     }
 
-    /// Resolves a session token to its principal, extending the session. Disabled users and
-    /// expired sessions are refused.
+    /// Resolves a session token to its principal, extending the session (up to its absolute
+    /// lifetime). Disabled users and expired sessions are refused.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, AppError> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::Unauthenticated);
@@ -661,7 +690,9 @@ impl Accord {
         if user.disabled {
             return Err(AppError::Unauthenticated);
         }
-        let new_expiry = now + self.settings.session_idle_seconds * 1000;
+        // Idle expiry moves on with use, never past the absolute lifetime.
+        let new_expiry =
+            (now + self.settings.session_idle_seconds * 1000).min(session.absolute_expires_at_ms);
         // Extend at most once a minute to keep reads from writing on every request.
         if new_expiry - session.expires_at_ms > 60_000 {
             self.store.touch_session(&th, new_expiry).await?;

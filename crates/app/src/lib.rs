@@ -15,9 +15,11 @@ pub mod filings;
 pub mod idempotency;
 pub mod key_rotation;
 pub mod negotiations;
+pub mod passwords;
 pub mod ports;
 pub mod rendering;
 pub mod scheduler;
+pub mod sessions;
 pub mod settlement;
 pub mod signatures;
 pub mod transparency;
@@ -48,6 +50,10 @@ pub struct Accord {
 pub struct Settings {
     /// How long a session lives without use, in seconds.
     pub session_idle_seconds: i64,
+    /// How long a session lives at most, however much it is used, in seconds.
+    pub session_absolute_seconds: i64,
+    /// How long a password-reset link works, in seconds.
+    pub reset_link_seconds: i64,
     /// How many times a command is re-decided after losing an optimistic-concurrency race.
     pub append_retries: u32,
     /// Roles that must use a second factor (TOTP); others may opt in.
@@ -73,6 +79,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             session_idle_seconds: 8 * 3600,
+            session_absolute_seconds: 24 * 3600,
+            reset_link_seconds: 24 * 3600,
             append_retries: 3,
             second_factor_roles: vec![
                 accord_domain::GlobalRole::Secretariat,

@@ -112,8 +112,10 @@ pub struct SessionRecord {
     pub user_id: String,
     /// When it was created, in milliseconds since the Unix epoch (UTC).
     pub created_at_ms: i64,
-    /// Expires (ms); extended on use.
+    /// Expires (ms); extended on use, never beyond `absolute_expires_at_ms`.
     pub expires_at_ms: i64,
+    /// Ends at this time (ms) however much it is used (the absolute lifetime).
+    pub absolute_expires_at_ms: i64,
     /// Signed in with a password only, while the role requires a second factor not yet enrolled:
     /// the session may only enrol one.
     pub second_factor_pending: bool,
@@ -241,6 +243,37 @@ pub trait AccountStore: Send + Sync {
         window_start_ms: i64,
         limit: i64,
     ) -> Result<bool, StoreError>;
+    /// Replaces an account's password hash and ends its sessions (all but `keep`, the session
+    /// that asked, if any) and its pending reset links, in one transaction; false if there is no
+    /// such user.
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<bool, StoreError>;
+    /// A user's live sessions at `now_ms`, newest first (at most 100).
+    async fn sessions_of(
+        &self,
+        user_id: &str,
+        now_ms: i64,
+    ) -> Result<Vec<SessionRecord>, StoreError>;
+    /// Ends one of a user's sessions; false if the user has no such session.
+    async fn delete_session_of(&self, user_id: &str, token_hash: &str) -> Result<bool, StoreError>;
+    /// Stores a password-reset link's token hash for a user, replacing the user's earlier ones.
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Uses a reset link up: deletes it and returns its user if it had not expired at `now_ms`.
+    async fn take_password_reset(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<String>, StoreError>;
     /// Takes back every reservation made under `attempt` (the attempt succeeded).
     async fn release_login_attempt(&self, attempt: &str) -> Result<(), StoreError>;
     /// Records `step` as the account's last accepted TOTP time step if it is later than the one

@@ -623,6 +623,7 @@ pub async fn users_and_sessions(store: &dyn Store) {
         user_id: "user-1".into(),
         created_at_ms: 10,
         expires_at_ms: 1_000,
+        absolute_expires_at_ms: 3_000,
         second_factor_pending: true,
         reauth_at_ms: None,
         csrf_token: "csrf-1".into(),
@@ -657,8 +658,85 @@ pub async fn users_and_sessions(store: &dyn Store) {
         (u2.totp_secret.as_deref(), u2.totp_enabled),
         (Some(&b"sealed"[..]), true)
     );
+    // The absolute lifetime ends a session however far its idle expiry was moved.
+    assert_eq!(store.session("th1", 3_000).await.unwrap(), None, "absolute");
+    assert_eq!(store.sessions_of("user-1", 2_000).await.unwrap().len(), 1);
+    assert!(store.sessions_of("user-1", 3_000).await.unwrap().is_empty());
     store.delete_session("th1").await.unwrap();
     assert_eq!(store.session("th1", 2_000).await.unwrap(), None);
+    // A password change ends every session but the one kept, and the pending reset links.
+    for t in ["p1", "p2", "p3"] {
+        store
+            .create_session(&SessionRecord {
+                token_hash: t.into(),
+                ..s.clone()
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .create_password_reset("reset-1", "user-1", 100, 2_000)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .set_password("user-1", "$argon2id$new", Some("p2"))
+            .await
+            .unwrap()
+    );
+    let live: Vec<String> = store
+        .sessions_of("user-1", 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.token_hash)
+        .collect();
+    assert_eq!(live, ["p2"]);
+    assert_eq!(
+        store.take_password_reset("reset-1", 500).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .user_by_id("user-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "$argon2id$new"
+    );
+    assert!(
+        !store.delete_session_of("user-2", "p2").await.unwrap(),
+        "not theirs"
+    );
+    assert!(store.delete_session_of("user-1", "p2").await.unwrap());
+    // Reset links: one per user (a new one replaces the old), used once, not after expiry.
+    for (token, expires) in [("reset-2", 2_000), ("reset-3", 2_000)] {
+        store
+            .create_password_reset(token, "user-1", 100, expires)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.take_password_reset("reset-2", 500).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.take_password_reset("reset-3", 500).await.unwrap(),
+        Some("user-1".to_owned())
+    );
+    assert_eq!(
+        store.take_password_reset("reset-3", 500).await.unwrap(),
+        None
+    );
+    store
+        .create_password_reset("reset-4", "user-1", 100, 2_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.take_password_reset("reset-4", 2_000).await.unwrap(),
+        None
+    );
     assert_eq!(store.list_users().await.unwrap().len(), 1);
     // Disabling a user ends every session at once; role changes stick.
     for t in ["a", "b"] {
