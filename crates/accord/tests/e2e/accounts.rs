@@ -168,12 +168,12 @@ async fn reset_links_are_issued_by_the_secretariat_used_once_and_expire() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        me(&t, &session).await,
+        me(t, &session).await,
         StatusCode::UNAUTHORIZED,
         "sessions ended"
     );
     assert_eq!(
-        sign_in(&t, "amina", "chosen-by-amina").await.0,
+        sign_in(t, "amina", "chosen-by-amina").await.0,
         StatusCode::CREATED
     );
     // Once only.
@@ -197,7 +197,7 @@ async fn reset_links_are_issued_by_the_secretariat_used_once_and_expire() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        sign_in(&t, "amina", "chosen-by-amina").await.0,
+        sign_in(t, "amina", "chosen-by-amina").await.0,
         StatusCode::CREATED,
         "unchanged by refused links"
     );
@@ -230,7 +230,7 @@ async fn reset_links_are_issued_by_the_secretariat_used_once_and_expire() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/login");
     assert_eq!(
-        sign_in(&t, "amina", "set-on-the-page").await.0,
+        sign_in(t, "amina", "set-on-the-page").await.0,
         StatusCode::CREATED
     );
 }
