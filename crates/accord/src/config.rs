@@ -26,6 +26,16 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Hours a session lives without use.
     pub session_idle_hours: i64,
+    /// Hours a session lives at most, however much it is used (1 to 720; at least the idle
+    /// time).
+    #[serde(default = "default_session_absolute_hours")]
+    pub session_absolute_hours: i64,
+    /// Hours a password-reset link works (1 to 720).
+    #[serde(default = "default_reset_link_hours")]
+    pub reset_link_hours: i64,
+    /// Hours a stored idempotent response is kept and replayed (1 to 720); swept afterwards.
+    #[serde(default = "default_idempotency_retention_hours")]
+    pub idempotency_retention_hours: i64,
     /// Log filter (tracing `EnvFilter` syntax), such as `info` or `accord=debug`.
     pub log: String,
     /// Roles that must sign in with a second factor (TOTP).
@@ -55,6 +65,18 @@ fn default_max_upload_mib() -> u64 {
     200
 }
 
+fn default_idempotency_retention_hours() -> i64 {
+    24
+}
+
+fn default_session_absolute_hours() -> i64 {
+    24
+}
+
+fn default_reset_link_hours() -> i64 {
+    24
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -66,6 +88,9 @@ impl Default for Config {
             scheduler_interval_secs: 60,
             max_body_bytes: 1024 * 1024,
             session_idle_hours: 8,
+            idempotency_retention_hours: default_idempotency_retention_hours(),
+            session_absolute_hours: default_session_absolute_hours(),
+            reset_link_hours: default_reset_link_hours(),
             log: "info".into(),
             second_factor_roles: vec!["secretariat".into(), "mediator".into()],
             public_url: None,
@@ -115,6 +140,9 @@ impl Config {
                 "scheduler_interval_secs",
                 "max_body_bytes",
                 "session_idle_hours",
+                "idempotency_retention_hours",
+                "session_absolute_hours",
+                "reset_link_hours",
                 "log",
                 "second_factor_roles",
                 "public_url",

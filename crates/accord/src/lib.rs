@@ -154,8 +154,9 @@ pub async fn rotate_keys(cfg: &Config) -> Result<String, String> {
                 .await
                 .map_err(|e| format!("nothing was changed: {e}"))?;
             format!(
-                "re-wrapped {} case keys, {} second-factor secrets and {} signing keys",
-                r.case_keys, r.totp, r.signing_keys
+                "re-wrapped {} case keys, {} second-factor secrets and {} signing keys, \
+                 and re-sealed {} stored idempotent responses",
+                r.case_keys, r.totp, r.signing_keys, r.idempotent_responses
             )
         }
         Some(false) => "the secrets were already re-wrapped; completing the rotation".to_owned(),
@@ -204,6 +205,12 @@ pub fn application(
         clock,
         Settings {
             session_idle_seconds: cfg.session_idle_hours.clamp(1, 24 * 30) * 3600,
+            session_absolute_seconds: cfg
+                .session_absolute_hours
+                .clamp(cfg.session_idle_hours.clamp(1, 24 * 30), 24 * 30)
+                * 3600,
+            reset_link_seconds: cfg.reset_link_hours.clamp(1, 24 * 30) * 3600,
+            idempotency_retention_seconds: cfg.idempotency_retention_hours.clamp(1, 24 * 30) * 3600,
             second_factor_roles: roles,
             public_url: cfg
                 .public_url
@@ -224,6 +231,7 @@ pub fn web_config(cfg: &Config) -> WebConfig {
     WebConfig {
         secure_cookies: cfg.cookies_secure(),
         max_body_bytes: cfg.max_body_bytes.clamp(1024, 64 * 1024 * 1024),
+        max_upload_bytes: cfg.max_upload_mib.clamp(1, 64 * 1024) * 1024 * 1024,
         scheduler_interval: Duration::from_secs(cfg.scheduler_interval_secs.max(1)),
     }
 }
@@ -263,6 +271,12 @@ pub async fn start(
                     Ok(r) if r.events > 0 => tracing::info!(?r, "scheduler acted on deadlines"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
+                }
+                // Expired idempotent responses are deleted on the same beat.
+                match accord.sweep_idempotency_keys().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(n, "expired idempotent responses deleted"),
+                    Err(e) => tracing::warn!(error = %e, "idempotency sweep failed"),
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(every) => {}

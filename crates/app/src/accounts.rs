@@ -157,7 +157,8 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_token() -> Result<String, AppError> {
+/// 256 random bits as hex (session tokens, CSRF tokens, reset links).
+pub(crate) fn random_token() -> Result<String, AppError> {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).map_err(|e| AppError::Storage(format!("no randomness: {e}")))?;
     Ok(hex::encode(b))
@@ -184,6 +185,47 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("accord-dummy-password").unwrap_or_default())
 }
 
+/// Characters a display name may not hold: controls (NUL and every other C0 or C1 control),
+/// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and
+/// marks (U+200E, U+200F, U+061C) that could make a name read as another where it is shown.
+pub fn forbidden_in_display_name(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
+}
+
+/// Checks a display name: 1 to 200 characters, none of them forbidden.
+pub fn validate_display_name(name: &str) -> Result<(), AppError> {
+    if name.trim().is_empty()
+        || name.chars().count() > 200
+        || name.chars().any(forbidden_in_display_name)
+    {
+        return Err(AppError::invalid(
+            "invalid-display-name",
+            "a display name is 1 to 200 characters, without control or text-direction characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a new password's length (12 to 256 characters).
+pub fn validate_password(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if !(limits::PASSWORD_MIN..=limits::PASSWORD_MAX).contains(&n) {
+        return Err(AppError::invalid(
+            "weak-password",
+            format!(
+                "a password is {} to {} characters",
+                limits::PASSWORD_MIN,
+                limits::PASSWORD_MAX
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn validate_new_user(u: &NewUser) -> Result<GlobalRole, AppError> {
     let name_ok = (3..=limits::USERNAME_MAX).contains(&u.username.len())
         && u.username
@@ -195,23 +237,8 @@ fn validate_new_user(u: &NewUser) -> Result<GlobalRole, AppError> {
             "a user name is 3 to 64 of: lower-case letters, digits, '.', '_', '-', '@'",
         ));
     }
-    if u.display_name.trim().is_empty() || u.display_name.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "invalid-display-name",
-            "a display name is 1 to 200 characters",
-        ));
-    }
-    let n = u.password.chars().count();
-    if !(limits::PASSWORD_MIN..=limits::PASSWORD_MAX).contains(&n) {
-        return Err(AppError::invalid(
-            "weak-password",
-            format!(
-                "a password is {} to {} characters",
-                limits::PASSWORD_MIN,
-                limits::PASSWORD_MAX
-            ),
-        ));
-    }
+    validate_display_name(&u.display_name)?;
+    validate_password(&u.password)?;
     GlobalRole::parse(&u.role).ok_or_else(|| {
         AppError::invalid(
             "invalid-role",
@@ -225,9 +252,9 @@ impl Accord {
     pub async fn bootstrap_user(&self, u: NewUser) -> Result<UserView, AppError> {
         let role = validate_new_user(&u)?;
         let password = u.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| AppError::Storage(e.to_string()))??;
+        let hash = self
+            .password_work(move || hash_password(&password))
+            .await??;
         let rec = UserRecord {
             id: Accord::new_id(),
             username: u.username,
@@ -267,50 +294,120 @@ impl Accord {
             .collect())
     }
 
-    /// Signs in. Throttling per account name and per source address is checked before any
-    /// password hashing; unknown accounts, disabled accounts and wrong passwords give the same
-    /// error after the same hashing work. Accounts with a confirmed second factor must send the
-    /// current TOTP code; roles that require one but have none get a session that may only enrol.
-    pub async fn login(&self, c: &Credentials) -> Result<NewSession, AppError> {
+    /// Runs Argon2 work on the blocking pool, at most `password_hash_concurrency` at once in
+    /// this process (each hash takes 19 MiB); the rest wait their turn.
+    pub(crate) async fn password_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .password_work
+            .acquire()
+            .await
+            .map_err(|e| AppError::Storage(format!("password hashing stopped: {e}")))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Storage(e.to_string()))
+    }
+
+    /// Reserves one attempt against the account name's throttle (and the source address's, when
+    /// known) before any hashing. The reservation counts as a failure unless released by
+    /// [`Accord::attempt_succeeded`]; at the limit the attempt is refused without being evaluated.
+    pub(crate) async fn reserve_attempt(
+        &self,
+        username: &str,
+        source: Option<&str>,
+    ) -> Result<String, AppError> {
         let now = self.clock.now().as_millisecond();
         let window = now - self.settings.throttle_window_seconds * 1000;
-        let account_key = format!("user:{}", c.username.to_lowercase());
-        let address_key = c.source.as_ref().map(|a| format!("addr:{a}"));
         let retry = AppError::TooManyAttempts {
             retry_after_seconds: self.settings.throttle_window_seconds,
         };
-        if self.store.login_failures(&account_key, window).await?
-            >= self.settings.throttle_per_account
+        let attempt = Accord::new_id();
+        // A name longer than any account's cannot sign in; its key is cut so the table stays small.
+        let name: String = username
+            .to_lowercase()
+            .chars()
+            .take(limits::USERNAME_MAX + 1)
+            .collect();
+        if !self
+            .store
+            .reserve_login_attempt(
+                &format!("user:{name}"),
+                &attempt,
+                now,
+                window,
+                self.settings.throttle_per_account,
+            )
+            .await?
         {
             return Err(retry);
         }
-        if let Some(k) = &address_key
-            && self.store.login_failures(k, window).await? >= self.settings.throttle_per_address
+        if let Some(a) = source
+            && !self
+                .store
+                .reserve_login_attempt(
+                    &format!("addr:{a}"),
+                    &attempt,
+                    now,
+                    window,
+                    self.settings.throttle_per_address,
+                )
+                .await?
         {
+            self.store.release_login_attempt(&attempt).await?;
             return Err(retry);
         }
-        let result = self.check_credentials(c).await;
-        if matches!(
+        Ok(attempt)
+    }
+
+    /// Settles a reserved attempt: a success (or a failure that is no guess, such as a storage
+    /// fault) takes the reservation back; a wrong password or code leaves it counted.
+    pub(crate) async fn settle_attempt<T>(
+        &self,
+        attempt: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let guessed = matches!(
             result,
             Err(AppError::BadCredentials | AppError::SecondFactorRequired)
-        ) {
-            self.store.record_login_failure(&account_key, now).await?;
-            if let Some(k) = &address_key {
-                self.store.record_login_failure(k, now).await?;
-            }
+                | Err(AppError::Invalid {
+                    code: "wrong-code",
+                    ..
+                })
+        );
+        if !guessed {
+            self.store.release_login_attempt(attempt).await?;
         }
-        let user = result?;
+        result
+    }
+
+    /// Signs in. The attempt is reserved against the throttle per account name and per source
+    /// address before any password hashing (atomically, in the database), so concurrent guesses
+    /// cannot exceed the limit; unknown accounts, disabled accounts and wrong passwords give the
+    /// same error after the same hashing work. Accounts with a confirmed second factor must send
+    /// a current TOTP code not used before; roles that require one but have none get a session
+    /// that may only enrol.
+    pub async fn login(&self, c: &Credentials) -> Result<NewSession, AppError> {
+        let attempt = self
+            .reserve_attempt(&c.username, c.source.as_deref())
+            .await?;
+        let checked = self.check_credentials(c).await;
+        let user = self.settle_attempt(&attempt, checked).await?;
+        let now = self.clock.now().as_millisecond();
         let role = GlobalRole::parse(&user.role).ok_or(AppError::BadCredentials)?;
         let pending = !user.totp_enabled && self.settings.second_factor_roles.contains(&role);
         let token = random_token()?;
         let csrf = random_token()?;
-        let expires = now + self.settings.session_idle_seconds * 1000;
+        let absolute = now + self.settings.session_absolute_seconds * 1000;
+        let expires = (now + self.settings.session_idle_seconds * 1000).min(absolute);
         self.store
             .create_session(&SessionRecord {
                 token_hash: token_hash(&token),
                 user_id: user.id.clone(),
                 created_at_ms: now,
                 expires_at_ms: expires,
+                absolute_expires_at_ms: absolute,
                 second_factor_pending: pending,
                 reauth_at_ms: Some(now),
                 csrf_token: csrf.clone(),
@@ -329,7 +426,7 @@ impl Accord {
     }
 
     /// Checks a password (and the TOTP code where enrolled) with constant hashing work.
-    async fn check_credentials(&self, c: &Credentials) -> Result<UserRecord, AppError> {
+    pub(crate) async fn check_credentials(&self, c: &Credentials) -> Result<UserRecord, AppError> {
         if c.password.chars().count() > limits::PASSWORD_MAX
             || c.username.len() > limits::USERNAME_MAX
         {
@@ -341,16 +438,16 @@ impl Accord {
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| dummy_hash().to_owned());
         let pw = c.password.clone();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &phc))
-            .await
-            .map_err(|e| AppError::Storage(e.to_string()))?;
+        let ok = self
+            .password_work(move || verify_password(&pw, &phc))
+            .await?;
         let user = match user {
             Some(u) if ok && !u.disabled => u,
             _ => return Err(AppError::BadCredentials),
         };
         if user.totp_enabled {
             let code = c.totp.as_deref().ok_or(AppError::SecondFactorRequired)?;
-            if !self.totp_matches(&user, code)? {
+            if !self.accept_totp(&user, code).await? {
                 return Err(AppError::SecondFactorRequired);
             }
         }
@@ -374,12 +471,25 @@ impl Accord {
             .map_err(|e| AppError::integrity("second factor", format!("{}: {e}", user.id)))
     }
 
-    fn totp_matches(&self, user: &UserRecord, code: &str) -> Result<bool, AppError> {
+    /// Accepts a code once only (RFC 6238 §5.2): it must match a step of the current window and
+    /// that step must be later than the last one accepted for the account, which is recorded in
+    /// the database in the same step (so a replay fails on every instance, even concurrently).
+    async fn accept_totp(&self, user: &UserRecord, code: &str) -> Result<bool, AppError> {
         let Some(totp) = self.totp_for(user)? else {
             return Ok(false);
         };
+        let code = code.trim();
         let now = u64::try_from(self.clock.now().as_second()).unwrap_or(0);
-        Ok(code.len() == 6 && totp.check(code.trim(), now).is_some())
+        if code.len() != 6 {
+            return Ok(false);
+        }
+        let Some(step) = totp.check(code, now) else {
+            return Ok(false);
+        };
+        let Ok(step) = i64::try_from(step) else {
+            return Ok(false);
+        };
+        Ok(self.store.accept_totp_step(&user.id, step).await?)
     }
 
     /// Starts (or restarts) second-factor enrolment for the signed-in user.
@@ -428,12 +538,17 @@ impl Accord {
                 "start enrolment first (POST /api/v1/me/totp)",
             ));
         }
-        if !self.totp_matches(&user, code)? {
-            return Err(AppError::invalid(
+        // Throttled like a sign-in: each wrong code counts against the account.
+        let attempt = self.reserve_attempt(&user.username, None).await?;
+        let matched = match self.accept_totp(&user, code).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::invalid(
                 "wrong-code",
-                "the code does not match; check the authenticator app's clock and try the current code",
-            ));
-        }
+                "the code does not match or was used already; wait for the next code of the authenticator app",
+            )),
+            Err(e) => Err(e),
+        };
+        self.settle_attempt(&attempt, matched).await?;
         self.store
             .set_totp(&user.id, user.totp_secret.as_deref(), true)
             .await?;
@@ -444,29 +559,26 @@ impl Accord {
     }
 
     /// Re-authenticates the session (password, and the code where enrolled) for acts that need a
-    /// fresh confirmation, such as signing.
+    /// fresh confirmation, such as signing. Throttled like sign-in (per account, and per source
+    /// address when given); a code is accepted once only here too.
     pub async fn reauthenticate(
         &self,
         p: &Principal,
         password: &str,
         totp: Option<String>,
+        source: Option<&str>,
     ) -> Result<(), AppError> {
         let c = Credentials {
             username: p.user.username.clone(),
             password: password.to_owned(),
             totp,
-            source: None,
+            source: source.map(str::to_owned),
         };
+        // Throttled like a sign-in, with the reservation taken before any hashing.
+        let attempt = self.reserve_attempt(&c.username, source).await?;
+        let checked = self.check_credentials(&c).await;
+        self.settle_attempt(&attempt, checked).await?;
         let now = self.clock.now().as_millisecond();
-        match self.check_credentials(&c).await {
-            Ok(_) => {}
-            Err(e) => {
-                self.store
-                    .record_login_failure(&format!("user:{}", p.user.username), now)
-                    .await?;
-                return Err(e);
-            }
-        }
         self.store
             .update_session(&p.token_hash, p.second_factor_pending, Some(now))
             .await?;
@@ -561,8 +673,8 @@ impl Accord {
         Ok(())
     }
 
-    /// Resolves a session token to its principal, extending the session. Disabled users and
-    /// expired sessions are refused.
+    /// Resolves a session token to its principal, extending the session (up to its absolute
+    /// lifetime). Disabled users and expired sessions are refused.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, AppError> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::Unauthenticated);
@@ -578,7 +690,9 @@ impl Accord {
         if user.disabled {
             return Err(AppError::Unauthenticated);
         }
-        let new_expiry = now + self.settings.session_idle_seconds * 1000;
+        // Idle expiry moves on with use, never past the absolute lifetime.
+        let new_expiry =
+            (now + self.settings.session_idle_seconds * 1000).min(session.absolute_expires_at_ms);
         // Extend at most once a minute to keep reads from writing on every request.
         if new_expiry - session.expires_at_ms > 60_000 {
             self.store.touch_session(&th, new_expiry).await?;

@@ -90,6 +90,7 @@ impl AppError {
             AppError::NotFound { what: "channel" } => "channel-not-found",
             AppError::NotFound { what: "message" } => "message-not-found",
             AppError::NotFound { what: "relay" } => "relay-not-found",
+            AppError::NotFound { what: "session" } => "session-not-found",
             AppError::NotFound { .. } => "not-found",
             AppError::Forbidden => "forbidden",
             AppError::Domain(e) => e.code().as_str(),

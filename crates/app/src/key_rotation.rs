@@ -1,5 +1,5 @@
 //! Master-key rotation: every case data key is re-wrapped and every secret sealed under the
-//! master key (second-factor seeds, signing keys) is re-sealed under a new master key, in one
+//! master key (second-factor seeds, signing keys, stored idempotent responses) is re-sealed under a new master key, in one
 //! database transaction. Data keys themselves do not change, so documents, messages and drafts
 //! sealed with them stay as they are — readable with the new master key, and no longer with the
 //! old one. The binary (`accord rotate-keys`) orders the steps around the key file so that an
@@ -19,6 +19,8 @@ pub struct RotationReport {
     pub totp: usize,
     /// Signing keys (institution, signers).
     pub signing_keys: usize,
+    /// Stored idempotent responses.
+    pub idempotent_responses: usize,
 }
 
 fn bad(what: &str, id: &str, e: accord_keys::KeyError) -> AppError {
@@ -45,6 +47,9 @@ pub async fn opened_by(
             && s.signing_keys
                 .iter()
                 .all(|(n, w)| k.open_secret(&format!("signing-key:{n}"), w).is_ok())
+            && s.idempotency
+                .iter()
+                .all(|i| crate::idempotency::opens(k, i))
     };
     Ok(if opens(first) {
         Some(true)
@@ -82,10 +87,21 @@ pub async fn rotate_master_key(
             .map_err(|e| bad("the signing key", name, e))?;
         out.signing_keys.push((name.clone(), r));
     }
+    for i in &s.idempotency {
+        let r = crate::idempotency::reseal(old, new, i).map_err(|e| {
+            bad(
+                "the idempotent response of",
+                &format!("{} {}", i.user_id, i.key),
+                e,
+            )
+        })?;
+        out.idempotency.push(r);
+    }
     store.replace_wrapped_secrets(&out).await?;
     Ok(RotationReport {
         case_keys: out.case_keys.len(),
         totp: out.totp.len(),
         signing_keys: out.signing_keys.len(),
+        idempotent_responses: out.idempotency.len(),
     })
 }

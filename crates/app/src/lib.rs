@@ -12,11 +12,14 @@ pub mod enforcement;
 pub mod error;
 pub mod export;
 pub mod filings;
+pub mod idempotency;
 pub mod key_rotation;
 pub mod negotiations;
+pub mod passwords;
 pub mod ports;
 pub mod rendering;
 pub mod scheduler;
+pub mod sessions;
 pub mod settlement;
 pub mod signatures;
 pub mod transparency;
@@ -37,6 +40,9 @@ pub struct Accord {
     keys: Arc<channels::KeyRing>,
     blobs: Option<Arc<dyn ports::Blobs>>,
     typesetter: Option<Arc<dyn ports::Typesetter>>,
+    /// Bounds the Argon2 hashes computed at once in this process (each takes 19 MiB), so a
+    /// burst of sign-ins queues instead of exhausting memory.
+    password_work: Arc<tokio::sync::Semaphore>,
 }
 
 /// Tunables of the application layer.
@@ -44,6 +50,10 @@ pub struct Accord {
 pub struct Settings {
     /// How long a session lives without use, in seconds.
     pub session_idle_seconds: i64,
+    /// How long a session lives at most, however much it is used, in seconds.
+    pub session_absolute_seconds: i64,
+    /// How long a password-reset link works, in seconds.
+    pub reset_link_seconds: i64,
     /// How many times a command is re-decided after losing an optimistic-concurrency race.
     pub append_retries: u32,
     /// Roles that must use a second factor (TOTP); others may opt in.
@@ -56,6 +66,10 @@ pub struct Settings {
     pub throttle_window_seconds: i64,
     /// How recent a re-authentication must be for acts such as signing, in seconds.
     pub reauth_seconds: i64,
+    /// Password hashes (Argon2id, 19 MiB each) computed at once in one process; more wait.
+    pub password_hash_concurrency: usize,
+    /// How long a stored idempotent response is kept (and replayed), in seconds.
+    pub idempotency_retention_seconds: i64,
     /// The address at which the public reaches this deployment (printed in attestations as the
     /// verification page's address), without a trailing slash.
     pub public_url: String,
@@ -65,6 +79,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             session_idle_seconds: 8 * 3600,
+            session_absolute_seconds: 24 * 3600,
+            reset_link_seconds: 24 * 3600,
             append_retries: 3,
             second_factor_roles: vec![
                 accord_domain::GlobalRole::Secretariat,
@@ -74,6 +90,8 @@ impl Default for Settings {
             throttle_per_address: 50,
             throttle_window_seconds: 15 * 60,
             reauth_seconds: 5 * 60,
+            password_hash_concurrency: 4,
+            idempotency_retention_seconds: 24 * 3600,
             public_url: "http://127.0.0.1:8080".into(),
         }
     }
@@ -87,9 +105,13 @@ impl Accord {
         settings: Settings,
         master: accord_keys::MasterKey,
     ) -> Self {
+        let password_work = Arc::new(tokio::sync::Semaphore::new(
+            settings.password_hash_concurrency.max(1),
+        ));
         Accord {
             store,
             clock,
+            password_work,
             settings,
             keys: Arc::new(channels::KeyRing::new(master)),
             blobs: None,

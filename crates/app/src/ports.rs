@@ -134,8 +134,10 @@ pub struct SessionRecord {
     pub user_id: String,
     /// When it was created, in milliseconds since the Unix epoch (UTC).
     pub created_at_ms: i64,
-    /// Expires (ms); extended on use.
+    /// Expires (ms); extended on use, never beyond `absolute_expires_at_ms`.
     pub expires_at_ms: i64,
+    /// Ends at this time (ms) however much it is used (the absolute lifetime).
+    pub absolute_expires_at_ms: i64,
     /// Signed in with a password only, while the role requires a second factor not yet enrolled:
     /// the session may only enrol one.
     pub second_factor_pending: bool,
@@ -145,22 +147,30 @@ pub struct SessionRecord {
     pub csrf_token: String,
 }
 
-/// The outcome of claiming an idempotency key.
+/// An idempotency key as the store holds it: the request's fingerprint and the response are
+/// sealed under the master key (the store never sees them in clear).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdempotencyClaim {
-    /// First use: run the request, then complete the key.
-    New,
-    /// Already completed with the same request: replay this response.
-    Replay {
-        /// HTTP status.
-        status: u16,
-        /// Response body.
-        body: String,
-    },
-    /// The key was used for a different request.
-    Mismatch,
-    /// The same request is still being processed.
-    InProgress,
+pub struct StoredIdempotency {
+    /// The sealed request fingerprint; `None` while a streamed request still runs (its
+    /// fingerprint is known only once its body has been read).
+    pub fingerprint: Option<Vec<u8>>,
+    /// The response's HTTP status, once completed.
+    pub status: Option<u16>,
+    /// The sealed response body, once completed.
+    pub body: Option<Vec<u8>>,
+}
+
+/// A stored idempotent response's sealed parts, by their row, for re-sealing in a rotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedIdempotency {
+    /// The user whose key it is.
+    pub user_id: String,
+    /// The key as the client sent it.
+    pub key: String,
+    /// The sealed request fingerprint, if recorded.
+    pub fingerprint: Option<Vec<u8>>,
+    /// The sealed response body, if completed.
+    pub body: Option<Vec<u8>>,
 }
 
 /// Result of verifying every chain.
@@ -253,29 +263,82 @@ pub trait AccountStore: Send + Sync {
     async fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError>;
     /// Failures counted against a throttle key since `window_start_ms`.
     async fn login_failures(&self, key: &str, window_start_ms: i64) -> Result<i64, StoreError>;
+    /// Reserves a sign-in attempt against a throttle key before any hashing: atomically (across
+    /// instances) counts the key's attempts since `window_start_ms` and, when fewer than `limit`,
+    /// records this one under `attempt`. False when the limit is reached (nothing recorded).
+    async fn reserve_login_attempt(
+        &self,
+        key: &str,
+        attempt: &str,
+        now_ms: i64,
+        window_start_ms: i64,
+        limit: i64,
+    ) -> Result<bool, StoreError>;
+    /// Replaces an account's password hash and ends its sessions (all but `keep`, the session
+    /// that asked, if any) and its pending reset links, in one transaction; false if there is no
+    /// such user.
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<bool, StoreError>;
+    /// A user's live sessions at `now_ms`, newest first (at most 100).
+    async fn sessions_of(
+        &self,
+        user_id: &str,
+        now_ms: i64,
+    ) -> Result<Vec<SessionRecord>, StoreError>;
+    /// Ends one of a user's sessions; false if the user has no such session.
+    async fn delete_session_of(&self, user_id: &str, token_hash: &str) -> Result<bool, StoreError>;
+    /// Stores a password-reset link's token hash for a user, replacing the user's earlier ones.
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Uses a reset link up: deletes it and returns its user if it had not expired at `now_ms`.
+    async fn take_password_reset(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<String>, StoreError>;
+    /// Takes back every reservation made under `attempt` (the attempt succeeded).
+    async fn release_login_attempt(&self, attempt: &str) -> Result<(), StoreError>;
+    /// Records `step` as the account's last accepted TOTP time step if it is later than the one
+    /// on file; false (nothing changed) when it is not, so a code is accepted once only.
+    async fn accept_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StoreError>;
 }
 
-/// Idempotency keys on POST requests.
+/// Idempotency keys on POST requests; what they hold is sealed by the application.
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Claims a key for a request fingerprint.
+    /// Claims a key: `None` when it was free (or held only by a row created before
+    /// `expired_before_ms`, which is dropped) and is now claimed with this sealed fingerprint;
+    /// otherwise the row on file, unchanged.
     async fn claim_idempotency_key(
         &self,
         user_id: &str,
         key: &str,
-        fingerprint: &str,
+        sealed_fingerprint: Option<&[u8]>,
         now_ms: i64,
-    ) -> Result<IdempotencyClaim, StoreError>;
-    /// Records the response of a claimed key.
+        expired_before_ms: i64,
+    ) -> Result<Option<StoredIdempotency>, StoreError>;
+    /// Records the response of a claimed key, with the request's (final) sealed fingerprint.
     async fn complete_idempotency_key(
         &self,
         user_id: &str,
         key: &str,
+        sealed_fingerprint: &[u8],
         status: u16,
-        body: &str,
+        sealed_body: &[u8],
     ) -> Result<(), StoreError>;
-    /// Releases a claimed key whose request failed before producing a response.
+    /// Releases a claimed key whose request produced no response worth replaying.
     async fn release_idempotency_key(&self, user_id: &str, key: &str) -> Result<(), StoreError>;
+    /// Deletes every key created before `expired_before_ms`; returns how many.
+    async fn sweep_idempotency_keys(&self, expired_before_ms: i64) -> Result<u64, StoreError>;
 }
 
 /// Institution registries.
@@ -707,7 +770,7 @@ pub trait Typesetter: Send + Sync {
 }
 
 /// Everything sealed or wrapped under the master key: case data keys (by case id), second-factor
-/// secrets (by user id) and signing keys (by name).
+/// secrets (by user id), signing keys (by name) and stored idempotent responses (by user and key).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WrappedSecrets {
     /// Case data keys, wrapped.
@@ -716,6 +779,8 @@ pub struct WrappedSecrets {
     pub totp: Vec<(String, Vec<u8>)>,
     /// Signing keys' secrets, sealed.
     pub signing_keys: Vec<(String, Vec<u8>)>,
+    /// Stored idempotent responses (fingerprint and body), sealed.
+    pub idempotency: Vec<SealedIdempotency>,
 }
 
 /// Master-key rotation.

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use accord_app::ports::{
-    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, DraftRecord,
-    IdempotencyClaim, MessageRecord, NegotiationInputRecord, RelayRecord, SessionRecord, Store,
-    StoreError, UserRecord,
+    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, DraftRecord, MessageRecord,
+    NegotiationInputRecord, RelayRecord, SessionRecord, Store, StoreError, StoredIdempotency,
+    UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{ChainHead, EventRecord, GENESIS_HASH, NewEvent, seal, seal_v1};
@@ -752,6 +752,7 @@ pub async fn users_and_sessions(store: &dyn Store) {
         user_id: "user-1".into(),
         created_at_ms: 10,
         expires_at_ms: 1_000,
+        absolute_expires_at_ms: 3_000,
         second_factor_pending: true,
         reauth_at_ms: None,
         csrf_token: "csrf-1".into(),
@@ -786,8 +787,85 @@ pub async fn users_and_sessions(store: &dyn Store) {
         (u2.totp_secret.as_deref(), u2.totp_enabled),
         (Some(&b"sealed"[..]), true)
     );
+    // The absolute lifetime ends a session however far its idle expiry was moved.
+    assert_eq!(store.session("th1", 3_000).await.unwrap(), None, "absolute");
+    assert_eq!(store.sessions_of("user-1", 2_000).await.unwrap().len(), 1);
+    assert!(store.sessions_of("user-1", 3_000).await.unwrap().is_empty());
     store.delete_session("th1").await.unwrap();
     assert_eq!(store.session("th1", 2_000).await.unwrap(), None);
+    // A password change ends every session but the one kept, and the pending reset links.
+    for t in ["p1", "p2", "p3"] {
+        store
+            .create_session(&SessionRecord {
+                token_hash: t.into(),
+                ..s.clone()
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .create_password_reset("reset-1", "user-1", 100, 2_000)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .set_password("user-1", "$argon2id$new", Some("p2"))
+            .await
+            .unwrap()
+    );
+    let live: Vec<String> = store
+        .sessions_of("user-1", 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.token_hash)
+        .collect();
+    assert_eq!(live, ["p2"]);
+    assert_eq!(
+        store.take_password_reset("reset-1", 500).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .user_by_id("user-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "$argon2id$new"
+    );
+    assert!(
+        !store.delete_session_of("user-2", "p2").await.unwrap(),
+        "not theirs"
+    );
+    assert!(store.delete_session_of("user-1", "p2").await.unwrap());
+    // Reset links: one per user (a new one replaces the old), used once, not after expiry.
+    for (token, expires) in [("reset-2", 2_000), ("reset-3", 2_000)] {
+        store
+            .create_password_reset(token, "user-1", 100, expires)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.take_password_reset("reset-2", 500).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.take_password_reset("reset-3", 500).await.unwrap(),
+        Some("user-1".to_owned())
+    );
+    assert_eq!(
+        store.take_password_reset("reset-3", 500).await.unwrap(),
+        None
+    );
+    store
+        .create_password_reset("reset-4", "user-1", 100, 2_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.take_password_reset("reset-4", 2_000).await.unwrap(),
+        None
+    );
     assert_eq!(store.list_users().await.unwrap().len(), 1);
     // Disabling a user ends every session at once; role changes stick.
     for t in ["a", "b"] {
@@ -815,71 +893,91 @@ pub async fn users_and_sessions(store: &dyn Store) {
     }
     assert_eq!(store.login_failures("user:amina", 150).await.unwrap(), 2);
     assert_eq!(store.login_failures("user:other", 0).await.unwrap(), 0);
-}
-
-/// Idempotency keys replay completed responses and refuse reuse for another request.
-pub async fn idempotency_keys(store: &dyn Store) {
-    let c = |v| v;
-    assert_eq!(
-        c(store
-            .claim_idempotency_key("u", "k1", "fp", 1)
+    // Reservations count like failures and stop at the limit; a released one no longer counts.
+    for (n, attempt) in ["r1", "r2", "r3"].iter().enumerate() {
+        let reserved = store
+            .reserve_login_attempt("user:bashir", attempt, 400, 150, 2)
             .await
-            .unwrap()),
-        IdempotencyClaim::New
-    );
-    assert_eq!(
+            .unwrap();
+        assert_eq!(reserved, n < 2, "attempt {attempt}");
+    }
+    assert_eq!(store.login_failures("user:bashir", 150).await.unwrap(), 2);
+    store.release_login_attempt("r1").await.unwrap();
+    assert_eq!(store.login_failures("user:bashir", 150).await.unwrap(), 1);
+    assert!(
         store
-            .claim_idempotency_key("u", "k1", "fp", 2)
+            .reserve_login_attempt("user:bashir", "r4", 400, 150, 2)
             .await
-            .unwrap(),
-        IdempotencyClaim::InProgress
+            .unwrap()
     );
-    assert_eq!(
-        store
-            .claim_idempotency_key("u", "k1", "other", 2)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Mismatch
-    );
+    // A TOTP step is accepted once, and never one older than the last accepted.
+    assert!(store.accept_totp_step("user-1", 100).await.unwrap());
+    assert!(!store.accept_totp_step("user-1", 100).await.unwrap());
+    assert!(!store.accept_totp_step("user-1", 99).await.unwrap());
+    assert!(store.accept_totp_step("user-1", 101).await.unwrap());
+    assert!(!store.accept_totp_step("no-such-user", 5).await.unwrap());
+    // A new enrolment starts its steps afresh.
     store
-        .complete_idempotency_key("u", "k1", 201, "{\"ok\":true}")
+        .set_totp("user-1", Some(b"sealed-2"), false)
         .await
         .unwrap();
-    assert_eq!(
+    assert!(store.accept_totp_step("user-1", 50).await.unwrap());
+}
+
+/// Idempotency keys: claimed once, completed with their (sealed) parts, released, expired.
+pub async fn idempotency_keys(store: &dyn Store) {
+    let claim = |user: &'static str, key: &'static str, fp: Option<&'static [u8]>, now: i64| async move {
         store
-            .claim_idempotency_key("u", "k1", "fp", 3)
+            .claim_idempotency_key(user, key, fp, now, 0)
             .await
-            .unwrap(),
-        IdempotencyClaim::Replay {
-            status: 201,
-            body: "{\"ok\":true}".into()
-        }
+            .unwrap()
+    };
+    assert_eq!(claim("u", "k1", Some(b"fp"), 1).await, None, "claimed");
+    let running = StoredIdempotency {
+        fingerprint: Some(b"fp".to_vec()),
+        status: None,
+        body: None,
+    };
+    assert_eq!(claim("u", "k1", Some(b"other"), 2).await, Some(running));
+    store
+        .complete_idempotency_key("u", "k1", b"fp-final", 201, b"sealed-body")
+        .await
+        .unwrap();
+    let done = StoredIdempotency {
+        fingerprint: Some(b"fp-final".to_vec()),
+        status: Some(201),
+        body: Some(b"sealed-body".to_vec()),
+    };
+    assert_eq!(claim("u", "k1", Some(b"fp"), 3).await, Some(done.clone()));
+    // A streamed request claims without a fingerprint.
+    assert_eq!(claim("u", "k2", None, 3).await, None);
+    assert_eq!(
+        claim("u", "k2", None, 3).await.map(|r| r.fingerprint),
+        Some(None)
     );
     // Another user's identical key is independent.
-    assert_eq!(
-        store
-            .claim_idempotency_key("v", "k1", "fp", 3)
-            .await
-            .unwrap(),
-        IdempotencyClaim::New
-    );
+    assert_eq!(claim("v", "k1", Some(b"fp"), 3).await, None);
     // A released key can be claimed again; a completed one cannot be released.
     store.release_idempotency_key("v", "k1").await.unwrap();
+    assert_eq!(claim("v", "k1", Some(b"fp2"), 4).await, None);
+    store.release_idempotency_key("u", "k1").await.unwrap();
+    assert_eq!(claim("u", "k1", Some(b"fp"), 5).await, Some(done));
+    // An expired key is forgotten when claimed again, and swept.
     assert_eq!(
         store
-            .claim_idempotency_key("v", "k1", "fp2", 4)
+            .claim_idempotency_key("u", "k1", Some(b"new"), 10, 4)
             .await
             .unwrap(),
-        IdempotencyClaim::New
+        None,
+        "created at 1, expired before 4"
     );
-    store.release_idempotency_key("u", "k1").await.unwrap();
-    assert!(matches!(
-        store
-            .claim_idempotency_key("u", "k1", "fp", 5)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Replay { .. }
-    ));
+    assert_eq!(
+        store.sweep_idempotency_keys(5).await.unwrap(),
+        2,
+        "u/k2, v/k1"
+    );
+    assert_eq!(store.sweep_idempotency_keys(5).await.unwrap(), 0);
+    assert!(claim("u", "k1", Some(b"x"), 11).await.is_some(), "kept");
 }
 
 /// Declarations come back as recorded.

@@ -1,10 +1,10 @@
 //! Everything wrapped under the master key, read and replaced in one transaction for a
 //! rotation (`KeyRotationStore`).
 
-use accord_app::ports::{KeyRotationStore, StoreError, WrappedSecrets};
+use accord_app::ports::{KeyRotationStore, SealedIdempotency, StoreError, WrappedSecrets};
 use async_trait::async_trait;
 
-use crate::sql::{query, query_as};
+use crate::sql::{ReadColumn, query, query_as};
 use crate::{Dialect, SqlStore, backend_error};
 
 #[async_trait]
@@ -25,10 +25,29 @@ impl<D: Dialect> KeyRotationStore for SqlStore<D> {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_error)?;
+        let rows = query(
+            "SELECT user_id, key, fingerprint, body FROM idempotency_keys ORDER BY user_id, key",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let idempotency = rows
+            .iter()
+            .map(|r| {
+                Ok(SealedIdempotency {
+                    user_id: r.read("user_id")?,
+                    key: r.read("key")?,
+                    fingerprint: r.read("fingerprint")?,
+                    body: r.read("body")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(backend_error)?;
         Ok(WrappedSecrets {
             case_keys,
             totp,
             signing_keys,
+            idempotency,
         })
     }
 
@@ -53,6 +72,19 @@ impl<D: Dialect> KeyRotationStore for SqlStore<D> {
                     .await
                     .map_err(backend_error)?;
             }
+        }
+        for i in &s.idempotency {
+            query(
+                "UPDATE idempotency_keys SET fingerprint = $1, body = $2 \
+                 WHERE user_id = $3 AND key = $4",
+            )
+            .bind(&i.fingerprint)
+            .bind(&i.body)
+            .bind(&i.user_id)
+            .bind(&i.key)
+            .execute(&mut tx)
+            .await
+            .map_err(backend_error)?;
         }
         tx.commit().await.map_err(backend_error)
     }

@@ -47,6 +47,9 @@ fn options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // Deleted rows are overwritten, not left readable in free pages (such as the clear
+        // idempotent responses that migration 0012 drops).
+        .pragma("secure_delete", "ON")
         .busy_timeout(Duration::from_secs(10)))
 }
 

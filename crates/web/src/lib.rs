@@ -32,6 +32,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest document upload, in bytes (the idempotency layer reads no more of a streamed
+    /// body when it checks a repeat against the stored fingerprint).
+    pub max_upload_bytes: u64,
     /// How often the deadline scheduler runs (not used by the router itself; kept with the web
     /// settings because `serve` owns both).
     pub scheduler_interval: Duration,
@@ -42,6 +45,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 200 * 1024 * 1024,
             scheduler_interval: Duration::from_secs(60),
         }
     }

@@ -167,9 +167,20 @@ async fn secretariat_and_mediators_must_enrol_and_then_use_a_second_factor() {
     )
     .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // The code that confirmed the enrolment is spent (RFC 6238 §5.2): the next one signs in.
     let (s, v, _) = raw_login(
         &t,
         json!({"username": "sg2", "password": "sg2-password!!", "totp": code(now)}),
+    )
+    .await;
+    assert_eq!(
+        (s, &v["error"]["code"]),
+        (StatusCode::UNAUTHORIZED, &json!("second-factor-required")),
+        "the enrolment code is not accepted twice"
+    );
+    let (s, v, _) = raw_login(
+        &t,
+        json!({"username": "sg2", "password": "sg2-password!!", "totp": code(now + 30)}),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED);
@@ -439,4 +450,205 @@ async fn no_request_succeeds_after_a_removal_commits_even_under_concurrent_load(
         }
     }
     assert!(races >= 96);
+}
+
+/// Sends `n` requests at once and counts the answers by status.
+async fn at_once<F, Fut>(n: usize, request: F) -> std::collections::BTreeMap<u16, usize>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = StatusCode> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(request(i))).collect();
+    let mut counts = std::collections::BTreeMap::new();
+    for task in tasks {
+        *counts.entry(task.await.unwrap().as_u16()).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn post_json(
+    base: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Value,
+) -> impl std::future::Future<Output = StatusCode> + Send + 'static {
+    let mut req = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .json(&body);
+    if let Some(tk) = token {
+        req = req.bearer_auth(tk);
+    }
+    async move { req.send().await.unwrap().status() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_account_throttle_holds_under_concurrent_guesses() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("amina", "party-user").await;
+    // 40 wrong passwords at once for one account: the attempt is reserved before hashing, so
+    // exactly 10 are evaluated and the others refused without any hashing.
+    let base = t.base.clone();
+    let counts = at_once(40, |_| {
+        post_json(
+            &base,
+            "/api/v1/sessions",
+            None,
+            json!({"username": "amina", "password": "wrong-password-x"}),
+        )
+    })
+    .await;
+    assert_eq!(
+        counts,
+        [(401, 10), (429, 30)].into_iter().collect(),
+        "per account"
+    );
+    // And the right password is refused too until the window has passed.
+    let (s, _, _) = raw_login(
+        &t,
+        json!({"username": "amina", "password": "amina-password!"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_address_throttle_holds_under_concurrent_guesses() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("amina", "party-user").await;
+    // 80 wrong passwords at once from one address over 80 names: exactly 50 are evaluated.
+    let base = t.base.clone();
+    let counts = at_once(80, |i| {
+        post_json(
+            &base,
+            "/api/v1/sessions",
+            None,
+            json!({"username": format!("name{i}"), "password": "wrong-password-x"}),
+        )
+    })
+    .await;
+    assert_eq!(
+        counts,
+        [(401, 50), (429, 30)].into_iter().collect(),
+        "per address"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn re_authentication_and_code_confirmation_are_throttled_like_sign_in() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("amina", "party-user").await;
+    let token = t.token("amina");
+    let base = t.base.clone();
+    let counts = at_once(40, |_| {
+        post_json(
+            &base,
+            "/api/v1/sessions/reauth",
+            Some(&token),
+            json!({"password": "wrong-password-x"}),
+        )
+    })
+    .await;
+    assert_eq!(
+        counts,
+        [(401, 10), (429, 30)].into_iter().collect(),
+        "re-authentication"
+    );
+    // The throttle is the account's: the session itself still works.
+    let r = t
+        .http
+        .get(format!("{}/api/v1/me", t.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // A second-factor enrolment: wrong codes at once are counted against the account.
+    t.user("bashir", "party-user").await;
+    let token = t.token("bashir");
+    let r = t
+        .http
+        .post(format!("{}/api/v1/me/totp", t.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let counts = at_once(40, |_| {
+        post_json(
+            &base,
+            "/api/v1/me/totp/confirm",
+            Some(&token),
+            json!({"code": "000000"}),
+        )
+    })
+    .await;
+    assert_eq!(
+        counts,
+        [(422, 10), (429, 30)].into_iter().collect(),
+        "code confirmation"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_totp_code_is_accepted_once_only() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("sgen", "secretariat").await;
+    // Sign-in: a fresh code works once; the same code again (still in its window) is refused,
+    // and so are ten sign-ins racing with one code but one.
+    t.clock.advance(jiff::SignedDuration::from_mins(2));
+    let code = t.totp_code("sgen").unwrap();
+    let login = |code: &str| {
+        post_json(
+            &t.base,
+            "/api/v1/sessions",
+            None,
+            json!({"username": "sgen", "password": "sgen-password!", "totp": code}),
+        )
+    };
+    assert_eq!(login(&code).await, StatusCode::CREATED);
+    assert_eq!(login(&code).await, StatusCode::UNAUTHORIZED, "replayed");
+    t.clock.advance(jiff::SignedDuration::from_secs(10));
+    assert_eq!(login(&code).await, StatusCode::UNAUTHORIZED, "still spent");
+    t.clock.advance(jiff::SignedDuration::from_mins(2));
+    let code = t.totp_code("sgen").unwrap();
+    let base = t.base.clone();
+    let counts = at_once(8, |_| {
+        post_json(
+            &base,
+            "/api/v1/sessions",
+            None,
+            json!({"username": "sgen", "password": "sgen-password!", "totp": code}),
+        )
+    })
+    .await;
+    assert_eq!(
+        counts,
+        [(201, 1), (401, 7)].into_iter().collect(),
+        "one code, one session"
+    );
+    // Re-authentication: the same (after the throttle window, as the replays above counted).
+    t.clock.advance(jiff::SignedDuration::from_mins(16));
+    t.login("sgen").await;
+    let token = t.token("sgen");
+    let code = t.totp_code("sgen").unwrap();
+    let reauth = |code: &str| {
+        post_json(
+            &t.base,
+            "/api/v1/sessions/reauth",
+            Some(&token),
+            json!({"password": "sgen-password!", "totp": code}),
+        )
+    };
+    assert_eq!(reauth(&code).await, StatusCode::NO_CONTENT);
+    assert_eq!(reauth(&code).await, StatusCode::UNAUTHORIZED, "replayed");
+    // A code of an earlier step than the last accepted one is refused too.
+    let earlier = t.totp_code("sgen").unwrap();
+    let later = t.totp_code("sgen").unwrap();
+    assert_eq!(reauth(&later).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        reauth(&earlier).await,
+        StatusCode::UNAUTHORIZED,
+        "older step"
+    );
 }

@@ -614,6 +614,39 @@ async fn authorization_matrix() {
                     Expect::Unauthenticated,
                     None,
                 ),
+                // Each user's own account: everyone signed in, on their own sessions only (a
+                // session id that is not theirs answers 404 like one that does not exist); the
+                // password change is sent with a too-short new password, refused before any
+                // password is checked (so no probe counts against the sign-in throttle).
+                ("GET", "/api/v1/me/sessions")
+                | ("DELETE", "/api/v1/me/sessions/{session_id}")
+                | ("POST", "/api/v1/me/password") => {
+                    let body = (*method == "POST").then(
+                        || json!({"current_password": "not-the-password", "new_password": "short"}),
+                    );
+                    add(
+                        &mut probes,
+                        method,
+                        route.replace("{session_id}", "00000000000000000000000000000000"),
+                        body,
+                        false,
+                        gate(p, true, true),
+                        None,
+                    );
+                }
+                // A reset link's token is the only credential: anyone may try one, and an
+                // unknown token is refused alike for all.
+                ("POST", "/api/v1/password-resets") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    Some(
+                        json!({"token": "0".repeat(64), "new_password": "a-long-enough-password"}),
+                    ),
+                    false,
+                    Expect::Allowed,
+                    None,
+                ),
                 ("DELETE", _) => {} // signing out is probed last, below
                 ("GET", "/api/v1/me")
                 | ("GET", "/api/v1/profiles")

@@ -28,11 +28,26 @@ pub struct TestServer {
     pub http: reqwest::Client,
     tokens: std::sync::Mutex<HashMap<String, String>>,
     totp: std::sync::Mutex<HashMap<String, String>>,
+    /// The last TOTP step each user spent (the server accepts a step once only).
+    totp_steps: std::sync::Mutex<HashMap<String, u64>>,
     ids: HashMap<String, String>,
     shutdown: tokio::sync::watch::Sender<bool>,
     /// The deployment's configuration.
     pub cfg: Config,
+    /// Send a fresh `Idempotency-Key` with every write (the raw-file canary scan turns it on, so
+    /// that what the key layer stores is scanned too).
+    pub idempotency_keys: std::sync::atomic::AtomicBool,
     _dir: tempfile::TempDir,
+}
+
+/// A key never sent before by this test process.
+pub fn fresh_idempotency_key() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!(
+        "test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
 }
 
 impl Drop for TestServer {
@@ -82,9 +97,11 @@ impl TestServer {
             http: reqwest::Client::new(),
             tokens: std::sync::Mutex::new(HashMap::new()),
             totp: std::sync::Mutex::new(HashMap::new()),
+            totp_steps: std::sync::Mutex::new(HashMap::new()),
             ids: HashMap::new(),
             shutdown: running.shutdown,
             cfg: cfg.clone(),
+            idempotency_keys: std::sync::atomic::AtomicBool::new(false),
             _dir: dir,
         })
     }
@@ -107,17 +124,28 @@ impl TestServer {
         u.id
     }
 
-    /// The current TOTP code of a user who enrolled (at the test clock's time).
+    /// A fresh TOTP code of a user who enrolled: of the test clock's step, or of a later one
+    /// when that step was spent already (a code is accepted once only). The next step is within
+    /// the server's allowance of one step; beyond it, the test clock moves on 30 seconds.
     pub fn totp_code(&self, name: &str) -> Option<String> {
         let secret = self.totp.lock().unwrap().get(name).cloned()?;
         let totp = totp_rs::Builder::new()
             .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
             .build()
             .unwrap();
-        Some(
-            totp.generate(self.clock.now().as_second() as u64)
-                .to_string(),
-        )
+        let mut steps = self.totp_steps.lock().unwrap();
+        let now_step = || self.clock.now().as_second() as u64 / 30;
+        let step = match steps.get(name) {
+            Some(last) => {
+                while *last > now_step() {
+                    self.clock.advance(jiff::SignedDuration::from_secs(30));
+                }
+                (*last + 1).max(now_step())
+            }
+            None => now_step(),
+        };
+        steps.insert(name.to_owned(), step);
+        Some(totp.generate(step * 30).to_string())
     }
 
     /// Signs a test user in (again) over HTTP, enrolling a second factor when the role needs one.
@@ -205,6 +233,12 @@ impl TestServer {
         }
     }
 
+    /// Whether writes carry a fresh `Idempotency-Key` ([`TestServer::idempotency_keys`]).
+    pub fn keyed(&self) -> bool {
+        self.idempotency_keys
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     async fn send_once(
         &self,
         method: reqwest::Method,
@@ -212,10 +246,14 @@ impl TestServer {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
+        let write = method != reqwest::Method::GET;
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(w) = who {
             let token = self.tokens.lock().unwrap().get(w).cloned();
             req = req.bearer_auth(token.unwrap_or_else(|| panic!("{w} not signed in")));
+        }
+        if write && self.keyed() {
+            req = req.header("idempotency-key", fresh_idempotency_key());
         }
         if let Some(b) = body {
             req = req.json(&b);
@@ -365,9 +403,15 @@ impl TestServer {
         build: impl Fn(&reqwest::Client, String) -> reqwest::RequestBuilder,
     ) -> reqwest::Response {
         let send = || {
-            build(&self.http, self.base.clone())
+            let mut req = build(&self.http, self.base.clone())
                 .bearer_auth(self.token(who))
-                .send()
+                .build()
+                .unwrap();
+            if req.method() != reqwest::Method::GET && self.keyed() {
+                req.headers_mut()
+                    .insert("idempotency-key", fresh_idempotency_key().parse().unwrap());
+            }
+            self.http.execute(req)
         };
         let resp = send().await.unwrap();
         if resp.status() != StatusCode::UNAUTHORIZED {

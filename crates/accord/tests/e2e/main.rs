@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod accounts;
 mod api;
 mod attestation;
 mod authentication;

@@ -454,6 +454,9 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
         .try_init();
     tracing::info!("log capture on");
     let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    // Every write carries an Idempotency-Key, so the stored responses are scanned too.
+    t.idempotency_keys
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     for (u, role) in [
         ("sgen", "secretariat"),
         ("deputy", "secretariat"),

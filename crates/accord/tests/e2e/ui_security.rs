@@ -185,6 +185,11 @@ async fn pages_take_the_cookie_only_and_redirects_stay_on_this_site_with_ids_onl
         "https://attacker.example/",
         "//attacker.example/x",
         "/\\attacker.example",
+        "/\t/attacker.example/",
+        "/\n/attacker.example/",
+        "/\r\n/attacker.example/",
+        "/\u{0}/attacker.example/",
+        "/\u{85}/attacker.example/",
     ] {
         let r = http
             .post(format!("{}/account", t.base))

@@ -601,6 +601,20 @@ async fn rotated_keys_keep_documents_readable_with_the_new_key_only(t: &mut Test
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_str().unwrap().to_owned();
+    // A stored idempotent response is re-sealed too, and replays with the new key.
+    let keyed_post = |base: String| {
+        t.http
+            .post(format!(
+                "{base}/api/v1/cases/{case}/channels/plenary/messages"
+            ))
+            .bearer_auth(t.token("harbour"))
+            .header("idempotency-key", "before-rotation")
+            .json(&json!({"body": "posted before the rotation"}))
+            .send()
+    };
+    let r = keyed_post(t.base.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let posted: Value = r.json().await.unwrap();
     // Pin the database and storage so that another key file can be tried on the same data.
     let mut cfg = t.cfg.clone();
     cfg.database_url = Some(cfg.database_url());
@@ -610,6 +624,10 @@ async fn rotated_keys_keep_documents_readable_with_the_new_key_only(t: &mut Test
     let report = accord::rotate_keys(&cfg).await.unwrap();
     assert!(report.contains("re-wrapped 1 case keys"), "{report}");
     assert!(report.contains("second-factor secrets"), "{report}");
+    assert!(
+        report.contains("re-sealed 1 stored idempotent responses"),
+        "{report}"
+    );
     let new_key = std::fs::read_to_string(&key_file).unwrap();
     assert_ne!(old_key, new_key);
     assert!(!cfg.data.join("master.key.new").exists());
@@ -619,6 +637,9 @@ async fn rotated_keys_keep_documents_readable_with_the_new_key_only(t: &mut Test
         fetch(t, &base, &case, &id).await,
         (StatusCode::OK, content.clone())
     );
+    let r = keyed_post(base.clone()).await.unwrap();
+    assert_eq!(r.headers()["idempotent-replayed"], "true");
+    assert_eq!(r.json::<Value>().await.unwrap(), posted);
     let _ = stop.send(true);
     // With the old key, nothing of the case opens.
     let old_dir = tempfile::tempdir().unwrap();
@@ -987,7 +1008,124 @@ async fn archives_expand_only_on_request_one_level(t: &mut TestServer) {
     );
 }
 
+/// Sends a prepared upload with an `Idempotency-Key`; returns status, replay flag and JSON.
+async fn keyed_upload(
+    t: &TestServer,
+    case: &str,
+    key: &str,
+    headers: &[(&str, String)],
+    body: Vec<u8>,
+) -> (StatusCode, bool, Value) {
+    let mut r = t
+        .http
+        .post(documents_url(&t.base, case, "plenary"))
+        .bearer_auth(t.token("harbour"))
+        .header("idempotency-key", key)
+        .body(body);
+    for (name, value) in headers {
+        r = r.header(*name, value.as_str());
+    }
+    let r = r.send().await.unwrap();
+    let replayed = r.headers().get("idempotent-replayed").is_some();
+    (r.status(), replayed, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn uploads_and_idempotency_keys_work_together(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    // A raw upload larger than any JSON body (1 MiB) streams through the key layer.
+    let big = pdf(&format!(
+        "CANARY-KEYED-UPLOAD {}",
+        "padding ".repeat(3 * 1024 * 1024 / 8)
+    ));
+    let header = |title: &str| {
+        let f = filing(&[("title", title), ("file_name", "annex.pdf")]).unwrap();
+        vec![
+            ("content-type", "application/pdf".to_owned()),
+            ("accord-filing", String::from_utf8(f).unwrap()),
+        ]
+    };
+    let title = "CANARY-KEYED-TITLE";
+    let (s, replayed, first) = keyed_upload(t, &case, "up-1", &header(title), big.clone()).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, false), "{first}");
+    // The same upload again is answered from the key, filing nothing twice.
+    let (s, replayed, again) = keyed_upload(t, &case, "up-1", &header(title), big.clone()).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again, first);
+    let (_, list) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/channels/plenary/documents"),
+        )
+        .await;
+    let count = list["items"]
+        .as_array()
+        .or(list.as_array())
+        .map(Vec::len)
+        .unwrap_or(0);
+    assert_eq!(count, 1, "{list}");
+    // Other content, or other metadata, under the same key is refused.
+    let other = pdf(&format!(
+        "CANARY-KEYED-UPLOAD {}",
+        "padding!".repeat(3 * 1024 * 1024 / 8)
+    ));
+    let (s, _, v) = keyed_upload(t, &case, "up-1", &header(title), other).await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("idempotency-key-reused")
+        )
+    );
+    let (s, _, _) = keyed_upload(t, &case, "up-1", &header("Another"), big.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // Multipart, whatever the case of its media type, replays when the same bytes come again.
+    let boundary = "AccordBoundary7MA4YWxk";
+    let mut form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\
+         Content-Type: application/json\r\n\r\n{{\"title\": \"Annex 2\"}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"annex2.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    form.extend(pdf("second annex"));
+    form.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let multipart = vec![(
+        "content-type",
+        format!("Multipart/Form-Data; boundary={boundary}"),
+    )];
+    let (s, replayed, first) = keyed_upload(t, &case, "up-2", &multipart, form.clone()).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, false), "{first}");
+    let (s, replayed, again) = keyed_upload(t, &case, "up-2", &multipart, form).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again["id"], first["id"]);
+    // A refused upload (no metadata) leaves the key free: fixed, it runs.
+    let (s, _, _) = keyed_upload(
+        t,
+        &case,
+        "up-3",
+        &[("content-type", "application/pdf".to_owned())],
+        pdf("third"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, replayed, _) = keyed_upload(t, &case, "up-3", &header("Third"), pdf("third")).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, false));
+    // What the key layer stored is sealed: no canary in the raw database files.
+    if t.cfg.database_url.is_none() {
+        let mut hits = 0;
+        for entry in std::fs::read_dir(t.data_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                hits += bytes.windows(7).filter(|w| *w == b"CANARY-").count();
+            }
+        }
+        assert_eq!(hits, 0, "a canary in the raw database files");
+    }
+}
+
 on_both_backends!(
+    uploads_and_idempotency_keys_work_together,
     documents_are_filed_streamed_sealed_and_private,
     documents_are_filed_as_the_body_with_the_metadata_in_a_header,
     rotated_keys_keep_documents_readable_with_the_new_key_only,

@@ -1,12 +1,16 @@
 //! Accounts: the signed-in user and their second factor, and the Secretariat's management of
 //! accounts.
 
+use std::net::SocketAddr;
+
 use accord_app::accounts::{NewUser, TotpEnrolment, UserView};
-use axum::Json;
-use axum::extract::{Path, State};
+use accord_app::passwords::ResetLink;
+use accord_app::sessions::SessionView;
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::on;
+use axum::{Extension, Json};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -27,6 +31,18 @@ pub(super) const ROUTES: &[RouteSpec] = &[
         .summary("Confirm the second factor with a current code")
         .status(204)
         .json_body(schema::<TotpCode>),
+    RouteSpec::post("/api/v1/me/password", |m| on(m, change_password))
+        .summary("Change your password (the current one again); your other sessions end")
+        .status(204)
+        .json_body(schema::<PasswordChange>),
+    RouteSpec::get("/api/v1/me/sessions", |m| on(m, my_sessions))
+        .summary("Your live sessions, newest first (at most 100)")
+        .responds(200, schema::<Vec<SessionView>>),
+    RouteSpec::delete("/api/v1/me/sessions/{session_id}", |m| {
+        on(m, end_my_session)
+    })
+    .summary("End one of your sessions")
+    .status(204),
     RouteSpec::get("/api/v1/users", |m| on(m, list_users))
         .summary("Accounts (Secretariat)")
         .responds(200, schema::<Vec<UserView>>),
@@ -44,7 +60,25 @@ pub(super) const ROUTES: &[RouteSpec] = &[
         .summary("Change an account's role (Secretariat)")
         .status(204)
         .json_body(schema::<RoleChange>),
+    RouteSpec::post("/api/v1/users/{user_id}/reset-link", |m| {
+        on(m, issue_reset_link)
+    })
+    .summary("A one-time, expiring link with which the user chooses a new password (Secretariat)")
+    .responds(201, schema::<ResetLink>),
 ];
+
+/// Body of `POST /api/v1/me/password`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The present password; a wrong one counts as a failed sign-in.
+    pub current_password: String,
+    /// The new password, 12 to 256 characters.
+    pub new_password: String,
+    /// The current TOTP code, for accounts with a second factor.
+    #[serde(default)]
+    pub totp: Option<String>,
+}
 
 /// Body of `POST /api/v1/me/totp/confirm`: a current code that completes enrolment.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -123,4 +157,48 @@ async fn set_role(
 ) -> Result<Response, ApiError> {
     s.accord.set_user_role(&p.actor, &user_id, &r.role).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ApiJson(c): ApiJson<PasswordChange>,
+) -> Result<Response, ApiError> {
+    let source = connect.map(|Extension(ConnectInfo(a))| a.ip().to_string());
+    s.accord
+        .change_password(
+            &p,
+            &c.current_password,
+            &c.new_password,
+            c.totp,
+            source.as_deref(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn my_sessions(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+) -> Result<Json<Vec<SessionView>>, ApiError> {
+    Ok(Json(s.accord.my_sessions(&p).await?))
+}
+
+async fn end_my_session(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(session_id): Path<String>,
+) -> Result<Response, ApiError> {
+    s.accord.end_my_session(&p, &session_id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn issue_reset_link(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(user_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let link = s.accord.issue_reset_link(&p.actor, &user_id).await?;
+    Ok((StatusCode::CREATED, Json(link)).into_response())
 }

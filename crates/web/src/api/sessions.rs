@@ -27,6 +27,13 @@ pub(super) const ROUTES: &[RouteSpec] = &[
     RouteSpec::delete("/api/v1/sessions/current", |m| on(m, logout))
         .summary("Sign out")
         .status(204),
+    RouteSpec::post("/api/v1/password-resets", |m| on(m, reset_password))
+        .public()
+        .summary(
+            "Choose a new password with a reset link's token; every session of the account ends",
+        )
+        .status(204)
+        .json_body(schema::<PasswordReset>),
     RouteSpec::post("/api/v1/sessions/reauth", |m| on(m, reauth))
         .summary("Confirm the password (and code) again before acts such as signing")
         .status(204)
@@ -44,6 +51,16 @@ pub struct LoginRequest {
     /// The current TOTP code, for accounts with a second factor.
     #[serde(default)]
     pub totp: Option<String>,
+}
+
+/// Body of `POST /api/v1/password-resets`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    /// The `token` of the reset link the Secretariat gave.
+    pub token: String,
+    /// The new password, 12 to 256 characters.
+    pub new_password: String,
 }
 
 /// Re-authentication request.
@@ -113,8 +130,20 @@ async fn logout(
 async fn reauth(
     State(s): State<AppState>,
     Authed(p): Authed,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiJson(r): ApiJson<ReauthRequest>,
 ) -> Result<Response, ApiError> {
-    s.accord.reauthenticate(&p, &r.password, r.totp).await?;
+    let source = connect.map(|Extension(ConnectInfo(a))| a.ip().to_string());
+    s.accord
+        .reauthenticate(&p, &r.password, r.totp, source.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn reset_password(
+    State(s): State<AppState>,
+    ApiJson(r): ApiJson<PasswordReset>,
+) -> Result<Response, ApiError> {
+    s.accord.reset_password(&r.token, &r.new_password).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

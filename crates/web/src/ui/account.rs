@@ -7,13 +7,13 @@ use accord_app::AppError;
 use accord_app::accounts::Credentials;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other, t, visitor_language};
+use super::frame::{LANGUAGE_NAMES, PageFrame, html, local_path, see_other, t, visitor_language};
 use super::respond::forged_form;
 use super::viewer::{CheckedForm, Viewer};
 use crate::AppState;
@@ -153,6 +153,29 @@ pub async fn logout(
     r
 }
 
+/// One of the user's sessions on the account page.
+struct SessionRow {
+    id: String,
+    started: String,
+    ends: String,
+    current: bool,
+}
+
+/// The viewer's live sessions, as the account page lists them.
+async fn session_rows(s: &AppState, viewer: &Viewer) -> Result<Vec<SessionRow>, AppError> {
+    Ok(s.accord
+        .my_sessions(&viewer.principal)
+        .await?
+        .into_iter()
+        .map(|v| SessionRow {
+            started: viewer.when_ms(v.created_at_ms),
+            ends: viewer.when_ms(v.absolute_expires_at_ms),
+            id: v.id,
+            current: v.current,
+        })
+        .collect())
+}
+
 /// A language offered on the account page.
 struct LanguageChoice {
     code: &'static str,
@@ -165,6 +188,8 @@ struct LanguageChoice {
 struct AccountPage {
     page: PageFrame,
     username: String,
+    password_error: Option<String>,
+    sessions: Vec<SessionRow>,
     role: String,
     languages: Vec<LanguageChoice>,
     time_zone: String,
@@ -203,6 +228,8 @@ fn account_page_for(viewer: &Viewer, zone: &str) -> AccountPage {
     AccountPage {
         page: viewer.frame("account-title", "/account"),
         username: u.username.clone(),
+        password_error: None,
+        sessions: vec![],
         role: viewer.t(&format!("role-{}", u.role)),
         languages: LANGUAGE_NAMES
             .iter()
@@ -220,12 +247,235 @@ fn account_page_for(viewer: &Viewer, zone: &str) -> AccountPage {
     }
 }
 
-/// `GET /account`: language, time zone, second factor.
-pub async fn account_page(State(s): State<AppState>, viewer: Viewer) -> Response {
-    let zone = viewer.time_zone.clone().unwrap_or_else(|| "UTC".to_owned());
-    let mut page = account_page_for(&viewer, &zone);
+/// What `?done=` may name after a step on the account page.
+#[derive(Debug, Deserialize, Default)]
+pub struct DoneQuery {
+    /// `password` or `session-ended`.
+    pub done: Option<String>,
+}
+
+/// The account page with its sessions listed, answered with `status`.
+async fn full_account_page(
+    s: &AppState,
+    viewer: &Viewer,
+    zone: &str,
+    shape: impl FnOnce(&mut AccountPage),
+    status: StatusCode,
+) -> Response {
+    let mut page = account_page_for(viewer, zone);
     page.example_time = viewer.when_ms(s.accord.now_ms());
-    html(StatusCode::OK, &page)
+    page.sessions = match session_rows(s, viewer).await {
+        Ok(rows) => rows,
+        Err(e) => return super::respond::error_page(viewer, e),
+    };
+    shape(&mut page);
+    html(status, &page)
+}
+
+/// `GET /account`: language, time zone, second factor, password, sessions.
+pub async fn account_page(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    query: Result<Query<DoneQuery>, QueryRejection>,
+) -> Response {
+    let zone = viewer.time_zone.clone().unwrap_or_else(|| "UTC".to_owned());
+    let done = query.ok().and_then(|Query(q)| q.done);
+    let notice = match done.as_deref() {
+        Some("password") => Some(viewer.t("account-password-changed")),
+        Some("session-ended") => Some(viewer.t("account-session-ended")),
+        _ => None,
+    };
+    full_account_page(
+        &s,
+        &viewer,
+        &zone,
+        |p| p.page.notice = notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The password-change form.
+#[derive(Debug, Deserialize, Default)]
+pub struct PasswordForm {
+    /// The present password.
+    #[serde(default)]
+    pub current_password: String,
+    /// The new one.
+    #[serde(default)]
+    pub new_password: String,
+    /// The authenticator's code, when enrolled.
+    #[serde(default)]
+    pub code: String,
+}
+
+/// `POST /account/password`: changes the password; the other sessions end.
+pub async fn password_submit(
+    State(s): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    CheckedForm(viewer, f): CheckedForm<PasswordForm>,
+) -> Response {
+    let source = connect.map(|Extension(ConnectInfo(a))| a.ip().to_string());
+    let code = f.code.trim();
+    let outcome = s
+        .accord
+        .change_password(
+            &viewer.principal,
+            &f.current_password,
+            &f.new_password,
+            (!code.is_empty()).then(|| code.to_owned()),
+            source.as_deref(),
+        )
+        .await;
+    let (status, message) = match outcome {
+        Ok(()) => return see_other("/account?done=password"),
+        Err(AppError::Storage(m)) => {
+            return super::respond::error_page(&viewer, AppError::Storage(m));
+        }
+        Err(AppError::TooManyAttempts {
+            retry_after_seconds,
+        }) => {
+            let minutes = (retry_after_seconds.max(60) / 60).to_string();
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                viewer.ta("login-error-throttled", &[("minutes", &minutes)]),
+            )
+        }
+        Err(AppError::Invalid {
+            code: "weak-password",
+            ..
+        }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("account-password-error-weak"),
+        ),
+        Err(_) => (StatusCode::UNAUTHORIZED, viewer.t("account-password-error")),
+    };
+    let zone = viewer.time_zone.clone().unwrap_or_else(|| "UTC".to_owned());
+    full_account_page(
+        &s,
+        &viewer,
+        &zone,
+        |p| p.password_error = Some(message),
+        status,
+    )
+    .await
+}
+
+/// `POST /account/sessions/{session_id}/end`: ends one of the user's sessions (ending this one
+/// signs out).
+pub async fn end_session_submit(
+    State(s): State<AppState>,
+    Path(session_id): Path<String>,
+    CheckedForm(viewer, _): CheckedForm<Vec<(String, String)>>,
+) -> Response {
+    let this = accord_app::sessions::session_id(&viewer.principal.token_hash) == session_id;
+    match s
+        .accord
+        .end_my_session(&viewer.principal, &session_id)
+        .await
+    {
+        Ok(()) if this => {
+            let mut r = see_other("/login");
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                crate::api::sessions::session_cookie(&s, "", 0),
+            );
+            r
+        }
+        Ok(()) => see_other("/account?done=session-ended"),
+        Err(e) => super::respond::error_page(&viewer, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reset_password.html")]
+struct ResetPage {
+    page: PageFrame,
+    token: String,
+    error: Option<String>,
+}
+
+/// The reset link's query.
+#[derive(Debug, Deserialize, Default)]
+pub struct ResetQuery {
+    /// A language tag.
+    pub lang: Option<String>,
+    /// The link's token.
+    pub token: Option<String>,
+}
+
+/// Keeps only what a token can be (hex digits), so nothing else is put back into the page.
+fn clean_token(token: &str) -> String {
+    token
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect()
+}
+
+/// `GET /reset-password?token=…`: the form to choose a new password with a reset link.
+pub async fn reset_page(
+    headers: HeaderMap,
+    query: Result<Query<ResetQuery>, QueryRejection>,
+) -> Response {
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    let lang = visitor_language(q.lang.as_deref(), &headers);
+    html(
+        StatusCode::OK,
+        &ResetPage {
+            page: PageFrame::public(lang, "reset-title", "/reset-password"),
+            token: clean_token(q.token.as_deref().unwrap_or_default()),
+            error: None,
+        },
+    )
+}
+
+/// The reset form.
+#[derive(Debug, Deserialize, Default)]
+pub struct ResetForm {
+    /// Page language.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// The link's token.
+    #[serde(default)]
+    pub token: String,
+    /// The new password.
+    #[serde(default)]
+    pub new_password: String,
+}
+
+/// `POST /reset-password`: sets the new password (every session of the account ends), then
+/// the sign-in page.
+pub async fn reset_submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<ResetForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    let lang = visitor_language(f.lang.as_deref(), &headers);
+    if crate::session::cross_site(&headers) {
+        return forged_form(lang);
+    }
+    let (status, id) = match s.accord.reset_password(&f.token, &f.new_password).await {
+        Ok(()) => return see_other("/login"),
+        Err(AppError::Storage(_)) => (StatusCode::SERVICE_UNAVAILABLE, "web-error-unavailable"),
+        Err(AppError::Invalid {
+            code: "weak-password",
+            ..
+        }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "account-password-error-weak",
+        ),
+        Err(_) => (StatusCode::UNPROCESSABLE_ENTITY, "reset-error"),
+    };
+    html(
+        status,
+        &ResetPage {
+            page: PageFrame::public(lang, "reset-title", "/reset-password"),
+            token: clean_token(&f.token),
+            error: Some(t(lang, id, &[])),
+        },
+    )
 }
 
 /// What the account page and the header's language switch post to `POST /account`.
@@ -260,20 +510,22 @@ pub async fn account_submit(
     {
         Ok(()) => {
             // Back only to a path on this site (never an absolute URL: no open redirect).
-            let back = f
-                .back
-                .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-                .unwrap_or_else(|| "/account".to_owned());
-            see_other(&back)
+            let back = f.back.as_deref().and_then(local_path).unwrap_or("/account");
+            see_other(back)
         }
         Err(AppError::Invalid {
             code: "unknown-time-zone",
             ..
         }) => {
-            let mut page = account_page_for(&viewer, zone.as_deref().unwrap_or_default());
-            page.zone_error = Some(viewer.t("account-error-zone"));
-            page.example_time = viewer.when_ms(s.accord.now_ms());
-            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            let message = viewer.t("account-error-zone");
+            full_account_page(
+                &s,
+                &viewer,
+                zone.as_deref().unwrap_or_default(),
+                |p| p.zone_error = Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => super::respond::error_page(&viewer, e),
     }

@@ -183,6 +183,18 @@ pub fn html(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
+/// `to` if it is a path on this site a redirect may safely go to: it starts with one `/`, and
+/// holds no backslash and no control character (C0, DEL, C1). Browsers drop tabs and newlines
+/// from URLs and read `\` as `/`, so `/\t/evil.example/` or `/\evil.example` would leave
+/// the site.
+pub fn local_path(to: &str) -> Option<&str> {
+    let safe = to.starts_with('/')
+        && !to.starts_with("//")
+        && !to.contains('\\')
+        && !to.chars().any(char::is_control);
+    safe.then_some(to)
+}
+
 /// A redirect after a form (303: the browser follows with GET, so reloading does not resend).
 pub fn see_other(to: &str) -> Response {
     let mut r = StatusCode::SEE_OTHER.into_response();
@@ -216,4 +228,32 @@ pub async fn htmx() -> Response {
 /// `GET /static/favicon.svg`.
 pub async fn favicon() -> Response {
     asset(FAVICON, "image/svg+xml")
+}
+
+#[cfg(test)]
+mod redirect_tests {
+    use super::local_path;
+
+    #[test]
+    fn only_plain_paths_on_this_site_are_redirect_targets() {
+        for ok in ["/", "/account", "/cases/1?done=filed", "/a%09b"] {
+            assert_eq!(local_path(ok), Some(ok), "{ok:?}");
+        }
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r/evil.example/",
+            "/\u{0}/x",
+            "/\u{7f}/x",
+            "/\u{85}/evil.example/",
+            "/\u{9b}x",
+            "evil.example",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -48,6 +48,12 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
     RouteSpec::post("/logout", |m| on(m, account::logout)),
     RouteSpec::get("/account", |m| on(m, account::account_page)),
     RouteSpec::post("/account", |m| on(m, account::account_submit)),
+    RouteSpec::post("/account/password", |m| on(m, account::password_submit)),
+    RouteSpec::post("/account/sessions/{session_id}/end", |m| {
+        on(m, account::end_session_submit)
+    }),
+    RouteSpec::get("/reset-password", |m| on(m, account::reset_page)).public(),
+    RouteSpec::post("/reset-password", |m| on(m, account::reset_submit)).public(),
     RouteSpec::get("/account/second-factor", |m| {
         on(m, account::second_factor_page)
     }),

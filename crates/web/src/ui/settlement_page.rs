@@ -464,6 +464,7 @@ pub async fn sign(
                 &principal,
                 get(&sent, "password"),
                 (!code.is_empty()).then(|| code.to_owned()),
+                None,
             )
             .await;
         let refreshed = match again {
