@@ -344,6 +344,22 @@ pub enum CaseEvent {
     },
     /// A user's per-case role was withdrawn (effective at the next request).
     ParticipantRemoved { user_id: String },
+    /// A per-case role was proposed by one authority whose consent it needs; it opens nothing
+    /// until the others consent (transition 25). `consents` are those the proposal gives.
+    ParticipantProposed {
+        user_id: String,
+        role: crate::case::CaseRole,
+        consents: std::collections::BTreeSet<crate::grant::Consent>,
+        proposed_by: String,
+    },
+    /// Consents given to a proposed role; the last one is followed by `participant-added`.
+    ParticipantApproved {
+        user_id: String,
+        consents: std::collections::BTreeSet<crate::grant::Consent>,
+    },
+    /// A proposed role was refused by an authority whose consent it needs, or withdrawn by its
+    /// proposer; it opens nothing.
+    ParticipantRefused { user_id: String },
     /// A guest accepted the confidentiality undertaking.
     UndertakingAccepted { user_id: String },
     /// A platform operator asked for break-glass access to the case record.
@@ -352,6 +368,22 @@ pub enum CaseEvent {
     BreakGlassApproved { operator: String, by: String },
     /// An operator's break-glass access ended (revoked or expired).
     BreakGlassEnded { operator: String },
+}
+
+/// The kinds of event that carry without-prejudice material (the negotiations' agenda and the
+/// mediator's proposals, blind biddings): never shown under break-glass, never in an export for
+/// other proceedings.
+pub const WITHOUT_PREJUDICE_KINDS: &[&str] = &[
+    "package-proposed",
+    "negotiation-opened",
+    "package-agreed",
+    "blind-bidding-opened",
+    "blind-round-closed",
+];
+
+/// Is an event of this kind without prejudice (see [`WITHOUT_PREJUDICE_KINDS`])?
+pub fn is_without_prejudice_kind(kind: &str) -> bool {
+    WITHOUT_PREJUDICE_KINDS.contains(&kind)
 }
 
 impl CaseEvent {
@@ -435,8 +467,11 @@ impl CaseEvent {
             E::MediationTerminated { .. } => "Accord procedure, states (TERMINATED)",
             E::FinalAccountsIssued { .. } | E::CaseClosed {} => "Accord procedure t22",
             E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => {
-                "Accord procedure, channels (roles)"
+                "Accord procedure, channels (roles); t25"
             }
+            E::ParticipantProposed { .. }
+            | E::ParticipantApproved { .. }
+            | E::ParticipantRefused { .. } => "Accord procedure t25 (grants to private channels)",
             E::UndertakingAccepted { .. } => {
                 "Accord procedure, channels (experts, interpreters, observers)"
             }

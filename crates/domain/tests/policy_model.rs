@@ -1,7 +1,8 @@
-//! Model check of the policy: random sequences of role grants, revocations, undertakings and
-//! withdrawals agree with a small reference model written from the channel matrix of
-//! docs/PROCEDURE.md (channels) — independently of `policy.rs` — on every user × channel, and on who
-//! sees the case record, after every step.
+//! Model check of the policy: random sequences of role grants, proposals, approvals, refusals,
+//! revocations, undertakings and withdrawals agree with a small reference model written from the
+//! channel matrix of docs/PROCEDURE.md (channels) and its transition 25 (who consents to which
+//! role) — independently of `policy.rs` and `grant.rs` — on which grant steps are accepted, on every
+//! user × channel, and on who sees the case record, after every step.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,14 +42,140 @@ fn channels() -> Vec<ChannelId> {
     ]
 }
 
+/// Who may take grant steps, besides the users of the pool.
+const GRANTERS: [&str; 5] = ["sg", "m", "h", "hc", "i"];
+
 /// The reference model's state.
 #[derive(Debug, Default, Clone)]
 struct Model {
     roles: BTreeMap<String, (CaseRole, bool)>,
+    /// Proposed roles and the consents given so far.
+    pending: BTreeMap<String, (CaseRole, BTreeSet<String>)>,
     withdrawn: BTreeSet<String>,
 }
 
 impl Model {
+    /// The consents a user may give: `sec` (Secretariat), `med` (mediator), `party:X` (a
+    /// representative of an active party).
+    fn held(&self, u: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        if u == "sg" || matches!(self.roles.get(u), Some((CaseRole::CaseOfficer, _))) {
+            out.insert("sec".to_owned());
+        }
+        if u == "m" {
+            out.insert("med".to_owned());
+        }
+        if let Some(p) = Self::party_of(u).filter(|p| self.active(p)) {
+            out.insert(format!("party:{p}"));
+        }
+        out
+    }
+
+    /// The consents a role needs (transition 25): a party's internal roles, that party; a caucus
+    /// guest, the party and the mediator; everything else, the Secretariat.
+    fn needed(role: &CaseRole) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        match role {
+            CaseRole::InternalReviewer { party } => {
+                out.insert(format!("party:{party}"));
+            }
+            CaseRole::CaseOfficer | CaseRole::FinanceOfficer => {
+                out.insert("sec".to_owned());
+            }
+            guest => {
+                for ch in guest.guest_channels() {
+                    match ch {
+                        ChannelId::Caucus(p) => {
+                            out.insert(format!("party:{p}"));
+                            out.insert("med".to_owned());
+                        }
+                        ChannelId::Internal(p) => {
+                            out.insert(format!("party:{p}"));
+                        }
+                        _ => {
+                            out.insert("sec".to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every party a role names is still in the case.
+    fn names_active_parties(&self, role: &CaseRole) -> bool {
+        let named: Vec<&str> = match role {
+            CaseRole::InternalReviewer { party } => vec![party.as_str()],
+            guest => guest.guest_channels().iter().filter_map(|c| c.party()).collect(),
+        };
+        named.iter().all(|p| self.active(p))
+    }
+
+    /// A grant by `g` of `role` to `u`: `Some(true)` granted, `Some(false)` proposed, `None`
+    /// refused.
+    fn grant(&mut self, g: &str, u: &str, role: &CaseRole) -> Option<bool> {
+        let needed = Self::needed(role);
+        let given: BTreeSet<String> = self.held(g).intersection(&needed).cloned().collect();
+        if g == u || given.is_empty() || self.pending.contains_key(u) || !self.names_active_parties(role) {
+            return None;
+        }
+        if given == needed {
+            self.roles.insert(u.to_owned(), (role.clone(), false));
+            Some(true)
+        } else {
+            self.pending.insert(u.to_owned(), (role.clone(), given));
+            Some(false)
+        }
+    }
+
+    /// An approval by `a` of the role proposed for `u`; true if accepted.
+    fn approve(&mut self, a: &str, u: &str) -> bool {
+        let held = self.held(a);
+        let Some((role, given)) = self.pending.get_mut(u) else {
+            return false;
+        };
+        let needed = Self::needed(role);
+        let adds: Vec<String> = held
+            .iter()
+            .filter(|c| needed.contains(*c) && !given.contains(*c))
+            .cloned()
+            .collect();
+        if a == u || adds.is_empty() {
+            return false;
+        }
+        given.extend(adds);
+        if *given == needed {
+            let role = role.clone();
+            self.pending.remove(u);
+            self.roles.insert(u.to_owned(), (role, false));
+        }
+        true
+    }
+
+    /// A refusal by `a` of the role proposed for `u`; true if accepted.
+    fn refuse(&mut self, a: &str, u: &str) -> bool {
+        let ok = self
+            .pending
+            .get(u)
+            .is_some_and(|(role, _)| !self.held(a).is_disjoint(&Self::needed(role)));
+        if ok {
+            self.pending.remove(u);
+        }
+        ok
+    }
+
+    /// A removal by `a` of the role `u` holds; true if accepted.
+    fn revoke(&mut self, a: &str, u: &str) -> bool {
+        let ok = self
+            .roles
+            .get(u)
+            .is_some_and(|(role, _)| !self.held(a).is_disjoint(&Self::needed(role)));
+        if ok {
+            self.roles.remove(u);
+        }
+        ok
+    }
+
     fn active(&self, p: &str) -> bool {
         !self.withdrawn.contains(p)
     }
@@ -161,8 +288,11 @@ fn active_case() -> Case {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Grant(usize, u8, u8),
-    Revoke(usize),
+    /// Granter, grantee, role kind, channels.
+    Grant(usize, usize, u8, u8),
+    Approve(usize, usize),
+    Refuse(usize, usize),
+    Revoke(usize, usize),
     Accept(usize),
     Withdraw(bool),
 }
@@ -197,8 +327,10 @@ fn role(kind: u8, ch: u8) -> CaseRole {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0usize..5, any::<u8>(), any::<u8>()).prop_map(|(u, k, c)| Op::Grant(u, k, c)),
-        2 => (0usize..5).prop_map(Op::Revoke),
+        5 => (0usize..5, 0usize..5, any::<u8>(), any::<u8>()).prop_map(|(g, u, k, c)| Op::Grant(g, u, k, c)),
+        3 => (0usize..5, 0usize..5).prop_map(|(a, u)| Op::Approve(a, u)),
+        1 => (0usize..5, 0usize..5).prop_map(|(a, u)| Op::Refuse(a, u)),
+        2 => (0usize..5, 0usize..5).prop_map(|(a, u)| Op::Revoke(a, u)),
         3 => (0usize..5).prop_map(Op::Accept),
         1 => any::<bool>().prop_map(Op::Withdraw),
     ]
@@ -214,23 +346,38 @@ proptest! {
         let mut model = Model::default();
         for o in ops {
             let (actor, cmd) = match &o {
-                Op::Grant(u, k, c) => (user("sg"), Command::AddParticipant { user_id: POOL[*u].into(), role: role(*k, *c) }),
-                Op::Revoke(u) => (user("sg"), Command::RemoveParticipant { user_id: POOL[*u].into() }),
+                Op::Grant(g, u, k, c) => (user(GRANTERS[*g]), Command::AddParticipant { user_id: POOL[*u].into(), role: role(*k, *c) }),
+                Op::Approve(a, u) => (user(GRANTERS[*a]), Command::ApproveParticipant { user_id: POOL[*u].into() }),
+                Op::Refuse(a, u) => (user(GRANTERS[*a]), Command::RefuseParticipant { user_id: POOL[*u].into() }),
+                Op::Revoke(a, u) => (user(GRANTERS[*a]), Command::RemoveParticipant { user_id: POOL[*u].into() }),
                 Op::Accept(u) => (user(POOL[*u]), Command::AcceptUndertaking {}),
                 Op::Withdraw(h) => (user(if *h { "h" } else { "i" }), Command::Withdraw { party: if *h { "H" } else { "I" }.into() }),
             };
             let ctx = Context { now, actor: &actor, declarations: &[] };
             let allowed = accord_domain::policy::authorize(&actor, &cmd.action(), &case).is_ok();
-            if let (true, Ok(events)) = (allowed, decide(&case, &cmd, &ctx)) {
+            let outcome = if allowed { decide(&case, &cmd, &ctx) } else { Err(accord_domain::DomainError::guard(accord_domain::ErrorCode::Forbidden, "policy")) };
+            let accepted = outcome.is_ok();
+            if let Ok(events) = outcome {
                 for d in events {
                     case.apply(&d.event, now);
                 }
-                match o {
-                    Op::Grant(u, k, c) => { model.roles.insert(POOL[u].into(), (role(k, c), false)); }
-                    Op::Revoke(u) => { model.roles.remove(POOL[u]); }
-                    Op::Accept(u) => { if let Some(r) = model.roles.get_mut(POOL[u]) { r.1 = true; } }
-                    Op::Withdraw(h) => { model.withdrawn.insert(if h { "H" } else { "I" }.into()); }
+            }
+            let expected = match &o {
+                Op::Grant(g, u, k, c) => Some(model.grant(GRANTERS[*g], POOL[*u], &role(*k, *c)).is_some()),
+                Op::Approve(a, u) => Some(model.approve(GRANTERS[*a], POOL[*u])),
+                Op::Refuse(a, u) => Some(model.refuse(GRANTERS[*a], POOL[*u])),
+                Op::Revoke(a, u) => Some(model.revoke(GRANTERS[*a], POOL[*u])),
+                Op::Accept(u) => {
+                    if accepted && let Some(r) = model.roles.get_mut(POOL[*u]) { r.1 = true; }
+                    None
                 }
+                Op::Withdraw(h) => {
+                    if accepted { model.withdrawn.insert(if *h { "H" } else { "I" }.into()); }
+                    None
+                }
+            };
+            if let Some(expected) = expected {
+                prop_assert_eq!(accepted, expected, "accepted {:?}", o);
             }
             if case.state.is_terminal() {
                 break;

@@ -1,5 +1,8 @@
-//! Participants beyond the parties and mediators: per-case roles granted by the Secretariat,
-//! guests' confidentiality undertakings, and a platform operator's break-glass access.
+//! Participants beyond the parties and mediators: per-case roles granted by the authorities whose
+//! consent each needs (transition 25, [`crate::grant`]), guests' confidentiality undertakings, and
+//! a platform operator's break-glass access.
+
+use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 
@@ -11,6 +14,8 @@ use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided, limits};
 use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, Visibility};
+use crate::grant::{self, Consent, PendingGrant, consents_needed};
+use crate::policy;
 use crate::state::CaseState;
 
 /// The state-and-actor guards of the participants' steps.
@@ -23,6 +28,32 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
             case,
             st != CaseState::Draft && st != CaseState::Closed,
         ),
+        K::ApproveParticipant | K::RefuseParticipant => {
+            require_state(
+                kind,
+                case,
+                st != CaseState::Draft && st != CaseState::Closed,
+            )?;
+            // Open while some proposed role awaits a consent the actor may give (approve) or
+            // needs one the actor holds (refuse).
+            let held = policy::consents_held(ctx.actor, case);
+            let me = user_of(ctx);
+            let open = case.pending_grants.iter().any(|g| {
+                if kind == K::ApproveParticipant {
+                    g.user_id != me && !g.missing().is_disjoint(&held)
+                } else {
+                    !consents_needed(&g.role).is_disjoint(&held)
+                }
+            });
+            if open {
+                Ok(())
+            } else {
+                Err(DomainError::invalid(
+                    ErrorCode::NoPendingGrant,
+                    "no proposed role awaits your decision in this case",
+                ))
+            }
+        }
         K::RemoveParticipant | K::ApproveBreakGlass | K::EndBreakGlass => Ok(()),
         K::RequestBreakGlass => {
             require_state(kind, case, st != CaseState::Draft)?;
@@ -58,15 +89,16 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
     }
 }
 
-/// Visible to one party where the grant concerns that party's private channels, else to the case.
-fn for_party_or_case(event: CaseEvent, party: Option<String>) -> Decided {
-    Decided {
-        event,
-        visibility: match party {
-            Some(party) => Visibility::Party { party },
-            None => Visibility::Case,
-        },
-    }
+/// One copy of a grant's event for each visibility it has ([`grant::visibilities`]): every party
+/// whose caucus or workspace the role opens sees it in its own timeline, and no one else.
+fn for_each_concerned(role: &CaseRole, event: CaseEvent) -> Vec<Decided> {
+    grant::visibilities(role)
+        .into_iter()
+        .map(|visibility| Decided {
+            event: event.clone(),
+            visibility,
+        })
+        .collect()
 }
 
 /// For the Secretariat's eyes only.
@@ -77,6 +109,15 @@ fn to_secretariat(event: CaseEvent) -> Decided {
     }
 }
 
+/// Refuses an actor whose consent the role does not need (the policy refuses first; this is the
+/// second line).
+fn not_yours() -> DomainError {
+    DomainError::guard(
+        ErrorCode::Forbidden,
+        "your consent is not one this role needs",
+    )
+}
+
 /// The content checks and events of a participants' command whose step is open.
 pub(super) fn decide(
     case: &Case,
@@ -85,7 +126,21 @@ pub(super) fn decide(
 ) -> Result<Vec<Decided>, DomainError> {
     use Command as C;
     match cmd {
-        C::AddParticipant { user_id, role } => add_participant(case, user_id, role),
+        C::AddParticipant { user_id, role } => add_participant(case, ctx, user_id, role),
+        C::ApproveParticipant { user_id } => approve_participant(case, ctx, user_id),
+        C::RefuseParticipant { user_id } => {
+            let g = pending(case, user_id)?;
+            let held = policy::consents_held(ctx.actor, case);
+            if held.is_disjoint(&consents_needed(&g.role)) {
+                return Err(not_yours());
+            }
+            Ok(for_each_concerned(
+                &g.role,
+                CaseEvent::ParticipantRefused {
+                    user_id: user_id.clone(),
+                },
+            ))
+        }
         C::RemoveParticipant { user_id } => {
             let Some(p) = case.participants.iter().find(|p| &p.user_id == user_id) else {
                 return Err(DomainError::invalid(
@@ -93,17 +148,16 @@ pub(super) fn decide(
                     format!("'{user_id}' holds no role in this case"),
                 ));
             };
-            let party = p
-                .role
-                .guest_channels()
-                .iter()
-                .find_map(|c| c.party().map(str::to_owned));
-            Ok(vec![for_party_or_case(
+            let held = policy::consents_held(ctx.actor, case);
+            if held.is_disjoint(&consents_needed(&p.role)) {
+                return Err(not_yours());
+            }
+            Ok(for_each_concerned(
+                &p.role,
                 CaseEvent::ParticipantRemoved {
                     user_id: user_id.clone(),
                 },
-                party,
-            )])
+            ))
         }
         C::RequestBreakGlass { reason } => {
             require_text("reason", reason)?;
@@ -135,14 +189,42 @@ pub(super) fn decide(
     }
 }
 
-/// A per-case role: its channels must be the case's, never the mediator's notes, and it cannot
-/// go to a party's representative or a mediator.
+/// The role proposed for `user_id`, awaiting consents.
+fn pending<'a>(case: &'a Case, user_id: &str) -> Result<&'a PendingGrant, DomainError> {
+    case.pending_grants
+        .iter()
+        .find(|g| g.user_id == user_id)
+        .ok_or_else(|| {
+            DomainError::invalid(
+                ErrorCode::NoPendingGrant,
+                format!("no role proposed for '{user_id}' awaits approval"),
+            )
+        })
+}
+
+/// Refuses a grant to oneself, or an approval of one's own proposed role.
+fn not_to_oneself(ctx: &Context<'_>, user_id: &str) -> Result<(), DomainError> {
+    if user_of(ctx) == user_id {
+        return Err(DomainError::guard(
+            ErrorCode::GuardSelfGrant,
+            "no one grants a role to themselves or approves a role proposed for themselves",
+        ));
+    }
+    Ok(())
+}
+
+/// A per-case role: its channels must be the case's, never the mediator's notes, a guest role
+/// names at least one, and it cannot go to the actor, a party's representative or a mediator.
+/// Granted at once when the actor holds every consent it needs; otherwise proposed, with the
+/// consents the actor holds, until the others approve.
 fn add_participant(
     case: &Case,
+    ctx: &Context<'_>,
     user_id: &str,
     role: &CaseRole,
 ) -> Result<Vec<Decided>, DomainError> {
     check_text("user_id", user_id, limits::ID_MAX, true)?;
+    not_to_oneself(ctx, user_id)?;
     if let CaseRole::InternalReviewer { party } = role {
         require_party(case, party)?;
     }
@@ -171,24 +253,76 @@ fn add_participant(
             "a party's representative or a mediator cannot also hold a case role",
         ));
     }
-    // A grant that concerns one party's private channels is that party's business only.
-    let single_party = role
-        .guest_channels()
-        .iter()
-        .filter_map(|c| c.party())
-        .next()
-        .map(str::to_owned)
-        .or(match role {
-            CaseRole::InternalReviewer { party } => Some(party.clone()),
-            _ => None,
-        });
-    Ok(vec![for_party_or_case(
+    if case.pending_grants.iter().any(|g| g.user_id == user_id) {
+        return Err(DomainError::guard(
+            ErrorCode::GuardAlreadyRecorded,
+            "a role proposed for this user awaits approval: refuse or withdraw it first",
+        ));
+    }
+    let needed = consents_needed(role);
+    let given: BTreeSet<Consent> = policy::consents_held(ctx.actor, case)
+        .intersection(&needed)
+        .cloned()
+        .collect();
+    if given.is_empty() {
+        return Err(not_yours());
+    }
+    let event = if given == needed {
         CaseEvent::ParticipantAdded {
             user_id: user_id.to_owned(),
             role: role.clone(),
+        }
+    } else {
+        CaseEvent::ParticipantProposed {
+            user_id: user_id.to_owned(),
+            role: role.clone(),
+            consents: given,
+            proposed_by: user_of(ctx),
+        }
+    };
+    Ok(for_each_concerned(role, event))
+}
+
+/// Gives every consent the actor holds that the proposed role still needs; the last one makes
+/// the role effective (`participant-added` follows in the same step).
+fn approve_participant(
+    case: &Case,
+    ctx: &Context<'_>,
+    user_id: &str,
+) -> Result<Vec<Decided>, DomainError> {
+    let g = pending(case, user_id)?;
+    not_to_oneself(ctx, user_id)?;
+    let held = policy::consents_held(ctx.actor, case);
+    let missing = g.missing();
+    let given: BTreeSet<Consent> = held.intersection(&missing).cloned().collect();
+    if given.is_empty() {
+        return Err(if held.is_disjoint(&consents_needed(&g.role)) {
+            not_yours()
+        } else {
+            DomainError::guard(
+                ErrorCode::GuardAlreadyRecorded,
+                "your consent to this role is already on file",
+            )
+        });
+    }
+    let complete = given == missing;
+    let mut out = for_each_concerned(
+        &g.role,
+        CaseEvent::ParticipantApproved {
+            user_id: user_id.to_owned(),
+            consents: given,
         },
-        single_party,
-    )])
+    );
+    if complete {
+        out.extend(for_each_concerned(
+            &g.role,
+            CaseEvent::ParticipantAdded {
+                user_id: user_id.to_owned(),
+                role: g.role.clone(),
+            },
+        ));
+    }
+    Ok(out)
 }
 
 /// A second, different Secretariat member (never the operator) grants break-glass access.
@@ -215,6 +349,12 @@ fn approve_break_glass(
             "this break-glass access is already granted",
         ));
     }
+    if !policy::relation(ctx.actor, case).secretariat {
+        return Err(DomainError::guard(
+            ErrorCode::GuardSecondApproverRequired,
+            "break-glass access is approved by members of the Secretariat only",
+        ));
+    }
     if b.approvals.contains(&by) || by == operator {
         return Err(DomainError::guard(
             ErrorCode::GuardSecondApproverRequired,
@@ -232,6 +372,16 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
     use CaseEvent as E;
     match event {
         E::ParticipantAdded { user_id, role } => {
+            case.pending_grants.retain(|g| &g.user_id != user_id);
+            // Each concerned party's copy of the grant folds to the same role (its undertaking
+            // is asked for once the grant is complete).
+            if case
+                .participants
+                .iter()
+                .any(|p| &p.user_id == user_id && &p.role == role && p.undertaking_at.is_none())
+            {
+                return;
+            }
             case.participants.retain(|p| &p.user_id != user_id);
             case.participants.push(Participant {
                 user_id: user_id.clone(),
@@ -241,6 +391,33 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
         }
         E::ParticipantRemoved { user_id } => {
             case.participants.retain(|p| &p.user_id != user_id);
+        }
+        E::ParticipantProposed {
+            user_id,
+            role,
+            consents,
+            proposed_by,
+        } => {
+            if !case.pending_grants.iter().any(|g| &g.user_id == user_id) {
+                case.pending_grants.push(PendingGrant {
+                    user_id: user_id.clone(),
+                    role: role.clone(),
+                    proposed_by: proposed_by.clone(),
+                    consents: consents.clone(),
+                });
+            }
+        }
+        E::ParticipantApproved { user_id, consents } => {
+            if let Some(g) = case
+                .pending_grants
+                .iter_mut()
+                .find(|g| &g.user_id == user_id)
+            {
+                g.consents.extend(consents.iter().cloned());
+            }
+        }
+        E::ParticipantRefused { user_id } => {
+            case.pending_grants.retain(|g| &g.user_id != user_id);
         }
         E::UndertakingAccepted { user_id } => {
             if let Some(p) = case.participants.iter_mut().find(|p| &p.user_id == user_id) {
