@@ -21,15 +21,6 @@ use sha2::Digest;
 use crate::ports::{ByteStream, DocumentData, DocumentRecord};
 use crate::{Accord, AppError};
 
-/// Event kinds that carry without-prejudice material.
-const WITHOUT_PREJUDICE_EVENTS: &[&str] = &[
-    "package-proposed",
-    "negotiation-opened",
-    "package-agreed",
-    "blind-bidding-opened",
-    "blind-round-closed",
-];
-
 /// What the export is for.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
@@ -173,8 +164,16 @@ impl Accord {
         purpose: ExportPurpose,
     ) -> Result<CaseFileExport, AppError> {
         let other = purpose == ExportPurpose::OtherProceedings;
-        let view = self.case_view(actor, case_id).await?;
+        // Those who take part in the case export it; break-glass reads the record, never exports.
         let case = self.existing_case(case_id).await?;
+        self.authorize(
+            actor,
+            &accord_domain::policy::Action::ViewCase,
+            &case,
+            "export",
+        )
+        .await?;
+        let view = self.case_view(actor, case_id).await?;
         let mut record =
             serde_json::to_value(&view).map_err(|e| AppError::Storage(e.to_string()))?;
         if other {
@@ -191,7 +190,7 @@ impl Accord {
                     .visibility
                     .strip_prefix("channel:")
                     .and_then(ChannelId::parse);
-                !WITHOUT_PREJUDICE_EVENTS.contains(&e.kind.as_str())
+                !accord_domain::event::is_without_prejudice_kind(&e.kind)
                     && !channel.as_ref().is_some_and(excluded_channel)
                     && e.payload["without_prejudice"] != serde_json::Value::Bool(true)
             });

@@ -519,9 +519,7 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
     let allowed = match action {
         Action::ViewCase | Action::ViewCaseRecord => true,
         Action::ApproveBreakGlass => r.secretariat,
-        Action::GrantRole { user_id, role } => {
-            user_id != me && r.holds_any(&consents_needed(role))
-        }
+        Action::GrantRole { user_id, role } => user_id != me && r.holds_any(&consents_needed(role)),
         Action::DecideGrant { user_id } => {
             let mut needed = BTreeSet::new();
             if let Some(g) = case.pending_grants.iter().find(|g| &g.user_id == user_id) {

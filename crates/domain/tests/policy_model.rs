@@ -106,7 +106,11 @@ impl Model {
     fn names_active_parties(&self, role: &CaseRole) -> bool {
         let named: Vec<&str> = match role {
             CaseRole::InternalReviewer { party } => vec![party.as_str()],
-            guest => guest.guest_channels().iter().filter_map(|c| c.party()).collect(),
+            guest => guest
+                .guest_channels()
+                .iter()
+                .filter_map(|c| c.party())
+                .collect(),
         };
         named.iter().all(|p| self.active(p))
     }
@@ -116,7 +120,11 @@ impl Model {
     fn grant(&mut self, g: &str, u: &str, role: &CaseRole) -> Option<bool> {
         let needed = Self::needed(role);
         let given: BTreeSet<String> = self.held(g).intersection(&needed).cloned().collect();
-        if g == u || given.is_empty() || self.pending.contains_key(u) || !self.names_active_parties(role) {
+        if g == u
+            || given.is_empty()
+            || self.pending.contains_key(u)
+            || !self.names_active_parties(role)
+        {
             return None;
         }
         if given == needed {
