@@ -35,24 +35,33 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
                 st != CaseState::Draft && st != CaseState::Closed,
             )?;
             // Open while some proposed role awaits a consent the actor may give (approve) or
-            // needs one the actor holds (refuse).
+            // needs one the actor holds (refuse); an approver whose consent is on file waits.
             let held = policy::consents_held(ctx.actor, case);
             let me = user_of(ctx);
-            let open = case.pending_grants.iter().any(|g| {
-                if kind == K::ApproveParticipant {
-                    g.user_id != me && !g.missing().is_disjoint(&held)
-                } else {
-                    !consents_needed(&g.role).is_disjoint(&held)
+            let mine = |g: &&PendingGrant| !consents_needed(&g.role).is_disjoint(&held);
+            let awaits_me = |g: &&PendingGrant| !g.missing().is_disjoint(&held);
+            let grants = || case.pending_grants.iter();
+            if kind == K::RefuseParticipant {
+                if grants().any(|g| mine(&g)) {
+                    return Ok(());
                 }
-            });
-            if open {
-                Ok(())
-            } else {
-                Err(DomainError::invalid(
-                    ErrorCode::NoPendingGrant,
-                    "no proposed role awaits your decision in this case",
-                ))
+            } else if grants().any(|g| g.user_id != me && awaits_me(&g)) {
+                return Ok(());
+            } else if grants().any(|g| g.user_id == me && awaits_me(&g)) {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardSelfGrant,
+                    "no one approves a role proposed for themselves",
+                ));
+            } else if grants().any(|g| mine(&g)) {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    "your consent is on file; the other consents are awaited",
+                ));
             }
+            Err(DomainError::invalid(
+                ErrorCode::NoPendingGrant,
+                "no proposed role awaits your decision in this case",
+            ))
         }
         K::RemoveParticipant | K::ApproveBreakGlass | K::EndBreakGlass => Ok(()),
         K::RequestBreakGlass => {
