@@ -406,15 +406,13 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
             role,
             consents,
             proposed_by,
-        } => {
-            if !case.pending_grants.iter().any(|g| &g.user_id == user_id) {
-                case.pending_grants.push(PendingGrant {
-                    user_id: user_id.clone(),
-                    role: role.clone(),
-                    proposed_by: proposed_by.clone(),
-                    consents: consents.clone(),
-                });
-            }
+        } if !case.pending_grants.iter().any(|g| &g.user_id == user_id) => {
+            case.pending_grants.push(PendingGrant {
+                user_id: user_id.clone(),
+                role: role.clone(),
+                proposed_by: proposed_by.clone(),
+                consents: consents.clone(),
+            });
         }
         E::ParticipantApproved { user_id, consents } => {
             if let Some(g) = case
