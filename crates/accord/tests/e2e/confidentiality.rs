@@ -661,6 +661,8 @@ async fn break_glass_needs_two_secretariat_approvals_is_logged_read_only_and_exp
         json!({"negotiation": "N1", "package": {"price": "high"}}),
     )
     .await;
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
     t.put_draft(&case, "canary-draft").await;
     post(
         &t,
