@@ -490,6 +490,54 @@ async fn a_party_s_private_space_opens_only_with_its_consent_and_never_to_onesel
         "missing-field",
     )
     .await;
+    // The case page offers each the grants that are theirs: H its internal reviewer and its
+    // caucus and workspace; the Secretariat the case-wide roles and shared channels, never a
+    // party's private space.
+    let page = |who: &'static str| {
+        let (t, case) = (&*t, case.clone());
+        async move {
+            let r = t
+                .http
+                .get(format!("{}/cases/{case}", t.base))
+                .header("cookie", format!("accord_session={}", t.token(who)))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{who}");
+            r.text().await.unwrap()
+        }
+    };
+    let add_form = format!("/cases/{case}/actions/add-participant");
+    let harbour_page = page("harbour").await;
+    assert!(harbour_page.contains(&add_form));
+    for offered in [
+        "value=\"internal-reviewer\"",
+        "value=\"caucus:H\"",
+        "value=\"internal:H\"",
+    ] {
+        assert!(harbour_page.contains(offered), "harbour: {offered}");
+    }
+    for not_offered in [
+        "value=\"caucus:I\"",
+        "value=\"internal:I\"",
+        "value=\"case-officer\"",
+    ] {
+        assert!(
+            !harbour_page.contains(not_offered),
+            "harbour: {not_offered}"
+        );
+    }
+    let sgen_page = page("sgen").await;
+    assert!(sgen_page.contains(&add_form));
+    for not_offered in [
+        "value=\"internal-reviewer\"",
+        "value=\"caucus:H\"",
+        "value=\"internal:H\"",
+        "value=\"caucus:I\"",
+    ] {
+        assert!(!sgen_page.contains(not_offered), "sgen: {not_offered}");
+    }
+    assert!(sgen_page.contains("value=\"plenary\""));
     // An interpreter for both caucuses: the mediator proposes, each party approves.
     t.ok(
         "mediator",
@@ -514,6 +562,10 @@ async fn a_party_s_private_space_opens_only_with_its_consent_and_never_to_onesel
         "guard-already-recorded",
     )
     .await;
+    // The page offers H the approval of the role awaiting its consent.
+    let approve_form = format!("/cases/{case}/actions/approve-participant");
+    assert!(page("harbour").await.contains(&approve_form));
+    assert!(!page("sgen").await.contains(&approve_form));
     t.ok(
         "harbour",
         &case,
