@@ -342,8 +342,13 @@ pub enum CaseEvent {
         user_id: String,
         role: crate::case::CaseRole,
     },
-    /// A user's per-case role was withdrawn (effective at the next request).
-    ParticipantRemoved { user_id: String },
+    /// A user's per-case role was withdrawn (effective at the next request): the one named, or
+    /// (in events recorded before transition 25) every role of the user.
+    ParticipantRemoved {
+        user_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<crate::case::CaseRole>,
+    },
     /// A per-case role was proposed by one authority whose consent it needs; it opens nothing
     /// until the others consent (transition 25). `consents` are those the proposal gives.
     ParticipantProposed {
@@ -355,11 +360,15 @@ pub enum CaseEvent {
     /// Consents given to a proposed role; the last one is followed by `participant-added`.
     ParticipantApproved {
         user_id: String,
+        role: crate::case::CaseRole,
         consents: std::collections::BTreeSet<crate::grant::Consent>,
     },
     /// A proposed role was refused by an authority whose consent it needs, or withdrawn by its
     /// proposer; it opens nothing.
-    ParticipantRefused { user_id: String },
+    ParticipantRefused {
+        user_id: String,
+        role: crate::case::CaseRole,
+    },
     /// A guest accepted the confidentiality undertaking.
     UndertakingAccepted { user_id: String },
     /// A platform operator asked for break-glass access to the case record.

@@ -70,6 +70,14 @@ pub fn consents_needed(role: &CaseRole) -> BTreeSet<Consent> {
     needed
 }
 
+/// Do two roles concern the same space (need the same consents)? A user may hold roles of
+/// several concerns at once — a guest in H's caucus and I's internal reviewer — each granted,
+/// replaced and withdrawn by its own authorities only, so no party can end or learn of a role in
+/// another party's space by granting that user one in its own.
+pub fn same_concern(a: &CaseRole, b: &CaseRole) -> bool {
+    consents_needed(a) == consents_needed(b)
+}
+
 /// The private channels (caucuses, internal workspaces) a role opens, in order, each once.
 pub fn private_channels(role: &CaseRole) -> Vec<ChannelId> {
     let mut out: Vec<ChannelId> = match role {

@@ -60,9 +60,10 @@ pub enum Action {
         /// The role.
         role: CaseRole,
     },
-    /// Approve, refuse or withdraw the role proposed for `user_id`, or remove the role they hold:
-    /// the actor holds a consent that role needs (when `user_id` has neither, any grant authority,
-    /// so that the domain answers that there is nothing to decide).
+    /// Approve, refuse or withdraw a role proposed for `user_id`, or remove a role they hold: any
+    /// grant authority; the domain acts only on the roles the actor holds a consent in, and
+    /// answers as if there were none otherwise, so that no one learns of a grant in another
+    /// party's space.
     DecideGrant {
         /// Whose role or proposed role.
         user_id: String,
@@ -520,20 +521,9 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         Action::ViewCase | Action::ViewCaseRecord => true,
         Action::ApproveBreakGlass => r.secretariat,
         Action::GrantRole { user_id, role } => user_id != me && r.holds_any(&consents_needed(role)),
-        Action::DecideGrant { user_id } => {
-            let mut needed = BTreeSet::new();
-            if let Some(g) = case.pending_grants.iter().find(|g| &g.user_id == user_id) {
-                needed.extend(consents_needed(&g.role));
-            }
-            if let Some(p) = case.participants.iter().find(|p| &p.user_id == user_id) {
-                needed.extend(consents_needed(&p.role));
-            }
-            if needed.is_empty() {
-                !r.consents_held().is_empty()
-            } else {
-                r.holds_any(&needed)
-            }
-        }
+        // Any grant authority: the domain then answers only about the roles the actor holds a
+        // consent in, the same whether or not the user has a role elsewhere.
+        Action::DecideGrant { .. } => !r.consents_held().is_empty(),
         Action::GrantRoles => !r.consents_held().is_empty(),
         Action::ActForRequestingParty => {
             r.requesting

@@ -5,7 +5,7 @@
 //! user × channel, and on who sees the case record, after every step.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use accord_domain::case::CaseRole;
 use accord_domain::channel::{ChannelId, ReadAccess};
@@ -45,21 +45,31 @@ fn channels() -> Vec<ChannelId> {
 /// Who may take grant steps, besides the users of the pool.
 const GRANTERS: [&str; 5] = ["sg", "m", "h", "hc", "i"];
 
-/// The reference model's state.
+/// The reference model's state. A user may hold roles of several concerns (the spaces whose
+/// owners consent to them); a new role replaces only the user's role of the same concern.
 #[derive(Debug, Default, Clone)]
 struct Model {
-    roles: BTreeMap<String, (CaseRole, bool)>,
-    /// Proposed roles and the consents given so far.
-    pending: BTreeMap<String, (CaseRole, BTreeSet<String>)>,
+    /// (user, role, undertaking accepted).
+    roles: Vec<(String, CaseRole, bool)>,
+    /// Proposed roles: (user, role, consents given so far).
+    pending: Vec<(String, CaseRole, BTreeSet<String>)>,
     withdrawn: BTreeSet<String>,
 }
 
 impl Model {
+    fn active(&self, p: &str) -> bool {
+        !self.withdrawn.contains(p)
+    }
+
+    fn roles_of<'a>(&'a self, u: &'a str) -> impl Iterator<Item = &'a (String, CaseRole, bool)> {
+        self.roles.iter().filter(move |r| r.0 == u)
+    }
+
     /// The consents a user may give: `sec` (Secretariat), `med` (mediator), `party:X` (a
     /// representative of an active party).
     fn held(&self, u: &str) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        if u == "sg" || matches!(self.roles.get(u), Some((CaseRole::CaseOfficer, _))) {
+        if u == "sg" || self.roles_of(u).any(|r| r.1 == CaseRole::CaseOfficer) {
             out.insert("sec".to_owned());
         }
         if u == "m" {
@@ -115,77 +125,84 @@ impl Model {
         named.iter().all(|p| self.active(p))
     }
 
-    /// A grant by `g` of `role` to `u`: `Some(true)` granted, `Some(false)` proposed, `None`
-    /// refused.
-    fn grant(&mut self, g: &str, u: &str, role: &CaseRole) -> Option<bool> {
-        let needed = Self::needed(role);
-        let given: BTreeSet<String> = self.held(g).intersection(&needed).cloned().collect();
-        if g == u
-            || given.is_empty()
-            || self.pending.contains_key(u)
-            || !self.names_active_parties(role)
-        {
-            return None;
+    /// A role takes effect: it replaces the user's role of the same concern.
+    fn take_effect(&mut self, u: &str, role: &CaseRole) {
+        let concern = Self::needed(role);
+        self.pending
+            .retain(|g| g.0 != u || Self::needed(&g.1) != concern);
+        if self.roles.iter().any(|r| r.0 == u && &r.1 == role && !r.2) {
+            return;
         }
-        if given == needed {
-            self.roles.insert(u.to_owned(), (role.clone(), false));
-            Some(true)
-        } else {
-            self.pending.insert(u.to_owned(), (role.clone(), given));
-            Some(false)
-        }
+        self.roles
+            .retain(|r| r.0 != u || Self::needed(&r.1) != concern);
+        self.roles.push((u.to_owned(), role.clone(), false));
     }
 
-    /// An approval by `a` of the role proposed for `u`; true if accepted.
-    fn approve(&mut self, a: &str, u: &str) -> bool {
-        let held = self.held(a);
-        let Some((role, given)) = self.pending.get_mut(u) else {
-            return false;
-        };
+    /// A grant by `g` of `role` to `u`; true if accepted (granted or proposed).
+    fn grant(&mut self, g: &str, u: &str, role: &CaseRole) -> bool {
         let needed = Self::needed(role);
-        let adds: Vec<String> = held
+        let given: BTreeSet<String> = self.held(g).intersection(&needed).cloned().collect();
+        let same_pending = self
+            .pending
             .iter()
-            .filter(|c| needed.contains(*c) && !given.contains(*c))
-            .cloned()
-            .collect();
-        if a == u || adds.is_empty() {
+            .any(|p| p.0 == u && Self::needed(&p.1) == needed);
+        if g == u || given.is_empty() || same_pending || !self.names_active_parties(role) {
             return false;
         }
-        given.extend(adds);
-        if *given == needed {
-            let role = role.clone();
-            self.pending.remove(u);
-            self.roles.insert(u.to_owned(), (role, false));
+        if given == needed {
+            self.take_effect(u, role);
+        } else {
+            self.pending.push((u.to_owned(), role.clone(), given));
         }
         true
     }
 
-    /// A refusal by `a` of the role proposed for `u`; true if accepted.
+    /// An approval by `a` of the roles proposed for `u` that await `a`'s consent.
+    fn approve(&mut self, a: &str, u: &str) -> bool {
+        let held = self.held(a);
+        let awaiting: Vec<usize> = (0..self.pending.len())
+            .filter(|&k| {
+                let (who, role, given) = &self.pending[k];
+                who == u
+                    && Self::needed(role)
+                        .iter()
+                        .any(|c| held.contains(c) && !given.contains(c))
+            })
+            .collect();
+        if awaiting.is_empty() || a == u {
+            return false;
+        }
+        let mut done = vec![];
+        for k in awaiting {
+            let (_, role, given) = &mut self.pending[k];
+            let needed = Self::needed(role);
+            given.extend(held.intersection(&needed).cloned());
+            if *given == needed {
+                done.push(role.clone());
+            }
+        }
+        for role in done {
+            self.take_effect(u, &role);
+        }
+        true
+    }
+
+    /// A refusal by `a` of the roles proposed for `u` that need a consent `a` holds.
     fn refuse(&mut self, a: &str, u: &str) -> bool {
-        let ok = self
-            .pending
-            .get(u)
-            .is_some_and(|(role, _)| !self.held(a).is_disjoint(&Self::needed(role)));
-        if ok {
-            self.pending.remove(u);
-        }
-        ok
+        let held = self.held(a);
+        let before = self.pending.len();
+        self.pending
+            .retain(|g| g.0 != u || Self::needed(&g.1).is_disjoint(&held));
+        self.pending.len() != before
     }
 
-    /// A removal by `a` of the role `u` holds; true if accepted.
+    /// A removal by `a` of the roles `u` holds that need a consent `a` holds.
     fn revoke(&mut self, a: &str, u: &str) -> bool {
-        let ok = self
-            .roles
-            .get(u)
-            .is_some_and(|(role, _)| !self.held(a).is_disjoint(&Self::needed(role)));
-        if ok {
-            self.roles.remove(u);
-        }
-        ok
-    }
-
-    fn active(&self, p: &str) -> bool {
-        !self.withdrawn.contains(p)
+        let held = self.held(a);
+        let before = self.roles.len();
+        self.roles
+            .retain(|r| r.0 != u || Self::needed(&r.1).is_disjoint(&held));
+        self.roles.len() != before
     }
 
     /// Which party a user represents (fixed fixture): h and hc for H, i for I.
@@ -204,35 +221,33 @@ impl Model {
         if let Some(p) = Self::party_of(u) {
             return self.active(p);
         }
-        match self.roles.get(u) {
-            Some((CaseRole::CaseOfficer, _)) => true,
-            Some((CaseRole::InternalReviewer { party }, _)) => self.active(party),
+        self.roles_of(u).any(|r| match &r.1 {
+            CaseRole::CaseOfficer => true,
+            CaseRole::InternalReviewer { party } => self.active(party),
             _ => false,
-        }
+        })
     }
 
     /// 0 none, 1 metadata, 2 content.
     fn reads(&self, u: &str, ch: &ChannelId) -> u8 {
         let rep = Self::party_of(u).filter(|p| self.active(p));
-        let role = self.roles.get(u);
-        let officer = matches!(role, Some((CaseRole::CaseOfficer, _)));
-        let finance = matches!(role, Some((CaseRole::FinanceOfficer, _)));
-        let staff = officer || u == "sg";
-        let guest = match role {
-            Some((r, true)) => {
-                r.guest_channels().contains(ch) && ch.party().is_none_or(|p| self.active(p))
-            }
-            _ => false,
+        let officer = self.roles_of(u).any(|r| r.1 == CaseRole::CaseOfficer);
+        let finance = self.roles_of(u).any(|r| r.1 == CaseRole::FinanceOfficer);
+        let reviews = |p: &str| {
+            self.roles_of(u)
+                .any(|r| matches!(&r.1, CaseRole::InternalReviewer { party } if party == p))
+                && self.active(p)
         };
+        let staff = officer || u == "sg";
+        let guest = self.roles_of(u).any(|r| {
+            r.2 && r.1.guest_channels().contains(ch) && ch.party().is_none_or(|p| self.active(p))
+        });
         let base = match ch {
             ChannelId::Plenary => {
-                if u == "m" || staff || rep.is_some() {
+                if u == "m" || staff || rep.is_some() || reviews("H") || reviews("I") {
                     2
                 } else {
-                    match role {
-                        Some((CaseRole::InternalReviewer { party }, _)) if self.active(party) => 2,
-                        _ => 0,
-                    }
+                    0
                 }
             }
             ChannelId::Caucus(p) => {
@@ -258,13 +273,10 @@ impl Model {
             ChannelId::Internal(p) => {
                 if !self.active(p) {
                     0
-                } else if rep == Some(p.as_str()) {
+                } else if rep == Some(p.as_str()) || reviews(p) {
                     2
                 } else {
-                    match role {
-                        Some((CaseRole::InternalReviewer { party }, _)) if party == p => 2,
-                        _ => 0,
-                    }
+                    0
                 }
             }
             ChannelId::Administrative => {
@@ -371,12 +383,16 @@ proptest! {
                 }
             }
             let expected = match &o {
-                Op::Grant(g, u, k, c) => Some(model.grant(GRANTERS[*g], POOL[*u], &role(*k, *c)).is_some()),
+                Op::Grant(g, u, k, c) => Some(model.grant(GRANTERS[*g], POOL[*u], &role(*k, *c))),
                 Op::Approve(a, u) => Some(model.approve(GRANTERS[*a], POOL[*u])),
                 Op::Refuse(a, u) => Some(model.refuse(GRANTERS[*a], POOL[*u])),
                 Op::Revoke(a, u) => Some(model.revoke(GRANTERS[*a], POOL[*u])),
                 Op::Accept(u) => {
-                    if accepted && let Some(r) = model.roles.get_mut(POOL[*u]) { r.1 = true; }
+                    if accepted {
+                        for r in model.roles.iter_mut().filter(|r| r.0 == POOL[*u] && !r.2) {
+                            r.2 = r.1.needs_undertaking();
+                        }
+                    }
                     None
                 }
                 Op::Withdraw(h) => {

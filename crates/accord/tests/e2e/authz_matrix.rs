@@ -145,13 +145,9 @@ fn may_act(p: &str, c: C, action: &str) -> bool {
         "request-break-glass" => p == "operator" && c != C::Missing,
         // Members of the Secretariat only, not case officers.
         "approve-break-glass" => staff && p == "sgen",
-        // X's pending grant (an observer in H's caucus) awaits H and the mediator; elsewhere,
-        // with nothing to decide, any grant authority passes the policy.
-        "approve-participant" | "refuse-participant" => match c {
-            C::X => matches!(p, "harbour" | "hcounsel" | "mediator"),
-            _ => !held(p, c).is_empty(),
-        },
-        // No role for the named user: any grant authority passes the policy.
+        // Any grant authority passes the policy; the domain then acts only on the roles the
+        // actor holds a consent in (so no one learns of a grant in another party's space).
+        "approve-participant" | "refuse-participant" => !held(p, c).is_empty(),
         "remove-participant" => !held(p, c).is_empty(),
         "record-deposit-paid" => staff || (c == C::X && p == "finance"),
         "accept-appointment" | "decline-appointment" | "accept-undertaking" => false,

@@ -619,6 +619,20 @@ async fn a_party_s_private_space_opens_only_with_its_consent_and_never_to_onesel
         "guard-self-grant",
     )
     .await;
+    // I cannot tell a user with a role proposed in H's caucus from a user with none.
+    for user in [deputy.as_str(), "nobody"] {
+        for action in ["approve-participant", "refuse-participant"] {
+            t.refused(
+                "indah",
+                &case,
+                action,
+                json!({"user_id": user}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no-pending-grant",
+            )
+            .await;
+        }
+    }
     // H refuses it, and it is gone.
     t.ok(
         "harbour",

@@ -81,12 +81,14 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
         }
         K::AcceptUndertaking => {
             let user = user_of(ctx);
-            let p = case
-                .participants
-                .iter()
-                .find(|p| p.user_id == user)
-                .ok_or_else(|| not_allowed(kind, case))?;
-            if !p.role.needs_undertaking() || p.undertaking_at.is_some() {
+            let mut roles = case.participants.iter().filter(|p| p.user_id == user);
+            let Some(first) = roles.next() else {
+                return Err(not_allowed(kind, case));
+            };
+            if !std::iter::once(first)
+                .chain(roles)
+                .any(|p| p.role.needs_undertaking() && p.undertaking_at.is_none())
+            {
                 return Err(DomainError::guard(
                     ErrorCode::GuardAlreadyRecorded,
                     "there is no undertaking awaiting your acceptance",
@@ -138,35 +140,57 @@ pub(super) fn decide(
         C::AddParticipant { user_id, role } => add_participant(case, ctx, user_id, role),
         C::ApproveParticipant { user_id } => approve_participant(case, ctx, user_id),
         C::RefuseParticipant { user_id } => {
-            let g = pending(case, user_id)?;
             let held = policy::consents_held(ctx.actor, case);
-            if held.is_disjoint(&consents_needed(&g.role)) {
-                return Err(not_yours());
+            let mine: Vec<&PendingGrant> = case
+                .pending_grants
+                .iter()
+                .filter(|g| &g.user_id == user_id)
+                .filter(|g| !consents_needed(&g.role).is_disjoint(&held))
+                .collect();
+            if mine.is_empty() {
+                return Err(no_pending(user_id));
             }
-            Ok(for_each_concerned(
-                &g.role,
-                CaseEvent::ParticipantRefused {
-                    user_id: user_id.clone(),
-                },
-            ))
+            Ok(mine
+                .into_iter()
+                .flat_map(|g| {
+                    for_each_concerned(
+                        &g.role,
+                        CaseEvent::ParticipantRefused {
+                            user_id: user_id.clone(),
+                            role: g.role.clone(),
+                        },
+                    )
+                })
+                .collect())
         }
         C::RemoveParticipant { user_id } => {
-            let Some(p) = case.participants.iter().find(|p| &p.user_id == user_id) else {
+            // Only the roles the actor holds a consent in; any other role of the user answers
+            // as if it did not exist.
+            let held = policy::consents_held(ctx.actor, case);
+            let mine: Vec<&Participant> = case
+                .participants
+                .iter()
+                .filter(|p| &p.user_id == user_id)
+                .filter(|p| !consents_needed(&p.role).is_disjoint(&held))
+                .collect();
+            if mine.is_empty() {
                 return Err(DomainError::invalid(
                     ErrorCode::UnknownParticipant,
-                    format!("'{user_id}' holds no role in this case"),
+                    format!("'{user_id}' holds no role in this case that is yours to withdraw"),
                 ));
-            };
-            let held = policy::consents_held(ctx.actor, case);
-            if held.is_disjoint(&consents_needed(&p.role)) {
-                return Err(not_yours());
             }
-            Ok(for_each_concerned(
-                &p.role,
-                CaseEvent::ParticipantRemoved {
-                    user_id: user_id.clone(),
-                },
-            ))
+            Ok(mine
+                .into_iter()
+                .flat_map(|p| {
+                    for_each_concerned(
+                        &p.role,
+                        CaseEvent::ParticipantRemoved {
+                            user_id: user_id.clone(),
+                            role: Some(p.role.clone()),
+                        },
+                    )
+                })
+                .collect())
         }
         C::RequestBreakGlass { reason } => {
             require_text("reason", reason)?;
@@ -198,17 +222,13 @@ pub(super) fn decide(
     }
 }
 
-/// The role proposed for `user_id`, awaiting consents.
-fn pending<'a>(case: &'a Case, user_id: &str) -> Result<&'a PendingGrant, DomainError> {
-    case.pending_grants
-        .iter()
-        .find(|g| g.user_id == user_id)
-        .ok_or_else(|| {
-            DomainError::invalid(
-                ErrorCode::NoPendingGrant,
-                format!("no role proposed for '{user_id}' awaits approval"),
-            )
-        })
+/// No role proposed for `user_id` awaits the actor's decision (the same answer whether or not one
+/// awaits someone else's).
+fn no_pending(user_id: &str) -> DomainError {
+    DomainError::invalid(
+        ErrorCode::NoPendingGrant,
+        format!("no role proposed for '{user_id}' awaits your decision"),
+    )
 }
 
 /// Refuses a grant to oneself, or an approval of one's own proposed role.
@@ -262,10 +282,16 @@ fn add_participant(
             "a party's representative or a mediator cannot also hold a case role",
         ));
     }
-    if case.pending_grants.iter().any(|g| g.user_id == user_id) {
+    // Only a proposal of the same concern can be in the way, and the actor holds one of its
+    // consents: nothing is learnt of other parties' grants.
+    if case
+        .pending_grants
+        .iter()
+        .any(|g| g.user_id == user_id && grant::same_concern(&g.role, role))
+    {
         return Err(DomainError::guard(
             ErrorCode::GuardAlreadyRecorded,
-            "a role proposed for this user awaits approval: refuse or withdraw it first",
+            "a role of this kind proposed for this user awaits approval: refuse or withdraw it first",
         ));
     }
     let needed = consents_needed(role);
@@ -292,44 +318,53 @@ fn add_participant(
     Ok(for_each_concerned(role, event))
 }
 
-/// Gives every consent the actor holds that the proposed role still needs; the last one makes
-/// the role effective (`participant-added` follows in the same step).
+/// Gives every consent the actor holds that the roles proposed for `user_id` still need; the last
+/// one makes a role effective (`participant-added` follows in the same step).
 fn approve_participant(
     case: &Case,
     ctx: &Context<'_>,
     user_id: &str,
 ) -> Result<Vec<Decided>, DomainError> {
-    let g = pending(case, user_id)?;
-    not_to_oneself(ctx, user_id)?;
     let held = policy::consents_held(ctx.actor, case);
-    let missing = g.missing();
-    let given: BTreeSet<Consent> = held.intersection(&missing).cloned().collect();
-    if given.is_empty() {
-        return Err(if held.is_disjoint(&consents_needed(&g.role)) {
-            not_yours()
-        } else {
-            DomainError::guard(
-                ErrorCode::GuardAlreadyRecorded,
-                "your consent to this role is already on file",
-            )
-        });
+    let proposed = || case.pending_grants.iter().filter(|g| g.user_id == user_id);
+    let awaiting: Vec<&PendingGrant> = proposed()
+        .filter(|g| !g.missing().is_disjoint(&held))
+        .collect();
+    if awaiting.is_empty() {
+        return Err(
+            if proposed().any(|g| !consents_needed(&g.role).is_disjoint(&held)) {
+                DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    "your consent to this role is already on file",
+                )
+            } else {
+                no_pending(user_id)
+            },
+        );
     }
-    let complete = given == missing;
-    let mut out = for_each_concerned(
-        &g.role,
-        CaseEvent::ParticipantApproved {
-            user_id: user_id.to_owned(),
-            consents: given,
-        },
-    );
-    if complete {
+    not_to_oneself(ctx, user_id)?;
+    let mut out = vec![];
+    for g in awaiting {
+        let missing = g.missing();
+        let given: BTreeSet<Consent> = held.intersection(&missing).cloned().collect();
+        let complete = given == missing;
         out.extend(for_each_concerned(
             &g.role,
-            CaseEvent::ParticipantAdded {
+            CaseEvent::ParticipantApproved {
                 user_id: user_id.to_owned(),
                 role: g.role.clone(),
+                consents: given,
             },
         ));
+        if complete {
+            out.extend(for_each_concerned(
+                &g.role,
+                CaseEvent::ParticipantAdded {
+                    user_id: user_id.to_owned(),
+                    role: g.role.clone(),
+                },
+            ));
+        }
     }
     Ok(out)
 }
@@ -381,7 +416,8 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
     use CaseEvent as E;
     match event {
         E::ParticipantAdded { user_id, role } => {
-            case.pending_grants.retain(|g| &g.user_id != user_id);
+            case.pending_grants
+                .retain(|g| &g.user_id != user_id || !grant::same_concern(&g.role, role));
             // Each concerned party's copy of the grant folds to the same role (its undertaking
             // is asked for once the grant is complete).
             if case
@@ -391,22 +427,29 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
             {
                 return;
             }
-            case.participants.retain(|p| &p.user_id != user_id);
+            // A new role replaces the user's role of the same concern only.
+            case.participants
+                .retain(|p| &p.user_id != user_id || !grant::same_concern(&p.role, role));
             case.participants.push(Participant {
                 user_id: user_id.clone(),
                 role: role.clone(),
                 undertaking_at: None,
             });
         }
-        E::ParticipantRemoved { user_id } => {
-            case.participants.retain(|p| &p.user_id != user_id);
+        E::ParticipantRemoved { user_id, role } => {
+            case.participants
+                .retain(|p| &p.user_id != user_id || role.as_ref().is_some_and(|r| r != &p.role));
         }
         E::ParticipantProposed {
             user_id,
             role,
             consents,
             proposed_by,
-        } if !case.pending_grants.iter().any(|g| &g.user_id == user_id) => {
+        } if !case
+            .pending_grants
+            .iter()
+            .any(|g| &g.user_id == user_id && grant::same_concern(&g.role, role)) =>
+        {
             case.pending_grants.push(PendingGrant {
                 user_id: user_id.clone(),
                 role: role.clone(),
@@ -414,20 +457,27 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
                 consents: consents.clone(),
             });
         }
-        E::ParticipantApproved { user_id, consents } => {
+        E::ParticipantApproved {
+            user_id,
+            role,
+            consents,
+        } => {
             if let Some(g) = case
                 .pending_grants
                 .iter_mut()
-                .find(|g| &g.user_id == user_id)
+                .find(|g| &g.user_id == user_id && &g.role == role)
             {
                 g.consents.extend(consents.iter().cloned());
             }
         }
-        E::ParticipantRefused { user_id } => {
-            case.pending_grants.retain(|g| &g.user_id != user_id);
+        E::ParticipantRefused { user_id, role } => {
+            case.pending_grants
+                .retain(|g| &g.user_id != user_id || &g.role != role);
         }
         E::UndertakingAccepted { user_id } => {
-            if let Some(p) = case.participants.iter_mut().find(|p| &p.user_id == user_id) {
+            for p in case.participants.iter_mut().filter(|p| {
+                &p.user_id == user_id && p.role.needs_undertaking() && p.undertaking_at.is_none()
+            }) {
                 p.undertaking_at = Some(at);
             }
         }
