@@ -229,8 +229,12 @@ impl Accord {
             .load_case(case_id)
             .await?
             .ok_or(AppError::NotFound { what: "case" })?;
-        policy::authorize(actor, &Action::ViewCase, &loaded.case)
-            .map_err(|_| AppError::NotFound { what: "case" })?;
+        self.authorize(actor, &Action::ViewCaseRecord, &loaded.case, "attestation")
+            .await
+            .map_err(|e| match e {
+                AppError::Forbidden => AppError::NotFound { what: "case" },
+                other => other,
+            })?;
         let found = self
             .attestation_event(case_id)
             .await?

@@ -225,18 +225,48 @@ impl Accord {
         }))
     }
 
-    async fn load_for(
+    /// Loads a case through [`Accord::authorize`]; a case the actor may not see answers as
+    /// missing. `object` names what is read, for the access log.
+    pub(crate) async fn load_for(
         &self,
         actor: &Actor,
         action: &Action,
         case_id: &str,
+        object: &str,
     ) -> Result<LoadedCase, AppError> {
         let loaded = self
             .load_case(case_id)
             .await?
             .ok_or(AppError::NotFound { what: "case" })?;
-        policy::authorize(actor, action, &loaded.case).map_err(denial)?;
+        self.authorize(actor, action, &loaded.case, object).await?;
         Ok(loaded)
+    }
+
+    /// The one gate between the policy and the use cases: the policy's answer for `action`, and,
+    /// for an operator reading under break-glass access, a line in the access log. Break-glass
+    /// opens the case record alone ([`Action::ViewCaseRecord`]), and every read under it passes
+    /// here, so each is logged here rather than by each route.
+    pub(crate) async fn authorize(
+        &self,
+        actor: &Actor,
+        action: &Action,
+        case: &Case,
+        object: &str,
+    ) -> Result<(), AppError> {
+        policy::authorize(actor, action, case).map_err(denial)?;
+        if policy::reads_under_break_glass(actor, case) {
+            self.store
+                .log_access(&[crate::ports::AccessRecord {
+                    id: Accord::new_id(),
+                    at_ms: self.clock.now().as_millisecond(),
+                    user_id: actor.user_id().unwrap_or_default().to_owned(),
+                    case_id: case.id.clone(),
+                    object: object.to_owned(),
+                    kind: "break-glass".into(),
+                }])
+                .await?;
+        }
+        Ok(())
     }
 
     /// Appends decided events after the loaded head; returns the new case and head.
@@ -309,6 +339,7 @@ impl Accord {
         let options = self.options_for(actor, &loaded.case);
         let head = reader_head(actor, &loaded.case, &loaded.chains);
         let mut case = reader::case_for_reader(actor, &loaded.case);
+        policy::redact_case(&policy::relation(actor, &loaded.case), &mut case);
         case.version = head.version.max(0) as u64;
         case.updated_at = head
             .updated_at_ms
@@ -394,7 +425,10 @@ impl Accord {
     ) -> Result<ActOutcome, AppError> {
         let mut attempt = 0;
         loop {
-            let loaded = self.load_for(actor, &cmd.action(), case_id).await?;
+            let object = format!("action:{}", cmd.name());
+            let loaded = self
+                .load_for(actor, &cmd.action(), case_id, &object)
+                .await?;
             let seen = reader_head(actor, &loaded.case, &loaded.chains).version;
             if let Some(v) = expected_version
                 && v != seen
@@ -446,29 +480,6 @@ impl Accord {
         }
     }
 
-    /// Logs a read made under break-glass access.
-    async fn log_break_glass_read(
-        &self,
-        actor: &Actor,
-        case: &Case,
-        what: &str,
-    ) -> Result<(), AppError> {
-        if !policy::relation(actor, case).break_glass {
-            return Ok(());
-        }
-        self.store
-            .log_access(&[crate::ports::AccessRecord {
-                id: Accord::new_id(),
-                at_ms: self.clock.now().as_millisecond(),
-                user_id: actor.user_id().unwrap_or_default().to_owned(),
-                case_id: case.id.clone(),
-                object: what.to_owned(),
-                kind: "break-glass".into(),
-            }])
-            .await?;
-        Ok(())
-    }
-
     /// Logs a read of the mediator's proposals (without-prejudice material) when the case holds
     /// any: the case view, the timeline and the negotiation views all show them.
     pub(crate) async fn log_proposal_read(
@@ -495,8 +506,8 @@ impl Accord {
 
     /// The case as the actor may see it.
     pub async fn case_view(&self, actor: &Actor, case_id: &str) -> Result<CaseView, AppError> {
-        let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
-        self.log_break_glass_read(actor, &loaded.case, "case")
+        let loaded = self
+            .load_for(actor, &Action::ViewCaseRecord, case_id, "case")
             .await?;
         self.log_proposal_read(actor, &loaded.case, "case").await?;
         Ok(self.view(actor, loaded))
@@ -511,7 +522,9 @@ impl Accord {
         case_id: &str,
         steps: &[Step],
     ) -> Result<Vec<Openness>, AppError> {
-        let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
+        let loaded = self
+            .load_for(actor, &Action::ViewCase, case_id, "actions")
+            .await?;
         let declarations = self.store.declarations().await?;
         let ctx = Context {
             now: self.clock.now(),
@@ -526,8 +539,8 @@ impl Accord {
 
     /// The events of a case the actor may read, in order.
     pub async fn timeline(&self, actor: &Actor, case_id: &str) -> Result<Vec<EventView>, AppError> {
-        let loaded = self.load_for(actor, &Action::ViewCase, case_id).await?;
-        self.log_break_glass_read(actor, &loaded.case, "events")
+        let loaded = self
+            .load_for(actor, &Action::ViewCaseRecord, case_id, "events")
             .await?;
         self.log_proposal_read(actor, &loaded.case, "events")
             .await?;
@@ -538,7 +551,7 @@ impl Accord {
             .filter(|r| {
                 // An unreadable visibility is treated as Secretariat-only (fail closed).
                 let v = Visibility::decode(&r.visibility).unwrap_or(Visibility::Secretariat);
-                policy::may_read_event(&rel, &loaded.case, &v)
+                policy::may_read_record_event(&rel, &loaded.case, &v, &r.kind)
             })
             .map(EventView::from)
             .collect())
@@ -559,6 +572,7 @@ impl Accord {
                     country: country.clone(),
                 },
                 case_id,
+                "consent-request",
             )
             .await?;
         let case = loaded.case;
@@ -682,7 +696,7 @@ impl Accord {
     /// Re-opens a closed case as a new case linked to it; the old record is not changed.
     pub async fn reopen(&self, actor: &Actor, old_case_id: &str) -> Result<CaseView, AppError> {
         let old = self
-            .load_for(actor, &Action::RequestReopening, old_case_id)
+            .load_for(actor, &Action::RequestReopening, old_case_id, "reopen")
             .await?;
         let now = self.clock.now();
         let ctx = Context {

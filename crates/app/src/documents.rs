@@ -117,7 +117,14 @@ impl Accord {
                 ),
             ));
         }
-        let case = self.case_for(actor, case_id, &Action::ViewCase).await?;
+        let case = self
+            .case_for(
+                actor,
+                case_id,
+                &Action::ViewCaseRecord,
+                &format!("document:{kind}"),
+            )
+            .await?;
         let events: Vec<(i64, CaseEvent)> = self
             .store
             .events(case_id)

@@ -164,8 +164,16 @@ impl Accord {
         purpose: ExportPurpose,
     ) -> Result<CaseFileExport, AppError> {
         let other = purpose == ExportPurpose::OtherProceedings;
-        let view = self.case_view(actor, case_id).await?;
+        // Those who take part in the case export it; break-glass reads the record, never exports.
         let case = self.existing_case(case_id).await?;
+        self.authorize(
+            actor,
+            &accord_domain::policy::Action::ViewCase,
+            &case,
+            "export",
+        )
+        .await?;
+        let view = self.case_view(actor, case_id).await?;
         let mut record =
             serde_json::to_value(&view).map_err(|e| AppError::Storage(e.to_string()))?;
         if other {

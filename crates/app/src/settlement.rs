@@ -9,7 +9,7 @@
 //! at. Reads of drafts are in the access log
 //! (`without-prejudice`).
 
-use accord_domain::policy::{self, Action};
+use accord_domain::policy::Action;
 use accord_domain::settlement::SettlementDraft;
 use accord_domain::{Actor, Case, CaseState, Command};
 use serde::{Deserialize, Serialize};
@@ -81,9 +81,10 @@ impl Accord {
         actor: &Actor,
         case_id: &str,
         action: &Action,
+        object: &str,
     ) -> Result<Case, AppError> {
         let case = self.existing_case(case_id).await?;
-        policy::authorize(actor, action, &case).map_err(crate::cases::denial)?;
+        self.authorize(actor, action, &case, object).await?;
         Ok(case)
     }
 
@@ -138,7 +139,7 @@ impl Accord {
         mut draft: SettlementDraft,
     ) -> Result<DraftVersionView, AppError> {
         let case = self
-            .case_for(actor, case_id, &Action::DraftSettlement)
+            .case_for(actor, case_id, &Action::DraftSettlement, "settlement")
             .await?;
         if case.state != CaseState::SettlementDrafting {
             return Err(AppError::invalid(
@@ -199,7 +200,9 @@ impl Accord {
         actor: &Actor,
         case_id: &str,
     ) -> Result<Vec<DraftVersionView>, AppError> {
-        let case = self.case_for(actor, case_id, &Action::ViewCase).await?;
+        let case = self
+            .case_for(actor, case_id, &Action::ViewCase, "settlement")
+            .await?;
         Ok(self
             .store
             .drafts(case_id)
@@ -225,7 +228,9 @@ impl Accord {
         case_id: &str,
         version: i64,
     ) -> Result<DraftView, AppError> {
-        let case = self.case_for(actor, case_id, &Action::ViewCase).await?;
+        let case = self
+            .case_for(actor, case_id, &Action::ViewCase, "settlement")
+            .await?;
         let r = self.draft_record(case_id, version).await?;
         let draft = self.open_draft(&r).await?;
         let (canonical, _) = canonical_draft(&draft)?;
@@ -246,7 +251,8 @@ impl Accord {
         from: i64,
         to: i64,
     ) -> Result<DraftDiffView, AppError> {
-        self.case_for(actor, case_id, &Action::ViewCase).await?;
+        self.case_for(actor, case_id, &Action::ViewCase, "settlement")
+            .await?;
         let a = self
             .open_draft(&self.draft_record(case_id, from).await?)
             .await?;
@@ -333,7 +339,12 @@ impl Accord {
         language: &str,
     ) -> Result<AgreementDocument, AppError> {
         let case = self
-            .case_for(actor, case_id, &Action::DownloadEnforcementPackage)
+            .case_for(
+                actor,
+                case_id,
+                &Action::DownloadEnforcementPackage,
+                "settlement-agreement",
+            )
             .await?;
         let Some(text_hash) = case.settlement.as_ref().and_then(|s| s.frozen_hash.clone()) else {
             return Err(AppError::invalid(

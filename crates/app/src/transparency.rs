@@ -236,8 +236,17 @@ impl Accord {
             .load_case(case_id)
             .await?
             .ok_or(AppError::NotFound { what: "case" })?;
-        policy::authorize(actor, &Action::ViewCase, &loaded.case)
-            .map_err(|_| AppError::NotFound { what: "case" })?;
+        self.authorize(
+            actor,
+            &Action::ViewCaseRecord,
+            &loaded.case,
+            &format!("inclusion:{event_id}"),
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Forbidden => AppError::NotFound { what: "case" },
+            other => other,
+        })?;
         let events = self.store.events(case_id).await?;
         let rel = policy::relation(actor, &loaded.case);
         let event = events
@@ -245,7 +254,7 @@ impl Accord {
             .find(|e| e.event_id == event_id)
             .filter(|e| {
                 let v = Visibility::decode(&e.visibility).unwrap_or(Visibility::Secretariat);
-                policy::may_read_event(&rel, &loaded.case, &v)
+                policy::may_read_record_event(&rel, &loaded.case, &v, &e.kind)
             })
             .ok_or(AppError::NotFound { what: "event" })?;
         self.prove_inclusion(event, size).await

@@ -54,9 +54,13 @@ impl CaseRole {
         }
     }
 
-    /// Guests must accept a confidentiality undertaking before any access.
+    /// Guests (expert, interpreter, observer) must accept a confidentiality undertaking before
+    /// any access; a guest role must also name its channels.
     pub fn needs_undertaking(&self) -> bool {
-        !self.guest_channels().is_empty()
+        matches!(
+            self,
+            CaseRole::Expert { .. } | CaseRole::Interpreter { .. } | CaseRole::Observer { .. }
+        )
     }
 }
 
@@ -270,6 +274,10 @@ pub struct Case {
     /// Break-glass requests and grants.
     #[serde(default)]
     pub break_glass: Vec<BreakGlass>,
+    /// Role grants proposed and waiting for the other consents they need (a guest in a caucus:
+    /// the party and the mediator); they open nothing until complete.
+    #[serde(default)]
+    pub pending_grants: Vec<crate::grant::PendingGrant>,
     /// The institution's attestation of the settlement (its verification id), once issued.
     #[serde(default)]
     pub attestation: Option<String>,
@@ -343,6 +351,7 @@ impl Case {
             deadlines: vec![],
             participants: vec![],
             break_glass: vec![],
+            pending_grants: vec![],
             negotiations: vec![],
             blind_biddings: vec![],
             attestation: None,

@@ -178,9 +178,14 @@ pub enum CommandKind {
     RecordFinalAccounts,
     /// The Secretariat closes the case (TERMINATED → CLOSED).
     Close,
-    /// The Secretariat gives a user a per-case role.
+    /// An authority whose consent a per-case role needs grants it, or proposes it where others
+    /// must consent too (transition 25).
     AddParticipant,
-    /// The Secretariat withdraws a user's per-case role.
+    /// A party's representative or the mediator consents to a proposed role.
+    ApproveParticipant,
+    /// An authority whose consent a proposed role needs refuses it (its proposer withdraws it).
+    RefuseParticipant,
+    /// An authority whose consent a role needs withdraws it.
     RemoveParticipant,
     /// A guest (expert, interpreter, observer) accepts the confidentiality undertaking.
     AcceptUndertaking,
@@ -238,6 +243,8 @@ impl CommandKind {
         CommandKind::RecordFinalAccounts,
         CommandKind::Close,
         CommandKind::AddParticipant,
+        CommandKind::ApproveParticipant,
+        CommandKind::RefuseParticipant,
         CommandKind::RemoveParticipant,
         CommandKind::AcceptUndertaking,
         CommandKind::RequestBreakGlass,
@@ -290,6 +297,8 @@ impl CommandKind {
             CommandKind::RecordFinalAccounts => "record-final-accounts",
             CommandKind::Close => "close",
             CommandKind::AddParticipant => "add-participant",
+            CommandKind::ApproveParticipant => "approve-participant",
+            CommandKind::RefuseParticipant => "refuse-participant",
             CommandKind::RemoveParticipant => "remove-participant",
             CommandKind::AcceptUndertaking => "accept-undertaking",
             CommandKind::RequestBreakGlass => "request-break-glass",
@@ -352,11 +361,13 @@ impl CommandKind {
             | K::Register
             | K::NominateMediator
             | K::RecordFinalAccounts
-            | K::AddParticipant
-            | K::RemoveParticipant
             | K::Close
-            | K::ApproveBreakGlass
             | K::EndBreakGlass => Action::Administer,
+            K::ApproveBreakGlass => Action::ApproveBreakGlass,
+            K::AddParticipant
+            | K::ApproveParticipant
+            | K::RefuseParticipant
+            | K::RemoveParticipant => Action::GrantRoles,
             K::AgreeMediatorCount
             | K::SuspendByAgreement
             | K::Resume
@@ -624,16 +635,30 @@ pub enum Command {
     },
     /// The Secretariat closes the case (TERMINATED → CLOSED).
     Close {},
-    /// The Secretariat gives a user a per-case role.
+    /// Grants a user a per-case role, or proposes it where other consents are needed
+    /// (transition 25): the case-wide roles and plenary or administrative guests are the
+    /// Secretariat's; a party's internal roles its representatives'; a caucus guest needs the
+    /// party and the mediator.
     AddParticipant {
-        /// Accord user id to grant the role to; not a party's representative or a mediator
-        /// (`guard-role-conflict`).
+        /// Accord user id to grant the role to; never the actor (`guard-self-grant`), a party's
+        /// representative or a mediator (`guard-role-conflict`).
         user_id: String,
         /// The role; a guest role names its channels (never `notes`) and opens nothing before its
         /// undertaking.
         role: crate::case::CaseRole,
     },
-    /// The Secretariat withdraws a user's per-case role.
+    /// Consents to the role proposed for a user: every consent the actor holds that it still
+    /// needs; the last one makes it effective.
+    ApproveParticipant {
+        /// The user the proposed role is for (`no-pending-grant` if none awaits); never the actor.
+        user_id: String,
+    },
+    /// Refuses the role proposed for a user (or, by its proposer, withdraws it).
+    RefuseParticipant {
+        /// The user the proposed role is for (`no-pending-grant` if none awaits).
+        user_id: String,
+    },
+    /// Withdraws a user's per-case role: an authority whose consent the role needs.
     RemoveParticipant {
         /// User id with a role in the case, else `unknown-participant`; effective from the next request.
         user_id: String,
@@ -711,6 +736,8 @@ impl Command {
             Command::RecordFinalAccounts { .. } => CommandKind::RecordFinalAccounts,
             Command::Close { .. } => CommandKind::Close,
             Command::AddParticipant { .. } => CommandKind::AddParticipant,
+            Command::ApproveParticipant { .. } => CommandKind::ApproveParticipant,
+            Command::RefuseParticipant { .. } => CommandKind::RefuseParticipant,
             Command::RemoveParticipant { .. } => CommandKind::RemoveParticipant,
             Command::AcceptUndertaking { .. } => CommandKind::AcceptUndertaking,
             Command::RequestBreakGlass { .. } => CommandKind::RequestBreakGlass,
@@ -782,6 +809,8 @@ impl Command {
         "record-final-accounts",
         "close",
         "add-participant",
+        "approve-participant",
+        "refuse-participant",
         "remove-participant",
         "accept-undertaking",
         "request-break-glass",
@@ -795,6 +824,15 @@ impl Command {
         match self {
             Command::RecordThirdStateConsent { country, .. } => Action::ConsentAsThirdState {
                 country: country.clone(),
+            },
+            Command::AddParticipant { user_id, role } => Action::GrantRole {
+                user_id: user_id.clone(),
+                role: role.clone(),
+            },
+            Command::ApproveParticipant { user_id }
+            | Command::RefuseParticipant { user_id }
+            | Command::RemoveParticipant { user_id } => Action::DecideGrant {
+                user_id: user_id.clone(),
             },
             _ => self
                 .kind()

@@ -95,8 +95,10 @@ error_codes! {
     GuardScopeStateInvestor = "guard-scope-state-investor",
     /// A dispute between States has only States as parties.
     GuardScopeStateState = "guard-scope-state-state",
-    /// Break-glass access needs two different approvers, neither the operator.
+    /// Break-glass access needs two different Secretariat approvers, neither the operator.
     GuardSecondApproverRequired = "guard-second-approver-required",
+    /// No one grants a per-case role to themselves or approves a role proposed for themselves.
+    GuardSelfGrant = "guard-self-grant",
     /// No party has asked the Secretariat to appoint.
     GuardSecretariatAppointmentNotRequested = "guard-secretariat-appointment-not-requested",
     /// The signatory's proof of authority to sign is not on file.
@@ -153,6 +155,8 @@ error_codes! {
     MissingField = "missing-field",
     /// The operator has no open break-glass request or access on the case.
     NoBreakGlassRequest = "no-break-glass-request",
+    /// No role proposed for this user awaits approval in the case.
+    NoPendingGrant = "no-pending-grant",
     /// The party is not a State entity.
     NotAStateEntity = "not-a-state-entity",
     /// The mediator's notes cannot be opened to anyone else.

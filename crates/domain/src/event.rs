@@ -342,8 +342,33 @@ pub enum CaseEvent {
         user_id: String,
         role: crate::case::CaseRole,
     },
-    /// A user's per-case role was withdrawn (effective at the next request).
-    ParticipantRemoved { user_id: String },
+    /// A user's per-case role was withdrawn (effective at the next request): the one named, or
+    /// (in events recorded before transition 25) every role of the user.
+    ParticipantRemoved {
+        user_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<crate::case::CaseRole>,
+    },
+    /// A per-case role was proposed by one authority whose consent it needs; it opens nothing
+    /// until the others consent (transition 25). `consents` are those the proposal gives.
+    ParticipantProposed {
+        user_id: String,
+        role: crate::case::CaseRole,
+        consents: std::collections::BTreeSet<crate::grant::Consent>,
+        proposed_by: String,
+    },
+    /// Consents given to a proposed role; the last one is followed by `participant-added`.
+    ParticipantApproved {
+        user_id: String,
+        role: crate::case::CaseRole,
+        consents: std::collections::BTreeSet<crate::grant::Consent>,
+    },
+    /// A proposed role was refused by an authority whose consent it needs, or withdrawn by its
+    /// proposer; it opens nothing.
+    ParticipantRefused {
+        user_id: String,
+        role: crate::case::CaseRole,
+    },
     /// A guest accepted the confidentiality undertaking.
     UndertakingAccepted { user_id: String },
     /// A platform operator asked for break-glass access to the case record.
@@ -364,6 +389,13 @@ pub const WITHOUT_PREJUDICE_KINDS: &[&str] = &[
     "blind-bidding-opened",
     "blind-round-closed",
 ];
+
+/// Is an event of this kind always without prejudice (see [`WITHOUT_PREJUDICE_KINDS`])? For
+/// a stored event whose payload is at hand, [`CaseEvent::payload_is_without_prejudice`] also
+/// counts a document filed as without prejudice (such documents are never case-wide events).
+pub fn is_without_prejudice_kind(kind: &str) -> bool {
+    WITHOUT_PREJUDICE_KINDS.contains(&kind)
+}
 
 impl CaseEvent {
     /// True if the event carries without-prejudice material, which the rules keep out of later
@@ -470,8 +502,11 @@ impl CaseEvent {
             E::MediationTerminated { .. } => "Accord procedure, states (TERMINATED)",
             E::FinalAccountsIssued { .. } | E::CaseClosed {} => "Accord procedure t22",
             E::ParticipantAdded { .. } | E::ParticipantRemoved { .. } => {
-                "Accord procedure, channels (roles)"
+                "Accord procedure, channels (roles); t25"
             }
+            E::ParticipantProposed { .. }
+            | E::ParticipantApproved { .. }
+            | E::ParticipantRefused { .. } => "Accord procedure t25 (grants to private channels)",
             E::UndertakingAccepted { .. } => {
                 "Accord procedure, channels (experts, interpreters, observers)"
             }

@@ -26,6 +26,7 @@ pub mod decide;
 pub mod error;
 pub mod event;
 pub mod file_names;
+pub mod grant;
 pub mod negotiation;
 pub mod party;
 pub mod policy;

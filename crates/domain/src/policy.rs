@@ -7,10 +7,13 @@
 //! Every decision is computed from the case as it is now, so a role granted or withdrawn applies
 //! to the very next request.
 
+use std::collections::BTreeSet;
+
 use crate::actor::{Actor, GlobalRole};
 use crate::case::{Case, CaseRole, SeatStatus};
 use crate::channel::{ChannelId, ReadAccess};
-use crate::event::Visibility;
+use crate::event::{Visibility, is_without_prejudice_kind};
+use crate::grant::{Consent, consents_needed};
 use crate::party::{CountryCode, Scope};
 use crate::profile::NegotiationDisclosure;
 use crate::state::CaseState;
@@ -18,8 +21,14 @@ use crate::state::CaseState;
 /// What the actor wants to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// Read the case record (its view and the events the actor may read).
+    /// Read the case and what it holds (channel lists, documents, negotiations, biddings,
+    /// drafts): everyone who sees the case. Never open under break-glass.
     ViewCase,
+    /// Read the case record itself: its view, the events the actor may read, its procedural
+    /// documents, its attestation and inclusion proofs. Everyone who sees the case, and a platform
+    /// operator with effective break-glass access — the one action break-glass opens; the
+    /// application logs every read made under it.
+    ViewCaseRecord,
     /// Read the consent request addressed to a third State.
     ViewConsentRequest {
         /// The third State.
@@ -39,6 +48,30 @@ pub enum Action {
     },
     /// Secretariat administration of the case (the Secretariat or the case's case officer).
     Administer,
+    /// Approve an operator's break-glass request: a member of the Secretariat (not a case
+    /// officer), never the operator.
+    ApproveBreakGlass,
+    /// Grant `user_id` a per-case role, or propose it where other consents are needed
+    /// (transition 25): the actor holds one of the consents the role needs
+    /// ([`crate::grant::consents_needed`]) and is not `user_id`.
+    GrantRole {
+        /// Who would hold the role.
+        user_id: String,
+        /// The role.
+        role: CaseRole,
+    },
+    /// Approve, refuse or withdraw a role proposed for `user_id`, or remove a role they hold: any
+    /// grant authority; the domain acts only on the roles the actor holds a consent in, and
+    /// answers as if there were none otherwise, so that no one learns of a grant in another
+    /// party's space.
+    DecideGrant {
+        /// Whose role or proposed role.
+        user_id: String,
+    },
+    /// Take part in granting roles at all (what pages ask before offering the grant forms): the
+    /// actor holds some grant authority — staff, a serving mediator, or a party's representative
+    /// with the `file` scope.
+    GrantRoles,
     /// Secretariat, case officer or the serving mediator.
     AdministerOrMediate,
     /// Record a payment (Secretariat, case officer or finance officer).
@@ -242,9 +275,45 @@ impl Relation {
     fn staff(&self) -> bool {
         self.secretariat || self.case_officer
     }
+
+    /// The grant consents the actor may give (docs/PROCEDURE.md, transition 25): staff for the
+    /// Secretariat, a serving mediator for the mediator, a representative with the `file` scope
+    /// for its party.
+    pub fn consents_held(&self) -> BTreeSet<Consent> {
+        let mut held = BTreeSet::new();
+        if self.staff() {
+            held.insert(Consent::Secretariat);
+        }
+        if self.mediator {
+            held.insert(Consent::Mediator);
+        }
+        for p in self.represented.iter().filter(|p| p.file) {
+            held.insert(Consent::Party {
+                party: p.party.clone(),
+            });
+        }
+        held
+    }
+
+    /// Holds at least one of `needed`.
+    fn holds_any(&self, needed: &BTreeSet<Consent>) -> bool {
+        !self.consents_held().is_disjoint(needed)
+    }
 }
 
-/// May the actor see the case record at all?
+/// The grant consents `actor` may give in `case` (see [`Relation::consents_held`]).
+pub fn consents_held(actor: &Actor, case: &Case) -> BTreeSet<Consent> {
+    relation(actor, case).consents_held()
+}
+
+/// Is this an operator reading under effective break-glass access? Every read such an actor is
+/// allowed is of the case record and is written to the access log.
+pub fn reads_under_break_glass(actor: &Actor, case: &Case) -> bool {
+    relation(actor, case).break_glass
+}
+
+/// Does the actor take part in the case, so that it sees the case and what it holds? (An operator
+/// under break-glass does not: it reads the case record alone, [`Action::ViewCaseRecord`].)
 pub fn can_view_case(actor: &Actor, case: &Case) -> bool {
     sees_case(&relation(actor, case), case)
 }
@@ -254,7 +323,7 @@ pub fn sees_case(r: &Relation, case: &Case) -> bool {
     if case.state == CaseState::Draft {
         return r.requesting;
     }
-    if r.staff() || r.requesting || r.mediator || r.appointee || r.break_glass {
+    if r.staff() || r.requesting || r.mediator || r.appointee {
         return true;
     }
     (!r.parties.is_empty() || !r.reviewer_of.is_empty()) && case.disclosed_to_all_parties
@@ -280,6 +349,46 @@ pub fn may_read_event(r: &Relation, case: &Case, visibility: &Visibility) -> boo
             channel_access_for(r, case, channel).0 != ReadAccess::None
         }
     }
+}
+
+/// May the actor read this event of the case record (a timeline, an inclusion proof)? As
+/// [`may_read_event`]; and under break-glass, the case-wide events that carry nothing without
+/// prejudice (no negotiation, proposal or bidding).
+pub fn may_read_record_event(
+    r: &Relation,
+    case: &Case,
+    visibility: &Visibility,
+    kind: &str,
+) -> bool {
+    may_read_event(r, case, visibility)
+        || (r.break_glass
+            && case.state != CaseState::Draft
+            && *visibility == Visibility::Case
+            && !is_without_prejudice_kind(kind))
+}
+
+/// What of the case the actor's view shows: everything the case holds, less the role grants
+/// still awaiting consent that concern channels the actor cannot read; under break-glass, the
+/// record without the negotiations, blind biddings and pending grants.
+pub fn redact_case(r: &Relation, case: &mut Case) {
+    if r.break_glass {
+        case.negotiations.clear();
+        case.blind_biddings.clear();
+        case.pending_grants.clear();
+        return;
+    }
+    let shown: Vec<bool> = case
+        .pending_grants
+        .iter()
+        .map(|g| {
+            crate::grant::visibilities(&g.role)
+                .iter()
+                .any(|v| may_read_event(r, case, v))
+        })
+        .collect();
+    let mut shown = shown.into_iter();
+    case.pending_grants
+        .retain(|_| shown.next().unwrap_or(false));
 }
 
 /// How the actor may use a channel: how far they may read it and whether they may post.
@@ -389,6 +498,10 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         Action::RequestBreakGlass => {
             return if r.operator { Ok(()) } else { Err(hidden) };
         }
+        // Break-glass opens the case record and nothing else.
+        Action::ViewCaseRecord if r.break_glass && case.state != CaseState::Draft => {
+            return Ok(());
+        }
         Action::RecordPayment if r.finance => return Ok(()),
         Action::PostMessage { channel } => {
             let (read, write) = channel_access_for(&r, case, channel);
@@ -403,8 +516,15 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
     if !visible {
         return Err(Denial::NotFound);
     }
+    let me = actor.user_id().unwrap_or_default();
     let allowed = match action {
-        Action::ViewCase => true,
+        Action::ViewCase | Action::ViewCaseRecord => true,
+        Action::ApproveBreakGlass => r.secretariat,
+        Action::GrantRole { user_id, role } => user_id != me && r.holds_any(&consents_needed(role)),
+        // Any grant authority: the domain then answers only about the roles the actor holds a
+        // consent in, the same whether or not the user has a role elsewhere.
+        Action::DecideGrant { .. } => !r.consents_held().is_empty(),
+        Action::GrantRoles => !r.consents_held().is_empty(),
         Action::ActForRequestingParty => {
             r.requesting
                 && (case.state == CaseState::Draft || r.may_file_for(&case.requesting_party))

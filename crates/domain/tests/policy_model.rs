@@ -1,10 +1,11 @@
-//! Model check of the policy: random sequences of role grants, revocations, undertakings and
-//! withdrawals agree with a small reference model written from the channel matrix of
-//! docs/PROCEDURE.md (channels) — independently of `policy.rs` — on every user × channel, and on who
-//! sees the case record, after every step.
+//! Model check of the policy: random sequences of role grants, proposals, approvals, refusals,
+//! revocations, undertakings and withdrawals agree with a small reference model written from the
+//! channel matrix of docs/PROCEDURE.md (channels) and its transition 25 (who consents to which
+//! role) — independently of `policy.rs` and `grant.rs` — on which grant steps are accepted, on every
+//! user × channel, and on who sees the case record, after every step.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use accord_domain::case::CaseRole;
 use accord_domain::channel::{ChannelId, ReadAccess};
@@ -41,16 +42,167 @@ fn channels() -> Vec<ChannelId> {
     ]
 }
 
-/// The reference model's state.
+/// Who may take grant steps, besides the users of the pool.
+const GRANTERS: [&str; 5] = ["sg", "m", "h", "hc", "i"];
+
+/// The reference model's state. A user may hold roles of several concerns (the spaces whose
+/// owners consent to them); a new role replaces only the user's role of the same concern.
 #[derive(Debug, Default, Clone)]
 struct Model {
-    roles: BTreeMap<String, (CaseRole, bool)>,
+    /// (user, role, undertaking accepted).
+    roles: Vec<(String, CaseRole, bool)>,
+    /// Proposed roles: (user, role, consents given so far).
+    pending: Vec<(String, CaseRole, BTreeSet<String>)>,
     withdrawn: BTreeSet<String>,
 }
 
 impl Model {
     fn active(&self, p: &str) -> bool {
         !self.withdrawn.contains(p)
+    }
+
+    fn roles_of<'a>(&'a self, u: &'a str) -> impl Iterator<Item = &'a (String, CaseRole, bool)> {
+        self.roles.iter().filter(move |r| r.0 == u)
+    }
+
+    /// The consents a user may give: `sec` (Secretariat), `med` (mediator), `party:X` (a
+    /// representative of an active party).
+    fn held(&self, u: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        if u == "sg" || self.roles_of(u).any(|r| r.1 == CaseRole::CaseOfficer) {
+            out.insert("sec".to_owned());
+        }
+        if u == "m" {
+            out.insert("med".to_owned());
+        }
+        if let Some(p) = Self::party_of(u).filter(|p| self.active(p)) {
+            out.insert(format!("party:{p}"));
+        }
+        out
+    }
+
+    /// The consents a role needs (transition 25): a party's internal roles, that party; a caucus
+    /// guest, the party and the mediator; everything else, the Secretariat.
+    fn needed(role: &CaseRole) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        match role {
+            CaseRole::InternalReviewer { party } => {
+                out.insert(format!("party:{party}"));
+            }
+            CaseRole::CaseOfficer | CaseRole::FinanceOfficer => {
+                out.insert("sec".to_owned());
+            }
+            guest => {
+                for ch in guest.guest_channels() {
+                    match ch {
+                        ChannelId::Caucus(p) => {
+                            out.insert(format!("party:{p}"));
+                            out.insert("med".to_owned());
+                        }
+                        ChannelId::Internal(p) => {
+                            out.insert(format!("party:{p}"));
+                        }
+                        _ => {
+                            out.insert("sec".to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every party a role names is still in the case.
+    fn names_active_parties(&self, role: &CaseRole) -> bool {
+        let named: Vec<&str> = match role {
+            CaseRole::InternalReviewer { party } => vec![party.as_str()],
+            guest => guest
+                .guest_channels()
+                .iter()
+                .filter_map(|c| c.party())
+                .collect(),
+        };
+        named.iter().all(|p| self.active(p))
+    }
+
+    /// A role takes effect: it replaces the user's role of the same concern.
+    fn take_effect(&mut self, u: &str, role: &CaseRole) {
+        let concern = Self::needed(role);
+        self.pending
+            .retain(|g| g.0 != u || Self::needed(&g.1) != concern);
+        if self.roles.iter().any(|r| r.0 == u && &r.1 == role && !r.2) {
+            return;
+        }
+        self.roles
+            .retain(|r| r.0 != u || Self::needed(&r.1) != concern);
+        self.roles.push((u.to_owned(), role.clone(), false));
+    }
+
+    /// A grant by `g` of `role` to `u`; true if accepted (granted or proposed).
+    fn grant(&mut self, g: &str, u: &str, role: &CaseRole) -> bool {
+        let needed = Self::needed(role);
+        let given: BTreeSet<String> = self.held(g).intersection(&needed).cloned().collect();
+        let same_pending = self
+            .pending
+            .iter()
+            .any(|p| p.0 == u && Self::needed(&p.1) == needed);
+        if g == u || given.is_empty() || same_pending || !self.names_active_parties(role) {
+            return false;
+        }
+        if given == needed {
+            self.take_effect(u, role);
+        } else {
+            self.pending.push((u.to_owned(), role.clone(), given));
+        }
+        true
+    }
+
+    /// An approval by `a` of the roles proposed for `u` that await `a`'s consent.
+    fn approve(&mut self, a: &str, u: &str) -> bool {
+        let held = self.held(a);
+        let awaiting: Vec<usize> = (0..self.pending.len())
+            .filter(|&k| {
+                let (who, role, given) = &self.pending[k];
+                who == u
+                    && Self::needed(role)
+                        .iter()
+                        .any(|c| held.contains(c) && !given.contains(c))
+            })
+            .collect();
+        if awaiting.is_empty() || a == u {
+            return false;
+        }
+        let mut done = vec![];
+        for k in awaiting {
+            let (_, role, given) = &mut self.pending[k];
+            let needed = Self::needed(role);
+            given.extend(held.intersection(&needed).cloned());
+            if *given == needed {
+                done.push(role.clone());
+            }
+        }
+        for role in done {
+            self.take_effect(u, &role);
+        }
+        true
+    }
+
+    /// A refusal by `a` of the roles proposed for `u` that need a consent `a` holds.
+    fn refuse(&mut self, a: &str, u: &str) -> bool {
+        let held = self.held(a);
+        let before = self.pending.len();
+        self.pending
+            .retain(|g| g.0 != u || Self::needed(&g.1).is_disjoint(&held));
+        self.pending.len() != before
+    }
+
+    /// A removal by `a` of the roles `u` holds that need a consent `a` holds.
+    fn revoke(&mut self, a: &str, u: &str) -> bool {
+        let held = self.held(a);
+        let before = self.roles.len();
+        self.roles
+            .retain(|r| r.0 != u || Self::needed(&r.1).is_disjoint(&held));
+        self.roles.len() != before
     }
 
     /// Which party a user represents (fixed fixture): h and hc for H, i for I.
@@ -69,35 +221,33 @@ impl Model {
         if let Some(p) = Self::party_of(u) {
             return self.active(p);
         }
-        match self.roles.get(u) {
-            Some((CaseRole::CaseOfficer, _)) => true,
-            Some((CaseRole::InternalReviewer { party }, _)) => self.active(party),
+        self.roles_of(u).any(|r| match &r.1 {
+            CaseRole::CaseOfficer => true,
+            CaseRole::InternalReviewer { party } => self.active(party),
             _ => false,
-        }
+        })
     }
 
     /// 0 none, 1 metadata, 2 content.
     fn reads(&self, u: &str, ch: &ChannelId) -> u8 {
         let rep = Self::party_of(u).filter(|p| self.active(p));
-        let role = self.roles.get(u);
-        let officer = matches!(role, Some((CaseRole::CaseOfficer, _)));
-        let finance = matches!(role, Some((CaseRole::FinanceOfficer, _)));
-        let staff = officer || u == "sg";
-        let guest = match role {
-            Some((r, true)) => {
-                r.guest_channels().contains(ch) && ch.party().is_none_or(|p| self.active(p))
-            }
-            _ => false,
+        let officer = self.roles_of(u).any(|r| r.1 == CaseRole::CaseOfficer);
+        let finance = self.roles_of(u).any(|r| r.1 == CaseRole::FinanceOfficer);
+        let reviews = |p: &str| {
+            self.roles_of(u)
+                .any(|r| matches!(&r.1, CaseRole::InternalReviewer { party } if party == p))
+                && self.active(p)
         };
+        let staff = officer || u == "sg";
+        let guest = self.roles_of(u).any(|r| {
+            r.2 && r.1.guest_channels().contains(ch) && ch.party().is_none_or(|p| self.active(p))
+        });
         let base = match ch {
             ChannelId::Plenary => {
-                if u == "m" || staff || rep.is_some() {
+                if u == "m" || staff || rep.is_some() || reviews("H") || reviews("I") {
                     2
                 } else {
-                    match role {
-                        Some((CaseRole::InternalReviewer { party }, _)) if self.active(party) => 2,
-                        _ => 0,
-                    }
+                    0
                 }
             }
             ChannelId::Caucus(p) => {
@@ -123,13 +273,10 @@ impl Model {
             ChannelId::Internal(p) => {
                 if !self.active(p) {
                     0
-                } else if rep == Some(p.as_str()) {
+                } else if rep == Some(p.as_str()) || reviews(p) {
                     2
                 } else {
-                    match role {
-                        Some((CaseRole::InternalReviewer { party }, _)) if party == p => 2,
-                        _ => 0,
-                    }
+                    0
                 }
             }
             ChannelId::Administrative => {
@@ -161,8 +308,11 @@ fn active_case() -> Case {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Grant(usize, u8, u8),
-    Revoke(usize),
+    /// Granter, grantee, role kind, channels.
+    Grant(usize, usize, u8, u8),
+    Approve(usize, usize),
+    Refuse(usize, usize),
+    Revoke(usize, usize),
     Accept(usize),
     Withdraw(bool),
 }
@@ -197,8 +347,10 @@ fn role(kind: u8, ch: u8) -> CaseRole {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0usize..5, any::<u8>(), any::<u8>()).prop_map(|(u, k, c)| Op::Grant(u, k, c)),
-        2 => (0usize..5).prop_map(Op::Revoke),
+        5 => (0usize..5, 0usize..5, any::<u8>(), any::<u8>()).prop_map(|(g, u, k, c)| Op::Grant(g, u, k, c)),
+        3 => (0usize..5, 0usize..5).prop_map(|(a, u)| Op::Approve(a, u)),
+        1 => (0usize..5, 0usize..5).prop_map(|(a, u)| Op::Refuse(a, u)),
+        2 => (0usize..5, 0usize..5).prop_map(|(a, u)| Op::Revoke(a, u)),
         3 => (0usize..5).prop_map(Op::Accept),
         1 => any::<bool>().prop_map(Op::Withdraw),
     ]
@@ -214,23 +366,42 @@ proptest! {
         let mut model = Model::default();
         for o in ops {
             let (actor, cmd) = match &o {
-                Op::Grant(u, k, c) => (user("sg"), Command::AddParticipant { user_id: POOL[*u].into(), role: role(*k, *c) }),
-                Op::Revoke(u) => (user("sg"), Command::RemoveParticipant { user_id: POOL[*u].into() }),
+                Op::Grant(g, u, k, c) => (user(GRANTERS[*g]), Command::AddParticipant { user_id: POOL[*u].into(), role: role(*k, *c) }),
+                Op::Approve(a, u) => (user(GRANTERS[*a]), Command::ApproveParticipant { user_id: POOL[*u].into() }),
+                Op::Refuse(a, u) => (user(GRANTERS[*a]), Command::RefuseParticipant { user_id: POOL[*u].into() }),
+                Op::Revoke(a, u) => (user(GRANTERS[*a]), Command::RemoveParticipant { user_id: POOL[*u].into() }),
                 Op::Accept(u) => (user(POOL[*u]), Command::AcceptUndertaking {}),
                 Op::Withdraw(h) => (user(if *h { "h" } else { "i" }), Command::Withdraw { party: if *h { "H" } else { "I" }.into() }),
             };
             let ctx = Context { now, actor: &actor, declarations: &[] };
             let allowed = accord_domain::policy::authorize(&actor, &cmd.action(), &case).is_ok();
-            if let (true, Ok(events)) = (allowed, decide(&case, &cmd, &ctx)) {
+            let outcome = if allowed { decide(&case, &cmd, &ctx) } else { Err(accord_domain::DomainError::guard(accord_domain::ErrorCode::Forbidden, "policy")) };
+            let accepted = outcome.is_ok();
+            if let Ok(events) = outcome {
                 for d in events {
                     case.apply(&d.event, now);
                 }
-                match o {
-                    Op::Grant(u, k, c) => { model.roles.insert(POOL[u].into(), (role(k, c), false)); }
-                    Op::Revoke(u) => { model.roles.remove(POOL[u]); }
-                    Op::Accept(u) => { if let Some(r) = model.roles.get_mut(POOL[u]) { r.1 = true; } }
-                    Op::Withdraw(h) => { model.withdrawn.insert(if h { "H" } else { "I" }.into()); }
+            }
+            let expected = match &o {
+                Op::Grant(g, u, k, c) => Some(model.grant(GRANTERS[*g], POOL[*u], &role(*k, *c))),
+                Op::Approve(a, u) => Some(model.approve(GRANTERS[*a], POOL[*u])),
+                Op::Refuse(a, u) => Some(model.refuse(GRANTERS[*a], POOL[*u])),
+                Op::Revoke(a, u) => Some(model.revoke(GRANTERS[*a], POOL[*u])),
+                Op::Accept(u) => {
+                    if accepted {
+                        for r in model.roles.iter_mut().filter(|r| r.0 == POOL[*u] && !r.2) {
+                            r.2 = r.1.needs_undertaking();
+                        }
+                    }
+                    None
                 }
+                Op::Withdraw(h) => {
+                    if accepted { model.withdrawn.insert(if *h { "H" } else { "I" }.into()); }
+                    None
+                }
+            };
+            if let Some(expected) = expected {
+                prop_assert_eq!(accepted, expected, "accepted {:?}", o);
             }
             if case.state.is_terminal() {
                 break;

@@ -78,7 +78,6 @@ fn authenticated(p: &str) -> bool {
 }
 
 const STAFF_ACTIONS: &[&str] = &[
-    "approve-break-glass",
     "end-break-glass",
     "record-lodging-fee",
     "send-invitation",
@@ -90,8 +89,8 @@ const STAFF_ACTIONS: &[&str] = &[
     "nominate-mediator",
     "record-final-accounts",
     "close",
+    // The generic body grants the case-officer role: the Secretariat's (transition 25).
     "add-participant",
-    "remove-participant",
 ];
 const STAFF_OR_MEDIATOR: &[&str] = &[
     "agree-mediator-count",
@@ -144,12 +143,86 @@ fn may_act(p: &str, c: C, action: &str) -> bool {
     match action {
         // An operator may ask for break-glass access to any existing case it cannot see.
         "request-break-glass" => p == "operator" && c != C::Missing,
+        // Members of the Secretariat only, not case officers.
+        "approve-break-glass" => staff && p == "sgen",
+        // Any grant authority passes the policy; the domain then acts only on the roles the
+        // actor holds a consent in (so no one learns of a grant in another party's space).
+        "approve-participant" | "refuse-participant" => !held(p, c).is_empty(),
+        "remove-participant" => !held(p, c).is_empty(),
         "record-deposit-paid" => staff || (c == C::X && p == "finance"),
         "accept-appointment" | "decline-appointment" | "accept-undertaking" => false,
         "sign-settlement" => c == C::X && p == "harbour",
         "record-third-state-consent" => staff && p == "sgen",
         _ => c == C::X && matches!(p, "harbour" | "hcounsel"),
     }
+}
+
+/// The grant consents a principal may give (oracle, docs/PROCEDURE.md transition 25): `sec` for
+/// staff, `med` for the serving mediator, `party:X` for a representative of X with the `file`
+/// scope.
+fn held(p: &str, c: C) -> Vec<String> {
+    let mut out = vec![];
+    match c {
+        C::X => {
+            if matches!(p, "sgen" | "officer") {
+                out.push("sec".to_owned());
+            }
+            if p == "mediator" {
+                out.push("med".to_owned());
+            }
+            if matches!(p, "harbour" | "hcounsel") {
+                out.push("party:H".to_owned());
+            }
+            if p == "indah" {
+                out.push("party:I".to_owned());
+            }
+        }
+        C::Y => {
+            if p == "sgen" {
+                out.push("sec".to_owned());
+            }
+            if p == "stranger" {
+                out.push("party:P".to_owned());
+            }
+        }
+        C::D => {
+            if p == "stranger" {
+                out.push("party:P".to_owned());
+            }
+        }
+        C::Missing => {}
+    }
+    out
+}
+
+/// Every role the grant probes ask for, with the consents it needs (oracle): a party's internal
+/// roles, that party's; a caucus guest, the party's and the mediator's; the rest, the Secretariat's.
+fn grant_roles() -> Vec<(Value, Vec<&'static str>)> {
+    let mut out = vec![
+        (
+            json!({"role": "internal-reviewer", "party": "H"}),
+            vec!["party:H"],
+        ),
+        (
+            json!({"role": "internal-reviewer", "party": "I"}),
+            vec!["party:I"],
+        ),
+        (json!({"role": "case-officer"}), vec!["sec"]),
+        (json!({"role": "finance-officer"}), vec!["sec"]),
+    ];
+    for kind in ["expert", "observer", "interpreter"] {
+        for (ch, needs) in [
+            ("caucus:H", vec!["party:H", "med"]),
+            ("caucus:I", vec!["party:I", "med"]),
+            ("internal:H", vec!["party:H"]),
+            ("internal:I", vec!["party:I"]),
+            ("plenary", vec!["sec"]),
+            ("administrative", vec!["sec"]),
+        ] {
+            out.push((json!({"role": kind, "channels": [ch]}), needs));
+        }
+    }
+    out
 }
 
 /// How a principal may read a channel (oracle, the channel matrix): 2 = content, 1 = metadata, 0 = none.
@@ -207,7 +280,7 @@ fn channel_user(p: &str, c: C) -> bool {
 }
 
 /// A body that parses for each action (party acts are for H).
-fn action_body(action: &str, user: &str) -> Value {
+fn action_body(action: &str, user: &str, pending: &str) -> Value {
     let hash = "d".repeat(64);
     match action {
         "record-consent" => {
@@ -238,6 +311,7 @@ fn action_body(action: &str, user: &str) -> Value {
         "answer-continuation" => json!({"party": "H", "continue_mediation": true}),
         "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
         "remove-participant" => json!({"user_id": "u"}),
+        "approve-participant" | "refuse-participant" => json!({"user_id": pending}),
         "open-negotiation" => json!({"agenda": agenda()}),
         "open-blind-bidding" => json!({"rules": bidding_rules()}),
         "propose-package" => {
@@ -330,6 +404,7 @@ async fn authorization_matrix() {
         ("finance", "staff"),
         ("expert", "party-user"),
         ("reviewer", "party-user"),
+        ("pending", "party-user"),
         ("operator", "operator"),
         ("council", "governing-council"),
         ("stranger", "party-user"),
@@ -355,30 +430,48 @@ async fn authorization_matrix() {
     let x = t.file("harbour", filing.clone()).await;
     let builder = builder(&filing, &t, "mediator", "M");
     drive(&t, &x, &builder, Milestone::Active, &COMMERCIAL_CAST).await;
-    for (who, role) in [
-        ("officer", json!({"role": "case-officer"})),
-        ("finance", json!({"role": "finance-officer"})),
+    // Each role from the authorities whose consent it needs (transition 25): the expert in H's
+    // caucus proposed by H and approved by the mediator; H's reviewer from H; and one observer in
+    // H's caucus still awaiting the mediator.
+    for (granter, who, role) in [
+        ("sgen", "officer", json!({"role": "case-officer"})),
+        ("sgen", "finance", json!({"role": "finance-officer"})),
         (
+            "harbour",
             "expert",
             json!({"role": "expert", "channels": ["caucus:H"]}),
         ),
         (
+            "harbour",
             "reviewer",
             json!({"role": "internal-reviewer", "party": "H"}),
         ),
         (
+            "sgen",
             "removed",
             json!({"role": "observer", "channels": ["plenary"]}),
         ),
+        (
+            "harbour",
+            "pending",
+            json!({"role": "observer", "channels": ["caucus:H"]}),
+        ),
     ] {
         t.ok(
-            "sgen",
+            granter,
             &x,
             "add-participant",
             json!({"user_id": ids[who], "role": role}),
         )
         .await;
     }
+    t.ok(
+        "mediator",
+        &x,
+        "approve-participant",
+        json!({"user_id": ids["expert"]}),
+    )
+    .await;
     t.ok("expert", &x, "accept-undertaking", json!({})).await;
     t.ok("removed", &x, "accept-undertaking", json!({})).await;
     t.ok(
@@ -752,10 +845,28 @@ async fn authorization_matrix() {
                                 &mut probes,
                                 method,
                                 path,
-                                Some(action_body(action, &user_id)),
+                                Some(action_body(action, &user_id, &ids["pending"])),
                                 true,
                                 gate(p, allowed, visible),
                                 twin,
+                            );
+                        }
+                    }
+                    // The grant routes: every principal grants every role, to themselves and to
+                    // someone else, in X. Allowed to whoever holds a consent the role needs, never
+                    // to oneself.
+                    for (role, needs) in grant_roles() {
+                        for (target, own) in [(user_id.as_str(), true), ("someone-else", false)] {
+                            let allowed =
+                                !own && held(p, C::X).iter().any(|h| needs.contains(&h.as_str()));
+                            add(
+                                &mut probes,
+                                method,
+                                sub(&x).replace("{action}", "add-participant"),
+                                Some(json!({"user_id": target, "role": role})),
+                                true,
+                                gate(p, allowed, sees(p, C::X)),
+                                Some(sub(&missing).replace("{action}", "add-participant")),
                             );
                         }
                     }

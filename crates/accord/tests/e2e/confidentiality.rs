@@ -15,6 +15,7 @@ on_both_backends!(
     s06_caucus_content_reaches_the_other_side_only_as_the_approved_excerpt,
     model_law_profile_relays_unmarked_caucus_content_without_approval,
     case_roles_open_exactly_their_channels_and_end_at_the_next_request,
+    a_party_s_private_space_opens_only_with_its_consent_and_never_to_oneself,
 );
 
 async fn post(
@@ -315,12 +316,27 @@ async fn case_roles_open_exactly_their_channels_and_end_at_the_next_request(t: &
         json!({"body": "Minister must approve above 3m"}),
     )
     .await;
-    // An expert on H's caucus: nothing before the undertaking, then that caucus only.
+    // An expert on H's caucus: H proposes, the mediator approves; nothing before the approval
+    // and the undertaking, then that caucus only.
     t.ok(
-        "sgen",
+        "harbour",
         &case,
         "add-participant",
         json!({"user_id": expert, "role": {"role": "expert", "channels": ["caucus:H"]}}),
+    )
+    .await;
+    assert_eq!(
+        t.act("expert", &case, "accept-undertaking", json!({}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND,
+        "a proposed role opens nothing"
+    );
+    t.ok(
+        "mediator",
+        &case,
+        "approve-participant",
+        json!({"user_id": expert}),
     )
     .await;
     assert_eq!(
@@ -355,9 +371,9 @@ async fn case_roles_open_exactly_their_channels_and_end_at_the_next_request(t: &
             .iter()
             .any(|k| k.starts_with("participant") || k.starts_with("undertaking"))
     );
-    // H's internal reviewer reads H's workspace, writes nothing.
+    // H's internal reviewer (granted by H itself) reads H's workspace, writes nothing.
     t.ok(
-        "sgen",
+        "harbour",
         &case,
         "add-participant",
         json!({"user_id": reviewer, "role": {"role": "internal-reviewer", "party": "H"}}),
@@ -414,9 +430,9 @@ async fn case_roles_open_exactly_their_channels_and_end_at_the_next_request(t: &
         read(t, "finance", &case, "caucus:H").await.0,
         StatusCode::NOT_FOUND
     );
-    // Removal applies to the very next request.
+    // Removal (by H, whose consent the role needs) applies to the very next request.
     t.ok(
-        "sgen",
+        "harbour",
         &case,
         "remove-participant",
         json!({"user_id": expert}),
@@ -430,6 +446,272 @@ async fn case_roles_open_exactly_their_channels_and_end_at_the_next_request(t: &
     let _ = counsel;
 }
 
+/// Transition 25 over HTTP: the Secretariat cannot open a party's caucus or workspace; a caucus
+/// guest needs the party and the mediator, each consent recorded; refusals and withdrawals end a
+/// proposal; no one grants or approves a role for themselves; each party whose channel a grant
+/// opens sees it in its own timeline, and the other side does not.
+async fn a_party_s_private_space_opens_only_with_its_consent_and_never_to_oneself(
+    t: &mut TestServer,
+) {
+    let case = active_commercial(t).await;
+    let sgen = t.id("sgen");
+    let interpreter = t.user("interpreter", "party-user").await;
+    let expert = t.user("expert", "party-user").await;
+    let deputy = t.user("deputy", "secretariat").await;
+    post(t, "indah", &case, "caucus:I", json!({"body": "I's floor"})).await;
+    // The Secretariat may not open a party's private space, to itself or to anyone.
+    for (user, role) in [
+        (&sgen, json!({"role": "internal-reviewer", "party": "H"})),
+        (&expert, json!({"role": "internal-reviewer", "party": "H"})),
+        (&sgen, json!({"role": "observer", "channels": ["caucus:H"]})),
+        (&expert, json!({"role": "expert", "channels": ["caucus:I"]})),
+        (
+            &expert,
+            json!({"role": "observer", "channels": ["internal:I"]}),
+        ),
+    ] {
+        let (s, v) = t
+            .act(
+                "sgen",
+                &case,
+                "add-participant",
+                json!({"user_id": user, "role": role}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{role}: {v}");
+    }
+    // Nor grant itself even a role that is its to grant.
+    let (s, _) = t
+        .act(
+            "sgen",
+            &case,
+            "add-participant",
+            json!({"user_id": sgen, "role": {"role": "case-officer"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A guest role must name its channels.
+    t.refused(
+        "sgen",
+        &case,
+        "add-participant",
+        json!({"user_id": expert, "role": {"role": "observer", "channels": []}}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "missing-field",
+    )
+    .await;
+    // The case page offers each the grants that are theirs: H its internal reviewer and its
+    // caucus and workspace; the Secretariat the case-wide roles and shared channels, never a
+    // party's private space.
+    let page = |who: &'static str| {
+        let (t, case) = (&*t, case.clone());
+        async move {
+            let r = t
+                .http
+                .get(format!("{}/cases/{case}", t.base))
+                .header("cookie", format!("accord_session={}", t.token(who)))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{who}");
+            r.text().await.unwrap()
+        }
+    };
+    let add_form = format!("/cases/{case}/actions/add-participant");
+    let harbour_page = page("harbour").await;
+    assert!(harbour_page.contains(&add_form));
+    for offered in [
+        "value=\"internal-reviewer\"",
+        "value=\"caucus:H\"",
+        "value=\"internal:H\"",
+    ] {
+        assert!(harbour_page.contains(offered), "harbour: {offered}");
+    }
+    for not_offered in [
+        "value=\"caucus:I\"",
+        "value=\"internal:I\"",
+        "value=\"case-officer\"",
+    ] {
+        assert!(
+            !harbour_page.contains(not_offered),
+            "harbour: {not_offered}"
+        );
+    }
+    let sgen_page = page("sgen").await;
+    assert!(sgen_page.contains(&add_form));
+    for not_offered in [
+        "value=\"internal-reviewer\"",
+        "value=\"caucus:H\"",
+        "value=\"internal:H\"",
+        "value=\"caucus:I\"",
+    ] {
+        assert!(!sgen_page.contains(not_offered), "sgen: {not_offered}");
+    }
+    assert!(sgen_page.contains("value=\"plenary\""));
+    // An interpreter for both caucuses: the mediator proposes, each party approves.
+    t.ok(
+        "mediator",
+        &case,
+        "add-participant",
+        json!({"user_id": interpreter, "role": {"role": "interpreter", "channels": ["caucus:H", "caucus:I"]}}),
+    )
+    .await;
+    for who in ["harbour", "indah", "mediator"] {
+        let kinds = t.event_kinds(who, &case).await;
+        assert!(
+            kinds.iter().any(|k| k == "participant-proposed"),
+            "{who} sees the proposal: {kinds:?}"
+        );
+    }
+    t.refused(
+        "mediator",
+        &case,
+        "approve-participant",
+        json!({"user_id": interpreter}),
+        StatusCode::CONFLICT,
+        "guard-already-recorded",
+    )
+    .await;
+    // The page offers H the approval of the role awaiting its consent.
+    let approve_form = format!("/cases/{case}/actions/approve-participant");
+    assert!(page("harbour").await.contains(&approve_form));
+    assert!(!page("sgen").await.contains(&approve_form));
+    t.ok(
+        "harbour",
+        &case,
+        "approve-participant",
+        json!({"user_id": interpreter}),
+    )
+    .await;
+    assert_eq!(
+        t.act("interpreter", &case, "accept-undertaking", json!({}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND,
+        "not before I approves"
+    );
+    t.ok(
+        "indah",
+        &case,
+        "approve-participant",
+        json!({"user_id": interpreter}),
+    )
+    .await;
+    t.ok("interpreter", &case, "accept-undertaking", json!({}))
+        .await;
+    assert_eq!(
+        read(t, "interpreter", &case, "caucus:I").await.1[0]["body"],
+        "I's floor"
+    );
+    for who in ["harbour", "indah"] {
+        let kinds = t.event_kinds(who, &case).await;
+        assert!(
+            kinds.iter().any(|k| k == "participant-added"),
+            "{who} sees the grant in its own timeline: {kinds:?}"
+        );
+    }
+    // A caucus guest who is also a Secretariat member: proposed by the mediator for H's caucus
+    // and the plenary, the deputy may not approve it for themselves. I learns nothing of it.
+    let i_before = t.event_kinds("indah", &case).await;
+    t.ok(
+        "mediator",
+        &case,
+        "add-participant",
+        json!({"user_id": deputy, "role": {"role": "observer", "channels": ["caucus:H", "plenary"]}}),
+    )
+    .await;
+    t.refused(
+        "deputy",
+        &case,
+        "approve-participant",
+        json!({"user_id": deputy}),
+        StatusCode::CONFLICT,
+        "guard-self-grant",
+    )
+    .await;
+    // I cannot tell a user with a role proposed in H's caucus from a user with none.
+    for user in [deputy.as_str(), "nobody"] {
+        for action in ["approve-participant", "refuse-participant"] {
+            t.refused(
+                "indah",
+                &case,
+                action,
+                json!({"user_id": user}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no-pending-grant",
+            )
+            .await;
+        }
+    }
+    // H refuses it, and it is gone.
+    t.ok(
+        "harbour",
+        &case,
+        "refuse-participant",
+        json!({"user_id": deputy}),
+    )
+    .await;
+    assert_eq!(t.event_kinds("indah", &case).await, i_before);
+    t.refused(
+        "sgen",
+        &case,
+        "approve-participant",
+        json!({"user_id": deputy}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no-pending-grant",
+    )
+    .await;
+    // H's expert for its own caucus, proposed by H, refused by the mediator; proposed again and
+    // withdrawn by H.
+    let expert_role =
+        json!({"user_id": expert, "role": {"role": "expert", "channels": ["caucus:H"]}});
+    t.ok("harbour", &case, "add-participant", expert_role.clone())
+        .await;
+    t.ok(
+        "mediator",
+        &case,
+        "refuse-participant",
+        json!({"user_id": expert}),
+    )
+    .await;
+    t.ok("harbour", &case, "add-participant", expert_role.clone())
+        .await;
+    t.ok(
+        "harbour",
+        &case,
+        "refuse-participant",
+        json!({"user_id": expert}),
+    )
+    .await;
+    assert_eq!(
+        t.act("expert", &case, "accept-undertaking", json!({}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // A party's internal reviewer is the party's to grant, at once; the other side does not
+    // learn of it.
+    let h_before = t.event_kinds("harbour", &case).await;
+    t.ok(
+        "indah",
+        &case,
+        "add-participant",
+        json!({"user_id": expert, "role": {"role": "internal-reviewer", "party": "I"}}),
+    )
+    .await;
+    assert_eq!(t.event_kinds("harbour", &case).await, h_before);
+    assert_eq!(
+        read(t, "expert", &case, "internal:I").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        read(t, "sgen", &case, "internal:I").await.0,
+        StatusCode::NOT_FOUND,
+        "the Secretariat sees nothing of a party's workspace"
+    );
+    t.assert_chains_verify().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn break_glass_needs_two_secretariat_approvals_is_logged_read_only_and_expires() {
     let mut t = crate::harness::TestServer::start(crate::harness::Backend::Sqlite)
@@ -438,6 +720,26 @@ async fn break_glass_needs_two_secretariat_approvals_is_logged_read_only_and_exp
     let case = active_commercial(&mut t).await;
     t.user("deputy", "secretariat").await;
     let op = t.user("operator", "operator").await;
+    // Without-prejudice material the operator must never read: the agenda and a proposal.
+    t.ok(
+        "mediator",
+        &case,
+        "open-negotiation",
+        json!({"agenda": {"issues": [
+            {"id": "price", "label": "canary-agenda", "options": ["low", "high"]}
+        ]}}),
+    )
+    .await;
+    t.ok(
+        "mediator",
+        &case,
+        "propose-package",
+        json!({"negotiation": "N1", "package": {"price": "high"}}),
+    )
+    .await;
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    t.put_draft(&case, "canary-draft").await;
     post(
         &t,
         "harbour",
@@ -504,41 +806,168 @@ async fn break_glass_needs_two_secretariat_approvals_is_logged_read_only_and_exp
         t.get("operator", &format!("/api/v1/cases/{case}")).await.0,
         StatusCode::OK
     );
-    // Read-only record: no channel content, no acts.
-    assert_eq!(
-        read(&t, "operator", &case, "caucus:H").await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        read(&t, "operator", &case, "plenary").await.0,
-        StatusCode::NOT_FOUND
-    );
+    // The case record alone, every read logged; everything else answers as for a missing case.
+    break_glass_reads_the_record_alone_and_each_read_is_logged(&t, &case, &op).await;
     t.refused(
         "operator",
         &case,
         "suspend-by-agreement",
         json!({"reason": "x"}),
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::NOT_FOUND,
+        "case-not-found",
     )
     .await;
-    // Every read is logged for the Secretary-General.
-    let (_, log) = t
-        .get("sgen", &format!("/api/v1/access-log?case_id={case}"))
+    // A case officer is not the Secretariat: it approves no break-glass request.
+    let officer = t.user("officer", "staff").await;
+    t.ok(
+        "sgen",
+        &case,
+        "add-participant",
+        json!({"user_id": officer, "role": {"role": "case-officer"}}),
+    )
+    .await;
+    t.user("operator2", "operator").await;
+    t.ok(
+        "operator2",
+        &case,
+        "request-break-glass",
+        json!({"reason": "incident 43"}),
+    )
+    .await;
+    let (s, v) = t
+        .act(
+            "officer",
+            &case,
+            "approve-break-glass",
+            json!({"operator": t.id("operator2")}),
+        )
         .await;
-    assert!(
-        log.as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["kind"] == "break-glass" && l["user_id"] == op.as_str()),
-        "{log}"
-    );
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     // Access ends after a day.
     t.advance_days(1).await;
     assert_eq!(
         t.get("operator", &format!("/api/v1/cases/{case}")).await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+/// Break-glass reads (issue: every read logged, the case record alone): every case route of the
+/// router is tried by the operator; the reads of the case record answer and each adds one line to
+/// the access log; everything else answers exactly as for a missing case, and no answer carries
+/// a negotiation, a proposal or a draft.
+async fn break_glass_reads_the_record_alone_and_each_read_is_logged(
+    t: &crate::harness::TestServer,
+    case: &str,
+    op: &str,
+) {
+    let log_lines = || async {
+        let (_, log) = t
+            .get("sgen", &format!("/api/v1/access-log?case_id={case}"))
+            .await;
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["kind"] == "break-glass" && l["user_id"] == op)
+            .count()
+    };
+    let missing = "00000000-0000-7000-8000-00000000dead";
+    let record_reads = [
+        "GET /api/v1/cases/{case_id}",
+        "GET /api/v1/cases/{case_id}/events",
+        "GET /api/v1/cases/{case_id}/events/{seq}/inclusion",
+        "GET /api/v1/cases/{case_id}/documents/{kind}",
+        "GET /api/v1/cases/{case_id}/attestation",
+    ];
+    let mut tried = 0;
+    for (method, route, _) in accord_web::ROUTES {
+        if !route.starts_with("/api/v1/cases/{case_id}") {
+            continue;
+        }
+        let key = format!("{method} {route}");
+        let fill = |c: &str| {
+            route
+                .replace("{case_id}", c)
+                .replace("{seq}", "1")
+                .replace("{kind}", "acknowledgement")
+                .replace("{channel}", "plenary")
+                .replace("{document_id}", "D1")
+                .replace("{relay_id}", "R1")
+                .replace("{negotiation_id}", "N1")
+                .replace("{proposal_id}", "P1")
+                .replace("{bidding_id}", "B1")
+                .replace("{party}", "H")
+                .replace("{version}", "1")
+                .replace("{country}", "XC")
+                .replace("{action}", "resume")
+                + if route.ends_with("/diff") {
+                    "?from=1&to=2"
+                } else if route.ends_with("{kind}") || route.ends_with("settlement-agreement") {
+                    "?language=en"
+                } else {
+                    ""
+                }
+        };
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let body = (method == reqwest::Method::POST).then(|| json!({}));
+        let before = log_lines().await;
+        let (s, v) = t
+            .send(method.clone(), Some("operator"), &fill(case), body.clone())
+            .await;
+        let text = v.to_string();
+        assert!(
+            !text.contains("canary"),
+            "{key}: without-prejudice material under break-glass: {text}"
+        );
+        if record_reads.contains(&key.as_str()) {
+            assert!(
+                s.is_success() || (s == StatusCode::NOT_FOUND && !text.contains("case-not-found")),
+                "{key}: the record is readable under break-glass, got {s} {text}"
+            );
+            assert_eq!(log_lines().await, before + 1, "{key}: one access-log line");
+        } else {
+            let twin = t.send(method, Some("operator"), &fill(missing), body).await;
+            assert_eq!(
+                (s, v),
+                twin,
+                "{key}: refused under break-glass exactly as for a missing case"
+            );
+        }
+        tried += 1;
+    }
+    assert!(tried >= 25, "only {tried} routes tried");
+    // The view and the timeline hold nothing without prejudice.
+    let (_, view) = t.get("operator", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(view["negotiations"], json!([]));
+    let (_, events) = t
+        .get("operator", &format!("/api/v1/cases/{case}/events"))
+        .await;
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| !["negotiation-opened", "package-proposed"]
+                .contains(&e["kind"].as_str().unwrap_or(""))),
+        "{events}"
+    );
+    // The case page shows the record, logged too; the negotiation page is not there.
+    let page = |path: String| async move {
+        let r = t
+            .http
+            .get(format!("{}{path}", t.base))
+            .header("cookie", format!("accord_session={}", t.token("operator")))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap_or_default())
+    };
+    let before = log_lines().await;
+    let (s, html) = page(format!("/cases/{case}")).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(!html.contains("canary"));
+    assert!(log_lines().await > before);
+    let (s, _) = page(format!("/cases/{case}/negotiations")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -79,6 +79,7 @@ guard_tests! {
     GuardScopeStateInvestor => scope_state_investor,
     GuardScopeStateState => scope_state_state,
     GuardSecondApproverRequired => second_approver_required,
+    GuardSelfGrant => self_grant,
     GuardSecretariatAppointmentNotRequested => secretariat_appointment_not_requested,
     GuardSignatoryAuthorityMissing => signatory_authority_missing,
     GuardStateApprovalMissing => state_approval_missing,
@@ -107,6 +108,7 @@ guard_tests! {
     InvalidTimeLimit => invalid_time_limit,
     MissingField => missing_field,
     NoBreakGlassRequest => no_break_glass_request,
+    NoPendingGrant => no_pending_grant,
     NotAStateEntity => not_a_state_entity,
     NotesAreTheMediators => notes_are_the_mediators,
     ThirdStatesOnlyBetweenStates => third_states_only_between_states,
@@ -931,9 +933,41 @@ fn not_a_state_entity() -> Provoked {
         )
 }
 
+/// The policy refuses a grant to oneself first (403); this is the domain's second line, called
+/// directly: a mediator proposing themselves as an expert in H's caucus.
+fn self_grant() -> Provoked {
+    let f = active()?;
+    let mediator = Actor::User {
+        id: "m".into(),
+        role: GlobalRole::Mediator,
+    };
+    let ctx = Context {
+        now: f.now,
+        actor: &mediator,
+        declarations: &[],
+    };
+    let cmd = Command::AddParticipant {
+        user_id: "m".into(),
+        role: CaseRole::Expert {
+            channels: vec![ChannelId::Caucus("H".into())],
+        },
+    };
+    expect_refusal(decide::decide(&f.case, &cmd, &ctx))
+}
+
+/// H's representative approves a role no one proposed.
+fn no_pending_grant() -> Provoked {
+    active()?.refusal(
+        party("H"),
+        Command::ApproveParticipant {
+            user_id: "expert".into(),
+        },
+    )
+}
+
 fn notes_are_the_mediators() -> Provoked {
     active()?.refusal(
-        sec(),
+        med(),
         Command::AddParticipant {
             user_id: "expert".into(),
             role: CaseRole::Expert {

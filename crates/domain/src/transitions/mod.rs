@@ -91,6 +91,8 @@ impl Stage {
             | K::RecordFinalAccounts
             | K::Close => Stage::Termination,
             K::AddParticipant
+            | K::ApproveParticipant
+            | K::RefuseParticipant
             | K::RemoveParticipant
             | K::AcceptUndertaking
             | K::RequestBreakGlass
@@ -163,6 +165,9 @@ impl Stage {
             | E::CaseClosed {} => Stage::Termination,
             E::ParticipantAdded { .. }
             | E::ParticipantRemoved { .. }
+            | E::ParticipantProposed { .. }
+            | E::ParticipantApproved { .. }
+            | E::ParticipantRefused { .. }
             | E::UndertakingAccepted { .. }
             | E::BreakGlassRequested { .. }
             | E::BreakGlassApproved { .. }

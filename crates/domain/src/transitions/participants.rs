@@ -1,5 +1,8 @@
-//! Participants beyond the parties and mediators: per-case roles granted by the Secretariat,
-//! guests' confidentiality undertakings, and a platform operator's break-glass access.
+//! Participants beyond the parties and mediators: per-case roles granted by the authorities whose
+//! consent each needs (transition 25, [`crate::grant`]), guests' confidentiality undertakings, and
+//! a platform operator's break-glass access.
+
+use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 
@@ -11,6 +14,8 @@ use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided, limits};
 use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, Visibility};
+use crate::grant::{self, Consent, PendingGrant, consents_needed};
+use crate::policy;
 use crate::state::CaseState;
 
 /// The state-and-actor guards of the participants' steps.
@@ -23,6 +28,41 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
             case,
             st != CaseState::Draft && st != CaseState::Closed,
         ),
+        K::ApproveParticipant | K::RefuseParticipant => {
+            require_state(
+                kind,
+                case,
+                st != CaseState::Draft && st != CaseState::Closed,
+            )?;
+            // Open while some proposed role awaits a consent the actor may give (approve) or
+            // needs one the actor holds (refuse); an approver whose consent is on file waits.
+            let held = policy::consents_held(ctx.actor, case);
+            let me = user_of(ctx);
+            let mine = |g: &&PendingGrant| !consents_needed(&g.role).is_disjoint(&held);
+            let awaits_me = |g: &&PendingGrant| !g.missing().is_disjoint(&held);
+            let grants = || case.pending_grants.iter();
+            if kind == K::RefuseParticipant {
+                if grants().any(|g| mine(&g)) {
+                    return Ok(());
+                }
+            } else if grants().any(|g| g.user_id != me && awaits_me(&g)) {
+                return Ok(());
+            } else if grants().any(|g| g.user_id == me && awaits_me(&g)) {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardSelfGrant,
+                    "no one approves a role proposed for themselves",
+                ));
+            } else if grants().any(|g| mine(&g)) {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    "your consent is on file; the other consents are awaited",
+                ));
+            }
+            Err(DomainError::invalid(
+                ErrorCode::NoPendingGrant,
+                "no proposed role awaits your decision in this case",
+            ))
+        }
         K::RemoveParticipant | K::ApproveBreakGlass | K::EndBreakGlass => Ok(()),
         K::RequestBreakGlass => {
             require_state(kind, case, st != CaseState::Draft)?;
@@ -41,12 +81,14 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
         }
         K::AcceptUndertaking => {
             let user = user_of(ctx);
-            let p = case
-                .participants
-                .iter()
-                .find(|p| p.user_id == user)
-                .ok_or_else(|| not_allowed(kind, case))?;
-            if !p.role.needs_undertaking() || p.undertaking_at.is_some() {
+            let mut roles = case.participants.iter().filter(|p| p.user_id == user);
+            let Some(first) = roles.next() else {
+                return Err(not_allowed(kind, case));
+            };
+            if !std::iter::once(first)
+                .chain(roles)
+                .any(|p| p.role.needs_undertaking() && p.undertaking_at.is_none())
+            {
                 return Err(DomainError::guard(
                     ErrorCode::GuardAlreadyRecorded,
                     "there is no undertaking awaiting your acceptance",
@@ -58,15 +100,16 @@ pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result
     }
 }
 
-/// Visible to one party where the grant concerns that party's private channels, else to the case.
-fn for_party_or_case(event: CaseEvent, party: Option<String>) -> Decided {
-    Decided {
-        event,
-        visibility: match party {
-            Some(party) => Visibility::Party { party },
-            None => Visibility::Case,
-        },
-    }
+/// One copy of a grant's event for each visibility it has ([`grant::visibilities`]): every party
+/// whose caucus or workspace the role opens sees it in its own timeline, and no one else.
+fn for_each_concerned(role: &CaseRole, event: CaseEvent) -> Vec<Decided> {
+    grant::visibilities(role)
+        .into_iter()
+        .map(|visibility| Decided {
+            event: event.clone(),
+            visibility,
+        })
+        .collect()
 }
 
 /// For the Secretariat's eyes only.
@@ -77,6 +120,15 @@ fn to_secretariat(event: CaseEvent) -> Decided {
     }
 }
 
+/// Refuses an actor whose consent the role does not need (the policy refuses first; this is the
+/// second line).
+fn not_yours() -> DomainError {
+    DomainError::guard(
+        ErrorCode::Forbidden,
+        "your consent is not one this role needs",
+    )
+}
+
 /// The content checks and events of a participants' command whose step is open.
 pub(super) fn decide(
     case: &Case,
@@ -85,25 +137,60 @@ pub(super) fn decide(
 ) -> Result<Vec<Decided>, DomainError> {
     use Command as C;
     match cmd {
-        C::AddParticipant { user_id, role } => add_participant(case, user_id, role),
+        C::AddParticipant { user_id, role } => add_participant(case, ctx, user_id, role),
+        C::ApproveParticipant { user_id } => approve_participant(case, ctx, user_id),
+        C::RefuseParticipant { user_id } => {
+            let held = policy::consents_held(ctx.actor, case);
+            let mine: Vec<&PendingGrant> = case
+                .pending_grants
+                .iter()
+                .filter(|g| &g.user_id == user_id)
+                .filter(|g| !consents_needed(&g.role).is_disjoint(&held))
+                .collect();
+            if mine.is_empty() {
+                return Err(no_pending(user_id));
+            }
+            Ok(mine
+                .into_iter()
+                .flat_map(|g| {
+                    for_each_concerned(
+                        &g.role,
+                        CaseEvent::ParticipantRefused {
+                            user_id: user_id.clone(),
+                            role: g.role.clone(),
+                        },
+                    )
+                })
+                .collect())
+        }
         C::RemoveParticipant { user_id } => {
-            let Some(p) = case.participants.iter().find(|p| &p.user_id == user_id) else {
+            // Only the roles the actor holds a consent in; any other role of the user answers
+            // as if it did not exist.
+            let held = policy::consents_held(ctx.actor, case);
+            let mine: Vec<&Participant> = case
+                .participants
+                .iter()
+                .filter(|p| &p.user_id == user_id)
+                .filter(|p| !consents_needed(&p.role).is_disjoint(&held))
+                .collect();
+            if mine.is_empty() {
                 return Err(DomainError::invalid(
                     ErrorCode::UnknownParticipant,
-                    format!("'{user_id}' holds no role in this case"),
+                    format!("'{user_id}' holds no role in this case that is yours to withdraw"),
                 ));
-            };
-            let party = p
-                .role
-                .guest_channels()
-                .iter()
-                .find_map(|c| c.party().map(str::to_owned));
-            Ok(vec![for_party_or_case(
-                CaseEvent::ParticipantRemoved {
-                    user_id: user_id.clone(),
-                },
-                party,
-            )])
+            }
+            Ok(mine
+                .into_iter()
+                .flat_map(|p| {
+                    for_each_concerned(
+                        &p.role,
+                        CaseEvent::ParticipantRemoved {
+                            user_id: user_id.clone(),
+                            role: Some(p.role.clone()),
+                        },
+                    )
+                })
+                .collect())
         }
         C::RequestBreakGlass { reason } => {
             require_text("reason", reason)?;
@@ -135,14 +222,38 @@ pub(super) fn decide(
     }
 }
 
-/// A per-case role: its channels must be the case's, never the mediator's notes, and it cannot
-/// go to a party's representative or a mediator.
+/// No role proposed for `user_id` awaits the actor's decision (the same answer whether or not one
+/// awaits someone else's).
+fn no_pending(user_id: &str) -> DomainError {
+    DomainError::invalid(
+        ErrorCode::NoPendingGrant,
+        format!("no role proposed for '{user_id}' awaits your decision"),
+    )
+}
+
+/// Refuses a grant to oneself, or an approval of one's own proposed role.
+fn not_to_oneself(ctx: &Context<'_>, user_id: &str) -> Result<(), DomainError> {
+    if user_of(ctx) == user_id {
+        return Err(DomainError::guard(
+            ErrorCode::GuardSelfGrant,
+            "no one grants a role to themselves or approves a role proposed for themselves",
+        ));
+    }
+    Ok(())
+}
+
+/// A per-case role: its channels must be the case's, never the mediator's notes, a guest role
+/// names at least one, and it cannot go to the actor, a party's representative or a mediator.
+/// Granted at once when the actor holds every consent it needs; otherwise proposed, with the
+/// consents the actor holds, until the others approve.
 fn add_participant(
     case: &Case,
+    ctx: &Context<'_>,
     user_id: &str,
     role: &CaseRole,
 ) -> Result<Vec<Decided>, DomainError> {
     check_text("user_id", user_id, limits::ID_MAX, true)?;
+    not_to_oneself(ctx, user_id)?;
     if let CaseRole::InternalReviewer { party } = role {
         require_party(case, party)?;
     }
@@ -171,24 +282,91 @@ fn add_participant(
             "a party's representative or a mediator cannot also hold a case role",
         ));
     }
-    // A grant that concerns one party's private channels is that party's business only.
-    let single_party = role
-        .guest_channels()
+    // Only a proposal of the same concern can be in the way, and the actor holds one of its
+    // consents: nothing is learnt of other parties' grants.
+    if case
+        .pending_grants
         .iter()
-        .filter_map(|c| c.party())
-        .next()
-        .map(str::to_owned)
-        .or(match role {
-            CaseRole::InternalReviewer { party } => Some(party.clone()),
-            _ => None,
-        });
-    Ok(vec![for_party_or_case(
+        .any(|g| g.user_id == user_id && grant::same_concern(&g.role, role))
+    {
+        return Err(DomainError::guard(
+            ErrorCode::GuardAlreadyRecorded,
+            "a role of this kind proposed for this user awaits approval: refuse or withdraw it first",
+        ));
+    }
+    let needed = consents_needed(role);
+    let given: BTreeSet<Consent> = policy::consents_held(ctx.actor, case)
+        .intersection(&needed)
+        .cloned()
+        .collect();
+    if given.is_empty() {
+        return Err(not_yours());
+    }
+    let event = if given == needed {
         CaseEvent::ParticipantAdded {
             user_id: user_id.to_owned(),
             role: role.clone(),
-        },
-        single_party,
-    )])
+        }
+    } else {
+        CaseEvent::ParticipantProposed {
+            user_id: user_id.to_owned(),
+            role: role.clone(),
+            consents: given,
+            proposed_by: user_of(ctx),
+        }
+    };
+    Ok(for_each_concerned(role, event))
+}
+
+/// Gives every consent the actor holds that the roles proposed for `user_id` still need; the last
+/// one makes a role effective (`participant-added` follows in the same step).
+fn approve_participant(
+    case: &Case,
+    ctx: &Context<'_>,
+    user_id: &str,
+) -> Result<Vec<Decided>, DomainError> {
+    let held = policy::consents_held(ctx.actor, case);
+    let proposed = || case.pending_grants.iter().filter(|g| g.user_id == user_id);
+    let awaiting: Vec<&PendingGrant> = proposed()
+        .filter(|g| !g.missing().is_disjoint(&held))
+        .collect();
+    if awaiting.is_empty() {
+        return Err(
+            if proposed().any(|g| !consents_needed(&g.role).is_disjoint(&held)) {
+                DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    "your consent to this role is already on file",
+                )
+            } else {
+                no_pending(user_id)
+            },
+        );
+    }
+    not_to_oneself(ctx, user_id)?;
+    let mut out = vec![];
+    for g in awaiting {
+        let missing = g.missing();
+        let given: BTreeSet<Consent> = held.intersection(&missing).cloned().collect();
+        let complete = given == missing;
+        out.extend(for_each_concerned(
+            &g.role,
+            CaseEvent::ParticipantApproved {
+                user_id: user_id.to_owned(),
+                role: g.role.clone(),
+                consents: given,
+            },
+        ));
+        if complete {
+            out.extend(for_each_concerned(
+                &g.role,
+                CaseEvent::ParticipantAdded {
+                    user_id: user_id.to_owned(),
+                    role: g.role.clone(),
+                },
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// A second, different Secretariat member (never the operator) grants break-glass access.
@@ -215,6 +393,12 @@ fn approve_break_glass(
             "this break-glass access is already granted",
         ));
     }
+    if !policy::relation(ctx.actor, case).secretariat {
+        return Err(DomainError::guard(
+            ErrorCode::GuardSecondApproverRequired,
+            "break-glass access is approved by members of the Secretariat only",
+        ));
+    }
     if b.approvals.contains(&by) || by == operator {
         return Err(DomainError::guard(
             ErrorCode::GuardSecondApproverRequired,
@@ -232,18 +416,68 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
     use CaseEvent as E;
     match event {
         E::ParticipantAdded { user_id, role } => {
-            case.participants.retain(|p| &p.user_id != user_id);
+            case.pending_grants
+                .retain(|g| &g.user_id != user_id || !grant::same_concern(&g.role, role));
+            // Each concerned party's copy of the grant folds to the same role (its undertaking
+            // is asked for once the grant is complete).
+            if case
+                .participants
+                .iter()
+                .any(|p| &p.user_id == user_id && &p.role == role && p.undertaking_at.is_none())
+            {
+                return;
+            }
+            // A new role replaces the user's role of the same concern only.
+            case.participants
+                .retain(|p| &p.user_id != user_id || !grant::same_concern(&p.role, role));
             case.participants.push(Participant {
                 user_id: user_id.clone(),
                 role: role.clone(),
                 undertaking_at: None,
             });
         }
-        E::ParticipantRemoved { user_id } => {
-            case.participants.retain(|p| &p.user_id != user_id);
+        E::ParticipantRemoved { user_id, role } => {
+            case.participants
+                .retain(|p| &p.user_id != user_id || role.as_ref().is_some_and(|r| r != &p.role));
+        }
+        E::ParticipantProposed {
+            user_id,
+            role,
+            consents,
+            proposed_by,
+        } if !case
+            .pending_grants
+            .iter()
+            .any(|g| &g.user_id == user_id && grant::same_concern(&g.role, role)) =>
+        {
+            case.pending_grants.push(PendingGrant {
+                user_id: user_id.clone(),
+                role: role.clone(),
+                proposed_by: proposed_by.clone(),
+                consents: consents.clone(),
+            });
+        }
+        E::ParticipantApproved {
+            user_id,
+            role,
+            consents,
+        } => {
+            if let Some(g) = case
+                .pending_grants
+                .iter_mut()
+                .find(|g| &g.user_id == user_id && &g.role == role)
+            {
+                g.consents.extend(consents.iter().cloned());
+            }
+        }
+        E::ParticipantRefused { user_id, role } => {
+            case.pending_grants
+                .retain(|g| &g.user_id != user_id || &g.role != role);
         }
         E::UndertakingAccepted { user_id } => {
-            if let Some(p) = case.participants.iter_mut().find(|p| &p.user_id == user_id) {
+            for p in case.participants.iter_mut().filter(|p| {
+                &p.user_id == user_id && p.role.needs_undertaking() && p.undertaking_at.is_none()
+            }) {
                 p.undertaking_at = Some(at);
             }
         }

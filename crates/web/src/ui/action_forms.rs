@@ -32,6 +32,12 @@ pub enum Kind {
     Mediator,
     /// One line per party, sent as `{party: text}`.
     PerParty,
+    /// A per-case role's kind, among those the viewer holds a consent for (a string).
+    GrantRole,
+    /// A channel the viewer may open to a guest, sent as a one-channel list.
+    GrantChannel,
+    /// A user for whom a role awaits the viewer's decision (the value is the user id).
+    PendingGrant,
 }
 
 /// A field of an action form.
@@ -167,6 +173,28 @@ pub const ACTION_FORMS: &[ActionForm] = &[
     )),
     a("record-final-accounts", &[f("summary", LongText, true)]),
     decisive(a("close", &[])),
+    a(
+        "add-participant",
+        &[
+            f("user_id", Text, true),
+            f("role.role", GrantRole, true),
+            f("role.party", Party, false),
+            f("role.channels", GrantChannel, false),
+        ],
+    ),
+    a("approve-participant", &[f("user_id", PendingGrant, true)]),
+    a("refuse-participant", &[f("user_id", PendingGrant, true)]),
+    a("remove-participant", &[f("user_id", Text, true)]),
+];
+
+/// The role kinds a grant form offers, in order.
+pub const GRANT_ROLES: &[&str] = &[
+    "internal-reviewer",
+    "expert",
+    "interpreter",
+    "observer",
+    "case-officer",
+    "finance-officer",
 ];
 
 /// The form of an action offered on pages.
@@ -276,7 +304,12 @@ pub fn command_from_form(
                 }
                 put(&mut body, name, Value::Object(m));
             }
-            Text | LongText | Choice(_) | Party | Country | Mediator => {
+            GrantChannel => match get(name).filter(|v| !v.is_empty()) {
+                None if field.required => errors.push(missing()),
+                None => {}
+                Some(v) => put(&mut body, name, json!([v])),
+            },
+            Text | LongText | Choice(_) | Party | Country | Mediator | GrantRole | PendingGrant => {
                 let upper = get(name).map(str::to_ascii_uppercase);
                 let sent = if field.kind == Country {
                     upper.as_deref()
@@ -291,7 +324,12 @@ pub fn command_from_form(
                         message: "web-error-too-long",
                     }),
                     Some(v) => {
-                        if let Choice(options) = field.kind
+                        let options = match field.kind {
+                            Choice(options) => Some(options),
+                            GrantRole => Some(GRANT_ROLES),
+                            _ => None,
+                        };
+                        if let Some(options) = options
                             && !options.contains(&v)
                         {
                             errors.push(FieldError {
@@ -354,7 +392,9 @@ mod tests {
                     Party => parties.first().cloned().unwrap_or_default(),
                     Country => "ZZ".to_owned(),
                     Mediator => "panel-member".to_owned(),
-                    Text | LongText | PerParty => "-".to_owned(),
+                    GrantRole => "internal-reviewer".to_owned(),
+                    GrantChannel => String::new(),
+                    Text | LongText | PerParty | PendingGrant => "-".to_owned(),
                 };
                 if field.kind == PerParty {
                     parties

@@ -5,6 +5,7 @@ use accord_app::AppError;
 use accord_app::cases::Openness;
 use accord_app::views::{CaseView, EventView};
 use accord_domain::ErrorCode;
+use accord_domain::grant::Consent;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -297,13 +298,75 @@ fn form_view(
                     .collect(),
                 ..base
             }),
-            Kind::Party => fields.push(FieldView {
+            Kind::Party => {
+                let mut options: Vec<(String, String)> = if field.required {
+                    vec![]
+                } else {
+                    vec![(String::new(), "—".to_owned())]
+                };
+                options.extend(
+                    view.case
+                        .parties
+                        .iter()
+                        .map(|p| (p.id.clone(), p.name.clone())),
+                );
+                fields.push(FieldView {
+                    kind: "choice",
+                    options,
+                    ..base
+                })
+            }
+            Kind::GrantRole => fields.push(FieldView {
+                kind: "choice",
+                options: grant_roles(viewer, &view.case)
+                    .into_iter()
+                    .map(|o| (o.to_owned(), viewer.t(&format!("choice-{o}"))))
+                    .collect(),
+                ..base
+            }),
+            Kind::GrantChannel => {
+                let mut options = vec![(String::new(), "—".to_owned())];
+                options.extend(grant_channels(viewer, &view.case).into_iter().map(|c| {
+                    let label = super::channel_page::channel_name(viewer, &view.case, &c);
+                    (c, label)
+                }));
+                fields.push(FieldView {
+                    kind: "choice",
+                    options,
+                    ..base
+                })
+            }
+            Kind::PendingGrant => fields.push(FieldView {
                 kind: "choice",
                 options: view
                     .case
-                    .parties
+                    .pending_grants
                     .iter()
-                    .map(|p| (p.id.clone(), p.name.clone()))
+                    .map(|g| {
+                        let channels: Vec<String> = g
+                            .role
+                            .guest_channels()
+                            .iter()
+                            .map(|c| {
+                                super::channel_page::channel_name(viewer, &view.case, &c.encode())
+                            })
+                            .collect();
+                        let role = serde_json::to_value(&g.role)
+                            .ok()
+                            .and_then(|v| v["role"].as_str().map(str::to_owned))
+                            .unwrap_or_default();
+                        let label = format!(
+                            "{} — {}{}",
+                            g.user_id,
+                            viewer.t(&format!("choice-{role}")),
+                            if channels.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({})", channels.join(", "))
+                            }
+                        );
+                        (g.user_id.clone(), label)
+                    })
                     .collect(),
                 ..base
             }),
@@ -325,6 +388,47 @@ fn form_view(
         fields,
         decisive: form.decisive,
     }
+}
+
+/// The role kinds the viewer may grant or propose, by the consents the policy says it holds: the
+/// Secretariat's case-wide roles, a party's internal reviewer, and guests for any grant authority.
+fn grant_roles(viewer: &Viewer, case: &accord_domain::Case) -> Vec<&'static str> {
+    let held = accord_domain::policy::consents_held(&viewer.principal.actor, case);
+    let party = held.iter().any(|c| matches!(c, Consent::Party { .. }));
+    let secretariat = held.contains(&Consent::Secretariat);
+    super::action_forms::GRANT_ROLES
+        .iter()
+        .copied()
+        .filter(|r| match *r {
+            "internal-reviewer" => party,
+            "case-officer" | "finance-officer" => secretariat,
+            _ => !held.is_empty(),
+        })
+        .collect()
+}
+
+/// The channels the viewer may open (or propose to open) to a guest: plenary and administrative
+/// for the Secretariat; a party's caucus and workspace for its representatives; every active
+/// party's caucus for the mediator.
+fn grant_channels(viewer: &Viewer, case: &accord_domain::Case) -> Vec<String> {
+    let held = accord_domain::policy::consents_held(&viewer.principal.actor, case);
+    let mut out = vec![];
+    if held.contains(&Consent::Secretariat) {
+        out.push("plenary".to_owned());
+        out.push("administrative".to_owned());
+    }
+    for p in case.active_parties() {
+        let party = Consent::Party {
+            party: p.id.clone(),
+        };
+        if held.contains(&party) || held.contains(&Consent::Mediator) {
+            out.push(format!("caucus:{}", p.id));
+        }
+        if held.contains(&party) {
+            out.push(format!("internal:{}", p.id));
+        }
+    }
+    out
 }
 
 fn base_clone(b: &FieldView) -> FieldView {
@@ -362,12 +466,21 @@ async fn render_case(
         Ok(v) => v,
         Err(e) => return error_page(viewer, e),
     };
+    // A reader under break-glass sees the case record alone: its channels and the steps of the
+    // case answer as missing, and the page shows none.
+    let nothing_offered = || Offered {
+        open: vec![],
+        blocked: vec![],
+    };
     let (timeline, channels, offered) = match (
         s.accord.timeline(actor, case_id).await,
         s.accord.channels(actor, case_id).await,
         offered_forms(s, viewer, &view).await,
     ) {
         (Ok(t), Ok(c), Ok(o)) => (t, c, o),
+        (Ok(t), Err(AppError::NotFound { .. }), Err(AppError::NotFound { .. })) => {
+            (t, vec![], nothing_offered())
+        }
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(viewer, e),
     };
     let c = &view.case;

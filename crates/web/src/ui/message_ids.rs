@@ -114,6 +114,9 @@ fn every_message_id_used_by_a_page_exists() {
             }
         }
     }
+    for r in super::action_forms::GRANT_ROLES {
+        ids.insert(format!("choice-{r}"));
+    }
     for a in [
         "approve-final-text",
         "sign-settlement",
