@@ -92,7 +92,7 @@ impl Default for Config {
             session_absolute_hours: default_session_absolute_hours(),
             reset_link_hours: default_reset_link_hours(),
             log: "info".into(),
-            second_factor_roles: vec!["secretariat".into(), "mediator".into()],
+            second_factor_roles: vec!["secretariat".into(), "mediator".into(), "operator".into()],
             public_url: None,
             max_upload_mib: default_max_upload_mib(),
         }

@@ -488,7 +488,11 @@ impl Accord {
         case: &Case,
         via: &str,
     ) -> Result<(), AppError> {
-        if !case.negotiations.iter().any(|n| !n.proposals.is_empty()) {
+        // Nothing is read when there are no proposals, or when the reader sees the record alone
+        // (break-glass: the view is given without negotiations).
+        if !case.negotiations.iter().any(|n| !n.proposals.is_empty())
+            || !policy::can_view_case(actor, case)
+        {
             return Ok(());
         }
         self.store

@@ -85,6 +85,7 @@ impl Default for Settings {
             second_factor_roles: vec![
                 accord_domain::GlobalRole::Secretariat,
                 accord_domain::GlobalRole::Mediator,
+                accord_domain::GlobalRole::Operator,
             ],
             throttle_per_account: 10,
             throttle_per_address: 50,

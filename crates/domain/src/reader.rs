@@ -4,7 +4,9 @@
 //! export and every page apply them, so that nothing a party cannot read moves what it sees.
 //!
 //! The rule for participants (docs/SECURITY.md, "What each reader sees of the case"):
-//! * the Secretariat and the case's case officer, who administer roles, know every participant;
+//! * the Secretariat and the case's case officer, who administer roles, know every participant
+//!   except a party's internal ones (its internal reviewers, guests on its internal workspace
+//!   alone): the channel matrix gives them nothing of a party's internal workspace;
 //! * a case-wide role (case officer, finance officer) is known to everyone who sees the case;
 //! * a party's internal reviewer is known to that party's representatives and reviewers;
 //! * a guest (expert, interpreter, observer) is known to whoever may read in full at least one of
@@ -16,7 +18,7 @@
 
 use crate::actor::Actor;
 use crate::case::{BreakGlass, Case, CaseRole, Participant};
-use crate::channel::ReadAccess;
+use crate::channel::{ChannelId, ReadAccess};
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::event::Visibility;
 use crate::policy::{self, Relation};
@@ -40,18 +42,20 @@ pub fn may_know_role(
     user_id: &str,
     role: &CaseRole,
 ) -> bool {
-    if administers(r) || actor.user_id() == Some(user_id) {
+    if actor.user_id() == Some(user_id) {
         return true;
     }
     match role {
-        CaseRole::CaseOfficer | CaseRole::FinanceOfficer => policy::sees_case(r, case),
+        CaseRole::CaseOfficer | CaseRole::FinanceOfficer => {
+            administers(r) || policy::sees_case(r, case)
+        }
         CaseRole::InternalReviewer { party } => {
             r.parties.contains(party) || r.reviewer_of.contains(party)
         }
-        guest => guest
-            .guest_channels()
-            .iter()
-            .any(|c| policy::channel_access_for(r, case, c).0 == ReadAccess::Full),
+        guest => guest.guest_channels().iter().any(|c| {
+            policy::channel_access_for(r, case, c).0 == ReadAccess::Full
+                || (administers(r) && !matches!(c, ChannelId::Internal(_)))
+        }),
     }
 }
 
@@ -153,8 +157,10 @@ mod tests {
         let m = case_for_reader(&user("m", GlobalRole::Mediator), &case);
         assert_eq!(ids(&m), ["co", "exp-h", "exp-p", "exp-i"]);
         assert!(m.break_glass.is_empty());
+        // The Secretariat knows every role but H's internal ones (its reviewer, the guest on its
+        // workspace alone).
         let sg = case_for_reader(&user("sg", GlobalRole::Secretariat), &case);
-        assert_eq!(sg.participants.len(), 6);
+        assert_eq!(ids(&sg), ["co", "exp-h", "exp-p", "exp-i"]);
         assert_eq!(sg.break_glass.len(), 1);
         let op = case_for_reader(&user("op", GlobalRole::Operator), &case);
         assert_eq!(op.break_glass.len(), 1);

@@ -393,6 +393,18 @@ async fn case_roles_open_exactly_their_channels_and_end_at_the_next_request(t: &
         read(t, "reviewer", &case, "caucus:H").await.0,
         StatusCode::NOT_FOUND
     );
+    // That H has an internal reviewer is H's business: H's own view lists the reviewer, the
+    // Secretariat's and I's do not.
+    for (who, knows) in [("harbour", true), ("sgen", false), ("indah", false)] {
+        let (s, v) = t.get(who, &format!("/api/v1/cases/{case}")).await;
+        assert_eq!(s, StatusCode::OK, "{who}: {v}");
+        let listed = v["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["user_id"] == reviewer.as_str());
+        assert_eq!(listed, knows, "{who} and H's internal reviewer: {v}");
+    }
     // Finance: the administrative channel and deposits; no case record, no caucus.
     t.ok(
         "sgen",
