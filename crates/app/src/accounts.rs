@@ -610,7 +610,9 @@ impl Accord {
         Ok(())
     }
 
-    /// Changes an account's institution-wide role (Secretariat); applies to the next request.
+    /// Changes an account's institution-wide role (Secretariat) and ends the account's sessions:
+    /// the user signs in again under the new role, enrolling a second factor first where the new
+    /// role needs one (a session opened under the old role never skips that step).
     pub async fn set_user_role(
         &self,
         actor: &Actor,
@@ -629,7 +631,16 @@ impl Accord {
         if !self.store.set_user_role(user_id, role.as_str()).await? {
             return Err(AppError::NotFound { what: "user" });
         }
-        Ok(())
+        let now = self.clock.now().as_millisecond();
+        loop {
+            let live = self.store.sessions_of(user_id, now).await?;
+            if live.is_empty() {
+                return Ok(());
+            }
+            for s in live {
+                self.store.delete_session_of(user_id, &s.token_hash).await?;
+            }
+        }
     }
 
     /// The account behind a sign-in name, for naming a representative in a filing: only actors

@@ -223,7 +223,8 @@ async fn disabling_a_user_or_changing_a_role_applies_to_the_very_next_request() 
     )
     .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "and no new one starts");
-    // A role change (party user → operator) takes effect on the next request: no case content.
+    // A role change (party user → operator) ends the account's sessions at once: the user signs
+    // in again under the new role (and enrols a second factor first where it needs one).
     let harbour = t.id("harbour");
     let htoken = t.token("harbour");
     let r = http
@@ -247,7 +248,7 @@ async fn disabling_a_user_or_changing_a_role_applies_to_the_very_next_request() 
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // Only the Secretariat manages accounts.
     let (s, _) = t
         .post(
