@@ -12,7 +12,8 @@
 //!   compares it with.
 //!
 //! Integer issues are enumerated from `lowerbound` to `upperbound` (at most
-//! [`MAX_INTEGER_RANGE`] values). Real issues (Genius `type="real"`) are discretised into
+//! [`MAX_INTEGER_RANGE`] values), read from the issue's attributes or, as older Genius templates
+//! write them, from a `<range>` child. Real issues (Genius `type="real"`) are discretised into
 //! [`REAL_STEPS`] evenly spaced values from the lower to the upper bound, both included — a
 //! linear evaluator is best at a bound, so the bounds must be options (Genius's own analysis uses
 //! 21 steps but leaves out the upper bound); their evaluator is `parameter1 × x + parameter0`
@@ -114,22 +115,29 @@ fn spaced(low: Q, high: Q, count: i128) -> Result<Vec<Q>, NegotiateError> {
         .collect()
 }
 
+/// An issue's bound (`lowerbound`, `upperbound`): an attribute of the issue itself, or of its
+/// `<range>` child as older Genius templates write it.
+fn bound_text<'a>(n: roxmltree::Node<'a, '_>, a: &str) -> Option<&'a str> {
+    attr(n, a).or_else(|| {
+        n.children()
+            .find(|c| c.has_tag_name("range"))
+            .and_then(|r| attr(r, a))
+    })
+}
+
 /// The discretised values of a real issue: its bounds from its attributes or a `<range>` child.
 fn real_range(
     n: roxmltree::Node<'_, '_>,
     file: &str,
     name: &str,
 ) -> Result<Vec<Q>, NegotiateError> {
-    let range = n.children().find(|c| c.has_tag_name("range"));
     let bound = |a: &str| -> Result<Q, NegotiateError> {
-        let text = attr(n, a)
-            .or_else(|| range.and_then(|r| attr(r, a)))
-            .ok_or_else(|| {
-                err(
-                    "malformed-domain",
-                    format!("{file}: real issue '{name}' lacks {a}"),
-                )
-            })?;
+        let text = bound_text(n, a).ok_or_else(|| {
+            err(
+                "malformed-domain",
+                format!("{file}: real issue '{name}' lacks {a}"),
+            )
+        })?;
         Q::parse(text.trim())
     };
     let (lo, hi) = (bound("lowerbound")?, bound("upperbound")?);
@@ -169,17 +177,25 @@ fn parse_domain(text: &str, file: &str) -> Result<Vec<GeniusIssue>, NegotiateErr
             }
             "integer" => {
                 let b = |a: &str| -> Result<i64, NegotiateError> {
-                    attr(n, a)
-                        .and_then(|v| v.trim().parse().ok())
-                        .ok_or_else(|| {
-                            err(
-                                "malformed-domain",
-                                format!("{file}: integer issue '{name}' lacks {a}"),
-                            )
-                        })
+                    let text = bound_text(n, a).ok_or_else(|| {
+                        err(
+                            "malformed-domain",
+                            format!("{file}: integer issue '{name}' lacks {a}"),
+                        )
+                    })?;
+                    text.trim().parse().map_err(|_| {
+                        err(
+                            "malformed-domain",
+                            format!(
+                                "{file}: integer issue '{name}': {a} '{}' is not a whole number",
+                                text.trim()
+                            ),
+                        )
+                    })
                 };
                 let (lo, hi) = (b("lowerbound")?, b("upperbound")?);
-                if hi < lo || hi - lo >= MAX_INTEGER_RANGE {
+                // In i128: the width of two extreme i64 bounds does not fit an i64.
+                if hi < lo || i128::from(hi) - i128::from(lo) >= i128::from(MAX_INTEGER_RANGE) {
                     return Err(err(
                         "unsupported-issue",
                         format!("{file}: integer issue '{name}' has range {lo}..{hi}"),

@@ -639,3 +639,75 @@ fn exact_values_are_labelled_as_decimals() {
     assert_eq!(decimal_label(q(-7, 4)), "-1.75");
     assert_eq!(decimal_label(q(1, 3)), "1/3");
 }
+
+/// A two-issue domain whose integer issue gives its bounds as attributes or, as older Genius
+/// templates write them, in a `<range>` child.
+fn integer_domain(bounds_in_range: bool, low: &str, high: &str) -> String {
+    let issue = if bounds_in_range {
+        format!(
+            r#"<issue name="Tonnes" index="2" etype="integer" type="integer" vtype="integer">
+<range lowerbound="{low}" upperbound="{high}"/></issue>"#
+        )
+    } else {
+        format!(
+            r#"<issue name="Tonnes" index="2" etype="integer" type="integer" vtype="integer" lowerbound="{low}" upperbound="{high}"/>"#
+        )
+    };
+    format!(
+        r#"<negotiation_template><utility_space number_of_issues="2">
+<objective index="0" name="deal" type="objective" etype="objective">
+<issue name="Port" index="1" etype="discrete" type="discrete" vtype="discrete">
+<item index="1" value="Lisbon"/><item index="2" value="Macau"/></issue>
+{issue}
+</objective></utility_space></negotiation_template>"#
+    )
+}
+
+fn integer_profile(lisbon: u32, macau: u32, offset: &str, slope: &str) -> String {
+    format!(
+        r#"<utility_space><objective index="0" name="deal" type="objective" etype="objective">
+<issue index="1" name="Port" type="discrete" etype="discrete">
+<item index="1" value="Lisbon" evaluation="{lisbon}"/><item index="2" value="Macau" evaluation="{macau}"/></issue>
+<issue index="2" name="Tonnes" type="integer" etype="integer" lowerbound="3" upperbound="7">
+<evaluator ftype="linear" offset="{offset}" slope="{slope}"/></issue>
+<weight index="1" value="0.5"/><weight index="2" value="0.5"/>
+</objective></utility_space>"#
+    )
+}
+
+/// An integer issue reads the same whether its bounds are attributes or a `<range>` child; a
+/// bound that is not a whole number, or bounds too far apart (even the widest i64 pair), are
+/// refused with a code rather than read.
+#[test]
+fn genius_integer_bounds_are_read_from_attributes_or_a_range_child() {
+    let buyer = integer_profile(1, 2, "1", "-0.25");
+    let seller = integer_profile(2, 1, "0", "0.25");
+    let load = |range: bool, low: &str, high: &str| {
+        let domain = integer_domain(range, low, high);
+        let dir = folder(&[
+            ("domain.xml", &domain),
+            ("buyer.xml", &buyer),
+            ("seller.xml", &seller),
+        ]);
+        load_folder(dir.path(), Semantics::Genius)
+    };
+    let attrs = load(false, "3", "7").unwrap();
+    let child = load(true, "3", "7").unwrap();
+    assert_eq!(attrs.issues[1].values, ["3", "4", "5", "6", "7"]);
+    for (a, b) in child.issues.iter().zip(&attrs.issues) {
+        assert_eq!((&a.name, &a.values), (&b.name, &b.values));
+    }
+    for (a, b) in child.profiles.iter().zip(&attrs.profiles) {
+        assert_eq!(a.terms, b.terms);
+    }
+    assert_eq!(
+        load(true, "3", "seven").unwrap_err().code,
+        "malformed-domain"
+    );
+    assert_eq!(
+        load(true, &i64::MIN.to_string(), &i64::MAX.to_string())
+            .unwrap_err()
+            .code,
+        "unsupported-issue"
+    );
+}
