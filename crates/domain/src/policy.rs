@@ -254,9 +254,12 @@ pub fn relation(actor: &Actor, case: &Case) -> Relation {
             }
         }
     }
+    // A third State is asked for its consent once the request is submitted: while the case is a
+    // draft, its named representatives have nothing to read or answer.
     r.third_states = case
         .third_states
         .iter()
+        .filter(|_| case.state != CaseState::Draft)
         .filter(|t| t.representatives.iter().any(|u| u == id))
         .map(|t| t.country.clone())
         .collect();

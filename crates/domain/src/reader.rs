@@ -172,6 +172,29 @@ mod tests {
     }
 
     #[test]
+    fn a_third_state_reads_its_consent_request_only_once_the_request_is_submitted() {
+        use crate::party::CountryCode;
+        use crate::policy::{Action, authorize};
+        let xc = user("xc", GlobalRole::PartyUser);
+        let country = CountryCode::parse("XC").unwrap();
+        let view = Action::ViewConsentRequest {
+            country: country.clone(),
+        };
+        let consent = Action::ConsentAsThirdState { country };
+        let draft = CaseBuilder::state_state()
+            .build(Milestone::Draft)
+            .unwrap()
+            .case;
+        assert!(authorize(&xc, &view, &draft).is_err());
+        assert!(authorize(&xc, &consent, &draft).is_err());
+        let filed = CaseBuilder::state_state()
+            .build(Milestone::Filed)
+            .unwrap()
+            .case;
+        assert!(authorize(&xc, &view, &filed).is_ok());
+    }
+
+    #[test]
     fn unreadable_chain_names_count_as_secretariat_only() {
         let case = CaseBuilder::commercial()
             .build(Milestone::Active)
