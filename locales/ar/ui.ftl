@@ -46,7 +46,7 @@ account-second-factor-enrol = إعداد تطبيق المصادقة
 account-preferences = اللغة والمنطقة الزمنية
 account-language = لغة الصفحات
 account-time-zone = المنطقة الزمنية
-account-time-zone-hint = اسم وفق قاعدة IANA مثل Asia/Hong_Kong أو Europe/Geneva أو Asia/Riyadh. الآن: { $example }.
+account-time-zone-hint = اسم وفق قاعدة IANA مثل Asia/Hong_Kong أو Europe/Zurich أو Asia/Riyadh. الآن: { $example }.
 account-save = حفظ
 account-error-zone = هذه المنطقة الزمنية غير معروفة. استخدم اسمًا مثل Asia/Dubai.
 
@@ -165,6 +165,8 @@ deadline-nonpayment-suspension = التعليق لعدم السداد
 deadline-nonpayment-termination = الإنهاء لعدم السداد
 deadline-time-limit = مدة الوساطة
 deadline-break-glass-expiry = انتهاء الوصول الطارئ
+deadline-ends = حتى نهاية يوم { $day } (بتوقيت { $place })
+deadline-your-time = { $when } بتوقيتك
 
 seat-nominated = مرشَّح
 seat-accepted-pending-disclosure = قَبِل، والإفصاح قيد النظر
@@ -590,6 +592,7 @@ error-invalid-profile-override = أحد التعديلات على الملف ا�
 error-invalid-settlement-draft = مشروع اتفاق التسوية غير مكتمل أو غير صالح.
 error-invalid-text-hash = يجب أن تكون بصمة النص تجزئة SHA-256 من 64 رقمًا ست عشريًا بأحرف صغيرة.
 error-invalid-time-limit = المهلة من 1 إلى 3650 يومًا.
+error-invalid-time-zone = المنطقة الزمنية غير معروفة؛ اكتبها بصيغة المنطقة/المدينة، مثل Asia/Hong_Kong أو Europe/Zurich.
 error-missing-field = أحد الحقول المطلوبة فارغ.
 error-no-break-glass-request = ليس لهذا المشغّل طلب أو وصول طارئ مفتوح على هذه القضية.
 error-guard-self-grant = لا يمنح أحد دورًا لنفسه ولا يوافق على دور مقترح لنفسه.

@@ -46,7 +46,7 @@ account-second-factor-enrol = Set up the authenticator app
 account-preferences = Language and time zone
 account-language = Language of the pages
 account-time-zone = Time zone
-account-time-zone-hint = An IANA name such as Asia/Hong_Kong, Europe/Geneva or America/New_York. Now: { $example }.
+account-time-zone-hint = An IANA name such as Asia/Hong_Kong, Europe/Zurich or America/New_York. Now: { $example }.
 account-save = Save
 account-error-zone = This time zone is not known. Use a name such as Asia/Hong_Kong.
 
@@ -165,6 +165,8 @@ deadline-nonpayment-suspension = Suspension for non-payment
 deadline-nonpayment-termination = Termination for non-payment
 deadline-time-limit = Time limit of the mediation
 deadline-break-glass-expiry = End of emergency access
+deadline-ends = Until the end of { $day } ({ $place } time)
+deadline-your-time = { $when } in your time zone
 
 seat-nominated = nominated
 seat-accepted-pending-disclosure = accepted, disclosure under review
@@ -590,6 +592,7 @@ error-invalid-profile-override = A change to the procedural profile is unknown o
 error-invalid-settlement-draft = The settlement draft is incomplete or not valid.
 error-invalid-text-hash = The text's fingerprint must be a SHA-256 hash of 64 lower-case hexadecimal digits.
 error-invalid-time-limit = A time limit is 1 to 3650 days.
+error-invalid-time-zone = A time zone is not known; write it as Region/City, such as Asia/Hong_Kong or Europe/Zurich.
 error-missing-field = A required field is empty.
 error-no-break-glass-request = This operator has no open break-glass request or access on this case.
 error-guard-self-grant = No one grants a role to themselves or approves a role proposed for themselves.

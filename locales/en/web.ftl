@@ -2,6 +2,7 @@
 
 ## Common
 web-skip = Skip to the content
+web-rehearsal-clock = Rehearsal server: the clock is set by the operator and reads { $now }. Nothing done here is a real procedure.
 web-language = Language
 web-institution = Administered mediation
 

@@ -46,7 +46,7 @@ account-second-factor-enrol = Configurar la aplicación de autenticación
 account-preferences = Idioma y zona horaria
 account-language = Idioma de las páginas
 account-time-zone = Zona horaria
-account-time-zone-hint = Un nombre IANA como Asia/Hong_Kong, Europe/Geneva o America/New_York. Ahora: { $example }.
+account-time-zone-hint = Un nombre IANA como Asia/Hong_Kong, Europe/Zurich o America/New_York. Ahora: { $example }.
 account-save = Guardar
 account-error-zone = Esta zona horaria no se conoce. Use un nombre como Europe/Madrid.
 
@@ -165,6 +165,8 @@ deadline-nonpayment-suspension = Suspensión por impago
 deadline-nonpayment-termination = Terminación por impago
 deadline-time-limit = Duración de la mediación
 deadline-break-glass-expiry = Fin del acceso de emergencia
+deadline-ends = Hasta el final del { $day } (hora de { $place })
+deadline-your-time = { $when } en su zona horaria
 
 seat-nominated = designado
 seat-accepted-pending-disclosure = aceptó, revelación en examen
@@ -590,6 +592,7 @@ error-invalid-profile-override = Un cambio del perfil procesal es desconocido o 
 error-invalid-settlement-draft = El borrador del acuerdo de transacción está incompleto o no es válido.
 error-invalid-text-hash = La huella del texto debe ser un resumen SHA-256 de 64 dígitos hexadecimales en minúsculas.
 error-invalid-time-limit = Un plazo es de 1 a 3650 días.
+error-invalid-time-zone = Una zona horaria no es conocida; escríbala como Región/Ciudad, por ejemplo Asia/Hong_Kong o Europe/Zurich.
 error-missing-field = Un campo obligatorio está vacío.
 error-no-break-glass-request = Este operador no tiene ninguna solicitud ni acceso de emergencia abiertos en este expediente.
 error-guard-self-grant = Nadie se asigna una función a sí mismo ni aprueba una función propuesta para sí mismo.

@@ -2,6 +2,7 @@
 
 ## Común
 web-skip = Ir al contenido
+web-rehearsal-clock = Servidor de ensayo: el reloj lo fija el operador y marca { $now }. Nada de lo que se hace aquí es un procedimiento real.
 web-language = Idioma
 web-institution = Mediación administrada
 

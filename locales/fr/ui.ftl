@@ -46,7 +46,7 @@ account-second-factor-enrol = Configurer l’application d’authentification
 account-preferences = Langue et fuseau horaire
 account-language = Langue des pages
 account-time-zone = Fuseau horaire
-account-time-zone-hint = Un nom IANA tel que Asia/Hong_Kong, Europe/Geneva ou America/New_York. Maintenant : { $example }.
+account-time-zone-hint = Un nom IANA tel que Asia/Hong_Kong, Europe/Zurich ou America/New_York. Maintenant : { $example }.
 account-save = Enregistrer
 account-error-zone = Ce fuseau horaire est inconnu. Utilisez un nom tel que Europe/Paris.
 
@@ -165,6 +165,8 @@ deadline-nonpayment-suspension = Suspension pour défaut de paiement
 deadline-nonpayment-termination = Fin pour défaut de paiement
 deadline-time-limit = Durée de la médiation
 deadline-break-glass-expiry = Fin de l’accès d’urgence
+deadline-ends = Jusqu’à la fin du { $day } (heure de { $place })
+deadline-your-time = { $when } dans votre fuseau horaire
 
 seat-nominated = désigné
 seat-accepted-pending-disclosure = a accepté, déclaration à l’examen
@@ -590,6 +592,7 @@ error-invalid-profile-override = Une modification du profil procédural est inco
 error-invalid-settlement-draft = Le projet d’accord de règlement est incomplet ou non valable.
 error-invalid-text-hash = L’empreinte du texte doit être un condensé SHA-256 de 64 chiffres hexadécimaux en minuscules.
 error-invalid-time-limit = Un délai est de 1 à 3650 jours.
+error-invalid-time-zone = Un fuseau horaire est inconnu ; écrivez-le sous la forme Région/Ville, par exemple Asia/Hong_Kong ou Europe/Zurich.
 error-missing-field = Un champ obligatoire est vide.
 error-no-break-glass-request = Cet opérateur n’a aucune demande ni aucun accès d’urgence en cours sur ce dossier.
 error-guard-self-grant = Nul ne s’attribue un rôle ni n’approuve un rôle proposé pour lui-même.

@@ -2,6 +2,7 @@
 
 ## Commun
 web-skip = Aller au contenu
+web-rehearsal-clock = Serveur de répétition : l’horloge est réglée par l’exploitant et indique { $now }. Rien de ce qui est fait ici n’est une procédure réelle.
 web-language = Langue
 web-institution = Médiation administrée
 

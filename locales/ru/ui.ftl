@@ -46,7 +46,7 @@ account-second-factor-enrol = Настроить приложение-аутен
 account-preferences = Язык и часовой пояс
 account-language = Язык страниц
 account-time-zone = Часовой пояс
-account-time-zone-hint = Имя по базе IANA, например Asia/Hong_Kong, Europe/Geneva или Europe/Moscow. Сейчас: { $example }.
+account-time-zone-hint = Имя по базе IANA, например Asia/Hong_Kong, Europe/Zurich или Europe/Moscow. Сейчас: { $example }.
 account-save = Сохранить
 account-error-zone = Такой часовой пояс неизвестен. Укажите имя вроде Europe/Moscow.
 
@@ -165,6 +165,8 @@ deadline-nonpayment-suspension = Приостановление из-за нео
 deadline-nonpayment-termination = Прекращение из-за неоплаты
 deadline-time-limit = Срок посредничества
 deadline-break-glass-expiry = Конец экстренного доступа
+deadline-ends = До конца дня { $day } (время: { $place })
+deadline-your-time = { $when } по вашему времени
 
 seat-nominated = назначен
 seat-accepted-pending-disclosure = согласился, раскрытие рассматривается
@@ -590,6 +592,7 @@ error-invalid-profile-override = Изменение процедурного п�
 error-invalid-settlement-draft = Проект мирового соглашения неполон или недействителен.
 error-invalid-text-hash = Отпечаток текста должен быть хешем SHA-256 из 64 шестнадцатеричных цифр в нижнем регистре.
 error-invalid-time-limit = Срок составляет от 1 до 3650 дней.
+error-invalid-time-zone = Часовой пояс не распознан; укажите его в виде Регион/Город, например Asia/Hong_Kong или Europe/Zurich.
 error-missing-field = Обязательное поле не заполнено.
 error-no-break-glass-request = У этого оператора нет открытой просьбы об экстренном доступе или такого доступа к этому делу.
 error-guard-self-grant = Никто не назначает роль самому себе и не одобряет роль, предложенную для себя.

@@ -45,7 +45,7 @@ account-second-factor-enrol = 设置身份验证器应用
 account-preferences = 语言和时区
 account-language = 页面语言
 account-time-zone = 时区
-account-time-zone-hint = IANA 时区名称，例如 Asia/Hong_Kong、Europe/Geneva 或 America/New_York。当前时间：{ $example }。
+account-time-zone-hint = IANA 时区名称，例如 Asia/Hong_Kong、Europe/Zurich 或 America/New_York。当前时间：{ $example }。
 account-save = 保存
 account-error-zone = 无法识别该时区。请使用 Asia/Shanghai 这样的名称。
 
@@ -164,6 +164,8 @@ deadline-nonpayment-suspension = 因未付款中止
 deadline-nonpayment-termination = 因未付款终止
 deadline-time-limit = 调解期限
 deadline-break-glass-expiry = 紧急访问结束
+deadline-ends = 至 { $day } 结束（{ $place } 时间）
+deadline-your-time = 您所在时区：{ $when }
 
 seat-nominated = 已提名
 seat-accepted-pending-disclosure = 已接受，披露审查中
@@ -589,6 +591,7 @@ error-invalid-profile-override = 对程序规则的某项变更未知或超出�
 error-invalid-settlement-draft = 和解协议草案不完整或无效。
 error-invalid-text-hash = 文本指纹须为由 64 个小写十六进制数字组成的 SHA-256 哈希值。
 error-invalid-time-limit = 期限为 1 至 3650 天。
+error-invalid-time-zone = 时区未知；请按“地区/城市”格式填写，例如 Asia/Hong_Kong 或 Europe/Zurich。
 error-missing-field = 某一必填字段为空。
 error-no-break-glass-request = 该运维人员在本案中没有未结的紧急访问请求或访问权限。
 error-guard-self-grant = 任何人不得为自己授予角色，也不得批准为自己提议的角色。

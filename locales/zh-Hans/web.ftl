@@ -2,6 +2,7 @@
 
 ## 通用
 web-skip = 跳至正文
+web-rehearsal-clock = 演练服务器：时钟由运营方设定，当前为 { $now }。此处的任何操作都不是真实程序。
 web-language = 语言
 web-institution = 机构管理的调解
 

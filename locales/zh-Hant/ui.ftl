@@ -45,7 +45,7 @@ account-second-factor-enrol = 設定身份驗證器應用
 account-preferences = 語言和時區
 account-language = 頁面語言
 account-time-zone = 時區
-account-time-zone-hint = IANA 時區名稱，例如 Asia/Hong_Kong、Europe/Geneva 或 America/New_York。當前時間：{ $example }。
+account-time-zone-hint = IANA 時區名稱，例如 Asia/Hong_Kong、Europe/Zurich 或 America/New_York。當前時間：{ $example }。
 account-save = 保存
 account-error-zone = 無法識別該時區。請使用 Asia/Shanghai 這樣的名稱。
 
@@ -164,6 +164,8 @@ deadline-nonpayment-suspension = 因未付款中止
 deadline-nonpayment-termination = 因未付款終止
 deadline-time-limit = 調解期限
 deadline-break-glass-expiry = 緊急訪問結束
+deadline-ends = 至 { $day } 結束（{ $place } 時間）
+deadline-your-time = 您所在時區：{ $when }
 
 seat-nominated = 已提名
 seat-accepted-pending-disclosure = 已接受，披露審查中
@@ -589,6 +591,7 @@ error-invalid-profile-override = 對程序規則的某項變更未知或超出�
 error-invalid-settlement-draft = 和解協議草案不完整或無效。
 error-invalid-text-hash = 文本指紋須為由 64 個小寫十六進制數字組成的 SHA-256 雜湊值。
 error-invalid-time-limit = 期限為 1 至 3650 天。
+error-invalid-time-zone = 時區未知；請按「地區/城市」格式填寫，例如 Asia/Hong_Kong 或 Europe/Zurich。
 error-missing-field = 某一必填字段為空。
 error-no-break-glass-request = 該運維人員在本案中沒有未結的緊急訪問請求或訪問權限。
 error-guard-self-grant = 任何人不得為自己授予角色，也不得批准為自己提議的角色。

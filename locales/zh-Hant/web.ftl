@@ -2,6 +2,7 @@
 
 ## 通用
 web-skip = 跳至正文
+web-rehearsal-clock = 演練伺服器：時鐘由營運方設定，目前為 { $now }。此處的任何操作都不是真實程序。
 web-language = 語言
 web-institution = 機構管理的調解
 

@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod malloc;
 pub mod migrate_storage;
+pub mod rehearsal;
 
 use std::io::Write;
 use std::net::SocketAddr;

@@ -50,6 +50,11 @@ enum Cmd {
         /// Load demo users and cases (once) and print their logins.
         #[arg(long)]
         demo: bool,
+        /// Rehearsal server: the operator may move the clock forward (POST /api/v1/test-clock)
+        /// and every lapse then due fires. Only with a loopback listen address; every page says
+        /// so. Never for real cases.
+        #[arg(long)]
+        test_clock: bool,
     },
     /// Apply the database migrations and exit.
     Migrate {
@@ -212,9 +217,16 @@ fn init_logging(filter: &str) {
 }
 
 async fn open(cfg: &Config) -> Result<accord_app::Accord, String> {
+    open_with(cfg, Arc::new(SystemClock)).await
+}
+
+async fn open_with(
+    cfg: &Config,
+    clock: Arc<dyn accord_app::Clock>,
+) -> Result<accord_app::Accord, String> {
     accord::prepare_data_dir(cfg)?;
     let store = accord::open_store(cfg).await?;
-    accord::application(cfg, store, Arc::new(SystemClock))
+    accord::application(cfg, store, clock)
 }
 
 async fn shutdown_signal() {
@@ -241,10 +253,25 @@ async fn run(cli: Cli) -> Result<(), String> {
             deployment,
             listen,
             demo,
+            test_clock,
         } => {
             let cfg = load(cli.config, &deployment, listen)?;
             init_logging(&cfg.log);
-            let accord = open(&cfg).await?;
+            let accord = if test_clock {
+                accord::rehearsal::check_listen(&cfg.listen)?;
+                tracing::warn!(
+                    "REHEARSAL SERVER: started with --test-clock; the operator may move the \
+                     clock forward (POST /api/v1/test-clock) and every page says so. Never use \
+                     it for real cases."
+                );
+                eprintln!(
+                    "Rehearsal server (--test-clock): the clock can be moved forward by the \
+                     operator; not for real cases."
+                );
+                open_with(&cfg, Arc::new(accord_app::RehearsalClock::new())).await?
+            } else {
+                open(&cfg).await?
+            };
             if demo {
                 let logins = accord::demo::load(&accord, &cfg.data).await?;
                 println!(

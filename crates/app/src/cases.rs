@@ -345,7 +345,11 @@ impl Accord {
             .updated_at_ms
             .and_then(|ms| Timestamp::from_millisecond(ms).ok())
             .unwrap_or(case.created_at);
-        let next_deadlines = case.pending_deadlines().into_iter().cloned().collect();
+        let next_deadlines = case
+            .pending_deadlines()
+            .into_iter()
+            .map(|d| crate::views::DeadlineView::new(d.clone(), None))
+            .collect();
         CaseView {
             state_name: case.state.name().to_owned(),
             head_hash: head.head_hash,

@@ -8,6 +8,111 @@ use jiff::{SignedDuration, Timestamp};
 pub trait Clock: Send + Sync {
     /// The current time.
     fn now(&self) -> Timestamp;
+
+    /// The rehearsal clock, when the server was started with `--test-clock` (never otherwise).
+    fn rehearsal(&self) -> Option<&RehearsalClock> {
+        None
+    }
+}
+
+/// The clock of a rehearsal server (`accord serve --test-clock`): the system's time plus an
+/// offset that the operator moves forward through the API, so that an institution can rehearse a
+/// procedure end to end (an invitation's lapse, a deposit's default) in an afternoon. It never
+/// goes back: events already recorded keep their order in time.
+pub struct RehearsalClock {
+    base: std::sync::Arc<dyn Clock>,
+    offset: Mutex<SignedDuration>,
+}
+
+impl std::fmt::Debug for RehearsalClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RehearsalClock")
+            .field("offset", &self.offset())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for RehearsalClock {
+    fn default() -> Self {
+        RehearsalClock::over(std::sync::Arc::new(SystemClock))
+    }
+}
+
+/// Why the rehearsal clock cannot be moved as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RehearsalClockError {
+    /// The requested time is before the clock's present time.
+    Backwards {
+        /// The clock's present time.
+        now: Timestamp,
+    },
+    /// The requested time is beyond what can be represented.
+    OutOfRange,
+}
+
+impl RehearsalClock {
+    /// A rehearsal clock that starts at the system's time.
+    pub fn new() -> Self {
+        RehearsalClock::default()
+    }
+
+    /// A rehearsal clock running ahead of another clock (tests run it over a manual clock).
+    pub fn over(base: std::sync::Arc<dyn Clock>) -> Self {
+        RehearsalClock {
+            base,
+            offset: Mutex::new(SignedDuration::ZERO),
+        }
+    }
+
+    fn offset(&self) -> SignedDuration {
+        *self.offset.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How far ahead of the system's time the clock is.
+    pub fn ahead_by(&self) -> SignedDuration {
+        self.offset()
+    }
+
+    /// Sets the clock to `t`, which must not be before its present time.
+    pub fn set(&self, t: Timestamp) -> Result<Timestamp, RehearsalClockError> {
+        let mut g = self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        let system = self.base.now();
+        let now = system.checked_add(*g).unwrap_or(Timestamp::MAX);
+        if t < now {
+            return Err(RehearsalClockError::Backwards { now });
+        }
+        *g = t.duration_since(system);
+        Ok(t)
+    }
+
+    /// Moves the clock forward by `d` (not negative).
+    pub fn advance(&self, d: SignedDuration) -> Result<Timestamp, RehearsalClockError> {
+        let mut g = self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        let system = self.base.now();
+        let now = system.checked_add(*g).unwrap_or(Timestamp::MAX);
+        if d.is_negative() {
+            return Err(RehearsalClockError::Backwards { now });
+        }
+        let next = g.checked_add(d).ok_or(RehearsalClockError::OutOfRange)?;
+        let t = system
+            .checked_add(next)
+            .map_err(|_| RehearsalClockError::OutOfRange)?;
+        *g = next;
+        Ok(t)
+    }
+}
+
+impl Clock for RehearsalClock {
+    fn now(&self) -> Timestamp {
+        self.base
+            .now()
+            .checked_add(self.offset())
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    fn rehearsal(&self) -> Option<&RehearsalClock> {
+        Some(self)
+    }
 }
 
 /// The production clock: the operating system's time (`Timestamp::now`).
@@ -50,5 +155,35 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rehearsal_clock_moves_forward_only() {
+        let c = RehearsalClock::new();
+        let start = c.now();
+        let later = c.advance(SignedDuration::from_hours(48)).unwrap();
+        assert!(later.duration_since(start) >= SignedDuration::from_hours(48));
+        assert!(c.now() >= later);
+        assert!(matches!(
+            c.set(start),
+            Err(RehearsalClockError::Backwards { .. })
+        ));
+        assert!(matches!(
+            c.advance(SignedDuration::from_secs(-1)),
+            Err(RehearsalClockError::Backwards { .. })
+        ));
+        let target = later
+            .checked_add(SignedDuration::from_hours(24 * 30))
+            .unwrap();
+        assert_eq!(c.set(target).unwrap(), target);
+        assert!(c.now() >= target);
+        assert!(c.ahead_by() >= SignedDuration::from_hours(24 * 31));
+        assert!(SystemClock.rehearsal().is_none());
+        assert!(c.rehearsal().is_some());
     }
 }

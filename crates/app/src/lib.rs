@@ -17,6 +17,7 @@ pub mod key_rotation;
 pub mod negotiations;
 pub mod passwords;
 pub mod ports;
+pub mod rehearsal;
 pub mod rendering;
 pub mod scheduler;
 pub mod sessions;
@@ -27,7 +28,7 @@ pub mod views;
 
 use std::sync::Arc;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, RehearsalClock, SystemClock};
 pub use error::AppError;
 pub use ports::Store;
 

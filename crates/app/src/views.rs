@@ -19,11 +19,70 @@ pub struct CaseView {
     /// the case's `version` (the number of events the viewer may read) it moves only with events
     /// the viewer may read.
     pub head_hash: String,
-    /// Pending deadlines, earliest first.
-    pub next_deadlines: Vec<Deadline>,
+    /// Pending deadlines, earliest first, each with its end in the zone it was counted in and,
+    /// when the request named one (`?tz=`, or the account's zone), in the viewer's zone.
+    pub next_deadlines: Vec<DeadlineView>,
     /// Options open to this viewer now because a period ran out (for example
     /// `treat-invitation-as-rejected`).
     pub options: Vec<CaseOption>,
+}
+
+/// A pending deadline with its end shown in the zone it was counted in and in the viewer's.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct DeadlineView {
+    /// The deadline (its `due_at` is the UTC instant; `zone` and `last_day` say how it was
+    /// counted).
+    #[serde(flatten)]
+    pub deadline: Deadline,
+    /// `due_at` in the zone it was counted in, RFC 3339 with offset and zone, such as
+    /// `2026-12-16T00:00:00+08:00[Asia/Hong_Kong]`.
+    pub due_local: String,
+    /// The viewer's zone, when the request named one.
+    pub viewer_zone: Option<String>,
+    /// `due_at` in the viewer's zone, RFC 3339 with offset and zone.
+    pub due_in_viewer_zone: Option<String>,
+}
+
+impl DeadlineView {
+    /// A deadline shown in the zone it was counted in (and in `viewer_zone` if given; the zone
+    /// must already be known to be valid).
+    pub fn new(deadline: Deadline, viewer_zone: Option<&str>) -> Self {
+        let show = |zone: &str| {
+            accord_domain::period::zone(zone)
+                .ok()
+                .map(|tz| display_zoned(deadline.due_at.to_zoned_datetime(tz)))
+        };
+        let counted_in = if deadline.zone.is_empty() {
+            "UTC"
+        } else {
+            deadline.zone.as_str()
+        };
+        let due_local = show(counted_in).unwrap_or_else(|| deadline.due_at.to_string());
+        let due_in_viewer_zone = viewer_zone.and_then(show);
+        DeadlineView {
+            due_local,
+            viewer_zone: viewer_zone.map(str::to_owned),
+            due_in_viewer_zone,
+            deadline,
+        }
+    }
+}
+
+/// A zoned instant as RFC 3339 with offset and bracketed zone, whole seconds.
+fn display_zoned(z: jiff::ZonedDateTime) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z[%Q]").to_string()
+}
+
+impl CaseView {
+    /// Shows every pending deadline in the viewer's zone as well (`zone` already validated).
+    pub fn in_viewer_zone(mut self, zone: Option<&str>) -> Self {
+        self.next_deadlines = self
+            .next_deadlines
+            .into_iter()
+            .map(|d| DeadlineView::new(d.deadline, zone))
+            .collect();
+        self
+    }
 }
 
 /// An option open to the viewer.

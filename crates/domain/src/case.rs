@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::command::{AppointmentMethod, Declaration, FirstSessionRecord};
-use crate::deadline::{Deadline, DeadlineKind, DeadlineStatus, add_days, utc_date};
+use crate::deadline::{Deadline, DeadlineKind, DeadlineStatus};
 use crate::event::{CaseEvent, LinkedCase};
 use crate::party::{CountryCode, DisputeType, Party, ThirdState};
 use crate::profile::{CommencementRule, Profile};
@@ -455,6 +455,7 @@ impl Case {
         })
     }
 
+    /// Starts a period of the rules triggered by an event at `at` (see [`crate::period`]).
     pub(crate) fn start_deadline(
         &mut self,
         kind: DeadlineKind,
@@ -463,16 +464,78 @@ impl Case {
         days: u32,
         field: &str,
     ) {
+        let end = self.profile.calendar.period_end(at, days);
+        self.push_period(kind, party, at, days, field, end);
+    }
+
+    /// Starts a period that follows another's lapse at `effective`: it begins the day after the
+    /// earlier period's last day (so "30 days after the due date" counts from the day after it).
+    pub(crate) fn start_deadline_after_lapse(
+        &mut self,
+        kind: DeadlineKind,
+        party: Option<&str>,
+        effective: Timestamp,
+        days: u32,
+        field: &str,
+    ) {
+        let cal = &self.profile.calendar;
+        let end = cal.period_end_after_day(cal.last_day_of(effective), days);
+        self.push_period(kind, party, effective, days, field, end);
+    }
+
+    fn push_period(
+        &mut self,
+        kind: DeadlineKind,
+        party: Option<&str>,
+        at: Timestamp,
+        days: u32,
+        field: &str,
+        end: crate::period::PeriodEnd,
+    ) {
         self.close_deadline(kind, party, DeadlineStatus::Cancelled);
+        let extended = if end.extended {
+            " (last day moved past non-business days)"
+        } else {
+            ""
+        };
         self.deadlines.push(Deadline {
             kind,
             party: party.map(str::to_owned),
             starts_at: at,
-            due_at: add_days(at, days),
+            due_at: end.due_at,
+            zone: end.zone,
+            last_day: Some(end.last_day),
             rule: format!(
-                "{} v{}: {field} = {days}",
-                self.profile.id, self.profile.version
+                "{} v{}: {field} = {days}; {}{extended}",
+                self.profile.id,
+                self.profile.version,
+                self.profile.calendar.describe()
             ),
+            status: DeadlineStatus::Pending,
+        });
+    }
+
+    /// Starts a duration that is not a period of the rules: `hours` from `at`, to the instant.
+    pub(crate) fn start_duration(
+        &mut self,
+        kind: DeadlineKind,
+        party: Option<&str>,
+        at: Timestamp,
+        hours: u32,
+        rule: &str,
+    ) {
+        self.close_deadline(kind, party, DeadlineStatus::Cancelled);
+        let due_at = at
+            .checked_add(jiff::SignedDuration::from_hours(i64::from(hours)))
+            .unwrap_or(Timestamp::MAX);
+        self.deadlines.push(Deadline {
+            kind,
+            party: party.map(str::to_owned),
+            starts_at: at,
+            due_at,
+            zone: "UTC".into(),
+            last_day: None,
+            rule: rule.into(),
             status: DeadlineStatus::Pending,
         });
     }
@@ -529,8 +592,12 @@ impl Case {
     /// The commencement date a registration at `at` gives under the profile.
     pub fn commencement_for(&self, at: Timestamp) -> String {
         match self.profile.commencement {
-            CommencementRule::Registration => utc_date(at),
-            CommencementRule::Receipt => utc_date(self.filed_at.unwrap_or(at)),
+            CommencementRule::Registration => self.profile.calendar.day_of(at).to_string(),
+            CommencementRule::Receipt => self
+                .profile
+                .calendar
+                .day_of(self.filed_at.unwrap_or(at))
+                .to_string(),
         }
     }
 }

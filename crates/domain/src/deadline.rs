@@ -82,16 +82,37 @@ pub struct Deadline {
     /// When it started running.
     #[schemars(with = "String")]
     pub starts_at: Timestamp,
-    /// When it runs out.
+    /// When it runs out: the first instant after its last day (24:00 of `last_day` in `zone`),
+    /// in UTC. A step taken before this instant is in time.
     #[schemars(with = "String")]
     pub due_at: Timestamp,
+    /// The IANA zone the period was counted in (the profile's seat zone).
+    #[serde(default)]
+    pub zone: String,
+    /// The period's last day in `zone`, `YYYY-MM-DD` (after any business-day extension).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub last_day: Option<jiff::civil::Date>,
     /// The profile rule it comes from, such as `iomed-default v1: acceptance_days = 20`.
     pub rule: String,
     /// `pending` while running; then `met`, `lapsed` or `cancelled`.
     pub status: DeadlineStatus,
 }
 
-/// Adds whole calendar days (24-hour days in UTC), saturating at the end of representable time.
+impl Deadline {
+    /// When the deadline ends, as a person reads it: "the end of 2026-12-15 (Asia/Hong_Kong
+    /// time)"; the instant itself for durations and deadlines recorded before calendars.
+    pub fn ends(&self) -> String {
+        match self.last_day {
+            Some(day) => format!("the end of {day} ({} time)", self.zone),
+            None => self.due_at.to_string(),
+        }
+    }
+}
+
+/// Adds whole 24-hour days, saturating at the end of representable time. Procedural periods are
+/// counted by [`crate::period::PeriodCalendar::period_end`] instead; this is for durations that
+/// are not periods of the rules (a break-glass access lasts 24 hours).
 pub fn add_days(t: Timestamp, days: u32) -> Timestamp {
     t.checked_add(SignedDuration::from_hours(24 * i64::from(days)))
         .unwrap_or(Timestamp::MAX)

@@ -151,6 +151,8 @@ error_codes! {
     InvalidTextHash = "invalid-text-hash",
     /// The time limit is outside 1 to 3650 days.
     InvalidTimeLimit = "invalid-time-limit",
+    /// A time zone is not in the IANA time-zone database.
+    InvalidTimeZone = "invalid-time-zone",
     /// A required field is empty.
     MissingField = "missing-field",
     /// The operator has no open break-glass request or access on the case.

@@ -29,6 +29,7 @@ pub mod file_names;
 pub mod grant;
 pub mod negotiation;
 pub mod party;
+pub mod period;
 pub mod policy;
 pub mod profile;
 pub mod reader;

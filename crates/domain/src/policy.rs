@@ -600,6 +600,18 @@ pub fn can_read_transparency_log(actor: &Actor) -> bool {
     matches!(actor, Actor::User { .. } | Actor::System)
 }
 
+/// May the actor move the rehearsal clock of a server started with `--test-clock`? The operator
+/// alone: it runs the service and rehearses procedures with the institution before going live.
+pub fn can_move_rehearsal_clock(actor: &Actor) -> bool {
+    matches!(
+        actor,
+        Actor::User {
+            role: GlobalRole::Operator,
+            ..
+        }
+    )
+}
+
 /// May the actor see aggregate, anonymised statistics? (Governing Council and Secretariat.)
 pub fn can_view_statistics(actor: &Actor) -> bool {
     matches!(

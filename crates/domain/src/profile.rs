@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, ErrorCode};
 use crate::party::DisputeType;
+use crate::period::{Holiday, PeriodCalendar, WeekDay};
 
 /// What happens when an invitation to mediate is not answered in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -57,7 +58,8 @@ pub enum CommencementRule {
     Receipt,
 }
 
-/// A procedural profile. All periods are calendar days, counted in UTC.
+/// A procedural profile. All periods are calendar days, counted as its [`PeriodCalendar`] says:
+/// from the day after the triggering event to 24:00 of the last day in the profile's zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -113,6 +115,36 @@ pub struct Profile {
     /// What the mediator sees of the parties' negotiation preferences.
     #[serde(default)]
     pub negotiation_disclosure: NegotiationDisclosure,
+    /// How periods are counted: the zone their last day ends in, and business-day extension.
+    /// Profiles recorded before calendars existed count in UTC without extension.
+    #[serde(default)]
+    pub calendar: PeriodCalendar,
+}
+
+/// The Hong Kong general holidays shipped with the seat calendar (data, not code).
+const HONG_KONG_HOLIDAYS: &str = include_str!("../data/hong-kong-general-holidays.json");
+
+#[derive(Deserialize)]
+struct HolidayList {
+    source: String,
+    holidays: Vec<Holiday>,
+}
+
+/// The calendar of the IOMed's seat, Hong Kong: periods end at 24:00 Hong Kong time; a last day
+/// on a Saturday, Sunday or general holiday moves to the next business day.
+pub fn hong_kong_seat_calendar(rule: &str) -> PeriodCalendar {
+    let list: HolidayList = serde_json::from_str(HONG_KONG_HOLIDAYS).unwrap_or(HolidayList {
+        source: String::new(),
+        holidays: Vec::new(),
+    });
+    PeriodCalendar {
+        time_zone: "Asia/Hong_Kong".into(),
+        extend_to_business_day: true,
+        weekend: vec![WeekDay::Saturday, WeekDay::Sunday],
+        holidays: list.holidays,
+        holidays_source: list.source,
+        rule: rule.into(),
+    }
 }
 
 /// Bounds within which a per-case override may set a numeric field.
@@ -141,6 +173,7 @@ const OPTION_FIELDS: &[&str] = &[
     "withdrawal_requires_protocol",
     "commencement",
     "negotiation_disclosure",
+    "calendar",
 ];
 
 /// The bounds of an overridable numeric field, if it is one.
@@ -181,6 +214,12 @@ impl Profile {
             commencement: CommencementRule::Registration,
             non_contracting_parties_served: false,
             negotiation_disclosure: NegotiationDisclosure::AnalysisOnly,
+            calendar: hong_kong_seat_calendar(
+                "Pending the Governing Council's rules, periods are counted as UNCITRAL Arbitration \
+                 Rules (2021) Art. 2(6) counts them: from the day following the day of the notice, \
+                 ending at the end of the last day at the seat (Hong Kong), extended to the first \
+                 business day which follows an official holiday or non-business day",
+            ),
         }
     }
 
@@ -195,6 +234,13 @@ impl Profile {
             relay_default: RelayDefault::ShareableUnlessConfidential,
             commencement: CommencementRule::Receipt,
             non_contracting_parties_served: true,
+            calendar: hong_kong_seat_calendar(
+                "The UNCITRAL Mediation Rules (2021) do not say how periods are counted; they are \
+                 counted as UNCITRAL Arbitration Rules (2021) Art. 2(6) counts them, at the \
+                 administering institution's seat (Hong Kong): from the day following the day of \
+                 the notice, extended to the first business day which follows an official holiday \
+                 or non-business day",
+            ),
             ..Profile::iomed_default()
         }
     }
@@ -208,6 +254,17 @@ impl Profile {
             invitation_response_days_state: 30,
             invitation_response_days_commercial: 30,
             non_contracting_parties_served: true,
+            calendar: PeriodCalendar {
+                time_zone: "America/New_York".into(),
+                extend_to_business_day: true,
+                weekend: vec![WeekDay::Saturday, WeekDay::Sunday],
+                holidays: Vec::new(),
+                holidays_source: String::new(),
+                rule: "ICSID counts a time limit from the day after the step that starts it and \
+                       ends it at midnight in Washington, D.C.; a last day on a Saturday or Sunday \
+                       moves to the next business day"
+                    .into(),
+            },
             ..Profile::iomed_default()
         }
     }
@@ -267,6 +324,7 @@ impl Profile {
         }
         let mut out: Profile = serde_json::from_value(value)
             .map_err(|e| bad(format!("an override has the wrong type: {e}")))?;
+        out.calendar.validate()?;
         out.name = format!("{} (with case overrides)", self.name);
         Ok(out)
     }

@@ -787,6 +787,18 @@ async fn authorization_matrix() {
                         None,
                     );
                 }
+                // The matrix server is an ordinary one: no rehearsal clock, the same 404 for
+                // everyone signed in (the operator included); tests/e2e/rules.rs probes the
+                // rehearsal server's own gate.
+                ("GET" | "POST", "/api/v1/test-clock") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    (*method == "POST").then(|| json!({"advance_minutes": 1})),
+                    false,
+                    gate(p, false, false),
+                    None,
+                ),
                 ("GET", "/api/v1/statistics") => add(
                     &mut probes,
                     method,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use accord::config::Config;
 use accord_app::accounts::NewUser;
-use accord_app::{Accord, Clock, ManualClock, Store};
+use accord_app::{Accord, ManualClock, Store};
 use accord_domain::party::CountryCode;
 use accord_domain::testing::{By, CaseBuilder, Milestone};
 use jiff::Timestamp;
@@ -64,6 +64,16 @@ pub fn t0() -> Timestamp {
 impl TestServer {
     /// Starts a server; `None` when the backend is PostgreSQL and no test cluster is configured.
     pub async fn start(backend: Backend) -> Option<TestServer> {
+        TestServer::start_with(backend, false).await
+    }
+
+    /// Starts a rehearsal server (as `serve --test-clock`): its clock runs ahead of the manual
+    /// clock by what the operator moves it through the API.
+    pub async fn start_rehearsal(backend: Backend) -> Option<TestServer> {
+        TestServer::start_with(backend, true).await
+    }
+
+    async fn start_with(backend: Backend, rehearsal: bool) -> Option<TestServer> {
         let dir = tempfile::tempdir().unwrap();
         let mut cfg = Config {
             data: dir.path().join("data"),
@@ -80,7 +90,12 @@ impl TestServer {
         accord::prepare_data_dir(&cfg).unwrap();
         let store = accord::open_store(&cfg).await.unwrap();
         let clock = Arc::new(ManualClock::new(t0()));
-        let accord = accord::application(&cfg, store.clone(), clock.clone()).unwrap();
+        let app_clock: Arc<dyn accord_app::Clock> = if rehearsal {
+            Arc::new(accord_app::RehearsalClock::over(clock.clone()))
+        } else {
+            clock.clone()
+        };
+        let accord = accord::application(&cfg, store.clone(), app_clock).unwrap();
         let running = accord::start(
             accord.clone(),
             accord::web_config(&cfg),
@@ -134,7 +149,7 @@ impl TestServer {
             .build()
             .unwrap();
         let mut steps = self.totp_steps.lock().unwrap();
-        let now_step = || self.clock.now().as_second() as u64 / 30;
+        let now_step = || self.accord.clock().now().as_second() as u64 / 30;
         let step = match steps.get(name) {
             Some(last) => {
                 while *last > now_step() {

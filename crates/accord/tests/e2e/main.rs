@@ -20,6 +20,7 @@ mod negotiation;
 mod pages;
 mod paired_runs;
 
+mod rules;
 mod scenarios;
 mod transparency;
 mod ui_security;

@@ -244,8 +244,10 @@ async fn s03_investor_state_agency_approval_and_default_appointment(t: &mut Test
         kinds,
         ["mediator-number", "appointment-by-agreement", "inactivity"]
     );
-    // Day 30: no agreement on the number: one mediator by default.
-    t.advance_days(30).await;
+    // ICSID counts to midnight in Washington: registered on Monday 5 January (04:00 there), the
+    // 30th day is Wednesday 4 February and ends at 05:00 UTC on the 5th. The morning after: no
+    // agreement on the number, so one mediator by default.
+    t.advance_days(31).await;
     let view = t.case("sgen", &case).await;
     assert_eq!(view["mediator_count"], 1);
     assert!(
@@ -254,7 +256,7 @@ async fn s03_investor_state_agency_approval_and_default_appointment(t: &mut Test
             .contains(&"mediator-count-agreed".to_owned())
     );
     // Day 59: the parties may still appoint by agreement.
-    t.advance_days(29).await;
+    t.advance_days(28).await;
     assert_eq!(t.case("xylo", &case).await["options"], json!([]));
     t.refused(
         "xylo",
@@ -265,7 +267,10 @@ async fn s03_investor_state_agency_approval_and_default_appointment(t: &mut Test
         "guard-appointment-period-running",
     )
     .await;
-    // Day 60: X may ask the Secretariat to appoint.
+    // Day 60 (Friday 6 March) is still theirs, to its end in Washington.
+    t.advance_days(1).await;
+    assert_eq!(t.case("xylo", &case).await["options"], json!([]));
+    // Day 61: X may ask the Secretariat to appoint.
     t.advance_days(1).await;
     assert_eq!(
         t.case("xylo", &case).await["options"],
@@ -281,7 +286,7 @@ async fn s03_investor_state_agency_approval_and_default_appointment(t: &mut Test
     // Conflict check: a candidate of a party's nationality is refused.
     let med = t.id("med");
     t.refused("sgen", &case, "nominate-mediator", json!({"mediator_user_id": med, "name": "C. Candidate", "nationality": "XP", "method": "secretariat-appointment"}), StatusCode::CONFLICT, "guard-mediator-nationality").await;
-    t.advance_days(25).await;
+    t.advance_days(24).await;
     let view = t.ok("sgen", &case, "nominate-mediator", json!({"mediator_user_id": med, "name": "C. Candidate", "nationality": "SN", "method": "secretariat-appointment"})).await;
     assert_eq!(view["state_name"], "APPOINTEE_PENDING");
     let acceptance = view["next_deadlines"]
@@ -291,10 +296,11 @@ async fn s03_investor_state_agency_approval_and_default_appointment(t: &mut Test
         .find(|d| d["kind"] == "acceptance")
         .unwrap()
         .clone();
-    assert_eq!(
-        acceptance["due_at"], "2026-04-20T09:00:00Z",
-        "day 85 + 20 days"
-    );
+    // Nominated on day 85 (Tuesday 31 March, 05:00 in Washington): 20 days end with Monday
+    // 20 April, at midnight in Washington (EDT since 8 March), 04:00 UTC on the 21st.
+    assert_eq!(acceptance["last_day"], "2026-04-20");
+    assert_eq!(acceptance["zone"], "America/New_York");
+    assert_eq!(acceptance["due_at"], "2026-04-21T04:00:00Z");
     assert!(
         acceptance["rule"]
             .as_str()
@@ -315,12 +321,18 @@ async fn s03_investor_state_agency_approval_and_default_appointment(t: &mut Test
             .unwrap()["due_at"]
             .clone()
     };
+    // Transmitted on day 95 (Friday 10 April): 15 days end on Saturday 25 April, moved to
+    // Monday 27; 30 days end on Sunday 10 May, moved to Monday 11.
     assert_eq!(
         due("initial-statements"),
-        "2026-04-25T09:00:00Z",
-        "day 95 + 15"
+        "2026-04-28T04:00:00Z",
+        "day 95 + 15, past the weekend"
     );
-    assert_eq!(due("first-session"), "2026-05-10T09:00:00Z", "day 95 + 30");
+    assert_eq!(
+        due("first-session"),
+        "2026-05-12T04:00:00Z",
+        "day 95 + 30, past the weekend"
+    );
     let mut session = first_session(&["X", "Q"]);
     session["record"]["internal_approval_routes"] =
         json!({"Q": "Board of the Agency, then the Minister of Energy"});
@@ -419,6 +431,10 @@ async fn s04_silent_respondent_treat_as_rejected_or_auto_lapse(t: &mut TestServe
     )
     .await;
     t.advance_days(13).await;
+    assert_eq!(t.state("sgen", &case2).await, "AWAITING_CONSENT");
+    // Sent on Tuesday 20 January at 17:00 in Hong Kong: the 14th day, Tuesday 3 February, is the
+    // invited party's to its end (24:00 Hong Kong time).
+    t.advance_days(1).await;
     assert_eq!(t.state("sgen", &case2).await, "AWAITING_CONSENT");
     t.advance_days(1).await;
     let view = t.case("sgen", &case2).await;
@@ -800,7 +816,16 @@ async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestSe
         json!({"party": "H", "paid_by": "H"}),
     )
     .await;
-    t.advance_days(30).await; // due date
+    // Transmitted on Monday 5 January, 17:00 in Hong Kong: I's deposit is due by the end of
+    // Wednesday 4 February (Hong Kong time); the morning after, it is overdue.
+    t.advance_days(30).await;
+    assert!(
+        !t.event_kinds("indah", &case)
+            .await
+            .contains(&"deposit-overdue".to_owned()),
+        "the due date is I's to its end"
+    );
+    t.advance_days(1).await;
     assert!(
         t.event_kinds("indah", &case)
             .await
@@ -812,7 +837,7 @@ async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestSe
             .await
             .contains(&"default-notice-issued".to_owned())
     );
-    t.advance_days(1).await; // due + 30: default notice to both parties
+    t.advance_days(1).await; // the 30 days after the due date ended with 6 March: notice to both
     for who in ["harbour", "indah"] {
         assert!(
             t.event_kinds(who, &case)
@@ -821,7 +846,11 @@ async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestSe
             "{who}"
         );
     }
-    t.advance_days(15).await; // notice + 15: suspended
+    // 15 days after the notice end on Saturday 21 March, moved to Monday 23: suspended from the
+    // end of that day.
+    t.advance_days(15).await;
+    assert_eq!(t.state("sgen", &case).await, "ACTIVE");
+    t.advance_days(2).await;
     let v = t.case("sgen", &case).await;
     assert_eq!(v["state_name"], "SUSPENDED_NONPAYMENT");
     // Either party may pay the defaulting party's share, which ends the suspension.
@@ -858,14 +887,19 @@ async fn s08_unpaid_deposit_default_notice_suspension_termination(t: &mut TestSe
             .await;
         c
     };
-    let transmitted = t.clock.now();
+    // Transmitted on Tuesday 24 March, 17:00 in Hong Kong. Deposit: 30 days, Thursday 23 April.
+    // Notice: 30 days after it, Saturday 23 May, moved past Sunday and the holiday of Monday 25
+    // May (the day following the Birthday of the Buddha) to Tuesday 26 May. Suspension: 15 days,
+    // Wednesday 10 June. Termination: 90 days, Tuesday 8 September, effective at its end in
+    // Hong Kong (16:00 UTC).
+    assert_eq!(
+        t.clock.now(),
+        "2026-03-24T09:00:00Z".parse::<jiff::Timestamp>().unwrap()
+    );
     t.advance_days(400).await;
     let v = t.case("sgen", &case2).await;
     assert_eq!(v["state"]["ground"], "nonpayment");
-    let expected = transmitted
-        .checked_add(jiff::SignedDuration::from_hours(24 * (30 + 30 + 15 + 90)))
-        .unwrap();
-    assert_eq!(v["state"]["effective"], expected.to_string());
+    assert_eq!(v["state"]["effective"], "2026-09-08T16:00:00Z");
 }
 
 async fn three_party_active(t: &mut TestServer, body: Value) -> String {
@@ -973,17 +1007,21 @@ async fn s10_inactivity_termination_then_linked_reopening(t: &mut TestServer) {
     t.ok("harbour", &case, "submit-request", json!({})).await;
     t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
     t.ok("sgen", &case, "register", json!({})).await;
-    let registered = t.clock.now();
+    // Registered on Monday 5 January (04:00 in Washington): the 120th day without an appointment
+    // step is Tuesday 5 May, which ends at midnight in Washington (EDT), 04:00 UTC on the 6th.
     t.advance_days(119).await;
     assert_eq!(t.state("sgen", &case).await, "CONSTITUTING");
     t.advance_days(1).await;
+    assert_eq!(
+        t.state("sgen", &case).await,
+        "CONSTITUTING",
+        "day 120 runs to its end"
+    );
+    t.advance_days(1).await;
     let v = t.case("sgen", &case).await;
-    let expected = registered
-        .checked_add(jiff::SignedDuration::from_hours(24 * 120))
-        .unwrap();
     assert_eq!(
         v["state"],
-        json!({"state": "terminated", "ground": "no-appointment", "effective": expected.to_string()})
+        json!({"state": "terminated", "ground": "no-appointment", "effective": "2026-05-06T04:00:00Z"})
     );
     t.refused(
         "sgen",
@@ -1022,8 +1060,8 @@ async fn s10_inactivity_termination_then_linked_reopening(t: &mut TestServer) {
     );
     let v = t.ok("sgen", &new_case, "register", json!({})).await;
     assert_eq!(
-        v["commencement_date"], "2026-11-03",
-        "a fresh registration date (day 120 + 182)"
+        v["commencement_date"], "2026-11-04",
+        "a fresh registration date (day 121 + 182, in Washington)"
     );
     let inactivity = v["next_deadlines"]
         .as_array()

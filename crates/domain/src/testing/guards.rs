@@ -106,6 +106,7 @@ guard_tests! {
     InvalidSettlementDraft => invalid_settlement_draft,
     InvalidTextHash => invalid_text_hash,
     InvalidTimeLimit => invalid_time_limit,
+    InvalidTimeZone => invalid_time_zone,
     MissingField => missing_field,
     NoBreakGlassRequest => no_break_glass_request,
     NoPendingGrant => no_pending_grant,
@@ -865,6 +866,15 @@ fn invalid_preferences() -> Provoked {
 fn invalid_profile_override() -> Provoked {
     let mut v = commercial_filing();
     v["profile_overrides"] = json!({"lodging_fee_days": 100_000});
+    filing_refused(v)
+}
+
+fn invalid_time_zone() -> Provoked {
+    let mut v = commercial_filing();
+    let mut calendar = serde_json::to_value(crate::profile::Profile::iomed_default().calendar)
+        .map_err(|e| SetupFailed(e.to_string()))?;
+    calendar["time_zone"] = json!("Europe/Geneva");
+    v["profile_overrides"] = json!({ "calendar": calendar });
     filing_refused(v)
 }
 

@@ -130,7 +130,7 @@ fn secretariat_appointment_open(
             ErrorCode::GuardAppointmentPeriodRunning,
             format!(
                 "the parties may appoint by agreement until {}; the Secretariat appoints on request after that",
-                d.due_at
+                d.ends()
             ),
         ));
     }

@@ -523,7 +523,7 @@ fn invitation_lapsed(case: &Case, now: Timestamp) -> Result<(), DomainError> {
             ErrorCode::GuardInvitationPeriodRunning,
             format!(
                 "the invited party may answer until {}; the invitation can be treated as rejected after that",
-                d.due_at
+                d.ends()
             ),
         )),
         None => Err(not_allowed(kind, case)),
@@ -550,7 +550,11 @@ pub(super) fn decide(
     let now = ctx.now;
     match cmd {
         C::SubmitRequest {} => {
-            let fee_due = crate::deadline::add_days(now, case.profile.lodging_fee_days);
+            let fee_due = case
+                .profile
+                .calendar
+                .period_end(now, case.profile.lodging_fee_days)
+                .due_at;
             Ok(vec![to_requesting_party(
                 case,
                 CaseEvent::RequestFiled { fee_due },
@@ -572,7 +576,7 @@ pub(super) fn decide(
             one(CaseEvent::InvitationSent {
                 parties: without_consent(case),
                 response_days: days,
-                due: crate::deadline::add_days(now, days),
+                due: case.profile.calendar.period_end(now, days).due_at,
             })
         }
         C::RecordConsent { party, consent } => {

@@ -504,12 +504,12 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
                 false
             };
             if granted_now {
-                case.start_deadline(
+                case.start_duration(
                     DeadlineKind::BreakGlassExpiry,
                     Some(operator),
                     at,
-                    1,
-                    "break-glass access lasts one day",
+                    24,
+                    "break-glass access lasts 24 hours",
                 );
             }
         }

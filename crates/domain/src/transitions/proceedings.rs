@@ -103,7 +103,7 @@ pub(super) fn decide(
             }
             one(CaseEvent::TimeLimitSet {
                 days: *days,
-                due: crate::deadline::add_days(ctx.now, *days),
+                due: case.profile.calendar.period_end(ctx.now, *days).due_at,
             })
         }
         C::RecordConsultation { summary } => {
@@ -227,7 +227,7 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
         E::DepositOverdue { party, effective } => {
             case.close_deadline(DeadlineKind::Deposit, Some(party), DeadlineStatus::Lapsed);
             let d = case.profile.nonpayment_notice_days;
-            case.start_deadline(
+            case.start_deadline_after_lapse(
                 DeadlineKind::NonpaymentNotice,
                 Some(party),
                 *effective,
@@ -245,7 +245,7 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
                 DeadlineStatus::Lapsed,
             );
             let d = case.profile.nonpayment_suspension_days;
-            case.start_deadline(
+            case.start_deadline_after_lapse(
                 DeadlineKind::NonpaymentSuspension,
                 None,
                 *effective,
@@ -265,7 +265,7 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
                 DeadlineStatus::Lapsed,
             );
             let d = case.profile.nonpayment_termination_days;
-            case.start_deadline(
+            case.start_deadline_after_lapse(
                 DeadlineKind::NonpaymentTermination,
                 None,
                 *effective,

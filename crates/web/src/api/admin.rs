@@ -2,6 +2,7 @@
 
 use accord_app::cases::Statistics;
 use accord_app::channels::AccessView;
+use accord_app::rehearsal::{ClockMove, ClockReport};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -10,7 +11,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::route_table::{RouteSpec, schema};
 use crate::session::Authed;
 
@@ -25,7 +26,35 @@ pub(super) const ROUTES: &[RouteSpec] = &[
     RouteSpec::get("/api/v1/statistics", |m| on(m, statistics))
         .summary("Aggregate statistics (Governing Council, Secretariat)")
         .responds(200, schema::<Statistics>),
+    RouteSpec::get("/api/v1/test-clock", |m| on(m, read_test_clock))
+        .summary(
+            "The rehearsal clock (operator; only on a server started with --test-clock, \
+             404 not-found on every other)",
+        )
+        .responds(200, schema::<ClockReport>),
+    RouteSpec::post("/api/v1/test-clock", |m| on(m, move_test_clock))
+        .summary(
+            "Move the rehearsal clock forward (set_to or advance_minutes), then fire every lapse \
+             due (operator; only with --test-clock)",
+        )
+        .json_body(schema::<ClockMove>)
+        .responds(200, schema::<ClockReport>),
 ];
+
+async fn read_test_clock(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.rehearsal_clock(&p.actor)?).into_response())
+}
+
+async fn move_test_clock(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    ApiJson(mv): ApiJson<ClockMove>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.move_rehearsal_clock(&p.actor, &mv).await?).into_response())
+}
 
 /// Query of the access log.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

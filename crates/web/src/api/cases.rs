@@ -95,13 +95,37 @@ async fn file_case(
     Ok(case_response(StatusCode::CREATED, view))
 }
 
+/// Query of one case.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseParams {
+    /// An IANA time zone (such as `Europe/Zurich`) to show each deadline's end in, besides the
+    /// zone it was counted in; the account's own zone when absent.
+    pub tz: Option<String>,
+}
+
 async fn get_case(
     State(s): State<AppState>,
     Authed(p): Authed,
     Path(case_id): Path<String>,
+    ApiQuery(q): ApiQuery<CaseParams>,
 ) -> Result<Response, ApiError> {
+    let zone = match q.tz.as_deref().map(str::trim) {
+        Some(z) => {
+            accord_domain::period::zone(z).map_err(accord_app::AppError::from)?;
+            Some(z.to_owned())
+        }
+        None => p
+            .user
+            .time_zone
+            .clone()
+            .filter(|z| accord_domain::period::zone(z).is_ok()),
+    };
     let view = s.accord.case_view(&p.actor, &case_id).await?;
-    Ok(case_response(StatusCode::OK, view))
+    Ok(case_response(
+        StatusCode::OK,
+        view.in_viewer_zone(zone.as_deref()),
+    ))
 }
 
 async fn case_events(

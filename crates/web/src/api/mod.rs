@@ -77,6 +77,10 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .fallback(service::not_found)
         .method_not_allowed_fallback(service::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::ui::announce_rehearsal,
+        ))
         .with_state(state)
 }
 

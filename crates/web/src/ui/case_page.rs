@@ -38,8 +38,16 @@ struct PartyLine {
 struct DeadlineLine {
     what: String,
     party: String,
-    due: String,
+    /// The last day as the rules count it, in the seat's zone ("until the end of …").
+    ends: String,
+    /// The same instant in the viewer's zone, when that zone is another one.
+    your_time: String,
     rule: String,
+}
+
+/// The place a zone is named after, as people say it: `Asia/Hong_Kong` → "Hong Kong".
+fn zone_place(zone: &str) -> String {
+    zone.rsplit('/').next().unwrap_or(zone).replace('_', " ")
 }
 
 /// A channel the viewer may open (full or metadata access), linked from the case page.
@@ -523,6 +531,7 @@ async fn render_case(
     let deadlines = view
         .next_deadlines
         .iter()
+        .map(|d| &d.deadline)
         .map(|d| {
             let kind = serde_json::to_value(d.kind)
                 .ok()
@@ -536,7 +545,34 @@ async fn render_case(
                     .and_then(|p| c.parties.iter().find(|x| x.id == p))
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
-                due: viewer.when_ms(d.due_at.as_millisecond()),
+                ends: match d.last_day {
+                    Some(day) => viewer.ta(
+                        "deadline-ends",
+                        &[
+                            (
+                                "day",
+                                &accord_i18n::format::date_of(
+                                    viewer.lang,
+                                    day.year(),
+                                    day.month(),
+                                    day.day(),
+                                ),
+                            ),
+                            ("place", &zone_place(&d.zone)),
+                        ],
+                    ),
+                    None => viewer.when_ms(d.due_at.as_millisecond()),
+                },
+                your_time: if d.last_day.is_some()
+                    && viewer.time_zone.as_deref().unwrap_or("UTC") != d.zone
+                {
+                    viewer.ta(
+                        "deadline-your-time",
+                        &[("when", &viewer.when_ms(d.due_at.as_millisecond()))],
+                    )
+                } else {
+                    String::new()
+                },
                 rule: d.rule.clone(),
             }
         })

@@ -85,6 +85,30 @@ pub struct PageFrame {
     pub alert_heading: String,
     /// "Error code".
     pub code_label: String,
+    /// On a rehearsal server (`--test-clock`): the banner saying so, with the clock's time.
+    pub rehearsal: Option<String>,
+}
+
+tokio::task_local! {
+    /// The rehearsal clock's time while a request is served by a `--test-clock` server (set by
+    /// [`announce_rehearsal`] around every request, read when a page's frame is built).
+    static REHEARSAL_NOW: jiff::Timestamp;
+}
+
+/// Middleware of a rehearsal server: every page built while serving the request carries the
+/// rehearsal banner with the clock's time. On other servers it does nothing.
+pub async fn announce_rehearsal(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match s.accord.clock().rehearsal() {
+        Some(_) => {
+            let now = s.accord.clock().now();
+            REHEARSAL_NOW.scope(now, next.run(req)).await
+        }
+        None => next.run(req).await,
+    }
 }
 
 /// A message in a language; the locale test guarantees every message in every language, and the
@@ -127,6 +151,15 @@ impl PageFrame {
             alert: None,
             alert_heading: t(lang, "web-alert-heading", &[]),
             code_label: t(lang, "web-error-code", &[]),
+            rehearsal: REHEARSAL_NOW
+                .try_with(|now| {
+                    t(
+                        lang,
+                        "web-rehearsal-clock",
+                        &[("now", &format!("{} UTC", now.strftime("%Y-%m-%d %H:%M")))],
+                    )
+                })
+                .ok(),
         }
     }
 

@@ -20,6 +20,7 @@ mod consent_page;
 mod dashboard;
 mod filing_page;
 mod frame;
+pub(crate) use frame::announce_rehearsal;
 #[cfg(test)]
 mod message_ids;
 mod negotiation_page;
