@@ -54,7 +54,7 @@ doc-attestation-p3 = صدرت هذه الشهادة في { $issued } وختمت 
 doc-termination-record-p1 = انتهت الوساطة في القضية { $reference } بين { $parties } في { $effective }.
 doc-termination-record-p2 = سبب الإنهاء: { $ground ->
     [settled] وقع الأطراف اتفاق تسوية.
-    [partially-settled] وقع الأطراف اتفاق تسوية بشأن جزء من النزاع.
+    [partially-settled] وقّعت الأطراف اتفاق تسوية بشأن جزء من النزاع. تبقى المسائل التالية دون تسوية: { $unsettled_issues }.
     [mediator-declaration] أعلن الوسيط أن بذل مزيد من جهود الوساطة لم يعد مبررا.
     [joint-declaration] أعلن الأطراف معا إنهاء الوساطة.
     [party-withdrawal] انسحب أحد الأطراف من الوساطة.
@@ -84,8 +84,11 @@ doc-agreement-disputes = المنازعات المتعلقة بهذا الاتف
 doc-agreement-confidentiality = السرية: { $confidentiality }
 doc-agreement-permitted = الإفصاح المسموح به: { $permitted_disclosure }
 doc-agreement-clauses = بنود أخرى
+doc-agreement-settled-issues = المسائل التي يسويها هذا الاتفاق: { $issues }.
+doc-agreement-unsettled-issues = لا يسوي هذا الاتفاق المسائل التالية وتبقى محل نزاع: { $issues }.
 doc-agreement-singapore = يتفق الأطراف على أن اتفاقية الأمم المتحدة بشأن اتفاقات التسوية الدولية المنبثقة من الوساطة (اتفاقية سنغافورة بشأن الوساطة) تنطبق على اتفاق التسوية هذا.
 doc-agreement-languages = حرر هذا الاتفاق بالنسخ اللغوية التالية: { $languages }. وفي حال وجود تباين بينها، تكون الغلبة للنسخة المحررة باللغة التالية: { $authoritative }.
+doc-agreement-languages-equal = حُرّر هذا الاتفاق بالصيغ اللغوية التالية: { $languages }، ولكل نص منها الحجية ذاتها.
 
 ## Language names
 language-en = الإنكليزية

@@ -55,7 +55,7 @@ doc-attestation-p3 = This attestation was issued on { $issued } and sealed with 
 doc-termination-record-p1 = The mediation in case { $reference } between { $parties } terminated on { $effective }.
 doc-termination-record-p2 = Ground of termination: { $ground ->
     [settled] the parties signed a settlement agreement.
-    [partially-settled] the parties signed a settlement agreement on part of the dispute.
+    [partially-settled] the parties signed a settlement agreement on part of the dispute. The following issues remain unsettled: { $unsettled_issues }.
     [mediator-declaration] the mediator declared that further efforts at mediation were no longer justified.
     [joint-declaration] the parties jointly declared the mediation terminated.
     [party-withdrawal] a party withdrew from the mediation.
@@ -85,8 +85,11 @@ doc-agreement-disputes = Disputes about this agreement: { $dispute_clause }
 doc-agreement-confidentiality = Confidentiality: { $confidentiality }
 doc-agreement-permitted = Permitted disclosure: { $permitted_disclosure }
 doc-agreement-clauses = Further clauses
+doc-agreement-settled-issues = The issues this agreement settles: { $issues }.
+doc-agreement-unsettled-issues = The following issues are not settled by this agreement and remain in dispute: { $issues }.
 doc-agreement-singapore = The parties agree that the United Nations Convention on International Settlement Agreements Resulting from Mediation (Singapore Convention on Mediation) applies to this settlement agreement.
 doc-agreement-languages = This agreement is made in the following language versions: { $languages }. In case of divergence between them, the version in the following language prevails: { $authoritative }.
+doc-agreement-languages-equal = This agreement is made in the following language versions: { $languages }, each text being equally authentic.
 
 ## Language names
 language-en = English

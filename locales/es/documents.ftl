@@ -54,7 +54,7 @@ doc-attestation-p3 = Esta certificación se expidió el { $issued } y se selló 
 doc-termination-record-p1 = La mediación en el caso { $reference } entre { $parties } terminó el { $effective }.
 doc-termination-record-p2 = Causa de terminación: { $ground ->
     [settled] las partes firmaron un acuerdo de transacción.
-    [partially-settled] las partes firmaron un acuerdo de transacción sobre parte de la controversia.
+    [partially-settled] las partes firmaron un acuerdo de transacción sobre una parte de la controversia. Las siguientes cuestiones siguen sin resolver: { $unsettled_issues }.
     [mediator-declaration] el mediador declaró que ya no se justificaban nuevos esfuerzos de mediación.
     [joint-declaration] las partes declararon conjuntamente terminada la mediación.
     [party-withdrawal] una parte se retiró de la mediación.
@@ -84,8 +84,11 @@ doc-agreement-disputes = Controversias sobre el presente acuerdo: { $dispute_cla
 doc-agreement-confidentiality = Confidencialidad: { $confidentiality }
 doc-agreement-permitted = Divulgación permitida: { $permitted_disclosure }
 doc-agreement-clauses = Otras cláusulas
+doc-agreement-settled-issues = Cuestiones que resuelve este acuerdo: { $issues }.
+doc-agreement-unsettled-issues = Las siguientes cuestiones no quedan resueltas por este acuerdo y siguen en controversia: { $issues }.
 doc-agreement-singapore = Las partes convienen en que la Convención de las Naciones Unidas sobre los Acuerdos de Transacción Internacionales Resultantes de la Mediación (Convención de Singapur sobre la Mediación) se aplica al presente acuerdo de transacción.
 doc-agreement-languages = El presente acuerdo se celebra en las siguientes versiones lingüísticas: { $languages }. En caso de divergencia entre ellas, prevalecerá la versión en el siguiente idioma: { $authoritative }.
+doc-agreement-languages-equal = El presente acuerdo se celebra en las siguientes versiones lingüísticas: { $languages }, siendo cada texto igualmente auténtico.
 
 ## Language names
 language-en = inglés

@@ -54,7 +54,7 @@ doc-attestation-p3 = La présente attestation a été délivrée le { $issued } 
 doc-termination-record-p1 = La médiation dans l'affaire { $reference } entre { $parties } a pris fin le { $effective }.
 doc-termination-record-p2 = Motif de la clôture : { $ground ->
     [settled] les parties ont signé un accord de règlement.
-    [partially-settled] les parties ont signé un accord de règlement portant sur une partie du différend.
+    [partially-settled] les parties ont signé un accord de règlement portant sur une partie du différend. Les questions suivantes restent non réglées : { $unsettled_issues }.
     [mediator-declaration] le médiateur a déclaré que de nouveaux efforts de médiation ne se justifiaient plus.
     [joint-declaration] les parties ont déclaré conjointement mettre fin à la médiation.
     [party-withdrawal] une partie s'est retirée de la médiation.
@@ -84,8 +84,11 @@ doc-agreement-disputes = Différends relatifs au présent accord : { $dispute_cl
 doc-agreement-confidentiality = Confidentialité : { $confidentiality }
 doc-agreement-permitted = Divulgation autorisée : { $permitted_disclosure }
 doc-agreement-clauses = Autres clauses
+doc-agreement-settled-issues = Questions réglées par le présent accord : { $issues }.
+doc-agreement-unsettled-issues = Les questions suivantes ne sont pas réglées par le présent accord et restent en litige : { $issues }.
 doc-agreement-singapore = Les parties conviennent que la Convention des Nations Unies sur les accords de règlement internationaux issus de la médiation (Convention de Singapour sur la médiation) s'applique au présent accord de règlement.
 doc-agreement-languages = Le présent accord est établi dans les versions linguistiques suivantes : { $languages }. En cas de divergence entre elles, la version dans la langue suivante prévaut : { $authoritative }.
+doc-agreement-languages-equal = Le présent accord est établi dans les versions linguistiques suivantes : { $languages }, chaque texte faisant également foi.
 
 ## Language names
 language-en = anglais

@@ -54,7 +54,7 @@ doc-attestation-p3 = Настоящее удостоверение выдано 
 doc-termination-record-p1 = Медиация по делу { $reference } между { $parties } прекращена { $effective }.
 doc-termination-record-p2 = Основание прекращения: { $ground ->
     [settled] стороны подписали мировое соглашение.
-    [partially-settled] стороны подписали мировое соглашение по части спора.
+    [partially-settled] стороны подписали мировое соглашение по части спора. Следующие вопросы остаются неурегулированными: { $unsettled_issues }.
     [mediator-declaration] медиатор заявил, что дальнейшие усилия по медиации более не оправданы.
     [joint-declaration] стороны совместно заявили о прекращении медиации.
     [party-withdrawal] одна из сторон вышла из медиации.
@@ -84,8 +84,11 @@ doc-agreement-disputes = Споры, связанные с настоящим с
 doc-agreement-confidentiality = Конфиденциальность: { $confidentiality }
 doc-agreement-permitted = Допустимое раскрытие: { $permitted_disclosure }
 doc-agreement-clauses = Прочие положения
+doc-agreement-settled-issues = Вопросы, урегулированные настоящим соглашением: { $issues }.
+doc-agreement-unsettled-issues = Следующие вопросы не урегулированы настоящим соглашением и остаются предметом спора: { $issues }.
 doc-agreement-singapore = Стороны соглашаются, что к настоящему мировому соглашению применяется Конвенция Организации Объединённых Наций о международных мировых соглашениях, достигнутых в результате медиации (Сингапурская конвенция о медиации).
 doc-agreement-languages = Настоящее соглашение составлено в следующих языковых версиях: { $languages }. В случае расхождений между ними преимущественную силу имеет версия на следующем языке: { $authoritative }.
+doc-agreement-languages-equal = Настоящее соглашение составлено на следующих языках: { $languages }, причём все тексты являются равно аутентичными.
 
 ## Language names
 language-en = английский

@@ -54,7 +54,7 @@ doc-attestation-p3 = 本证明书于 { $issued } 出具，并以本机构的 Ed2
 doc-termination-record-p1 = 案件 { $reference } 中 { $parties } 之间的调解于 { $effective } 终止。
 doc-termination-record-p2 = 终止理由：{ $ground ->
     [settled] 各当事方签署了和解协议。
-    [partially-settled] 各当事方就部分争议签署了和解协议。
+    [partially-settled] 各方就部分争议签署了和解协议。以下问题仍未解决：{ $unsettled_issues }。
     [mediator-declaration] 调解员宣布继续调解已无必要。
     [joint-declaration] 各当事方共同宣布终止调解。
     [party-withdrawal] 一方当事方退出调解。
@@ -84,8 +84,11 @@ doc-agreement-disputes = 因本协议产生的争议：{ $dispute_clause }
 doc-agreement-confidentiality = 保密：{ $confidentiality }
 doc-agreement-permitted = 允许的披露：{ $permitted_disclosure }
 doc-agreement-clauses = 其他条款
+doc-agreement-settled-issues = 本协议解决的问题：{ $issues }。
+doc-agreement-unsettled-issues = 以下问题未由本协议解决，仍存在争议：{ $issues }。
 doc-agreement-singapore = 各当事方同意《联合国关于调解所产生的国际和解协议公约》（《新加坡调解公约》）适用于本和解协议。
 doc-agreement-languages = 本协议以下列语文文本订立：{ $languages }。各文本之间如有分歧，以下列语文文本为准：{ $authoritative }。
+doc-agreement-languages-equal = 本协议以下列语文本作成：{ $languages }，各文本同等作准。
 
 ## Language names
 language-en = 英文

@@ -54,7 +54,7 @@ doc-attestation-p3 = 本證明書於 { $issued } 出具，並以本機構的 Ed2
 doc-termination-record-p1 = 案件 { $reference } 中 { $parties } 之間的調解於 { $effective } 終止。
 doc-termination-record-p2 = 終止理由：{ $ground ->
     [settled] 各當事方簽署了和解協議。
-    [partially-settled] 各當事方就部分爭議簽署了和解協議。
+    [partially-settled] 各方就部分爭議簽署了和解協議。以下問題仍未解決：{ $unsettled_issues }。
     [mediator-declaration] 調解員宣布繼續調解已無必要。
     [joint-declaration] 各當事方共同宣布終止調解。
     [party-withdrawal] 一方當事方退出調解。
@@ -84,8 +84,11 @@ doc-agreement-disputes = 因本協議產生的爭議：{ $dispute_clause }
 doc-agreement-confidentiality = 保密：{ $confidentiality }
 doc-agreement-permitted = 允許的披露：{ $permitted_disclosure }
 doc-agreement-clauses = 其他條款
+doc-agreement-settled-issues = 本協議解決的問題：{ $issues }。
+doc-agreement-unsettled-issues = 以下問題未由本協議解決，仍存在爭議：{ $issues }。
 doc-agreement-singapore = 各當事方同意《聯合國關於調解所產生的國際和解協議公約》（《新加坡調解公約》）適用於本和解協議。
 doc-agreement-languages = 本協議以下列語文文本訂立：{ $languages }。各文本之間如有分歧，以下列語文文本為準：{ $authoritative }。
+doc-agreement-languages-equal = 本協議以下列語文本作成：{ $languages }，各文本同等作準。
 
 ## Language names
 language-en = 英文

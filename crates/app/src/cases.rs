@@ -596,6 +596,7 @@ impl Accord {
             summary: case.summary.clone(),
             country: country.to_string(),
             consent_given: t.consent.is_some(),
+            status: t.consent_status().to_owned(),
         })
     }
 
@@ -636,11 +637,13 @@ impl Accord {
                         summary: case.summary.clone(),
                         country: t.country.to_string(),
                         consent_given: t.consent.is_some(),
+                        status: t.consent_status().to_owned(),
                     });
                 }
             }
         }
-        out.sort_by_key(|r| r.consent_given);
+        // Requests still to answer first.
+        out.sort_by_key(|r| r.status != "pending");
         Ok(out)
     }
 

@@ -313,6 +313,15 @@ impl Accord {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default();
+                // A partial settlement's record names the issues that remain unsettled.
+                if ground == "partially-settled" {
+                    let unsettled = case
+                        .settlement
+                        .as_ref()
+                        .map(|s| s.unsettled_issues.join("; "))
+                        .unwrap_or_default();
+                    put("unsettled_issues", unsettled);
+                }
                 put("ground", ground);
                 put("effective", utc_date(effective));
                 doc.date = utc_date(effective);

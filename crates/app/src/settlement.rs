@@ -376,7 +376,10 @@ impl Accord {
                     .party(&p.party)
                     .map(|x| x.name.clone())
                     .unwrap_or_else(|| p.party.clone());
-                format!("{name} — {}", p.place_of_business)
+                match &p.place_of_business {
+                    Some(place) => format!("{name} — {place}"),
+                    None => name,
+                }
             })
             .collect();
         let paragraphs = version
@@ -424,8 +427,24 @@ impl Accord {
                     .join(" "),
             ),
             ("authoritative", t.authoritative_language.clone()),
+            (
+                "equally_authentic",
+                if t.equally_authentic { "yes" } else { "no" }.to_owned(),
+            ),
         ] {
             facts.insert(k.to_owned(), v);
+        }
+        // A partial settlement says which issues it settles and which remain.
+        if let Some(progress) = &case.settlement {
+            if !progress.settled_issues.is_empty() {
+                facts.insert("settled_issues".into(), progress.settled_issues.join("; "));
+            }
+            if !progress.unsettled_issues.is_empty() {
+                facts.insert(
+                    "unsettled_issues".into(),
+                    progress.unsettled_issues.join("; "),
+                );
+            }
         }
         let obligations = t
             .obligations

@@ -201,4 +201,6 @@ pub struct ConsentRequestView {
     pub country: String,
     /// Its consent is on file.
     pub consent_given: bool,
+    /// `pending`, `given` or `declined`.
+    pub status: String,
 }

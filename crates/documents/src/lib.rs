@@ -198,6 +198,16 @@ fn agreement(
         out.push(Block::Heading(need(lang, "doc-agreement-clauses", facts)?));
         out.extend(d.clauses.iter().cloned().map(Block::Item));
     }
+    for (fact, id) in [
+        ("settled_issues", "doc-agreement-settled-issues"),
+        ("unsettled_issues", "doc-agreement-unsettled-issues"),
+    ] {
+        if let Some(issues) = facts.get(fact) {
+            let mut f = facts.clone();
+            f.insert("issues".into(), issues.clone());
+            out.push(Block::Paragraph(need(lang, id, &f)?));
+        }
+    }
     if facts.get("singapore").map(String::as_str) == Some("yes") {
         out.push(Block::Paragraph(need(
             lang,
@@ -215,11 +225,19 @@ fn agreement(
         })
         .transpose()?
         .unwrap_or_default();
-    let authoritative = name(facts.get("authoritative").map(String::as_str).unwrap_or(""))?;
     let mut f = facts.clone();
     f.insert("languages".into(), languages.join(", "));
-    f.insert("authoritative".into(), authoritative);
-    out.push(Block::Paragraph(need(lang, "doc-agreement-languages", &f)?));
+    if facts.get("equally_authentic").map(String::as_str) == Some("yes") {
+        out.push(Block::Paragraph(need(
+            lang,
+            "doc-agreement-languages-equal",
+            &f,
+        )?));
+    } else {
+        let authoritative = name(facts.get("authoritative").map(String::as_str).unwrap_or(""))?;
+        f.insert("authoritative".into(), authoritative);
+        out.push(Block::Paragraph(need(lang, "doc-agreement-languages", &f)?));
+    }
     Ok(out)
 }
 

@@ -167,6 +167,12 @@ pub struct PendingDisclosure {
 pub struct SettlementProgress {
     /// A partial settlement.
     pub partial: bool,
+    /// The issues the terms settle, as the parties named them.
+    #[serde(default)]
+    pub settled_issues: Vec<String>,
+    /// The issues that remain unsettled (a partial settlement); the termination record names them.
+    #[serde(default)]
+    pub unsettled_issues: Vec<String>,
     /// Each party's approval of a final text hash.
     pub approvals: BTreeMap<String, String>,
     /// The frozen hash H.

@@ -113,6 +113,9 @@ pub enum CommandKind {
     RefuseRequest,
     /// A third State's consent is placed on file.
     RecordThirdStateConsent,
+    /// A third State declines to give its consent (→ NOT_COMMENCED, or blocks registration, as
+    /// the profile says).
+    DeclineThirdStateConsent,
     /// The approving State's approval of a State entity's consent is placed on file.
     RecordStateApproval,
     /// A representative's proof of authority is placed on file.
@@ -211,6 +214,7 @@ impl CommandKind {
         CommandKind::WithdrawRequest,
         CommandKind::RefuseRequest,
         CommandKind::RecordThirdStateConsent,
+        CommandKind::DeclineThirdStateConsent,
         CommandKind::RecordStateApproval,
         CommandKind::RecordAuthority,
         CommandKind::Register,
@@ -265,6 +269,7 @@ impl CommandKind {
             CommandKind::WithdrawRequest => "withdraw-request",
             CommandKind::RefuseRequest => "refuse-request",
             CommandKind::RecordThirdStateConsent => "record-third-state-consent",
+            CommandKind::DeclineThirdStateConsent => "decline-third-state-consent",
             CommandKind::RecordStateApproval => "record-state-approval",
             CommandKind::RecordAuthority => "record-authority",
             CommandKind::Register => "register",
@@ -351,7 +356,7 @@ impl CommandKind {
             | K::Withdraw
             | K::AnswerContinuation => Action::ActForParty { party: party()? },
             K::SignSettlement => Action::SignForParty { party: party()? },
-            K::RecordThirdStateConsent => return None,
+            K::RecordThirdStateConsent | K::DeclineThirdStateConsent => return None,
             K::RecordLodgingFee
             | K::SendInvitation
             | K::RecordConsent
@@ -443,6 +448,13 @@ pub enum Command {
         country: CountryCode,
         /// Reference of its consent instrument.
         instrument: String,
+    },
+    /// A third State declines to give its consent.
+    DeclineThirdStateConsent {
+        /// The third State.
+        country: CountryCode,
+        /// Its reasons, as it wishes them given to the parties.
+        reasons: String,
     },
     /// The approving State's approval of a State entity's consent is placed on file.
     RecordStateApproval {
@@ -554,9 +566,16 @@ pub enum Command {
     },
     /// The parties indicate terms are agreed (ACTIVE → SETTLEMENT_DRAFTING).
     IndicateTermsAgreed {
-        /// Partial settlement.
+        /// Partial settlement: some issues are settled, others remain.
         #[serde(default)]
         partial: bool,
+        /// The issues the terms settle, as the parties name them (needed for a partial
+        /// settlement; at most 50, each 1 to 300 characters).
+        #[serde(default)]
+        settled_issues: Vec<String>,
+        /// The issues that remain unsettled (needed for a partial settlement, and only then).
+        #[serde(default)]
+        unsettled_issues: Vec<String>,
     },
     /// The mediator opens a negotiation on an agenda of issues and options (case active or
     /// settlement drafting).
@@ -702,6 +721,7 @@ impl Command {
             Command::WithdrawRequest { .. } => CommandKind::WithdrawRequest,
             Command::RefuseRequest { .. } => CommandKind::RefuseRequest,
             Command::RecordThirdStateConsent { .. } => CommandKind::RecordThirdStateConsent,
+            Command::DeclineThirdStateConsent { .. } => CommandKind::DeclineThirdStateConsent,
             Command::RecordStateApproval { .. } => CommandKind::RecordStateApproval,
             Command::RecordAuthority { .. } => CommandKind::RecordAuthority,
             Command::Register { .. } => CommandKind::Register,
@@ -777,6 +797,7 @@ impl Command {
         "withdraw-request",
         "refuse-request",
         "record-third-state-consent",
+        "decline-third-state-consent",
         "record-state-approval",
         "record-authority",
         "register",
@@ -822,7 +843,8 @@ impl Command {
     /// third State that consents.
     pub fn action(&self) -> Action {
         match self {
-            Command::RecordThirdStateConsent { country, .. } => Action::ConsentAsThirdState {
+            Command::RecordThirdStateConsent { country, .. }
+            | Command::DeclineThirdStateConsent { country, .. } => Action::ConsentAsThirdState {
                 country: country.clone(),
             },
             Command::AddParticipant { user_id, role } => Action::GrantRole {

@@ -133,6 +133,8 @@ error_codes! {
     InvalidCountryCode = "invalid-country-code",
     /// An identifier has characters other than letters, digits, '-' and '_', or is too long.
     InvalidIdentifier = "invalid-identifier",
+    /// The settled or unsettled issues of terms agreed are missing, too many or malformed.
+    InvalidIssues = "invalid-issues",
     /// The invitation's period is outside 7 to 180 days.
     InvalidInvitationPeriod = "invalid-invitation-period",
     /// The number of mediators is outside one to three.

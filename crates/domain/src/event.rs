@@ -154,6 +154,14 @@ pub enum CaseEvent {
         country: CountryCode,
         instrument: String,
     },
+    /// A third State declined to give its consent, with its reasons (written once for the State
+    /// and once for the case, so that the parties are told why).
+    ThirdStateConsentDeclined {
+        country: CountryCode,
+        reasons: String,
+        /// The request ends here (`NOT_COMMENCED`), as the profile says; otherwise it stays open.
+        ends_request: bool,
+    },
     /// The approving State's approval of a State entity is on file.
     StateApprovalRecorded { party: String, instrument: String },
     /// A representative's proof of authority is on file.
@@ -239,8 +247,15 @@ pub enum CaseEvent {
     },
     /// The mediator consulted the parties.
     ConsultationHeld { summary: String },
-    /// The parties indicated terms are agreed.
-    TermsAgreed { partial: bool },
+    /// The parties indicated terms are agreed (for a partial settlement, which issues are settled
+    /// and which remain).
+    TermsAgreed {
+        partial: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        settled_issues: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unsettled_issues: Vec<String>,
+    },
     /// The mediator opened a negotiation on an agenda.
     NegotiationOpened {
         negotiation_id: String,
@@ -451,6 +466,7 @@ impl CaseEvent {
             E::RequestWithdrawn {} => "Accord procedure t24",
             E::RequestRefused { .. } => "Accord procedure t5; IOMed exclusion declarations",
             E::ThirdStateConsentRecorded { .. } => "Accord procedure t4; IOMed third-State rule",
+            E::ThirdStateConsentDeclined { .. } => "Accord procedure t5a; IOMed third-State rule",
             E::StateApprovalRecorded { .. } => "Accord procedure t4; ICSID MR 2(2) analogue",
             E::AuthorityRecorded { .. } => "Accord procedure t4 (representatives' authority)",
             E::CaseRegistered { .. } => "Accord procedure t4; ICSID MR 7",
@@ -479,14 +495,14 @@ impl CaseEvent {
             E::TermsAgreed { .. } | E::FinalTextApproved { .. } | E::TextFrozen { .. } => {
                 "Accord procedure t15"
             }
-            E::AttestationIssued { .. } => {
-                "Singapore Convention Art. 4(1)(b)(iii); Accord procedure D22"
-            }
+            // The Convention is cited by the agreement itself where the parties opted in; the
+            // attestation and the signatures are the institution's and the parties' acts either way.
+            E::AttestationIssued { .. } => "Accord procedure D22",
             E::DocumentFiled { .. } => {
                 "Accord procedure, channels; ICSID MR 19 (written statements)"
             }
             E::SettlementSigned { .. } | E::SettlementCountersigned { .. } => {
-                "Accord procedure t16; Singapore Convention Art. 4"
+                "Accord procedure t16"
             }
             E::NegotiationOpened { .. } | E::PackageProposed { .. } | E::PackageAgreed { .. } => {
                 "Accord procedure, negotiation (mediator's single-text procedure)"

@@ -300,6 +300,21 @@ pub struct ThirdState {
     pub representatives: Vec<String>,
     /// Its consent instrument, once given.
     pub consent: Option<String>,
+    /// Its reasons for declining, once it declined (a State may still consent later where the
+    /// profile leaves the request open).
+    #[serde(default)]
+    pub declined: Option<String>,
+}
+
+impl ThirdState {
+    /// `given`, `declined` or `pending`: what the parties are told of this State's consent.
+    pub fn consent_status(&self) -> &'static str {
+        match (&self.consent, &self.declined) {
+            (Some(_), _) => "given",
+            (None, Some(_)) => "declined",
+            (None, None) => "pending",
+        }
+    }
 }
 
 /// A State's declaration excluding categories of dispute from IOMed mediation.

@@ -48,6 +48,21 @@ pub enum NegotiationDisclosure {
     Full,
 }
 
+/// What a third State's refusal of its consent does to the request.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThirdStateRefusal {
+    /// The request is not registered: the case ends `NOT_COMMENCED` (`third-state-declined`),
+    /// the State's reasons recorded and given to the parties.
+    #[default]
+    NotCommenced,
+    /// The refusal is recorded and registration stays blocked; the State may still consent, or
+    /// the Secretariat refuses the request.
+    RequestStaysOpen,
+}
+
 /// Which event fixes the commencement date of the mediation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -115,6 +130,9 @@ pub struct Profile {
     /// What the mediator sees of the parties' negotiation preferences.
     #[serde(default)]
     pub negotiation_disclosure: NegotiationDisclosure,
+    /// What a third State's refusal of its consent does to the request.
+    #[serde(default)]
+    pub third_state_refusal: ThirdStateRefusal,
     /// How periods are counted: the zone their last day ends in, and business-day extension.
     /// Profiles recorded before calendars existed count in UTC without extension.
     #[serde(default)]
@@ -173,6 +191,7 @@ const OPTION_FIELDS: &[&str] = &[
     "withdrawal_requires_protocol",
     "commencement",
     "negotiation_disclosure",
+    "third_state_refusal",
     "calendar",
 ];
 
@@ -214,6 +233,7 @@ impl Profile {
             commencement: CommencementRule::Registration,
             non_contracting_parties_served: false,
             negotiation_disclosure: NegotiationDisclosure::AnalysisOnly,
+            third_state_refusal: ThirdStateRefusal::NotCommenced,
             calendar: hong_kong_seat_calendar(
                 "Pending the Governing Council's rules, periods are counted as UNCITRAL Arbitration \
                  Rules (2021) Art. 2(6) counts them: from the day following the day of the notice, \

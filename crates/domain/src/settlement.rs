@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::Case;
 use crate::error::{DomainError, ErrorCode};
 use crate::negotiation::Package;
+use crate::party::PartyKind;
 
 /// Limits on a draft.
 pub mod limits {
@@ -30,8 +31,11 @@ pub const LANGUAGES: &[&str] = &["en", "zh-Hans", "zh-Hant", "fr", "ar", "ru", "
 pub struct SettlementParty {
     /// The case party id.
     pub party: String,
-    /// The place of business the agreement states for it (Singapore Convention Art. 1); free text.
-    pub place_of_business: String,
+    /// The place of business the agreement states for it (Singapore Convention Art. 1); free
+    /// text. Needed for a company or an investor; a State, a State entity or an international
+    /// organisation has none to state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_business: Option<String>,
 }
 
 /// An obligation undertaken in the settlement.
@@ -71,8 +75,12 @@ pub struct SettlementTerms {
     pub permitted_disclosure: String,
     /// The parties opt in to the Singapore Convention on Mediation.
     pub singapore_convention: bool,
-    /// The language whose version prevails.
+    /// The language whose version prevails (empty when the versions are equally authentic).
+    #[serde(default)]
     pub authoritative_language: String,
+    /// Every language version is equally authentic, as treaties are made; no language prevails.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub equally_authentic: bool,
     /// The package the parties accepted in a negotiation, when one is the basis of the terms.
     #[serde(default)]
     pub negotiated_package: Option<Package>,
@@ -192,13 +200,26 @@ impl SettlementDraft {
             }
         }
         for p in &t.parties {
-            if !case.party(&p.party).is_some_and(|x| x.is_active()) {
+            let Some(party) = case.party(&p.party).filter(|x| x.is_active()) else {
                 return Err(bad(format!(
                     "'{}' is not an active party of the case",
                     p.party
                 )));
+            };
+            let has_place = matches!(
+                party.kind,
+                PartyKind::Investor { .. } | PartyKind::Company { .. }
+            );
+            match &p.place_of_business {
+                Some(place) => field("place_of_business", place)?,
+                None if has_place => {
+                    return Err(bad(format!(
+                        "state the place of business of '{}' (Singapore Convention Art. 1)",
+                        p.party
+                    )));
+                }
+                None => {}
             }
-            field("place_of_business", &p.place_of_business)?;
         }
         if t.obligations.len() > limits::OBLIGATIONS_MAX
             || self.free_clauses.len() > limits::CLAUSES_MAX
@@ -275,7 +296,15 @@ impl SettlementDraft {
                 )));
             }
         }
-        if !self
+        if t.equally_authentic {
+            if !t.authoritative_language.is_empty() {
+                return Err(bad(
+                    "versions that are equally authentic name no prevailing language; leave \
+                     authoritative_language empty"
+                        .into(),
+                ));
+            }
+        } else if !self
             .versions
             .iter()
             .any(|v| v.language == t.authoritative_language)
@@ -293,10 +322,10 @@ impl SettlementDraft {
         let t = &self.terms;
         let mut out = vec![];
         for p in &t.parties {
-            out.push(format!(
-                "Party {}: place of business {}",
-                p.party, p.place_of_business
-            ));
+            match &p.place_of_business {
+                Some(place) => out.push(format!("Party {}: place of business {place}", p.party)),
+                None => out.push(format!("Party {}", p.party)),
+            }
         }
         for (i, o) in t.obligations.iter().enumerate() {
             let money = match (&o.amount, &o.currency) {
@@ -327,10 +356,14 @@ impl SettlementDraft {
                 "no opt-in"
             }
         ));
-        out.push(format!(
-            "Authoritative language: {}",
-            t.authoritative_language
-        ));
+        if t.equally_authentic {
+            out.push("Language versions: equally authentic".to_owned());
+        } else {
+            out.push(format!(
+                "Authoritative language: {}",
+                t.authoritative_language
+            ));
+        }
         if let Some(p) = &t.negotiated_package {
             for (issue, option) in p {
                 out.push(format!("Negotiated: {issue} = {option}"));

@@ -17,6 +17,8 @@ pub enum NotCommencedReason {
     Lapsed,
     /// The requesting party withdrew the request before registration.
     Withdrawn,
+    /// A third State whose prior consent the case needs declined to give it.
+    ThirdStateDeclined,
 }
 
 /// Why a suspended case is suspended.

@@ -71,9 +71,13 @@ pub fn openness(case: &Case, step: &Step, ctx: &Context<'_>) -> Openness {
 /// The policy's answer for the step. A third State's consent is recorded for a State named in
 /// the command: the step is allowed when the actor may record it for a State still to consent.
 fn allowed(case: &Case, step: &Step, ctx: &Context<'_>) -> bool {
-    if step.kind == CommandKind::RecordThirdStateConsent {
+    if matches!(
+        step.kind,
+        CommandKind::RecordThirdStateConsent | CommandKind::DeclineThirdStateConsent
+    ) {
         return case.third_states.iter().any(|t| {
             t.consent.is_none()
+                && (step.kind == CommandKind::RecordThirdStateConsent || t.declined.is_none())
                 && policy::authorize(
                     ctx.actor,
                     &Action::ConsentAsThirdState {

@@ -152,7 +152,7 @@ fn may_act(p: &str, c: C, action: &str) -> bool {
         "record-deposit-paid" => staff || (c == C::X && p == "finance"),
         "accept-appointment" | "decline-appointment" | "accept-undertaking" => false,
         "sign-settlement" => c == C::X && p == "harbour",
-        "record-third-state-consent" => staff && p == "sgen",
+        "record-third-state-consent" | "decline-third-state-consent" => staff && p == "sgen",
         _ => c == C::X && matches!(p, "harbour" | "hcounsel"),
     }
 }
@@ -289,6 +289,7 @@ fn action_body(action: &str, user: &str, pending: &str) -> Value {
         "accept-invitation" => json!({"party": "H", "instrument": "x"}),
         "refuse-request" => json!({"reasons": "x"}),
         "record-third-state-consent" => json!({"country": "XC", "instrument": "x"}),
+        "decline-third-state-consent" => json!({"country": "XC", "reasons": "x"}),
         "record-state-approval" => json!({"party": "H", "instrument": "x"}),
         "record-authority" => json!({"party": "H", "user_id": user, "document": "x"}),
         "agree-mediator-count" => json!({"count": 1}),

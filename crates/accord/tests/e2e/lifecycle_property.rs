@@ -182,6 +182,16 @@ fn command(kind: u8, p: u8) -> Option<Command> {
         },
         24 => C::IndicateTermsAgreed {
             partial: p.is_multiple_of(5),
+            settled_issues: if p.is_multiple_of(5) {
+                vec!["Delivery schedule".into()]
+            } else {
+                vec![]
+            },
+            unsettled_issues: if p.is_multiple_of(5) {
+                vec!["Price adjustment".into()]
+            } else {
+                vec![]
+            },
         },
         25 => C::ApproveFinalText {
             party: party(p),

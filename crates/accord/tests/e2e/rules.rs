@@ -249,3 +249,359 @@ async fn deadlines_are_shown_in_the_seat_zone_and_the_viewers() {
         "{r}"
     );
 }
+
+/// A joint State–State request that concerns a third State, Caledonia (`XC`).
+async fn joint_request_concerning_caledonia(t: &mut TestServer, overrides: Value) -> String {
+    t.user("sgen", "secretariat").await;
+    let a = t.user("arcadia", "party-user").await;
+    let b = t.user("borealia", "party-user").await;
+    let c = t.user("caledonia", "party-user").await;
+    let third = json!([{"country": "XC", "name": "Republic of Caledonia", "representatives": [c]}]);
+    let mut body =
+        crate::scenarios::states_body(&a, &b, json!(["shared-watercourse"]), true, third);
+    body["profile_overrides"] = overrides;
+    let case = t.file("arcadia", body).await;
+    t.ok("arcadia", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({"waived": true}))
+        .await;
+    case
+}
+
+const CALEDONIA_REASONS: &str =
+    "Caledonia's rights in the watercourse are before a joint commission; it does not consent.";
+
+/// A third State declines: under the default profile the request is not registered, the ground
+/// is recorded, and the parties are told the State's reasons.
+async fn a_third_state_declines_and_the_request_is_not_registered(t: &mut TestServer) {
+    let case = joint_request_concerning_caledonia(t, json!({})).await;
+    let view = t.case("arcadia", &case).await;
+    assert_eq!(view["third_states"][0]["consent"], Value::Null);
+    assert_eq!(view["third_states"][0]["declined"], Value::Null);
+    // Only the State (or the Secretariat) answers for it; a refusal needs reasons.
+    t.refused(
+        "arcadia",
+        &case,
+        "decline-third-state-consent",
+        json!({"country": "XC", "reasons": "We would rather not."}),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let (s, v) = t
+        .act(
+            "caledonia",
+            &case,
+            "decline-third-state-consent",
+            json!({"country": "XC", "reasons": "  "}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("missing-field")),
+        "{v}"
+    );
+    let (s, v) = t
+        .act(
+            "caledonia",
+            &case,
+            "decline-third-state-consent",
+            json!({"country": "XC", "reasons": CALEDONIA_REASONS}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["recorded"], true,
+        "the State is shown nothing of the case"
+    );
+    let view = t.case("arcadia", &case).await;
+    assert_eq!(view["state_name"], "NOT_COMMENCED", "{view}");
+    assert_eq!(view["state"]["reason"], "third-state-declined");
+    assert_eq!(view["third_states"][0]["declined"], CALEDONIA_REASONS);
+    // Both parties are told why, in their own record of the case.
+    for who in ["arcadia", "borealia"] {
+        let (_, events) = t.get(who, &format!("/api/v1/cases/{case}/events")).await;
+        let notice = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "third-state-consent-declined")
+            .unwrap_or_else(|| panic!("{who} was not told: {events}"));
+        assert_eq!(notice["payload"]["reasons"], CALEDONIA_REASONS);
+    }
+    // The State sees its answer on its consent request, and cannot answer twice.
+    let (s, req) = t
+        .get(
+            "caledonia",
+            &format!("/api/v1/cases/{case}/consent-requests/XC"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(req["status"], "declined");
+    assert_eq!(req["consent_given"], false);
+    let (s, v) = t
+        .act(
+            "caledonia",
+            &case,
+            "record-third-state-consent",
+            json!({"country": "XC", "instrument": "Note verbale 1/2027"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+}
+
+/// Under a profile that keeps the request open, a refusal blocks registration (the message says
+/// the State declined) until the State consents after all.
+async fn a_refusal_blocks_registration_where_the_profile_keeps_the_request_open(
+    t: &mut TestServer,
+) {
+    let case =
+        joint_request_concerning_caledonia(t, json!({"third_state_refusal": "request-stays-open"}))
+            .await;
+    let (s, v) = t
+        .act(
+            "caledonia",
+            &case,
+            "decline-third-state-consent",
+            json!({"country": "XC", "reasons": CALEDONIA_REASONS}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(t.state("sgen", &case).await, "SCREENING");
+    let v = t
+        .refused(
+            "sgen",
+            &case,
+            "register",
+            json!({}),
+            StatusCode::CONFLICT,
+            "guard-third-state-consent-missing",
+        )
+        .await;
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("XC (declined)"),
+        "{v}"
+    );
+    t.refused(
+        "caledonia",
+        &case,
+        "decline-third-state-consent",
+        json!({"country": "XC", "reasons": "Again."}),
+        StatusCode::CONFLICT,
+        "guard-already-recorded",
+    )
+    .await;
+    let (s, v) = t
+        .act(
+            "caledonia",
+            &case,
+            "record-third-state-consent",
+            json!({"country": "XC", "instrument": "Note verbale 2/2026"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let view = t.ok("sgen", &case, "register", json!({})).await;
+    assert_eq!(view["state_name"], "CONSTITUTING");
+    assert_eq!(view["third_states"][0]["consent"], "Note verbale 2/2026");
+}
+
+/// A settlement of part of the dispute: terms agreed name the issues settled and those that
+/// remain; the agreement and the termination record say so.
+async fn a_partial_settlement_names_what_is_settled_and_what_remains(t: &mut TestServer) {
+    let case = crate::harness::active_commercial_with(t, "iomed-default").await;
+    for (body, why) in [
+        (
+            json!({"partial": true, "settled_issues": ["Compensation for late deliveries"]}),
+            "a partial settlement names what remains",
+        ),
+        (
+            json!({"partial": false, "unsettled_issues": ["Price revision for 2027"]}),
+            "issues that remain make the settlement partial",
+        ),
+        (
+            json!({"partial": true, "settled_issues": ["Price", "Price"], "unsettled_issues": ["Exclusivity"]}),
+            "an issue is named once",
+        ),
+    ] {
+        let (s, v) = t
+            .act("mediator", &case, "indicate-terms-agreed", body)
+            .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-issues")),
+            "{why}: {v}"
+        );
+    }
+    let v = t
+        .ok(
+            "mediator",
+            &case,
+            "indicate-terms-agreed",
+            json!({"partial": true,
+                   "settled_issues": ["Compensation for late deliveries"],
+                   "unsettled_issues": ["Price revision for 2027", "Exclusivity in Java"]}),
+        )
+        .await;
+    assert_eq!(
+        v["settlement"]["unsettled_issues"],
+        json!(["Price revision for 2027", "Exclusivity in Java"])
+    );
+    let hash = t
+        .put_draft(&case, "SETTLEMENT AGREEMENT on the late deliveries")
+        .await;
+    for action in ["approve-final-text", "sign-settlement"] {
+        for (who, party) in [("harbour", "H"), ("indah", "I")] {
+            t.ok(
+                who,
+                &case,
+                action,
+                json!({"party": party, "text_hash": hash}),
+            )
+            .await;
+        }
+    }
+    let v = t
+        .ok(
+            "mediator",
+            &case,
+            "countersign-settlement",
+            json!({"text_hash": hash}),
+        )
+        .await;
+    assert_eq!(v["state"]["ground"], "partially-settled", "{v}");
+    assert_eq!(
+        v["settlement"]["settled_issues"],
+        json!(["Compensation for late deliveries"])
+    );
+    let docs = format!("/api/v1/cases/{case}/documents");
+    let (s, record) = t
+        .pdf_text("harbour", &format!("{docs}/termination-record?language=en"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        record.contains("Pricerevisionfor2027") && record.contains("ExclusivityinJava"),
+        "the record names the unsettled issues: {record}"
+    );
+    let (s, agreement) = t
+        .pdf_text(
+            "harbour",
+            &format!("{docs}/settlement-agreement?language=en"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        agreement.contains("Compensationforlatedeliveries")
+            && agreement.contains("ExclusivityinJava"),
+        "{agreement}"
+    );
+}
+
+/// A settlement between States, as treaties are made: no Convention opt-in by default, no place
+/// of business for a State, several obligations, and language versions equally authentic.
+async fn a_settlement_between_states_is_made_as_a_treaty(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    t.user("mediator", "mediator").await;
+    let a = t.user("arcadia", "party-user").await;
+    let b = t.user("borealia", "party-user").await;
+    let body =
+        crate::scenarios::states_body(&a, &b, json!(["shared-watercourse"]), true, json!([]));
+    let case = t.file("arcadia", body.clone()).await;
+    let cast = crate::harness::Cast {
+        requesting: "arcadia",
+        secretariat: "sgen",
+        mediator: "mediator",
+    };
+    let builder = crate::harness::builder(&body, t, "mediator", "Dr. M. Mediator");
+    crate::harness::drive(
+        t,
+        &case,
+        &builder,
+        accord_domain::testing::Milestone::Active,
+        &cast,
+    )
+    .await;
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    // The settlement page does not tick the Singapore Convention for States.
+    let page = t
+        .http
+        .get(format!("{}/cases/{case}/settlement", t.base))
+        .header("cookie", format!("accord_session={}", t.token("mediator")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let checkbox = page
+        .split("<input")
+        .find(|i| i.contains("id=\"singapore_convention\""))
+        .unwrap_or_else(|| panic!("no opt-in box: {page}"));
+    assert!(!checkbox.contains("checked"), "{checkbox}");
+    let draft = |authoritative: &str, equal: bool| {
+        json!({
+            "terms": {
+                "parties": [{"party": "A"}, {"party": "B"}],
+                "obligations": [
+                    {"performing_party": "A", "description": "releases 40% of the dry-season flow at the border station"},
+                    {"performing_party": "B", "description": "opens the joint gauging station to Arcadian engineers"}
+                ],
+                "governing_law": "international law",
+                "dispute_clause": "consultations, then the International Court of Justice",
+                "confidentiality": "public once both Parliaments approve",
+                "permitted_disclosure": "to the depositary and the parties' Parliaments",
+                "singapore_convention": false,
+                "authoritative_language": authoritative,
+                "equally_authentic": equal
+            },
+            "versions": [
+                {"language": "en", "text": "AGREEMENT between Arcadia and Borealia on the watercourse"},
+                {"language": "fr", "text": "ACCORD entre l'Arcadie et la Borée sur le cours d'eau"}
+            ]
+        })
+    };
+    let drafts = format!("/api/v1/cases/{case}/settlement/drafts");
+    let (s, v) = t.post("mediator", &drafts, draft("en", true)).await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("invalid-settlement-draft")
+        ),
+        "equally authentic versions name no prevailing language: {v}"
+    );
+    let (s, v) = t.post("mediator", &drafts, draft("", true)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let hash = v["text_hash"].as_str().unwrap().to_owned();
+    for (who, party) in [("arcadia", "A"), ("borealia", "B")] {
+        t.ok(
+            who,
+            &case,
+            "approve-final-text",
+            json!({"party": party, "text_hash": hash}),
+        )
+        .await;
+    }
+    let (s, agreement) = t
+        .pdf_text(
+            "arcadia",
+            &format!("/api/v1/cases/{case}/documents/settlement-agreement?language=en"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{agreement}");
+    assert!(agreement.contains("equallyauthentic"), "{agreement}");
+    assert!(!agreement.contains("SingaporeConvention"), "{agreement}");
+    assert!(
+        agreement.contains("opensthejointgaugingstation") && agreement.contains("releases40%"),
+        "both obligations: {agreement}"
+    );
+}
+
+crate::on_both_backends!(
+    a_third_state_declines_and_the_request_is_not_registered,
+    a_refusal_blocks_registration_where_the_profile_keeps_the_request_open,
+    a_partial_settlement_names_what_is_settled_and_what_remains,
+    a_settlement_between_states_is_made_as_a_treaty,
+);

@@ -27,7 +27,7 @@ on_both_backends!(
     s10_inactivity_termination_then_linked_reopening,
 );
 
-fn states_body(a: &str, b: &str, categories: Value, joint: bool, third: Value) -> Value {
+pub(crate) fn states_body(a: &str, b: &str, categories: Value, joint: bool, third: Value) -> Value {
     let consent = json!({"basis": "treaty-or-agreement", "instrument": "Special agreement"});
     json!({
         "dispute_type": "state-state",

@@ -107,6 +107,7 @@ guard_tests! {
     InvalidTextHash => invalid_text_hash,
     InvalidTimeLimit => invalid_time_limit,
     InvalidTimeZone => invalid_time_zone,
+    InvalidIssues => invalid_issues,
     MissingField => missing_field,
     NoBreakGlassRequest => no_break_glass_request,
     NoPendingGrant => no_pending_grant,
@@ -867,6 +868,17 @@ fn invalid_profile_override() -> Provoked {
     let mut v = commercial_filing();
     v["profile_overrides"] = json!({"lodging_fee_days": 100_000});
     filing_refused(v)
+}
+
+fn invalid_issues() -> Provoked {
+    active()?.refusal(
+        med(),
+        Command::IndicateTermsAgreed {
+            partial: true,
+            settled_issues: vec!["Delivery schedule".into()],
+            unsettled_issues: vec![],
+        },
+    )
 }
 
 fn invalid_time_zone() -> Provoked {

@@ -320,7 +320,11 @@ impl CaseBuilder {
                 Milestone::SettlementDrafting,
                 vec![act(
                     By::Mediator,
-                    Command::IndicateTermsAgreed { partial: false },
+                    Command::IndicateTermsAgreed {
+                        partial: false,
+                        settled_issues: vec![],
+                        unsettled_issues: vec![],
+                    },
                 )],
             ),
         ];

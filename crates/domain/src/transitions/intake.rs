@@ -17,7 +17,7 @@ use crate::event::{CaseEvent, LinkedCase, Visibility};
 use crate::party::{
     ConsentBasis, ConventionStatus, DisputeType, ExclusionDeclaration, Party, PartyKind, ThirdState,
 };
-use crate::profile::{InvitationLapse, Profile};
+use crate::profile::{InvitationLapse, Profile, ThirdStateRefusal};
 use crate::state::{CaseState, NotCommencedReason};
 
 /// Subject matters outside international commercial mediation (Singapore Convention Art. 1(2)).
@@ -147,6 +147,7 @@ pub fn file_request(
                 name: t.name.clone(),
                 representatives: t.representatives.clone(),
                 consent: None,
+                declined: None,
             })
             .collect(),
         profile,
@@ -360,7 +361,10 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
         .third_states
         .iter()
         .filter(|t| t.consent.is_none())
-        .map(|t| t.country.to_string())
+        .map(|t| match t.declined {
+            Some(_) => format!("{} (declined)", t.country),
+            None => t.country.to_string(),
+        })
         .collect();
     if !pending_third.is_empty() {
         return Err(DomainError::guard(
@@ -489,7 +493,7 @@ pub(super) fn guard(
             }
             Ok(())
         }
-        K::RecordThirdStateConsent => require_state(
+        K::RecordThirdStateConsent | K::DeclineThirdStateConsent => require_state(
             kind,
             case,
             matches!(st, CaseState::Screening | CaseState::AwaitingConsent),
@@ -658,6 +662,48 @@ fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainErro
                 },
             }])
         }
+        C::DeclineThirdStateConsent { country, reasons } => {
+            require_text("reasons", reasons)?;
+            match case.third_states.iter().find(|t| &t.country == country) {
+                None => {
+                    return Err(DomainError::invalid(
+                        ErrorCode::UnknownThirdState,
+                        format!("{country} is not a third State in this case"),
+                    ));
+                }
+                Some(t) if t.consent.is_some() => {
+                    return Err(DomainError::guard(
+                        ErrorCode::GuardAlreadyRecorded,
+                        format!("{country}'s consent is already on file"),
+                    ));
+                }
+                Some(t) if t.declined.is_some() => {
+                    return Err(DomainError::guard(
+                        ErrorCode::GuardAlreadyRecorded,
+                        format!("{country}'s refusal is already on file"),
+                    ));
+                }
+                Some(_) => {}
+            }
+            let event = CaseEvent::ThirdStateConsentDeclined {
+                country: country.clone(),
+                reasons: reasons.clone(),
+                ends_request: case.profile.third_state_refusal == ThirdStateRefusal::NotCommenced,
+            };
+            // The State's own record, and the parties' notice of it with the reasons.
+            Ok(vec![
+                Decided {
+                    event: event.clone(),
+                    visibility: Visibility::ThirdState {
+                        country: country.clone(),
+                    },
+                },
+                Decided {
+                    event,
+                    visibility: Visibility::Case,
+                },
+            ])
+        }
         C::RecordStateApproval { party, instrument } => {
             require_party(case, party)?;
             require_text("instrument", instrument)?;
@@ -776,6 +822,18 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
         }
         E::RequestWithdrawn {} => not_commenced(case, NotCommencedReason::Withdrawn, at),
         E::RequestRefused { .. } => not_commenced(case, NotCommencedReason::Refused, at),
+        E::ThirdStateConsentDeclined {
+            country,
+            reasons,
+            ends_request,
+        } => {
+            if let Some(t) = case.third_states.iter_mut().find(|t| &t.country == country) {
+                t.declined = Some(reasons.clone());
+            }
+            if *ends_request && !case.state.is_terminal() {
+                not_commenced(case, NotCommencedReason::ThirdStateDeclined, at);
+            }
+        }
         _ => apply_records(case, event),
     }
 }

@@ -61,6 +61,7 @@ impl Stage {
             | K::WithdrawRequest
             | K::RefuseRequest
             | K::RecordThirdStateConsent
+            | K::DeclineThirdStateConsent
             | K::RecordStateApproval
             | K::RecordAuthority
             | K::Register => Stage::Intake,
@@ -117,6 +118,7 @@ impl Stage {
             | E::RequestWithdrawn {}
             | E::RequestRefused { .. }
             | E::ThirdStateConsentRecorded { .. }
+            | E::ThirdStateConsentDeclined { .. }
             | E::StateApprovalRecorded { .. }
             | E::AuthorityRecorded { .. }
             | E::CaseRegistered { .. } => Stage::Intake,

@@ -103,6 +103,36 @@ fn frozen(case: &Case, text_hash: &str, who: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// Most issues a settlement may list as settled or unsettled.
+pub const MAX_ISSUES: usize = 50;
+/// Longest issue name, in characters.
+pub const MAX_ISSUE_CHARS: usize = 300;
+
+/// Checks a list of issue names: at most [`MAX_ISSUES`], each 1 to [`MAX_ISSUE_CHARS`]
+/// characters, none named twice.
+fn issue_list(issues: &[String], field: &str) -> Result<(), DomainError> {
+    let bad = |m: String| DomainError::invalid(ErrorCode::InvalidIssues, m);
+    if issues.len() > MAX_ISSUES {
+        return Err(bad(format!(
+            "'{field}' lists at most {MAX_ISSUES} issues, not {}",
+            issues.len()
+        )));
+    }
+    for (i, issue) in issues.iter().enumerate() {
+        let n = issue.trim().chars().count();
+        if n == 0 || n > MAX_ISSUE_CHARS {
+            return Err(bad(format!(
+                "'{field}' item {}: an issue is named in 1 to {MAX_ISSUE_CHARS} characters",
+                i + 1
+            )));
+        }
+        if issues[..i].iter().any(|j| j.trim() == issue.trim()) {
+            return Err(bad(format!("'{field}' names '{}' twice", issue.trim())));
+        }
+    }
+    Ok(())
+}
+
 /// The content checks and events of a settlement command whose step is open.
 pub(super) fn decide(
     case: &Case,
@@ -112,7 +142,34 @@ pub(super) fn decide(
     use Command as C;
     let now = ctx.now;
     match cmd {
-        C::IndicateTermsAgreed { partial } => one(CaseEvent::TermsAgreed { partial: *partial }),
+        C::IndicateTermsAgreed {
+            partial,
+            settled_issues,
+            unsettled_issues,
+        } => {
+            issue_list(settled_issues, "settled_issues")?;
+            issue_list(unsettled_issues, "unsettled_issues")?;
+            if *partial && (settled_issues.is_empty() || unsettled_issues.is_empty()) {
+                return Err(DomainError::invalid(
+                    ErrorCode::InvalidIssues,
+                    "a partial settlement names the issues it settles and the issues that remain",
+                ));
+            }
+            if !*partial && !unsettled_issues.is_empty() {
+                return Err(DomainError::invalid(
+                    ErrorCode::InvalidIssues,
+                    "issues remain unsettled: indicate a partial settlement",
+                ));
+            }
+            one(CaseEvent::TermsAgreed {
+                partial: *partial,
+                settled_issues: settled_issues.iter().map(|i| i.trim().to_owned()).collect(),
+                unsettled_issues: unsettled_issues
+                    .iter()
+                    .map(|i| i.trim().to_owned())
+                    .collect(),
+            })
+        }
         C::ApproveFinalText { party, text_hash } => {
             if !is_hash(text_hash) {
                 return Err(DomainError::invalid(
@@ -211,9 +268,15 @@ pub fn issue_attestation(
 pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
     use CaseEvent as E;
     match event {
-        E::TermsAgreed { partial } => {
+        E::TermsAgreed {
+            partial,
+            settled_issues,
+            unsettled_issues,
+        } => {
             case.settlement = Some(SettlementProgress {
                 partial: *partial,
+                settled_issues: settled_issues.clone(),
+                unsettled_issues: unsettled_issues.clone(),
                 ..SettlementProgress::default()
             });
             case.state = CaseState::SettlementDrafting;

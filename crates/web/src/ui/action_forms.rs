@@ -18,6 +18,8 @@ pub enum Kind {
     Text,
     /// Several lines of text.
     LongText,
+    /// A list, one item per line (a JSON list of strings; blank lines are left out).
+    Lines,
     /// A whole number.
     Number,
     /// A yes/no box (a JSON boolean; unticked is `false`).
@@ -111,6 +113,10 @@ pub const ACTION_FORMS: &[ActionForm] = &[
         "record-third-state-consent",
         &[f("country", Country, true), f("instrument", Text, true)],
     ),
+    decisive(a(
+        "decline-third-state-consent",
+        &[f("country", Country, true), f("reasons", LongText, true)],
+    )),
     a(
         "record-state-approval",
         &[f("party", Party, true), f("instrument", Text, true)],
@@ -164,7 +170,14 @@ pub const ACTION_FORMS: &[ActionForm] = &[
     a("record-consultation", &[f("summary", LongText, true)]),
     a("suspend-by-agreement", &[f("reason", LongText, true)]),
     a("resume", &[]),
-    a("indicate-terms-agreed", &[f("partial", Check, false)]),
+    a(
+        "indicate-terms-agreed",
+        &[
+            f("partial", Check, false),
+            f("settled_issues", Lines, false),
+            f("unsettled_issues", Lines, false),
+        ],
+    ),
     decisive(p("withdraw", &[])),
     decisive(p("declare-joint-termination", &[])),
     decisive(a(
@@ -304,6 +317,24 @@ pub fn command_from_form(
                 }
                 put(&mut body, name, Value::Object(m));
             }
+            Lines => {
+                let items: Vec<&str> = get(name)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                if field.required && items.is_empty() {
+                    errors.push(missing());
+                } else if get(name).is_some_and(|v| v.chars().count() > MAX_FIELD_CHARS) {
+                    errors.push(FieldError {
+                        field: name.to_owned(),
+                        message: "web-error-too-long",
+                    });
+                } else {
+                    put(&mut body, name, json!(items));
+                }
+            }
             GrantChannel => match get(name).filter(|v| !v.is_empty()) {
                 None if field.required => errors.push(missing()),
                 None => {}
@@ -395,6 +426,7 @@ mod tests {
                     GrantRole => "internal-reviewer".to_owned(),
                     GrantChannel => String::new(),
                     Text | LongText | PerParty | PendingGrant => "-".to_owned(),
+                    Lines => "first\nsecond".to_owned(),
                 };
                 if field.kind == PerParty {
                     parties

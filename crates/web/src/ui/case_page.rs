@@ -286,7 +286,7 @@ fn form_view(
                 options: ctx.mediators.to_vec(),
                 ..base
             }),
-            Kind::LongText => fields.push(FieldView {
+            Kind::LongText | Kind::Lines => fields.push(FieldView {
                 kind: "long",
                 ..base
             }),
@@ -520,6 +520,13 @@ async fn render_case(
                 .parse::<jiff::civil::Date>()
                 .map(|d| accord_i18n::format::date_of(viewer.lang, d.year(), d.month(), d.day()))
                 .unwrap_or_else(|_| d.clone()),
+        });
+    }
+    // Every reader of the case is told where each third State's consent stands.
+    for t in &c.third_states {
+        facts.push(Fact {
+            label: t.name.clone(),
+            value: viewer.t(&format!("third-state-consent-{}", t.consent_status())),
         });
     }
     if !c.summary.is_empty() {

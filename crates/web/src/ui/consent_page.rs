@@ -1,5 +1,5 @@
 //! A third State's consent request: all a third State sees of a case (reference, title, the
-//! scope summary) and the form by which its representative places its consent on file.
+//! scope summary) and the two forms by which its representative gives or declines its consent.
 
 use accord_app::AppError;
 use accord_domain::Command;
@@ -21,10 +21,21 @@ struct ConsentPage {
     reference: String,
     title: String,
     summary: String,
-    given: bool,
+    /// `pending`, `given` or `declined`.
+    status: &'static str,
     post_to: String,
     instrument: String,
-    error: Option<String>,
+    reasons: String,
+    /// The field the refusal concerns, marked on the form.
+    error_field: &'static str,
+}
+
+/// What the representative typed, given back with a refusal.
+#[derive(Default)]
+struct Typed {
+    instrument: String,
+    reasons: String,
+    error_field: &'static str,
 }
 
 async fn render(
@@ -34,7 +45,7 @@ async fn render(
     country: &str,
     status: StatusCode,
     alert: Option<(String, String)>,
-    instrument: String,
+    typed: Typed,
 ) -> Response {
     let r = match s
         .accord
@@ -55,12 +66,22 @@ async fn render(
             reference: r.reference,
             title: r.title,
             summary: r.summary,
-            given: r.consent_given,
+            status: status_of(&r.status),
             post_to: format!("/consent-requests/{case_id}/{country}"),
-            instrument,
-            error: None,
+            instrument: typed.instrument,
+            reasons: typed.reasons,
+            error_field: typed.error_field,
         },
     )
+}
+
+/// The page's name for a consent status.
+fn status_of(s: &str) -> &'static str {
+    match s {
+        "given" => "given",
+        "declined" => "declined",
+        _ => "pending",
+    }
 }
 
 /// `GET /consent-requests/{case_id}/{country}`.
@@ -76,32 +97,48 @@ pub async fn consent_page(
         &country,
         StatusCode::OK,
         None,
-        String::new(),
+        Typed::default(),
     )
     .await
 }
 
-/// What a third State's representative posts to place its consent on file (as the command
-/// `record-third-state-consent`).
+/// What a third State's representative posts: its consent (as the command
+/// `record-third-state-consent`) or its refusal (`decline-third-state-consent`).
 #[derive(Debug, Deserialize, Default)]
 pub struct ConsentForm {
+    /// `give` or `decline`.
+    #[serde(default)]
+    pub answer: String,
     /// Reference of the consent instrument (a note verbale, for instance).
     #[serde(default)]
     pub instrument: String,
+    /// The State's reasons for declining.
+    #[serde(default)]
+    pub reasons: String,
 }
 
-/// `POST /consent-requests/{case_id}/{country}`: places the State's consent on file.
+/// `POST /consent-requests/{case_id}/{country}`: places the State's consent or refusal on file.
 pub async fn give_consent(
     State(s): State<AppState>,
     Path((case_id, country)): Path<(String, String)>,
     CheckedForm(viewer, f): CheckedForm<ConsentForm>,
 ) -> Response {
     let instrument = f.instrument.trim().to_owned();
-    let cmd = serde_json::from_value::<Command>(serde_json::json!({
-        "action": "record-third-state-consent",
-        "country": country,
-        "instrument": instrument,
-    }));
+    let reasons = f.reasons.trim().to_owned();
+    let declining = f.answer == "decline";
+    let cmd = serde_json::from_value::<Command>(if declining {
+        serde_json::json!({
+            "action": "decline-third-state-consent",
+            "country": country,
+            "reasons": reasons,
+        })
+    } else {
+        serde_json::json!({
+            "action": "record-third-state-consent",
+            "country": country,
+            "instrument": instrument,
+        })
+    });
     let outcome = match cmd {
         Ok(cmd) => s
             .accord
@@ -124,7 +161,11 @@ pub async fn give_consent(
                 &country,
                 status,
                 Some(alert),
-                instrument,
+                Typed {
+                    instrument,
+                    reasons,
+                    error_field: if declining { "reasons" } else { "instrument" },
+                },
             )
             .await
         }

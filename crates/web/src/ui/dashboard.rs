@@ -81,10 +81,10 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
                 href: format!("/consent-requests/{}/{}", r.case_id, r.country),
                 reference: r.reference,
                 title: r.title,
-                status: viewer.t(if r.consent_given {
-                    "dashboard-consent-given"
-                } else {
-                    "dashboard-consent-pending"
+                status: viewer.t(match r.status.as_str() {
+                    "given" => "dashboard-consent-given",
+                    "declined" => "third-state-consent-declined",
+                    _ => "dashboard-consent-pending",
                 }),
             })
             .collect(),

@@ -245,7 +245,7 @@ async fn render(
             .map(|p| {
                 let place = shown_terms
                     .and_then(|d| d.terms.parties.iter().find(|x| x.party == p.id))
-                    .map(|x| x.place_of_business.clone())
+                    .and_then(|x| x.place_of_business.clone())
                     .unwrap_or_default();
                 (p.id.clone(), p.name.clone(), place)
             })
@@ -269,9 +269,21 @@ async fn render(
         permitted_disclosure: shown_terms
             .map(|d| d.terms.permitted_disclosure.clone())
             .unwrap_or_default(),
-        singapore: shown_terms.is_none_or(|d| d.terms.singapore_convention),
+        // The Singapore Convention covers commercial settlements (Art. 1): the box starts ticked
+        // only for a commercial dispute, and a State–State or State–investor settlement opts in
+        // only by the parties' choice.
+        singapore: shown_terms.map_or(
+            c.dispute_type == accord_domain::party::DisputeType::Commercial,
+            |d| d.terms.singapore_convention,
+        ),
         authoritative: shown_terms
-            .map(|d| d.terms.authoritative_language.clone())
+            .map(|d| {
+                if d.terms.equally_authentic {
+                    "equal".to_owned()
+                } else {
+                    d.terms.authoritative_language.clone()
+                }
+            })
             .unwrap_or_else(|| viewer.lang.to_owned()),
         texts: LANGUAGE_NAMES
             .iter()
@@ -374,8 +386,11 @@ pub async fn put_draft(
     let parties: Vec<serde_json::Value> = sent
         .iter()
         .filter_map(|(k, v)| {
-            k.strip_prefix("place_of_business.")
-                .map(|p| json!({"party": p, "place_of_business": v.trim()}))
+            k.strip_prefix("place_of_business.").map(|p| {
+                // A State states no place of business: an empty field is left out.
+                let place = Some(v.trim()).filter(|v| !v.is_empty());
+                json!({"party": p, "place_of_business": place})
+            })
         })
         .collect();
     let opt = |k: &str| {
@@ -409,7 +424,11 @@ pub async fn put_draft(
             "confidentiality": get(&sent, "confidentiality"),
             "permitted_disclosure": get(&sent, "permitted_disclosure"),
             "singapore_convention": !get(&sent, "singapore_convention").is_empty(),
-            "authoritative_language": get(&sent, "authoritative_language"),
+            "authoritative_language": match get(&sent, "authoritative_language") {
+                "equal" => "",
+                other => other,
+            },
+            "equally_authentic": get(&sent, "authoritative_language") == "equal",
         },
         "versions": versions,
     });
