@@ -87,6 +87,7 @@ doc-agreement-clauses = بنود أخرى
 doc-agreement-settled-issues = المسائل التي يسويها هذا الاتفاق: { $issues }.
 doc-agreement-unsettled-issues = لا يسوي هذا الاتفاق المسائل التالية وتبقى محل نزاع: { $issues }.
 doc-agreement-singapore = يتفق الأطراف على أن اتفاقية الأمم المتحدة بشأن اتفاقات التسوية الدولية المنبثقة من الوساطة (اتفاقية سنغافورة بشأن الوساطة) تنطبق على اتفاق التسوية هذا.
+doc-agreement-outside-convention = لا تنطبق اتفاقية سنغافورة بشأن الوساطة على اتفاق التسوية هذا: { $outside_convention }.
 doc-agreement-languages = حرر هذا الاتفاق بالنسخ اللغوية التالية: { $languages }. وفي حال وجود تباين بينها، تكون الغلبة للنسخة المحررة باللغة التالية: { $authoritative }.
 doc-agreement-languages-equal = حُرّر هذا الاتفاق بالصيغ اللغوية التالية: { $languages }، ولكل نص منها الحجية ذاتها.
 

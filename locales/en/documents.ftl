@@ -88,6 +88,7 @@ doc-agreement-clauses = Further clauses
 doc-agreement-settled-issues = The issues this agreement settles: { $issues }.
 doc-agreement-unsettled-issues = The following issues are not settled by this agreement and remain in dispute: { $issues }.
 doc-agreement-singapore = The parties agree that the United Nations Convention on International Settlement Agreements Resulting from Mediation (Singapore Convention on Mediation) applies to this settlement agreement.
+doc-agreement-outside-convention = The Singapore Convention on Mediation does not apply to this settlement agreement: { $outside_convention }.
 doc-agreement-languages = This agreement is made in the following language versions: { $languages }. In case of divergence between them, the version in the following language prevails: { $authoritative }.
 doc-agreement-languages-equal = This agreement is made in the following language versions: { $languages }, each text being equally authentic.
 

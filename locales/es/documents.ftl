@@ -87,6 +87,7 @@ doc-agreement-clauses = Otras cláusulas
 doc-agreement-settled-issues = Cuestiones que resuelve este acuerdo: { $issues }.
 doc-agreement-unsettled-issues = Las siguientes cuestiones no quedan resueltas por este acuerdo y siguen en controversia: { $issues }.
 doc-agreement-singapore = Las partes convienen en que la Convención de las Naciones Unidas sobre los Acuerdos de Transacción Internacionales Resultantes de la Mediación (Convención de Singapur sobre la Mediación) se aplica al presente acuerdo de transacción.
+doc-agreement-outside-convention = La Convención de Singapur sobre la Mediación no se aplica al presente acuerdo de transacción: { $outside_convention }.
 doc-agreement-languages = El presente acuerdo se celebra en las siguientes versiones lingüísticas: { $languages }. En caso de divergencia entre ellas, prevalecerá la versión en el siguiente idioma: { $authoritative }.
 doc-agreement-languages-equal = El presente acuerdo se celebra en las siguientes versiones lingüísticas: { $languages }, siendo cada texto igualmente auténtico.
 

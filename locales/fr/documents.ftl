@@ -87,6 +87,7 @@ doc-agreement-clauses = Autres clauses
 doc-agreement-settled-issues = Questions réglées par le présent accord : { $issues }.
 doc-agreement-unsettled-issues = Les questions suivantes ne sont pas réglées par le présent accord et restent en litige : { $issues }.
 doc-agreement-singapore = Les parties conviennent que la Convention des Nations Unies sur les accords de règlement internationaux issus de la médiation (Convention de Singapour sur la médiation) s'applique au présent accord de règlement.
+doc-agreement-outside-convention = La Convention de Singapour sur la médiation ne s'applique pas au présent accord de règlement : { $outside_convention }.
 doc-agreement-languages = Le présent accord est établi dans les versions linguistiques suivantes : { $languages }. En cas de divergence entre elles, la version dans la langue suivante prévaut : { $authoritative }.
 doc-agreement-languages-equal = Le présent accord est établi dans les versions linguistiques suivantes : { $languages }, chaque texte faisant également foi.
 

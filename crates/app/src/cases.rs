@@ -350,7 +350,12 @@ impl Accord {
             .into_iter()
             .map(|d| crate::views::DeadlineView::new(d.clone(), None))
             .collect();
+        let scope_flags = accord_domain::transitions::intake::scope_flags(&case)
+            .into_iter()
+            .cloned()
+            .collect();
         CaseView {
+            scope_flags,
             state_name: case.state.name().to_owned(),
             head_hash: head.head_hash,
             next_deadlines,

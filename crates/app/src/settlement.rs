@@ -434,6 +434,11 @@ impl Accord {
         ] {
             facts.insert(k.to_owned(), v);
         }
+        // A settlement outside the Convention's scope says why it does not apply.
+        let outside = case.outside_convention();
+        if !outside.is_empty() {
+            facts.insert("outside_convention".into(), outside.join("; "));
+        }
         // A partial settlement says which issues it settles and which remain.
         if let Some(progress) = &case.settlement {
             if !progress.settled_issues.is_empty() {

@@ -25,6 +25,10 @@ pub struct CaseView {
     /// Options open to this viewer now because a period ran out (for example
     /// `treat-invitation-as-rejected`).
     pub options: Vec<CaseOption>,
+    /// The profile's scope exclusions the request's subject categories fall under (commercial
+    /// disputes; Singapore Convention Art. 1(2)), flagged from screening on: `refuse` ones block
+    /// registration, `register-outside-convention` ones keep the settlement out of the Convention.
+    pub scope_flags: Vec<accord_domain::profile::ScopeExclusion>,
 }
 
 /// A pending deadline with its end shown in the zone it was counted in and in the viewer's.

@@ -214,6 +214,12 @@ fn agreement(
             "doc-agreement-singapore",
             facts,
         )?));
+    } else if facts.contains_key("outside_convention") {
+        out.push(Block::Paragraph(need(
+            lang,
+            "doc-agreement-outside-convention",
+            facts,
+        )?));
     }
     let name = |code: &str| need(lang, &format!("language-{code}"), facts);
     let languages = facts

@@ -595,6 +595,15 @@ impl Case {
         crate::transitions::apply(self, event, at);
     }
 
+    /// Why the Singapore Convention cannot apply to this case's settlement: the rules of the
+    /// profile's scope exclusions its subject matter falls under (empty when it may opt in).
+    pub fn outside_convention(&self) -> Vec<String> {
+        crate::transitions::intake::scope_flags(self)
+            .into_iter()
+            .map(|x| x.rule.clone())
+            .collect()
+    }
+
     /// The commencement date a registration at `at` gives under the profile.
     pub fn commencement_for(&self, at: Timestamp) -> String {
         match self.profile.commencement {

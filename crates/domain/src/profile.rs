@@ -48,6 +48,51 @@ pub enum NegotiationDisclosure {
     Full,
 }
 
+/// What screening does with a commercial dispute in a subject matter outside the Singapore
+/// Convention (Art. 1(2)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExcludedTreatment {
+    /// The request is not registered (`guard-excluded-subject-matter` at registration; the
+    /// Secretariat refuses it with reasons).
+    Refuse,
+    /// The request is registered; its settlement cannot opt in to the Convention and says why.
+    RegisterOutsideConvention,
+}
+
+/// A subject-matter category the Singapore Convention does not cover, as the profile treats it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeExclusion {
+    /// The request's subject category, such as `consumer`.
+    pub category: String,
+    /// The rule that excludes it, as cited to the parties.
+    pub rule: String,
+    /// Refused, or registered outside the Convention.
+    pub treatment: ExcludedTreatment,
+}
+
+/// The categories of Singapore Convention Art. 1(2), treated alike.
+pub fn singapore_exclusions(treatment: ExcludedTreatment) -> Vec<ScopeExclusion> {
+    [
+        ("consumer", "Singapore Convention Art. 1(2)(a): a dispute arising from transactions engaged in by a consumer for personal, family or household purposes"),
+        ("family", "Singapore Convention Art. 1(2)(b): family law"),
+        ("inheritance", "Singapore Convention Art. 1(2)(b): inheritance law"),
+        ("employment", "Singapore Convention Art. 1(2)(b): employment law"),
+    ]
+    .into_iter()
+    .map(|(category, rule)| ScopeExclusion {
+        category: category.into(),
+        rule: rule.into(),
+        treatment,
+    })
+    .collect()
+}
+
+fn default_scope_exclusions() -> Vec<ScopeExclusion> {
+    singapore_exclusions(ExcludedTreatment::Refuse)
+}
+
 /// What a third State's refusal of its consent does to the request.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
@@ -133,6 +178,10 @@ pub struct Profile {
     /// What a third State's refusal of its consent does to the request.
     #[serde(default)]
     pub third_state_refusal: ThirdStateRefusal,
+    /// Commercial subject matters outside the Singapore Convention, flagged at screening and
+    /// refused or registered outside the Convention (profiles recorded before this: refused).
+    #[serde(default = "default_scope_exclusions")]
+    pub scope_exclusions: Vec<ScopeExclusion>,
     /// How periods are counted: the zone their last day ends in, and business-day extension.
     /// Profiles recorded before calendars existed count in UTC without extension.
     #[serde(default)]
@@ -234,6 +283,9 @@ impl Profile {
             non_contracting_parties_served: false,
             negotiation_disclosure: NegotiationDisclosure::AnalysisOnly,
             third_state_refusal: ThirdStateRefusal::NotCommenced,
+            // The IOMed serves international commercial disputes; pending its rules, the
+            // Convention's exclusions are outside its scope.
+            scope_exclusions: singapore_exclusions(ExcludedTreatment::Refuse),
             calendar: hong_kong_seat_calendar(
                 "Pending the Governing Council's rules, periods are counted as UNCITRAL Arbitration \
                  Rules (2021) Art. 2(6) counts them: from the day following the day of the notice, \
@@ -254,6 +306,10 @@ impl Profile {
             relay_default: RelayDefault::ShareableUnlessConfidential,
             commencement: CommencementRule::Receipt,
             non_contracting_parties_served: true,
+            // The UNCITRAL Mediation Rules apply to any dispute; only the Convention excludes
+            // these, so the case is registered and its settlement says the Convention does not
+            // apply.
+            scope_exclusions: singapore_exclusions(ExcludedTreatment::RegisterOutsideConvention),
             calendar: hong_kong_seat_calendar(
                 "The UNCITRAL Mediation Rules (2021) do not say how periods are counted; they are \
                  counted as UNCITRAL Arbitration Rules (2021) Art. 2(6) counts them, at the \

@@ -178,6 +178,14 @@ impl SettlementDraft {
     /// one in the authoritative language.
     pub fn validate(&self, case: &Case) -> Result<(), DomainError> {
         let t = &self.terms;
+        let outside = case.outside_convention();
+        if t.singapore_convention && !outside.is_empty() {
+            return Err(bad(format!(
+                "the Singapore Convention does not apply to this dispute ({}); leave the opt-in \
+                 unticked",
+                outside.join("; ")
+            )));
+        }
         if let Some(s) = &t.bidding_settlement {
             let recorded = case
                 .blind_bidding(&s.bidding)

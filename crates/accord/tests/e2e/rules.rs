@@ -599,9 +599,117 @@ async fn a_settlement_between_states_is_made_as_a_treaty(t: &mut TestServer) {
     );
 }
 
+/// A consumer dispute under the IOMed default: filed and submitted, flagged at screening with
+/// the rule, and not registered (the profile refuses it).
+async fn a_subject_matter_outside_the_convention_is_flagged_at_screening_and_refused(
+    t: &mut TestServer,
+) {
+    t.user("sgen", "secretariat").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let mut body = commercial(&h, &i, true, "iomed-default");
+    body["subject_categories"] = json!(["consumer"]);
+    let case = t.file("harbour", body).await;
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    let v = t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    assert_eq!(v["state_name"], "SCREENING");
+    assert_eq!(v["scope_flags"][0]["category"], "consumer");
+    assert_eq!(v["scope_flags"][0]["treatment"], "refuse");
+    let v = t
+        .refused(
+            "sgen",
+            &case,
+            "register",
+            json!({}),
+            StatusCode::CONFLICT,
+            "guard-excluded-subject-matter",
+        )
+        .await;
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Art. 1(2)(a)"),
+        "the refusal cites the rule: {v}"
+    );
+    let v = t
+        .ok(
+            "sgen",
+            &case,
+            "refuse-request",
+            json!({"reasons": "A consumer dispute: Singapore Convention Art. 1(2)(a)."}),
+        )
+        .await;
+    assert_eq!(v["state"]["reason"], "refused");
+}
+
+/// The same dispute under UNCITRAL: registered outside the Convention; its settlement cannot
+/// opt in and says why.
+async fn a_subject_matter_outside_the_convention_is_registered_where_the_profile_says(
+    t: &mut TestServer,
+) {
+    let case = crate::harness::active_commercial_filed(t, |h, i| {
+        let mut body = commercial(h, i, true, "uncitral-2021");
+        body["subject_categories"] = json!(["employment"]);
+        body
+    })
+    .await;
+    let v = t.case("harbour", &case).await;
+    assert_eq!(
+        v["scope_flags"][0]["treatment"],
+        "register-outside-convention"
+    );
+    t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
+        .await;
+    let drafts = format!("/api/v1/cases/{case}/settlement/drafts");
+    let mut draft = crate::harness::settlement_draft("SETTLEMENT on the secondment terms");
+    let (s, v) = t.post("mediator", &drafts, draft.clone()).await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("invalid-settlement-draft")
+        ),
+        "no Convention opt-in for an employment dispute: {v}"
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Art. 1(2)(b)"),
+        "{v}"
+    );
+    draft["terms"]["singapore_convention"] = json!(false);
+    let (s, v) = t.post("mediator", &drafts, draft).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let hash = v["text_hash"].as_str().unwrap().to_owned();
+    for (who, party) in [("harbour", "H"), ("indah", "I")] {
+        t.ok(
+            who,
+            &case,
+            "approve-final-text",
+            json!({"party": party, "text_hash": hash}),
+        )
+        .await;
+    }
+    let (s, agreement) = t
+        .pdf_text(
+            "harbour",
+            &format!("/api/v1/cases/{case}/documents/settlement-agreement?language=en"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        agreement.contains("doesnotapply") && agreement.contains("employmentlaw"),
+        "the agreement says why the Convention does not apply: {agreement}"
+    );
+}
+
 crate::on_both_backends!(
     a_third_state_declines_and_the_request_is_not_registered,
     a_refusal_blocks_registration_where_the_profile_keeps_the_request_open,
     a_partial_settlement_names_what_is_settled_and_what_remains,
     a_settlement_between_states_is_made_as_a_treaty,
+    a_subject_matter_outside_the_convention_is_flagged_at_screening_and_refused,
+    a_subject_matter_outside_the_convention_is_registered_where_the_profile_says,
 );

@@ -362,8 +362,8 @@ fn declaration_incomplete() -> Provoked {
 
 fn excluded_subject_matter() -> Provoked {
     commercial_with(|v| v["subject_categories"] = json!(["consumer"]))
-        .build(Milestone::Draft)?
-        .refusal(By::RequestingParty, Command::SubmitRequest {})
+        .build(Milestone::Screening)?
+        .refusal(sec(), Command::Register {})
 }
 
 fn final_accounts_missing() -> Provoked {

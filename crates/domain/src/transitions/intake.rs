@@ -17,7 +17,9 @@ use crate::event::{CaseEvent, LinkedCase, Visibility};
 use crate::party::{
     ConsentBasis, ConventionStatus, DisputeType, ExclusionDeclaration, Party, PartyKind, ThirdState,
 };
-use crate::profile::{InvitationLapse, Profile, ThirdStateRefusal};
+use crate::profile::{
+    ExcludedTreatment, InvitationLapse, Profile, ScopeExclusion, ThirdStateRefusal,
+};
 use crate::state::{CaseState, NotCommencedReason};
 
 /// Subject matters outside international commercial mediation (Singapore Convention Art. 1(2)).
@@ -291,19 +293,38 @@ pub fn scope_guards(case: &Case) -> Result<(), DomainError> {
                     "at least two parties must have their places of business in different States (Singapore Convention Art. 1(1))",
                 ));
             }
-            if let Some(c) = case
-                .subject_categories
-                .iter()
-                .find(|c| COMMERCIAL_EXCLUDED_CATEGORIES.contains(&c.as_str()))
-            {
-                return Err(DomainError::guard(
-                    ErrorCode::GuardExcludedSubjectMatter,
-                    format!(
-                        "'{c}' disputes are outside international commercial mediation (Singapore Convention Art. 1(2))"
-                    ),
-                ));
-            }
         }
+    }
+    Ok(())
+}
+
+/// The profile's scope exclusions a request's subject categories fall under (commercial
+/// disputes only: the Singapore Convention governs commercial settlements). Flagged at
+/// screening; decided at registration.
+pub fn scope_flags(case: &Case) -> Vec<&ScopeExclusion> {
+    if case.dispute_type != DisputeType::Commercial {
+        return vec![];
+    }
+    case.profile
+        .scope_exclusions
+        .iter()
+        .filter(|x| case.subject_categories.contains(&x.category))
+        .collect()
+}
+
+/// Refuses registration of a request whose subject matter the profile refuses.
+fn excluded_subject_matter(case: &Case) -> Result<(), DomainError> {
+    if let Some(x) = scope_flags(case)
+        .into_iter()
+        .find(|x| x.treatment == ExcludedTreatment::Refuse)
+    {
+        return Err(DomainError::guard(
+            ErrorCode::GuardExcludedSubjectMatter,
+            format!(
+                "'{}' disputes are outside the mediation this profile offers ({}); refuse the request with reasons",
+                x.category, x.rule
+            ),
+        ));
     }
     Ok(())
 }
@@ -334,6 +355,7 @@ pub fn applicable_exclusions<'a>(
 /// matter, whatever the state of consent, and the refusal must cite the declaration.
 pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainError> {
     scope_guards(case)?;
+    excluded_subject_matter(case)?;
     if let Some(d) = applicable_exclusions(case, ctx.declarations, ctx.now).first() {
         return Err(DomainError::guard(
             ErrorCode::GuardStateExclusion,

@@ -522,6 +522,18 @@ async fn render_case(
                 .unwrap_or_else(|_| d.clone()),
         });
     }
+    // A subject matter outside the Singapore Convention is flagged from screening on.
+    for flag in &view.scope_flags {
+        facts.push(Fact {
+            label: viewer.t(match flag.treatment {
+                accord_domain::profile::ExcludedTreatment::Refuse => "case-scope-refused",
+                accord_domain::profile::ExcludedTreatment::RegisterOutsideConvention => {
+                    "case-scope-outside-convention"
+                }
+            }),
+            value: flag.rule.clone(),
+        });
+    }
     // Every reader of the case is told where each third State's consent stands.
     for t in &c.third_states {
         facts.push(Fact {

@@ -273,7 +273,8 @@ async fn render(
         // only for a commercial dispute, and a State–State or State–investor settlement opts in
         // only by the parties' choice.
         singapore: shown_terms.map_or(
-            c.dispute_type == accord_domain::party::DisputeType::Commercial,
+            c.dispute_type == accord_domain::party::DisputeType::Commercial
+                && c.outside_convention().is_empty(),
             |d| d.terms.singapore_convention,
         ),
         authoritative: shown_terms
