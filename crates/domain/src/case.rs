@@ -252,6 +252,10 @@ pub struct Case {
     pub mediator_count: Option<u8>,
     /// A party asked the Secretariat to appoint.
     pub secretariat_appointment_requested: bool,
+    /// Parties that asked the Secretariat to appoint while the period for appointment by
+    /// agreement was running (a joint request needs every party).
+    #[serde(default)]
+    pub secretariat_appointment_askers: BTreeSet<String>,
     /// Mediator seats, in order of nomination.
     pub mediators: Vec<MediatorSeat>,
     /// Disclosures under acknowledgement.
@@ -344,6 +348,7 @@ impl Case {
             disclosed_to_all_parties: *joint_request,
             mediator_count: None,
             secretariat_appointment_requested: false,
+            secretariat_appointment_askers: BTreeSet::new(),
             mediators: vec![],
             pending_disclosure: None,
             vacancy_resume: None,

@@ -177,7 +177,13 @@ pub enum CaseEvent {
     /// The number of mediators is set.
     MediatorCountAgreed { count: u8, defaulted: bool },
     /// A party asked the Secretariat to appoint.
-    SecretariatAppointmentRequested { party: String },
+    SecretariatAppointmentRequested {
+        party: String,
+        /// Asked before the period for appointment by agreement ran out: the Secretariat
+        /// appoints once every party has asked.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        awaiting_others: bool,
+    },
     /// A mediator was nominated.
     MediatorNominated {
         mediator_user_id: String,

@@ -178,6 +178,10 @@ pub struct Profile {
     /// What a third State's refusal of its consent does to the request.
     #[serde(default)]
     pub third_state_refusal: ThirdStateRefusal,
+    /// The parties may ask the Secretariat to appoint before the period for appointment by
+    /// agreement has run, when every party asks (after it, any one party may).
+    #[serde(default)]
+    pub joint_secretariat_appointment: bool,
     /// Commercial subject matters outside the Singapore Convention, flagged at screening and
     /// refused or registered outside the Convention (profiles recorded before this: refused).
     #[serde(default = "default_scope_exclusions")]
@@ -241,6 +245,7 @@ const OPTION_FIELDS: &[&str] = &[
     "commencement",
     "negotiation_disclosure",
     "third_state_refusal",
+    "joint_secretariat_appointment",
     "calendar",
 ];
 
@@ -283,6 +288,9 @@ impl Profile {
             non_contracting_parties_served: false,
             negotiation_disclosure: NegotiationDisclosure::AnalysisOnly,
             third_state_refusal: ThirdStateRefusal::NotCommenced,
+            // Parties may seek the institution's assistance with the appointment whenever they
+            // agree to (UNCITRAL Mediation Rules 2021 Art. 3(3) analogue).
+            joint_secretariat_appointment: true,
             // The IOMed serves international commercial disputes; pending its rules, the
             // Convention's exclusions are outside its scope.
             scope_exclusions: singapore_exclusions(ExcludedTreatment::Refuse),
@@ -330,6 +338,9 @@ impl Profile {
             invitation_response_days_state: 30,
             invitation_response_days_commercial: 30,
             non_contracting_parties_served: true,
+            // ICSID: the Secretary-General appoints at a party's request once the period for
+            // appointment by agreement has run.
+            joint_secretariat_appointment: false,
             calendar: PeriodCalendar {
                 time_zone: "America/New_York".into(),
                 extend_to_business_day: true,

@@ -705,6 +705,58 @@ async fn a_subject_matter_outside_the_convention_is_registered_where_the_profile
     );
 }
 
+/// Where the profile allows it, the parties may jointly ask the Secretariat to appoint before the
+/// period for appointment by agreement has run: it appoints once every party has asked.
+async fn the_parties_may_jointly_ask_the_secretariat_to_appoint_at_any_time(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    let med = t.user("mediator", "mediator").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let case = t
+        .file("harbour", commercial(&h, &i, true, "iomed-default"))
+        .await;
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    let v = t.ok("sgen", &case, "register", json!({})).await;
+    assert_eq!(v["state_name"], "CONSTITUTING");
+    let appoint = json!({"mediator_user_id": med, "name": "Amina Diallo", "nationality": "SN",
+                         "method": "secretariat-appointment"});
+    t.ok(
+        "harbour",
+        &case,
+        "request-secretariat-appointment",
+        json!({"party": "H"}),
+    )
+    .await;
+    t.refused(
+        "sgen",
+        &case,
+        "nominate-mediator",
+        appoint.clone(),
+        StatusCode::CONFLICT,
+        "guard-secretariat-appointment-not-requested",
+    )
+    .await;
+    t.refused(
+        "harbour",
+        &case,
+        "request-secretariat-appointment",
+        json!({"party": "H"}),
+        StatusCode::CONFLICT,
+        "guard-already-recorded",
+    )
+    .await;
+    t.ok(
+        "indah",
+        &case,
+        "request-secretariat-appointment",
+        json!({"party": "I"}),
+    )
+    .await;
+    let v = t.ok("sgen", &case, "nominate-mediator", appoint).await;
+    assert_eq!(v["state_name"], "APPOINTEE_PENDING");
+}
+
 crate::on_both_backends!(
     a_third_state_declines_and_the_request_is_not_registered,
     a_refusal_blocks_registration_where_the_profile_keeps_the_request_open,
@@ -712,4 +764,5 @@ crate::on_both_backends!(
     a_settlement_between_states_is_made_as_a_treaty,
     a_subject_matter_outside_the_convention_is_flagged_at_screening_and_refused,
     a_subject_matter_outside_the_convention_is_registered_where_the_profile_says,
+    the_parties_may_jointly_ask_the_secretariat_to_appoint_at_any_time,
 );

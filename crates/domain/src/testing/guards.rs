@@ -292,7 +292,8 @@ fn already_recorded() -> Provoked {
 }
 
 fn appointment_period_running() -> Provoked {
-    CaseBuilder::commercial()
+    // Under a profile without joint requests (ICSID), a party asks only after the period.
+    commercial_with(|v| v["profile"] = json!("icsid-2022"))
         .build(Milestone::Constituting)?
         .refusal(
             party("H"),

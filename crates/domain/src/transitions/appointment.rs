@@ -108,7 +108,8 @@ pub(super) fn guard(
 }
 
 /// A party may ask the Secretariat to appoint once, after the period for appointment by
-/// agreement.
+/// agreement; before it, where the profile allows a joint request, each party asks once and the
+/// Secretariat appoints when all have.
 fn secretariat_appointment_open(
     case: &Case,
     ctx: &Context<'_>,
@@ -126,6 +127,17 @@ fn secretariat_appointment_open(
     if let Some(d) = case.pending(DeadlineKind::AppointmentByAgreement, None)
         && d.due_at > ctx.now
     {
+        if case.profile.joint_secretariat_appointment {
+            if let Some(p) = party
+                && case.secretariat_appointment_askers.contains(p)
+            {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    format!("party '{p}' has already asked; the other parties have not yet"),
+                ));
+            }
+            return Ok(());
+        }
         return Err(DomainError::guard(
             ErrorCode::GuardAppointmentPeriodRunning,
             format!(
@@ -158,8 +170,16 @@ pub(super) fn decide(
             })
         }
         C::RequestSecretariatAppointment { party } => {
+            let running = case
+                .pending(DeadlineKind::AppointmentByAgreement, None)
+                .is_some_and(|d| d.due_at > ctx.now);
+            let awaiting_others = running
+                && case.active_parties().any(|p| {
+                    &p.id != party && !case.secretariat_appointment_askers.contains(&p.id)
+                });
             one(CaseEvent::SecretariatAppointmentRequested {
                 party: party.clone(),
+                awaiting_others,
             })
         }
         C::NominateMediator {
@@ -388,7 +408,14 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
                 case.appointment_step(at);
             }
         }
-        E::SecretariatAppointmentRequested { .. } => {
+        E::SecretariatAppointmentRequested {
+            party,
+            awaiting_others,
+        } => {
+            case.secretariat_appointment_askers.insert(party.clone());
+            if *awaiting_others {
+                return;
+            }
             case.secretariat_appointment_requested = true;
             let d = case.profile.institution_appointment_days;
             case.start_deadline(
