@@ -356,6 +356,7 @@ settlement-new-draft = صيغة جديدة للمسودة
 settlement-parties = أطراف الاتفاق
 settlement-place-of-business = مقر عمل { $party }
 settlement-obligation = التزام
+settlement-obligation-numbered = الالتزام { $number }
 settlement-performing-party = الطرف الملتزم بالتنفيذ
 settlement-obligation-description = ما يجب القيام به
 settlement-amount = المبلغ

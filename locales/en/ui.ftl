@@ -356,6 +356,7 @@ settlement-new-draft = New version of the draft
 settlement-parties = Parties to the agreement
 settlement-place-of-business = Place of business of { $party }
 settlement-obligation = An obligation
+settlement-obligation-numbered = Obligation { $number }
 settlement-performing-party = Who performs
 settlement-obligation-description = What is to be done
 settlement-amount = Amount

@@ -356,6 +356,7 @@ settlement-new-draft = Nueva versión del borrador
 settlement-parties = Partes del acuerdo
 settlement-place-of-business = Establecimiento de { $party }
 settlement-obligation = Una obligación
+settlement-obligation-numbered = Obligación { $number }
 settlement-performing-party = Quién cumple
 settlement-obligation-description = Qué debe hacerse
 settlement-amount = Importe

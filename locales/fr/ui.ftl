@@ -356,6 +356,7 @@ settlement-new-draft = Nouvelle version du projet
 settlement-parties = Parties à l’accord
 settlement-place-of-business = Établissement de { $party }
 settlement-obligation = Une obligation
+settlement-obligation-numbered = Obligation { $number }
 settlement-performing-party = Débiteur de l’obligation
 settlement-obligation-description = Ce qui doit être fait
 settlement-amount = Montant

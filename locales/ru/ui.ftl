@@ -356,6 +356,7 @@ settlement-new-draft = Новая редакция проекта
 settlement-parties = Стороны соглашения
 settlement-place-of-business = Местонахождение предприятия: { $party }
 settlement-obligation = Обязательство
+settlement-obligation-numbered = Обязательство { $number }
 settlement-performing-party = Кто исполняет
 settlement-obligation-description = Что должно быть сделано
 settlement-amount = Сумма

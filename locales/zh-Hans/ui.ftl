@@ -355,6 +355,7 @@ settlement-new-draft = 新的草稿版本
 settlement-parties = 协议当事方
 settlement-place-of-business = { $party }的营业地
 settlement-obligation = 一项义务
+settlement-obligation-numbered = 义务 { $number }
 settlement-performing-party = 履行方
 settlement-obligation-description = 须履行的事项
 settlement-amount = 金额

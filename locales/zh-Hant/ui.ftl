@@ -355,6 +355,7 @@ settlement-new-draft = 新的草稿版本
 settlement-parties = 協議當事方
 settlement-place-of-business = { $party }的營業地
 settlement-obligation = 一項義務
+settlement-obligation-numbered = 義務 { $number }
 settlement-performing-party = 履行方
 settlement-obligation-description = 須履行的事項
 settlement-amount = 金額

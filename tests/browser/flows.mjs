@@ -181,11 +181,13 @@ async function fitsSmallScreen(page, label) {
 async function draftSettlement(page, englishText) {
   await page.fill('#pob-H', 'Hong Kong');
   await page.fill('#pob-I', 'Jakarta');
-  await page.selectOption('#obligation_party', 'I');
-  await page.fill('#obligation_description', 'pays for the late deliveries');
-  await page.fill('#obligation_amount', '1250000.00');
-  await page.fill('#obligation_currency', 'USD');
-  await page.fill('#obligation_due_date', '2027-03-31');
+  await page.selectOption('#obligation-0-party', 'I');
+  await page.fill('#obligation-0-description', 'pays for the late deliveries');
+  await page.fill('#obligation-0-amount', '1250000.00');
+  await page.fill('#obligation-0-currency', 'USD');
+  await page.fill('#obligation-0-due', '2027-03-31');
+  await page.selectOption('#obligation-1-party', 'H');
+  await page.fill('#obligation-1-description', 'resumes deliveries under the supply agreement');
   await page.fill('#governing_law', 'the law of Hong Kong');
   await page.fill('#dispute_clause', 'arbitration at HKIAC');
   await page.fill('#confidentiality', 'confidential');

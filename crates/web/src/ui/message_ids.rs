@@ -30,6 +30,7 @@ const ARGS: &[(&str, &str)] = &[
     ("amount", "USD 1.00"),
     ("side", "s"),
     ("currency", "USD"),
+    ("number", "1"),
 ];
 
 fn exists(id: &str) -> bool {

@@ -46,13 +46,26 @@ struct SignStep {
 
 /// The shown version's content, to start the next version from (empty without a draft).
 #[derive(Default)]
-struct Prefill {
-    places: Vec<(String, String, String)>,
-    obligation_party: String,
+/// One obligation's row on the draft form (those of the version shown, then blank ones).
+struct ObligationRow {
+    /// Row number from 0 (the fields are `obligation.<index>.<field>`).
+    index: usize,
+    /// Row number from 1, as the legend says it.
+    number: usize,
+    party: String,
     description: String,
     amount: String,
     currency: String,
     due: String,
+}
+
+/// Blank obligation rows offered after those of the version shown.
+const BLANK_OBLIGATION_ROWS: usize = 2;
+
+struct Prefill {
+    /// (party id, name, place of business, a place is required: companies and investors).
+    places: Vec<(String, String, String, bool)>,
+    obligations: Vec<ObligationRow>,
     governing_law: String,
     dispute_clause: String,
     confidentiality: String,
@@ -237,7 +250,37 @@ async fn render(
     }
     // The next version starts from the one shown.
     let shown_terms = draft.as_ref().map(|d| &d.draft);
-    let first = shown_terms.and_then(|d| d.terms.obligations.first());
+    let shown_obligations = shown_terms
+        .map(|d| d.terms.obligations.as_slice())
+        .unwrap_or_default();
+    let mut obligations: Vec<ObligationRow> = shown_obligations
+        .iter()
+        .map(|o| ObligationRow {
+            index: 0,
+            number: 0,
+            party: o.performing_party.clone(),
+            description: o.description.clone(),
+            amount: o.amount.clone().unwrap_or_default(),
+            currency: o.currency.clone().unwrap_or_default(),
+            due: o.due_date.clone().unwrap_or_default(),
+        })
+        .collect();
+    let blank = (obligations.len() + BLANK_OBLIGATION_ROWS)
+        .min(accord_domain::settlement::limits::OBLIGATIONS_MAX)
+        .saturating_sub(obligations.len());
+    obligations.extend((0..blank).map(|_| ObligationRow {
+        index: 0,
+        number: 0,
+        party: String::new(),
+        description: String::new(),
+        amount: String::new(),
+        currency: String::new(),
+        due: String::new(),
+    }));
+    for (i, row) in obligations.iter_mut().enumerate() {
+        row.index = i;
+        row.number = i + 1;
+    }
     let prefill = Prefill {
         places: c
             .parties
@@ -247,16 +290,15 @@ async fn render(
                     .and_then(|d| d.terms.parties.iter().find(|x| x.party == p.id))
                     .and_then(|x| x.place_of_business.clone())
                     .unwrap_or_default();
-                (p.id.clone(), p.name.clone(), place)
+                let required = matches!(
+                    p.kind,
+                    accord_domain::party::PartyKind::Company { .. }
+                        | accord_domain::party::PartyKind::Investor { .. }
+                );
+                (p.id.clone(), p.name.clone(), place, required)
             })
             .collect(),
-        obligation_party: first
-            .map(|o| o.performing_party.clone())
-            .unwrap_or_default(),
-        description: first.map(|o| o.description.clone()).unwrap_or_default(),
-        amount: first.and_then(|o| o.amount.clone()).unwrap_or_default(),
-        currency: first.and_then(|o| o.currency.clone()).unwrap_or_default(),
-        due: first.and_then(|o| o.due_date.clone()).unwrap_or_default(),
+        obligations,
         governing_law: shown_terms
             .map(|d| d.terms.governing_law.clone())
             .unwrap_or_default(),
@@ -398,16 +440,36 @@ pub async fn put_draft(
         let v = get(&sent, k);
         (!v.is_empty()).then(|| v.to_owned())
     };
-    let mut obligations = vec![];
-    if let Some(description) = opt("obligation_description") {
-        obligations.push(json!({
-            "performing_party": get(&sent, "obligation_party"),
-            "description": description,
-            "amount": opt("obligation_amount"),
-            "currency": opt("obligation_currency"),
-            "due_date": opt("obligation_due_date"),
-        }));
-    }
+    // Rows `obligation.<n>.<field>`, in the order of their numbers; a row without a
+    // description is left out.
+    let mut rows: Vec<usize> = sent
+        .iter()
+        .filter_map(|(k, _)| {
+            k.strip_prefix("obligation.")?
+                .split_once('.')?
+                .0
+                .parse()
+                .ok()
+        })
+        .filter(|n| *n < accord_domain::settlement::limits::OBLIGATIONS_MAX + BLANK_OBLIGATION_ROWS)
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let obligations: Vec<serde_json::Value> = rows
+        .into_iter()
+        .filter_map(|n| {
+            let field = |f: &str| opt(&format!("obligation.{n}.{f}"));
+            field("description").map(|description| {
+                json!({
+                    "performing_party": field("party").unwrap_or_default(),
+                    "description": description,
+                    "amount": field("amount"),
+                    "currency": field("currency"),
+                    "due_date": field("due_date"),
+                })
+            })
+        })
+        .collect();
     let versions: Vec<serde_json::Value> = sent
         .iter()
         .filter_map(|(k, v)| {
