@@ -15,7 +15,8 @@ use crate::decide::{Context, Decided, limits};
 use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, LinkedCase, Visibility};
 use crate::party::{
-    ConsentBasis, ConventionStatus, DisputeType, ExclusionDeclaration, Party, PartyKind, ThirdState,
+    ConsentBasis, ConventionStatus, CountryCode, DisputeType, ExclusionDeclaration, Party,
+    PartyKind, ThirdState,
 };
 use crate::profile::{
     ExcludedTreatment, InvitationLapse, Profile, ScopeExclusion, ThirdStateRefusal,
@@ -556,6 +557,31 @@ fn invitation_lapsed(case: &Case, now: Timestamp) -> Result<(), DomainError> {
     }
 }
 
+/// The case's third State `country`, whose consent is not on file yet (`unknown-third-state`,
+/// `guard-already-recorded`): the subject of an answer to a consent request.
+fn third_state_without_consent<'a>(
+    case: &'a Case,
+    country: &CountryCode,
+) -> Result<&'a ThirdState, DomainError> {
+    let t = case
+        .third_states
+        .iter()
+        .find(|t| &t.country == country)
+        .ok_or_else(|| {
+            DomainError::invalid(
+                ErrorCode::UnknownThirdState,
+                format!("{country} is not a third State in this case"),
+            )
+        })?;
+    if t.consent.is_some() {
+        return Err(DomainError::guard(
+            ErrorCode::GuardAlreadyRecorded,
+            format!("{country}'s consent is already on file"),
+        ));
+    }
+    Ok(t)
+}
+
 /// An event for the requesting party alone (and the Secretariat).
 fn to_requesting_party(case: &Case, event: CaseEvent) -> Decided {
     Decided {
@@ -659,21 +685,7 @@ fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainErro
             instrument,
         } => {
             require_text("instrument", instrument)?;
-            match case.third_states.iter().find(|t| &t.country == country) {
-                None => {
-                    return Err(DomainError::invalid(
-                        ErrorCode::UnknownThirdState,
-                        format!("{country} is not a third State in this case"),
-                    ));
-                }
-                Some(t) if t.consent.is_some() => {
-                    return Err(DomainError::guard(
-                        ErrorCode::GuardAlreadyRecorded,
-                        format!("{country}'s consent is already on file"),
-                    ));
-                }
-                Some(_) => {}
-            }
+            third_state_without_consent(case, country)?;
             Ok(vec![Decided {
                 event: CaseEvent::ThirdStateConsentRecorded {
                     country: country.clone(),
@@ -686,26 +698,14 @@ fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainErro
         }
         C::DeclineThirdStateConsent { country, reasons } => {
             require_text("reasons", reasons)?;
-            match case.third_states.iter().find(|t| &t.country == country) {
-                None => {
-                    return Err(DomainError::invalid(
-                        ErrorCode::UnknownThirdState,
-                        format!("{country} is not a third State in this case"),
-                    ));
-                }
-                Some(t) if t.consent.is_some() => {
-                    return Err(DomainError::guard(
-                        ErrorCode::GuardAlreadyRecorded,
-                        format!("{country}'s consent is already on file"),
-                    ));
-                }
-                Some(t) if t.declined.is_some() => {
-                    return Err(DomainError::guard(
-                        ErrorCode::GuardAlreadyRecorded,
-                        format!("{country}'s refusal is already on file"),
-                    ));
-                }
-                Some(_) => {}
+            if third_state_without_consent(case, country)?
+                .declined
+                .is_some()
+            {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    format!("{country}'s refusal is already on file"),
+                ));
             }
             let event = CaseEvent::ThirdStateConsentDeclined {
                 country: country.clone(),
