@@ -476,6 +476,20 @@ impl TestServer {
         (status, text)
     }
 
+    /// Each party (by its user) takes `action` on the text with this hash, such as
+    /// `approve-final-text` or `sign-settlement`.
+    pub async fn each_party(&self, case: &str, action: &str, hash: &str, by: &[(&str, &str)]) {
+        for (who, party) in by {
+            self.ok(
+                who,
+                case,
+                action,
+                json!({"party": party, "text_hash": hash}),
+            )
+            .await;
+        }
+    }
+
     /// The mediator puts a draft; returns its hash.
     pub async fn put_draft(&self, case: &str, text: &str) -> String {
         let (s, v) = self
@@ -500,15 +514,8 @@ pub async fn settled_and_attested(t: &mut TestServer) -> (String, String, String
         .put_draft(&case, "SETTLEMENT AGREEMENT between H and I")
         .await;
     for action in ["approve-final-text", "sign-settlement"] {
-        for (who, party) in [("harbour", "H"), ("indah", "I")] {
-            t.ok(
-                who,
-                &case,
-                action,
-                json!({"party": party, "text_hash": hash}),
-            )
+        t.each_party(&case, action, &hash, &[("harbour", "H"), ("indah", "I")])
             .await;
-        }
     }
     t.ok(
         "mediator",

@@ -452,15 +452,8 @@ async fn a_partial_settlement_names_what_is_settled_and_what_remains(t: &mut Tes
         .put_draft(&case, "SETTLEMENT AGREEMENT on the late deliveries")
         .await;
     for action in ["approve-final-text", "sign-settlement"] {
-        for (who, party) in [("harbour", "H"), ("indah", "I")] {
-            t.ok(
-                who,
-                &case,
-                action,
-                json!({"party": party, "text_hash": hash}),
-            )
+        t.each_party(&case, action, &hash, &[("harbour", "H"), ("indah", "I")])
             .await;
-        }
     }
     let v = t
         .ok(
@@ -575,15 +568,13 @@ async fn a_settlement_between_states_is_made_as_a_treaty(t: &mut TestServer) {
     let (s, v) = t.post("mediator", &drafts, draft("", true)).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let hash = v["text_hash"].as_str().unwrap().to_owned();
-    for (who, party) in [("arcadia", "A"), ("borealia", "B")] {
-        t.ok(
-            who,
-            &case,
-            "approve-final-text",
-            json!({"party": party, "text_hash": hash}),
-        )
-        .await;
-    }
+    t.each_party(
+        &case,
+        "approve-final-text",
+        &hash,
+        &[("arcadia", "A"), ("borealia", "B")],
+    )
+    .await;
     let (s, agreement) = t
         .pdf_text(
             "arcadia",
@@ -683,15 +674,13 @@ async fn a_subject_matter_outside_the_convention_is_registered_where_the_profile
     let (s, v) = t.post("mediator", &drafts, draft).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let hash = v["text_hash"].as_str().unwrap().to_owned();
-    for (who, party) in [("harbour", "H"), ("indah", "I")] {
-        t.ok(
-            who,
-            &case,
-            "approve-final-text",
-            json!({"party": party, "text_hash": hash}),
-        )
-        .await;
-    }
+    t.each_party(
+        &case,
+        "approve-final-text",
+        &hash,
+        &[("harbour", "H"), ("indah", "I")],
+    )
+    .await;
     let (s, agreement) = t
         .pdf_text(
             "harbour",
