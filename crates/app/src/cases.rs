@@ -128,6 +128,7 @@ pub(crate) fn denial(d: Denial) -> AppError {
     match d {
         Denial::NotFound => AppError::NotFound { what: "case" },
         Denial::Forbidden => AppError::Forbidden,
+        Denial::AuthorityNotAccepted => AppError::AuthorityNotAccepted,
     }
 }
 
@@ -203,9 +204,7 @@ impl Accord {
         case_id: &str,
     ) -> Result<Case, AppError> {
         let case = self.existing_case(case_id).await?;
-        if !policy::can_view_case(actor, &case) {
-            return Err(AppError::NotFound { what: "case" });
-        }
+        policy::authorize(actor, &Action::ViewCase, &case).map_err(denial)?;
         Ok(case)
     }
 

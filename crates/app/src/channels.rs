@@ -242,8 +242,8 @@ impl Accord {
         let case = self.existing_case(case_id).await?;
         let r = policy::relation(actor, &case);
         let channel_only = !r.guest_channels.is_empty() || r.finance;
-        if !policy::can_view_case(actor, &case) && !channel_only {
-            return Err(AppError::NotFound { what: "case" });
+        if !policy::sees_case(&r, &case) && !channel_only {
+            return Err(crate::cases::denial(policy::unseen(&r)));
         }
         Ok(case)
     }
@@ -332,6 +332,7 @@ impl Accord {
         ) {
             Ok(()) => {}
             Err(Denial::NotFound) => return Err(channel_not_found()),
+            Err(Denial::AuthorityNotAccepted) => return Err(AppError::AuthorityNotAccepted),
             Err(Denial::Forbidden) => {
                 return Err(
                     if policy::channel_access(actor, &case, &channel).0 == ReadAccess::None {

@@ -20,6 +20,13 @@ pub enum AppError {
     /// The actor sees the object but may not do this.
     #[error("your role in this case does not allow this action")]
     Forbidden,
+    /// The actor is named as a party's representative, but its proof of authority is missing,
+    /// awaiting the Secretariat's acceptance, or revoked.
+    #[error(
+        "your proof of authority to act for this party is not accepted (missing, awaiting the \
+         Secretariat's acceptance, or revoked); ask the Secretariat to record it"
+    )]
+    AuthorityNotAccepted,
     /// A domain rule refused the command.
     #[error(transparent)]
     Domain(#[from] DomainError),
@@ -93,6 +100,7 @@ impl AppError {
             AppError::NotFound { what: "session" } => "session-not-found",
             AppError::NotFound { .. } => "not-found",
             AppError::Forbidden => "forbidden",
+            AppError::AuthorityNotAccepted => "authority-not-accepted",
             AppError::Domain(e) => e.code().as_str(),
             AppError::Invalid { code, .. } => code,
             AppError::VersionConflict { .. } => "version-conflict",

@@ -200,6 +200,7 @@ impl Accord {
         policy::authorize(actor, &action, &case).map_err(|d| match d {
             Denial::NotFound => AppError::NotFound { what: "channel" },
             Denial::Forbidden => AppError::Forbidden,
+            Denial::AuthorityNotAccepted => AppError::AuthorityNotAccepted,
         })?;
         Ok((case, channel))
     }

@@ -416,6 +416,24 @@ impl Case {
         self.parties.iter_mut().find(|p| p.id == id)
     }
 
+    /// True once the mediation commenced (the case was registered): from then on every proof of
+    /// authority on file counts as accepted.
+    pub fn is_registered(&self) -> bool {
+        self.commencement_date.is_some()
+    }
+
+    /// The representative `user_id` of `party`, to fold an event about their authority.
+    pub fn representative_mut(
+        &mut self,
+        party: &str,
+        user_id: &str,
+    ) -> Option<&mut crate::party::Representative> {
+        self.party_mut(party)?
+            .representatives
+            .iter_mut()
+            .find(|r| r.user_id == user_id)
+    }
+
     /// Parties still taking part.
     pub fn active_parties(&self) -> impl Iterator<Item = &Party> {
         self.parties.iter().filter(|p| p.is_active())

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::party::{ConsentBasis, CountryCode, DisputeType, PartyInput, ThirdStateInput};
+use crate::party::{
+    AuthorityProof, ConsentBasis, CountryCode, DisputeType, PartyInput, Scope, ThirdStateInput,
+};
 use crate::policy::Action;
 
 /// How a mediator came to be nominated.
@@ -120,6 +122,8 @@ pub enum CommandKind {
     RecordStateApproval,
     /// A representative's proof of authority is placed on file.
     RecordAuthority,
+    /// The party (through a principal) or the Secretariat revokes a representative's authority.
+    RevokeAuthority,
     /// The Secretariat registers the request (SCREENING → REGISTERED → CONSTITUTING).
     Register,
     /// The parties agree the number of mediators.
@@ -217,6 +221,7 @@ impl CommandKind {
         CommandKind::DeclineThirdStateConsent,
         CommandKind::RecordStateApproval,
         CommandKind::RecordAuthority,
+        CommandKind::RevokeAuthority,
         CommandKind::Register,
         CommandKind::AgreeMediatorCount,
         CommandKind::RequestSecretariatAppointment,
@@ -272,6 +277,7 @@ impl CommandKind {
             CommandKind::DeclineThirdStateConsent => "decline-third-state-consent",
             CommandKind::RecordStateApproval => "record-state-approval",
             CommandKind::RecordAuthority => "record-authority",
+            CommandKind::RevokeAuthority => "revoke-authority",
             CommandKind::Register => "register",
             CommandKind::AgreeMediatorCount => "agree-mediator-count",
             CommandKind::RequestSecretariatAppointment => "request-secretariat-appointment",
@@ -333,6 +339,7 @@ impl CommandKind {
                 | K::DeclareJointTermination
                 | K::Withdraw
                 | K::AnswerContinuation
+                | K::RevokeAuthority
         )
     }
 
@@ -356,6 +363,7 @@ impl CommandKind {
             | K::Withdraw
             | K::AnswerContinuation => Action::ActForParty { party: party()? },
             K::SignSettlement => Action::SignForParty { party: party()? },
+            K::RevokeAuthority => Action::RevokeAuthority { party: party()? },
             K::RecordThirdStateConsent | K::DeclineThirdStateConsent => return None,
             K::RecordLodgingFee
             | K::SendInvitation
@@ -427,6 +435,10 @@ pub enum Command {
         party: String,
         /// Reference of the consent instrument.
         instrument: String,
+        /// Its representatives' proofs of authority (for a State, full powers), each naming a
+        /// representative the filing gave for this party; accepted at registration.
+        #[serde(default)]
+        authority: Vec<AuthorityProof>,
     },
     /// The invited party rejects (→ NOT_COMMENCED).
     RejectInvitation {
@@ -463,7 +475,8 @@ pub enum Command {
         /// Reference of the approval instrument.
         instrument: String,
     },
-    /// A representative's proof of authority is placed on file.
+    /// The Secretariat places a representative's proof of authority on file and accepts it (a
+    /// revoked authority is restored by a new proof).
     RecordAuthority {
         /// The party the representative acts for; `user_id` must be one of its representatives.
         party: String,
@@ -471,6 +484,19 @@ pub enum Command {
         user_id: String,
         /// Reference of the authority document.
         document: String,
+        /// The scopes the proof grants (`view`, `file`, `sign`); absent: those already held.
+        #[serde(default)]
+        scopes: Option<Vec<Scope>>,
+    },
+    /// The party (through one of its principals) or the Secretariat revokes a representative's
+    /// authority: from the next request the representative does nothing for the party.
+    RevokeAuthority {
+        /// The party the representative acts for.
+        party: String,
+        /// The representative's user id.
+        user_id: String,
+        /// The reasons, recorded for the parties and the Secretariat.
+        reason: String,
     },
     /// The Secretariat registers the request (SCREENING → REGISTERED → CONSTITUTING).
     Register {},
@@ -724,6 +750,7 @@ impl Command {
             Command::DeclineThirdStateConsent { .. } => CommandKind::DeclineThirdStateConsent,
             Command::RecordStateApproval { .. } => CommandKind::RecordStateApproval,
             Command::RecordAuthority { .. } => CommandKind::RecordAuthority,
+            Command::RevokeAuthority { .. } => CommandKind::RevokeAuthority,
             Command::Register { .. } => CommandKind::Register,
             Command::AgreeMediatorCount { .. } => CommandKind::AgreeMediatorCount,
             Command::RequestSecretariatAppointment { .. } => {
@@ -780,7 +807,8 @@ impl Command {
             | C::SignSettlement { party, .. }
             | C::DeclareJointTermination { party }
             | C::Withdraw { party }
-            | C::AnswerContinuation { party, .. } => Some(party),
+            | C::AnswerContinuation { party, .. }
+            | C::RevokeAuthority { party, .. } => Some(party),
             _ => None,
         }
     }
@@ -800,6 +828,7 @@ impl Command {
         "decline-third-state-consent",
         "record-state-approval",
         "record-authority",
+        "revoke-authority",
         "register",
         "agree-mediator-count",
         "request-secretariat-appointment",

@@ -4,7 +4,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::command::{AppointmentMethod, Declaration, FirstSessionRecord};
-use crate::party::{ConsentBasis, CountryCode, DisputeType, Party, ThirdState};
+use crate::party::{
+    AuthorityProof, ConsentBasis, CountryCode, DisputeType, Party, Scope, ThirdState,
+};
 use crate::profile::Profile;
 use crate::state::TerminationGround;
 
@@ -135,7 +137,13 @@ pub enum CaseEvent {
         consent: ConsentBasis,
     },
     /// The invited party accepted; the request returns to screening.
-    InvitationAccepted { party: String, instrument: String },
+    InvitationAccepted {
+        party: String,
+        instrument: String,
+        /// Proofs of authority supplied with the answer (submitted, accepted at registration).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        authority: Vec<AuthorityProof>,
+    },
     /// The invited party rejected.
     InvitationRejected { party: String },
     /// The inviting party treated the unanswered invitation as rejected.
@@ -169,6 +177,17 @@ pub enum CaseEvent {
         party: String,
         user_id: String,
         document: String,
+        /// The scopes the proof grants, where the Secretariat stated them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scopes: Option<Vec<Scope>>,
+    },
+    /// A representative's authority was revoked by the party or the Secretariat.
+    AuthorityRevoked {
+        party: String,
+        user_id: String,
+        /// `secretariat`, or the id of the party that revoked it.
+        by: String,
+        reason: String,
     },
     /// The mediation commenced (notice of registration, D7).
     CaseRegistered { commencement_date: String },
@@ -475,6 +494,7 @@ impl CaseEvent {
             E::ThirdStateConsentDeclined { .. } => "Accord procedure t5a; IOMed third-State rule",
             E::StateApprovalRecorded { .. } => "Accord procedure t4; ICSID MR 2(2) analogue",
             E::AuthorityRecorded { .. } => "Accord procedure t4 (representatives' authority)",
+            E::AuthorityRevoked { .. } => "Accord procedure t4 (representatives' authority)",
             E::CaseRegistered { .. } => "Accord procedure t4; ICSID MR 7",
             E::ConstitutionStarted {} => "Accord procedure t8",
             E::MediatorCountAgreed { .. } => "ICSID MR 13",

@@ -137,9 +137,38 @@ impl PartyKind {
     }
 }
 
-/// A person acting for a party (principal or counsel) with proof of authority.
+/// A person the filing names as acting for a party (principal or counsel), with the proof of
+/// authority supplied, if any. The Secretariat's acceptance and a revocation are not filed: they
+/// are recorded steps (see [`Representative`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct RepresentativeInput {
+    /// The Accord user who acts, if they have an account.
+    pub user_id: String,
+    /// Name as it appears on the authority document.
+    pub name: String,
+    /// `principal` or `counsel`.
+    pub capacity: RepresentativeCapacity,
+    /// Reference of the proof-of-authority document (full powers, board resolution, power of
+    /// attorney), if supplied with the filing. It is accepted at registration, or earlier when
+    /// the Secretariat records it.
+    #[serde(default)]
+    pub authority_document: Option<String>,
+    /// What this representative may do for the party. Absent: a principal may do everything;
+    /// counsel may view and file but not sign unless the scope says so.
+    #[serde(default)]
+    pub scopes: Option<Vec<Scope>>,
+}
+
+/// A person acting for a party (principal or counsel) as the case holds them, with the state of
+/// their proof of authority.
+///
+/// Authority rule (docs/PROCEDURE.md, transition 4): counsel acts for the party (views, files,
+/// signs) only while its proof of authority is accepted; a principal files without it but signs
+/// only with an accepted proof; a revoked representative does nothing for the party. A proof is
+/// accepted when the Secretariat records it (`record-authority`) or when the case is registered
+/// (registration accepts every proof on file, which its guard requires).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Representative {
     /// The Accord user who acts, if they have an account.
     pub user_id: String,
@@ -148,13 +177,64 @@ pub struct Representative {
     /// `principal` or `counsel`.
     pub capacity: RepresentativeCapacity,
     /// Reference of the proof-of-authority document (full powers, board resolution, power of
-    /// attorney), if already on file.
+    /// attorney), once supplied.
     #[serde(default)]
     pub authority_document: Option<String>,
     /// What this representative may do for the party. Absent: a principal may do everything;
     /// counsel may view and file but not sign unless the scope says so.
     #[serde(default)]
     pub scopes: Option<Vec<Scope>>,
+    /// The proof on file was accepted (recorded by the Secretariat, or at registration).
+    #[serde(default)]
+    pub authority_accepted: bool,
+    /// The authority was revoked; the representative no longer acts for the party.
+    #[serde(default)]
+    pub authority_revoked: Option<AuthorityRevocation>,
+}
+
+/// A proof of authority supplied for one representative (with an answer to an invitation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityProof {
+    /// The representative's user id, as the filing names them for the party.
+    pub user_id: String,
+    /// Reference of the authority document (full powers, board resolution, power of attorney).
+    pub document: String,
+}
+
+/// Who revoked a representative's authority, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AuthorityRevocation {
+    /// `secretariat`, or the id of the party that revoked it.
+    pub by: String,
+    /// The reasons given.
+    pub reason: String,
+}
+
+/// Where a representative's proof of authority stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthorityStatus {
+    /// No proof supplied yet.
+    Missing,
+    /// A proof is on file, awaiting the Secretariat's acceptance (or registration).
+    Submitted,
+    /// The proof is accepted: the representative acts within its scopes.
+    Accepted,
+    /// The authority was revoked.
+    Revoked,
+}
+
+impl AuthorityStatus {
+    /// The stable name (`missing`, `submitted`, `accepted`, `revoked`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorityStatus::Missing => "missing",
+            AuthorityStatus::Submitted => "submitted",
+            AuthorityStatus::Accepted => "accepted",
+            AuthorityStatus::Revoked => "revoked",
+        }
+    }
 }
 
 /// A delegated scope of a representative.
@@ -170,6 +250,33 @@ pub enum Scope {
 }
 
 impl Representative {
+    /// A representative as the filing names it: nothing accepted or revoked yet.
+    pub fn from_input(input: RepresentativeInput) -> Self {
+        Representative {
+            user_id: input.user_id,
+            name: input.name,
+            capacity: input.capacity,
+            authority_document: input.authority_document,
+            scopes: input.scopes,
+            authority_accepted: false,
+            authority_revoked: None,
+        }
+    }
+
+    /// Where the proof of authority stands, in a case registered or not. A proof on file in a
+    /// registered case is accepted (cases stored before acceptance was recorded keep working).
+    pub fn authority(&self, registered: bool) -> AuthorityStatus {
+        if self.authority_revoked.is_some() {
+            AuthorityStatus::Revoked
+        } else if self.authority_document.is_none() {
+            AuthorityStatus::Missing
+        } else if self.authority_accepted || registered {
+            AuthorityStatus::Accepted
+        } else {
+            AuthorityStatus::Submitted
+        }
+    }
+
     /// True if the representative holds this scope.
     pub fn has_scope(&self, scope: Scope) -> bool {
         match &self.scopes {
@@ -225,7 +332,7 @@ pub struct PartyInput {
     pub kind: PartyKind,
     /// Representatives with their authority.
     #[serde(default)]
-    pub representatives: Vec<Representative>,
+    pub representatives: Vec<RepresentativeInput>,
     /// Written consent already on file, if any.
     #[serde(default)]
     pub consent: Option<ConsentBasis>,
@@ -258,7 +365,11 @@ impl Party {
             id: input.id,
             name: input.name,
             kind: input.kind,
-            representatives: input.representatives,
+            representatives: input
+                .representatives
+                .into_iter()
+                .map(Representative::from_input)
+                .collect(),
             consent: input.consent,
             state_approval: None,
             withdrawn_at: None,

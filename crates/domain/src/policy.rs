@@ -14,7 +14,7 @@ use crate::case::{Case, CaseRole, SeatStatus};
 use crate::channel::{ChannelId, ReadAccess};
 use crate::event::{Visibility, is_without_prejudice_kind};
 use crate::grant::{Consent, consents_needed};
-use crate::party::{CountryCode, Scope};
+use crate::party::{AuthorityStatus, CountryCode, RepresentativeCapacity, Scope};
 use crate::profile::NegotiationDisclosure;
 use crate::state::CaseState;
 
@@ -120,6 +120,12 @@ pub enum Action {
     },
     /// Read the analysis of a negotiation (efficient packages, fair points): the mediator.
     AnalyseNegotiation,
+    /// Revoke a representative's authority for `party`: the Secretariat, or one of the party's
+    /// principals (counsel cannot revoke the party's other representatives).
+    RevokeAuthority {
+        /// The party the representative acts for.
+        party: String,
+    },
     /// Download the enforcement package of a settled case: its parties' representatives, the
     /// mediator and the Secretariat.
     DownloadEnforcementPackage,
@@ -135,6 +141,9 @@ pub enum Denial {
     NotFound,
     /// The actor sees the case but may not do this.
     Forbidden,
+    /// The actor is named as a party's representative, but its proof of authority is not
+    /// accepted (missing, awaiting acceptance, or revoked): it may do nothing for that party yet.
+    AuthorityNotAccepted,
 }
 
 /// A party the actor represents, with the scopes held.
@@ -146,8 +155,10 @@ pub struct Represented {
     pub view: bool,
     /// May file and post.
     pub file: bool,
-    /// May sign (scope held and proof of authority on file).
+    /// May sign (scope held and proof of authority accepted).
     pub sign: bool,
+    /// Acts as the party's principal (not counsel).
+    pub principal: bool,
 }
 
 /// The actor's relation to one case.
@@ -161,6 +172,9 @@ pub struct Relation {
     pub finance: bool,
     /// Active parties the actor represents.
     pub represented: Vec<Represented>,
+    /// Active parties that name the actor as a representative whose authority is not in force
+    /// (counsel whose proof is missing or not yet accepted; anyone revoked): it acts for none.
+    pub authority_awaited: Vec<String>,
     /// Ids of the active parties represented (for convenience).
     pub parties: Vec<String>,
     /// The actor represents the requesting party.
@@ -203,13 +217,28 @@ pub fn relation(actor: &Actor, case: &Case) -> Relation {
     if *role == GlobalRole::GoverningCouncil {
         return r;
     }
+    let registered = case.is_registered();
     for p in case.active_parties() {
         if let Some(rep) = p.representatives.iter().find(|r| &r.user_id == id) {
+            let status = rep.authority(registered);
+            let principal = rep.capacity == RepresentativeCapacity::Principal;
+            // Counsel acts only under an accepted proof; a principal files without one (it
+            // brings the request) but signs only with one; no one acts once revoked.
+            let in_force = match status {
+                AuthorityStatus::Accepted => true,
+                AuthorityStatus::Revoked => false,
+                AuthorityStatus::Missing | AuthorityStatus::Submitted => principal,
+            };
+            if !in_force {
+                r.authority_awaited.push(p.id.clone());
+                continue;
+            }
             let rep = Represented {
                 party: p.id.clone(),
                 view: rep.has_scope(Scope::View),
                 file: rep.has_scope(Scope::File),
-                sign: rep.has_scope(Scope::Sign) && rep.authority_document.is_some(),
+                sign: rep.has_scope(Scope::Sign) && status == AuthorityStatus::Accepted,
+                principal,
             };
             if rep.view {
                 r.parties.push(p.id.clone());
@@ -517,7 +546,12 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         _ => {}
     }
     if !visible {
-        return Err(Denial::NotFound);
+        return Err(unseen(&r));
+    }
+    if let Some(party) = party_acted_for(action, case)
+        && r.authority_awaited.iter().any(|p| p == party)
+    {
+        return Err(Denial::AuthorityNotAccepted);
     }
     let me = actor.user_id().unwrap_or_default();
     let allowed = match action {
@@ -550,6 +584,12 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
                     && case.profile.negotiation_disclosure == NegotiationDisclosure::Full)
         }
         Action::AnalyseNegotiation => r.mediator,
+        Action::RevokeAuthority { party } => {
+            r.staff()
+                || r.represented
+                    .iter()
+                    .any(|p| &p.party == party && p.principal)
+        }
         Action::DownloadEnforcementPackage => !r.parties.is_empty() || r.staff() || r.mediator,
         Action::DraftSettlement => r.mediator || r.represented.iter().any(|p| p.file),
         Action::ViewConsentRequest { .. }
@@ -562,6 +602,34 @@ pub fn authorize(actor: &Actor, action: &Action, case: &Case) -> Result<(), Deni
         Ok(())
     } else {
         Err(Denial::Forbidden)
+    }
+}
+
+/// Why a case the actor does not see is refused: as a missing case, except to someone the filing
+/// names as a party's representative whose authority is not in force — they know of the case,
+/// and are told that their authority is what is missing.
+pub fn unseen(r: &Relation) -> Denial {
+    if r.authority_awaited.is_empty() {
+        Denial::NotFound
+    } else {
+        Denial::AuthorityNotAccepted
+    }
+}
+
+/// The party an action is taken for, if it is one: what a representative whose authority is not
+/// in force is refused with [`Denial::AuthorityNotAccepted`].
+fn party_acted_for<'a>(action: &'a Action, case: &'a Case) -> Option<&'a str> {
+    match action {
+        Action::ActForParty { party }
+        | Action::SignForParty { party }
+        | Action::DecideRelay { party }
+        | Action::EnterNegotiationInput { party }
+        | Action::RevokeAuthority { party } => Some(party),
+        // The drafter of a request acts on its draft (counsel often prepares it).
+        Action::ActForRequestingParty if case.state != CaseState::Draft => {
+            Some(&case.requesting_party)
+        }
+        _ => None,
     }
 }
 

@@ -57,7 +57,7 @@ impl From<AppError> for ApiError {
         let status = match &e {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::AuthorityNotAccepted => StatusCode::FORBIDDEN,
             AppError::Domain(DomainError::Invalid { .. }) | AppError::Invalid { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

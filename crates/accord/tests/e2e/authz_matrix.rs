@@ -152,6 +152,8 @@ fn may_act(p: &str, c: C, action: &str) -> bool {
         "record-deposit-paid" => staff || (c == C::X && p == "finance"),
         "accept-appointment" | "decline-appointment" | "accept-undertaking" => false,
         "sign-settlement" => c == C::X && p == "harbour",
+        // The Secretariat, or the party's principal (not its counsel).
+        "revoke-authority" => staff || (c == C::X && p == "harbour"),
         "record-third-state-consent" | "decline-third-state-consent" => staff && p == "sgen",
         _ => c == C::X && matches!(p, "harbour" | "hcounsel"),
     }
@@ -292,6 +294,8 @@ fn action_body(action: &str, user: &str, pending: &str) -> Value {
         "decline-third-state-consent" => json!({"country": "XC", "reasons": "x"}),
         "record-state-approval" => json!({"party": "H", "instrument": "x"}),
         "record-authority" => json!({"party": "H", "user_id": user, "document": "x"}),
+        // Nobody by that id: an allowed probe is refused on content and revokes no one.
+        "revoke-authority" => json!({"party": "H", "user_id": "nobody", "reason": "x"}),
         "agree-mediator-count" => json!({"count": 1}),
         "nominate-mediator" => {
             json!({"mediator_user_id": "m", "name": "m", "method": "list-procedure"})

@@ -102,6 +102,7 @@ fn command(kind: u8, p: u8) -> Option<Command> {
         3 => C::AcceptInvitation {
             party: party(p),
             instrument: "acceptance".into(),
+            authority: vec![],
         },
         4 => C::RejectInvitation { party: party(p) },
         5 => C::TreatInvitationAsRejected {},

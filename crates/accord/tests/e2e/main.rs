@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod attestation;
 mod authentication;
+mod authority;
 mod authz_matrix;
 mod bad_input;
 mod binary;

@@ -497,6 +497,7 @@ fn not_invited() -> Provoked {
             Command::AcceptInvitation {
                 party: "H".into(),
                 instrument: "Letter of acceptance".into(),
+                authority: vec![],
             },
         )
 }
@@ -566,6 +567,7 @@ fn party_withdrawn() -> Provoked {
                 party: "K".into(),
                 user_id: "k".into(),
                 document: "Power of attorney".into(),
+                scopes: None,
             },
         )
 }
@@ -1107,6 +1109,7 @@ fn unknown_representative() -> Provoked {
                 party: "H".into(),
                 user_id: "i".into(),
                 document: "Power of attorney".into(),
+                scopes: None,
             },
         )
 }

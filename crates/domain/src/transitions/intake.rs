@@ -15,8 +15,8 @@ use crate::decide::{Context, Decided, limits};
 use crate::error::{DomainError, ErrorCode};
 use crate::event::{CaseEvent, LinkedCase, Visibility};
 use crate::party::{
-    ConsentBasis, ConventionStatus, CountryCode, DisputeType, ExclusionDeclaration, Party,
-    PartyKind, ThirdState,
+    AuthorityRevocation, ConsentBasis, ConventionStatus, CountryCode, DisputeType,
+    ExclusionDeclaration, Party, PartyKind, Representative, ThirdState,
 };
 use crate::profile::{
     ExcludedTreatment, InvitationLapse, Profile, ScopeExclusion, ThirdStateRefusal,
@@ -526,7 +526,7 @@ pub(super) fn guard(
             case,
             before_registration(case) && st != CaseState::Draft,
         ),
-        K::RecordAuthority => {
+        K::RecordAuthority | K::RevokeAuthority => {
             require_state(kind, case, !st.is_terminal() && st != CaseState::Draft)
         }
         _ => Err(not_allowed(kind, case)),
@@ -638,11 +638,29 @@ pub(super) fn decide(
                 consent: consent.clone(),
             })
         }
-        C::AcceptInvitation { party, instrument } => {
+        C::AcceptInvitation {
+            party,
+            instrument,
+            authority,
+        } => {
             require_text("instrument", instrument)?;
+            if authority.len() > limits::REPRESENTATIVES_MAX {
+                return Err(DomainError::invalid(
+                    ErrorCode::TooManyRepresentatives,
+                    format!(
+                        "at most {} proofs of authority, one per representative",
+                        limits::REPRESENTATIVES_MAX
+                    ),
+                ));
+            }
+            for proof in authority {
+                require_text("authority.document", &proof.document)?;
+                require_representative(case, party, &proof.user_id)?;
+            }
             one(CaseEvent::InvitationAccepted {
                 party: party.clone(),
                 instrument: instrument.clone(),
+                authority: authority.clone(),
             })
         }
         C::RejectInvitation { party } => one(CaseEvent::InvitationRejected {
@@ -671,13 +689,33 @@ pub(super) fn decide(
             }),
             super::case_wide(CaseEvent::ConstitutionStarted {}),
         ]),
-        _ => decide_records(case, cmd),
+        _ => decide_records(case, cmd, ctx),
     }
+}
+
+/// The representative `user_id` of `party` (`unknown-representative` otherwise).
+fn require_representative<'a>(
+    case: &'a Case,
+    party: &str,
+    user_id: &str,
+) -> Result<&'a Representative, DomainError> {
+    case.party(party)
+        .and_then(|p| p.representatives.iter().find(|r| r.user_id == user_id))
+        .ok_or_else(|| {
+            DomainError::invalid(
+                ErrorCode::UnknownRepresentative,
+                format!("'{user_id}' is not a representative of '{party}'"),
+            )
+        })
 }
 
 /// The content checks and events of the intake records: a third State's consent, a State's
 /// approval, a representative's authority.
-fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainError> {
+fn decide_records(
+    case: &Case,
+    cmd: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Decided>, DomainError> {
     use Command as C;
     match cmd {
         C::RecordThirdStateConsent {
@@ -747,22 +785,53 @@ fn decide_records(case: &Case, cmd: &Command) -> Result<Vec<Decided>, DomainErro
             party,
             user_id,
             document,
+            scopes,
         } => {
             require_party(case, party)?;
             require_text("document", document)?;
-            if !case
-                .party(party)
-                .is_some_and(|p| p.is_represented_by(user_id))
-            {
+            require_representative(case, party, user_id)?;
+            if scopes.as_ref().is_some_and(|s| s.is_empty()) {
                 return Err(DomainError::invalid(
-                    ErrorCode::UnknownRepresentative,
-                    format!("'{user_id}' is not a representative of '{party}'"),
+                    ErrorCode::MissingField,
+                    "a proof of authority grants at least one scope (view, file or sign); to \
+                     end a representative's authority, revoke it",
                 ));
             }
             one(CaseEvent::AuthorityRecorded {
                 party: party.clone(),
                 user_id: user_id.clone(),
                 document: document.clone(),
+                scopes: scopes.clone(),
+            })
+        }
+        C::RevokeAuthority {
+            party,
+            user_id,
+            reason,
+        } => {
+            require_party(case, party)?;
+            require_text("reason", reason)?;
+            let rep = require_representative(case, party, user_id)?;
+            if rep.authority_revoked.is_some() {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    format!("the authority of {} is already revoked", rep.name),
+                ));
+            }
+            let by = if crate::policy::relation(ctx.actor, case)
+                .represented
+                .iter()
+                .any(|r| &r.party == party)
+            {
+                party.clone()
+            } else {
+                "secretariat".to_owned()
+            };
+            one(CaseEvent::AuthorityRevoked {
+                party: party.clone(),
+                user_id: user_id.clone(),
+                by,
+                reason: reason.clone(),
             })
         }
         _ => Err(not_allowed(cmd.kind(), case)),
@@ -813,11 +882,24 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
                 p.consent = Some(consent.clone());
             }
         }
-        E::InvitationAccepted { party, instrument } => {
+        E::InvitationAccepted {
+            party,
+            instrument,
+            authority,
+        } => {
             if let Some(p) = case.party_mut(party) {
                 p.consent = Some(ConsentBasis::AcceptedInvitation {
                     instrument: instrument.clone(),
                 });
+                for proof in authority {
+                    if let Some(r) = p
+                        .representatives
+                        .iter_mut()
+                        .find(|r| r.user_id == proof.user_id && r.authority_revoked.is_none())
+                    {
+                        r.authority_document = Some(proof.document.clone());
+                    }
+                }
             }
             let all_consented = case
                 .invited_parties
@@ -881,14 +963,40 @@ fn apply_records(case: &mut Case, event: &CaseEvent) {
             party,
             user_id,
             document,
+            scopes,
         } => {
-            if let Some(p) = case.party_mut(party)
-                && let Some(r) = p.representatives.iter_mut().find(|r| &r.user_id == user_id)
-            {
+            if let Some(r) = case.representative_mut(party, user_id) {
                 r.authority_document = Some(document.clone());
+                r.authority_accepted = true;
+                r.authority_revoked = None;
+                if scopes.is_some() {
+                    r.scopes = scopes.clone();
+                }
+            }
+        }
+        E::AuthorityRevoked {
+            party,
+            user_id,
+            by,
+            reason,
+        } => {
+            if let Some(r) = case.representative_mut(party, user_id) {
+                r.authority_revoked = Some(AuthorityRevocation {
+                    by: by.clone(),
+                    reason: reason.clone(),
+                });
             }
         }
         E::CaseRegistered { commencement_date } => {
+            // Registration accepts every proof of authority on file (its guard required them).
+            for r in case
+                .parties
+                .iter_mut()
+                .flat_map(|p| p.representatives.iter_mut())
+                .filter(|r| r.authority_document.is_some() && r.authority_revoked.is_none())
+            {
+                r.authority_accepted = true;
+            }
             case.state = CaseState::Registered;
             case.disclosed_to_all_parties = true;
             case.commencement_date = Some(commencement_date.clone());

@@ -64,6 +64,7 @@ impl Stage {
             | K::DeclineThirdStateConsent
             | K::RecordStateApproval
             | K::RecordAuthority
+            | K::RevokeAuthority
             | K::Register => Stage::Intake,
             K::AgreeMediatorCount
             | K::RequestSecretariatAppointment
@@ -121,6 +122,7 @@ impl Stage {
             | E::ThirdStateConsentDeclined { .. }
             | E::StateApprovalRecorded { .. }
             | E::AuthorityRecorded { .. }
+            | E::AuthorityRevoked { .. }
             | E::CaseRegistered { .. } => Stage::Intake,
             E::ConstitutionStarted {}
             | E::MediatorCountAgreed { .. }

@@ -40,7 +40,19 @@ pub enum Kind {
     GrantChannel,
     /// A user for whom a role awaits the viewer's decision (the value is the user id).
     PendingGrant,
+    /// A party's representative, chosen from the case (of the form's party for a per-party
+    /// form): the value `party/user_id` is sent as the command's `party` and `user_id`.
+    Representative,
+    /// One proof of authority per representative of the form's party (`<name>.<user_id>`), sent
+    /// as a list of `{user_id, document}` for those filled in.
+    Proofs,
+    /// The scopes a proof grants, one box each (`<name>.view`, `.file`, `.sign`), sent as a list
+    /// of those ticked; omitted when none is.
+    Scopes,
 }
+
+/// The scopes a [`Kind::Scopes`] field offers, in order.
+pub const SCOPES: &[&str] = &["view", "file", "sign"];
 
 /// A field of an action form.
 #[derive(Debug, Clone, Copy)]
@@ -105,7 +117,10 @@ pub const ACTION_FORMS: &[ActionForm] = &[
     decisive(a("withdraw-request", &[])),
     a("record-lodging-fee", &[f("waived", Check, false)]),
     a("send-invitation", &[f("response_days", Number, false)]),
-    p("accept-invitation", &[f("instrument", Text, true)]),
+    p(
+        "accept-invitation",
+        &[f("instrument", Text, true), f("authority", Proofs, false)],
+    ),
     decisive(p("reject-invitation", &[])),
     decisive(a("treat-invitation-as-rejected", &[])),
     decisive(a("refuse-request", &[f("reasons", LongText, true)])),
@@ -121,6 +136,21 @@ pub const ACTION_FORMS: &[ActionForm] = &[
         "record-state-approval",
         &[f("party", Party, true), f("instrument", Text, true)],
     ),
+    a(
+        "record-authority",
+        &[
+            f("representative", Representative, true),
+            f("document", Text, true),
+            f("scopes", Scopes, false),
+        ],
+    ),
+    decisive(p(
+        "revoke-authority",
+        &[
+            f("representative", Representative, true),
+            f("reason", LongText, true),
+        ],
+    )),
     a("register", &[]),
     a("agree-mediator-count", &[f("count", Number, true)]),
     p("request-secretariat-appointment", &[]),
@@ -335,6 +365,36 @@ pub fn command_from_form(
                     put(&mut body, name, json!(items));
                 }
             }
+            Representative => match get(name).and_then(|v| v.split_once('/')) {
+                Some((p, u)) if !p.is_empty() && !u.is_empty() => {
+                    body.insert("party".into(), json!(p));
+                    body.insert("user_id".into(), json!(u));
+                }
+                _ => errors.push(missing()),
+            },
+            Proofs => {
+                let prefix = format!("{name}.");
+                let proofs: Vec<Value> = values
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.strip_prefix(&prefix)?, v.trim())))
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(user, v)| json!({"user_id": user, "document": v}))
+                    .collect();
+                if field.required && proofs.is_empty() {
+                    errors.push(missing());
+                }
+                put(&mut body, name, Value::Array(proofs));
+            }
+            Scopes => {
+                let ticked: Vec<&str> = SCOPES
+                    .iter()
+                    .copied()
+                    .filter(|s| get(&format!("{name}.{s}")).is_some_and(|v| !v.is_empty()))
+                    .collect();
+                if !ticked.is_empty() {
+                    put(&mut body, name, json!(ticked));
+                }
+            }
             GrantChannel => match get(name).filter(|v| !v.is_empty()) {
                 None if field.required => errors.push(missing()),
                 None => {}
@@ -427,14 +487,18 @@ mod tests {
                     GrantChannel => String::new(),
                     Text | LongText | PerParty | PendingGrant => "-".to_owned(),
                     Lines => "first\nsecond".to_owned(),
+                    Representative => "A/u1".to_owned(),
+                    Proofs => "Full powers".to_owned(),
+                    Scopes => "on".to_owned(),
                 };
-                if field.kind == PerParty {
-                    parties
+                match field.kind {
+                    PerParty => parties
                         .iter()
                         .map(|p| (format!("{}.{p}", field.name), v.clone()))
-                        .collect::<Vec<_>>()
-                } else {
-                    vec![(field.name.to_owned(), v)]
+                        .collect::<Vec<_>>(),
+                    Proofs => vec![(format!("{}.u1", field.name), v)],
+                    Scopes => vec![(format!("{}.file", field.name), v)],
+                    _ => vec![(field.name.to_owned(), v)],
                 }
             })
             .collect()
@@ -507,6 +571,64 @@ mod tests {
         assert_eq!(
             command_from_form(form, None, &parties, &values).unwrap_err()[0].message,
             "web-error-choice"
+        );
+    }
+
+    #[test]
+    fn authority_forms_name_the_representative_its_proofs_and_scopes() {
+        let parties = vec!["H".to_owned(), "I".to_owned()];
+        let v = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let form = form_for("record-authority").unwrap();
+        let cmd = command_from_form(
+            form,
+            None,
+            &parties,
+            &v(&[
+                ("representative", "H/hc"),
+                ("document", "Power of attorney 4/2026"),
+                ("scopes.view", "on"),
+                ("scopes.sign", "on"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&cmd).unwrap(),
+            json!({"action": "record-authority", "party": "H", "user_id": "hc",
+                   "document": "Power of attorney 4/2026", "scopes": ["view", "sign"]})
+        );
+        // No box ticked: the scopes already held stay.
+        let cmd = command_from_form(
+            form,
+            None,
+            &parties,
+            &v(&[("representative", "H/hc"), ("document", "D")]),
+        )
+        .unwrap();
+        assert_eq!(serde_json::to_value(&cmd).unwrap()["scopes"], Value::Null);
+        // A representative not chosen (or malformed) is a required field left empty.
+        let errors =
+            command_from_form(form, None, &parties, &v(&[("representative", "hc")])).unwrap_err();
+        assert_eq!(errors[0].field, "representative");
+        let form = form_for("accept-invitation").unwrap();
+        let cmd = command_from_form(
+            form,
+            Some("I"),
+            &parties,
+            &v(&[
+                ("instrument", "Letter"),
+                ("authority.i", "Board resolution 7"),
+                ("authority.ic", " "),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&cmd).unwrap()["authority"],
+            json!([{"user_id": "i", "document": "Board resolution 7"}])
         );
     }
 }

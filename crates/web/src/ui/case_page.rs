@@ -344,6 +344,69 @@ fn form_view(
                     ..base
                 })
             }
+            Kind::Representative => {
+                let registered = view.case.is_registered();
+                let options = view
+                    .case
+                    .active_parties()
+                    .filter(|p| party.is_none_or(|only| only == p.id))
+                    .flat_map(|p| {
+                        p.representatives.iter().map(move |r| {
+                            let status = r.authority(registered).as_str();
+                            (
+                                format!("{}/{}", p.id, r.user_id),
+                                format!(
+                                    "{} — {} ({})",
+                                    p.name,
+                                    r.name,
+                                    viewer.t(&format!("authority-{status}"))
+                                ),
+                            )
+                        })
+                    })
+                    .collect();
+                fields.push(FieldView {
+                    kind: "choice",
+                    options,
+                    ..base
+                })
+            }
+            Kind::Proofs => {
+                let reps = view
+                    .case
+                    .party(party.unwrap_or_default())
+                    .map(|p| p.representatives.as_slice())
+                    .unwrap_or_default();
+                for r in reps {
+                    let name = format!("{}.{}", field.name, r.user_id);
+                    fields.push(FieldView {
+                        id: format!("{}-{}", base.id, r.user_id),
+                        label: format!("{} — {}", base.label, r.name),
+                        value: Some(value_of(&name))
+                            .filter(|v| !v.is_empty())
+                            .or_else(|| r.authority_document.clone())
+                            .unwrap_or_default(),
+                        error: error_of(&name),
+                        name,
+                        ..base_clone(&base)
+                    });
+                }
+            }
+            Kind::Scopes => {
+                for scope in super::action_forms::SCOPES {
+                    let name = format!("{}.{scope}", field.name);
+                    fields.push(FieldView {
+                        id: format!("{}-{scope}", base.id),
+                        label: format!("{} — {}", base.label, viewer.t(&format!("scope-{scope}"))),
+                        kind: "check",
+                        required: false,
+                        value: value_of(&name),
+                        error: error_of(&name),
+                        name,
+                        ..base_clone(&base)
+                    });
+                }
+            }
             Kind::PendingGrant => fields.push(FieldView {
                 kind: "choice",
                 options: view
@@ -603,7 +666,14 @@ async fn render_case(
             id: p.id.clone(),
             name: p.name.clone(),
             kind: party_kind(viewer, &p.kind),
-            representatives: p.representatives.iter().map(|r| r.name.clone()).collect(),
+            representatives: p
+                .representatives
+                .iter()
+                .map(|r| {
+                    let status = r.authority(c.is_registered()).as_str();
+                    format!("{} ({})", r.name, viewer.t(&format!("authority-{status}")))
+                })
+                .collect(),
             withdrawn: p.withdrawn_at.is_some(),
         })
         .collect();
