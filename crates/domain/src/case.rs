@@ -186,6 +186,16 @@ pub struct SettlementProgress {
     pub countersigned: Option<(String, Timestamp)>,
 }
 
+/// A seat of several co-mediators fell vacant: the parties answer whether to continue with the
+/// mediators who remain (docs/PROCEDURE.md, transition 14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CoMediationVacancy {
+    /// The user id of the mediator whose seat fell vacant.
+    pub seat: String,
+    /// Each party's answer so far: `true` to continue with the remaining mediators.
+    pub answers: BTreeMap<String, bool>,
+}
+
 /// A pending decision on continuing after a party's withdrawal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Continuation {
@@ -274,6 +284,9 @@ pub struct Case {
     pub joint_termination: BTreeSet<String>,
     /// Pending continuation decision after a withdrawal.
     pub continuation: Option<Continuation>,
+    /// Pending decision on continuing with the remaining co-mediators after a vacancy.
+    #[serde(default)]
+    pub co_mediation_vacancy: Option<CoMediationVacancy>,
     /// Final accounts issued.
     pub final_accounts: Option<String>,
     /// Deadlines, all that ever ran.
@@ -358,6 +371,7 @@ impl Case {
             settlement: None,
             joint_termination: BTreeSet::new(),
             continuation: None,
+            co_mediation_vacancy: None,
             final_accounts: None,
             deadlines: vec![],
             participants: vec![],

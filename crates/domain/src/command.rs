@@ -144,6 +144,8 @@ pub enum CommandKind {
     FileDisclosure,
     /// The mediator's seat falls vacant (resignation, incapacity, removal).
     RecordVacancy,
+    /// A party answers whether to continue with the remaining co-mediators after a vacancy.
+    AnswerCoMediationVacancy,
     /// A party's deposit is paid (by it or by another party).
     RecordDepositPaid,
     /// The first session is held and minuted (PREPARATORY → ACTIVE).
@@ -232,6 +234,7 @@ impl CommandKind {
         CommandKind::ObjectToDisclosure,
         CommandKind::FileDisclosure,
         CommandKind::RecordVacancy,
+        CommandKind::AnswerCoMediationVacancy,
         CommandKind::RecordDepositPaid,
         CommandKind::RecordFirstSession,
         CommandKind::SuspendByAgreement,
@@ -288,6 +291,7 @@ impl CommandKind {
             CommandKind::ObjectToDisclosure => "object-to-disclosure",
             CommandKind::FileDisclosure => "file-disclosure",
             CommandKind::RecordVacancy => "record-vacancy",
+            CommandKind::AnswerCoMediationVacancy => "answer-co-mediation-vacancy",
             CommandKind::RecordDepositPaid => "record-deposit-paid",
             CommandKind::RecordFirstSession => "record-first-session",
             CommandKind::SuspendByAgreement => "suspend-by-agreement",
@@ -340,6 +344,7 @@ impl CommandKind {
                 | K::Withdraw
                 | K::AnswerContinuation
                 | K::RevokeAuthority
+                | K::AnswerCoMediationVacancy
         )
     }
 
@@ -361,7 +366,8 @@ impl CommandKind {
             | K::ApproveFinalText
             | K::DeclareJointTermination
             | K::Withdraw
-            | K::AnswerContinuation => Action::ActForParty { party: party()? },
+            | K::AnswerContinuation
+            | K::AnswerCoMediationVacancy => Action::ActForParty { party: party()? },
             K::SignSettlement => Action::SignForParty { party: party()? },
             K::RevokeAuthority => Action::RevokeAuthority { party: party()? },
             K::RecordThirdStateConsent | K::DeclineThirdStateConsent => return None,
@@ -559,6 +565,17 @@ pub enum Command {
     RecordVacancy {
         /// Why the seat fell vacant (resignation, incapacity, removal); kept in `vacancy-recorded`.
         reason: String,
+        /// The seat that fell vacant: the user id of the serving mediator who leaves. Required
+        /// when several mediators serve; otherwise the one serving.
+        #[serde(default)]
+        seat: Option<String>,
+    },
+    /// A party answers whether to continue with the remaining co-mediators after a vacancy.
+    AnswerCoMediationVacancy {
+        /// The answering party.
+        party: String,
+        /// `true`: continue with the mediators who remain; `false`: suspend for the vacancy.
+        continue_with_remaining: bool,
     },
     /// A party's deposit is paid (by it or by another party).
     RecordDepositPaid {
@@ -763,6 +780,7 @@ impl Command {
             Command::ObjectToDisclosure { .. } => CommandKind::ObjectToDisclosure,
             Command::FileDisclosure { .. } => CommandKind::FileDisclosure,
             Command::RecordVacancy { .. } => CommandKind::RecordVacancy,
+            Command::AnswerCoMediationVacancy { .. } => CommandKind::AnswerCoMediationVacancy,
             Command::RecordDepositPaid { .. } => CommandKind::RecordDepositPaid,
             Command::RecordFirstSession { .. } => CommandKind::RecordFirstSession,
             Command::SuspendByAgreement { .. } => CommandKind::SuspendByAgreement,
@@ -808,7 +826,8 @@ impl Command {
             | C::DeclareJointTermination { party }
             | C::Withdraw { party }
             | C::AnswerContinuation { party, .. }
-            | C::RevokeAuthority { party, .. } => Some(party),
+            | C::RevokeAuthority { party, .. }
+            | C::AnswerCoMediationVacancy { party, .. } => Some(party),
             _ => None,
         }
     }
@@ -839,6 +858,7 @@ impl Command {
         "object-to-disclosure",
         "file-disclosure",
         "record-vacancy",
+        "answer-co-mediation-vacancy",
         "record-deposit-paid",
         "record-first-session",
         "suspend-by-agreement",

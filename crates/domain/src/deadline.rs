@@ -40,6 +40,8 @@ pub enum DeadlineKind {
     TimeLimit,
     /// The end of an operator's break-glass access.
     BreakGlassExpiry,
+    /// The parties' answers to a co-mediation vacancy (then suspension for the vacancy).
+    CoMediationVacancy,
 }
 
 impl DeadlineKind {

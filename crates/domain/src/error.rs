@@ -189,6 +189,8 @@ error_codes! {
     UnknownProposal = "unknown-proposal",
     /// The user is not a representative of the party.
     UnknownRepresentative = "unknown-representative",
+    /// No mediator by that id serves in the case (a vacancy names a serving mediator's seat).
+    UnknownSeat = "unknown-seat",
     /// The State is not a third State in the case.
     UnknownThirdState = "unknown-third-state",
 }

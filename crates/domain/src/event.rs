@@ -238,7 +238,21 @@ pub enum CaseEvent {
         text: String,
     },
     /// The mediator's seat fell vacant.
-    VacancyRecorded { reason: String },
+    VacancyRecorded {
+        reason: String,
+        /// The seat that fell vacant (the leaving mediator's user id); absent in events recorded
+        /// before seats were named, which vacated every serving seat.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seat: Option<String>,
+    },
+    /// A party answered whether to continue with the remaining co-mediators.
+    CoMediationVacancyAnswered {
+        party: String,
+        continue_with_remaining: bool,
+    },
+    /// The window to answer a co-mediation vacancy ran out without every party's agreement: the
+    /// case is suspended for the vacancy.
+    CoMediationVacancyLapsed {},
     /// A party's deposit was paid.
     DepositPaid { party: String, paid_by: String },
     /// A party's deposit is past its due date; the default-notice period starts.
@@ -510,6 +524,9 @@ impl CaseEvent {
             E::FileTransmitted {} => "Accord procedure t10; ICSID MR 18",
             E::AppointmentConfirmed {} => "Accord procedure t9-t10 (co-mediation); ICSID MR 13",
             E::VacancyRecorded { .. } => "Accord procedure t14; ICSID MR 16",
+            E::CoMediationVacancyAnswered { .. } | E::CoMediationVacancyLapsed {} => {
+                "Accord procedure t14 (co-mediation vacancy)"
+            }
             E::DepositPaid { .. }
             | E::DepositOverdue { .. }
             | E::DefaultNoticeIssued { .. }

@@ -190,6 +190,15 @@ pub struct Profile {
     /// Profiles recorded before calendars existed count in UTC without extension.
     #[serde(default)]
     pub calendar: PeriodCalendar,
+    /// Days the parties have, when one of several co-mediators leaves, to agree to continue with
+    /// the others; without every party's agreement in time the case is suspended for the vacancy.
+    #[serde(default = "default_co_mediation_vacancy_days")]
+    pub co_mediation_vacancy_days: u32,
+}
+
+/// The window to answer a co-mediation vacancy in profiles recorded before it existed.
+fn default_co_mediation_vacancy_days() -> u32 {
+    14
 }
 
 /// The Hong Kong general holidays shipped with the seat calendar (data, not code).
@@ -235,6 +244,7 @@ const DAY_BOUNDS: &[(&str, u32, u32)] = &[
     ("nonpayment_notice_days", 7, 90),
     ("nonpayment_suspension_days", 7, 90),
     ("nonpayment_termination_days", 15, 365),
+    ("co_mediation_vacancy_days", 5, 60),
 ];
 
 /// Option fields an override may set (any value the field's type accepts).
@@ -300,6 +310,9 @@ impl Profile {
                  ending at the end of the last day at the seat (Hong Kong), extended to the first \
                  business day which follows an official holiday or non-business day",
             ),
+            // Pending the Governing Council's rules: the parties' window to object to a
+            // disclosure, a comparable decision on who mediates (ICSID MR 16 on vacancies).
+            co_mediation_vacancy_days: 15,
         }
     }
 

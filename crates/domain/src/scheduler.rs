@@ -42,6 +42,7 @@ fn acts(case: &Case, d: &Deadline) -> bool {
             CaseState::Preparatory | CaseState::Active | CaseState::SettlementDrafting
         ),
         DeadlineKind::TimeLimit => case.state == CaseState::Active,
+        DeadlineKind::CoMediationVacancy => case.co_mediation_vacancy.is_some(),
         _ => true,
     }
 }
@@ -97,6 +98,7 @@ pub fn next_lapse(case: &Case, now: Timestamp) -> Option<Vec<Decided>> {
             ground: TerminationGround::TimeLimitExpired,
             effective: due,
         })],
+        DeadlineKind::CoMediationVacancy => vec![e(CaseEvent::CoMediationVacancyLapsed {})],
         DeadlineKind::BreakGlassExpiry => vec![Decided {
             event: CaseEvent::BreakGlassEnded {
                 operator: d.party.clone().unwrap_or_default(),

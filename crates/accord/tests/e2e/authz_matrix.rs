@@ -314,6 +314,9 @@ fn action_body(action: &str, user: &str, pending: &str) -> Value {
         "approve-final-text" | "sign-settlement" => json!({"party": "H", "text_hash": hash}),
         "countersign-settlement" => json!({"text_hash": hash}),
         "answer-continuation" => json!({"party": "H", "continue_mediation": true}),
+        "answer-co-mediation-vacancy" => {
+            json!({"party": "H", "continue_with_remaining": true})
+        }
         "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
         "remove-participant" => json!({"user_id": "u"}),
         "approve-participant" | "refuse-participant" => json!({"user_id": pending}),

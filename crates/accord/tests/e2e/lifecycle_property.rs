@@ -150,6 +150,7 @@ fn command(kind: u8, p: u8) -> Option<Command> {
         },
         17 => C::RecordVacancy {
             reason: "resigned".into(),
+            seat: None,
         },
         18 => C::RecordDepositPaid {
             party: party(p),

@@ -14,6 +14,7 @@ mod bad_input;
 mod binary;
 mod blind_bidding;
 mod browser;
+mod co_mediation;
 mod confidentiality;
 mod external_tools;
 mod lifecycle_property;

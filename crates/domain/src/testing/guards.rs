@@ -125,6 +125,7 @@ guard_tests! {
     UnknownProfile => unknown_profile,
     UnknownProposal => unknown_proposal,
     UnknownRepresentative => unknown_representative,
+    UnknownSeat => unknown_seat,
     UnknownThirdState => unknown_third_state,
 }
 
@@ -1098,6 +1099,16 @@ fn unknown_profile() -> Provoked {
 fn unknown_proposal() -> Provoked {
     let f = open_negotiation(active()?)?;
     expect_refusal(decide::conclude_package(&f.case, "N1", "P9"))
+}
+
+fn unknown_seat() -> Provoked {
+    active()?.refusal(
+        sec(),
+        Command::RecordVacancy {
+            reason: "Resigned".into(),
+            seat: Some("someone-else".into()),
+        },
+    )
 }
 
 fn unknown_representative() -> Provoked {

@@ -103,6 +103,20 @@ pub(super) fn guard(
             serving_stage(case) && case.pending_disclosure.is_none(),
         ),
         K::RecordVacancy => require_state(kind, case, serving_stage(case)),
+        K::AnswerCoMediationVacancy => {
+            let vacancy = case
+                .co_mediation_vacancy
+                .as_ref()
+                .ok_or_else(|| not_allowed(kind, case))?;
+            let party = acting_party(kind, case, party)?;
+            if vacancy.answers.contains_key(party) {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    format!("party '{party}' has already answered on this vacancy"),
+                ));
+            }
+            Ok(())
+        }
         _ => Err(not_allowed(kind, case)),
     }
 }
@@ -270,12 +284,43 @@ pub(super) fn decide(
                 text: text.clone(),
             })
         }
-        C::RecordVacancy { reason } => {
+        C::RecordVacancy { reason, seat } => {
             require_text("reason", reason)?;
+            let serving: Vec<&str> = case
+                .serving_mediators()
+                .map(|m| m.user_id.as_str())
+                .collect();
+            let seat = match (seat, serving.as_slice()) {
+                (Some(s), _) if serving.contains(&s.as_str()) => s.clone(),
+                (Some(s), _) => {
+                    return Err(DomainError::invalid(
+                        ErrorCode::UnknownSeat,
+                        format!(
+                            "no mediator '{s}' serves in this case; name a serving mediator's seat"
+                        ),
+                    ));
+                }
+                (None, [only]) => (*only).to_owned(),
+                (None, _) => {
+                    return Err(DomainError::invalid(
+                        ErrorCode::MissingField,
+                        "several mediators serve: name the seat that fell vacant (`seat`, the \
+                         leaving mediator's user id)",
+                    ));
+                }
+            };
             one(CaseEvent::VacancyRecorded {
                 reason: reason.clone(),
+                seat: Some(seat),
             })
         }
+        C::AnswerCoMediationVacancy {
+            party,
+            continue_with_remaining,
+        } => one(CaseEvent::CoMediationVacancyAnswered {
+            party: party.clone(),
+            continue_with_remaining: *continue_with_remaining,
+        }),
         _ => Err(not_allowed(cmd.kind(), case)),
     }
 }
@@ -356,6 +401,61 @@ fn vacate_serving(case: &mut Case) {
             seat.status = SeatStatus::Vacated;
         }
     }
+    let resume = case.resume_stage();
+    case.vacancy_resume = Some(resume);
+    case.state = CaseState::Suspended {
+        kind: SuspensionKind::Vacancy,
+        resume,
+    };
+}
+
+/// A seat falls vacant. Where other co-mediators remain, they go on serving and the parties are
+/// asked whether to continue with them (within the profile's window); where none remains (or the
+/// event names no seat, as events recorded before seats were named), the case waits in vacancy.
+fn vacate_seat(case: &mut Case, seat: Option<&str>, at: Timestamp) {
+    let Some(seat) = seat else {
+        vacate_serving(case);
+        return;
+    };
+    let others_remain = case.serving_mediators().any(|m| m.user_id != seat);
+    if !others_remain {
+        case.co_mediation_vacancy = None;
+        case.close_deadline(
+            DeadlineKind::CoMediationVacancy,
+            None,
+            DeadlineStatus::Cancelled,
+        );
+        vacate_serving(case);
+        return;
+    }
+    if let Some(m) = case
+        .mediators
+        .iter_mut()
+        .find(|m| m.user_id == seat && m.status == SeatStatus::Serving)
+    {
+        m.status = SeatStatus::Vacated;
+    }
+    case.co_mediation_vacancy = Some(crate::case::CoMediationVacancy {
+        seat: seat.to_owned(),
+        answers: Default::default(),
+    });
+    let days = case.profile.co_mediation_vacancy_days;
+    case.start_deadline(
+        DeadlineKind::CoMediationVacancy,
+        None,
+        at,
+        days,
+        "co_mediation_vacancy_days",
+    );
+}
+
+/// A co-mediation vacancy the parties did not all agree to continue through: the case is
+/// suspended until the seat is filled; the remaining mediators keep their seats (and access).
+fn suspend_for_vacancy(case: &mut Case, outcome: DeadlineStatus) {
+    if case.co_mediation_vacancy.take().is_none() {
+        return;
+    }
+    case.close_deadline(DeadlineKind::CoMediationVacancy, None, outcome);
     let resume = case.resume_stage();
     case.vacancy_resume = Some(resume);
     case.state = CaseState::Suspended {
@@ -594,7 +694,29 @@ fn apply_disclosures(case: &mut Case, event: &CaseEvent, at: Timestamp) {
             }
             open_disclosure_window(case, at);
         }
-        E::VacancyRecorded { .. } => vacate_serving(case),
+        E::VacancyRecorded { seat, .. } => vacate_seat(case, seat.as_deref(), at),
+        E::CoMediationVacancyAnswered {
+            party,
+            continue_with_remaining,
+        } => {
+            if let Some(v) = case.co_mediation_vacancy.as_mut() {
+                v.answers.insert(party.clone(), *continue_with_remaining);
+            }
+            if !continue_with_remaining {
+                suspend_for_vacancy(case, DeadlineStatus::Met);
+            } else if case.active_parties().all(|p| {
+                case.co_mediation_vacancy
+                    .as_ref()
+                    .is_some_and(|v| v.answers.get(&p.id) == Some(&true))
+            }) {
+                // Every party agreed: the mediation goes on with the mediators who remain.
+                case.co_mediation_vacancy = None;
+                case.close_deadline(DeadlineKind::CoMediationVacancy, None, DeadlineStatus::Met);
+                let serving = case.serving_mediators().count();
+                case.mediator_count = u8::try_from(serving).ok().or(case.mediator_count);
+            }
+        }
+        E::CoMediationVacancyLapsed {} => suspend_for_vacancy(case, DeadlineStatus::Lapsed),
         _ => {}
     }
 }

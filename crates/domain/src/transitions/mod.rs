@@ -74,7 +74,8 @@ impl Stage {
             | K::AcknowledgeDisclosure
             | K::ObjectToDisclosure
             | K::FileDisclosure
-            | K::RecordVacancy => Stage::Appointment,
+            | K::RecordVacancy
+            | K::AnswerCoMediationVacancy => Stage::Appointment,
             K::RecordDepositPaid
             | K::RecordFirstSession
             | K::SuspendByAgreement
@@ -137,7 +138,9 @@ impl Stage {
             | E::FileTransmitted {}
             | E::AppointmentConfirmed {}
             | E::DisclosureFiled { .. }
-            | E::VacancyRecorded { .. } => Stage::Appointment,
+            | E::VacancyRecorded { .. }
+            | E::CoMediationVacancyAnswered { .. }
+            | E::CoMediationVacancyLapsed {} => Stage::Appointment,
             E::DepositPaid { .. }
             | E::DepositOverdue { .. }
             | E::DefaultNoticeIssued { .. }

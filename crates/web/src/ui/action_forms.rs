@@ -46,6 +46,8 @@ pub enum Kind {
     /// One proof of authority per representative of the form's party (`<name>.<user_id>`), sent
     /// as a list of `{user_id, document}` for those filled in.
     Proofs,
+    /// A serving mediator's seat (the value is the mediator's user id).
+    Seat,
     /// The scopes a proof grants, one box each (`<name>.view`, `.file`, `.sign`), sent as a list
     /// of those ticked; omitted when none is.
     Scopes,
@@ -181,6 +183,14 @@ pub const ACTION_FORMS: &[ActionForm] = &[
         ],
     ),
     a("decline-appointment", &[f("reason", LongText, true)]),
+    a(
+        "record-vacancy",
+        &[f("reason", LongText, true), f("seat", Seat, false)],
+    ),
+    decisive(p(
+        "answer-co-mediation-vacancy",
+        &[f("continue_with_remaining", Check, false)],
+    )),
     p("acknowledge-disclosure", &[]),
     p("object-to-disclosure", &[f("reason", LongText, true)]),
     a(
@@ -400,7 +410,8 @@ pub fn command_from_form(
                 None => {}
                 Some(v) => put(&mut body, name, json!([v])),
             },
-            Text | LongText | Choice(_) | Party | Country | Mediator | GrantRole | PendingGrant => {
+            Text | LongText | Choice(_) | Party | Country | Mediator | GrantRole | PendingGrant
+            | Seat => {
                 let upper = get(name).map(str::to_ascii_uppercase);
                 let sent = if field.kind == Country {
                     upper.as_deref()
@@ -488,6 +499,7 @@ mod tests {
                     Text | LongText | PerParty | PendingGrant => "-".to_owned(),
                     Lines => "first\nsecond".to_owned(),
                     Representative => "A/u1".to_owned(),
+                    Seat => "m1".to_owned(),
                     Proofs => "Full powers".to_owned(),
                     Scopes => "on".to_owned(),
                 };

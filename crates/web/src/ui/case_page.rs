@@ -371,6 +371,19 @@ fn form_view(
                     ..base
                 })
             }
+            Kind::Seat => {
+                let mut options = vec![(String::new(), "—".to_owned())];
+                options.extend(
+                    view.case
+                        .serving_mediators()
+                        .map(|m| (m.user_id.clone(), m.name.clone())),
+                );
+                fields.push(FieldView {
+                    kind: "choice",
+                    options,
+                    ..base
+                })
+            }
             Kind::Proofs => {
                 let reps = view
                     .case
