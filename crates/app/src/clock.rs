@@ -4,9 +4,10 @@ use std::sync::Mutex;
 
 use jiff::{SignedDuration, Timestamp};
 
-/// Where "now" comes from.
+/// Where "now" comes from. Every clock answers to the millisecond (see [`to_millisecond`]), so
+/// that every time Accord records and answers with has at most three fractional digits.
 pub trait Clock: Send + Sync {
-    /// The current time.
+    /// The current time, to the millisecond.
     fn now(&self) -> Timestamp;
 
     /// The rehearsal clock, when the server was started with `--test-clock` (never otherwise).
@@ -102,12 +103,20 @@ impl RehearsalClock {
     }
 }
 
+/// `t` cut to the millisecond: the precision of every time Accord records and publishes (RFC
+/// 3339 with at most three fractional digits; the event log stores milliseconds).
+pub fn to_millisecond(t: Timestamp) -> Timestamp {
+    Timestamp::from_millisecond(t.as_millisecond()).unwrap_or(t)
+}
+
 impl Clock for RehearsalClock {
     fn now(&self) -> Timestamp {
-        self.base
-            .now()
-            .checked_add(self.offset())
-            .unwrap_or(Timestamp::MAX)
+        to_millisecond(
+            self.base
+                .now()
+                .checked_add(self.offset())
+                .unwrap_or(Timestamp::MAX),
+        )
     }
 
     fn rehearsal(&self) -> Option<&RehearsalClock> {
@@ -121,7 +130,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
-        Timestamp::now()
+        to_millisecond(Timestamp::now())
     }
 }
 
@@ -154,13 +163,26 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+        to_millisecond(*self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_clock_answers_to_the_millisecond() {
+        let odd: Timestamp = "2027-01-04T09:30:00.123456789Z".parse().unwrap();
+        let manual = ManualClock::new(odd);
+        assert_eq!(manual.now().to_string(), "2027-01-04T09:30:00.123Z");
+        let rehearsal = RehearsalClock::over(std::sync::Arc::new(ManualClock::new(odd)));
+        rehearsal
+            .advance(SignedDuration::from_nanos(999_999))
+            .unwrap();
+        assert_eq!(rehearsal.now().subsec_nanosecond() % 1_000_000, 0);
+        assert_eq!(SystemClock.now().subsec_nanosecond() % 1_000_000, 0);
+    }
 
     #[test]
     fn the_rehearsal_clock_moves_forward_only() {

@@ -31,7 +31,11 @@ pub struct FileRequest {
     pub title: String,
     /// Scope of the dispute, as shown to a third State asked for consent.
     pub summary: String,
-    /// Subject-matter categories, checked against State exclusion declarations.
+    /// Subject-matter categories (free kebab-case words such as `sale-of-goods` or
+    /// `maritime-delimitation`), checked against State exclusion declarations. Four categories
+    /// also trigger the profile's scope rule for a commercial dispute (Singapore Convention Art.
+    /// 1(2)): `consumer`, `family`, `inheritance` and `employment` (see `scope_exclusions`); no
+    /// other category does.
     #[serde(default)]
     pub subject_categories: Vec<String>,
     /// Description of the investment (required for investor–State).

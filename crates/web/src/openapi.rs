@@ -135,9 +135,59 @@ fn operation(r: &RouteSpec, doc: &Doc, g: &mut SchemaGenerator) -> Option<Value>
     Some(o)
 }
 
+/// The component name of an action's request body: `record-authority` → `RecordAuthorityAction`.
+fn action_schema_name(action: &str) -> String {
+    let mut name: String = action
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    name.push_str("Action");
+    name
+}
+
+/// Each action's own request body, taken from its variant of the `Command` schema (the fields,
+/// their types and `additionalProperties: false` exactly as the handler reads them), with
+/// `action` no longer required: the path names the action, and a body that repeats it must
+/// repeat it exactly (`action-mismatch`). Registered as components; returns their references.
+fn action_request_schemas(g: &mut SchemaGenerator) -> Map<String, Value> {
+    g.subschema_for::<Command>();
+    let variants: Vec<Value> = g
+        .definitions()
+        .get("Command")
+        .and_then(|c| c.get("oneOf"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut refs = Map::new();
+    for mut v in variants {
+        let action = v["properties"]["action"]["const"]
+            .as_str()
+            .or_else(|| v["properties"]["action"]["enum"][0].as_str())
+            .map(str::to_owned);
+        let Some(action) = action else { continue };
+        if let Some(required) = v.get_mut("required").and_then(Value::as_array_mut) {
+            required.retain(|f| f != "action");
+        }
+        v["properties"]["action"]["description"] =
+            json!("optional: the path names the action; if given, it must be the same");
+        let name = action_schema_name(&action);
+        g.definitions_mut().insert(name.clone(), v);
+        refs.insert(
+            action,
+            json!({"$ref": format!("#/components/schemas/{name}")}),
+        );
+    }
+    refs
+}
+
 /// The operations of `POST …/actions/{action}`, one per action.
 fn case_actions(path: &str, g: &mut SchemaGenerator) -> Vec<(String, Value)> {
-    let command = g.subschema_for::<Command>().to_value();
+    let requests = action_request_schemas(g);
     let case_view = g.subschema_for::<CaseView>().to_value();
     Command::ACTION_NAMES
         .iter()
@@ -150,11 +200,10 @@ fn case_actions(path: &str, g: &mut SchemaGenerator) -> Vec<(String, Value)> {
                 "schema": {"type": "string"}}),
             );
             params.push(idempotency_param());
-            let mut body = json_content(command.clone());
+            let schema = requests.get(*action).cloned().unwrap_or(Value::Null);
+            let mut body = json_content(schema);
             body["required"] = json!(true);
-            body["description"] = json!(format!(
-                "the '{action}' variant of Command; 'action' may be omitted"
-            ));
+            body["description"] = json!(format!("the fields of '{action}'"));
             let op = json!({
                 "summary": format!("Case action: {action}"),
                 "parameters": params,
@@ -220,4 +269,45 @@ fn idempotency_param() -> Value {
     json!({"name": "Idempotency-Key", "in": "header", "required": false,
         "description": "repeat-safe POST: the same key and body replay the first response",
         "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_own_request_schema_without_a_required_action() {
+        let doc = document();
+        for action in Command::ACTION_NAMES {
+            let path = format!("/api/v1/cases/{{case_id}}/actions/{action}");
+            let body = &doc["paths"][&path]["post"]["requestBody"]["content"]["application/json"]["schema"];
+            let name = body["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .unwrap_or_else(|| panic!("{action}: {body}"));
+            let schema = &doc["components"]["schemas"][name];
+            assert_eq!(schema["properties"]["action"]["const"], *action, "{name}");
+            let required = schema["required"].as_array().cloned().unwrap_or_default();
+            assert!(
+                !required.contains(&json!("action")),
+                "{action}: {required:?}"
+            );
+            assert_eq!(schema["additionalProperties"], false, "{action}");
+        }
+        // The fields an action needs are required in its own schema, and only there.
+        let record = &doc["components"]["schemas"]["RecordAuthorityAction"];
+        let required: Vec<&str> = record["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(required, ["party", "user_id", "document"]);
+        assert_eq!(
+            doc["components"]["schemas"]["SubmitRequestAction"]["required"]
+                .as_array()
+                .map_or(0, Vec::len),
+            0
+        );
+    }
 }

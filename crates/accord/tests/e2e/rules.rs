@@ -175,6 +175,64 @@ async fn rehearsal_clock_moves_an_invitation_through_its_lapse_on_postgres() {
     t.assert_chains_verify().await;
 }
 
+/// Every string of `v` that is an RFC 3339 instant.
+fn instants<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) if s.parse::<Timestamp>().is_ok() => out.push(s),
+        Value::Array(a) => a.iter().for_each(|x| instants(x, out)),
+        Value::Object(m) => m.values().for_each(|x| instants(x, out)),
+        _ => {}
+    }
+}
+
+/// Every time Accord answers with has at most three fractional digits, even when the clock it
+/// reads has nanoseconds: the operator sets the rehearsal clock to a nanosecond instant.
+async fn times_are_given_to_the_millisecond(t: &mut TestServer) {
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    t.user("sgen", "secretariat").await;
+    t.user("operator", "operator").await;
+    set_clock(t, "2030-03-01T10:00:00.123456789Z".parse().unwrap()).await;
+    let case = t
+        .file("harbour", commercial(&h, &i, true, "iomed-default"))
+        .await;
+    t.ok("harbour", &case, "submit-request", json!({})).await;
+    t.ok("sgen", &case, "record-lodging-fee", json!({})).await;
+    t.ok("sgen", &case, "register", json!({})).await;
+    t.ok("harbour", &case, "withdraw", json!({"party": "H"}))
+        .await;
+    let view = t.case("sgen", &case).await;
+    let (_, events) = t.get("sgen", &format!("/api/v1/cases/{case}/events")).await;
+    let mut times = vec![];
+    instants(&view, &mut times);
+    instants(&events, &mut times);
+    assert!(
+        times.iter().any(|s| s.contains(".123")),
+        "the clock's milliseconds are kept: {times:?}"
+    );
+    for s in times {
+        let fraction = s
+            .split_once('.')
+            .map(|(_, f)| f.chars().take_while(char::is_ascii_digit).count())
+            .unwrap_or(0);
+        assert!(fraction <= 3, "{s} has more than millisecond precision");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_are_given_to_the_millisecond_on_sqlite() {
+    let mut t = TestServer::start_rehearsal(Backend::Sqlite).await.unwrap();
+    times_are_given_to_the_millisecond(&mut t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_are_given_to_the_millisecond_on_postgres() {
+    let Some(mut t) = TestServer::start_rehearsal(Backend::Postgres).await else {
+        return;
+    };
+    times_are_given_to_the_millisecond(&mut t).await;
+}
+
 /// A server started without `--test-clock` has no clock to move, and says nothing of one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ordinary_server_has_no_rehearsal_clock() {
