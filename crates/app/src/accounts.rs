@@ -35,6 +35,15 @@ pub struct NewUser {
     pub password: String,
 }
 
+/// A member of the panel of mediators, as the parties see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct PanelMember {
+    /// The mediator's account id (what `propose-mediator` and `nominate-mediator` name).
+    pub user_id: String,
+    /// The mediator's name.
+    pub name: String,
+}
+
 /// A signed-in user as the API shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct UserView {
@@ -278,6 +287,27 @@ impl Accord {
             return Err(AppError::Forbidden);
         }
         self.bootstrap_user(u).await
+    }
+
+    /// The panel of mediators the parties choose from (every signed-in user): enabled mediator
+    /// accounts, by id and the name others see, in name order. Nothing else of an account.
+    pub async fn mediator_panel(&self, actor: &Actor) -> Result<Vec<PanelMember>, AppError> {
+        if !policy::can_view_mediator_panel(actor) {
+            return Err(AppError::Unauthenticated);
+        }
+        let mut panel: Vec<PanelMember> = self
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .filter(|u| u.role == GlobalRole::Mediator.as_str() && !u.disabled)
+            .map(|u| PanelMember {
+                user_id: u.id,
+                name: u.display_name,
+            })
+            .collect();
+        panel.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(panel)
     }
 
     /// Lists accounts (Secretariat only).

@@ -186,6 +186,17 @@ pub struct SettlementProgress {
     pub countersigned: Option<(String, Timestamp)>,
 }
 
+/// A mediator a party proposed for the parties' joint nomination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ProposedMediator {
+    /// The panel member's user id.
+    pub mediator_user_id: String,
+    /// The name the party gave.
+    pub name: String,
+    /// The nationality the party gave.
+    pub nationality: Option<crate::party::CountryCode>,
+}
+
 /// A seat of several co-mediators fell vacant: the parties answer whether to continue with the
 /// mediators who remain (docs/PROCEDURE.md, transition 14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -287,6 +298,9 @@ pub struct Case {
     /// Pending decision on continuing with the remaining co-mediators after a vacancy.
     #[serde(default)]
     pub co_mediation_vacancy: Option<CoMediationVacancy>,
+    /// The mediator each party proposes for a joint nomination, until one is nominated.
+    #[serde(default)]
+    pub mediator_proposals: BTreeMap<String, ProposedMediator>,
     /// Final accounts issued.
     pub final_accounts: Option<String>,
     /// Deadlines, all that ever ran.
@@ -372,6 +386,7 @@ impl Case {
             joint_termination: BTreeSet::new(),
             continuation: None,
             co_mediation_vacancy: None,
+            mediator_proposals: BTreeMap::new(),
             final_accounts: None,
             deadlines: vec![],
             participants: vec![],

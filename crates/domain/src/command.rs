@@ -136,6 +136,9 @@ pub enum CommandKind {
     RequestSecretariatAppointment,
     /// A mediator is nominated (CONSTITUTING → APPOINTEE_PENDING).
     NominateMediator,
+    /// A party proposes a mediator; when every party proposes the same one, that is the
+    /// parties' joint nomination.
+    ProposeMediator,
     /// The appointee accepts and signs the declaration.
     AcceptAppointment,
     /// The appointee declines (→ CONSTITUTING).
@@ -232,6 +235,7 @@ impl CommandKind {
         CommandKind::AgreeMediatorCount,
         CommandKind::RequestSecretariatAppointment,
         CommandKind::NominateMediator,
+        CommandKind::ProposeMediator,
         CommandKind::AcceptAppointment,
         CommandKind::DeclineAppointment,
         CommandKind::AcknowledgeDisclosure,
@@ -289,6 +293,7 @@ impl CommandKind {
             CommandKind::AgreeMediatorCount => "agree-mediator-count",
             CommandKind::RequestSecretariatAppointment => "request-secretariat-appointment",
             CommandKind::NominateMediator => "nominate-mediator",
+            CommandKind::ProposeMediator => "propose-mediator",
             CommandKind::AcceptAppointment => "accept-appointment",
             CommandKind::DeclineAppointment => "decline-appointment",
             CommandKind::AcknowledgeDisclosure => "acknowledge-disclosure",
@@ -349,6 +354,7 @@ impl CommandKind {
                 | K::AnswerContinuation
                 | K::RevokeAuthority
                 | K::AnswerCoMediationVacancy
+                | K::ProposeMediator
         )
     }
 
@@ -371,7 +377,8 @@ impl CommandKind {
             | K::DeclareJointTermination
             | K::Withdraw
             | K::AnswerContinuation
-            | K::AnswerCoMediationVacancy => Action::ActForParty { party: party()? },
+            | K::AnswerCoMediationVacancy
+            | K::ProposeMediator => Action::ActForParty { party: party()? },
             K::SignSettlement => Action::SignForParty { party: party()? },
             K::RevokeAuthority => Action::RevokeAuthority { party: party()? },
             K::RecordThirdStateConsent | K::DeclineThirdStateConsent => return None,
@@ -534,6 +541,20 @@ pub enum Command {
         /// Parties the candidate has acted for before (conflict check).
         #[serde(default)]
         prior_roles_for: Vec<String>,
+    },
+    /// A party proposes a mediator from the panel (`GET /api/v1/mediators`). When every active
+    /// party has proposed the same one, the parties' joint nomination takes effect
+    /// (CONSTITUTING → APPOINTEE_PENDING), as if the Secretariat had recorded it.
+    ProposeMediator {
+        /// The proposing party.
+        party: String,
+        /// The panel member's user id.
+        mediator_user_id: String,
+        /// The candidate's name (≤ 300 characters), as the parties give it.
+        name: String,
+        /// Nationality (conflict check: not a party's).
+        #[serde(default)]
+        nationality: Option<CountryCode>,
     },
     /// The appointee accepts and signs the declaration.
     AcceptAppointment {
@@ -778,6 +799,7 @@ impl Command {
                 CommandKind::RequestSecretariatAppointment
             }
             Command::NominateMediator { .. } => CommandKind::NominateMediator,
+            Command::ProposeMediator { .. } => CommandKind::ProposeMediator,
             Command::AcceptAppointment { .. } => CommandKind::AcceptAppointment,
             Command::DeclineAppointment { .. } => CommandKind::DeclineAppointment,
             Command::AcknowledgeDisclosure { .. } => CommandKind::AcknowledgeDisclosure,
@@ -831,7 +853,8 @@ impl Command {
             | C::Withdraw { party }
             | C::AnswerContinuation { party, .. }
             | C::RevokeAuthority { party, .. }
-            | C::AnswerCoMediationVacancy { party, .. } => Some(party),
+            | C::AnswerCoMediationVacancy { party, .. }
+            | C::ProposeMediator { party, .. } => Some(party),
             _ => None,
         }
     }
@@ -856,6 +879,7 @@ impl Command {
         "agree-mediator-count",
         "request-secretariat-appointment",
         "nominate-mediator",
+        "propose-mediator",
         "accept-appointment",
         "decline-appointment",
         "acknowledge-disclosure",

@@ -210,6 +210,13 @@ pub enum CaseEvent {
         nationality: Option<CountryCode>,
         method: AppointmentMethod,
     },
+    /// A party proposed a mediator for the parties' joint nomination.
+    MediatorProposed {
+        party: String,
+        mediator_user_id: String,
+        name: String,
+        nationality: Option<CountryCode>,
+    },
     /// The appointee accepted and signed the declaration (D10).
     AppointmentAccepted {
         mediator_user_id: String,
@@ -512,9 +519,9 @@ impl CaseEvent {
             E::CaseRegistered { .. } => "Accord procedure t4; ICSID MR 7",
             E::ConstitutionStarted {} => "Accord procedure t8",
             E::MediatorCountAgreed { .. } => "ICSID MR 13",
-            E::SecretariatAppointmentRequested { .. } | E::MediatorNominated { .. } => {
-                "Accord procedure t9; ICSID MR 14"
-            }
+            E::SecretariatAppointmentRequested { .. }
+            | E::MediatorNominated { .. }
+            | E::MediatorProposed { .. } => "Accord procedure t9; ICSID MR 14",
             E::AppointmentAccepted { .. } => "Accord procedure t10; ICSID MR 15",
             E::AppointmentDeclined { .. } | E::AppointmentLapsed { .. } => "Accord procedure t11",
             E::DisclosureAcknowledged { .. }

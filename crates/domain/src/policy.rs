@@ -680,6 +680,12 @@ pub fn can_move_rehearsal_clock(actor: &Actor) -> bool {
     )
 }
 
+/// May the actor read the panel of mediators (names and account ids)? Every signed-in user: the
+/// parties choose from it for a joint nomination, as institutions publish their panels.
+pub fn can_view_mediator_panel(actor: &Actor) -> bool {
+    matches!(actor, Actor::User { .. })
+}
+
 /// May the actor see aggregate, anonymised statistics? (Governing Council and Secretariat.)
 pub fn can_view_statistics(actor: &Actor) -> bool {
     matches!(

@@ -314,6 +314,7 @@ fn action_body(action: &str, user: &str, pending: &str) -> Value {
         "approve-final-text" | "sign-settlement" => json!({"party": "H", "text_hash": hash}),
         "countersign-settlement" => json!({"text_hash": hash}),
         "answer-continuation" => json!({"party": "H", "continue_mediation": true}),
+        "propose-mediator" => json!({"party": "H", "mediator_user_id": "m", "name": "m"}),
         "answer-co-mediation-vacancy" => {
             json!({"party": "H", "continue_with_remaining": true})
         }
@@ -751,6 +752,7 @@ async fn authorization_matrix() {
                 ("DELETE", _) => {} // signing out is probed last, below
                 ("GET", "/api/v1/me")
                 | ("GET", "/api/v1/profiles")
+                | ("GET", "/api/v1/mediators")
                 | ("GET", "/api/v1/declarations")
                 | ("GET", "/api/v1/cases")
                 | ("POST", "/api/v1/me/totp/confirm") => {

@@ -1,4 +1,5 @@
-//! Co-mediation vacancies over HTTP (docs/PROCEDURE.md, transition 14): the vacancy names the
+//! Constituting the mediation over HTTP: the parties' own joint nomination from the panel, and
+//! co-mediation vacancies (docs/PROCEDURE.md, transition 14): the vacancy names the
 //! seat; the remaining mediator serves on while the parties answer; one refusal suspends the case
 //! for the vacancy, and the remaining mediator keeps its access.
 
@@ -174,7 +175,88 @@ async fn every_party_agrees_and_the_remaining_mediator_goes_on(t: &mut TestServe
     assert_eq!(v["mediator_count"], 1);
 }
 
+/// The parties choose the mediator themselves from the panel: each proposes; when both name the
+/// same mediator, the nomination is theirs.
+async fn the_parties_nominate_a_mediator_jointly_from_the_panel(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    t.user("mediator", "mediator").await;
+    t.user("comediator", "mediator").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let filing = commercial(&h, &i, true, "iomed-default");
+    let case = t.file("harbour", filing.clone()).await;
+    let b = builder(&filing, t, "mediator", "Amina Diallo");
+    drive(t, &case, &b, Milestone::Constituting, &COMMERCIAL_CAST).await;
+    // Every signed-in user reads the panel: ids and names, nothing else of the accounts.
+    let (s, panel) = t.get("indah", "/api/v1/mediators").await;
+    assert_eq!(s, StatusCode::OK);
+    let ids: Vec<&str> = panel
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&t.id("mediator").as_str()) && ids.contains(&t.id("comediator").as_str()));
+    assert!(
+        !ids.contains(&h.as_str()),
+        "only mediators are on the panel"
+    );
+    assert!(panel[0].get("username").is_none() && panel[0].get("role").is_none());
+    let propose = |party: &str, who: &str| json!({"party": party, "mediator_user_id": t.id(who), "name": format!("Panel member {who}")});
+    let v = t
+        .ok(
+            "harbour",
+            &case,
+            "propose-mediator",
+            propose("H", "mediator"),
+        )
+        .await;
+    assert_eq!(v["state_name"], "CONSTITUTING");
+    assert_eq!(
+        v["mediator_proposals"]["H"]["mediator_user_id"],
+        t.id("mediator")
+    );
+    t.refused(
+        "harbour",
+        &case,
+        "propose-mediator",
+        propose("H", "mediator"),
+        StatusCode::CONFLICT,
+        "guard-already-recorded",
+    )
+    .await;
+    t.refused(
+        "harbour",
+        &case,
+        "propose-mediator",
+        propose("I", "mediator"),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let v = t
+        .ok(
+            "indah",
+            &case,
+            "propose-mediator",
+            propose("I", "comediator"),
+        )
+        .await;
+    assert_eq!(v["state_name"], "CONSTITUTING", "different candidates");
+    let v = t
+        .ok("indah", &case, "propose-mediator", propose("I", "mediator"))
+        .await;
+    assert_eq!(v["state_name"], "APPOINTEE_PENDING", "{v}");
+    let seat = v["mediators"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(seat["user_id"], t.id("mediator"));
+    let v = t
+        .ok("mediator", &case, "accept-appointment", declaration())
+        .await;
+    assert_eq!(v["state_name"], "PREPARATORY");
+}
+
 crate::on_both_backends!(
     a_co_mediator_leaves_and_one_party_declines_to_continue,
     every_party_agrees_and_the_remaining_mediator_goes_on,
+    the_parties_nominate_a_mediator_jointly_from_the_panel,
 );

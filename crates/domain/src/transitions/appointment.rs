@@ -63,11 +63,17 @@ pub(super) fn guard(
     match kind {
         K::AgreeMediatorCount => require_state(kind, case, st == CaseState::Constituting),
         K::RequestSecretariatAppointment => secretariat_appointment_open(case, ctx, party),
-        K::NominateMediator => require_state(
-            kind,
-            case,
-            (st == CaseState::Constituting || in_vacancy(case)) && case.appointee().is_none(),
-        ),
+        K::NominateMediator | K::ProposeMediator => {
+            require_state(
+                kind,
+                case,
+                (st == CaseState::Constituting || in_vacancy(case)) && case.appointee().is_none(),
+            )?;
+            if kind == K::ProposeMediator {
+                acting_party(kind, case, party)?;
+            }
+            Ok(())
+        }
         K::AcceptAppointment | K::DeclineAppointment => require_state(kind, case, nominated),
         K::AcknowledgeDisclosure => {
             let pd = case
@@ -219,6 +225,56 @@ pub(super) fn decide(
                 nationality: nationality.clone(),
                 method: *method,
             })
+        }
+        C::ProposeMediator {
+            party,
+            mediator_user_id,
+            name,
+            nationality,
+        } => {
+            check_text("mediator_user_id", mediator_user_id, limits::ID_MAX, true)?;
+            check_text("name", name, limits::TITLE_MAX, true)?;
+            nomination_conflicts(
+                case,
+                mediator_user_id,
+                name,
+                nationality.as_ref(),
+                AppointmentMethod::JointNomination,
+                &[],
+            )?;
+            if case
+                .mediator_proposals
+                .get(party)
+                .is_some_and(|p| &p.mediator_user_id == mediator_user_id)
+            {
+                return Err(DomainError::guard(
+                    ErrorCode::GuardAlreadyRecorded,
+                    format!("party '{party}' has already proposed this mediator"),
+                ));
+            }
+            let mut out = vec![case_wide(CaseEvent::MediatorProposed {
+                party: party.clone(),
+                mediator_user_id: mediator_user_id.clone(),
+                name: name.clone(),
+                nationality: nationality.clone(),
+            })];
+            // The last party to propose the same mediator makes the nomination joint.
+            let all_agree = case.active_parties().all(|p| {
+                p.id == *party
+                    || case
+                        .mediator_proposals
+                        .get(&p.id)
+                        .is_some_and(|m| &m.mediator_user_id == mediator_user_id)
+            });
+            if all_agree {
+                out.push(case_wide(CaseEvent::MediatorNominated {
+                    mediator_user_id: mediator_user_id.clone(),
+                    name: name.clone(),
+                    nationality: nationality.clone(),
+                    method: AppointmentMethod::JointNomination,
+                }));
+            }
+            Ok(out)
         }
         C::AcceptAppointment { declaration } => {
             if !(declaration.independent
@@ -532,7 +588,25 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
             name,
             nationality,
             method,
-        } => apply_nomination(case, mediator_user_id, name, nationality, *method, at),
+        } => {
+            case.mediator_proposals.clear();
+            apply_nomination(case, mediator_user_id, name, nationality, *method, at)
+        }
+        E::MediatorProposed {
+            party,
+            mediator_user_id,
+            name,
+            nationality,
+        } => {
+            case.mediator_proposals.insert(
+                party.clone(),
+                crate::case::ProposedMediator {
+                    mediator_user_id: mediator_user_id.clone(),
+                    name: name.clone(),
+                    nationality: nationality.clone(),
+                },
+            );
+        }
         E::AppointmentAccepted {
             mediator_user_id,
             declaration,

@@ -69,6 +69,7 @@ impl Stage {
             K::AgreeMediatorCount
             | K::RequestSecretariatAppointment
             | K::NominateMediator
+            | K::ProposeMediator
             | K::AcceptAppointment
             | K::DeclineAppointment
             | K::AcknowledgeDisclosure
@@ -129,6 +130,7 @@ impl Stage {
             | E::MediatorCountAgreed { .. }
             | E::SecretariatAppointmentRequested { .. }
             | E::MediatorNominated { .. }
+            | E::MediatorProposed { .. }
             | E::AppointmentAccepted { .. }
             | E::AppointmentDeclined { .. }
             | E::AppointmentLapsed { .. }

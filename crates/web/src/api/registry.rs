@@ -1,6 +1,7 @@
-//! What cases are filed against: the procedural profiles' presets and the States' exclusion
-//! declarations.
+//! What cases are filed against: the procedural profiles' presets, the panel of mediators and the
+//! States' exclusion declarations.
 
+use accord_app::accounts::PanelMember;
 use accord_app::cases::NewDeclaration;
 use accord_domain::party::ExclusionDeclaration;
 use accord_domain::profile::Profile;
@@ -24,6 +25,9 @@ pub(super) const ROUTES: &[RouteSpec] = &[
     RouteSpec::get("/api/v1/declarations", |m| on(m, list_declarations))
         .summary("States' exclusion declarations")
         .responds(200, schema::<Vec<ExclusionDeclaration>>),
+    RouteSpec::get("/api/v1/mediators", |m| on(m, mediator_panel))
+        .summary("The panel of mediators the parties choose from (id and name)")
+        .responds(200, schema::<Vec<PanelMember>>),
     RouteSpec::post("/api/v1/declarations", |m| on(m, add_declaration))
         .summary("Record an exclusion declaration (Secretariat)")
         .json_body(schema::<NewDeclaration>)
@@ -32,6 +36,13 @@ pub(super) const ROUTES: &[RouteSpec] = &[
 
 async fn profiles(Authed(_): Authed) -> Json<Vec<Profile>> {
     Json(Profile::presets())
+}
+
+async fn mediator_panel(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.accord.mediator_panel(&p.actor).await?).into_response())
 }
 
 async fn list_declarations(

@@ -173,6 +173,14 @@ pub const ACTION_FORMS: &[ActionForm] = &[
             ),
         ],
     ),
+    p(
+        "propose-mediator",
+        &[
+            f("mediator_user_id", Mediator, true),
+            f("name", Text, true),
+            f("nationality", Country, false),
+        ],
+    ),
     a(
         "accept-appointment",
         &[

@@ -220,7 +220,7 @@ async fn offered_forms(
 /// Inputs of a form other than the form itself.
 struct FormContext<'a> {
     view: &'a CaseView,
-    /// The panel of mediators (id, name), when the viewer may list accounts.
+    /// The panel of mediators (id, name).
     mediators: &'a [(String, String)],
 }
 
@@ -703,6 +703,16 @@ async fn render_case(
                     .unwrap_or_default()
             )),
         })
+        .chain(c.mediator_proposals.iter().map(|(party, m)| {
+            let party = c
+                .party(party)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| party.clone());
+            Fact {
+                label: m.name.clone(),
+                value: viewer.ta("seat-proposed-by", &[("party", party.as_str())]),
+            }
+        }))
         .collect();
     let channel_links = channels
         .iter()
@@ -756,12 +766,11 @@ async fn render_case(
     });
     let panel: Vec<(String, String)> = if needs_panel {
         s.accord
-            .list_users(actor)
+            .mediator_panel(actor)
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|u| u.role == "mediator")
-            .map(|u| (u.id, u.display_name))
+            .map(|m| (m.user_id, m.name))
             .collect()
     } else {
         vec![]
