@@ -654,6 +654,7 @@ error-unknown-profile = لا يوجد هذا الملف الإجرائي.
 error-unknown-proposal = لا يوجد هذا الاقتراح في هذا التفاوض.
 error-unknown-representative = هذا المستخدم ليس ممثلًا لهذا الطرف.
 error-unknown-seat = لا يعمل وسيط بهذا الاسم في هذه القضية؛ اختر مقعد وسيط عامل.
+error-not-on-panel = هذا الحساب ليس وسيطاً مدرجاً في القائمة؛ اختر وسيطاً من القائمة.
 error-unknown-third-state = هذه الدولة ليست دولة ثالثة في هذه القضية.
 
 # Blind bidding

@@ -654,6 +654,7 @@ error-unknown-profile = There is no such procedural profile.
 error-unknown-proposal = This negotiation has no such proposal.
 error-unknown-representative = This user is not a representative of this party.
 error-unknown-seat = No mediator by that name serves in this case; choose the seat of a serving mediator.
+error-not-on-panel = This account is not a mediator on the panel; choose a mediator from the list.
 error-unknown-third-state = This State is not a third State in this case.
 
 # Blind bidding

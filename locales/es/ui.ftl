@@ -654,6 +654,7 @@ error-unknown-profile = No existe ese perfil procesal.
 error-unknown-proposal = Esta negociación no tiene esa propuesta.
 error-unknown-representative = Este usuario no es representante de esta parte.
 error-unknown-seat = Ningún mediador con ese nombre actúa en este expediente; elija el puesto de un mediador en funciones.
+error-not-on-panel = Esta cuenta no es un mediador de la lista; elija un mediador de la lista.
 error-unknown-third-state = Este Estado no es un tercer Estado en este expediente.
 
 # Blind bidding

@@ -654,6 +654,7 @@ error-unknown-profile = Ce profil procédural n’existe pas.
 error-unknown-proposal = Cette négociation ne comporte pas cette proposition.
 error-unknown-representative = Cet utilisateur n’est pas un représentant de cette partie.
 error-unknown-seat = Aucun médiateur de ce nom ne siège dans ce dossier ; choisissez le siège d’un médiateur en fonction.
+error-not-on-panel = Ce compte n’est pas un médiateur de la liste ; choisissez un médiateur dans la liste.
 error-unknown-third-state = Cet État n’est pas un État tiers dans ce dossier.
 
 # Blind bidding

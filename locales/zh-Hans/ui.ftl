@@ -653,6 +653,7 @@ error-unknown-profile = 不存在该程序规则。
 error-unknown-proposal = 本次谈判中没有该提议。
 error-unknown-representative = 该用户不是该当事方的代表。
 error-unknown-seat = 本案没有该调解员在任；请选择在任调解员的席位。
+error-not-on-panel = 该账户不是名册上的调解员；请从名册中选择调解员。
 error-unknown-third-state = 该国不是本案中的第三国。
 
 # Blind bidding

@@ -653,6 +653,7 @@ error-unknown-profile = 不存在該程序規則。
 error-unknown-proposal = 本次談判中沒有該提議。
 error-unknown-representative = 該使用者不是該當事方的代表。
 error-unknown-seat = 本案沒有該調解員在任；請選擇在任調解員的席位。
+error-not-on-panel = 該帳戶不是名冊上的調解員；請從名冊中選擇調解員。
 error-unknown-third-state = 該國不是本案中的第三國。
 
 # Blind bidding

@@ -310,6 +310,38 @@ impl Accord {
         Ok(panel)
     }
 
+    /// A nomination or a party's proposal names a mediator on the panel: an enabled mediator
+    /// account (`not-on-panel` otherwise, after the step's own guards and content checks). A
+    /// mediator's seat opens every caucus, so it goes to no other account.
+    pub(crate) async fn check_nominee(&self, cmd: &accord_domain::Command) -> Result<(), AppError> {
+        use accord_domain::Command as C;
+        let (C::NominateMediator {
+            mediator_user_id, ..
+        }
+        | C::ProposeMediator {
+            mediator_user_id, ..
+        }) = cmd
+        else {
+            return Ok(());
+        };
+        let on_panel = self
+            .store
+            .user_by_id(mediator_user_id)
+            .await?
+            .is_some_and(|u| u.role == GlobalRole::Mediator.as_str() && !u.disabled);
+        if on_panel {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                "not-on-panel",
+                format!(
+                    "'{mediator_user_id}' is not a mediator on the panel; choose one from \
+                     GET /api/v1/mediators"
+                ),
+            ))
+        }
+    }
+
     /// Lists accounts (Secretariat only).
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserView>, AppError> {
         if !policy::can_administer_institution(actor) {

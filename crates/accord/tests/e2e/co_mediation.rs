@@ -203,6 +203,26 @@ async fn the_parties_nominate_a_mediator_jointly_from_the_panel(t: &mut TestServ
     );
     assert!(panel[0].get("username").is_none() && panel[0].get("role").is_none());
     let propose = |party: &str, who: &str| json!({"party": party, "mediator_user_id": t.id(who), "name": format!("Panel member {who}")});
+    // Only a mediator on the panel: not another account (here the Secretariat's), not an
+    // unknown id — for a party's proposal as for the Secretariat's nomination.
+    t.refused(
+        "harbour",
+        &case,
+        "propose-mediator",
+        propose("H", "sgen"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not-on-panel",
+    )
+    .await;
+    t.refused(
+        "sgen",
+        &case,
+        "nominate-mediator",
+        json!({"mediator_user_id": "no-such-account", "name": "N", "method": "joint-nomination"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not-on-panel",
+    )
+    .await;
     let v = t
         .ok(
             "harbour",

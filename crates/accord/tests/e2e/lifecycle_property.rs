@@ -255,6 +255,29 @@ fn fold(events: &[accord_evidence::EventRecord]) -> Case {
     case
 }
 
+/// The panel's mediators `m1` and `m2` as accounts (nominations name panel members).
+async fn with_panel(store: Arc<dyn Store>) -> Arc<dyn Store> {
+    for id in ["m1", "m2"] {
+        store
+            .create_user(&accord_app::ports::UserRecord {
+                id: id.into(),
+                username: id.into(),
+                display_name: format!("Mediator {id}"),
+                role: "mediator".into(),
+                password_hash: String::new(),
+                disabled: false,
+                created_at_ms: 0,
+                totp_secret: None,
+                totp_enabled: false,
+                language: None,
+                time_zone: None,
+            })
+            .await
+            .unwrap();
+    }
+    store
+}
+
 fn filing(i_consents: bool) -> FileRequest {
     let rep = |u: &str| serde_json::json!({"user_id": u, "name": u, "capacity": "principal", "authority_document": "authority"});
     let clause = serde_json::json!({"basis": "prior-clause", "reference": "cl. 19"});
@@ -279,6 +302,7 @@ async fn run_sequence(
             .await
             .unwrap(),
     );
+    let store = with_panel(store).await;
     let clock = Arc::new(ManualClock::new("2026-03-01T00:00:00Z".parse().unwrap()));
     let app = Accord::new(
         store.clone(),
@@ -404,6 +428,7 @@ fn the_menu_can_drive_a_case_to_settlement() {
                 .await
                 .unwrap(),
         );
+        let store = with_panel(store).await;
         let clock = Arc::new(ManualClock::new("2026-03-01T00:00:00Z".parse().unwrap()));
         let app = Accord::new(
             store,
