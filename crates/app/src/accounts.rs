@@ -342,6 +342,39 @@ impl Accord {
         }
     }
 
+    /// A party's proposal that leaves the mediator's name out takes the panel's name of that
+    /// mediator (the party chose from the panel; it need not type the name again).
+    pub(crate) async fn with_panel_name(
+        &self,
+        cmd: &accord_domain::Command,
+    ) -> Result<accord_domain::Command, AppError> {
+        let accord_domain::Command::ProposeMediator {
+            party,
+            mediator_user_id,
+            name,
+            nationality,
+        } = cmd
+        else {
+            return Ok(cmd.clone());
+        };
+        if !name.trim().is_empty() {
+            return Ok(cmd.clone());
+        }
+        let panel_name = self
+            .store
+            .user_by_id(mediator_user_id)
+            .await?
+            .filter(|u| u.role == GlobalRole::Mediator.as_str() && !u.disabled)
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        Ok(accord_domain::Command::ProposeMediator {
+            party: party.clone(),
+            mediator_user_id: mediator_user_id.clone(),
+            name: panel_name,
+            nationality: nationality.clone(),
+        })
+    }
+
     /// Lists accounts (Secretariat only).
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserView>, AppError> {
         if !policy::can_administer_institution(actor) {

@@ -458,6 +458,7 @@ impl Accord {
             };
             self.check_final_text(&loaded.case, cmd).await?;
             let cmd = &self.with_signature(actor, &loaded.case, cmd, now).await?;
+            let cmd = &self.with_panel_name(cmd).await?;
             let decided = decide::decide(&loaded.case, cmd, &ctx)?;
             self.check_nominee(cmd).await?;
             match self

@@ -550,7 +550,9 @@ pub enum Command {
         party: String,
         /// The panel member's user id.
         mediator_user_id: String,
-        /// The candidate's name (≤ 300 characters), as the parties give it.
+        /// The candidate's name (≤ 300 characters) as it will be recorded; left out or empty, the
+        /// panel's name of that mediator.
+        #[serde(default)]
         name: String,
         /// Nationality (conflict check: not a party's).
         #[serde(default)]

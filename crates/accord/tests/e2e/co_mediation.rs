@@ -263,12 +263,22 @@ async fn the_parties_nominate_a_mediator_jointly_from_the_panel(t: &mut TestServ
         )
         .await;
     assert_eq!(v["state_name"], "CONSTITUTING", "different candidates");
+    // I leaves the name out: the panel's name of that mediator is recorded.
     let v = t
-        .ok("indah", &case, "propose-mediator", propose("I", "mediator"))
+        .ok(
+            "indah",
+            &case,
+            "propose-mediator",
+            json!({"party": "I", "mediator_user_id": t.id("mediator")}),
+        )
         .await;
     assert_eq!(v["state_name"], "APPOINTEE_PENDING", "{v}");
     let seat = v["mediators"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(seat["user_id"], t.id("mediator"));
+    assert_eq!(
+        seat["name"], "mediator (test)",
+        "the panel name of that mediator"
+    );
     let v = t
         .ok("mediator", &case, "accept-appointment", declaration())
         .await;

@@ -177,7 +177,7 @@ pub const ACTION_FORMS: &[ActionForm] = &[
         "propose-mediator",
         &[
             f("mediator_user_id", Mediator, true),
-            f("name", Text, true),
+            f("name", Text, false),
             f("nationality", Country, false),
         ],
     ),
