@@ -204,16 +204,7 @@ async fn counsel_acts_only_under_an_accepted_proof(t: &mut TestServer) {
     )
     .await;
     // The Secretariat's case page shows each representative's authority and offers the forms.
-    let page = t
-        .http
-        .get(format!("{}/cases/{case}", t.base))
-        .header("cookie", format!("accord_session={}", t.token("sgen")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = t.page("sgen", &format!("/cases/{case}")).await;
     assert!(
         page.contains("Maître Anne Roux (authority accepted)"),
         "{page}"

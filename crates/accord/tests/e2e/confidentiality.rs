@@ -518,15 +518,9 @@ async fn a_party_s_private_space_opens_only_with_its_consent_and_never_to_onesel
     let page = |who: &'static str| {
         let (t, case) = (&*t, case.clone());
         async move {
-            let r = t
-                .http
-                .get(format!("{}/cases/{case}", t.base))
-                .header("cookie", format!("accord_session={}", t.token(who)))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::OK, "{who}");
-            r.text().await.unwrap()
+            let (s, html) = t.page(who, &format!("/cases/{case}")).await;
+            assert_eq!(s, StatusCode::OK, "{who}");
+            html
         }
     };
     let add_form = format!("/cases/{case}/actions/add-participant");
@@ -969,16 +963,7 @@ async fn break_glass_reads_the_record_alone_and_each_read_is_logged(
         "{events}"
     );
     // The case page shows the record, logged too; the negotiation page is not there.
-    let page = |path: String| async move {
-        let r = t
-            .http
-            .get(format!("{}{path}", t.base))
-            .header("cookie", format!("accord_session={}", t.token("operator")))
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap_or_default())
-    };
+    let page = |path: String| async move { t.page("operator", &path).await };
     let before = log_lines().await;
     let (s, html) = page(format!("/cases/{case}")).await;
     assert_eq!(s, StatusCode::OK, "{html}");

@@ -436,6 +436,19 @@ impl TestServer {
         send().await.unwrap()
     }
 
+    /// A page as `who` sees it in a browser: the session cookie alone (pages never take a bearer
+    /// token); the status and the HTML.
+    pub async fn page(&self, who: &str, path: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("accord_session={}", self.token(who)))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap_or_default())
+    }
+
     /// [`TestServer::send_as`], then the answer's status and JSON body (`Null` if it has none).
     pub async fn send_as_json(
         &self,

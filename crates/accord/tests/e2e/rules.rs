@@ -576,16 +576,9 @@ async fn a_settlement_between_states_is_made_as_a_treaty(t: &mut TestServer) {
     t.ok("mediator", &case, "indicate-terms-agreed", json!({}))
         .await;
     // The settlement page does not tick the Singapore Convention for States.
-    let page = t
-        .http
-        .get(format!("{}/cases/{case}/settlement", t.base))
-        .header("cookie", format!("accord_session={}", t.token("mediator")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = t
+        .page("mediator", &format!("/cases/{case}/settlement"))
+        .await;
     let checkbox = page
         .split("<input")
         .find(|i| i.contains("id=\"singapore_convention\""))
