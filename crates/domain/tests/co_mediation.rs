@@ -4,11 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use accord_domain::case::SeatStatus;
-use accord_domain::command::{AppointmentMethod, Command, Declaration};
+use accord_domain::command::{AppointmentMethod, Command};
 use accord_domain::deadline::{DeadlineKind, DeadlineStatus};
 use accord_domain::policy::{self, Action};
 use accord_domain::state::{CaseState, SuspensionKind};
-use accord_domain::testing::{By, CaseBuilder, Fixture, Milestone, Refused};
+use accord_domain::testing::{By, CaseBuilder, Fixture, Milestone, Refused, clean_declaration};
 use accord_domain::{Actor, ErrorCode, GlobalRole, scheduler};
 
 fn mediator(id: &str) -> Actor {
@@ -20,13 +20,7 @@ fn mediator(id: &str) -> Actor {
 
 fn accept() -> Command {
     Command::AcceptAppointment {
-        declaration: Declaration {
-            independent: true,
-            impartial: true,
-            available: true,
-            confidentiality: true,
-            disclosures: vec![],
-        },
+        declaration: clean_declaration(),
     }
 }
 

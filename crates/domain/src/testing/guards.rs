@@ -8,7 +8,10 @@
 
 use serde_json::{Value, json};
 
-use super::{By, CaseBuilder, Fixture, Milestone, SetupFailed, commercial_filing, party_user};
+use super::{
+    By, CaseBuilder, Fixture, Milestone, SetupFailed, clean_declaration, commercial_filing,
+    party_user,
+};
 use crate::actor::{Actor, GlobalRole};
 use crate::case::CaseRole;
 use crate::channel::ChannelId;
@@ -510,11 +513,8 @@ fn objection_window_closed() -> Provoked {
             med(),
             Command::AcceptAppointment {
                 declaration: Declaration {
-                    independent: true,
-                    impartial: true,
-                    available: true,
-                    confidentiality: true,
                     disclosures: vec!["advised H's parent company in 2019".into()],
+                    ..clean_declaration()
                 },
             },
         )?;

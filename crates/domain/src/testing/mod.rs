@@ -297,13 +297,7 @@ impl CaseBuilder {
                 vec![act(
                     By::Mediator,
                     Command::AcceptAppointment {
-                        declaration: Declaration {
-                            independent: true,
-                            impartial: true,
-                            available: true,
-                            confidentiality: true,
-                            disclosures: vec![],
-                        },
+                        declaration: clean_declaration(),
                     },
                 )],
             ),
@@ -418,6 +412,17 @@ pub fn commercial_filing() -> serde_json::Value {
         "requesting_party": "H",
         "profile": "iomed-default"
     })
+}
+
+/// An appointee's declaration affirming everything, with nothing to disclose.
+pub fn clean_declaration() -> Declaration {
+    Declaration {
+        independent: true,
+        impartial: true,
+        available: true,
+        confidentiality: true,
+        disclosures: vec![],
+    }
 }
 
 /// A party user with this id.

@@ -80,14 +80,9 @@ pub(super) fn guard(
                 .pending_disclosure
                 .as_ref()
                 .ok_or_else(|| not_allowed(kind, case))?;
-            let party = acting_party(kind, case, party)?;
-            if pd.acknowledged.contains(party) {
-                return Err(DomainError::guard(
-                    ErrorCode::GuardAlreadyRecorded,
-                    format!("party '{party}' has already acknowledged"),
-                ));
-            }
-            Ok(())
+            answer_once(kind, case, party, "acknowledged", |p| {
+                pd.acknowledged.contains(p)
+            })
         }
         K::ObjectToDisclosure => {
             require_state(kind, case, case.pending_disclosure.is_some())?;
@@ -114,17 +109,31 @@ pub(super) fn guard(
                 .co_mediation_vacancy
                 .as_ref()
                 .ok_or_else(|| not_allowed(kind, case))?;
-            let party = acting_party(kind, case, party)?;
-            if vacancy.answers.contains_key(party) {
-                return Err(DomainError::guard(
-                    ErrorCode::GuardAlreadyRecorded,
-                    format!("party '{party}' has already answered on this vacancy"),
-                ));
-            }
-            Ok(())
+            answer_once(kind, case, party, "answered on this vacancy", |p| {
+                vacancy.answers.contains_key(p)
+            })
         }
         _ => Err(not_allowed(kind, case)),
     }
+}
+
+/// A step each party takes once (an acknowledgement, an answer): the acting party, which has not
+/// `done` it yet (`guard-already-recorded`, saying what it has already done).
+fn answer_once(
+    kind: CommandKind,
+    case: &Case,
+    party: Option<&str>,
+    done: &str,
+    answered: impl FnOnce(&str) -> bool,
+) -> Result<(), DomainError> {
+    let party = acting_party(kind, case, party)?;
+    if answered(party) {
+        return Err(DomainError::guard(
+            ErrorCode::GuardAlreadyRecorded,
+            format!("party '{party}' has already {done}"),
+        ));
+    }
+    Ok(())
 }
 
 /// A party may ask the Secretariat to appoint once, after the period for appointment by
