@@ -370,6 +370,7 @@ impl Accord {
             now,
             actor,
             declarations: &[],
+            profile_versions: &[],
         };
         let mut out = vec![];
         let mut candidates = vec![(Command::TreatInvitationAsRejected {}, None)];
@@ -406,6 +407,7 @@ impl Accord {
             now,
             actor,
             declarations: &[],
+            profile_versions: &[],
         };
         let case_id = Accord::new_id();
         let reference = reference_for(&case_id, now);
@@ -455,6 +457,7 @@ impl Accord {
                 now,
                 actor,
                 declarations: &declarations,
+                profile_versions: &profile_versions,
             };
             self.check_final_text(&loaded.case, cmd).await?;
             let cmd = &self.with_signature(actor, &loaded.case, cmd, now).await?;
@@ -544,6 +547,7 @@ impl Accord {
             now: self.clock.now(),
             actor,
             declarations: &declarations,
+            profile_versions: &profile_versions,
         };
         Ok(steps
             .iter()
@@ -720,6 +724,7 @@ impl Accord {
             now,
             actor,
             declarations: &[],
+            profile_versions: &[],
         };
         let case_id = Accord::new_id();
         let reference = reference_for(&case_id, now);

@@ -301,6 +301,9 @@ pub struct Case {
     /// The mediator each party proposes for a joint nomination, until one is nominated.
     #[serde(default)]
     pub mediator_proposals: BTreeMap<String, ProposedMediator>,
+    /// The newer profile version each party has agreed to, until the case adopts one.
+    #[serde(default)]
+    pub profile_agreements: BTreeMap<String, u32>,
     /// Final accounts issued.
     pub final_accounts: Option<String>,
     /// Deadlines, all that ever ran.
@@ -387,6 +390,7 @@ impl Case {
             continuation: None,
             co_mediation_vacancy: None,
             mediator_proposals: BTreeMap::new(),
+            profile_agreements: BTreeMap::new(),
             final_accounts: None,
             deadlines: vec![],
             participants: vec![],

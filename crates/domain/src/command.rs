@@ -56,6 +56,7 @@ pub struct FileRequest {
     pub profile: Option<String>,
     /// Per-case overrides of the profile, within the stated bounds.
     #[serde(default)]
+    #[schemars(schema_with = "crate::profile::overrides_schema")]
     pub profile_overrides: BTreeMap<String, serde_json::Value>,
 }
 
@@ -163,6 +164,8 @@ pub enum CommandKind {
     Resume,
     /// The parties agree a time limit for the mediation.
     SetTimeLimit,
+    /// A party agrees that the case follow a newer version of its profile.
+    AgreeProfileVersion,
     /// The mediator records a consultation with the parties.
     RecordConsultation,
     /// The parties indicate terms are agreed (ACTIVE → SETTLEMENT_DRAFTING).
@@ -248,6 +251,7 @@ impl CommandKind {
         CommandKind::SuspendByAgreement,
         CommandKind::Resume,
         CommandKind::SetTimeLimit,
+        CommandKind::AgreeProfileVersion,
         CommandKind::RecordConsultation,
         CommandKind::IndicateTermsAgreed,
         CommandKind::OpenNegotiation,
@@ -306,6 +310,7 @@ impl CommandKind {
             CommandKind::SuspendByAgreement => "suspend-by-agreement",
             CommandKind::Resume => "resume",
             CommandKind::SetTimeLimit => "set-time-limit",
+            CommandKind::AgreeProfileVersion => "agree-profile-version",
             CommandKind::RecordConsultation => "record-consultation",
             CommandKind::IndicateTermsAgreed => "indicate-terms-agreed",
             CommandKind::OpenNegotiation => "open-negotiation",
@@ -355,6 +360,7 @@ impl CommandKind {
                 | K::RevokeAuthority
                 | K::AnswerCoMediationVacancy
                 | K::ProposeMediator
+                | K::AgreeProfileVersion
         )
     }
 
@@ -378,7 +384,8 @@ impl CommandKind {
             | K::Withdraw
             | K::AnswerContinuation
             | K::AnswerCoMediationVacancy
-            | K::ProposeMediator => Action::ActForParty { party: party()? },
+            | K::ProposeMediator
+            | K::AgreeProfileVersion => Action::ActForParty { party: party()? },
             K::SignSettlement => Action::SignForParty { party: party()? },
             K::RevokeAuthority => Action::RevokeAuthority { party: party()? },
             K::RecordThirdStateConsent | K::DeclineThirdStateConsent => return None,
@@ -629,6 +636,14 @@ pub enum Command {
         /// Days from now.
         days: u32,
     },
+    /// A party agrees that the case follow a newer version of its profile (a governing body's
+    /// decision in force); with every active party's agreement the case adopts it.
+    AgreeProfileVersion {
+        /// The agreeing party.
+        party: String,
+        /// The version agreed to.
+        version: u32,
+    },
     /// The mediator records a consultation with the parties.
     RecordConsultation {
         /// Summary (mediator's record).
@@ -814,6 +829,7 @@ impl Command {
             Command::SuspendByAgreement { .. } => CommandKind::SuspendByAgreement,
             Command::Resume { .. } => CommandKind::Resume,
             Command::SetTimeLimit { .. } => CommandKind::SetTimeLimit,
+            Command::AgreeProfileVersion { .. } => CommandKind::AgreeProfileVersion,
             Command::RecordConsultation { .. } => CommandKind::RecordConsultation,
             Command::IndicateTermsAgreed { .. } => CommandKind::IndicateTermsAgreed,
             Command::OpenNegotiation { .. } => CommandKind::OpenNegotiation,
@@ -856,7 +872,8 @@ impl Command {
             | C::AnswerContinuation { party, .. }
             | C::RevokeAuthority { party, .. }
             | C::AnswerCoMediationVacancy { party, .. }
-            | C::ProposeMediator { party, .. } => Some(party),
+            | C::ProposeMediator { party, .. }
+            | C::AgreeProfileVersion { party, .. } => Some(party),
             _ => None,
         }
     }
@@ -894,6 +911,7 @@ impl Command {
         "suspend-by-agreement",
         "resume",
         "set-time-limit",
+        "agree-profile-version",
         "record-consultation",
         "indicate-terms-agreed",
         "open-negotiation",

@@ -49,6 +49,9 @@ pub struct Context<'a> {
     pub actor: &'a Actor,
     /// State exclusion declarations on file (for registration and refusal).
     pub declarations: &'a [ExclusionDeclaration],
+    /// Recorded versions of the profiles (governing bodies' decisions): filing, screening and
+    /// the parties' agreement to a newer version read them.
+    pub profile_versions: &'a [crate::rule_change::ProfileVersion],
 }
 
 /// An event with its visibility, ready to append.

@@ -85,6 +85,10 @@ error_codes! {
     GuardPartyWithdrawn = "guard-party-withdrawn",
     /// Under the profile an unanswered invitation lapses by itself.
     GuardProfileAutoLapse = "guard-profile-auto-lapse",
+    /// The case already follows that profile version or a later one.
+    GuardProfileVersionNotNewer = "guard-profile-version-not-newer",
+    /// That profile version does not apply yet.
+    GuardProfileVersionNotInForce = "guard-profile-version-not-in-force",
     /// A party's representative or a mediator cannot also hold a case role.
     GuardRoleConflict = "guard-role-conflict",
     /// The blind bidding's round is not the round open for figures.
@@ -147,6 +151,9 @@ error_codes! {
     InvalidPreferences = "invalid-preferences",
     /// A profile override is unknown, mistyped or out of bounds.
     InvalidProfileOverride = "invalid-profile-override",
+    /// A governing body's decision on the rules is incomplete, dated wrongly or sets a rule it
+    /// cannot set.
+    InvalidRuleDecision = "invalid-rule-decision",
     /// The settlement draft is malformed.
     InvalidSettlementDraft = "invalid-settlement-draft",
     /// The text hash is not 64 lower-case hex digits.
@@ -185,6 +192,8 @@ error_codes! {
     UnknownParty = "unknown-party",
     /// There is no such procedural profile.
     UnknownProfile = "unknown-profile",
+    /// The case's profile has no such recorded version.
+    UnknownProfileVersion = "unknown-profile-version",
     /// The negotiation has no such proposal.
     UnknownProposal = "unknown-proposal",
     /// The user is not a representative of the party.

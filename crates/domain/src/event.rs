@@ -293,6 +293,15 @@ pub enum CaseEvent {
     },
     /// The mediator consulted the parties.
     ConsultationHeld { summary: String },
+    /// A party agreed that the case follow a newer version of its profile.
+    ProfileVersionAgreed { party: String, version: u32 },
+    /// The case follows a newer version of its profile from now on: screening applied the
+    /// version in force, or every active party agreed. Its per-case overrides are kept; running
+    /// periods keep their dates.
+    ProfileVersionAdopted {
+        profile: Profile,
+        ground: ProfileAdoption,
+    },
     /// The parties indicated terms are agreed (for a partial settlement, which issues are settled
     /// and which remain).
     TermsAgreed {
@@ -542,6 +551,9 @@ impl CaseEvent {
             E::FirstSessionHeld { .. } => "Accord procedure t13; ICSID MR 20-21",
             E::TimeLimitSet { .. } => "Accord procedure t21; ICC MR Art. 8(1)(e)",
             E::ConsultationHeld { .. } => "UNCITRAL ML 2018 Art. 12(b)",
+            E::ProfileVersionAgreed { .. } | E::ProfileVersionAdopted { .. } => {
+                "Accord procedure: rule changes (docs/PROCEDURE.md)"
+            }
             E::TermsAgreed { .. } | E::FinalTextApproved { .. } | E::TextFrozen { .. } => {
                 "Accord procedure t15"
             }
@@ -619,4 +631,14 @@ mod tests {
             r#"{"type":"case-closed"}"#
         ));
     }
+}
+
+/// Why a case moved to a newer version of its profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileAdoption {
+    /// Screening registered the request under the version in force.
+    Screening,
+    /// Every active party agreed to the version.
+    PartiesAgreed,
 }

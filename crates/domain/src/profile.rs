@@ -194,6 +194,48 @@ pub struct Profile {
     /// the others; without every party's agreement in time the case is suspended for the vacancy.
     #[serde(default = "default_co_mediation_vacancy_days")]
     pub co_mediation_vacancy_days: u32,
+    /// The rules awaiting a decision of the institution's governing body (the Governing
+    /// Council for the IOMed): the value in force meanwhile is the profile's, and a recorded
+    /// decision on the rule takes the mark away ([`crate::rule_change`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_rules: Vec<PendingRule>,
+    /// The governing body's decisions that made this version, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<RuleDecision>,
+    /// The per-case overrides applied to this profile (empty for a preset or a recorded
+    /// version); kept so that a newer version adopted by the case keeps them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub case_overrides: BTreeMap<String, serde_json::Value>,
+}
+
+/// A rule of a profile that awaits the governing body's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PendingRule {
+    /// The profile field that holds the rule, such as `non_contracting_parties_served`.
+    pub field: String,
+    /// What is to be decided, in the institution's words.
+    pub question: String,
+}
+
+/// A decision of the governing body that changed a profile, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDecision {
+    /// The profile version the decision made.
+    pub version: u32,
+    /// The decision's text, as adopted.
+    pub text: String,
+    /// The day the governing body decided.
+    #[schemars(with = "String")]
+    pub decided_on: jiff::civil::Date,
+    /// From when the new version applies to requests screened and cases filed.
+    #[schemars(with = "String")]
+    pub in_force_from: jiff::Timestamp,
+    /// The rules it set: profile field to value (a value equal to the interim one confirms it).
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub changes: BTreeMap<String, serde_json::Value>,
 }
 
 /// The window to answer a co-mediation vacancy in profiles recorded before it existed.
@@ -228,7 +270,7 @@ pub fn hong_kong_seat_calendar(rule: &str) -> PeriodCalendar {
 }
 
 /// Bounds within which a per-case override may set a numeric field.
-const DAY_BOUNDS: &[(&str, u32, u32)] = &[
+pub(crate) const DAY_BOUNDS: &[(&str, u32, u32)] = &[
     ("lodging_fee_days", 1, 90),
     ("invitation_response_days_state", 7, 180),
     ("invitation_response_days_commercial", 7, 90),
@@ -248,7 +290,7 @@ const DAY_BOUNDS: &[(&str, u32, u32)] = &[
 ];
 
 /// Option fields an override may set (any value the field's type accepts).
-const OPTION_FIELDS: &[&str] = &[
+pub(crate) const OPTION_FIELDS: &[&str] = &[
     "invitation_lapse",
     "relay_default",
     "withdrawal_requires_protocol",
@@ -258,6 +300,80 @@ const OPTION_FIELDS: &[&str] = &[
     "joint_secretariat_appointment",
     "calendar",
 ];
+
+/// The rules of the IOMed default awaiting the Governing Council's decision (IOMed Convention
+/// Art. 11 gives the Council the power to adopt the rules of procedure).
+fn iomed_pending_rules() -> Vec<PendingRule> {
+    [
+        (
+            "non_contracting_parties_served",
+            "The conditions on which non-contracting States and international organisations may \
+             use the Organization's mediation",
+        ),
+        (
+            "invitation_response_days_state",
+            "The time an invited State or State entity has to answer a request",
+        ),
+        (
+            "invitation_response_days_commercial",
+            "The time an invited party has to answer a request in a commercial dispute",
+        ),
+        (
+            "appointment_by_agreement_days",
+            "The time the parties have to appoint the mediator by agreement",
+        ),
+        (
+            "inactivity_days",
+            "The time without a step in the appointment after which a case ends",
+        ),
+        (
+            "co_mediation_vacancy_days",
+            "The time the parties have to agree to continue when a co-mediator leaves",
+        ),
+    ]
+    .into_iter()
+    .map(|(field, question)| PendingRule {
+        field: field.into(),
+        question: question.into(),
+    })
+    .collect()
+}
+
+/// The JSON Schema of per-case overrides: each field a case may override, with its bounds.
+pub fn overrides_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut properties = serde_json::Map::new();
+    for (field, lo, hi) in DAY_BOUNDS {
+        properties.insert(
+            (*field).to_owned(),
+            serde_json::json!({
+                "type": "integer",
+                "minimum": lo,
+                "maximum": hi,
+                "description": format!("Calendar days, {lo} to {hi}"),
+            }),
+        );
+    }
+    for field in OPTION_FIELDS {
+        let schema = match *field {
+            "invitation_lapse" => generator.subschema_for::<InvitationLapse>(),
+            "relay_default" => generator.subschema_for::<RelayDefault>(),
+            "commencement" => generator.subschema_for::<CommencementRule>(),
+            "negotiation_disclosure" => generator.subschema_for::<NegotiationDisclosure>(),
+            "third_state_refusal" => generator.subschema_for::<ThirdStateRefusal>(),
+            "calendar" => generator.subschema_for::<PeriodCalendar>(),
+            _ => generator.subschema_for::<bool>(),
+        };
+        properties.insert((*field).to_owned(), schema.to_value());
+    }
+    let schema = serde_json::json!({
+        "type": "object",
+        "description": "Per-case overrides of the profile: only these fields, each within its \
+                        bounds (else `invalid-profile-override`)",
+        "properties": properties,
+        "additionalProperties": false,
+    });
+    schemars::Schema::try_from(schema).unwrap_or_default()
+}
 
 /// The bounds of an overridable numeric field, if it is one.
 pub fn day_bounds(field: &str) -> Option<(u32, u32)> {
@@ -313,6 +429,9 @@ impl Profile {
             // Pending the Governing Council's rules: the parties' window to object to a
             // disclosure, a comparable decision on who mediates (ICSID MR 16 on vacancies).
             co_mediation_vacancy_days: 15,
+            pending_rules: iomed_pending_rules(),
+            decisions: Vec::new(),
+            case_overrides: BTreeMap::new(),
         }
     }
 
@@ -322,6 +441,7 @@ impl Profile {
             id: "uncitral-2021".into(),
             name: "UNCITRAL Mediation Rules (2021)".into(),
             pending_governing_council_rules: false,
+            pending_rules: Vec::new(),
             invitation_response_days_state: 15,
             invitation_response_days_commercial: 15,
             relay_default: RelayDefault::ShareableUnlessConfidential,
@@ -348,6 +468,7 @@ impl Profile {
             id: "icsid-2022".into(),
             name: "ICSID Mediation Rules (2022)".into(),
             pending_governing_council_rules: false,
+            pending_rules: Vec::new(),
             invitation_response_days_state: 30,
             invitation_response_days_commercial: 30,
             non_contracting_parties_served: true,
@@ -425,7 +546,12 @@ impl Profile {
         let mut out: Profile = serde_json::from_value(value)
             .map_err(|e| bad(format!("an override has the wrong type: {e}")))?;
         out.calendar.validate()?;
-        out.name = format!("{} (with case overrides)", self.name);
+        if self.case_overrides.is_empty() {
+            out.name = format!("{} (with case overrides)", self.name);
+        }
+        out.case_overrides = self.case_overrides.clone();
+        out.case_overrides
+            .extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(out)
     }
 

@@ -373,7 +373,7 @@ proptest! {
                 Op::Accept(u) => (user(POOL[*u]), Command::AcceptUndertaking {}),
                 Op::Withdraw(h) => (user(if *h { "h" } else { "i" }), Command::Withdraw { party: if *h { "H" } else { "I" }.into() }),
             };
-            let ctx = Context { now, actor: &actor, declarations: &[] };
+            let ctx = Context { now, actor: &actor, declarations: &[], profile_versions: &[] };
             let allowed = accord_domain::policy::authorize(&actor, &cmd.action(), &case).is_ok();
             let outcome = if allowed { decide(&case, &cmd, &ctx) } else { Err(accord_domain::DomainError::guard(accord_domain::ErrorCode::Forbidden, "policy")) };
             let accepted = outcome.is_ok();

@@ -75,6 +75,9 @@ guard_tests! {
     GuardPackageAlreadyProposed => package_already_proposed,
     GuardPartySignaturesMissing => party_signatures_missing,
     GuardPartyWithdrawn => party_withdrawn,
+    GuardProfileVersionNotNewer => profile_version_not_newer,
+    GuardProfileVersionNotInForce => profile_version_not_in_force,
+    InvalidRuleDecision => invalid_rule_decision,
     GuardProfileAutoLapse => profile_auto_lapse,
     GuardRoleConflict => role_conflict,
     GuardRoundNotOpen => round_not_open,
@@ -126,6 +129,7 @@ guard_tests! {
     UnknownParticipant => unknown_participant,
     UnknownParty => unknown_party,
     UnknownProfile => unknown_profile,
+    UnknownProfileVersion => unknown_profile_version,
     UnknownProposal => unknown_proposal,
     UnknownRepresentative => unknown_representative,
     UnknownSeat => unknown_seat,
@@ -182,6 +186,7 @@ fn refused_filing(req: &FileRequest, actor: &Actor) -> Provoked {
         now: super::start_time(),
         actor,
         declarations: &[],
+        profile_versions: &[],
     };
     match decide::file_request(req, &ctx, "ACC-TEST-2") {
         Err(e) => Ok(e),
@@ -318,6 +323,7 @@ fn case_not_closed() -> Provoked {
         now: f.now,
         actor: &actor,
         declarations: &[],
+        profile_versions: &[],
     };
     expect_refusal(decide::reopen(&f.case, HASH, &ctx, "ACC-TEST-3"))
 }
@@ -671,6 +677,7 @@ fn signatory_authority_missing() -> Provoked {
         now: f.now,
         actor: &actor,
         declarations: &[],
+        profile_versions: &[],
     };
     expect_refusal(decide::decide(
         &f.case,
@@ -971,6 +978,7 @@ fn self_grant() -> Provoked {
         now: f.now,
         actor: &mediator,
         declarations: &[],
+        profile_versions: &[],
     };
     let cmd = Command::AddParticipant {
         user_id: "m".into(),
@@ -1094,6 +1102,77 @@ fn unknown_profile() -> Provoked {
     let mut v = commercial_filing();
     v["profile"] = json!("no-such-rules");
     filing_refused(v)
+}
+
+/// The active commercial case with version 2 of its profile in force (it applies from the
+/// fixture's time) and, when `future` is set, a version 3 that applies a year later.
+fn with_newer_versions(future: bool) -> Result<Fixture, SetupFailed> {
+    let mut f = active()?;
+    let v2 = super::recorded_version(
+        "iomed-default",
+        &[],
+        f.now,
+        f.now,
+        json!({"non_contracting_parties_served": true}),
+    )?;
+    f.profile_versions.push(v2);
+    if future {
+        let later = f.now + jiff::SignedDuration::from_hours(24 * 365);
+        let v3 = super::recorded_version(
+            "iomed-default",
+            &f.profile_versions,
+            f.now,
+            later,
+            json!({"inactivity_days": 150}),
+        )?;
+        f.profile_versions.push(v3);
+    }
+    Ok(f)
+}
+
+fn unknown_profile_version() -> Provoked {
+    with_newer_versions(false)?.refusal(
+        party("H"),
+        Command::AgreeProfileVersion {
+            party: "H".into(),
+            version: 7,
+        },
+    )
+}
+
+fn profile_version_not_newer() -> Provoked {
+    active()?.refusal(
+        party("H"),
+        Command::AgreeProfileVersion {
+            party: "H".into(),
+            version: 1,
+        },
+    )
+}
+
+fn profile_version_not_in_force() -> Provoked {
+    with_newer_versions(true)?.refusal(
+        party("H"),
+        Command::AgreeProfileVersion {
+            party: "H".into(),
+            version: 3,
+        },
+    )
+}
+
+fn invalid_rule_decision() -> Provoked {
+    let input = crate::rule_change::DecisionInput {
+        text: "The Governing Council decided.".into(),
+        decided_on: jiff::civil::date(2026, 1, 15),
+        in_force_from: None,
+        changes: [("inactivity_days".to_owned(), json!(0))].into(),
+    };
+    expect_refusal(crate::rule_change::decide_rule_change(
+        "iomed-default",
+        &input,
+        &[],
+        super::start_time(),
+    ))
 }
 
 fn unknown_proposal() -> Provoked {

@@ -20,6 +20,7 @@ use crate::decide::{Context, Decided, file_request};
 use crate::error::{DomainError, ErrorCode};
 use crate::party::{CountryCode, ExclusionDeclaration};
 use crate::policy;
+use crate::rule_change::ProfileVersion;
 
 /// A fixture could not be set up (a step of its sequence was refused), or a step expected to be
 /// refused was accepted.
@@ -105,6 +106,7 @@ pub struct CaseBuilder {
     mediator_count: Option<u8>,
     first_session: Option<FirstSessionRecord>,
     declarations: Vec<ExclusionDeclaration>,
+    profile_versions: Vec<ProfileVersion>,
 }
 
 /// The time fixtures start at.
@@ -125,6 +127,7 @@ impl CaseBuilder {
             mediator_count: None,
             first_session: None,
             declarations: vec![],
+            profile_versions: vec![],
         }
     }
 
@@ -239,6 +242,12 @@ impl CaseBuilder {
     /// Exclusion declarations on file when the fixture decides.
     pub fn declarations(mut self, declarations: Vec<ExclusionDeclaration>) -> Self {
         self.declarations = declarations;
+        self
+    }
+
+    /// Recorded profile versions (governing bodies' decisions) on file when the fixture decides.
+    pub fn profile_versions(mut self, versions: Vec<ProfileVersion>) -> Self {
+        self.profile_versions = versions;
         self
     }
 
@@ -379,6 +388,7 @@ impl CaseBuilder {
             now,
             actor: &actor,
             declarations: &self.declarations,
+            profile_versions: &self.profile_versions,
         };
         let first = file_request(&self.request, &ctx, "ACC-TEST-1")?;
         let case = Case::start("case-1", &first, now)
@@ -388,6 +398,7 @@ impl CaseBuilder {
             now,
             mediator: self.mediator.user_id.clone(),
             declarations: self.declarations.clone(),
+            profile_versions: self.profile_versions.clone(),
         })
     }
 }
@@ -444,6 +455,8 @@ pub struct Fixture {
     pub mediator: String,
     /// Exclusion declarations on file.
     pub declarations: Vec<ExclusionDeclaration>,
+    /// Recorded profile versions on file.
+    pub profile_versions: Vec<ProfileVersion>,
 }
 
 impl Fixture {
@@ -480,6 +493,7 @@ impl Fixture {
             now: self.now,
             actor: &actor,
             declarations: &self.declarations,
+            profile_versions: &self.profile_versions,
         };
         crate::decide::decide(&self.case, command, &ctx).map_err(Refused::Domain)
     }
@@ -554,4 +568,29 @@ impl std::fmt::Display for Refused {
 /// The error's code, for assertions.
 pub fn code_of(result: &Result<DomainError, SetupFailed>) -> Option<ErrorCode> {
     result.as_ref().ok().map(DomainError::code)
+}
+
+/// The next recorded version of preset `id` after `versions`: a decision taken at `at` that
+/// applies from `in_force_from` and sets `changes` (recorded by the Secretariat at `at`).
+pub fn recorded_version(
+    id: &str,
+    versions: &[ProfileVersion],
+    at: Timestamp,
+    in_force_from: Timestamp,
+    changes: serde_json::Value,
+) -> Result<ProfileVersion, SetupFailed> {
+    let changes = serde_json::from_value(changes).map_err(|e| SetupFailed(e.to_string()))?;
+    let input = crate::rule_change::DecisionInput {
+        text: "The Governing Council decided.".into(),
+        decided_on: jiff::civil::date(2026, 1, 15),
+        in_force_from: Some(in_force_from),
+        changes,
+    };
+    let profile = crate::rule_change::decide_rule_change(id, &input, versions, at)
+        .map_err(|e| SetupFailed(e.to_string()))?;
+    Ok(ProfileVersion {
+        profile,
+        recorded_by: SECRETARIAT.into(),
+        recorded_at: at,
+    })
 }

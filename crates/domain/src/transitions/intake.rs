@@ -18,9 +18,7 @@ use crate::party::{
     AuthorityRevocation, ConsentBasis, ConventionStatus, CountryCode, DisputeType,
     ExclusionDeclaration, Party, PartyKind, Representative, ThirdState,
 };
-use crate::profile::{
-    ExcludedTreatment, InvitationLapse, Profile, ScopeExclusion, ThirdStateRefusal,
-};
+use crate::profile::{ExcludedTreatment, InvitationLapse, ScopeExclusion, ThirdStateRefusal};
 use crate::state::{CaseState, NotCommencedReason};
 
 /// Subject matters outside international commercial mediation (Singapore Convention Art. 1(2)).
@@ -130,8 +128,12 @@ pub fn file_request(
             "third States can be flagged only in a dispute between States",
         ));
     }
-    let profile = Profile::preset(req.profile.as_deref().unwrap_or("iomed-default"))?
-        .with_overrides(&req.profile_overrides)?;
+    let profile = crate::rule_change::in_force(
+        req.profile.as_deref().unwrap_or("iomed-default"),
+        ctx.profile_versions,
+        ctx.now,
+    )?
+    .with_overrides(&req.profile_overrides)?;
     Ok(CaseEvent::DraftCreated {
         reference: reference.to_owned(),
         dispute_type: req.dispute_type,
@@ -451,6 +453,22 @@ pub fn registration_guards(case: &Case, ctx: &Context<'_>) -> Result<(), DomainE
     Ok(())
 }
 
+/// The request as screening judges it: under the version of its profile in force now.
+fn screened<'a>(
+    case: &'a Case,
+    ctx: &Context<'_>,
+) -> Result<std::borrow::Cow<'a, Case>, DomainError> {
+    Ok(
+        match crate::rule_change::screening_profile(&case.profile, ctx.profile_versions, ctx.now)? {
+            Some(profile) => std::borrow::Cow::Owned(Case {
+                profile,
+                ..case.clone()
+            }),
+            None => std::borrow::Cow::Borrowed(case),
+        },
+    )
+}
+
 /// Before registration: the request can still be withdrawn and consents placed on file.
 fn before_registration(case: &Case) -> bool {
     matches!(
@@ -512,7 +530,7 @@ pub(super) fn guard(
         K::RefuseRequest | K::Register => {
             require_state(kind, case, st == CaseState::Screening)?;
             if kind == K::Register {
-                registration_guards(case, ctx)?;
+                registration_guards(&*screened(case, ctx)?, ctx)?;
             }
             Ok(())
         }
@@ -683,12 +701,22 @@ pub(super) fn decide(
                 },
             )])
         }
-        C::Register {} => Ok(vec![
-            super::case_wide(CaseEvent::CaseRegistered {
+        C::Register {} => {
+            // Screening applies the version of the profile in force now.
+            let case = screened(case, ctx)?;
+            let mut out = vec![];
+            if let std::borrow::Cow::Owned(c) = &case {
+                out.push(super::case_wide(CaseEvent::ProfileVersionAdopted {
+                    profile: c.profile.clone(),
+                    ground: crate::event::ProfileAdoption::Screening,
+                }));
+            }
+            out.push(super::case_wide(CaseEvent::CaseRegistered {
                 commencement_date: case.commencement_for(now),
-            }),
-            super::case_wide(CaseEvent::ConstitutionStarted {}),
-        ]),
+            }));
+            out.push(super::case_wide(CaseEvent::ConstitutionStarted {}));
+            Ok(out)
+        }
         _ => decide_records(case, cmd, ctx),
     }
 }

@@ -82,7 +82,8 @@ impl Stage {
             | K::SuspendByAgreement
             | K::Resume
             | K::SetTimeLimit
-            | K::RecordConsultation => Stage::Proceedings,
+            | K::RecordConsultation
+            | K::AgreeProfileVersion => Stage::Proceedings,
             K::OpenNegotiation | K::ProposePackage | K::OpenBlindBidding => Stage::Negotiation,
             K::IndicateTermsAgreed
             | K::ApproveFinalText
@@ -152,6 +153,8 @@ impl Stage {
             | E::FirstSessionHeld { .. }
             | E::TimeLimitSet { .. }
             | E::ConsultationHeld { .. }
+            | E::ProfileVersionAgreed { .. }
+            | E::ProfileVersionAdopted { .. }
             | E::DocumentFiled { .. } => Stage::Proceedings,
             E::NegotiationOpened { .. }
             | E::PackageProposed { .. }

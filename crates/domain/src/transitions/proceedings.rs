@@ -9,7 +9,8 @@ use crate::command::{Command, CommandKind};
 use crate::deadline::{DeadlineKind, DeadlineStatus};
 use crate::decide::{Context, Decided};
 use crate::error::{DomainError, ErrorCode};
-use crate::event::{CaseEvent, Visibility};
+use crate::event::{CaseEvent, ProfileAdoption, Visibility};
+use crate::rule_change;
 use crate::state::{CaseState, SuspensionKind};
 
 /// From the file's transmittal until the settlement is signed, suspensions included.
@@ -24,7 +25,7 @@ pub(crate) fn in_mediation(case: &Case) -> bool {
 }
 
 /// The state-and-actor guards of the proceedings steps.
-pub(super) fn guard(kind: CommandKind, case: &Case, _ctx: &Context<'_>) -> Result<(), DomainError> {
+pub(super) fn guard(kind: CommandKind, case: &Case, ctx: &Context<'_>) -> Result<(), DomainError> {
     use CommandKind as K;
     let st = case.state;
     match kind {
@@ -52,6 +53,10 @@ pub(super) fn guard(kind: CommandKind, case: &Case, _ctx: &Context<'_>) -> Resul
             ),
         ),
         K::SetTimeLimit => require_state(kind, case, st == CaseState::Active),
+        K::AgreeProfileVersion => {
+            require_state(kind, case, case.is_registered() && !st.is_terminal())?;
+            newer_in_force(case, ctx).map(|_| ())
+        }
         _ => Err(not_allowed(kind, case)),
     }
 }
@@ -106,6 +111,9 @@ pub(super) fn decide(
                 due: case.profile.calendar.period_end(ctx.now, *days).due_at,
             })
         }
+        C::AgreeProfileVersion { party, version } => {
+            agree_profile_version(case, ctx, party, *version)
+        }
         C::RecordConsultation { summary } => {
             require_text("summary", summary)?;
             one(CaseEvent::ConsultationHeld {
@@ -114,6 +122,78 @@ pub(super) fn decide(
         }
         _ => Err(not_allowed(cmd.kind(), case)),
     }
+}
+
+/// The newest version of the case's profile in force, when it is newer than the case's
+/// (`guard-profile-version-not-newer` otherwise: there is nothing to agree to).
+fn newer_in_force(case: &Case, ctx: &Context<'_>) -> Result<u32, DomainError> {
+    match rule_change::in_force(&case.profile.id, ctx.profile_versions, ctx.now) {
+        Ok(p) if p.version > case.profile.version => Ok(p.version),
+        _ => Err(DomainError::guard(
+            ErrorCode::GuardProfileVersionNotNewer,
+            format!(
+                "the case follows version {} of '{}', the latest in force",
+                case.profile.version, case.profile.id
+            ),
+        )),
+    }
+}
+
+/// A party agrees to a newer version of the case's profile; the last active party's agreement
+/// adopts it (with the case's overrides).
+fn agree_profile_version(
+    case: &Case,
+    ctx: &Context<'_>,
+    party: &str,
+    version: u32,
+) -> Result<Vec<Decided>, DomainError> {
+    require_party(case, party)?;
+    let id = &case.profile.id;
+    let Some(profile) = rule_change::version(id, version, ctx.profile_versions) else {
+        return Err(DomainError::invalid(
+            ErrorCode::UnknownProfileVersion,
+            format!("'{id}' has no version {version}"),
+        ));
+    };
+    if version <= case.profile.version {
+        return Err(DomainError::guard(
+            ErrorCode::GuardProfileVersionNotNewer,
+            format!(
+                "the case already follows version {} of '{id}'",
+                case.profile.version
+            ),
+        ));
+    }
+    let in_force_from = profile.decisions.last().map(|d| d.in_force_from);
+    if in_force_from.is_none_or(|at| at > ctx.now) {
+        return Err(DomainError::guard(
+            ErrorCode::GuardProfileVersionNotInForce,
+            format!(
+                "version {version} of '{id}' applies from {}; agree to it once it is in force",
+                in_force_from.map_or_else(String::new, |at| at.to_string())
+            ),
+        ));
+    }
+    if case.profile_agreements.get(party) == Some(&version) {
+        return Err(DomainError::guard(
+            ErrorCode::GuardAlreadyRecorded,
+            format!("'{party}' has already agreed to version {version}"),
+        ));
+    }
+    let mut out = vec![super::case_wide(CaseEvent::ProfileVersionAgreed {
+        party: party.to_owned(),
+        version,
+    })];
+    let everyone = case
+        .active_parties()
+        .all(|p| p.id == party || case.profile_agreements.get(&p.id) == Some(&version));
+    if everyone {
+        out.push(super::case_wide(CaseEvent::ProfileVersionAdopted {
+            profile: rule_change::with_case_overrides(&profile, &case.profile)?,
+            ground: ProfileAdoption::PartiesAgreed,
+        }));
+    }
+    Ok(out)
 }
 
 /// The first session's record names an authorised negotiator for every party and states each
@@ -343,6 +423,13 @@ fn apply_session(case: &mut Case, event: &CaseEvent, at: Timestamp) {
             );
         }
         E::ConsultationHeld { .. } => case.consultation_held = true,
+        E::ProfileVersionAgreed { party, version } => {
+            case.profile_agreements.insert(party.clone(), *version);
+        }
+        E::ProfileVersionAdopted { profile, .. } => {
+            case.profile = profile.clone();
+            case.profile_agreements.clear();
+        }
         // A filed document changes nothing in the case; its record is the event itself.
         _ => {}
     }
