@@ -647,6 +647,8 @@ async function everyPageInEveryLanguage(commercial, stateState) {
     ['harbour', '/cases/new', 'filing-type'],
     ['harbour', '/cases/new?type=state-investor', 'filing'],
     ['harbour', '/account', 'account'],
+    ['harbour', '/rules', 'rules'],
+    ['sgen', '/rules', 'rules-secretariat'],
     ['sgen', '/', 'dashboard-queue'],
     ['sgen', stateState.caseUrl, 'case-secretariat'],
     ['amina', '/', 'dashboard-mediator'],

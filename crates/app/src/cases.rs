@@ -187,6 +187,14 @@ fn needs_declarations(cmd: &Command) -> bool {
     matches!(cmd, Command::Register {} | Command::RefuseRequest { .. })
 }
 
+/// Does deciding `cmd` read the profiles' recorded versions?
+fn needs_profile_versions(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Register {} | Command::AgreeProfileVersion { .. }
+    )
+}
+
 impl Accord {
     /// The case, whoever asks (internal; callers apply the policy); a missing case is an error.
     pub(crate) async fn existing_case(&self, case_id: &str) -> Result<Case, AppError> {
@@ -403,11 +411,12 @@ impl Accord {
             return Err(AppError::Forbidden);
         }
         let now = self.clock.now();
+        let profile_versions = self.store.profile_versions().await?;
         let ctx = Context {
             now,
             actor,
             declarations: &[],
-            profile_versions: &[],
+            profile_versions: &profile_versions,
         };
         let case_id = Accord::new_id();
         let reference = reference_for(&case_id, now);
@@ -449,6 +458,11 @@ impl Accord {
             }
             let declarations = if needs_declarations(cmd) {
                 self.store.declarations().await?
+            } else {
+                vec![]
+            };
+            let profile_versions = if needs_profile_versions(cmd) {
+                self.store.profile_versions().await?
             } else {
                 vec![]
             };
@@ -543,6 +557,7 @@ impl Accord {
             .load_for(actor, &Action::ViewCase, case_id, "actions")
             .await?;
         let declarations = self.store.declarations().await?;
+        let profile_versions = self.store.profile_versions().await?;
         let ctx = Context {
             now: self.clock.now(),
             actor,

@@ -98,6 +98,7 @@ impl AppError {
             AppError::NotFound { what: "message" } => "message-not-found",
             AppError::NotFound { what: "relay" } => "relay-not-found",
             AppError::NotFound { what: "session" } => "session-not-found",
+            AppError::NotFound { what: "profile" } => "profile-not-found",
             AppError::NotFound { .. } => "not-found",
             AppError::Forbidden => "forbidden",
             AppError::AuthorityNotAccepted => "authority-not-accepted",

@@ -19,6 +19,7 @@ pub mod passwords;
 pub mod ports;
 pub mod rehearsal;
 pub mod rendering;
+pub mod rules;
 pub mod scheduler;
 pub mod sessions;
 pub mod settlement;

@@ -2,6 +2,7 @@
 //! (crate `accord-store-contract`) runs against every implementation.
 
 use accord_domain::party::ExclusionDeclaration;
+use accord_domain::rule_change::ProfileVersion;
 use accord_evidence::{ChainBreak, EventRecord};
 use async_trait::async_trait;
 
@@ -348,6 +349,11 @@ pub trait RegistryStore: Send + Sync {
     async fn add_declaration(&self, d: &ExclusionDeclaration) -> Result<(), StoreError>;
     /// All declarations on file.
     async fn declarations(&self) -> Result<Vec<ExclusionDeclaration>, StoreError>;
+    /// Records a new version of a profile (a governing body's decision). A version already
+    /// recorded is `Duplicate`: two decisions cannot both become the same version.
+    async fn add_profile_version(&self, v: &ProfileVersion) -> Result<(), StoreError>;
+    /// Every recorded version, by profile id then version.
+    async fn profile_versions(&self) -> Result<Vec<ProfileVersion>, StoreError>;
 }
 
 /// A stored message. Its body is sealed under the case's data key (never stored in clear).

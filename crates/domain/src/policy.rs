@@ -655,6 +655,18 @@ pub fn can_administer_institution(actor: &Actor) -> bool {
     )
 }
 
+/// May the actor record a governing body's decision on the rules as a new profile version?
+/// (The Secretariat, or a member of the Governing Council; no case content is touched.)
+pub fn can_record_rule_decision(actor: &Actor) -> bool {
+    matches!(
+        actor,
+        Actor::User {
+            role: GlobalRole::Secretariat | GlobalRole::GoverningCouncil,
+            ..
+        }
+    )
+}
+
 /// May the actor read the access audit log (reads of caucus and without-prejudice content)?
 /// The Secretary-General's (Secretariat's) alone, for misconduct inquiries.
 pub fn can_read_access_log(actor: &Actor) -> bool {

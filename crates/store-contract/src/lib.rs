@@ -90,6 +90,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     users_and_sessions(store.as_ref()).await;
     idempotency_keys(store.as_ref()).await;
     declarations_round_trip(store.as_ref()).await;
+    profile_versions_are_recorded_once(store.as_ref()).await;
     chains_are_summarised_per_audience(store.as_ref()).await;
     intact_chains_verify(store.as_ref()).await;
     channels_relays_audit_and_keys(store.clone()).await;
@@ -994,6 +995,46 @@ pub async fn declarations_round_trip(store: &dyn Store) {
     };
     store.add_declaration(&d).await.unwrap();
     assert_eq!(store.declarations().await.unwrap(), vec![d]);
+}
+
+/// A profile's recorded versions come back whole, in order; a version is taken once.
+pub async fn profile_versions_are_recorded_once(store: &dyn Store) {
+    let at = jiff::Timestamp::from_millisecond(1_700_000_000_000).unwrap_or_default();
+    let decide = |versions: &[accord_domain::rule_change::ProfileVersion], days: u64| {
+        let input = accord_domain::rule_change::DecisionInput {
+            text: format!("Decision: {days} days"),
+            decided_on: jiff::civil::date(2023, 11, 14),
+            in_force_from: None,
+            changes: [("inactivity_days".to_owned(), serde_json::json!(days))].into(),
+        };
+        accord_domain::rule_change::ProfileVersion {
+            profile: accord_domain::rule_change::decide_rule_change(
+                "iomed-default",
+                &input,
+                versions,
+                at,
+            )
+            .unwrap_or_else(|e| panic!("{e}")),
+            recorded_by: "sg".into(),
+            recorded_at: at,
+        }
+    };
+    let v2 = decide(&[], 100);
+    let v3 = decide(std::slice::from_ref(&v2), 200);
+    store.add_profile_version(&v3).await.unwrap();
+    store.add_profile_version(&v2).await.unwrap();
+    assert_eq!(
+        store.profile_versions().await.unwrap(),
+        vec![v2.clone(), v3],
+        "by version, whatever the order recorded"
+    );
+    // A second decision made on the same base cannot become version 2 as well.
+    let rival = decide(&[], 300);
+    assert!(matches!(
+        store.add_profile_version(&rival).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert_eq!(store.profile_versions().await.unwrap()[0], v2);
 }
 
 /// Everything appended by the suite verifies, and the counts add up.

@@ -310,4 +310,43 @@ mod tests {
             0
         );
     }
+
+    #[test]
+    fn per_case_overrides_name_their_fields_and_bounds() {
+        let doc = document();
+        let filing = doc["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]
+            ["application/json"]["schema"]
+            .clone();
+        let text = doc.to_string();
+        let overrides = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .values()
+            .find_map(|s| s["properties"].get("profile_overrides"))
+            .unwrap_or_else(|| panic!("no filing schema with profile_overrides: {filing}"));
+        assert_eq!(overrides["additionalProperties"], false, "{overrides}");
+        let acceptance = &overrides["properties"]["acceptance_days"];
+        assert_eq!(
+            (acceptance["minimum"].as_u64(), acceptance["maximum"].as_u64()),
+            (Some(5), Some(60)),
+            "{acceptance}"
+        );
+        // Every field the domain accepts as an override is in the schema, and no other.
+        let fields = overrides["properties"].as_object().unwrap();
+        for field in fields.keys() {
+            let one = [(field.clone(), json!(null))].into_iter().collect();
+            let refusal = accord_domain::profile::Profile::iomed_default()
+                .with_overrides(&one)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                !refusal.contains("cannot be overridden"),
+                "{field} is documented but refused: {refusal}"
+            );
+        }
+        for refused in ["id", "version", "non_contracting_parties_served", "pending_rules"] {
+            assert!(!fields.contains_key(refused), "{refused}");
+        }
+        assert!(text.contains("invalid-profile-override"));
+    }
 }

@@ -318,6 +318,7 @@ fn action_body(action: &str, user: &str, pending: &str) -> Value {
         "answer-co-mediation-vacancy" => {
             json!({"party": "H", "continue_with_remaining": true})
         }
+        "agree-profile-version" => json!({"party": "H", "version": 2}),
         "add-participant" => json!({"user_id": "u", "role": {"role": "case-officer"}}),
         "remove-participant" => json!({"user_id": "u"}),
         "approve-participant" | "refuse-participant" => json!({"user_id": pending}),
@@ -807,6 +808,27 @@ async fn authorization_matrix() {
                     (*method == "POST").then(|| json!({"advance_minutes": 1})),
                     false,
                     gate(p, false, false),
+                    None,
+                ),
+                // The rules are public to everyone signed in; a decision is recorded by the
+                // Secretariat or the Governing Council (the probe's decision sets no rule, so
+                // it is refused as `invalid-rule-decision` and records nothing).
+                ("GET", "/api/v1/profiles/{profile_id}") => add(
+                    &mut probes,
+                    method,
+                    route.replace("{profile_id}", "iomed-default"),
+                    None,
+                    false,
+                    gate(p, true, true),
+                    None,
+                ),
+                ("POST", "/api/v1/profiles/{profile_id}/versions") => add(
+                    &mut probes,
+                    method,
+                    route.replace("{profile_id}", "iomed-default"),
+                    Some(json!({"text": "t", "decided_on": "2026-01-01", "changes": {}})),
+                    false,
+                    gate(p, matches!(p, "sgen" | "council"), true),
                     None,
                 ),
                 ("GET", "/api/v1/statistics") => add(

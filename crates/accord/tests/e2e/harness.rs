@@ -449,6 +449,20 @@ impl TestServer {
         (r.status(), r.text().await.unwrap_or_default())
     }
 
+    /// [`TestServer::page`] asked in `language` (the browser's preference, for a user who has
+    /// chosen none).
+    pub async fn page_in(&self, who: &str, path: &str, language: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("accord_session={}", self.token(who)))
+            .header("accept-language", language)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap_or_default())
+    }
+
     /// [`TestServer::send_as`], then the answer's status and JSON body (`Null` if it has none).
     pub async fn send_as_json(
         &self,

@@ -22,6 +22,7 @@ mod negotiation;
 mod pages;
 mod paired_runs;
 
+mod rule_versions;
 mod rules;
 mod scenarios;
 mod transparency;

@@ -80,7 +80,8 @@ async fn every_form_that_changes_something_refuses_a_forged_request_and_changes_
             .replace("{proposal_id}", "P1")
             .replace("{party}", "H")
             .replace("{relay_id}", "R1")
-            .replace("{country}", "XC");
+            .replace("{country}", "XC")
+            .replace("{profile_id}", "iomed-default");
         let url = format!("{}{path}", t.base);
         // No token, a wrong token, and the right token from another site: all refused.
         let attempts: [Attempt<'_>; 3] = [
@@ -325,7 +326,8 @@ async fn a_user_outside_the_case_sees_no_page_of_it() {
                 .replace("{channel}", channel)
                 .replace("{negotiation_id}", "N1")
                 .replace("{bidding_id}", "B1")
-                .replace("{country}", "XC");
+                .replace("{country}", "XC")
+                .replace("{profile_id}", "iomed-default");
             let r = http
                 .get(format!("{}{path}", t.base))
                 .header("cookie", &cookie)

@@ -48,6 +48,8 @@ pub enum Kind {
     Proofs,
     /// A serving mediator's seat (the value is the mediator's user id).
     Seat,
+    /// A newer version of the case's procedural rules in force (sent as the version number).
+    RulesVersion,
     /// The scopes a proof grants, one box each (`<name>.view`, `.file`, `.sign`), sent as a list
     /// of those ticked; omitted when none is.
     Scopes,
@@ -216,6 +218,7 @@ pub const ACTION_FORMS: &[ActionForm] = &[
         ],
     ),
     a("record-consultation", &[f("summary", LongText, true)]),
+    p("agree-profile-version", &[f("version", RulesVersion, true)]),
     a("suspend-by-agreement", &[f("reason", LongText, true)]),
     a("resume", &[]),
     a(
@@ -337,7 +340,7 @@ pub fn command_from_form(
                 }
                 put(&mut body, name, json!(on));
             }
-            Number => match get(name).filter(|v| !v.is_empty()) {
+            Number | RulesVersion => match get(name).filter(|v| !v.is_empty()) {
                 None if field.required => errors.push(missing()),
                 None => {}
                 Some(v) => match v.parse::<u32>() {
@@ -497,7 +500,7 @@ mod tests {
             .flat_map(|field| {
                 let v = match field.kind {
                     Check => "on".to_owned(),
-                    Number => "1".to_owned(),
+                    Number | RulesVersion => "1".to_owned(),
                     Choice(options) => options.first().copied().unwrap_or_default().to_owned(),
                     Party => parties.first().cloned().unwrap_or_default(),
                     Country => "ZZ".to_owned(),

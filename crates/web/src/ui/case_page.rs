@@ -222,6 +222,8 @@ struct FormContext<'a> {
     view: &'a CaseView,
     /// The panel of mediators (id, name).
     mediators: &'a [(String, String)],
+    /// The newer versions of the case's rules in force (version, label).
+    newer_rules: &'a [(String, String)],
 }
 
 fn form_view(
@@ -371,6 +373,11 @@ fn form_view(
                     ..base
                 })
             }
+            Kind::RulesVersion => fields.push(FieldView {
+                kind: "choice",
+                options: ctx.newer_rules.to_vec(),
+                ..base
+            }),
             Kind::Seat => {
                 let mut options = vec![(String::new(), "—".to_owned())];
                 options.extend(
@@ -580,7 +587,13 @@ async fn render_case(
         },
         Fact {
             label: viewer.t("case-profile"),
-            value: c.profile.name.clone(),
+            value: viewer.ta(
+                "case-profile-version",
+                &[
+                    ("name", c.profile.name.as_str()),
+                    ("version", &c.profile.version.to_string()),
+                ],
+            ),
         },
     ];
     if let Some(filed) = c.filed_at {
@@ -775,9 +788,11 @@ async fn render_case(
     } else {
         vec![]
     };
+    let newer_rules = newer_rules(s, viewer, c, &mut facts).await;
     let ctx = FormContext {
         view: &view,
         mediators: &panel,
+        newer_rules: &newer_rules,
     };
     let forms = offered
         .iter()
@@ -855,6 +870,43 @@ async fn render_case(
             timeline,
         },
     )
+}
+
+/// The versions of the case's rules newer than its own and in force (for the agreement form),
+/// and the facts that tell the parties about them.
+async fn newer_rules(
+    s: &AppState,
+    viewer: &Viewer,
+    c: &accord_domain::Case,
+    facts: &mut Vec<Fact>,
+) -> Vec<(String, String)> {
+    let Ok(history) = s.accord.profile_history(&c.profile.id).await else {
+        return vec![];
+    };
+    history
+        .versions
+        .iter()
+        .filter(|v| v.profile.version > c.profile.version && v.profile.version <= history.in_force)
+        .filter_map(|v| {
+            let d = v.decision()?;
+            let since = viewer.when_ms(d.in_force_from.as_millisecond());
+            let version = v.profile.version.to_string();
+            facts.push(Fact {
+                label: viewer.ta("case-newer-rules", &[("version", &version)]),
+                value: viewer.ta(
+                    "case-newer-rules-text",
+                    &[("since", &since), ("text", &d.text)],
+                ),
+            });
+            Some((
+                version.clone(),
+                viewer.ta(
+                    "case-rules-version",
+                    &[("version", &version), ("since", &since)],
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// `GET /cases/{case_id}`.

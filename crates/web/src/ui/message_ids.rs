@@ -31,6 +31,11 @@ const ARGS: &[(&str, &str)] = &[
     ("side", "s"),
     ("currency", "USD"),
     ("number", "1"),
+    ("since", "1 January 2027"),
+    ("text", "t"),
+    ("user", "u"),
+    ("when", "1 January 2027"),
+    ("days", "30"),
 ];
 
 fn exists(id: &str) -> bool {

@@ -25,6 +25,7 @@ pub(crate) use frame::announce_rehearsal;
 mod message_ids;
 mod negotiation_page;
 mod respond;
+mod rules_page;
 mod settlement_page;
 mod verify;
 mod viewer;
@@ -62,6 +63,10 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
         on(m, account::second_factor_submit)
     }),
     RouteSpec::get("/", |m| on(m, dashboard::dashboard)),
+    RouteSpec::get("/rules", |m| on(m, rules_page::rules_page)),
+    RouteSpec::post("/rules/{profile_id}/decisions", |m| {
+        on(m, rules_page::record_decision)
+    }),
     RouteSpec::get("/cases/new", |m| on(m, filing_page::filing_form)),
     RouteSpec::post("/cases/new", |m| on(m, filing_page::filing_submit)),
     RouteSpec::get("/cases/{case_id}", |m| on(m, case_page::case_page)),

@@ -93,6 +93,7 @@ impl Viewer {
         if accord_domain::policy::can_file_request(&self.principal.actor) {
             nav.push(("/cases/new", "web-nav-file"));
         }
+        nav.push(("/rules", "web-nav-rules"));
         nav.push(("/account", "web-nav-account"));
         nav.push(("/verify", "web-nav-verify"));
         f.nav = nav
