@@ -327,7 +327,10 @@ mod tests {
         assert_eq!(overrides["additionalProperties"], false, "{overrides}");
         let acceptance = &overrides["properties"]["acceptance_days"];
         assert_eq!(
-            (acceptance["minimum"].as_u64(), acceptance["maximum"].as_u64()),
+            (
+                acceptance["minimum"].as_u64(),
+                acceptance["maximum"].as_u64()
+            ),
             (Some(5), Some(60)),
             "{acceptance}"
         );
@@ -344,7 +347,12 @@ mod tests {
                 "{field} is documented but refused: {refusal}"
             );
         }
-        for refused in ["id", "version", "non_contracting_parties_served", "pending_rules"] {
+        for refused in [
+            "id",
+            "version",
+            "non_contracting_parties_served",
+            "pending_rules",
+        ] {
             assert!(!fields.contains_key(refused), "{refused}");
         }
         assert!(text.contains("invalid-profile-override"));
