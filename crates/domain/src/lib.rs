@@ -33,6 +33,7 @@ pub mod period;
 pub mod policy;
 pub mod profile;
 pub mod reader;
+pub mod refusals;
 pub mod rule_change;
 pub mod scheduler;
 pub mod settlement;

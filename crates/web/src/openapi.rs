@@ -3,7 +3,8 @@
 //! and `deny_unknown_fields` exactly).
 
 use accord_app::views::CaseView;
-use accord_domain::Command;
+use accord_domain::refusals;
+use accord_domain::{Command, CommandKind, ErrorCode};
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
@@ -185,10 +186,115 @@ fn action_request_schemas(g: &mut SchemaGenerator) -> Map<String, Value> {
     refs
 }
 
+/// What any case action can answer besides its own rules' refusals, by status.
+const ACTION_COMMON: &[(u16, &[&str])] = &[
+    (
+        400,
+        &[
+            "malformed-json",
+            "invalid-if-match",
+            "invalid-idempotency-key",
+        ],
+    ),
+    (401, &["unauthenticated", "reauthentication-required"]),
+    (
+        403,
+        &[
+            "forbidden",
+            "authority-not-accepted",
+            "cross-site-request",
+            "second-factor-enrolment-required",
+        ],
+    ),
+    (404, &["case-not-found", "unknown-action"]),
+    (
+        409,
+        &["version-conflict", "idempotency-request-in-progress"],
+    ),
+    (413, &["body-too-large"]),
+    (415, &["unsupported-media-type"]),
+    (
+        422,
+        &[
+            "invalid-request-body",
+            "action-mismatch",
+            "idempotency-key-reused",
+        ],
+    ),
+    (503, &["storage-unavailable"]),
+];
+
+/// The status a rule's refusal is answered with: a step not open in the case as it is (a guard,
+/// the wrong state) conflicts with the case (409); anything else is invalid content (422).
+fn refusal_status(code: ErrorCode) -> u16 {
+    if code == ErrorCode::TransitionNotAllowed || code.as_str().starts_with("guard-") {
+        409
+    } else {
+        422
+    }
+}
+
+/// The error responses of one action: per status, the codes it can answer (its rules' own
+/// refusals, [`refusals::refusals`], and those common to every action), also listed whole in
+/// the operation's `x-error-codes`.
+fn action_errors(kind: CommandKind) -> (Map<String, Value>, Vec<String>) {
+    let mut by_status: std::collections::BTreeMap<u16, Vec<String>> = ACTION_COMMON
+        .iter()
+        .map(|(s, codes)| (*s, codes.iter().map(|c| (*c).to_owned()).collect()))
+        .collect();
+    for code in refusals::refusals(kind) {
+        by_status
+            .entry(refusal_status(code))
+            .or_default()
+            .push(code.as_str().to_owned());
+    }
+    if kind == CommandKind::NominateMediator || kind == CommandKind::ProposeMediator {
+        by_status
+            .entry(422)
+            .or_default()
+            .push("not-on-panel".into());
+    }
+    let mut all = vec![];
+    let mut out = Map::new();
+    for (status, codes) in by_status {
+        let mut e = json_content(json!({"$ref": "#/components/schemas/Error"}));
+        e["description"] = json!(format!("error codes: {}", codes.join(", ")));
+        out.insert(status.to_string(), e);
+        all.extend(codes);
+    }
+    (out, all)
+}
+
+/// What every action answers on success: the same envelope for every actor, the case as the
+/// actor sees it after the step in the same object when it may read the case.
+fn action_outcome_schema(case_view: Value) -> Value {
+    json!({
+        "description": "Every action answers with `recorded`, `case_id`, `action` and `view`. With `view: full` the \
+                        object also holds every field of the case as the actor sees it after the step (a CaseView, \
+                        with its ETag); with `view: minimal` — an actor who may take the step but not read the case, \
+                        such as a third State giving its consent, a guest accepting its undertaking or an operator \
+                        asking for break-glass access — it holds nothing more.",
+        "type": "object",
+        "required": ["recorded", "case_id", "action", "view"],
+        "properties": {
+            "recorded": {"const": true},
+            "case_id": {"type": "string"},
+            "action": {"type": "string", "description": "the action's name"},
+            "view": {"enum": ["full", "minimal"]},
+        },
+        "if": {"properties": {"view": {"const": "full"}}},
+        "then": case_view,
+        "else": {"maxProperties": 4},
+    })
+}
+
 /// The operations of `POST …/actions/{action}`, one per action.
 fn case_actions(path: &str, g: &mut SchemaGenerator) -> Vec<(String, Value)> {
     let requests = action_request_schemas(g);
     let case_view = g.subschema_for::<CaseView>().to_value();
+    g.definitions_mut()
+        .insert("ActionOutcome".into(), action_outcome_schema(case_view));
+    let outcome = json!({"$ref": "#/components/schemas/ActionOutcome"});
     Command::ACTION_NAMES
         .iter()
         .map(|action| {
@@ -204,11 +310,21 @@ fn case_actions(path: &str, g: &mut SchemaGenerator) -> Vec<(String, Value)> {
             let mut body = json_content(schema);
             body["required"] = json!(true);
             body["description"] = json!(format!("the fields of '{action}'"));
+            let mut responses = responses(200, Some(outcome.clone()));
+            let mut codes = vec![];
+            if let Some(kind) = CommandKind::from_name(action) {
+                let (errors, all) = action_errors(kind);
+                if let Some(r) = responses.as_object_mut() {
+                    r.extend(errors);
+                }
+                codes = all;
+            }
             let op = json!({
                 "summary": format!("Case action: {action}"),
                 "parameters": params,
                 "requestBody": body,
-                "responses": responses(200, Some(case_view.clone())),
+                "responses": responses,
+                "x-error-codes": codes,
             });
             (path, op)
         })
@@ -356,5 +472,60 @@ mod tests {
             assert!(!fields.contains_key(refused), "{refused}");
         }
         assert!(text.contains("invalid-profile-override"));
+    }
+
+    #[test]
+    fn every_action_lists_the_codes_it_can_answer_and_one_success_shape() {
+        let doc = document();
+        for action in Command::ACTION_NAMES {
+            let path = format!("/api/v1/cases/{{case_id}}/actions/{action}");
+            let op = &doc["paths"][&path]["post"];
+            assert_eq!(
+                op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ActionOutcome",
+                "{action}"
+            );
+            let codes: Vec<&str> = op["x-error-codes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{action}: no x-error-codes"))
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            for common in ["transition-not-allowed", "case-not-found", "forbidden"] {
+                assert!(codes.contains(&common), "{action}: {common}");
+            }
+            // Each code is under the status it is answered with.
+            let kind = CommandKind::from_name(action).unwrap();
+            for code in refusals::refusals(kind) {
+                let status = refusal_status(code).to_string();
+                let listed = op["responses"][&status]["description"]
+                    .as_str()
+                    .unwrap_or_default();
+                assert!(
+                    listed.contains(code.as_str()),
+                    "{action}: {code} under {status}"
+                );
+            }
+        }
+        let agree = &doc["paths"]["/api/v1/cases/{case_id}/actions/agree-profile-version"]["post"]
+            ["responses"];
+        assert!(
+            agree["409"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("guard-profile-version-not-in-force")
+        );
+        assert!(
+            agree["422"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("unknown-profile-version")
+        );
+        let outcome = &doc["components"]["schemas"]["ActionOutcome"];
+        assert_eq!(
+            outcome["required"],
+            json!(["recorded", "case_id", "action", "view"])
+        );
+        assert_eq!(outcome["then"]["$ref"], "#/components/schemas/CaseView");
     }
 }

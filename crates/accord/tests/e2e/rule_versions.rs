@@ -205,6 +205,16 @@ async fn a_registered_case_keeps_its_rules_until_every_party_agrees(t: &mut Test
         )
         .await;
     assert_eq!(v["profile"]["version"], 1, "one party alone adopts nothing");
+    assert_eq!(
+        (&v["recorded"], &v["case_id"], &v["action"], &v["view"]),
+        (
+            &json!(true),
+            &json!(case),
+            &json!("agree-profile-version"),
+            &json!("full")
+        ),
+        "the envelope every action answers with, the case alongside"
+    );
     assert_eq!(v["profile_agreements"]["H"], 2);
     t.refused(
         "harbour",

@@ -368,8 +368,9 @@ async fn a_third_state_declines_and_the_request_is_not_registered(t: &mut TestSe
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
-        v["recorded"], true,
-        "the State is shown nothing of the case"
+        v,
+        json!({"recorded": true, "case_id": case, "action": "decline-third-state-consent", "view": "minimal"}),
+        "the State is shown nothing of the case: the minimal view"
     );
     let view = t.case("arcadia", &case).await;
     assert_eq!(view["state_name"], "NOT_COMMENCED", "{view}");

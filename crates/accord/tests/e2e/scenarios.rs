@@ -176,7 +176,7 @@ async fn s02_third_state_consent_gates_registration_and_shows_only_the_request(t
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
         v,
-        json!({"recorded": true, "case_id": case, "action": "record-third-state-consent"})
+        json!({"recorded": true, "case_id": case, "action": "record-third-state-consent", "view": "minimal"})
     );
     t.clock.advance_days(3);
     let view = t.ok("sgen", &case, "register", json!({})).await;
@@ -938,7 +938,7 @@ async fn s09_withdrawal_in_a_multi_party_case(t: &mut TestServer) {
     let v = t.ok("yara", &case, "withdraw", json!({"party": "Y"})).await;
     assert_eq!(
         v,
-        json!({"recorded": true, "case_id": case, "action": "withdraw"}),
+        json!({"recorded": true, "case_id": case, "action": "withdraw", "view": "minimal"}),
         "Y no longer sees the case"
     );
     let v = t.case("xylo", &case).await;

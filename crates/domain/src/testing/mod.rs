@@ -540,7 +540,10 @@ impl Fixture {
     /// The refusal of `command` by `by`, which the policy must allow and the domain refuse.
     pub fn refusal(&self, by: By, command: Command) -> Result<DomainError, SetupFailed> {
         match self.decide(&by, &command) {
-            Err(Refused::Domain(e)) => Ok(e),
+            Err(Refused::Domain(e)) => {
+                REFUSED_STEP.with(|s| s.set(Some(command.kind())));
+                Ok(e)
+            }
             Err(r) => Err(SetupFailed(format!("{}: {r}", command.name()))),
             Ok(_) => Err(SetupFailed(format!("{} was accepted", command.name()))),
         }
@@ -593,4 +596,16 @@ pub fn recorded_version(
         recorded_by: SECRETARIAT.into(),
         recorded_at: at,
     })
+}
+
+std::thread_local! {
+    /// The kind of the step [`Fixture::refusal`] last saw refused on this thread.
+    static REFUSED_STEP: std::cell::Cell<Option<crate::command::CommandKind>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The kind of the step last refused through [`Fixture::refusal`] on this thread, if any since
+/// the last call (which clears it): lets a test tie a guard scenario's code to its step.
+pub fn take_refused_step() -> Option<crate::command::CommandKind> {
+    REFUSED_STEP.with(std::cell::Cell::take)
 }

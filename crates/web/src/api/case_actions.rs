@@ -1,16 +1,20 @@
 //! A case's actions: `POST /api/v1/cases/{case_id}/actions/{action}` with the action's fields
 //! (the `Command` enum, `deny_unknown_fields`), optionally guarded by `If-Match`.
+//!
+//! Every action answers one shape (`ActionOutcome` in the OpenAPI document): `recorded`,
+//! `case_id`, `action` and `view`; with `view: full` the same object carries the case as the
+//! actor sees it after the step (and its ETag), with `view: minimal` — an actor who may take the
+//! step but not read the case — nothing more.
 
 use accord_app::cases::ActOutcome;
 use accord_domain::Command;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::on;
 use serde_json::{Value, json};
 
-use super::cases::case_response;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -88,11 +92,30 @@ async fn act(
     ) {
         s.accord.require_fresh_authentication(&p)?;
     }
+    let name = cmd.name();
     match s.accord.act(&p.actor, &case_id, &cmd, expected).await? {
-        ActOutcome::Case(view) => Ok(case_response(StatusCode::OK, *view)),
-        ActOutcome::Recorded { case_id, action } => Ok(Json(
-            json!({"recorded": true, "case_id": case_id, "action": action}),
-        )
+        ActOutcome::Case(view) => {
+            let etag = format!("\"v{}\"", view.case.version);
+            let mut body = serde_json::to_value(&*view)
+                .map_err(|e| ApiError::from(accord_app::AppError::Storage(e.to_string())))?;
+            if let Value::Object(fields) = &mut body {
+                fields.insert("recorded".into(), Value::Bool(true));
+                fields.insert("case_id".into(), Value::String(case_id.clone()));
+                fields.insert("action".into(), Value::String(name.to_owned()));
+                fields.insert("view".into(), Value::String("full".into()));
+            }
+            let mut resp = Json(body).into_response();
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                resp.headers_mut().insert(header::ETAG, v);
+            }
+            Ok(resp)
+        }
+        ActOutcome::Recorded { case_id, action } => Ok(Json(json!({
+            "recorded": true,
+            "case_id": case_id,
+            "action": action,
+            "view": "minimal",
+        }))
         .into_response()),
     }
 }
