@@ -30,6 +30,11 @@ pub struct Login {
 const USERS: &[(&str, &str, &str)] = &[
     ("sgen", "Secretary-General", "secretariat"),
     ("officer", "Case officer Lam Ka-yan", "staff"),
+    (
+        "council",
+        "Member of the Governing Council",
+        "governing-council",
+    ),
     ("amina", "Amina Diallo (mediator)", "mediator"),
     ("chen", "Chen Wei (mediator)", "mediator"),
     ("ortega", "Lucía Ortega (mediator)", "mediator"),

@@ -78,6 +78,9 @@ impl Accord {
             return Err(AppError::Forbidden);
         }
         let by = actor.user_id().ok_or(AppError::Forbidden)?.to_owned();
+        if Profile::preset(id).is_err() {
+            return Err(AppError::NotFound { what: "profile" });
+        }
         let versions = self.store.profile_versions().await?;
         let now = self.clock.now();
         let profile = rule_change::decide_rule_change(id, input, &versions, now)?;

@@ -164,14 +164,14 @@ pub fn decide_rule_change(
     let today = base.calendar.day_of(now);
     if input.decided_on > today {
         return Err(invalid(format!(
-            "the decision is dated {}, after today ({today}); record it once it is taken",
-            input.decided_on
+            "the decision is dated {}, after today at the seat ({today}, {}); record it once it is taken",
+            input.decided_on, base.calendar.time_zone
         )));
     }
     let in_force_from = input.in_force_from.unwrap_or(now);
     if in_force_from < now {
         return Err(invalid(
-            "'in_force_from' is in the past: a decision applies from when it is recorded or later",
+            "the day it applies from is in the past: a decision applies from when it is recorded or later",
         ));
     }
     if let Some(at) = previous.and_then(ProfileVersion::in_force_from)

@@ -58,7 +58,7 @@ pub enum Openness {
 /// awaited, a State entity, an unpaid deposit) is closed while there is nothing to name.
 pub fn openness(case: &Case, step: &Step, ctx: &Context<'_>) -> Openness {
     let party = step.party.as_deref();
-    if !allowed(case, step, ctx) || !has_subject(case, step.kind) {
+    if !allowed(case, step, ctx) || !has_subject(case, step, ctx) {
         return Openness::Closed;
     }
     match transitions::guard(step.kind, case, ctx, party) {
@@ -93,9 +93,21 @@ fn allowed(case: &Case, step: &Step, ctx: &Context<'_>) -> bool {
         .is_some_and(|action| policy::authorize(ctx.actor, &action, case).is_ok())
 }
 
-/// False for a step whose command names something the case does not hold now.
-fn has_subject(case: &Case, kind: CommandKind) -> bool {
-    match kind {
+/// False for a step whose command names something the case does not hold now (for a party's
+/// agreement to newer rules: a version in force newer than the case's that the party has not
+/// agreed to yet).
+fn has_subject(case: &Case, step: &Step, ctx: &Context<'_>) -> bool {
+    match step.kind {
+        CommandKind::AgreeProfileVersion => {
+            crate::rule_change::in_force(&case.profile.id, ctx.profile_versions, ctx.now).is_ok_and(
+                |p| {
+                    p.version > case.profile.version
+                        && step.party.as_ref().is_none_or(|party| {
+                            case.profile_agreements.get(party) != Some(&p.version)
+                        })
+                },
+            )
+        }
         CommandKind::RecordStateApproval => case
             .active_parties()
             .any(|p| matches!(p.kind, PartyKind::StateEntity { .. })),

@@ -420,7 +420,7 @@ fn serve_demo_loads_cases_of_all_three_dispute_types_and_prints_logins() {
         printed.push(line);
     };
     let logins = std::fs::read_to_string(dir.path().join("data/demo-logins.txt")).unwrap();
-    assert_eq!(logins.lines().count(), 12);
+    assert_eq!(logins.lines().count(), 13);
     let harbour_pw = logins
         .lines()
         .find(|l| l.starts_with("harbour\t"))

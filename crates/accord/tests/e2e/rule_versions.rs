@@ -258,7 +258,135 @@ async fn a_registered_case_keeps_its_rules_until_every_party_agrees(t: &mut Test
     t.assert_chains_verify().await;
 }
 
+/// Posts the decision form of the rules page as `who` (with the page's CSRF token); the status and
+/// the page answered (the redirect is not followed).
+async fn post_rules_form(
+    t: &TestServer,
+    who: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, Option<String>) {
+    let (_, page) = t.page(who, "/rules").await;
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+    form.extend_from_slice(fields);
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/rules/iomed-default/decisions", t.base))
+        .header("cookie", format!("accord_session={}", t.token(who)))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned);
+    (status, r.text().await.unwrap_or_default(), location)
+}
+
+async fn the_secretariat_records_a_decision_on_the_rules_page(t: &mut TestServer) {
+    t.user("sgen", "secretariat").await;
+    t.user("harbour", "party-user").await;
+    // A party's post is refused and records nothing.
+    let (s, page, _) = post_rules_form(
+        t,
+        "harbour",
+        &[
+            ("text", "x"),
+            ("decided_on", "2026-01-02"),
+            ("rule.inactivity_days", "90"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(page.contains("Only the Secretariat or a member of the Governing Council"));
+    // Mistakes are answered next to their fields, in the viewer's words, and what was typed stays.
+    let (s, page, _) = post_rules_form(
+        t,
+        "sgen",
+        &[
+            ("text", "Decision GC/2026/2"),
+            ("decided_on", "2026-01-20"),
+            ("in_force_from", "2026-01-01"),
+            ("rule.inactivity_days", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    for message in [
+        "This date is after today at the seat",
+        "A decision cannot apply from a day already past",
+        "Enter a whole number of days from 1 to 730.",
+    ] {
+        assert!(page.contains(message), "{message}");
+    }
+    assert!(
+        page.contains("Decision GC/2026/2"),
+        "the text typed is kept"
+    );
+    assert_eq!(t.get("sgen", PROFILE).await.1["versions"], json!([]));
+    let (s, page, _) = post_rules_form(
+        t,
+        "sgen",
+        &[("text", "Decision GC/2026/2"), ("decided_on", "2026-01-05")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Give at least one rule the decision sets."));
+
+    let (s, _, location) = post_rules_form(
+        t,
+        "sgen",
+        &[
+            (
+                "text",
+                "Decision GC/2026/2: invited States answer within 45 days.",
+            ),
+            ("decided_on", "2026-01-05"),
+            ("in_force_from", ""),
+            ("rule.non_contracting_parties_served", ""),
+            ("rule.invitation_response_days_state", "45"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/rules?done=1#iomed-default"));
+    let history = t.get("sgen", PROFILE).await.1;
+    let v2 = &history["versions"][0]["profile"];
+    assert_eq!(v2["invitation_response_days_state"], 45);
+    assert_eq!(
+        v2["non_contracting_parties_served"], false,
+        "a rule left not decided is not part of the decision"
+    );
+    assert_eq!(
+        v2["decisions"][0]["changes"],
+        json!({"invitation_response_days_state": 45})
+    );
+    let (_, page) = t.page("sgen", "/rules?done=1").await;
+    assert!(page.contains("The decision is recorded as a new version of the rules."));
+    assert!(
+        page.contains("Time an invited State or State entity has to answer a request: 45 days")
+    );
+    let (_, page) = t.page_in("harbour", "/rules", "fr").await;
+    assert!(
+        page.contains("Délai de réponse d’un État ou d’une entité étatique invité : 45 jours")
+            || page
+                .contains("Délai de réponse d’un État ou d’une entité étatique invité: 45 jours"),
+        "the rule's name in the reader's language"
+    );
+}
+
 crate::on_both_backends!(
+    the_secretariat_records_a_decision_on_the_rules_page,
     the_governing_council_decides_a_pending_rule_and_new_requests_follow_it,
     a_registered_case_keeps_its_rules_until_every_party_agrees,
 );

@@ -590,7 +590,7 @@ async fn render_case(
             value: viewer.ta(
                 "case-profile-version",
                 &[
-                    ("name", c.profile.name.as_str()),
+                    ("name", &super::rules_page::profile_name(viewer, &c.profile)),
                     ("version", &c.profile.version.to_string()),
                 ],
             ),
@@ -880,9 +880,31 @@ async fn newer_rules(
     c: &accord_domain::Case,
     facts: &mut Vec<Fact>,
 ) -> Vec<(String, String)> {
+    // Before registration screening applies the version in force by itself; a case that ended
+    // follows no rules any more.
+    if !c.is_registered() || c.state.is_terminal() {
+        return vec![];
+    }
     let Ok(history) = s.accord.profile_history(&c.profile.id).await else {
         return vec![];
     };
+    if !c.profile_agreements.is_empty() {
+        let agreed: Vec<String> = c
+            .profile_agreements
+            .iter()
+            .map(|(party, version)| {
+                let name = c.party(party).map_or(party.as_str(), |p| p.name.as_str());
+                viewer.ta(
+                    "case-rules-agreed-by",
+                    &[("party", name), ("version", &version.to_string())],
+                )
+            })
+            .collect();
+        facts.push(Fact {
+            label: viewer.t("case-rules-agreed"),
+            value: agreed.join("; "),
+        });
+    }
     history
         .versions
         .iter()
@@ -891,11 +913,22 @@ async fn newer_rules(
             let d = v.decision()?;
             let since = viewer.when_ms(d.in_force_from.as_millisecond());
             let version = v.profile.version.to_string();
+            let changes: Vec<String> = d
+                .changes
+                .iter()
+                .map(|(field, value)| {
+                    super::rules_page::change_text(viewer, &history, field, value)
+                })
+                .collect();
             facts.push(Fact {
                 label: viewer.ta("case-newer-rules", &[("version", &version)]),
                 value: viewer.ta(
                     "case-newer-rules-text",
-                    &[("since", &since), ("text", &d.text)],
+                    &[
+                        ("since", &since),
+                        ("text", &d.text),
+                        ("changes", &changes.join("; ")),
+                    ],
                 ),
             });
             Some((

@@ -36,6 +36,7 @@ const ARGS: &[(&str, &str)] = &[
     ("user", "u"),
     ("when", "1 January 2027"),
     ("days", "30"),
+    ("changes", "c"),
 ];
 
 fn exists(id: &str) -> bool {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use accord_app::AppError;
 use accord_app::rules::ProfileHistory;
 use accord_domain::profile::Profile;
-use accord_domain::rule_change::DecisionInput;
+use accord_domain::rule_change::{self, DecisionInput};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,6 +16,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::action_forms::FieldError;
 use super::case_page::FieldView;
 use super::frame::{PageFrame, html, see_other};
 use super::respond::{error_message, error_page};
@@ -70,6 +71,84 @@ pub struct RulesQuery {
     done: Option<String>,
 }
 
+/// A rule's name in the viewer's language (`rule-<field>`), else the profile's own words.
+fn rule_label(viewer: &Viewer, field: &str, fallback: &str) -> String {
+    accord_i18n::message(
+        viewer.lang,
+        &format!("rule-{}", field.replace('_', "-")),
+        &[],
+    )
+    .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// One rule a decision set, as it reads: its name and its value.
+pub(super) fn change_text(
+    viewer: &Viewer,
+    history: &ProfileHistory,
+    field: &str,
+    value: &Value,
+) -> String {
+    let question = history
+        .preset
+        .pending_rules
+        .iter()
+        .find(|r| r.field == field)
+        .map_or(field, |r| r.question.as_str());
+    format!(
+        "{}: {}",
+        rule_label(viewer, field, question),
+        value_text(viewer, field, value)
+    )
+}
+
+/// A preset's name in the viewer's language (`profile-<id>`, with "with case overrides" where
+/// the case set any) unless a decision renamed it.
+pub(super) fn profile_name(viewer: &Viewer, profile: &Profile) -> String {
+    let own = profile
+        .name
+        .strip_suffix(" (with case overrides)")
+        .unwrap_or(&profile.name);
+    let preset = Profile::preset(&profile.id).ok();
+    let translated = accord_i18n::message(viewer.lang, &format!("profile-{}", profile.id), &[]);
+    match translated {
+        Some(name) if preset.is_some_and(|p| p.name == own) => {
+            if profile.case_overrides.is_empty() {
+                name
+            } else {
+                format!("{name} ({})", viewer.t("profile-with-overrides"))
+            }
+        }
+        _ => profile.name.clone(),
+    }
+}
+
+/// What a refused form sent back: for which profile, its values and the fields in error.
+#[derive(Default)]
+struct Sent<'a> {
+    profile: &'a str,
+    values: Option<&'a BTreeMap<String, String>>,
+    errors: &'a [FieldError],
+}
+
+impl Sent<'_> {
+    fn value(&self, profile: &str, name: &str) -> String {
+        self.values
+            .filter(|_| self.profile == profile)
+            .and_then(|v| v.get(name).cloned())
+            .unwrap_or_default()
+    }
+
+    fn error(&self, viewer: &Viewer, profile: &str, name: &str) -> Option<String> {
+        if self.profile != profile {
+            return None;
+        }
+        self.errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| viewer.t(e.message))
+    }
+}
+
 /// How a value of a rule reads.
 fn value_text(viewer: &Viewer, field: &str, v: &Value) -> String {
     match v {
@@ -90,18 +169,18 @@ fn pending_field(
     profile: &Profile,
     field: &str,
     question: &str,
-    sent: &BTreeMap<String, String>,
+    sent: &Sent<'_>,
 ) -> Option<FieldView> {
     let current = serde_json::to_value(profile).ok()?.get(field).cloned()?;
     let name = format!("rule.{field}");
     let base = FieldView {
         id: format!("{}-rule-{}", profile.id, field.replace('_', "-")),
-        label: question.to_owned(),
-        kind: "number",
+        label: rule_label(viewer, field, question),
+        kind: "days",
         options: vec![],
         required: false,
-        value: sent.get(&name).cloned().unwrap_or_default(),
-        error: None,
+        value: sent.value(&profile.id, &name),
+        error: sent.error(viewer, &profile.id, &name),
         name,
     };
     match current {
@@ -114,7 +193,10 @@ fn pending_field(
             ],
             ..base
         }),
-        Value::Number(_) => Some(base),
+        Value::Number(_) => Some(FieldView {
+            label: format!("{} ({})", base.label, viewer.t("rules-in-days")),
+            ..base
+        }),
         _ => None,
     }
 }
@@ -123,7 +205,7 @@ fn section(
     viewer: &Viewer,
     history: &ProfileHistory,
     may_record: bool,
-    sent: &BTreeMap<String, String>,
+    sent: &Sent<'_>,
 ) -> ProfileSection {
     let current = history
         .versions
@@ -145,7 +227,7 @@ fn section(
                 .map(|v| value_text(viewer, &r.field, &v))
                 .unwrap_or_default();
             PendingLine {
-                question: r.question.clone(),
+                question: rule_label(viewer, &r.field, &r.question),
                 interim,
             }
         })
@@ -169,15 +251,7 @@ fn section(
                 changes: d
                     .changes
                     .iter()
-                    .map(|(field, value)| {
-                        let question = latest
-                            .pending_rules
-                            .iter()
-                            .chain(history.preset.pending_rules.iter())
-                            .find(|r| &r.field == field)
-                            .map_or_else(|| field.clone(), |r| r.question.clone());
-                        format!("{question}: {}", value_text(viewer, field, value))
-                    })
+                    .map(|(field, value)| change_text(viewer, history, field, value))
                     .collect(),
                 recorded: viewer.ta(
                     "rules-recorded-by",
@@ -204,8 +278,8 @@ fn section(
             kind,
             options: vec![],
             required,
-            value: sent.get(name).cloned().unwrap_or_default(),
-            error: None,
+            value: sent.value(&latest.id, name),
+            error: sent.error(viewer, &latest.id, name),
         };
         let mut fields = vec![
             text("text", "field-decision-text", "long", true),
@@ -225,7 +299,7 @@ fn section(
     });
     ProfileSection {
         id: current.id.clone(),
-        heading: current.name.clone(),
+        heading: profile_name(viewer, current),
         in_force: viewer.ta("rules-version-in-force", &[("version", &in_force)]),
         pending,
         decisions,
@@ -239,7 +313,7 @@ async fn render(
     status: StatusCode,
     notice: Option<String>,
     alert: Option<(String, String)>,
-    sent: &BTreeMap<String, String>,
+    sent: &Sent<'_>,
 ) -> Response {
     let may_record = accord_domain::policy::can_record_rule_decision(&viewer.principal.actor);
     let mut profiles = vec![];
@@ -269,37 +343,66 @@ pub async fn rules_page(
     Query(q): Query<RulesQuery>,
 ) -> Response {
     let notice = q.done.map(|_| viewer.t("rules-decision-recorded"));
-    render(&s, &viewer, StatusCode::OK, notice, None, &BTreeMap::new()).await
+    render(&s, &viewer, StatusCode::OK, notice, None, &Sent::default()).await
+}
+
+/// Notes a field's error.
+fn field_error(errors: &mut Vec<FieldError>, field: &str, message: &'static str) {
+    errors.push(FieldError {
+        field: field.to_owned(),
+        message,
+    });
 }
 
 /// The decision the form describes: the day it applies from is taken from its start at the
 /// profile's seat (today, or no day, means from now); a pending rule left "not decided" (or
-/// empty) is not part of it.
+/// empty) is not part of it. What a person can get wrong in the form is answered next to the
+/// field, in their language; the rules check the rest.
 fn decision_from_form(
     profile: &Profile,
     values: &BTreeMap<String, String>,
     now: jiff::Timestamp,
-) -> Result<DecisionInput, AppError> {
-    let bad = |m: &str| AppError::invalid("invalid-rule-decision", m.to_owned());
+) -> Result<DecisionInput, Vec<FieldError>> {
+    let mut errors = vec![];
     let get = |k: &str| values.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let decided_on: jiff::civil::Date = get("decided_on")
-        .ok_or_else(|| bad("the day of the decision is required"))?
-        .parse()
-        .map_err(|_| bad("the day of the decision is a date (YYYY-MM-DD)"))?;
-    let in_force_day: Option<jiff::civil::Date> = get("in_force_from")
-        .map(|d| {
-            d.parse()
-                .map_err(|_| bad("the day it applies from is a date (YYYY-MM-DD)"))
-        })
-        .transpose()?;
-    let in_force_from = match in_force_day {
+    let today = profile.calendar.day_of(now);
+    let text = get("text").unwrap_or_default().to_owned();
+    if text.is_empty() {
+        field_error(&mut errors, "text", "web-error-required");
+    }
+    let decided_on = match get("decided_on").map(str::parse::<jiff::civil::Date>) {
+        None => {
+            field_error(&mut errors, "decided_on", "web-error-required");
+            None
+        }
+        Some(Err(_)) => {
+            field_error(&mut errors, "decided_on", "rules-error-date");
+            None
+        }
+        Some(Ok(d)) if d > today => {
+            field_error(&mut errors, "decided_on", "rules-error-decided-future");
+            None
+        }
+        Some(Ok(d)) => Some(d),
+    };
+    let in_force_from = match get("in_force_from").map(str::parse::<jiff::civil::Date>) {
         None => None,
-        Some(day) if day == profile.calendar.day_of(now) => None,
-        Some(day) => Some(
-            day.to_zoned_datetime(profile.calendar.tz())
-                .map_err(|_| bad("the day it applies from cannot be placed in time"))?
-                .timestamp(),
-        ),
+        Some(Err(_)) => {
+            field_error(&mut errors, "in_force_from", "rules-error-date");
+            None
+        }
+        Some(Ok(d)) if d < today => {
+            field_error(&mut errors, "in_force_from", "rules-error-in-force-past");
+            None
+        }
+        Some(Ok(d)) if d == today => None,
+        Some(Ok(d)) => match d.to_zoned_datetime(profile.calendar.tz()) {
+            Ok(z) => Some(z.timestamp()),
+            Err(_) => {
+                field_error(&mut errors, "in_force_from", "rules-error-date");
+                None
+            }
+        },
     };
     let mut changes = BTreeMap::new();
     for key in values.keys() {
@@ -309,19 +412,35 @@ fn decision_from_form(
         let value = match v {
             "yes" => Value::Bool(true),
             "no" => Value::Bool(false),
-            n => Value::from(
-                n.parse::<u64>()
-                    .map_err(|_| bad("a period is a whole number of days"))?,
-            ),
+            n => match n.parse::<u64>() {
+                Ok(n) if (1..=rule_change::RULE_DAYS_MAX).contains(&n) => Value::from(n),
+                _ => {
+                    field_error(&mut errors, key, "rules-error-days");
+                    continue;
+                }
+            },
         };
         changes.insert(field.to_owned(), value);
     }
-    Ok(DecisionInput {
-        text: get("text").unwrap_or_default().to_owned(),
-        decided_on,
-        in_force_from,
-        changes,
-    })
+    if changes.is_empty()
+        && errors.is_empty()
+        && let Some(first) = profile.pending_rules.first()
+    {
+        field_error(
+            &mut errors,
+            &format!("rule.{}", first.field),
+            "rules-error-no-rule",
+        );
+    }
+    match decided_on {
+        Some(decided_on) if errors.is_empty() => Ok(DecisionInput {
+            text,
+            decided_on,
+            in_force_from,
+            changes,
+        }),
+        _ => Err(errors),
+    }
 }
 
 /// `POST /rules/{profile_id}/decisions`: records a decision from the form.
@@ -332,6 +451,18 @@ pub async fn record_decision(
 ) -> Response {
     let values: BTreeMap<String, String> =
         values.into_iter().filter(|(k, _)| k != "csrf").collect();
+    if !accord_domain::policy::can_record_rule_decision(&viewer.principal.actor) {
+        let alert = Some((viewer.t("rules-error-forbidden"), "forbidden".to_owned()));
+        return render(
+            &s,
+            &viewer,
+            StatusCode::FORBIDDEN,
+            None,
+            alert,
+            &Sent::default(),
+        )
+        .await;
+    }
     let history = match s.accord.profile_history(&profile_id).await {
         Ok(h) => h,
         Err(e) => return error_page(&viewer, e),
@@ -340,25 +471,46 @@ pub async fn record_decision(
         .versions
         .last()
         .map_or(&history.preset, |v| &v.profile);
-    let result = match decision_from_form(latest, &values, s.accord.clock().now()) {
-        Ok(input) => {
-            s.accord
-                .record_rule_decision(&viewer.principal.actor, &profile_id, &input)
-                .await
+    let input = match decision_from_form(latest, &values, s.accord.clock().now()) {
+        Ok(input) => input,
+        Err(errors) => {
+            let sent = Sent {
+                profile: &profile_id,
+                values: Some(&values),
+                errors: &errors,
+            };
+            let alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
+            return render(
+                &s,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                alert,
+                &sent,
+            )
+            .await;
         }
-        Err(e) => Err(e),
     };
-    match result {
+    match s
+        .accord
+        .record_rule_decision(&viewer.principal.actor, &profile_id, &input)
+        .await
+    {
         Ok(_) => see_other(&format!("/rules?done=1#{profile_id}")),
         Err(
             e @ (AppError::Storage(_) | AppError::Integrity { .. } | AppError::NotFound { .. }),
         ) => error_page(&viewer, e),
         Err(e) => {
-            // The worded message, and the service's own words on what exactly is wrong.
+            // The worded message, and the rules' own words on what exactly is wrong.
             let api = ApiError::from(e);
             let message = error_message(viewer.lang, &api);
             let alert = Some((format!("{message} ({})", api.message), api.code.to_owned()));
-            render(&s, &viewer, api.status, None, alert, &values).await
+            let sent = Sent {
+                profile: &profile_id,
+                values: Some(&values),
+                errors: &[],
+            };
+            render(&s, &viewer, api.status, None, alert, &sent).await
         }
     }
 }
