@@ -1,6 +1,7 @@
 //! The Accord binary's library part: opening a deployment (data folder, master key, store) and
 //! running the server. `main.rs` parses the command line; tests start servers through here.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod malloc;
@@ -311,4 +312,57 @@ pub async fn start(
         shutdown: tx,
         handle,
     })
+}
+
+/// Checks that the transparency log of `accord` extends a signed checkpoint kept earlier (the
+/// note as `log checkpoint` prints it): its signature under the institution's key, then a
+/// consistency proof from its size to the log today. Returns the checkpoint's size and the
+/// log's.
+pub async fn verify_checkpoint(accord: &Accord, text: &str) -> Result<(u64, u64), String> {
+    use accord_evidence::checkpoint::Checkpoint;
+    use accord_evidence::merkle;
+    let fail = |e: accord_app::AppError| format!("{e} ({})", e.code());
+    let unhex = |h: &str| -> Result<merkle::Hash, String> {
+        hex::decode(h)
+            .ok()
+            .and_then(|v| v.try_into().ok())
+            .ok_or_else(|| format!("'{h}' is not a SHA-256 hash"))
+    };
+    let key = accord
+        .institution_key()
+        .await
+        .map_err(fail)?
+        .verifying_key();
+    let cp = Checkpoint::verify(text, accord_app::transparency::KEY_NAME, &key)
+        .map_err(|e| e.to_string())?;
+    let now = accord
+        .consistency_proof(&accord_domain::Actor::System, 0, None)
+        .await
+        .map_err(fail)?;
+    if cp.size > now.to_size {
+        return Err(format!(
+            "HISTORY REWRITTEN: the checkpoint covers {} entries but the log now holds {} \
+             (entries were removed)",
+            cp.size, now.to_size
+        ));
+    }
+    let p = accord
+        .consistency_proof(&accord_domain::Actor::System, cp.size, None)
+        .await
+        .map_err(fail)?;
+    let proof = p
+        .proof
+        .iter()
+        .map(|h| unhex(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    merkle::verify_consistency(cp.size, p.to_size, &cp.root, &unhex(&p.to_root)?, &proof).map_err(
+        |e| {
+            format!(
+                "HISTORY REWRITTEN: the log of {} entries does not extend the checkpoint of {} \
+                 entries ({e}); something before entry {} was changed, removed or reordered",
+                p.to_size, cp.size, cp.size
+            )
+        },
+    )?;
+    Ok((cp.size, p.to_size))
 }

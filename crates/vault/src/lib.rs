@@ -60,6 +60,12 @@ pub enum VaultError {
     Config(String),
 }
 
+impl From<std::io::Error> for VaultError {
+    fn from(e: std::io::Error) -> Self {
+        VaultError::Storage(format!("local file: {e}"))
+    }
+}
+
 impl From<object_store::Error> for VaultError {
     fn from(e: object_store::Error) -> Self {
         match e {
@@ -428,6 +434,52 @@ impl Vault {
         }
         out.sort();
         Ok(out)
+    }
+
+    /// Writes an object's stored bytes (ciphertext, as they are) to a local file, durably;
+    /// returns their size and SHA-256 (hex). For backups: the file is as safe as the store.
+    pub async fn export_to_file(
+        &self,
+        object_key: &str,
+        path: &std::path::Path,
+    ) -> Result<(u64, String), VaultError> {
+        use tokio::io::AsyncWriteExt;
+        let mut raw = self.get_raw(object_key).await?;
+        let mut file = tokio::fs::File::create(path).await?;
+        let mut h = Sha256::new();
+        let mut n = 0u64;
+        while let Some(b) = raw.next().await {
+            let b = b?;
+            h.update(&b);
+            n += b.len() as u64;
+            file.write_all(&b).await?;
+        }
+        file.sync_all().await?;
+        Ok((n, hex::encode(h.finalize())))
+    }
+
+    /// Stores a local file's bytes as they are (ciphertext from a backup) under `object_key`,
+    /// streaming; returns the size written.
+    pub async fn import_from_file(
+        &self,
+        object_key: &str,
+        path: &std::path::Path,
+    ) -> Result<u64, VaultError> {
+        use tokio::io::AsyncReadExt;
+        let file = tokio::fs::File::open(path).await?;
+        let chunks = futures::stream::unfold(Some(file), |file| async move {
+            let mut file = file?;
+            let mut buf = vec![0u8; 1 << 20];
+            match file.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok(Bytes::from(buf)), Some(file)))
+                }
+                Err(e) => Some((Err(VaultError::from(e)), None)),
+            }
+        });
+        self.put_raw(object_key, chunks.boxed()).await
     }
 
     /// The stored bytes of an object as they are (ciphertext), for copying between stores.

@@ -19,6 +19,7 @@ mod confidentiality;
 mod external_tools;
 mod lifecycle_property;
 mod negotiation;
+mod operations;
 mod pages;
 mod paired_runs;
 

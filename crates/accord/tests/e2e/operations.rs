@@ -1,0 +1,280 @@
+//! Operating a deployment: a backup taken while the server runs, restored into an empty place
+//! and checked whole (case chains, the transparency log against the backup's checkpoint, every
+//! document decrypted and hash-checked), then served again; a damaged backup, a missing key and
+//! a place already in use are refused.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, TestServer, active_commercial};
+
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% {text}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+        .into_bytes()
+}
+
+/// Files `content` as `who` in `channel`; returns the document's id.
+async fn file_document(
+    t: &TestServer,
+    who: &str,
+    case: &str,
+    channel: &str,
+    content: &[u8],
+) -> String {
+    let (s, v) = t
+        .send_as_json(who, |http, base| {
+            let form = Form::new()
+                .part(
+                    "metadata",
+                    Part::text(json!({"title": "Memorial", "language": "en"}).to_string())
+                        .mime_str("application/json")
+                        .unwrap(),
+                )
+                .part(
+                    "file",
+                    Part::bytes(content.to_vec())
+                        .file_name("memorial.pdf")
+                        .mime_str("application/pdf")
+                        .unwrap(),
+                );
+            http.post(format!(
+                "{base}/api/v1/cases/{case}/channels/{channel}/documents"
+            ))
+            .multipart(form)
+        })
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["id"].as_str().unwrap().to_owned()
+}
+
+fn flip_a_byte(path: &Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Copies a folder (to damage a copy of the backup, not the backup).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+async fn a_backup_taken_while_serving_restores_whole_and_serves_again(t: &mut TestServer) {
+    let case = active_commercial(t).await;
+    let caucus = pdf("CANARY-BACKUP caucus memo");
+    let plenary = pdf("Joint statement of facts");
+    let caucus_id = file_document(t, "harbour", &case, "caucus:H", &caucus).await;
+    let plenary_id = file_document(t, "indah", &case, "plenary", &plenary).await;
+    let events_before = t.store.events(&case).await.unwrap();
+
+    let work = tempfile::tempdir().unwrap();
+    let backup_dir = work.path().join("backup");
+    let r = accord::backup::backup(&t.cfg, &t.accord, &backup_dir, false, false)
+        .await
+        .unwrap();
+    assert_eq!(r.objects, 2);
+    assert!(r.key_path.is_none());
+    assert!(!backup_dir.join("master.key").exists(), "no key by default");
+    for f in walk(&backup_dir) {
+        let mode =
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&f).unwrap().permissions());
+        assert_eq!(mode & 0o077, 0, "{} is readable by others", f.display());
+    }
+    // Work goes on after the backup; the backup holds the deployment as it was.
+    t.ok(
+        "mediator",
+        &case,
+        "record-consultation",
+        json!({"summary": "after the backup"}),
+    )
+    .await;
+    // The backup holds no plaintext of a document.
+    let mut all = vec![];
+    for e in walk(&backup_dir) {
+        all.extend(std::fs::read(e).unwrap());
+    }
+    assert!(
+        !all.windows(14).any(|w| w == b"CANARY-BACKUP "),
+        "plaintext in the backup"
+    );
+
+    // A backup refuses a folder in use.
+    let again = accord::backup::backup(&t.cfg, &t.accord, &backup_dir, false, false).await;
+    assert!(again.unwrap_err().contains("is not empty"));
+
+    let target = |name: &str| {
+        let mut cfg = accord::config::Config {
+            data: work.path().join(name),
+            ..accord::config::Config::default()
+        };
+        cfg.database_url = None;
+        cfg
+    };
+    let mut restored_cfg = target("restored");
+    if t.cfg.database_url.is_some() {
+        let cluster = accord_store_postgres::testing::test_url().unwrap();
+        restored_cfg.database_url = Some(
+            accord_store_postgres::testing::fresh_database(&cluster)
+                .await
+                .unwrap(),
+        );
+    }
+    // Without the key the backup cannot be restored; a damaged copy is refused before anything
+    // is written.
+    let e = accord::backup::restore(&backup_dir, &restored_cfg, None, false)
+        .await
+        .unwrap_err();
+    assert!(e.contains("--key"), "{e}");
+    assert!(!restored_cfg.data.exists(), "nothing written");
+    let damaged = work.path().join("damaged");
+    copy_dir(&backup_dir, &damaged);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(damaged.join("manifest.json")).unwrap()).unwrap();
+    let object = manifest["objects"][0]["key"].as_str().unwrap();
+    flip_a_byte(&damaged.join("objects").join(object));
+    let key = t.cfg.data.join(accord::MASTER_KEY_FILE);
+    let e = accord::backup::restore(&damaged, &restored_cfg, Some(&key), false)
+        .await
+        .unwrap_err();
+    assert!(e.contains("damaged"), "{e}");
+    assert!(!restored_cfg.data.exists(), "nothing written");
+
+    let report = accord::backup::restore(&backup_dir, &restored_cfg, Some(&key), false)
+        .await
+        .unwrap();
+    assert_eq!(report.documents, 2);
+    assert_eq!(report.files_checked, 4, "database, checkpoint, two objects");
+    assert!(report.cases >= 1 && report.events >= events_before.len() as u64);
+    assert!(report.log_size >= report.checkpoint_size);
+    // A second restore into the same place is refused.
+    let e = accord::backup::restore(&backup_dir, &restored_cfg, Some(&key), false)
+        .await
+        .unwrap_err();
+    assert!(e.contains("not empty"), "{e}");
+
+    // The restored deployment serves the case as it was at the backup, documents byte for byte.
+    let store = accord::open_store(&restored_cfg).await.unwrap();
+    assert_eq!(store.events(&case).await.unwrap(), events_before);
+    let clock: Arc<dyn accord_app::Clock> = t.clock.clone();
+    let app = accord::application(&restored_cfg, store, clock).unwrap();
+    let running = accord::start(app, accord::web_config(&restored_cfg), "127.0.0.1:0", false)
+        .await
+        .unwrap();
+    let base = format!("http://{}", running.addr);
+    let http = reqwest::Client::new();
+    for (who, channel, id, content) in [
+        ("harbour", "caucus:H", &caucus_id, &caucus),
+        ("indah", "plenary", &plenary_id, &plenary),
+    ] {
+        let s: Value = http
+            .post(format!("{base}/api/v1/sessions"))
+            .json(&json!({"username": who, "password": format!("{who}-password!")}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = s["token"].as_str().unwrap_or_else(|| panic!("{s}"));
+        let r = http
+            .get(format!(
+                "{base}/api/v1/cases/{case}/channels/{channel}/documents/{id}"
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(&r.bytes().await.unwrap().to_vec(), content);
+    }
+    let _ = running.shutdown.send(true);
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+crate::on_both_backends!(a_backup_taken_while_serving_restores_whole_and_serves_again,);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_with_its_key_restores_without_one_through_the_command_line() {
+    let Some(mut t) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let case = active_commercial(&mut t).await;
+    file_document(&t, "harbour", &case, "plenary", &pdf("Statement")).await;
+    let work = tempfile::tempdir().unwrap();
+    let backup_dir = work.path().join("b");
+    let bin = env!("CARGO_BIN_EXE_accord");
+    let out = std::process::Command::new(bin)
+        .args(["backup", "--include-key", "--data"])
+        .arg(&t.cfg.data)
+        .arg("--to")
+        .arg(&backup_dir)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("the master key is in the backup"), "{said}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(backup_dir.join("master.key"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(
+        mode & 0o077,
+        0,
+        "the key in the backup is the owner's alone"
+    );
+    let out = std::process::Command::new(bin)
+        .args(["restore", "--from"])
+        .arg(&backup_dir)
+        .arg("--data")
+        .arg(work.path().join("new"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("1 documents"), "{said}");
+    assert!(said.contains("case chains"), "{said}");
+    let out = std::process::Command::new(bin)
+        .args(["verify-log", "--data"])
+        .arg(work.path().join("new"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
