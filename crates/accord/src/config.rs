@@ -47,6 +47,18 @@ pub struct Config {
     /// verification page's address (default: `http://` and the listen address).
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Log lines as `json` (one object per line) or `text`; by default text on a terminal and
+    /// JSON otherwise (never colour codes when the output is not a terminal).
+    #[serde(default)]
+    pub log_format: Option<String>,
+    /// A bearer token that opens `GET /metrics` on the main listener (at least 16 characters;
+    /// unset: the route answers as if it did not exist).
+    #[serde(default)]
+    pub metrics_token: Option<String>,
+    /// An address of their own for the metrics (`GET /metrics`, no token), such as
+    /// `127.0.0.1:9090`.
+    #[serde(default)]
+    pub metrics_listen: Option<String>,
 }
 
 impl Config {
@@ -95,6 +107,9 @@ impl Default for Config {
             second_factor_roles: vec!["secretariat".into(), "mediator".into(), "operator".into()],
             public_url: None,
             max_upload_mib: default_max_upload_mib(),
+            log_format: None,
+            metrics_token: None,
+            metrics_listen: None,
         }
     }
 }
@@ -147,10 +162,31 @@ impl Config {
                 "second_factor_roles",
                 "public_url",
                 "max_upload_mib",
+                "log_format",
+                "metrics_token",
+                "metrics_listen",
             ]))
             .merge(Serialized::defaults(flags))
-            .extract()
+            .extract::<Config>()
             .map_err(|e| format!("configuration error: {e}"))
+            .and_then(Config::checked)
+    }
+
+    /// Refuses values the service cannot run with safely.
+    fn checked(self) -> Result<Config, String> {
+        if let Some(t) = &self.metrics_token
+            && t.chars().count() < 16
+        {
+            return Err("configuration error: metrics_token must be at least 16 characters".into());
+        }
+        if let Some(f) = &self.log_format
+            && !matches!(f.as_str(), "json" | "text")
+        {
+            return Err(format!(
+                "configuration error: log_format is 'json' or 'text', not '{f}'"
+            ));
+        }
+        Ok(self)
     }
 
     /// The database URL in effect.
@@ -175,6 +211,9 @@ impl Config {
         let mut c = self.clone();
         c.database_url = Some(redact_url(&self.database_url()));
         c.storage_url = Some(redact_url(&self.storage_url()));
+        if c.metrics_token.is_some() {
+            c.metrics_token = Some("***".into());
+        }
         toml::to_string_pretty(&c).unwrap_or_else(|e| format!("# cannot print: {e}"))
     }
 }

@@ -235,7 +235,25 @@ pub fn web_config(cfg: &Config) -> WebConfig {
         max_body_bytes: cfg.max_body_bytes.clamp(1024, 64 * 1024 * 1024),
         max_upload_bytes: cfg.max_upload_mib.clamp(1, 64 * 1024) * 1024 * 1024,
         scheduler_interval: Duration::from_secs(cfg.scheduler_interval_secs.max(1)),
+        metrics_token: cfg.metrics_token.clone(),
     }
+}
+
+/// Serves `GET /metrics` (no token) on an address of its own until the process ends.
+pub async fn start_metrics(listen: &str) -> Result<SocketAddr, String> {
+    let _ = accord_web::observe::recorder();
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen for metrics on {listen}: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, accord_web::metrics_router()).await {
+            tracing::error!(error = %e, "metrics listener stopped");
+        }
+    });
+    Ok(addr)
 }
 
 /// A running server.
@@ -262,6 +280,8 @@ pub async fn start(
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    // The metrics recorder, before the first request.
+    let _ = accord_web::observe::recorder();
     let (tx, rx) = watch::channel(false);
     if run_scheduler {
         let accord = accord.clone();
@@ -269,10 +289,22 @@ pub async fn start(
         let every = web.scheduler_interval;
         tokio::spawn(async move {
             loop {
+                metrics::counter!("accord_scheduler_runs_total").increment(1);
                 match accord.run_scheduler().await {
-                    Ok(r) if r.events > 0 => tracing::info!(?r, "scheduler acted on deadlines"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
+                    Ok(r) => {
+                        metrics::counter!("accord_scheduler_lapse_events_total")
+                            .increment(r.events as u64);
+                        metrics::counter!("accord_scheduler_failures_total")
+                            .increment(r.failures as u64);
+                        metrics::gauge!("accord_scheduler_due_cases").set(r.cases as f64);
+                        if r.events > 0 {
+                            tracing::info!(?r, "scheduler acted on deadlines");
+                        }
+                    }
+                    Err(e) => {
+                        metrics::counter!("accord_scheduler_failures_total").increment(1);
+                        tracing::warn!(error = %e, "scheduler pass failed");
+                    }
                 }
                 // Expired idempotent responses are deleted on the same beat.
                 match accord.sweep_idempotency_keys().await {

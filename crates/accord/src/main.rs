@@ -233,13 +233,34 @@ fn load(config: Option<PathBuf>, d: &Deployment, listen: Option<String>) -> Resu
 }
 
 fn init_logging(filter: &str) {
+    init_logging_as(filter, None);
+}
+
+/// Logs to standard error: JSON lines (`format` `json`, or by default when standard error is not
+/// a terminal) or text, colour codes only on a terminal.
+fn init_logging_as(filter: &str, format: Option<&str>) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let json = match format {
+        Some(f) => f == "json",
+        None => !terminal,
+    };
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(terminal && !json);
+    let _ = if json {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 async fn open(cfg: &Config) -> Result<accord_app::Accord, String> {
@@ -282,7 +303,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             test_clock,
         } => {
             let cfg = load(cli.config, &deployment, listen)?;
-            init_logging(&cfg.log);
+            init_logging_as(&cfg.log, cfg.log_format.as_deref());
             let accord = if test_clock {
                 accord::rehearsal::check_listen(&cfg.listen)?;
                 tracing::warn!(
@@ -312,6 +333,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 accord::start(accord, accord::web_config(&cfg), &cfg.listen, true).await?;
             println!("Accord is listening on http://{}", running.addr);
             tracing::info!(addr = %running.addr, "listening");
+            if let Some(m) = &cfg.metrics_listen {
+                let addr = accord::start_metrics(m).await?;
+                println!("Metrics on http://{addr}/metrics");
+            }
             let tx = running.shutdown.clone();
             tokio::spawn(async move {
                 shutdown_signal().await;

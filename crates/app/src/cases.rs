@@ -326,13 +326,26 @@ impl Accord {
             .unwrap_or_else(|| prev.to_owned());
         let projection = project(&case, &head_hash)?;
         let chains = advance_chains(chains, &records);
-        self.store
+        let appended = records.len();
+        let result = self
+            .store
             .append(Append {
                 expected_version: last_position,
                 records,
                 projection,
             })
-            .await?;
+            .await;
+        match &result {
+            Ok(()) => {
+                metrics::counter!("accord_case_appends_total").increment(1);
+                metrics::histogram!("accord_case_append_events_size").record(appended as f64);
+            }
+            Err(crate::ports::StoreError::Conflict { .. }) => {
+                metrics::counter!("accord_case_append_conflicts_total").increment(1);
+            }
+            Err(_) => metrics::counter!("accord_case_append_failures_total").increment(1),
+        }
+        result?;
         Ok(LoadedCase {
             case,
             head_hash,

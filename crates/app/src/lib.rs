@@ -127,6 +127,11 @@ impl Accord {
         self.clock.now().as_millisecond()
     }
 
+    /// The document vault, when there is one.
+    pub fn vault(&self) -> Option<&Arc<dyn ports::Blobs>> {
+        self.blobs.as_ref()
+    }
+
     /// The same application with a document vault (without one, filing documents is refused).
     pub fn with_blobs(mut self, blobs: Arc<dyn ports::Blobs>) -> Self {
         self.blobs = Some(blobs);

@@ -697,6 +697,8 @@ pub trait Blobs: Send + Sync {
     fn expand_archive(&self, archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, BlobError>;
     /// Largest file accepted, in bytes.
     fn max_file_bytes(&self) -> u64;
+    /// Checks that the storage answers.
+    async fn ping(&self) -> Result<(), BlobError>;
 }
 
 /// A signature line of a laid-out document.

@@ -27,6 +27,8 @@ pub(crate) async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>)
                 Err(_) => break,
             }
         }
+        metrics::gauge!("accord_store_writer_queue_depth").set(rx.len() as f64);
+        metrics::histogram!("accord_store_commit_batch_size").record(batch.len() as f64);
         let results = commit_batch(&mut conn, &batch).await;
         for (job, result) in batch.into_iter().zip(results) {
             let _ = job.reply.send(result);

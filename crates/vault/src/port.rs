@@ -67,4 +67,8 @@ impl Blobs for Vault {
     fn max_file_bytes(&self) -> u64 {
         self.limits().max_bytes
     }
+
+    async fn ping(&self) -> Result<(), BlobError> {
+        Vault::ping(self).await.map_err(to_port)
+    }
 }

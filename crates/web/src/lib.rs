@@ -6,6 +6,7 @@ mod api;
 mod error;
 mod extract;
 mod idempotency;
+pub mod observe;
 pub mod openapi;
 mod paced_multipart;
 mod route_table;
@@ -18,6 +19,7 @@ use accord_app::Accord;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::IntoResponse;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -35,6 +37,9 @@ pub struct WebConfig {
     /// Largest document upload, in bytes (the idempotency layer reads no more of a streamed
     /// body when it checks a repeat against the stored fingerprint).
     pub max_upload_bytes: u64,
+    /// The bearer token that opens `GET /metrics` on the main listener (`None`: not served
+    /// there).
+    pub metrics_token: Option<String>,
     /// How often the deadline scheduler runs (not used by the router itself; kept with the web
     /// settings because `serve` owns both).
     pub scheduler_interval: Duration,
@@ -47,6 +52,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
             scheduler_interval: Duration::from_secs(60),
+            metrics_token: None,
         }
     }
 }
@@ -93,4 +99,22 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(observe::observe))
+}
+
+/// The router of a metrics-only listener (`metrics_listen`): `GET /metrics`, no token.
+pub fn metrics_router() -> Router {
+    Router::new().route(
+        "/metrics",
+        axum::routing::get(|| async {
+            match observe::recorder() {
+                Some(h) => (
+                    [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                    h.render(),
+                )
+                    .into_response(),
+                None => axum::http::StatusCode::NOT_FOUND.into_response(),
+            }
+        }),
+    )
 }

@@ -681,7 +681,19 @@ async fn authorization_matrix() {
                         }
                     }
                 }
+                // Without a metrics token configured (this server) the route is absent for
+                // everyone, signed in or not.
+                ("GET", "/metrics") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    None,
+                    false,
+                    Expect::Hidden,
+                    None,
+                ),
                 ("GET", "/healthz")
+                | ("GET", "/readyz")
                 | ("GET", "/api/v1/openapi.json")
                 | ("GET", "/api/v1/transparency/key")
                 | ("GET", "/api/v1/verify/{verification_id}") => add(

@@ -643,3 +643,76 @@ fn log_checkpoint_then_verify_detects_rewritten_and_truncated_history() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Logs off a terminal are JSON lines, one per request with its id, route and status and no
+/// colour codes; the metrics have an address of their own when asked.
+#[test]
+fn logs_are_json_lines_with_request_ids_and_metrics_have_their_own_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = accord(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("ACCORD_METRICS_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut addr = None;
+    let mut metrics = None;
+    while addr.is_none() || metrics.is_none() {
+        let line = lines.next().expect("server exited early").unwrap();
+        if let Some(a) = line.strip_prefix("Accord is listening on http://") {
+            addr = Some(a.to_owned());
+        }
+        if let Some(m) = line.strip_prefix("Metrics on http://") {
+            metrics = Some(m.to_owned());
+        }
+    }
+    let (addr, metrics) = (addr.unwrap(), metrics.unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let scraped = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let r = http
+            .get(format!("http://{addr}/readyz"))
+            .header("x-request-id", "trial-7")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        http.get(format!("http://{metrics}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
+    assert!(
+        scraped.contains(
+            "accord_http_requests_total{route=\"/readyz\",method=\"GET\",status=\"200\"} 1"
+        ),
+        "{scraped}"
+    );
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains('\u{1b}'), "no colour codes off a terminal");
+    let entries: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let request = entries
+        .iter()
+        .find(|e| e["message"] == "request" && e["span"]["request_id"] == "trial-7")
+        .unwrap_or_else(|| panic!("no request line: {stderr}"));
+    assert_eq!(request["route"], "/readyz");
+    assert_eq!(request["status"], 200);
+    assert_eq!(request["level"], "INFO");
+}

@@ -278,3 +278,128 @@ async fn a_backup_with_its_key_restores_without_one_through_the_command_line() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Metrics behind a token, parsed as Prometheus text; request ids echoed; readiness.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_readiness_and_request_ids_for_operators() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let token = "metrics-token-0123456789";
+    let web = accord_web::WebConfig {
+        metrics_token: Some(token.into()),
+        ..accord::web_config(&t.cfg)
+    };
+    let running = accord::start(t.accord.clone(), web, "127.0.0.1:0", false)
+        .await
+        .unwrap();
+    let base = format!("http://{}", running.addr);
+    let http = reqwest::Client::new();
+    // Without a configured token (the test server) the route is not there; with one, only the
+    // token opens it.
+    let r = http
+        .get(format!("{}/metrics", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    for given in [None, Some("wrong-token-0123456789")] {
+        let mut req = http.get(format!("{base}/metrics"));
+        if let Some(g) = given {
+            req = req.bearer_auth(g);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "metrics-token-required");
+    }
+    // Request ids: the client's when well formed, else a new one.
+    let r = http
+        .get(format!("{base}/readyz"))
+        .header("x-request-id", "probe-42.a_b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "probe-42.a_b");
+    assert_eq!(r.status(), StatusCode::OK);
+    let ready: Value = r.json().await.unwrap();
+    assert_eq!(
+        ready,
+        json!({"ready": true, "database": "ok", "storage": "ok"})
+    );
+    let r = http
+        .get(format!("{base}/healthz"))
+        .header("x-request-id", "not a valid id; with spaces")
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(
+        id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()),
+        "{id}"
+    );
+    let r = http
+        .get(format!("{base}/no/such/route"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers().contains_key("x-request-id"),
+        "every response carries one"
+    );
+    // A case read through the server, then the metrics.
+    let (s, _) = t.get("harbour", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let text = http
+        .get(format!("{base}/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).unwrap();
+    let case_reads = scrape.samples.iter().find(|s| {
+        s.metric == "accord_http_requests_total"
+            && s.labels.get("route") == Some("/api/v1/cases/:case_id")
+            && s.labels.get("method") == Some("GET")
+            && s.labels.get("status") == Some("200")
+    });
+    match case_reads.map(|s| &s.value) {
+        Some(prometheus_parse::Value::Counter(n)) => assert!(*n >= 1.0),
+        other => panic!("no counter of case reads: {other:?}\n{text}"),
+    }
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "accord_http_request_duration_seconds"
+                && matches!(&s.value, prometheus_parse::Value::Histogram(b) if b.len() >= 10)),
+        "latency as a histogram with buckets"
+    );
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "accord_http_requests_total"
+                && s.labels.get("route") == Some("unmatched")
+                && s.labels.get("status") == Some("404"))
+    );
+    for metric in [
+        "accord_case_appends_total",
+        "accord_case_append_events_size",
+        "accord_store_commit_batch_size",
+    ] {
+        assert!(
+            scrape.samples.iter().any(|s| s.metric == metric),
+            "{metric} missing"
+        );
+    }
+    // No id, name or content of a case in any label.
+    let title = t.case("harbour", &case).await["title"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!text.contains(&case) && !text.contains(&title) && !text.contains("harbour"));
+    let _ = running.shutdown.send(true);
+}

@@ -447,9 +447,11 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
     // nextest runs each test in its own process, so this subscriber sees only this test's server.
     let sink = LogSink::default();
     let writer = sink.clone();
+    // As operators run it: JSON lines (with each request's id and route).
     let _ = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
+        .json()
         .with_writer(move || writer.clone())
         .try_init();
     tracing::info!("log capture on");
@@ -516,6 +518,16 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
         logs.len()
     );
     hits += logs.matches(marker).count();
+    assert!(
+        logs.contains("\"request_id\""),
+        "the request lines were captured"
+    );
+    // The metrics as a scraper would read them.
+    let metrics = accord_web::observe::recorder()
+        .map(|h| h.render())
+        .unwrap_or_default();
+    assert!(metrics.contains("accord_http_requests_total"));
+    hits += metrics.matches(marker).count();
     println!("FIGURE caucus-pairs pairs={pairs} differences={differences} canary-hits={hits}");
     assert!(
         canaries.len() as u64 >= pairs,

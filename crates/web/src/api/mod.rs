@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         ));
     open.merge(crate::ui::pages())
         .merge(protected)
+        .route_layer(middleware::from_fn(crate::observe::label_route))
         .fallback(service::not_found)
         .method_not_allowed_fallback(service::method_not_allowed)
         .layer(middleware::from_fn_with_state(
