@@ -73,10 +73,28 @@ impl TestServer {
         TestServer::start_with(backend, true).await
     }
 
+    /// Starts a server whose documents go to `storage_url` (its data folder's files when
+    /// `None`).
+    pub async fn start_with_storage(
+        backend: Backend,
+        storage_url: Option<String>,
+    ) -> Option<TestServer> {
+        TestServer::start_full(backend, false, storage_url).await
+    }
+
     async fn start_with(backend: Backend, rehearsal: bool) -> Option<TestServer> {
+        TestServer::start_full(backend, rehearsal, None).await
+    }
+
+    async fn start_full(
+        backend: Backend,
+        rehearsal: bool,
+        storage_url: Option<String>,
+    ) -> Option<TestServer> {
         let dir = tempfile::tempdir().unwrap();
         let mut cfg = Config {
             data: dir.path().join("data"),
+            storage_url,
             ..Config::default()
         };
         if backend == Backend::Postgres {
@@ -659,6 +677,19 @@ pub async fn active_commercial(t: &mut TestServer) -> String {
 /// The same under a chosen profile.
 pub async fn active_commercial_with(t: &mut TestServer, profile: &str) -> String {
     active_commercial_filed(t, |h, i| commercial(h, i, true, profile)).await
+}
+
+/// Another ACTIVE commercial case between the same users (after [`active_commercial`]).
+pub async fn active_commercial_again(t: &mut TestServer) -> String {
+    let filing = commercial(&t.id("harbour"), &t.id("indah"), true, "uncitral-2021");
+    let case = t.file("harbour", filing.clone()).await;
+    let builder = CaseBuilder::from_json(filing).mediator(
+        &t.id("mediator"),
+        "Amina Diallo",
+        CountryCode::parse("SN").ok(),
+    );
+    drive(t, &case, &builder, Milestone::Active, &COMMERCIAL_CAST).await;
+    case
 }
 
 /// The same from a filing built from H's and I's user ids.

@@ -302,6 +302,8 @@ async fn metrics_readiness_and_request_ids_for_operators() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "metrics-not-enabled");
     for given in [None, Some("wrong-token-0123456789")] {
         let mut req = http.get(format!("{base}/metrics"));
         if let Some(g) = given {
@@ -402,4 +404,193 @@ async fn metrics_readiness_and_request_ids_for_operators() {
         .to_owned();
     assert!(!text.contains(&case) && !text.contains(&title) && !text.contains("harbour"));
     let _ = running.shutdown.send(true);
+}
+
+/// Two instances on one PostgreSQL and one document storage (S3 when the test run has one)
+/// behave as one: sessions and idempotency keys work whichever answers, concurrent work through
+/// both is all there once, each lapse fires once, the transparency log stays dense.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_database_and_one_storage_behave_as_one() {
+    let storage = std::env::var("ACCORD_TEST_S3_URL").ok();
+    let Some(mut t) = TestServer::start_with_storage(Backend::Postgres, storage.clone()).await
+    else {
+        return;
+    };
+    // Instance B: the same database, storage and master key; its own process state.
+    let b_dir = tempfile::tempdir().unwrap();
+    let mut b_cfg = t.cfg.clone();
+    b_cfg.data = b_dir.path().join("data");
+    b_cfg.storage_url = Some(t.cfg.storage_url());
+    std::fs::create_dir_all(&b_cfg.data).unwrap();
+    std::fs::copy(
+        t.cfg.data.join(accord::MASTER_KEY_FILE),
+        b_cfg.data.join(accord::MASTER_KEY_FILE),
+    )
+    .unwrap();
+    accord::prepare_data_dir(&b_cfg).unwrap();
+    let b_store = accord::open_store(&b_cfg).await.unwrap();
+    let clock: Arc<dyn accord_app::Clock> = t.clock.clone();
+    let b_app = accord::application(&b_cfg, b_store, clock).unwrap();
+    let b = accord::start(
+        b_app.clone(),
+        accord::web_config(&b_cfg),
+        "127.0.0.1:0",
+        false,
+    )
+    .await
+    .unwrap();
+    let b_base = format!("http://{}", b.addr);
+    let http = reqwest::Client::new();
+
+    // Five cases, each with a time limit of one day.
+    let mut cases = vec![];
+    for _ in 0..5 {
+        let case = if cases.is_empty() {
+            active_commercial(&mut t).await
+        } else {
+            crate::harness::active_commercial_again(&mut t).await
+        };
+        t.ok("mediator", &case, "set-time-limit", json!({"days": 1}))
+            .await;
+        cases.push(case);
+    }
+    let case = cases[0].clone();
+
+    // A session opened on A is good on B.
+    let r = http
+        .get(format!("{b_base}/api/v1/cases/{case}"))
+        .bearer_auth(t.token("harbour"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // An idempotent post on A replays on B.
+    let key = "two-instances-0001";
+    let body = json!({"body": "Agenda for the joint session"});
+    let first: Value = http
+        .post(format!(
+            "{}/api/v1/cases/{case}/channels/plenary/messages",
+            t.base
+        ))
+        .bearer_auth(t.token("harbour"))
+        .header("idempotency-key", key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let replay = http
+        .post(format!(
+            "{b_base}/api/v1/cases/{case}/channels/plenary/messages"
+        ))
+        .bearer_auth(t.token("harbour"))
+        .header("idempotency-key", key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(
+        replay["id"], first["id"],
+        "the same message, not a second one"
+    );
+
+    // Concurrent messages through both instances: every one there, once.
+    let mut posts = vec![];
+    for i in 0..24 {
+        let base = if i % 2 == 0 {
+            t.base.clone()
+        } else {
+            b_base.clone()
+        };
+        let who = if i % 3 == 0 { "indah" } else { "harbour" };
+        let req = http
+            .post(format!(
+                "{base}/api/v1/cases/{case}/channels/plenary/messages"
+            ))
+            .bearer_auth(t.token(who))
+            .json(&json!({"body": format!("concurrent message {i}")}));
+        posts.push(tokio::spawn(
+            async move { req.send().await.unwrap().status() },
+        ));
+    }
+    for p in posts {
+        assert_eq!(p.await.unwrap(), StatusCode::CREATED);
+    }
+    let (_, messages) = t
+        .get(
+            "mediator",
+            &format!("/api/v1/cases/{case}/channels/plenary/messages"),
+        )
+        .await;
+    let bodies: Vec<&str> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["body"].as_str())
+        .collect();
+    for i in 0..24 {
+        let want = format!("concurrent message {i}");
+        assert_eq!(bodies.iter().filter(|b| **b == want).count(), 1, "{want}");
+    }
+
+    // A document filed through A is read through B (one storage).
+    let pdf =
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+            .to_vec();
+    let id = file_document(&t, "harbour", &case, "plenary", &pdf).await;
+    let got = http
+        .get(format!(
+            "{b_base}/api/v1/cases/{case}/channels/plenary/documents/{id}"
+        ))
+        .bearer_auth(t.token("indah"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.bytes().await.unwrap().to_vec(), pdf);
+
+    // The time limits run out: both instances' schedulers race; each lapse fires once.
+    t.clock.advance_days(3);
+    for _ in 0..3 {
+        let (ra, rb) = tokio::join!(t.accord.run_scheduler(), b_app.run_scheduler());
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!((ra.failures, rb.failures), (0, 0), "{ra:?} {rb:?}");
+    }
+    for c in &cases {
+        let kinds = t.event_kinds("sgen", c).await;
+        assert_eq!(
+            kinds
+                .iter()
+                .filter(|k| *k == "mediation-terminated")
+                .count(),
+            1,
+            "{c}: {kinds:?}"
+        );
+        assert_eq!(t.state("sgen", c).await, "TERMINATED");
+    }
+
+    // Both sequence the transparency log at once: dense, each event once, one history.
+    let (sa, sb) = tokio::join!(t.accord.sequence_log(), b_app.sequence_log());
+    let admitted = sa.unwrap() + sb.unwrap();
+    assert!(admitted > 0);
+    let report = t.store.verify_chains().await.unwrap();
+    let size = t.store.log_size().await.unwrap();
+    assert_eq!(size as u64, report.events, "every event in the log once");
+    let hashes = t.store.log_hashes(0, size).await.unwrap();
+    assert_eq!(hashes.len() as i64, size, "no gap");
+    let unique: std::collections::BTreeSet<_> = hashes.iter().collect();
+    assert_eq!(unique.len(), hashes.len(), "no event twice");
+    let cp = t
+        .accord
+        .checkpoint(&accord_domain::Actor::System)
+        .await
+        .unwrap();
+    let (cp_size, now) = accord::verify_checkpoint(&b_app, &cp.note).await.unwrap();
+    assert_eq!((cp_size, now), (size as u64, size as u64));
+    let _ = b.shutdown.send(true);
 }

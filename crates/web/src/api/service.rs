@@ -80,10 +80,16 @@ async fn ready(State(s): State<AppState>) -> Response {
 }
 
 /// `GET /metrics` on the main listener: only with the configured token (compared in constant
-/// time); without a configured token the route answers as if it did not exist.
+/// time); without a configured token it is not served here (404 `metrics-not-enabled`).
 async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     let (Some(token), Some(handle)) = (&s.config.metrics_token, crate::observe::recorder()) else {
-        return not_found().await.into_response();
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "metrics-not-enabled",
+            "metrics are not served on this address: the operator sets metrics_token (then \
+             send it as a bearer token) or metrics_listen (an address of their own)",
+        )
+        .into_response();
     };
     let given = headers
         .get(axum::http::header::AUTHORIZATION)
