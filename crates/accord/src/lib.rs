@@ -5,6 +5,7 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod malloc;
+pub mod migrate_db;
 pub mod migrate_storage;
 pub mod rehearsal;
 

@@ -70,6 +70,16 @@ enum Cmd {
         #[arg(long)]
         to: String,
     },
+    /// Move the embedded SQLite database to PostgreSQL (stop the server first): every table in
+    /// batches, resumable by running it again, then verified (counts, every case's chain head
+    /// and chain, the transparency log and its root); then set database_url to it.
+    MigrateDb {
+        #[command(flatten)]
+        deployment: Deployment,
+        /// The PostgreSQL database (empty, or holding part of this same copy).
+        #[arg(long)]
+        to: String,
+    },
     /// Back up the deployment while it runs: the database at one instant (SQLite copy or
     /// pg_dump), every stored document (as stored, encrypted), a signed checkpoint of the
     /// transparency log and a manifest of hashes. The master key only with --include-key.
@@ -374,6 +384,28 @@ async fn run(cli: Cli) -> Result<(), String> {
                 r.skipped,
                 r.verified,
                 r.repaired,
+                accord::config::redact_url(&to)
+            );
+            Ok(())
+        }
+        Cmd::MigrateDb { deployment, to } => {
+            let cfg = load(cli.config, &deployment, None)?;
+            init_logging("warn");
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let r = accord::migrate_db::migrate_db(&cfg, &to, progress, None).await?;
+            let rows: i64 = r.tables.iter().map(|t| t.rows).sum();
+            let now: i64 = r.tables.iter().map(|t| t.copied_now).sum();
+            println!(
+                "copied {} tables ({rows} rows, {now} by this run) to {}; verified: every \
+                 table's rows, {} cases' versions and chain heads, their chains ({} events), \
+                 the transparency log ({} entries, root {}); now set database_url = \"{}\" \
+                 and start Accord",
+                r.tables.len(),
+                accord::config::redact_url(&to),
+                r.cases,
+                r.events,
+                r.log_size,
+                r.log_root,
                 accord::config::redact_url(&to)
             );
             Ok(())

@@ -594,3 +594,97 @@ async fn two_instances_on_one_database_and_one_storage_behave_as_one() {
     assert_eq!((cp_size, now), (size as u64, size as u64));
     let _ = b.shutdown.send(true);
 }
+
+/// From the embedded SQLite to PostgreSQL: interrupted part-way and resumed, verified, then the
+/// case goes on, served from PostgreSQL, as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_database_moves_to_postgres_resumably_and_the_case_goes_on() {
+    let Some(cluster) = accord_store_postgres::testing::test_url() else {
+        return;
+    };
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let memo = pdf("Memorial on jurisdiction");
+    let doc = file_document(&t, "harbour", &case, "plenary", &memo).await;
+    for i in 0..30 {
+        let (s, _) = t
+            .post(
+                "indah",
+                &format!("/api/v1/cases/{case}/channels/plenary/messages"),
+                json!({"body": format!("message {i}")}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    let before = t.case("harbour", &case).await;
+    let to = accord_store_postgres::testing::fresh_database(&cluster)
+        .await
+        .unwrap();
+    // Refusals first: not a PostgreSQL URL; then a run stopped after two batches.
+    let e = accord::migrate_db::migrate_db(&t.cfg, "mysql://x", false, None)
+        .await
+        .unwrap_err();
+    assert!(e.contains("not a PostgreSQL URL"), "{e}");
+    let e = accord::migrate_db::migrate_db(&t.cfg, &to, false, Some(2))
+        .await
+        .unwrap_err();
+    assert!(e.contains("run again"), "{e}");
+    let r = accord::migrate_db::migrate_db(&t.cfg, &to, false, None)
+        .await
+        .unwrap();
+    let copied_before: i64 = r.tables.iter().map(|t| t.rows - t.copied_now).sum();
+    assert!(copied_before > 0, "the second run continued the first");
+    assert!(r.tables.iter().any(|t| t.table == "events" && t.rows > 0));
+    assert!(r.cases >= 1 && r.log_size <= r.events as usize);
+    // Run again: nothing left to copy, verified again.
+    let again = accord::migrate_db::migrate_db(&t.cfg, &to, false, None)
+        .await
+        .unwrap();
+    assert!(again.tables.iter().all(|t| t.copied_now == 0));
+    assert_eq!(again.log_root, r.log_root);
+
+    // Served from PostgreSQL: the same case, the same documents; the case goes on.
+    let mut pg_cfg = t.cfg.clone();
+    pg_cfg.database_url = Some(to.clone());
+    pg_cfg.storage_url = Some(t.cfg.storage_url());
+    let store = accord::open_store(&pg_cfg).await.unwrap();
+    let clock: Arc<dyn accord_app::Clock> = t.clock.clone();
+    let app = accord::application(&pg_cfg, store.clone(), clock).unwrap();
+    let running = accord::start(app, accord::web_config(&pg_cfg), "127.0.0.1:0", false)
+        .await
+        .unwrap();
+    let base = format!("http://{}", running.addr);
+    let http = reqwest::Client::new();
+    let view: Value = http
+        .get(format!("{base}/api/v1/cases/{case}"))
+        .bearer_auth(t.token("harbour"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view, before, "the session and the case carried over");
+    let got = http
+        .get(format!(
+            "{base}/api/v1/cases/{case}/channels/plenary/documents/{doc}"
+        ))
+        .bearer_auth(t.token("indah"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.bytes().await.unwrap().to_vec(), memo);
+    let r = http
+        .post(format!(
+            "{base}/api/v1/cases/{case}/actions/record-consultation"
+        ))
+        .bearer_auth(t.token("mediator"))
+        .json(&json!({"summary": "Consulted after the move to PostgreSQL"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let chains = store.verify_chains().await.unwrap();
+    assert!(chains.breaks.is_empty());
+    let _ = running.shutdown.send(true);
+}
