@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 pub enum Backend {
     Sqlite,
     Postgres,
+    /// PostgreSQL reached by `accord migrate-db` from an embedded deployment with a history of
+    /// its own (an account and a filed request).
+    Migrated,
 }
 
 /// A running server with its manual clock.
@@ -104,6 +107,17 @@ impl TestServer {
                     .await
                     .unwrap(),
             );
+        }
+        if backend == Backend::Migrated {
+            let cluster = accord_store_postgres::testing::test_url()?;
+            let target = accord_store_postgres::testing::fresh_database(&cluster)
+                .await
+                .unwrap();
+            embedded_history(&cfg).await;
+            accord::migrate_db::migrate_db(&cfg, &target, false, None)
+                .await
+                .unwrap();
+            cfg.database_url = Some(target);
         }
         accord::prepare_data_dir(&cfg).unwrap();
         let store = accord::open_store(&cfg).await.unwrap();
@@ -679,6 +693,32 @@ pub async fn active_commercial_with(t: &mut TestServer, profile: &str) -> String
     active_commercial_filed(t, |h, i| commercial(h, i, true, profile)).await
 }
 
+/// Gives the embedded deployment of `cfg` a history before it moves to PostgreSQL: an account
+/// and a request it filed.
+async fn embedded_history(cfg: &Config) {
+    accord::prepare_data_dir(cfg).unwrap();
+    let store = accord::open_store(cfg).await.unwrap();
+    let clock: Arc<dyn accord_app::Clock> = Arc::new(ManualClock::new(t0()));
+    let app = accord::application(cfg, store, clock).unwrap();
+    let user = app
+        .bootstrap_user(NewUser {
+            username: "earlier-counsel".into(),
+            display_name: "Counsel before the move".into(),
+            role: "party-user".into(),
+            password: "earlier-counsel-password!".into(),
+        })
+        .await
+        .unwrap();
+    let mut filing = accord_domain::testing::commercial_filing();
+    filing["parties"][0]["representatives"][0]["user_id"] = json!(user.id);
+    let req = serde_json::from_value(filing).unwrap();
+    let actor = accord_domain::Actor::User {
+        id: user.id,
+        role: accord_domain::GlobalRole::PartyUser,
+    };
+    app.file_request(&actor, &req).await.unwrap();
+}
+
 /// Another ACTIVE commercial case between the same users (after [`active_commercial`]).
 pub async fn active_commercial_again(t: &mut TestServer) -> String {
     let filing = commercial(&t.id("harbour"), &t.id("indah"), true, "uncitral-2021");
@@ -711,6 +751,25 @@ pub async fn active_commercial_filed(
     drive(t, &case, &builder, Milestone::Active, &COMMERCIAL_CAST).await;
     assert_eq!(t.state("sgen", &case).await, "ACTIVE");
     case
+}
+
+/// Declares one test per backend, and one on a database that `migrate-db` moved from SQLite to
+/// PostgreSQL, for an async scenario `fn(&mut TestServer)`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!($($name),*);
+        mod migrated {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(mut t) = $crate::harness::TestServer::start($crate::harness::Backend::Migrated).await else { return };
+                    super::$name(&mut t).await;
+                    t.assert_chains_verify().await;
+                }
+            )*
+        }
+    };
 }
 
 /// Declares one test per backend for an async scenario `fn(&mut TestServer)`.

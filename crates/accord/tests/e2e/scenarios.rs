@@ -12,9 +12,11 @@ use crate::harness::{
     Cast, TestServer, active_commercial, builder, commercial, declaration, drive, first_session,
     rep,
 };
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+// The reference scenarios run on SQLite, on PostgreSQL, and on a PostgreSQL database that
+// `accord migrate-db` moved from SQLite.
+on_every_backend!(
     s01_excluded_subject_matter_is_refused_citing_the_declaration,
     s02_third_state_consent_gates_registration_and_shows_only_the_request,
     s03_investor_state_agency_approval_and_default_appointment,
