@@ -688,3 +688,54 @@ async fn the_embedded_database_moves_to_postgres_resumably_and_the_case_goes_on(
     assert!(chains.breaks.is_empty());
     let _ = running.shutdown.send(true);
 }
+
+/// The demo deployment, moved to PostgreSQL, holds every demo case and their chains.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_deployment_moves_to_postgres_whole() {
+    let Some(cluster) = accord_store_postgres::testing::test_url() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = accord::config::Config {
+        data: dir.path().join("data"),
+        ..accord::config::Config::default()
+    };
+    accord::prepare_data_dir(&cfg).unwrap();
+    let store = accord::open_store(&cfg).await.unwrap();
+    let clock: Arc<dyn accord_app::Clock> = Arc::new(accord_app::SystemClock);
+    let app = accord::application(&cfg, store.clone(), clock.clone()).unwrap();
+    accord::demo::load(&app, &cfg.data).await.unwrap();
+    let chains = store.verify_chains().await.unwrap();
+    let (demo_cases, events) = (chains.cases as usize, chains.events);
+    let to = accord_store_postgres::testing::fresh_database(&cluster)
+        .await
+        .unwrap();
+    let r = accord::migrate_db::migrate_db(&cfg, &to, false, None)
+        .await
+        .unwrap();
+    assert_eq!((r.cases, r.events), (demo_cases, events));
+    assert!(demo_cases >= 5);
+    let mut pg_cfg = cfg.clone();
+    pg_cfg.database_url = Some(to);
+    let pg = accord::open_store(&pg_cfg).await.unwrap();
+    let pg_app = accord::application(&pg_cfg, pg.clone(), clock).unwrap();
+    // The demo's accounts sign in on PostgreSQL with the passwords printed for SQLite.
+    let logins = std::fs::read_to_string(cfg.data.join("demo-logins.txt")).unwrap();
+    let (user, password) = logins
+        .lines()
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            let u = f.next()?;
+            (u == "harbour").then(|| (u.to_owned(), f.next().unwrap_or_default().to_owned()))
+        })
+        .unwrap();
+    let session = pg_app
+        .login(&accord_app::accounts::Credentials {
+            username: user,
+            password,
+            totp: None,
+            source: None,
+        })
+        .await;
+    assert!(session.is_ok(), "{:?}", session.err());
+}
