@@ -95,6 +95,7 @@ async fn accord_appends(store: Arc<SqliteStore>, writers: usize, per_writer: usi
                         expected_version: v,
                         records: recs,
                         projection,
+                        documents: vec![],
                     })
                     .await
                     .unwrap();
@@ -175,7 +176,7 @@ fn main() {
             p.version = per_case as i64;
             let store = store.clone();
             pending.push(tokio::spawn(async move {
-                store.append(Append { expected_version: 0, records: recs, projection: p }).await.unwrap();
+                store.append(Append { expected_version: 0, records: recs, projection: p, documents: vec![]  }).await.unwrap();
             }));
             if pending.len() >= 64 {
                 for t in pending.drain(..) { t.await.unwrap(); }

@@ -285,6 +285,21 @@ impl Accord {
         decided: &[Decided],
         now: Timestamp,
     ) -> Result<LoadedCase, AppError> {
+        self.commit_with(actor, base, case_id, decided, now, &[])
+            .await
+    }
+
+    /// [`Accord::commit`], writing `documents`' records in the same transaction as the events
+    /// (a filed document is visible with its `document-filed` event, or not at all).
+    pub(crate) async fn commit_with(
+        &self,
+        actor: &Actor,
+        base: Option<&LoadedCase>,
+        case_id: &str,
+        decided: &[Decided],
+        now: Timestamp,
+        documents: &[crate::ports::DocumentRecord],
+    ) -> Result<LoadedCase, AppError> {
         let events = decided
             .iter()
             .map(|d| to_new_event(d, actor, now))
@@ -333,6 +348,7 @@ impl Accord {
                 expected_version: last_position,
                 records,
                 projection,
+                documents: documents.to_vec(),
             })
             .await;
         match &result {

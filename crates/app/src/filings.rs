@@ -347,9 +347,8 @@ impl Accord {
                 e
             }
         };
-        if let Err(e) = self.store.put_document(&record).await {
-            return Err(undo(e.into()).await);
-        }
+        // The content is durable (the vault fsyncs before it answers); the record and its event
+        // are written together below.
         let mut last_err = None;
         for _ in 0..=self.settings.append_retries {
             let loaded = match self.load_case(case_id).await {
@@ -371,7 +370,14 @@ impl Accord {
                 }
             };
             match self
-                .commit(actor, Some(&loaded), case_id, &decided, self.clock.now())
+                .commit_with(
+                    actor,
+                    Some(&loaded),
+                    case_id,
+                    &decided,
+                    self.clock.now(),
+                    std::slice::from_ref(&record),
+                )
                 .await
             {
                 Ok(_) => {
@@ -383,9 +389,6 @@ impl Accord {
                     break;
                 }
             }
-        }
-        if let Err(e) = self.store.delete_document(case_id, &id).await {
-            tracing::warn!(error = %e, "removing the record of a failed filing");
         }
         Err(undo(last_err.unwrap_or(AppError::VersionConflict { current: None })).await)
     }

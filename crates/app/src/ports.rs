@@ -84,6 +84,8 @@ pub struct Append {
     pub records: Vec<EventRecord>,
     /// The projection after these events.
     pub projection: CaseProjection,
+    /// Filed documents' records, written in the same transaction as the events that file them.
+    pub documents: Vec<DocumentRecord>,
 }
 
 /// Which cases to list.

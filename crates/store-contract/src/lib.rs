@@ -74,6 +74,7 @@ pub async fn append_n(
             expected_version: version,
             projection: projection(case_id, version + n as i64, &new_head, members),
             records: recs,
+            documents: vec![],
         })
         .await?;
     Ok(new_head)
@@ -98,6 +99,61 @@ pub async fn run_all(store: Arc<dyn Store>) {
     transparency_log_admits_each_event_once_at_dense_indices(store.as_ref()).await;
     draft_versions_are_numbered_once(store.as_ref()).await;
     documents_round_trip_and_version_once(store.as_ref()).await;
+    a_document_is_written_with_its_append_or_not_at_all(store.as_ref()).await;
+}
+
+/// A filed document's record is written in its append's transaction: visible with the events, or
+/// (the append refused) not at all.
+pub async fn a_document_is_written_with_its_append_or_not_at_all(store: &dyn Store) {
+    let doc = |id: &str| accord_app::ports::DocumentRecord {
+        id: id.into(),
+        case_id: "c-filed".into(),
+        channel: "plenary".into(),
+        series: format!("series-{id}"),
+        version: 1,
+        title: vec![1],
+        file_name: vec![2],
+        language: None,
+        without_prejudice: false,
+        translation_of: None,
+        media_type: "application/pdf".into(),
+        size: 10,
+        sha256: "0".repeat(64),
+        object_key: format!("cases/c-filed/documents/{id}"),
+        uploaded_by: "u".into(),
+        uploaded_at_ms: 1,
+    };
+    let head = append_n(store, "c-filed", 0, GENESIS_HASH, 1, &["u"])
+        .await
+        .unwrap();
+    let recs = records("c-filed", 1, &head, 1);
+    let new_head = recs[0].hash.clone();
+    store
+        .append(Append {
+            expected_version: 1,
+            projection: projection("c-filed", 2, &new_head, &["u"]),
+            records: recs,
+            documents: vec![doc("d-1")],
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.documents("c-filed").await.unwrap(), vec![doc("d-1")]);
+    // A stale append carrying a document writes neither.
+    let stale = records("c-filed", 1, &head, 1);
+    let refused = store
+        .append(Append {
+            expected_version: 1,
+            projection: projection("c-filed", 2, &stale[0].hash, &["u"]),
+            records: stale,
+            documents: vec![doc("d-2")],
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(store.documents("c-filed").await.unwrap(), vec![doc("d-1")]);
+    assert_eq!(store.events("c-filed").await.unwrap().len(), 2);
 }
 
 /// Document records come back whole, per case, oldest first; a series' version is taken once,
@@ -443,6 +499,7 @@ pub async fn chains_are_summarised_per_audience(store: &dyn Store) {
             expected_version: 0,
             projection: projection(id, 2, &head, &[]),
             records: old.clone(),
+            documents: vec![],
         })
         .await
         .unwrap();
@@ -464,6 +521,7 @@ pub async fn chains_are_summarised_per_audience(store: &dyn Store) {
             expected_version: 2,
             projection: projection(id, 6, &new[3].hash, &[]),
             records: new.clone(),
+            documents: vec![],
         })
         .await
         .unwrap();
@@ -520,6 +578,7 @@ pub async fn chains_are_summarised_per_audience(store: &dyn Store) {
             expected_version: 6,
             projection: projection(id, 7, &stale[0].hash, &[]),
             records: stale,
+            documents: vec![],
         })
         .await
         .unwrap_err();
@@ -604,6 +663,7 @@ pub async fn concurrent_appends_to_one_case_admit_exactly_one(store: Arc<dyn Sto
                 expected_version: 1,
                 projection: projection(id, 2, &head, &[]),
                 records: recs,
+                documents: vec![],
             })
             .await
         }));
@@ -662,6 +722,7 @@ pub async fn lists_filter_by_member_and_state_and_order_by_deadline(store: &dyn 
                 expected_version: 0,
                 records: recs,
                 projection: p,
+                documents: vec![],
             })
             .await
             .unwrap();
@@ -704,6 +765,7 @@ pub async fn due_cases_are_those_with_a_lapsed_action(store: &dyn Store) {
                 expected_version: 0,
                 records: recs,
                 projection: p,
+                documents: vec![],
             })
             .await
             .unwrap();
@@ -1131,6 +1193,7 @@ pub async fn migrated_old_log_continues(store: &dyn Store, old: &[EventRecord]) 
             expected_version: 4,
             projection: projection("case-old", 5, &new[0].hash, &[]),
             records: new.clone(),
+            documents: vec![],
         })
         .await
         .unwrap();

@@ -130,5 +130,16 @@ pub async fn apply_append<D: Dialect>(
             .await
             .map_err(backend_error)?;
     }
+    // A filed document's record becomes visible with its `document-filed` event, or not at all.
+    for d in &a.documents {
+        crate::documents::insert_document::<D::Db>(d)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match backend_error(e) {
+                // Its series' version was taken meanwhile: the filing is decided again.
+                StoreError::Duplicate(_) => StoreError::Conflict { current },
+                other => other,
+            })?;
+    }
     Ok(())
 }

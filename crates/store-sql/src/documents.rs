@@ -33,32 +33,39 @@ fn document_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<DocumentRec
     })
 }
 
+/// The statement that records a filed document (on its own, or inside a case's append).
+pub(crate) fn insert_document<DB: crate::sql::SqlDatabase>(
+    d: &DocumentRecord,
+) -> crate::sql::Statement<DB> {
+    query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    )))
+    .bind(&d.id)
+    .bind(&d.case_id)
+    .bind(&d.channel)
+    .bind(&d.series)
+    .bind(d.version)
+    .bind(&d.title)
+    .bind(&d.file_name)
+    .bind(&d.language)
+    .bind(i64::from(d.without_prejudice))
+    .bind(&d.translation_of)
+    .bind(&d.media_type)
+    .bind(d.size)
+    .bind(&d.sha256)
+    .bind(&d.object_key)
+    .bind(&d.uploaded_by)
+    .bind(d.uploaded_at_ms)
+}
+
 #[async_trait]
 impl<D: Dialect> DocumentStore for SqlStore<D> {
     async fn put_document(&self, d: &DocumentRecord) -> Result<(), StoreError> {
-        query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-        )))
-        .bind(&d.id)
-        .bind(&d.case_id)
-        .bind(&d.channel)
-        .bind(&d.series)
-        .bind(d.version)
-        .bind(&d.title)
-        .bind(&d.file_name)
-        .bind(&d.language)
-        .bind(i64::from(d.without_prejudice))
-        .bind(&d.translation_of)
-        .bind(&d.media_type)
-        .bind(d.size)
-        .bind(&d.sha256)
-        .bind(&d.object_key)
-        .bind(&d.uploaded_by)
-        .bind(d.uploaded_at_ms)
-        .execute(&self.pool)
-        .await
-        .map_err(backend_error)?;
+        insert_document::<D::Db>(d)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
         Ok(())
     }
 
