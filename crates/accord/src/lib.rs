@@ -257,6 +257,10 @@ pub async fn start_metrics(listen: &str) -> Result<SocketAddr, String> {
     Ok(addr)
 }
 
+/// How old an unreferenced object or staging file must be before the start-up sweep removes it:
+/// an upload still in progress (on this instance or another sharing the storage) is younger.
+pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
+
 /// A running server.
 pub struct Running {
     /// The bound address.
@@ -283,6 +287,17 @@ pub async fn start(
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     // The metrics recorder, before the first request.
     let _ = accord_web::observe::recorder();
+    // What a crash left in the document storage: content with no filing, unfinished uploads.
+    match accord.sweep_storage(SWEEP_GRACE).await {
+        Ok(s) if s.objects + s.staging > 0 => tracing::warn!(
+            objects = s.objects,
+            bytes = s.bytes,
+            staging = s.staging,
+            "removed from the document storage what no filing refers to"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "the document storage could not be swept"),
+    }
     let (tx, rx) = watch::channel(false);
     if run_scheduler {
         let accord = accord.clone();

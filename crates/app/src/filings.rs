@@ -505,6 +505,33 @@ impl Accord {
         Ok(())
     }
 
+    /// Removes from the document storage what no filing refers to — the content of uploads cut
+    /// off before their record and event were committed, and unfinished uploads' staging files —
+    /// when last written more than `grace` ago (so an upload in progress on any instance is left
+    /// alone). Run at start-up; returns what was removed.
+    pub async fn sweep_storage(
+        &self,
+        grace: std::time::Duration,
+    ) -> Result<crate::ports::Swept, AppError> {
+        let Some(blobs) = self.blobs.clone() else {
+            return Ok(crate::ports::Swept::default());
+        };
+        let referenced = self
+            .store
+            .all_documents()
+            .await?
+            .into_iter()
+            .map(|d| d.object_key)
+            .collect();
+        // Files carry the wall clock's times, whatever the application's clock says (a
+        // rehearsal clock runs ahead).
+        let cutoff = std::time::SystemTime::now()
+            .checked_sub(grace)
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        blobs.sweep(&referenced, cutoff).await.map_err(from_blob)
+    }
+
     /// Every filed document's record (storage administration).
     pub async fn all_document_records(&self) -> Result<Vec<DocumentRecord>, AppError> {
         Ok(self.store.all_documents().await?)

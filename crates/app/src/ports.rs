@@ -701,6 +701,24 @@ pub trait Blobs: Send + Sync {
     fn max_file_bytes(&self) -> u64;
     /// Checks that the storage answers.
     async fn ping(&self) -> Result<(), BlobError>;
+    /// Removes objects no filing refers to (not in `referenced`) and unfinished uploads' staging
+    /// files, last written before `older_than_ms` (milliseconds since the epoch).
+    async fn sweep(
+        &self,
+        referenced: &std::collections::BTreeSet<String>,
+        older_than_ms: i64,
+    ) -> Result<Swept, BlobError>;
+}
+
+/// What a storage sweep removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Objects no filing refers to.
+    pub objects: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Staging files of uploads that never completed.
+    pub staging: u64,
 }
 
 /// A signature line of a laid-out document.

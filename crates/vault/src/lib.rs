@@ -117,6 +117,8 @@ const LOCAL_PART: usize = direct_io::STEP;
 #[derive(Clone)]
 pub struct Vault {
     store: Arc<dyn ObjectStore>,
+    /// The folder of a `file://` vault (its staging files are swept there).
+    local_root: Option<std::path::PathBuf>,
     url: String,
     chunk: usize,
     /// Bytes per upload part ([`S3_PART`] or [`LOCAL_PART`]).
@@ -148,6 +150,9 @@ impl Vault {
         } else {
             LOCAL_PART
         };
+        let local_root = (url.scheme() == "file")
+            .then(|| url.to_file_path().ok())
+            .flatten();
         let store: Arc<dyn ObjectStore> = match url.scheme() {
             "file" => {
                 let dir = url.to_file_path().map_err(|_| {
@@ -197,6 +202,7 @@ impl Vault {
         };
         Ok(Vault {
             store,
+            local_root,
             url: location.to_owned(),
             chunk: format::DEFAULT_CHUNK,
             part,
@@ -482,6 +488,40 @@ impl Vault {
         self.put_raw(object_key, chunks.boxed()).await
     }
 
+    /// Removes what no filing refers to and nothing is still writing: objects under `cases/`
+    /// not in `referenced`, and (local files) staging files of uploads that never completed —
+    /// both only when last written before `older_than` (an upload in progress, on this instance
+    /// or another, is younger).
+    pub async fn sweep(
+        &self,
+        referenced: &std::collections::BTreeSet<String>,
+        older_than: std::time::SystemTime,
+    ) -> Result<SweepReport, VaultError> {
+        let cutoff_ms = older_than
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let mut report = SweepReport::default();
+        let prefix = Path::from("cases");
+        let mut l = self.store.list(Some(&prefix));
+        let mut orphans = vec![];
+        while let Some(m) = l.next().await {
+            let m = m?;
+            let key = m.location.to_string();
+            if !referenced.contains(&key) && m.last_modified.timestamp_millis() < cutoff_ms {
+                orphans.push((m.location, m.size));
+            }
+        }
+        for (location, size) in orphans {
+            self.store.delete(&location).await?;
+            report.objects += 1;
+            report.bytes += size;
+        }
+        if let Some(root) = &self.local_root {
+            report.staging = sweep_staging(root, older_than)?;
+        }
+        Ok(report)
+    }
+
     /// The stored bytes of an object as they are (ciphertext), for copying between stores.
     pub async fn get_raw(
         &self,
@@ -532,4 +572,42 @@ impl Vault {
             .await?;
         Ok(())
     }
+}
+
+/// What a sweep removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Objects no filing refers to.
+    pub objects: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Staging files of uploads that never completed (local files).
+    pub staging: u64,
+}
+
+/// Removes staging files (`<object>#<n>`) last written before `older_than` under `root`.
+fn sweep_staging(root: &std::path::Path, older_than: std::time::SystemTime) -> Result<u64, VaultError> {
+    let mut removed = 0;
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(dir) = folders.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e.into()),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                folders.push(entry.path());
+            } else if kind.is_file()
+                && entry.file_name().to_string_lossy().contains('#')
+                && entry.metadata()?.modified()? < older_than
+            {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
 }

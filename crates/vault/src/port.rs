@@ -71,4 +71,19 @@ impl Blobs for Vault {
     async fn ping(&self) -> Result<(), BlobError> {
         Vault::ping(self).await.map_err(to_port)
     }
+
+    async fn sweep(
+        &self,
+        referenced: &std::collections::BTreeSet<String>,
+        older_than_ms: i64,
+    ) -> Result<accord_app::ports::Swept, BlobError> {
+        let at = std::time::UNIX_EPOCH
+            + std::time::Duration::from_millis(u64::try_from(older_than_ms).unwrap_or(0));
+        let r = Vault::sweep(self, referenced, at).await.map_err(to_port)?;
+        Ok(accord_app::ports::Swept {
+            objects: r.objects,
+            bytes: r.bytes,
+            staging: r.staging,
+        })
+    }
 }
