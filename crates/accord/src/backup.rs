@@ -210,6 +210,17 @@ pub async fn backup(
             to.display()
         ));
     }
+    let inside = |dir: &Path| {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        std::path::absolute(to).is_ok_and(|t| t.starts_with(&dir))
+    };
+    if inside(&cfg.data) {
+        return Err(format!(
+            "{} is inside the data folder {}: keep backups elsewhere",
+            to.display(),
+            cfg.data.display()
+        ));
+    }
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700))
         .map_err(|e| format!("{}: {e}", to.display()))?;
@@ -256,6 +267,8 @@ pub async fn backup(
         let path = object_path(to, &d.object_key)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("{}: {e}", parent.display()))?;
         }
         let (size, sha256) = vault
             .export_to_file(&d.object_key, &path)
@@ -367,7 +380,9 @@ pub fn check_backup(from: &Path, progress: bool) -> Result<(Manifest, usize), St
 
 /// Restores the backup in `from` into the empty deployment `cfg` (its data folder, and its
 /// database and storage when they are named), with the master key from the backup or from
-/// `key`; then checks the restored deployment as a whole.
+/// `key`; then checks the restored deployment as a whole. The data folder is written beside its
+/// place and moved there only once every check has passed: a restore that fails leaves nothing
+/// a server could start on (a PostgreSQL database it wrote to is named, to be emptied).
 pub async fn restore(
     from: &Path,
     cfg: &Config,
@@ -375,6 +390,80 @@ pub async fn restore(
     progress: bool,
 ) -> Result<RestoreReport, String> {
     let (manifest, files_checked) = check_backup(from, progress)?;
+    if !empty_or_missing(&cfg.data)? {
+        return Err(format!(
+            "{} is not empty: a restore goes into a new place",
+            cfg.data.display()
+        ));
+    }
+    let url = cfg.database_url();
+    if is_postgres(&url) {
+        let pool = sqlx::PgPool::connect(&url)
+            .await
+            .map_err(|e| format!("{}: {e}", redact_url(&url)))?;
+        let tables: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+        )
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| format!("{}: {e}", redact_url(&url)))?;
+        pool.close().await;
+        if tables > 0 {
+            return Err(format!(
+                "the database {} is not empty: a restore goes into an empty database",
+                redact_url(&url)
+            ));
+        }
+    }
+    let name = cfg
+        .data
+        .file_name()
+        .map_or_else(|| "data".into(), |n| n.to_string_lossy().into_owned());
+    let staging = cfg
+        .data
+        .with_file_name(format!(".{name}.restoring-{}", std::process::id()));
+    let mut staged = cfg.clone();
+    staged.data = staging.clone();
+    match restore_into(from, &staged, key, progress, manifest, files_checked).await {
+        Ok(r) => {
+            if cfg.data.exists() {
+                std::fs::remove_dir(&cfg.data)
+                    .map_err(|e| format!("{}: {e}", cfg.data.display()))?;
+            }
+            std::fs::rename(&staging, &cfg.data).map_err(|e| {
+                format!(
+                    "the restore is complete in {} but could not be moved to {}: {e}",
+                    staging.display(),
+                    cfg.data.display()
+                )
+            })?;
+            Ok(r)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(if is_postgres(&url) {
+                format!(
+                    "{e}; nothing was kept in {}, but the database {} holds a partial restore: \
+                     empty it before trying again",
+                    cfg.data.display(),
+                    redact_url(&url)
+                )
+            } else {
+                format!("{e}; nothing was kept")
+            })
+        }
+    }
+}
+
+/// Restores into `cfg` (a place of its own, checked empty by the caller).
+async fn restore_into(
+    from: &Path,
+    cfg: &Config,
+    key: Option<&Path>,
+    progress: bool,
+    manifest: Manifest,
+    files_checked: usize,
+) -> Result<RestoreReport, String> {
     if !empty_or_missing(&cfg.data)? {
         return Err(format!(
             "{} is not empty: a restore goes into a new place",
@@ -447,6 +536,12 @@ pub async fn restore(
     let store = crate::open_store(cfg).await?;
     let clock: Arc<dyn accord_app::Clock> = Arc::new(accord_app::SystemClock);
     let app = crate::application(cfg, store.clone(), clock)?;
+    // The key must open the restored data before anything else is checked.
+    app.institution_key().await.map_err(|_| {
+        "the master key does not open this backup's data: give the key of the deployment the \
+         backup was taken from"
+            .to_owned()
+    })?;
     let storage = cfg.storage_url();
     let vault = Vault::open(&storage)
         .map_err(|e| format!("document storage {}: {e}", redact_url(&storage)))?;

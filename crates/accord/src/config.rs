@@ -53,7 +53,7 @@ pub struct Config {
     pub log_format: Option<String>,
     /// A bearer token that opens `GET /metrics` on the main listener (at least 16 characters;
     /// unset: the route answers as if it did not exist).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_number")]
     pub metrics_token: Option<String>,
     /// An address of their own for the metrics (`GET /metrics`, no token), such as
     /// `127.0.0.1:9090`.
@@ -71,6 +71,23 @@ impl Config {
                 .as_deref()
                 .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
     }
+}
+
+/// A secret given in the environment may look like a number (`ACCORD_METRICS_TOKEN=1234…`);
+/// it is text all the same.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Text(String),
+        Unsigned(u128),
+        Signed(i128),
+    }
+    Ok(Option::<Scalar>::deserialize(d)?.map(|s| match s {
+        Scalar::Text(t) => t,
+        Scalar::Unsigned(n) => n.to_string(),
+        Scalar::Signed(n) => n.to_string(),
+    }))
 }
 
 fn default_max_upload_mib() -> u64 {

@@ -339,12 +339,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                     println!("  {:<10} {:<20} {}", l.username, l.password, l.who);
                 }
             }
+            // The metrics address first: a bad one stops the start before anything is served.
+            let metrics = match &cfg.metrics_listen {
+                Some(m) => Some(accord::start_metrics(m).await?),
+                None => None,
+            };
             let running =
                 accord::start(accord, accord::web_config(&cfg), &cfg.listen, true).await?;
             println!("Accord is listening on http://{}", running.addr);
             tracing::info!(addr = %running.addr, "listening");
-            if let Some(m) = &cfg.metrics_listen {
-                let addr = accord::start_metrics(m).await?;
+            if let Some(addr) = metrics {
                 println!("Metrics on http://{addr}/metrics");
             }
             let tx = running.shutdown.clone();

@@ -152,7 +152,20 @@ pub async fn migrate_db(
         .await
         .map_err(|e| format!("opening {}: {e}", redact_url(to)))?;
     let (sq, pg) = (source.pool(), target.pool());
+    // No one writes to the source while it is copied: a server still running on it waits, then
+    // fails, instead of changing what is being copied (WAL readers are not blocked).
+    let mut lock = sq.acquire().await.map_err(bad("locking the source"))?;
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *lock)
+        .await
+        .map_err(|e| {
+            format!("the database is in use ({e}): stop the server before moving it to PostgreSQL")
+        })?;
     let tables = schema(pg).await?;
+    // Before writing anything: the target is empty, or an earlier part of this same copy.
+    for (table, cols, pk) in &tables {
+        same_prefix(sq, pg, table, cols, pk).await?;
+    }
     let mut report = vec![];
     let mut batches = 0usize;
     for (table, cols, pk) in &tables {
@@ -257,7 +270,86 @@ pub async fn migrate_db(
             copied_now: done - started,
         });
     }
-    verify(&source, &target, report).await
+    let verified = verify(&source, &target, report).await;
+    let _ = sqlx::query("ROLLBACK").execute(&mut *lock).await;
+    verified
+}
+
+/// The rows of `table` at the target are the first rows of the source, in primary-key order
+/// (an earlier run of this same copy), checked on the first and the last of them; else the
+/// target belongs to something else and nothing is written.
+async fn same_prefix(
+    sq: &sqlx::SqlitePool,
+    pg: &sqlx::PgPool,
+    table: &str,
+    cols: &[(String, Kind)],
+    pk: &[String],
+) -> Result<(), String> {
+    let done: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {}",
+        quote(table)
+    )))
+    .fetch_one(pg)
+    .await
+    .map_err(bad("counting the target"))?;
+    if done == 0 {
+        return Ok(());
+    }
+    let keys: Vec<&(String, Kind)> = if pk.is_empty() {
+        cols.iter().collect()
+    } else {
+        cols.iter().filter(|(c, _)| pk.contains(c)).collect()
+    };
+    let order = keys
+        .iter()
+        .map(|(c, _)| quote(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let refuse = || {
+        format!(
+            "the target already holds {table} rows that are not the first rows of this \
+             deployment's: it is another deployment's database or a copy this one has moved on \
+             from; migrate into an empty database (nothing was written)"
+        )
+    };
+    for offset in [0, done - 1] {
+        let src = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {order} FROM {} ORDER BY {order} LIMIT 1 OFFSET {offset}",
+            quote(table)
+        )))
+        .fetch_optional(sq)
+        .await
+        .map_err(bad("reading the source"))?;
+        let tgt = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {order} FROM {} ORDER BY {order} LIMIT 1 OFFSET {offset}",
+            quote(table)
+        )))
+        .fetch_optional(pg)
+        .await
+        .map_err(bad("reading the target"))?;
+        let (Some(src), Some(tgt)) = (src, tgt) else {
+            return Err(refuse());
+        };
+        for (i, (_, kind)) in keys.iter().enumerate() {
+            let same = match kind {
+                Kind::Int => {
+                    src.try_get::<Option<i64>, _>(i).ok() == tgt.try_get::<Option<i64>, _>(i).ok()
+                }
+                Kind::Text => {
+                    src.try_get::<Option<String>, _>(i).ok()
+                        == tgt.try_get::<Option<String>, _>(i).ok()
+                }
+                Kind::Bytes => {
+                    src.try_get::<Option<Vec<u8>>, _>(i).ok()
+                        == tgt.try_get::<Option<Vec<u8>>, _>(i).ok()
+                }
+            };
+            if !same {
+                return Err(refuse());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Compares the copy with its source: counts, case heads, chains, the transparency log.

@@ -229,6 +229,14 @@ impl Vault {
 
     /// Checks that the storage answers (lists at most one object).
     pub async fn ping(&self) -> Result<(), VaultError> {
+        if let Some(root) = &self.local_root
+            && !root.is_dir()
+        {
+            return Err(VaultError::Storage(format!(
+                "the storage folder {} is missing",
+                root.display()
+            )));
+        }
         let mut l = self.store.list(None);
         match l.next().await {
             Some(Err(e)) => Err(e.into()),
@@ -586,7 +594,10 @@ pub struct SweepReport {
 }
 
 /// Removes staging files (`<object>#<n>`) last written before `older_than` under `root`.
-fn sweep_staging(root: &std::path::Path, older_than: std::time::SystemTime) -> Result<u64, VaultError> {
+fn sweep_staging(
+    root: &std::path::Path,
+    older_than: std::time::SystemTime,
+) -> Result<u64, VaultError> {
     let mut removed = 0;
     let mut folders = vec![root.to_path_buf()];
     while let Some(dir) = folders.pop() {

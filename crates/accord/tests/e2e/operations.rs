@@ -111,9 +111,13 @@ async fn a_backup_taken_while_serving_restores_whole_and_serves_again(t: &mut Te
         "plaintext in the backup"
     );
 
-    // A backup refuses a folder in use.
+    // A backup refuses a folder in use, and one inside the data folder.
     let again = accord::backup::backup(&t.cfg, &t.accord, &backup_dir, false, false).await;
     assert!(again.unwrap_err().contains("is not empty"));
+    let inside = accord::backup::backup(&t.cfg, &t.accord, &t.cfg.data.join("bk"), false, false)
+        .await
+        .unwrap_err();
+    assert!(inside.contains("inside the data folder"), "{inside}");
 
     let target = |name: &str| {
         let mut cfg = accord::config::Config {
@@ -151,6 +155,23 @@ async fn a_backup_taken_while_serving_restores_whole_and_serves_again(t: &mut Te
         .unwrap_err();
     assert!(e.contains("damaged"), "{e}");
     assert!(!restored_cfg.data.exists(), "nothing written");
+    if t.cfg.database_url.is_none() {
+        // A key of another deployment: found out after the database is written, and nothing a
+        // server could start on is left.
+        let wrong = work.path().join("wrong.key");
+        std::fs::write(&wrong, "ab".repeat(32)).unwrap();
+        let e = accord::backup::restore(&backup_dir, &restored_cfg, Some(&wrong), false)
+            .await
+            .unwrap_err();
+        assert!(e.contains("does not open this backup"), "{e}");
+        assert!(!restored_cfg.data.exists(), "nothing kept");
+        let leftovers = std::fs::read_dir(work.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("restoring"))
+            .count();
+        assert_eq!(leftovers, 0, "no staging folder left");
+    }
 
     let report = accord::backup::restore(&backup_dir, &restored_cfg, Some(&key), false)
         .await
@@ -328,6 +349,15 @@ async fn metrics_readiness_and_request_ids_for_operators() {
         ready,
         json!({"ready": true, "database": "ok", "storage": "ok"})
     );
+    // The document storage gone: not ready, saying which.
+    let objects = t.cfg.data.join("objects");
+    let moved = t.cfg.data.join("objects-away");
+    std::fs::rename(&objects, &moved).unwrap();
+    let r = http.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["storage"], "unavailable");
+    std::fs::rename(&moved, &objects).unwrap();
     let r = http
         .get(format!("{base}/healthz"))
         .header("x-request-id", "not a valid id; with spaces")
@@ -620,6 +650,30 @@ async fn the_embedded_database_moves_to_postgres_resumably_and_the_case_goes_on(
     let to = accord_store_postgres::testing::fresh_database(&cluster)
         .await
         .unwrap();
+    // Another deployment's database is refused before anything is written.
+    let other = accord_store_postgres::testing::fresh_database(&cluster)
+        .await
+        .unwrap();
+    let mut other_cfg = t.cfg.clone();
+    other_cfg.database_url = Some(other.clone());
+    let other_store = accord::open_store(&other_cfg).await.unwrap();
+    let other_clock: Arc<dyn accord_app::Clock> = t.clock.clone();
+    accord::application(&other_cfg, other_store.clone(), other_clock)
+        .unwrap()
+        .bootstrap_user(accord_app::accounts::NewUser {
+            username: "someone-else".into(),
+            display_name: "Someone else".into(),
+            role: "secretariat".into(),
+            password: "someone-else-password!".into(),
+        })
+        .await
+        .unwrap();
+    let e = accord::migrate_db::migrate_db(&t.cfg, &other, false, None)
+        .await
+        .unwrap_err();
+    assert!(e.contains("nothing was written"), "{e}");
+    assert_eq!(other_store.list_users().await.unwrap().len(), 1);
+    assert_eq!(other_store.verify_chains().await.unwrap().events, 0);
     // Refusals first: not a PostgreSQL URL; then a run stopped after two batches.
     let e = accord::migrate_db::migrate_db(&t.cfg, "mysql://x", false, None)
         .await
