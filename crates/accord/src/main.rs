@@ -344,6 +344,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Some(m) => Some(accord::start_metrics(m).await?),
                 None => None,
             };
+            let store = accord.store().clone();
             let running =
                 accord::start(accord, accord::web_config(&cfg), &cfg.listen, true).await?;
             println!("Accord is listening on http://{}", running.addr);
@@ -361,6 +362,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .handle
                 .await
                 .map_err(|e| format!("server task failed: {e}"))??;
+            // A clean stop leaves the database whole (SQLite: no write-ahead log behind).
+            store
+                .close()
+                .await
+                .map_err(|e| format!("closing the database: {e}"))?;
             println!("Accord stopped.");
             Ok(())
         }

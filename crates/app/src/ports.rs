@@ -212,6 +212,9 @@ pub trait CaseStore: Send + Sync {
     async fn due_cases(&self, now_ms: i64, limit: i64) -> Result<Vec<String>, StoreError>;
     /// Verifies every case's chain from the stored bytes.
     async fn verify_chains(&self) -> Result<VerifyReport, StoreError>;
+    /// Closes the store at a clean stop (SQLite: the write-ahead log is folded into the database
+    /// and removed). Nothing may be read or written after it.
+    async fn close(&self) -> Result<(), StoreError>;
 }
 
 /// Accounts and sessions.

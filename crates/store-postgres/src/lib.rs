@@ -69,6 +69,11 @@ impl Dialect for PgDialect {
         apply_append::<Self>(&mut tx, &append).await?;
         tx.commit().await.map_err(backend_error)
     }
+
+    async fn close(&self, pool: &PgPool) -> Result<(), StoreError> {
+        pool.close().await;
+        Ok(())
+    }
 }
 
 /// Helpers for tests that need a throw-away database on a test cluster.

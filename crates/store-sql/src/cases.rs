@@ -183,6 +183,10 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
         .map_err(backend_error)
     }
 
+    async fn close(&self) -> Result<(), StoreError> {
+        self.dialect.close(&self.pool).await
+    }
+
     async fn verify_chains(&self) -> Result<VerifyReport, StoreError> {
         let mut v = ChainVerifier::new();
         let mut rows = query(D::VERIFY_SQL).fetch(&self.pool);

@@ -56,6 +56,9 @@ pub trait Dialect: Clone + Send + Sync + 'static {
         pool: &Pool<Self::Db>,
         append: Append,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Closes the store at a clean stop: what the dialect runs beside the pool, then the pool.
+    fn close(&self, pool: &Pool<Self::Db>) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// A dialect whose database is one local file, so a store can be opened by its path (SQLite).

@@ -37,7 +37,7 @@ pub type SqliteStore = SqlStore<SqliteDialect>;
 /// of the single writer task through which every append goes.
 #[derive(Clone)]
 pub struct SqliteDialect {
-    writer: mpsc::Sender<writer::Job>,
+    writer: mpsc::Sender<writer::Message>,
 }
 
 fn options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
@@ -103,11 +103,37 @@ impl Dialect for SqliteDialect {
     ) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
         self.writer
-            .send(writer::Job { append, reply })
+            .send(writer::Message::Append(Box::new(writer::Job {
+                append,
+                reply,
+            })))
             .await
             .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?;
         rx.await
             .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?
+    }
+
+    async fn close(&self, readers: &SqlitePool) -> Result<(), StoreError> {
+        self.close_all(readers).await
+    }
+}
+
+impl SqliteDialect {
+    /// The clean stop: the writer folds the log in and closes, then the readers close (the last
+    /// connection to close removes the emptied log files).
+    async fn close_all(&self, readers: &SqlitePool) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        if self
+            .writer
+            .send(writer::Message::Close(reply))
+            .await
+            .is_ok()
+        {
+            rx.await
+                .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))??;
+        }
+        readers.close().await;
+        Ok(())
     }
 }
 

@@ -13,17 +13,38 @@ pub(crate) struct Job {
     pub reply: oneshot::Sender<Result<(), StoreError>>,
 }
 
+/// What the writer is asked.
+pub(crate) enum Message {
+    /// Commit an append (boxed: the close message is small).
+    Append(Box<Job>),
+    /// A clean stop: fold the write-ahead log into the database, close the connection, answer,
+    /// and end.
+    Close(oneshot::Sender<Result<(), StoreError>>),
+}
+
 /// Largest number of appends committed together.
 const MAX_BATCH: usize = 256;
 
 /// Runs until every sender is gone: takes the appends queued now, commits them in one
 /// transaction (one fsync), and answers each only after the commit.
-pub(crate) async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
+pub(crate) async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Message>) {
     while let Some(first) = rx.recv().await {
+        let first = match first {
+            Message::Append(j) => *j,
+            Message::Close(reply) => {
+                let _ = reply.send(close(conn).await);
+                return;
+            }
+        };
         let mut batch = vec![first];
+        let mut closing = None;
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(j) => batch.push(j),
+                Ok(Message::Append(j)) => batch.push(*j),
+                Ok(Message::Close(reply)) => {
+                    closing = Some(reply);
+                    break;
+                }
                 Err(_) => break,
             }
         }
@@ -33,7 +54,20 @@ pub(crate) async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>)
         for (job, result) in batch.into_iter().zip(results) {
             let _ = job.reply.send(result);
         }
+        if let Some(reply) = closing {
+            let _ = reply.send(close(conn).await);
+            return;
+        }
     }
+}
+
+/// Folds the write-ahead log into the database (emptying it) and closes the writer's connection.
+async fn close(mut conn: SqliteConnection) -> Result<(), StoreError> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await
+        .map_err(backend_error)?;
+    conn.close().await.map_err(backend_error)
 }
 
 async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Result<(), StoreError>> {

@@ -144,6 +144,12 @@ fn serve_creates_the_data_folder_answers_health_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "{status:?}");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "Accord stopped."), "{rest:?}");
+    // A clean stop folds the write-ahead log into the database: none is left behind.
+    let wal = data.join("accord.sqlite3-wal");
+    assert!(
+        !wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0,
+        "the write-ahead log was left behind"
+    );
     // A second start keeps the same key; a key others can read is refused.
     let before = std::fs::read(data.join("master.key")).unwrap();
     std::fs::set_permissions(

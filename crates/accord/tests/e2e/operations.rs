@@ -793,3 +793,63 @@ async fn the_demo_deployment_moves_to_postgres_whole() {
         .await;
     assert!(session.is_ok(), "{:?}", session.err());
 }
+
+/// What a crash leaves in the document storage is swept: old unreferenced objects and staging
+/// files go; a filed document, and anything young (an upload in progress), stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_storage_sweep_removes_what_no_filing_refers_to() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let content = pdf("Filed memorial");
+    let doc = file_document(&t, "harbour", &case, "plenary", &content).await;
+    let root = t
+        .cfg
+        .data
+        .join("objects")
+        .join("cases")
+        .join(&case)
+        .join("documents");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    let age = |p: &Path| {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    };
+    for entry in std::fs::read_dir(&root).unwrap() {
+        age(&entry.unwrap().path());
+    }
+    let orphan = root.join("cut-off-upload");
+    std::fs::write(
+        &orphan,
+        b"ciphertext of an upload whose filing never committed",
+    )
+    .unwrap();
+    age(&orphan);
+    let staging = root.join("another-upload#1");
+    std::fs::write(&staging, b"half of an upload").unwrap();
+    age(&staging);
+    let young = root.join("upload-in-progress-elsewhere");
+    std::fs::write(&young, b"just written").unwrap();
+    let swept = t.accord.sweep_storage(accord::SWEEP_GRACE).await.unwrap();
+    assert_eq!((swept.objects, swept.staging), (1, 1), "{swept:?}");
+    assert!(!orphan.exists() && !staging.exists());
+    assert!(young.exists(), "too young to be an orphan");
+    let got = t
+        .http
+        .get(format!(
+            "{}/api/v1/cases/{case}/channels/plenary/documents/{doc}",
+            t.base
+        ))
+        .bearer_auth(t.token("indah"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.bytes().await.unwrap().to_vec(),
+        content,
+        "the filed document stays"
+    );
+}
