@@ -15,6 +15,9 @@ use accord_domain::policy::{self, Action, Denial};
 use accord_domain::{Actor, Case};
 use serde::{Deserialize, Serialize};
 
+/// How many times a filing is decided again after losing the race for its case's version.
+const FILING_ATTEMPTS: u32 = 64;
+
 use crate::ports::{AccessRecord, BlobError, ByteStream, DocumentRecord};
 use crate::{Accord, AppError};
 
@@ -350,7 +353,15 @@ impl Accord {
         // The content is durable (the vault fsyncs before it answers); the record and its event
         // are written together below.
         let mut last_err = None;
-        for _ in 0..=self.settings.append_retries {
+        let mut seen = None;
+        // A filing touches nothing another writer changes (its own document, its own event), so
+        // a lost race for the case's version is decided again here, after a short pause that
+        // grows, rather than handed to the client; only the rules refusing it end the loop.
+        for attempt in 0..FILING_ATTEMPTS {
+            if attempt > 0 {
+                let pause = u64::from(attempt.min(20)) + u64::from(id.as_bytes()[id.len() - 1] % 7);
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
             let loaded = match self.load_case(case_id).await {
                 Ok(Some(l)) => l,
                 Ok(None) => {
@@ -362,6 +373,7 @@ impl Accord {
                     break;
                 }
             };
+            seen = Some(crate::cases::reader_head(actor, &loaded.case, &loaded.chains).version);
             let decided = match decide::file_document(actor, &loaded.case, &channel, &filed) {
                 Ok(d) => d,
                 Err(e) => {
@@ -390,7 +402,7 @@ impl Accord {
                 }
             }
         }
-        Err(undo(last_err.unwrap_or(AppError::VersionConflict { current: None })).await)
+        Err(undo(last_err.unwrap_or(AppError::VersionConflict { current: seen })).await)
     }
 
     /// The documents of a channel as the actor may see them.

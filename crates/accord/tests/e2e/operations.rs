@@ -853,3 +853,66 @@ async fn the_storage_sweep_removes_what_no_filing_refers_to() {
         "the filed document stays"
     );
 }
+
+/// Uploads to one case at once, in different channels, all succeed: a lost race for the case's
+/// version is decided again inside the server, never handed to the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_uploads_to_one_case_all_succeed() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let mut uploads = vec![];
+    for i in 0..16 {
+        let (who, channel) = match i % 3 {
+            0 => ("harbour", "plenary"),
+            1 => ("harbour", "caucus:H"),
+            _ => ("indah", "caucus:I"),
+        };
+        let url = format!(
+            "{}/api/v1/cases/{case}/channels/{channel}/documents",
+            t.base
+        );
+        let token = t.token(who);
+        let http = t.http.clone();
+        let content = pdf(&format!("exhibit {i}"));
+        uploads.push(tokio::spawn(async move {
+            let form = Form::new()
+                .part(
+                    "metadata",
+                    Part::text(
+                        json!({"title": format!("Exhibit {i}"), "language": "en"}).to_string(),
+                    )
+                    .mime_str("application/json")
+                    .unwrap(),
+                )
+                .part(
+                    "file",
+                    Part::bytes(content)
+                        .file_name("exhibit.pdf")
+                        .mime_str("application/pdf")
+                        .unwrap(),
+                );
+            let r = http
+                .post(url)
+                .bearer_auth(token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap_or_default())
+        }));
+    }
+    for u in uploads {
+        let (status, body) = u.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let filed = t
+        .store
+        .events(&case)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind == "document-filed")
+        .count();
+    assert_eq!(filed, 16);
+    assert_eq!(t.store.documents(&case).await.unwrap().len(), 16);
+}
