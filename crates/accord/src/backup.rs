@@ -252,13 +252,7 @@ pub async fn backup(
     let database = entry(to, database_file)?;
     // Every document the live deployment refers to now (a superset of the database copy's: a
     // document's object is stored before its record, and records are only added).
-    let storage = cfg.storage_url();
-    let vault = Vault::open(&storage)
-        .map_err(|e| format!("document storage {}: {e}", redact_url(&storage)))?;
-    let docs = app
-        .all_document_records()
-        .await
-        .map_err(|e| e.to_string())?;
+    let (vault, docs) = vault_and_documents(cfg, app).await?;
     let total: u64 = docs.iter().map(|d| d.size.max(0) as u64).sum();
     let b = bar(progress, total, "copying documents", true);
     let mut objects = vec![];
@@ -313,6 +307,21 @@ pub async fn backup(
         checkpoint_size: cp.size,
         key_path,
     })
+}
+
+/// The deployment's document storage and every filed document's record.
+async fn vault_and_documents(
+    cfg: &Config,
+    app: &accord_app::Accord,
+) -> Result<(Vault, Vec<accord_app::ports::DocumentRecord>), String> {
+    let storage = cfg.storage_url();
+    let vault = Vault::open(&storage)
+        .map_err(|e| format!("document storage {}: {e}", redact_url(&storage)))?;
+    let docs = app
+        .all_document_records()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((vault, docs))
 }
 
 /// Makes a file of confidential data readable by its owner alone.
@@ -542,13 +551,7 @@ async fn restore_into(
          backup was taken from"
             .to_owned()
     })?;
-    let storage = cfg.storage_url();
-    let vault = Vault::open(&storage)
-        .map_err(|e| format!("document storage {}: {e}", redact_url(&storage)))?;
-    let docs = app
-        .all_document_records()
-        .await
-        .map_err(|e| e.to_string())?;
+    let (vault, docs) = vault_and_documents(cfg, &app).await?;
     let by_key: std::collections::BTreeMap<&str, &ObjectEntry> = manifest
         .objects
         .iter()
