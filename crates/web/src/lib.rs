@@ -104,17 +104,19 @@ pub fn router(state: AppState) -> Router {
 
 /// The router of a metrics-only listener (`metrics_listen`): `GET /metrics`, no token.
 pub fn metrics_router() -> Router {
-    Router::new().route(
-        "/metrics",
-        axum::routing::get(|| async {
-            match observe::recorder() {
-                Some(h) => (
-                    [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-                    h.render(),
-                )
-                    .into_response(),
-                None => axum::http::StatusCode::NOT_FOUND.into_response(),
-            }
-        }),
-    )
+    Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(|| async {
+                match observe::recorder() {
+                    Some(h) => (
+                        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                        h.render(),
+                    )
+                        .into_response(),
+                    None => axum::http::StatusCode::NOT_FOUND.into_response(),
+                }
+            }),
+        )
+        .layer(axum::middleware::from_fn(observe::observe))
 }

@@ -685,13 +685,12 @@ fn logs_are_json_lines_with_request_ids_and_metrics_have_their_own_address() {
             .await
             .unwrap();
         assert_eq!(r.status(), reqwest::StatusCode::OK);
-        http.get(format!("http://{metrics}"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        let r = http.get(format!("http://{metrics}")).send().await.unwrap();
+        assert!(
+            r.headers().contains_key("x-request-id"),
+            "the metrics address too"
+        );
+        r.text().await.unwrap()
     });
     assert!(
         scraped.contains(
