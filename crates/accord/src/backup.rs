@@ -151,23 +151,13 @@ fn object_path(root: &Path, key: &str) -> Result<PathBuf, String> {
 }
 
 fn bar(progress: bool, len: u64, message: &'static str, bytes: bool) -> indicatif::ProgressBar {
-    let b = if progress {
-        indicatif::ProgressBar::new(len)
+    use crate::progress::Counting;
+    let counting = if bytes {
+        Counting::Bytes
     } else {
-        indicatif::ProgressBar::hidden()
+        Counting::Items
     };
-    let template = if bytes {
-        "{msg} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)"
-    } else {
-        "{msg} [{bar:40}] {pos}/{len} ({eta} left)"
-    };
-    b.set_style(
-        indicatif::ProgressStyle::with_template(template)
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    b.set_message(message);
-    b
+    crate::progress::bar(progress, len, message.into(), counting)
 }
 
 fn is_postgres(url: &str) -> bool {

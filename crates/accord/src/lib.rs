@@ -7,6 +7,7 @@ pub mod demo;
 pub mod malloc;
 pub mod migrate_db;
 pub mod migrate_storage;
+pub mod progress;
 pub mod rehearsal;
 
 use std::io::Write;

@@ -195,17 +195,12 @@ pub async fn migrate_db(
                  not an earlier part of this copy; migrate into an empty database"
             ));
         }
-        let bar = if progress {
-            indicatif::ProgressBar::new(source_rows as u64)
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg:24} [{bar:40}] {pos}/{len} rows")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+        let bar = crate::progress::bar(
+            progress,
+            source_rows as u64,
+            table.clone(),
+            crate::progress::Counting::Rows,
         );
-        bar.set_message(table.clone());
         bar.set_position(done as u64);
         let started = done;
         while done < source_rows {

@@ -75,19 +75,12 @@ pub async fn migrate_storage(
         .iter()
         .map(|d| source_sizes.get(&d.object_key).copied().unwrap_or(0))
         .sum();
-    let bar = if progress {
-        indicatif::ProgressBar::new(total)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
+    let bar = crate::progress::bar(
+        progress,
+        total,
+        "copying".into(),
+        crate::progress::Counting::Bytes,
     );
-    bar.set_message("copying");
     let mut report = MigrationReport::default();
     for d in &docs {
         let size = source_sizes
