@@ -133,6 +133,15 @@ profile-uncitral-2021 = قواعد الأونسيترال للوساطة (2021)
 profile-icsid-2022 = قواعد الوساطة للمركز الدولي لتسوية منازعات الاستثمار (2022)
 profile-with-overrides = مع تعديلات خاصة بالقضية
 dashboard-empty = لا توجد قضايا لعرضها.
+pager-label = المزيد من هذه القائمة
+pager-first-cases = القضايا الأولى
+pager-more-cases = مزيد من القضايا
+pager-earlier-events = الأحداث السابقة
+pager-latest-events = أحدث الأحداث
+pager-earlier-messages = الرسائل السابقة
+pager-latest-messages = أحدث الرسائل
+pager-earlier-documents = الوثائق السابقة
+pager-latest-documents = أحدث الوثائق
 dashboard-caption = القضايا، الأقرب أجلًا أولًا
 
 ## صفحة القضية
@@ -680,6 +689,9 @@ error-field-too-long = أحد الحقول أطول من المسموح به.
 error-invalid-agenda = جدول الأعمال غير صالح: تحقّق من مسائله وخياراته.
 error-invalid-bidding-rules = قواعد المزايدة العمياء غير صالحة.
 error-invalid-country-code = يُذكر البلد برمزه وفق الأيزو المكوّن من حرفين، مثل HK.
+error-invalid-cursor = لم يعد هذا الرابط إلى صفحة من القائمة صالحًا. ارجع إلى الصفحة الأولى من القائمة.
+error-invalid-limit = تضم الصفحة من 1 إلى 500 عنصر.
+error-invalid-offset = يجب أن يكون عدد القضايا المتخطاة صفرًا أو أكثر.
 error-invalid-identifier = لا يجوز أن يحتوي المعرّف إلا على حروف وأرقام وشرطات وشرطات سفلية.
 error-invalid-issues = اذكر المسائل التي تسويها الشروط، وفي التسوية الجزئية المسائل المتبقية — كلٌّ منها مرة واحدة، من 1 إلى 300 حرف، و50 مسألة على الأكثر.
 error-invalid-invitation-period = المهلة المذكورة في الدعوة من 7 إلى 180 يومًا.

@@ -133,6 +133,15 @@ profile-uncitral-2021 = UNCITRAL Mediation Rules (2021)
 profile-icsid-2022 = ICSID Mediation Rules (2022)
 profile-with-overrides = with case overrides
 dashboard-empty = There are no cases to show.
+pager-label = More of this list
+pager-first-cases = First cases
+pager-more-cases = More cases
+pager-earlier-events = Earlier events
+pager-latest-events = Latest events
+pager-earlier-messages = Earlier messages
+pager-latest-messages = Latest messages
+pager-earlier-documents = Earlier documents
+pager-latest-documents = Latest documents
 dashboard-caption = Cases, nearest deadline first
 
 ## Case page
@@ -680,6 +689,9 @@ error-field-too-long = A field is longer than allowed.
 error-invalid-agenda = The agenda is not valid: check its issues and options.
 error-invalid-bidding-rules = The rules of the blind bidding are not valid.
 error-invalid-country-code = A country must be given as its two-letter ISO code, such as HK.
+error-invalid-cursor = This link to a page of the list no longer works. Go back to the first page of the list.
+error-invalid-limit = A page holds 1 to 500 items.
+error-invalid-offset = The number of cases to skip must be 0 or more.
 error-invalid-identifier = An identifier may contain only letters, digits, hyphens and underscores.
 error-invalid-issues = Name the issues the terms settle and, for a partial settlement, the issues that remain — each once, in 1 to 300 characters, at most 50.
 error-invalid-invitation-period = The period stated in an invitation is 7 to 180 days.

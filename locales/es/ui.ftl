@@ -133,6 +133,15 @@ profile-uncitral-2021 = Reglamento de Mediación de la CNUDMI (2021)
 profile-icsid-2022 = Reglas de Mediación del CIADI (2022)
 profile-with-overrides = con ajustes propios del caso
 dashboard-empty = No hay expedientes que mostrar.
+pager-label = Más de esta lista
+pager-first-cases = Primeros casos
+pager-more-cases = Más casos
+pager-earlier-events = Hechos anteriores
+pager-latest-events = Últimos hechos
+pager-earlier-messages = Mensajes anteriores
+pager-latest-messages = Últimos mensajes
+pager-earlier-documents = Documentos anteriores
+pager-latest-documents = Últimos documentos
 dashboard-caption = Expedientes, primero el plazo más próximo
 
 ## Página del expediente
@@ -680,6 +689,9 @@ error-field-too-long = Un campo supera la longitud permitida.
 error-invalid-agenda = La agenda no es válida: revise sus cuestiones y opciones.
 error-invalid-bidding-rules = Las reglas de la puja a ciegas no son válidas.
 error-invalid-country-code = Un país se indica con su código ISO de dos letras, por ejemplo HK.
+error-invalid-cursor = Este enlace a una página de la lista ya no funciona. Vuelva a la primera página de la lista.
+error-invalid-limit = Una página contiene de 1 a 500 elementos.
+error-invalid-offset = El número de casos que se omiten debe ser 0 o más.
 error-invalid-identifier = Un identificador solo puede contener letras, cifras, guiones y guiones bajos.
 error-invalid-issues = Indique las cuestiones que resuelven los términos y, en una transacción parcial, las que quedan pendientes — cada una una sola vez, de 1 a 300 caracteres, 50 como máximo.
 error-invalid-invitation-period = El plazo indicado en una invitación es de 7 a 180 días.

@@ -133,6 +133,15 @@ profile-uncitral-2021 = Règlement de médiation de la CNUDCI (2021)
 profile-icsid-2022 = Règlement de médiation du CIRDI (2022)
 profile-with-overrides = avec adaptations propres à l’affaire
 dashboard-empty = Aucun dossier à afficher.
+pager-label = Suite de cette liste
+pager-first-cases = Premières affaires
+pager-more-cases = Autres affaires
+pager-earlier-events = Événements antérieurs
+pager-latest-events = Derniers événements
+pager-earlier-messages = Messages antérieurs
+pager-latest-messages = Derniers messages
+pager-earlier-documents = Documents antérieurs
+pager-latest-documents = Derniers documents
 dashboard-caption = Dossiers, l’échéance la plus proche en premier
 
 ## Page du dossier
@@ -680,6 +689,9 @@ error-field-too-long = Un champ dépasse la longueur permise.
 error-invalid-agenda = L’ordre du jour n’est pas valable : vérifiez ses questions et ses options.
 error-invalid-bidding-rules = Les règles des enchères à l’aveugle ne sont pas valables.
 error-invalid-country-code = Un pays s’indique par son code ISO à deux lettres, par exemple HK.
+error-invalid-cursor = Ce lien vers une page de la liste ne fonctionne plus. Revenez à la première page de la liste.
+error-invalid-limit = Une page contient de 1 à 500 éléments.
+error-invalid-offset = Le nombre d’affaires à passer doit être de 0 ou plus.
 error-invalid-identifier = Un identifiant ne peut contenir que des lettres, des chiffres, des traits d’union et des tirets bas.
 error-invalid-issues = Indiquez les questions que règlent les termes et, pour un règlement partiel, celles qui restent — chacune une seule fois, en 1 à 300 caractères, 50 au plus.
 error-invalid-invitation-period = Le délai indiqué dans une invitation est de 7 à 180 jours.

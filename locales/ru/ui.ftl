@@ -133,6 +133,15 @@ profile-uncitral-2021 = Регламент ЮНСИТРАЛ по посредн�
 profile-icsid-2022 = Регламент посредничества МЦУИС (2022)
 profile-with-overrides = с изменениями для данного дела
 dashboard-empty = Нет дел для показа.
+pager-label = Продолжение списка
+pager-first-cases = Первые дела
+pager-more-cases = Другие дела
+pager-earlier-events = Более ранние события
+pager-latest-events = Последние события
+pager-earlier-messages = Более ранние сообщения
+pager-latest-messages = Последние сообщения
+pager-earlier-documents = Более ранние документы
+pager-latest-documents = Последние документы
 dashboard-caption = Дела, сначала с ближайшим сроком
 
 ## Страница дела
@@ -680,6 +689,9 @@ error-field-too-long = Поле длиннее допустимого.
 error-invalid-agenda = Повестка недействительна: проверьте вопросы и варианты.
 error-invalid-bidding-rules = Правила слепых торгов недействительны.
 error-invalid-country-code = Страна указывается двухбуквенным кодом ISO, например HK.
+error-invalid-cursor = Эта ссылка на страницу списка больше не действует. Вернитесь к первой странице списка.
+error-invalid-limit = На странице может быть от 1 до 500 элементов.
+error-invalid-offset = Число пропускаемых дел должно быть не меньше 0.
 error-invalid-identifier = Идентификатор может содержать только буквы, цифры, дефисы и знаки подчёркивания.
 error-invalid-issues = Укажите вопросы, урегулированные условиями, а при частичном урегулировании — оставшиеся вопросы: каждый один раз, от 1 до 300 символов, не более 50.
 error-invalid-invitation-period = Срок, указываемый в приглашении, составляет от 7 до 180 дней.

@@ -132,6 +132,15 @@ profile-uncitral-2021 = 《贸法会调解规则》（2021年）
 profile-icsid-2022 = 《解决投资争端国际中心调解规则》（2022年）
 profile-with-overrides = 含本案调整
 dashboard-empty = 暂无可显示的案件。
+pager-label = 本列表的更多内容
+pager-first-cases = 最前面的案件
+pager-more-cases = 更多案件
+pager-earlier-events = 较早的事件
+pager-latest-events = 最新事件
+pager-earlier-messages = 较早的消息
+pager-latest-messages = 最新消息
+pager-earlier-documents = 较早的文件
+pager-latest-documents = 最新文件
 dashboard-caption = 案件（期限最近者在前）
 
 ## 案件页面
@@ -679,6 +688,9 @@ error-field-too-long = 某一字段超出允许的长度。
 error-invalid-agenda = 议程无效：请检查其中的议题和选项。
 error-invalid-bidding-rules = 盲拍规则无效。
 error-invalid-country-code = 国家须以两字母 ISO 代码表示，例如 HK。
+error-invalid-cursor = 此列表页面的链接已失效。请返回列表的第一页。
+error-invalid-limit = 每页可包含 1 至 500 项。
+error-invalid-offset = 跳过的案件数必须为 0 或以上。
 error-invalid-identifier = 标识只能包含字母、数字、连字符和下划线。
 error-invalid-issues = 请列明条款解决的问题；部分和解还须列明仍未解决的问题——每个问题只列一次，1 至 300 个字符，最多 50 个。
 error-invalid-invitation-period = 邀请中载明的期限为 7 至 180 天。

@@ -132,6 +132,15 @@ profile-uncitral-2021 = 《貿法會調解規則》（2021年）
 profile-icsid-2022 = 《解決投資爭端國際中心調解規則》（2022年）
 profile-with-overrides = 含本案調整
 dashboard-empty = 暫無可顯示的案件。
+pager-label = 本清單的更多內容
+pager-first-cases = 最前面的案件
+pager-more-cases = 更多案件
+pager-earlier-events = 較早的事件
+pager-latest-events = 最新事件
+pager-earlier-messages = 較早的訊息
+pager-latest-messages = 最新訊息
+pager-earlier-documents = 較早的文件
+pager-latest-documents = 最新文件
 dashboard-caption = 案件（期限最近者在前）
 
 ## 案件頁面
@@ -679,6 +688,9 @@ error-field-too-long = 某一字段超出允許的長度。
 error-invalid-agenda = 議程無效：請檢查其中的議題和選項。
 error-invalid-bidding-rules = 盲拍規則無效。
 error-invalid-country-code = 國家須以兩字母 ISO 代碼表示，例如 HK。
+error-invalid-cursor = 此清單頁面的連結已失效。請返回清單的第一頁。
+error-invalid-limit = 每頁可包含 1 至 500 項。
+error-invalid-offset = 略過的案件數必須為 0 或以上。
 error-invalid-identifier = 標識只能包含字母、數字、連字符和底線。
 error-invalid-issues = 請列明條款解決的問題；部分和解還須列明仍未解決的問題——每個問題只列一次，1 至 300 個字元，最多 50 個。
 error-invalid-invitation-period = 邀請中載明的期限為 7 至 180 天。

@@ -59,6 +59,11 @@ pub struct Config {
     /// `127.0.0.1:9090`.
     #[serde(default)]
     pub metrics_listen: Option<String>,
+    /// How old, in seconds, an unreferenced stored object or unfinished upload must be before
+    /// the start-up sweep removes it (default 3600: an upload in progress on another instance
+    /// sharing the storage is younger). A single instance may set 0.
+    #[serde(default = "default_storage_sweep_grace_secs")]
+    pub storage_sweep_grace_secs: u64,
 }
 
 impl Config {
@@ -102,6 +107,10 @@ fn default_session_absolute_hours() -> i64 {
     24
 }
 
+fn default_storage_sweep_grace_secs() -> u64 {
+    3600
+}
+
 fn default_reset_link_hours() -> i64 {
     24
 }
@@ -127,6 +136,7 @@ impl Default for Config {
             log_format: None,
             metrics_token: None,
             metrics_listen: None,
+            storage_sweep_grace_secs: 3600,
         }
     }
 }
@@ -182,6 +192,7 @@ impl Config {
                 "log_format",
                 "metrics_token",
                 "metrics_listen",
+                "storage_sweep_grace_secs",
             ]))
             .merge(Serialized::defaults(flags))
             .extract::<Config>()

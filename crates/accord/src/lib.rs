@@ -222,6 +222,7 @@ pub fn application(
                 .unwrap_or_else(|| format!("http://{}", cfg.listen))
                 .trim_end_matches('/')
                 .to_owned(),
+            sweep_grace_seconds: cfg.storage_sweep_grace_secs,
             ..Settings::default()
         },
         master_key(cfg)?,
@@ -258,8 +259,10 @@ pub async fn start_metrics(listen: &str) -> Result<SocketAddr, String> {
     Ok(addr)
 }
 
-/// How old an unreferenced object or staging file must be before the start-up sweep removes it:
-/// an upload still in progress (on this instance or another sharing the storage) is younger.
+/// How old an unreferenced object or staging file must be before the start-up sweep removes it,
+/// by default: an upload still in progress (on this instance or another sharing the storage) is
+/// younger. `storage_sweep_grace_secs` in the configuration changes it (a single instance may
+/// set 0: at its start nothing of its own is in progress).
 pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
 
 /// A running server.
@@ -289,7 +292,7 @@ pub async fn start(
     // The metrics recorder, before the first request.
     let _ = accord_web::observe::recorder();
     // What a crash left in the document storage: content with no filing, unfinished uploads.
-    match accord.sweep_storage(SWEEP_GRACE).await {
+    match accord.sweep_storage(accord.sweep_grace()).await {
         Ok(s) if s.objects + s.staging > 0 => tracing::warn!(
             objects = s.objects,
             bytes = s.bytes,

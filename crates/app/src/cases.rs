@@ -12,7 +12,8 @@ use accord_evidence::{ChainHead, EventRecord, GENESIS_HASH, NewEvent, seal};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{Append, CaseProjection, CaseQuery, ChainSummary};
+use crate::paging::{self, Page, PageRequest};
+use crate::ports::{Append, CaseProjection, CaseQuery, ChainSummary, EventQuery};
 use crate::views::{CaseOption, CaseSummary, CaseView, ConsentRequestView, EventView};
 use crate::{Accord, AppError};
 
@@ -599,24 +600,62 @@ impl Accord {
             .collect())
     }
 
-    /// The events of a case the actor may read, in order.
-    pub async fn timeline(&self, actor: &Actor, case_id: &str) -> Result<Vec<EventView>, AppError> {
+    /// One page of the events of a case the actor may read, by position in the case (oldest
+    /// first, or newest first). The policy names the chains the reader may read and the store
+    /// reads only those, so a page costs the same however many events the reader may not see.
+    pub async fn timeline(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<EventView>, AppError> {
         let loaded = self
             .load_for(actor, &Action::ViewCaseRecord, case_id, "events")
             .await?;
+        let list = format!("events:{case_id}");
+        let pos = paging::position(&list, page)?;
         self.log_proposal_read(actor, &loaded.case, "events")
             .await?;
-        let records = self.store.events(case_id).await?;
         let rel = policy::relation(actor, &loaded.case);
-        Ok(records
-            .iter()
-            .filter(|r| {
-                // An unreadable visibility is treated as Secretariat-only (fail closed).
-                let v = Visibility::decode(&r.visibility).unwrap_or(Visibility::Secretariat);
-                policy::may_read_record_event(&rel, &loaded.case, &v, &r.kind)
+        let chains = policy::readable_record_chains(
+            &rel,
+            &loaded.case,
+            loaded.chains.iter().map(|c| c.chain.as_str()),
+        );
+        // The cursor names the last event shown by its id; it must be one this reader sees.
+        let after_position = match paging::key::<String>(&pos.after)? {
+            None => None,
+            Some(event_id) => {
+                let anchor = self
+                    .store
+                    .event(case_id, &event_id)
+                    .await?
+                    .filter(|e| chains.admits(&e.visibility, &e.kind))
+                    .ok_or_else(paging::stale_cursor)?;
+                Some(anchor.position)
+            }
+        };
+        let records = self
+            .store
+            .events_page(&EventQuery {
+                case_id: case_id.to_owned(),
+                full: chains.full.clone(),
+                partial: chains.without_prejudice_hidden.clone(),
+                hidden_kinds: accord_domain::event::WITHOUT_PREJUDICE_KINDS
+                    .iter()
+                    .map(|k| (*k).to_owned())
+                    .collect(),
+                after_position,
+                order: pos.order,
+                limit: pos.limit + 1,
             })
-            .map(EventView::from)
-            .collect())
+            .await?;
+        // The store applied the filter; it is applied again here (fail closed).
+        let records: Vec<_> = records
+            .into_iter()
+            .filter(|r| chains.admits(&r.visibility, &r.kind))
+            .collect();
+        Ok(paging::cut(&list, &pos, records, |r| r.event_id.clone()).map(|r| EventView::from(&r)))
     }
 
     /// The consent request addressed to a third State (all a third State may see).
@@ -671,6 +710,7 @@ impl Accord {
                 state: None,
                 limit: 500,
                 offset: 0,
+                after: None,
             })
             .await?;
         let mut out = vec![];
@@ -701,14 +741,19 @@ impl Accord {
         Ok(out)
     }
 
-    /// The cases the actor may see, by next deadline.
+    /// One page of the cases the actor may see, by next deadline (cases without one last, the
+    /// newest of those first). `offset` is kept for older clients; a cursor reads any page at the
+    /// same cost.
     pub async fn list_cases(
         &self,
         actor: &Actor,
         state: Option<String>,
-        limit: i64,
+        page: &PageRequest,
         offset: i64,
-    ) -> Result<Vec<CaseSummary>, AppError> {
+    ) -> Result<Page<CaseSummary>, AppError> {
+        let list = format!("cases:{}", state.as_deref().unwrap_or("*"));
+        let pos = paging::position(&list, page)?;
+        let mut after = paging::key::<(Option<i64>, String)>(&pos.after)?;
         let member = match actor {
             Actor::User {
                 role: GlobalRole::Secretariat,
@@ -718,44 +763,68 @@ impl Accord {
                 role: GlobalRole::Operator,
                 ..
             }
-            | Actor::System => return Ok(vec![]),
+            | Actor::System => {
+                return Ok(Page {
+                    items: vec![],
+                    next: None,
+                });
+            }
             Actor::User { id, .. } => Some(id.clone()),
         };
-        let rows = self
-            .store
-            .list_cases(&CaseQuery {
-                member,
-                state,
-                limit: limit.clamp(1, 500),
-                offset: offset.max(0),
-            })
-            .await?;
-        let ids: Vec<String> = rows.iter().map(|p| p.case_id.clone()).collect();
+        let wanted = usize::try_from(pos.limit + 1).unwrap_or(usize::MAX);
+        let mut visible: Vec<(CaseProjection, Case)> = vec![];
+        let mut offset = offset.max(0);
+        // Rows the actor may not see are skipped; the cursor is only ever made from a case the
+        // actor sees, and reading continues from the last row read.
+        loop {
+            let rows = self
+                .store
+                .list_cases(&CaseQuery {
+                    member: member.clone(),
+                    state: state.clone(),
+                    limit: pos.limit + 1,
+                    offset,
+                    after: after.clone(),
+                })
+                .await?;
+            let exhausted = rows.len() < usize::try_from(pos.limit + 1).unwrap_or(usize::MAX);
+            if let Some(last) = rows.last() {
+                after = Some((last.next_deadline_ms, last.case_id.clone()));
+                offset = 0;
+            }
+            for p in rows {
+                let Ok(case) = serde_json::from_str::<Case>(&p.case_json) else {
+                    continue;
+                };
+                if policy::can_view_case(actor, &case) && visible.len() < wanted {
+                    visible.push((p, case));
+                }
+            }
+            if exhausted || visible.len() >= wanted {
+                break;
+            }
+        }
+        let page = paging::cut(&list, &pos, visible, |(p, _)| {
+            (p.next_deadline_ms, p.case_id.clone())
+        });
+        let ids: Vec<String> = page.items.iter().map(|(p, _)| p.case_id.clone()).collect();
         let mut chains: std::collections::HashMap<String, Vec<ChainSummary>> =
             std::collections::HashMap::new();
         for (id, c) in self.store.chains_of(&ids).await? {
             chains.entry(id).or_default().push(c);
         }
-        let mut out = vec![];
-        for p in &rows {
-            let case: Case = match serde_json::from_str(&p.case_json) {
-                Ok(c) => c,
-                Err(_) => continue,
-            };
-            if policy::can_view_case(actor, &case) {
-                // The reader's own version and time, as its case view gives them.
-                let of_case = chains.get(&p.case_id).map_or(&[][..], |c| &c[..]);
-                let head = reader_head(actor, &case, of_case);
-                let mut line = CaseSummary::from(p);
-                line.version = head.version;
-                line.updated_at = crate::views::ms_to_rfc3339(
-                    head.updated_at_ms
-                        .unwrap_or_else(|| case.created_at.as_millisecond()),
-                );
-                out.push(line);
-            }
-        }
-        Ok(out)
+        Ok(page.map(|(p, case)| {
+            // The reader's own version and time, as its case view gives them.
+            let of_case = chains.get(&p.case_id).map_or(&[][..], |c| &c[..]);
+            let head = reader_head(actor, &case, of_case);
+            let mut line = CaseSummary::from(&p);
+            line.version = head.version;
+            line.updated_at = crate::views::ms_to_rfc3339(
+                head.updated_at_ms
+                    .unwrap_or_else(|| case.created_at.as_millisecond()),
+            );
+            line
+        }))
     }
 
     /// Re-opens a closed case as a new case linked to it; the old record is not changed.
@@ -854,7 +923,7 @@ impl Accord {
             by_state: Default::default(),
             total: 0,
         };
-        let mut offset = 0;
+        let mut after = None;
         loop {
             let page = self
                 .store
@@ -862,7 +931,8 @@ impl Accord {
                     member: None,
                     state: None,
                     limit: 500,
-                    offset,
+                    offset: 0,
+                    after: after.take(),
                 })
                 .await?;
             for p in &page {
@@ -876,10 +946,12 @@ impl Accord {
                     .or_default() += 1;
                 *stats.by_state.entry(p.state.clone()).or_default() += 1;
             }
-            if page.len() < 500 {
-                break;
+            match page.last() {
+                Some(last) if page.len() == 500 => {
+                    after = Some((last.next_deadline_ms, last.case_id.clone()));
+                }
+                _ => break,
             }
-            offset += 500;
         }
         Ok(stats)
     }

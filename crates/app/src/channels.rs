@@ -11,6 +11,7 @@ use accord_domain::{Actor, Case};
 use accord_keys::{DataKey, MasterKey};
 use serde::{Deserialize, Serialize};
 
+use crate::paging::{self, Order, Page, PageRequest};
 use crate::ports::{AccessRecord, MessageRecord, RelayRecord};
 use crate::{Accord, AppError};
 
@@ -387,30 +388,40 @@ impl Accord {
         Ok(self.message_view(&stored, Some(msg.body)))
     }
 
-    /// The messages of a channel as the actor may see them (content, or metadata only). Reads of
-    /// caucus, notes, internal and without-prejudice content are written to the access log.
+    /// One page of a channel's messages as the actor may see them (content, or metadata only),
+    /// by position in the channel. Reads of caucus, notes, internal and without-prejudice content
+    /// are written to the access log.
     pub async fn messages(
         &self,
         actor: &Actor,
         case_id: &str,
         channel: &str,
-    ) -> Result<Vec<MessageView>, AppError> {
+        page: &PageRequest,
+    ) -> Result<Page<MessageView>, AppError> {
         let case = self.case_for_channels(actor, case_id).await?;
         let channel = ChannelId::parse(channel).ok_or_else(channel_not_found)?;
         let (read, _) = policy::channel_access(actor, &case, &channel);
         if read == ReadAccess::None {
             return Err(channel_not_found());
         }
-        let records = self.store.messages(case_id, &channel.encode()).await?;
+        let ch = channel.encode();
+        let list = format!("messages:{case_id}/{ch}");
+        let pos = paging::position(&list, page)?;
+        let after = paging::key::<i64>(&pos.after)?;
+        let records = self
+            .store
+            .messages(case_id, &ch, after, pos.order, pos.limit + 1)
+            .await?;
+        let records = paging::cut(&list, &pos, records, |m| m.seq);
         if read == ReadAccess::Metadata {
-            return Ok(records.iter().map(|m| self.message_view(m, None)).collect());
+            return Ok(records.map(|m| self.message_view(&m, None)));
         }
         let key = self.data_key(case_id).await?;
         let now = self.clock.now().as_millisecond();
         let user = actor.user_id().unwrap_or("system").to_owned();
-        let mut out = Vec::with_capacity(records.len());
+        let mut out = Vec::with_capacity(records.items.len());
         let mut audit = vec![];
-        for m in &records {
+        for m in &records.items {
             out.push(self.message_view(m, Some(self.open_body(&key, m).await?)));
             if let Some(kind) = audit_kind(&channel, m.without_prejudice) {
                 audit.push(AccessRecord {
@@ -424,7 +435,10 @@ impl Accord {
             }
         }
         self.store.log_access(&audit).await?;
-        Ok(out)
+        Ok(Page {
+            items: out,
+            next: records.next,
+        })
     }
 
     /// The mediator proposes to relay an exact excerpt of a caucus message. Under the ICSID
@@ -668,27 +682,36 @@ impl Accord {
         Ok(self.relay_view(&rec, excerpt))
     }
 
-    /// The access log (Secretary-General).
+    /// One page of the access log, newest first (Secretary-General).
     pub async fn access_log(
         &self,
         actor: &Actor,
         case_id: Option<&str>,
-    ) -> Result<Vec<AccessView>, AppError> {
+        page: &PageRequest,
+    ) -> Result<Page<AccessView>, AppError> {
         if !policy::can_read_access_log(actor) {
             return Err(AppError::Forbidden);
         }
-        Ok(self
+        let list = format!("access-log:{}", case_id.unwrap_or("*"));
+        // The access log is read newest first whatever the request says.
+        let page = PageRequest {
+            order: Order::Newest,
+            ..page.clone()
+        };
+        let pos = paging::position(&list, &page)?;
+        let before = paging::key::<(i64, String)>(&pos.after)?;
+        let records = self
             .store
-            .access_log(case_id, 1000)
-            .await?
-            .into_iter()
-            .map(|a| AccessView {
+            .access_log(case_id, before, pos.limit + 1)
+            .await?;
+        Ok(
+            paging::cut(&list, &pos, records, |a| (a.at_ms, a.id.clone())).map(|a| AccessView {
                 at: rfc3339(a.at_ms),
                 user_id: a.user_id,
                 case_id: a.case_id,
                 object: a.object,
                 kind: a.kind,
-            })
-            .collect())
+            }),
+        )
     }
 }

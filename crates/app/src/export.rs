@@ -18,6 +18,7 @@ use accord_domain::{Actor, CaseEvent};
 use serde::Serialize;
 use sha2::Digest;
 
+use crate::paging::{MAX_PAGE_SIZE, Order, PageRequest};
 use crate::ports::{ByteStream, DocumentData, DocumentRecord};
 use crate::{Accord, AppError};
 
@@ -183,7 +184,17 @@ impl Accord {
             strip_key(&mut record, "blind_biddings");
         }
         let mut entries = vec![json_entry("case.json", "The case record", "Case", &record)?];
-        let mut timeline = self.timeline(actor, case_id).await?;
+        // The case file holds every page of each list.
+        let mut timeline = vec![];
+        let mut req = PageRequest::first(MAX_PAGE_SIZE, Order::Oldest);
+        loop {
+            let page = self.timeline(actor, case_id, &req).await?;
+            timeline.extend(page.items);
+            match page.next {
+                Some(c) => req.cursor = Some(c),
+                None => break,
+            }
+        }
         if other {
             timeline.retain(|e| {
                 let channel = e
@@ -221,7 +232,16 @@ impl Accord {
                 continue;
             }
             let ch = channel.encode();
-            let mut messages = self.messages(actor, case_id, &ch).await?;
+            let mut messages = vec![];
+            let mut req = PageRequest::first(MAX_PAGE_SIZE, Order::Oldest);
+            loop {
+                let page = self.messages(actor, case_id, &ch, &req).await?;
+                messages.extend(page.items);
+                match page.next {
+                    Some(c) => req.cursor = Some(c),
+                    None => break,
+                }
+            }
             if other {
                 messages.retain(|m| !m.without_prejudice);
             }
@@ -234,7 +254,16 @@ impl Accord {
                     &messages,
                 )?);
             }
-            let filed = self.filed_documents(actor, case_id, &ch).await?;
+            let mut filed = vec![];
+            let mut req = PageRequest::first(MAX_PAGE_SIZE, Order::Oldest);
+            loop {
+                let page = self.filed_documents(actor, case_id, &ch, &req).await?;
+                filed.extend(page.items);
+                match page.next {
+                    Some(c) => req.cursor = Some(c),
+                    None => break,
+                }
+            }
             for v in filed {
                 if other && v.without_prejudice {
                     continue;

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// How many times a filing is decided again after losing the race for its case's version.
 const FILING_ATTEMPTS: u32 = 64;
 
+use crate::paging::{self, Page, PageRequest};
 use crate::ports::{AccessRecord, BlobError, ByteStream, DocumentRecord};
 use crate::{Accord, AppError};
 
@@ -241,17 +242,17 @@ impl Accord {
                 ),
             ));
         }
-        let existing = self.store.documents(case_id).await?;
-        let sees = |id: &str| {
-            existing.iter().find(|d| {
-                d.id == id
-                    && ChannelId::parse(&d.channel)
-                        .map(|c| policy::channel_access(actor, &case, &c).0 == ReadAccess::Full)
-                        .unwrap_or(false)
-            })
+        // One document at a time by its id, the series' last version and the case's usage: a
+        // filing's cost does not grow with the number of documents the case holds.
+        let sees = async |id: &str| -> Result<Option<DocumentRecord>, AppError> {
+            Ok(self.store.document(case_id, id).await?.filter(|d| {
+                ChannelId::parse(&d.channel)
+                    .map(|c| policy::channel_access(actor, &case, &c).0 == ReadAccess::Full)
+                    .unwrap_or(false)
+            }))
         };
         if let Some(t) = &meta.translation_of
-            && sees(t).is_none()
+            && sees(t).await?.is_none()
         {
             return Err(AppError::invalid(
                 "unknown-document",
@@ -260,7 +261,7 @@ impl Accord {
         }
         let (series, version) = match &meta.version_of {
             Some(v) => {
-                let base = sees(v).ok_or_else(|| {
+                let base = sees(v).await?.ok_or_else(|| {
                     AppError::invalid(
                         "unknown-document",
                         "the earlier version is not one you can see in this case",
@@ -272,18 +273,17 @@ impl Accord {
                         "a new version is filed in the same channel as the earlier one",
                     ));
                 }
-                let last = existing
-                    .iter()
-                    .filter(|d| d.series == base.series)
-                    .map(|d| d.version)
-                    .max()
+                let last = self
+                    .store
+                    .series_last_version(case_id, &base.series)
+                    .await?
                     .unwrap_or(1);
                 (base.series.clone(), last + 1)
             }
             None => (String::new(), 1),
         };
-        let used: i64 = existing.iter().map(|d| d.size).sum();
-        if existing.len() >= limits::DOCUMENTS_PER_CASE || used >= limits::BYTES_PER_CASE {
+        let (count, used) = self.store.document_usage(case_id).await?;
+        if count >= limits::DOCUMENTS_PER_CASE as i64 || used >= limits::BYTES_PER_CASE {
             return Err(AppError::invalid(
                 "quota-exceeded",
                 "the case has reached its document quota; ask the Secretariat",
@@ -405,36 +405,41 @@ impl Accord {
         Err(undo(last_err.unwrap_or(AppError::VersionConflict { current: seen })).await)
     }
 
-    /// The documents of a channel as the actor may see them.
+    /// One page of a channel's documents as the actor may see them (by filing time).
     pub async fn filed_documents(
         &self,
         actor: &Actor,
         case_id: &str,
         channel: &str,
-    ) -> Result<Vec<FiledDocumentView>, AppError> {
+        page: &PageRequest,
+    ) -> Result<Page<FiledDocumentView>, AppError> {
         let (_, channel, read, _) = self.channel_case(actor, case_id, channel).await?;
         if read == ReadAccess::None {
             return Err(AppError::NotFound { what: "channel" });
         }
         let ch = channel.encode();
-        let docs: Vec<DocumentRecord> = self
+        let list = format!("documents:{case_id}/{ch}");
+        let pos = paging::position(&list, page)?;
+        let after = paging::key::<(i64, String)>(&pos.after)?;
+        let docs = self
             .store
-            .documents(case_id)
-            .await?
-            .into_iter()
-            .filter(|d| d.channel == ch)
-            .collect();
+            .documents_page(case_id, &ch, after, pos.order, pos.limit + 1)
+            .await?;
+        let docs = paging::cut(&list, &pos, docs, |d| (d.uploaded_at_ms, d.id.clone()));
         if read == ReadAccess::Metadata {
-            return Ok(docs.iter().map(|d| self.filed_view(d, None)).collect());
+            return Ok(docs.map(|d| self.filed_view(&d, None)));
         }
         let key = self.data_key(case_id).await?;
         let mut out = vec![];
-        for d in &docs {
+        for d in &docs.items {
             let title = self.open_text(&key, d, "title", &d.title)?;
             let name = self.open_text(&key, d, "name", &d.file_name)?;
             out.push(self.filed_view(d, Some((title, name))));
         }
-        Ok(out)
+        Ok(Page {
+            items: out,
+            next: docs.next,
+        })
     }
 
     /// A document's content, for a reader with full access to its channel; the read is audited
@@ -454,10 +459,9 @@ impl Accord {
         let ch = channel.encode();
         let d = self
             .store
-            .documents(case_id)
+            .document(case_id, document_id)
             .await?
-            .into_iter()
-            .find(|d| d.id == document_id && d.channel == ch)
+            .filter(|d| d.channel == ch)
             .ok_or_else(not_found)?;
         if read != ReadAccess::Full {
             return Err(AppError::Forbidden);

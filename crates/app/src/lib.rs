@@ -15,6 +15,7 @@ pub mod filings;
 pub mod idempotency;
 pub mod key_rotation;
 pub mod negotiations;
+pub mod paging;
 pub mod passwords;
 pub mod ports;
 pub mod rehearsal;
@@ -75,6 +76,9 @@ pub struct Settings {
     /// The address at which the public reaches this deployment (printed in attestations as the
     /// verification page's address), without a trailing slash.
     pub public_url: String,
+    /// How old, in seconds, an unreferenced object or an unfinished upload must be before the
+    /// start-up sweep removes it (an upload in progress on another instance is younger).
+    pub sweep_grace_seconds: u64,
 }
 
 impl Default for Settings {
@@ -96,11 +100,17 @@ impl Default for Settings {
             password_hash_concurrency: 4,
             idempotency_retention_seconds: 24 * 3600,
             public_url: "http://127.0.0.1:8080".into(),
+            sweep_grace_seconds: 3600,
         }
     }
 }
 
 impl Accord {
+    /// How old what the start-up sweep removes must be ([`Settings::sweep_grace_seconds`]).
+    pub fn sweep_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.settings.sweep_grace_seconds)
+    }
+
     /// Builds the application over a store, a clock and the deployment's master key.
     pub fn new(
         store: Arc<dyn Store>,

@@ -6,6 +6,8 @@ use accord_domain::rule_change::ProfileVersion;
 use accord_evidence::{ChainBreak, EventRecord};
 use async_trait::async_trait;
 
+pub use crate::paging::Order;
+
 /// A storage failure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -88,6 +90,26 @@ pub struct Append {
     pub documents: Vec<DocumentRecord>,
 }
 
+/// One page of a case's events: those of the chains the reader may read (as the policy's
+/// [`accord_domain::policy::RecordChains`] names them), by position.
+#[derive(Debug, Clone)]
+pub struct EventQuery {
+    /// The case.
+    pub case_id: String,
+    /// Chains read whole.
+    pub full: Vec<String>,
+    /// Chains read without events of the kinds in `hidden_kinds`.
+    pub partial: Vec<String>,
+    /// The kinds left out of `partial` chains.
+    pub hidden_kinds: Vec<String>,
+    /// Start after the event at this position (in `order`).
+    pub after_position: Option<i64>,
+    /// Which end the page starts from.
+    pub order: Order,
+    /// At most this many.
+    pub limit: i64,
+}
+
 /// Which cases to list.
 #[derive(Debug, Clone, Default)]
 pub struct CaseQuery {
@@ -97,8 +119,10 @@ pub struct CaseQuery {
     pub state: Option<String>,
     /// At most this many.
     pub limit: i64,
-    /// Skip this many.
+    /// Skip this many (older clients; a cursor's key in `after` reads the same cost at any depth).
     pub offset: i64,
+    /// Start after this case in the list's order: its next deadline (none sorts last) and id.
+    pub after: Option<(Option<i64>, String)>,
 }
 
 /// An account.
@@ -197,6 +221,11 @@ pub trait CaseStore: Send + Sync {
     async fn case(&self, case_id: &str) -> Result<Option<CaseProjection>, StoreError>;
     /// A case's events in their overall order (by position).
     async fn events(&self, case_id: &str) -> Result<Vec<EventRecord>, StoreError>;
+    /// One page of a case's events as [`EventQuery`] says.
+    async fn events_page(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError>;
+    /// One event of a case, by its id.
+    async fn event(&self, case_id: &str, event_id: &str)
+    -> Result<Option<EventRecord>, StoreError>;
     /// A case's chains (empty for a case that does not exist), by name.
     async fn chains(&self, case_id: &str) -> Result<Vec<ChainSummary>, StoreError>;
     /// The chains of several cases at once (a page of the case list), each with its case id, by
@@ -439,11 +468,15 @@ pub struct AccessRecord {
 pub trait ChannelStore: Send + Sync {
     /// Stores a message, assigning the next `seq` of its channel; returns the stored record.
     async fn post_message(&self, m: &MessageRecord) -> Result<MessageRecord, StoreError>;
-    /// A channel's messages in order.
+    /// One page of a channel's messages by position (`seq`) from `order`'s end, starting after
+    /// position `after_seq`; at most `limit`.
     async fn messages(
         &self,
         case_id: &str,
         channel: &str,
+        after_seq: Option<i64>,
+        order: Order,
+        limit: i64,
     ) -> Result<Vec<MessageRecord>, StoreError>;
     /// One message of a case.
     async fn message(&self, case_id: &str, id: &str) -> Result<Option<MessageRecord>, StoreError>;
@@ -455,10 +488,12 @@ pub trait ChannelStore: Send + Sync {
     async fn decide_relay(&self, r: &RelayRecord) -> Result<(), StoreError>;
     /// Appends access records.
     async fn log_access(&self, records: &[AccessRecord]) -> Result<(), StoreError>;
-    /// The access log, newest first (one case, or all).
+    /// One page of the access log, newest first (one case, or all), starting after the record
+    /// keyed `before` (its time and id); at most `limit`.
     async fn access_log(
         &self,
         case_id: Option<&str>,
+        before: Option<(i64, String)>,
         limit: i64,
     ) -> Result<Vec<AccessRecord>, StoreError>;
     /// The wrapped data key of a case, if one exists.
@@ -632,6 +667,27 @@ pub trait DocumentStore: Send + Sync {
     async fn delete_document(&self, case_id: &str, id: &str) -> Result<(), StoreError>;
     /// A case's documents, oldest first.
     async fn documents(&self, case_id: &str) -> Result<Vec<DocumentRecord>, StoreError>;
+    /// One page of a channel's documents by filing time (then id) from `order`'s end, starting
+    /// after the document keyed `after` (its filing time and id); at most `limit`.
+    async fn documents_page(
+        &self,
+        case_id: &str,
+        channel: &str,
+        after: Option<(i64, String)>,
+        order: Order,
+        limit: i64,
+    ) -> Result<Vec<DocumentRecord>, StoreError>;
+    /// One document of a case, by its id.
+    async fn document(&self, case_id: &str, id: &str)
+    -> Result<Option<DocumentRecord>, StoreError>;
+    /// The highest version filed in a document series of a case, if the series exists.
+    async fn series_last_version(
+        &self,
+        case_id: &str,
+        series: &str,
+    ) -> Result<Option<i64>, StoreError>;
+    /// How many documents a case holds and their bytes together (for its quota).
+    async fn document_usage(&self, case_id: &str) -> Result<(i64, i64), StoreError>;
     /// Every document of every case (for storage migration), oldest first.
     async fn all_documents(&self) -> Result<Vec<DocumentRecord>, StoreError>;
 }

@@ -399,6 +399,49 @@ pub fn may_read_record_event(
             && !is_without_prejudice_kind(kind))
 }
 
+/// Which event chains of a case a reader may read, in the form a store query takes:
+/// [`may_read_record_event`] decided once per chain rather than once per event. Chains named in
+/// `full` are read whole; chains in `without_prejudice_hidden` are read without the events of
+/// [`crate::event::WITHOUT_PREJUDICE_KINDS`] (the case-wide chain under break-glass). A chain
+/// whose name does not decode is read by no one (fail closed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordChains {
+    /// Chains the reader reads whole.
+    pub full: Vec<String>,
+    /// Chains the reader reads without their without-prejudice events.
+    pub without_prejudice_hidden: Vec<String>,
+}
+
+impl RecordChains {
+    /// Does the filter let this event through? (The same answer as [`may_read_record_event`].)
+    pub fn admits(&self, chain: &str, kind: &str) -> bool {
+        self.full.iter().any(|c| c == chain)
+            || (self.without_prejudice_hidden.iter().any(|c| c == chain)
+                && !is_without_prejudice_kind(kind))
+    }
+}
+
+/// The chains of `chains` (their names, as stored) the reader may read, whole or without their
+/// without-prejudice events.
+pub fn readable_record_chains<'a>(
+    r: &Relation,
+    case: &Case,
+    chains: impl IntoIterator<Item = &'a str>,
+) -> RecordChains {
+    let mut out = RecordChains::default();
+    for name in chains {
+        let Some(v) = Visibility::decode(name) else {
+            continue;
+        };
+        if may_read_event(r, case, &v) {
+            out.full.push(name.to_owned());
+        } else if r.break_glass && case.state != CaseState::Draft && v == Visibility::Case {
+            out.without_prejudice_hidden.push(name.to_owned());
+        }
+    }
+    out
+}
+
 /// What of the case the actor's view shows: everything the case holds, less the role grants
 /// still awaiting consent that concern channels the actor cannot read; under break-glass, the
 /// record without the negotiations, blind biddings and pending grants.

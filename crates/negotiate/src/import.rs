@@ -513,40 +513,54 @@ fn read(path: &Path) -> Result<String, NegotiateError> {
 /// Loads a scenario folder: a Genius XML domain with its profiles, or GeniusWeb JSON profiles.
 /// Profiles are taken in file-name order.
 pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| err("unreadable-folder", format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "json"))
         .collect();
-    files.sort();
+    paths.sort();
+    let files = paths
+        .into_iter()
+        .map(|p| read(&p).map(|text| (p, text)))
+        .collect::<Result<Vec<_>, _>>()?;
+    load_files(&dir.display().to_string(), &files, sem)
+}
+
+/// Loads a scenario from its files' names and texts, as [`load_folder`] reads them from a
+/// folder named `label` (in file-name order): the parsers of outside input, without the disk.
+pub fn load_files(
+    label: &str,
+    files: &[(std::path::PathBuf, String)],
+    sem: Semantics,
+) -> Result<Problem, NegotiateError> {
     let xml: Vec<_> = files
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "xml"))
         .collect();
     let json: Vec<_> = files
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "json"))
         .collect();
     if !xml.is_empty() {
         let mut domain = None;
         let mut profiles = vec![];
-        for p in &xml {
-            let text = read(p)?;
+        for (p, text) in &xml {
             let file = p.display().to_string();
             if text.contains("<negotiation_template") {
                 if domain.is_some() {
                     return Err(err(
                         "ambiguous-folder",
-                        format!("{}: more than one domain file", dir.display()),
+                        format!("{label}: more than one domain file"),
                     ));
                 }
-                domain = Some(parse_domain(&text, &file)?);
+                domain = Some(parse_domain(text, &file)?);
             } else if text.contains("<utility_space") {
                 profiles.push((
                     p.file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_default(),
-                    text,
+                    text.clone(),
                     file,
                 ));
             }
@@ -554,10 +568,7 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
         let domain = domain.ok_or_else(|| {
             err(
                 "missing-domain",
-                format!(
-                    "{}: no Genius domain file (root element negotiation_template)",
-                    dir.display()
-                ),
+                format!("{label}: no Genius domain file (root element negotiation_template)"),
             )
         })?;
         let profiles = profiles
@@ -573,8 +584,8 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
     }
     let mut issues: Option<Vec<Issue>> = None;
     let mut profiles = vec![];
-    for p in json {
-        let v: Value = serde_json::from_str(&read(p)?)
+    for (p, text) in json {
+        let v: Value = serde_json::from_str(text)
             .map_err(|e| err("malformed-json", format!("{}: {e}", p.display())))?;
         let Some(space) = v.get("LinearAdditiveUtilitySpace") else {
             continue;
@@ -728,10 +739,7 @@ pub fn load_folder(dir: &Path, sem: Semantics) -> Result<Problem, NegotiateError
     let issues = issues.ok_or_else(|| {
         err(
             "missing-domain",
-            format!(
-                "{}: no Genius XML domain and no GeniusWeb profiles",
-                dir.display()
-            ),
+            format!("{label}: no Genius XML domain and no GeniusWeb profiles"),
         )
     })?;
     let problem = Problem { issues, profiles };

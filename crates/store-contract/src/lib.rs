@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use accord_app::ports::{
-    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, DraftRecord, MessageRecord,
-    NegotiationInputRecord, RelayRecord, SessionRecord, Store, StoreError, StoredIdempotency,
-    UserRecord,
+    AccessRecord, Append, AttestationRecord, CaseProjection, CaseQuery, DocumentRecord,
+    DraftRecord, EventQuery, MessageRecord, NegotiationInputRecord, Order, RelayRecord,
+    SessionRecord, Store, StoreError, StoredIdempotency, UserRecord,
 };
 use accord_domain::party::{CountryCode, ExclusionDeclaration};
 use accord_evidence::{ChainHead, EventRecord, GENESIS_HASH, NewEvent, seal, seal_v1};
@@ -100,6 +100,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     draft_versions_are_numbered_once(store.as_ref()).await;
     documents_round_trip_and_version_once(store.as_ref()).await;
     a_document_is_written_with_its_append_or_not_at_all(store.as_ref()).await;
+    paging::every_list_pages_from_either_end(store.as_ref()).await;
 }
 
 /// A filed document's record is written in its append's transaction: visible with the events, or
@@ -386,7 +387,10 @@ pub async fn channels_relays_audit_and_keys(store: Arc<dyn Store>) {
     }
     let other = store.post_message(&msg("p1", "plenary")).await.unwrap();
     assert_eq!(other.seq, 1, "positions are per channel");
-    let caucus = store.messages("ch-case", "caucus:A").await.unwrap();
+    let caucus = store
+        .messages("ch-case", "caucus:A", None, Order::Oldest, 100)
+        .await
+        .unwrap();
     assert_eq!(
         caucus.iter().map(|m| m.seq).collect::<Vec<_>>(),
         (1..=12).collect::<Vec<i64>>()
@@ -452,11 +456,11 @@ pub async fn channels_relays_audit_and_keys(store: Arc<dyn Store>) {
         .unwrap();
     let ids = |v: Vec<AccessRecord>| v.into_iter().map(|r| r.id).collect::<Vec<_>>();
     assert_eq!(
-        ids(store.access_log(Some("ch-case"), 10).await.unwrap()),
+        ids(store.access_log(Some("ch-case"), None, 10).await.unwrap()),
         ["a2", "a1"]
     );
     assert_eq!(
-        ids(store.access_log(None, 10).await.unwrap()),
+        ids(store.access_log(None, None, 10).await.unwrap()),
         ["a3", "a2", "a1"]
     );
     assert_eq!(store.case_key("ch-case").await.unwrap(), None);
@@ -732,6 +736,7 @@ pub async fn lists_filter_by_member_and_state_and_order_by_deadline(store: &dyn 
         state: state.map(str::to_owned),
         limit: 100,
         offset: 0,
+        after: None,
     };
     let ids = |v: Vec<CaseProjection>| {
         v.into_iter()
@@ -1210,4 +1215,398 @@ pub async fn migrated_old_log_continues(store: &dyn Store, old: &[EventRecord]) 
         (case_chain.length, case_chain.seq, case_chain.head_hash),
         (3, 1, new[0].hash.clone())
     );
+}
+
+/// Every list read in pages: a page starts after the key it is given, in the order asked, and
+/// paging from either end through a list returns each item once, in order.
+pub mod paging {
+    use super::*;
+
+    /// Pages through `read` (given the last key and a limit) until a short page; returns every
+    /// item in the order read.
+    async fn walk<T, K, F>(limit: i64, key: impl Fn(&T) -> K, mut read: F) -> Vec<T>
+    where
+        F: AsyncFnMut(Option<K>, i64) -> Vec<T>,
+    {
+        let mut all = vec![];
+        let mut after = None;
+        loop {
+            let page = read(after.take(), limit).await;
+            let short = (page.len() as i64) < limit;
+            after = page.last().map(&key);
+            all.extend(page);
+            if short {
+                return all;
+            }
+        }
+    }
+
+    /// Runs every paging check.
+    pub async fn every_list_pages_from_either_end(store: &dyn Store) {
+        messages_page(store).await;
+        events_page(store).await;
+        documents_page(store).await;
+        access_log_page(store).await;
+        case_list_pages(store).await;
+    }
+
+    async fn messages_page(store: &dyn Store) {
+        for i in 0..23 {
+            let channel = if i % 3 == 0 { "caucus:B" } else { "plenary" };
+            store
+                .post_message(&MessageRecord {
+                    id: format!("pm-{i}"),
+                    case_id: "pg-case".into(),
+                    channel: channel.into(),
+                    seq: 0,
+                    author: "u".into(),
+                    posted_at_ms: i,
+                    without_prejudice: false,
+                    confidential: false,
+                    relay_json: None,
+                    body: vec![i as u8],
+                    size: 1,
+                })
+                .await
+                .unwrap();
+        }
+        let oldest = walk(
+            4,
+            |m: &MessageRecord| m.seq,
+            async |after, limit| {
+                store
+                    .messages("pg-case", "plenary", after, Order::Oldest, limit)
+                    .await
+                    .unwrap()
+            },
+        )
+        .await;
+        let seqs: Vec<i64> = oldest.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, (1..=15).collect::<Vec<_>>(), "plenary only, in order");
+        let newest = walk(
+            4,
+            |m: &MessageRecord| m.seq,
+            async |after, limit| {
+                store
+                    .messages("pg-case", "plenary", after, Order::Newest, limit)
+                    .await
+                    .unwrap()
+            },
+        )
+        .await;
+        let seqs: Vec<i64> = newest.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, (1..=15).rev().collect::<Vec<_>>());
+        let after_ten = store
+            .messages("pg-case", "plenary", Some(10), Order::Oldest, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            after_ten.iter().map(|m| m.seq).collect::<Vec<_>>(),
+            [11, 12, 13, 14, 15]
+        );
+    }
+
+    async fn events_page(store: &dyn Store) {
+        let chains = ["case", "party:A", "secretariat"];
+        let mut heads = std::collections::BTreeMap::new();
+        for c in chains {
+            heads.insert(
+                c.to_owned(),
+                ChainHead {
+                    seq: 0,
+                    hash: GENESIS_HASH.to_owned(),
+                },
+            );
+        }
+        let events = (0..30)
+            .map(|i| NewEvent {
+                event_id: format!("pe-{i}"),
+                recorded_at_ms: 1_800_000_000_000 + i,
+                actor: "user:contract".into(),
+                kind: if i % 4 == 0 {
+                    "package-proposed"
+                } else {
+                    "note"
+                }
+                .into(),
+                rule_basis: "contract test".into(),
+                visibility: chains[(i % 3) as usize].into(),
+                payload: json!({"type": "note", "n": i}),
+            })
+            .collect();
+        let recs = seal("pg-events", 0, &heads, events).unwrap();
+        let head = recs.last().unwrap().hash.clone();
+        store
+            .append(Append {
+                expected_version: 0,
+                projection: projection("pg-events", 30, &head, &[]),
+                records: recs.clone(),
+                documents: vec![],
+            })
+            .await
+            .unwrap();
+        let query = |after: Option<i64>, order: Order, limit: i64| EventQuery {
+            case_id: "pg-events".into(),
+            full: vec!["party:A".into()],
+            partial: vec!["case".into()],
+            hidden_kinds: vec!["package-proposed".into()],
+            after_position: after,
+            order,
+            limit,
+        };
+        let expected: Vec<i64> = recs
+            .iter()
+            .filter(|r| {
+                r.visibility == "party:A"
+                    || (r.visibility == "case" && r.kind != "package-proposed")
+            })
+            .map(|r| r.position)
+            .collect();
+        for (order, want) in [
+            (Order::Oldest, expected.clone()),
+            (Order::Newest, expected.iter().rev().copied().collect()),
+        ] {
+            let got = walk(
+                3,
+                |r: &EventRecord| r.position,
+                async |after, limit| {
+                    store
+                        .events_page(&query(after, order, limit))
+                        .await
+                        .unwrap()
+                },
+            )
+            .await;
+            assert_eq!(got.iter().map(|r| r.position).collect::<Vec<_>>(), want);
+        }
+        // Whole chains only, the hidden kinds given as the application always gives them.
+        let whole = EventQuery {
+            full: vec!["party:A".into(), "secretariat".into()],
+            partial: vec![],
+            ..query(None, Order::Newest, 4)
+        };
+        let got: Vec<i64> = store
+            .events_page(&whole)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.position)
+            .collect();
+        let want: Vec<i64> = recs
+            .iter()
+            .rev()
+            .filter(|r| r.visibility != "case")
+            .take(4)
+            .map(|r| r.position)
+            .collect();
+        assert_eq!(got, want);
+        let none = EventQuery {
+            full: vec![],
+            partial: vec![],
+            ..query(None, Order::Oldest, 10)
+        };
+        assert!(
+            store.events_page(&none).await.unwrap().is_empty(),
+            "no chain, no event"
+        );
+        let one = store.event("pg-events", "pe-7").await.unwrap().unwrap();
+        assert_eq!(one.position, 8);
+        assert!(store.event("other-case", "pe-7").await.unwrap().is_none());
+    }
+
+    async fn documents_page(store: &dyn Store) {
+        let doc = |i: i64, channel: &str| DocumentRecord {
+            id: format!("pd-{i:02}"),
+            case_id: "pg-docs".into(),
+            channel: channel.into(),
+            series: format!("pg-series-{}", i % 5),
+            version: i / 5 + 1,
+            title: vec![1],
+            file_name: vec![2],
+            language: None,
+            without_prejudice: false,
+            translation_of: None,
+            media_type: "application/pdf".into(),
+            size: 100 + i,
+            sha256: "0".repeat(64),
+            object_key: format!("cases/pg-docs/documents/pd-{i}"),
+            uploaded_by: "u".into(),
+            // Pairs filed in the same millisecond: the id breaks the tie.
+            uploaded_at_ms: i / 2,
+        };
+        for i in 0..17 {
+            store
+                .put_document(&doc(i, if i == 16 { "caucus:B" } else { "plenary" }))
+                .await
+                .unwrap();
+        }
+        let want: Vec<String> = (0..16).map(|i| format!("pd-{i:02}")).collect();
+        let key = |d: &DocumentRecord| (d.uploaded_at_ms, d.id.clone());
+        let got = walk(3, key, async |after, limit| {
+            store
+                .documents_page("pg-docs", "plenary", after, Order::Oldest, limit)
+                .await
+                .unwrap()
+        })
+        .await;
+        assert_eq!(got.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), want);
+        let got = walk(5, key, async |after, limit| {
+            store
+                .documents_page("pg-docs", "plenary", after, Order::Newest, limit)
+                .await
+                .unwrap()
+        })
+        .await;
+        let mut rev = want.clone();
+        rev.reverse();
+        assert_eq!(got.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), rev);
+        assert_eq!(
+            store
+                .document("pg-docs", "pd-03")
+                .await
+                .unwrap()
+                .map(|d| d.size),
+            Some(103)
+        );
+        assert!(store.document("other", "pd-03").await.unwrap().is_none());
+        assert_eq!(
+            store
+                .series_last_version("pg-docs", "pg-series-1")
+                .await
+                .unwrap(),
+            Some(4),
+            "pd-01, 06, 11, 16 are versions 1 to 4"
+        );
+        assert_eq!(
+            store.series_last_version("pg-docs", "none").await.unwrap(),
+            None
+        );
+        let bytes: i64 = (0..17).map(|i| 100 + i).sum();
+        assert_eq!(store.document_usage("pg-docs").await.unwrap(), (17, bytes));
+        assert_eq!(store.document_usage("nothing").await.unwrap(), (0, 0));
+    }
+
+    async fn access_log_page(store: &dyn Store) {
+        let records: Vec<AccessRecord> = (0..11)
+            .map(|i| AccessRecord {
+                id: format!("pa-{i:02}"),
+                // Three records share each millisecond.
+                at_ms: 5_000 + i / 3,
+                user_id: "u".into(),
+                case_id: if i % 2 == 0 { "pg-log" } else { "pg-log-2" }.into(),
+                object: "message:m".into(),
+                kind: "caucus".into(),
+            })
+            .collect();
+        store.log_access(&records).await.unwrap();
+        let key = |a: &AccessRecord| (a.at_ms, a.id.clone());
+        let got = walk(2, key, async |before, limit| {
+            store
+                .access_log(Some("pg-log"), before, limit)
+                .await
+                .unwrap()
+        })
+        .await;
+        let want: Vec<String> = (0..11)
+            .rev()
+            .filter(|i| i % 2 == 0)
+            .map(|i| format!("pa-{i:02}"))
+            .collect();
+        assert_eq!(got.into_iter().map(|a| a.id).collect::<Vec<_>>(), want);
+        let all = walk(4, key, async |before, limit| {
+            store.access_log(None, before, limit).await.unwrap()
+        })
+        .await;
+        let ours: Vec<String> = all
+            .into_iter()
+            .map(|a| a.id)
+            .filter(|id| id.starts_with("pa-"))
+            .collect();
+        let want: Vec<String> = (0..11).rev().map(|i| format!("pa-{i:02}")).collect();
+        assert_eq!(ours, want, "newest first, the id breaking ties");
+    }
+
+    async fn case_list_pages(store: &dyn Store) {
+        // Deadlines with ties and cases without one, members and states mixed.
+        let mut cases = vec![];
+        for i in 0..14_i64 {
+            let id = format!("pc-{i:02}");
+            let members: &[&str] = if i % 3 == 0 {
+                &["pat"]
+            } else {
+                &["pat", "quinn"]
+            };
+            let deadline = if i % 4 == 0 {
+                None
+            } else {
+                Some(10_000 + (i % 3))
+            };
+            let state = if i % 5 == 0 { "SCREENING" } else { "ACTIVE" };
+            let recs = records(&id, 0, GENESIS_HASH, 1);
+            let mut p = projection(&id, 1, &recs[0].hash, members);
+            p.next_deadline_ms = deadline;
+            p.state = state.into();
+            store
+                .append(Append {
+                    expected_version: 0,
+                    records: recs,
+                    projection: p,
+                    documents: vec![],
+                })
+                .await
+                .unwrap();
+            cases.push((id, deadline, state, members));
+        }
+        let ours = |v: Vec<CaseProjection>| {
+            v.into_iter()
+                .map(|p| p.case_id)
+                .filter(|i| i.starts_with("pc-"))
+                .collect::<Vec<_>>()
+        };
+        for (member, state) in [
+            (Some("pat"), None),
+            (Some("quinn"), None),
+            (Some("pat"), Some("ACTIVE")),
+            (None, None),
+            (None, Some("SCREENING")),
+        ] {
+            // The documented order, computed here: by deadline (none last), then newest id first.
+            let mut want: Vec<&(String, Option<i64>, &str, &[&str])> = cases
+                .iter()
+                .filter(|c| member.is_none_or(|m| c.3.contains(&m)))
+                .filter(|c| state.is_none_or(|s| c.2 == s))
+                .collect();
+            want.sort_by(|a, b| {
+                (a.1.is_none(), a.1)
+                    .cmp(&(b.1.is_none(), b.1))
+                    .then_with(|| b.0.cmp(&a.0))
+            });
+            let want: Vec<String> = want.into_iter().map(|c| c.0.clone()).collect();
+            let q = |after: Option<(Option<i64>, String)>, limit: i64, offset: i64| CaseQuery {
+                member: member.map(str::to_owned),
+                state: state.map(str::to_owned),
+                limit,
+                offset,
+                after,
+            };
+            for limit in [1, 2, 5] {
+                let paged = walk(
+                    limit,
+                    |p: &CaseProjection| (p.next_deadline_ms, p.case_id.clone()),
+                    async |after, limit| store.list_cases(&q(after, limit, 0)).await.unwrap(),
+                )
+                .await;
+                assert_eq!(
+                    ours(paged),
+                    want,
+                    "member {member:?} state {state:?} limit {limit}"
+                );
+            }
+            if member.is_some() {
+                // Older clients' offset reads the same order.
+                let skipped = store.list_cases(&q(None, 100, 2)).await.unwrap();
+                assert_eq!(ours(skipped), want[2.min(want.len())..].to_vec());
+            }
+        }
+    }
 }

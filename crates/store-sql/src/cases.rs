@@ -2,7 +2,8 @@
 //! (`CaseStore`).
 
 use accord_app::ports::{
-    Append, CaseProjection, CaseQuery, CaseStore, ChainSummary, StoreError, VerifyReport,
+    Append, CaseProjection, CaseQuery, CaseStore, ChainSummary, EventQuery, Order, StoreError,
+    VerifyReport,
 };
 use accord_evidence::{ChainVerifier, EventFormat, EventRecord, RawEvent};
 use async_trait::async_trait;
@@ -72,6 +73,38 @@ fn list_sql(param_text: &str) -> String {
     )
 }
 
+/// One part of a keyset page of the case list: the cases with a deadline (`with_deadline`), in
+/// deadline order then newest first, or those without, newest first; after the key bound as
+/// `$4`, `$5` (deadline and id) or `$4` (id) when `after` is set.
+fn page_sql(param_text: &str, with_deadline: bool, after: bool) -> String {
+    let cols = CASE_COLUMNS
+        .split(", ")
+        .map(|c| format!("c.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (part, key, order) = if with_deadline {
+        (
+            "c.next_deadline_ms IS NOT NULL",
+            "AND (c.next_deadline_ms > $4 OR (c.next_deadline_ms = $4 AND c.case_id < $5))",
+            "c.next_deadline_ms, c.case_id DESC",
+        )
+    } else {
+        (
+            "c.next_deadline_ms IS NULL",
+            "AND c.case_id < $4",
+            "c.case_id DESC",
+        )
+    };
+    let key = if after { key } else { "" };
+    format!(
+        "SELECT {cols} FROM cases c \
+         WHERE {part} {key} \
+           AND ($1{param_text} IS NULL OR c.case_id IN (SELECT case_id FROM case_members WHERE user_id = $1)) \
+           AND ($2{param_text} IS NULL OR c.state = $2) \
+         ORDER BY {order} LIMIT $3"
+    )
+}
+
 #[async_trait]
 impl<D: Dialect> CaseStore for SqlStore<D> {
     async fn append(&self, append: Append) -> Result<(), StoreError> {
@@ -102,6 +135,94 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
         rows.iter()
             .map(event_from_row)
             .collect::<Result<_, _>>()
+            .map_err(backend_error)
+    }
+
+    async fn events_page(&self, q: &EventQuery) -> Result<Vec<EventRecord>, StoreError> {
+        if q.full.is_empty() && q.partial.is_empty() {
+            return Ok(vec![]);
+        }
+        // Only numbered placeholders are formatted into the statement; every value is bound.
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        let list = |k: usize, next: &mut dyn FnMut() -> String| {
+            (0..k).map(|_| next()).collect::<Vec<_>>().join(", ")
+        };
+        let full = list(q.full.len(), &mut next);
+        let partial = list(q.partial.len(), &mut next);
+        // The hidden kinds are bound only where a partial chain uses them.
+        let kinds = if q.partial.is_empty() {
+            String::new()
+        } else {
+            list(q.hidden_kinds.len(), &mut next)
+        };
+        let mut filter = vec![];
+        if !q.full.is_empty() {
+            filter.push(format!("visibility IN ({full})"));
+        }
+        if !q.partial.is_empty() {
+            let hidden = if q.hidden_kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" AND kind NOT IN ({kinds})")
+            };
+            filter.push(format!("(visibility IN ({partial}){hidden})"));
+        }
+        let newest = q.order == Order::Newest;
+        let after = match q.after_position {
+            Some(_) => format!(
+                " AND position {} {}",
+                if newest { "<" } else { ">" },
+                next()
+            ),
+            None => String::new(),
+        };
+        let limit = next();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM events WHERE case_id = $1 AND ({}){after} ORDER BY position {} LIMIT {limit}",
+            filter.join(" OR "),
+            if newest { "DESC" } else { "ASC" }
+        ));
+        let mut stmt = query(sql).bind(&q.case_id);
+        for v in q.full.iter().chain(&q.partial) {
+            stmt = stmt.bind(v);
+        }
+        if !q.partial.is_empty() {
+            for k in &q.hidden_kinds {
+                stmt = stmt.bind(k);
+            }
+        }
+        if let Some(p) = q.after_position {
+            stmt = stmt.bind(p);
+        }
+        let rows = stmt
+            .bind(q.limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        rows.iter()
+            .map(event_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend_error)
+    }
+
+    async fn event(
+        &self,
+        case_id: &str,
+        event_id: &str,
+    ) -> Result<Option<EventRecord>, StoreError> {
+        let row = query("SELECT * FROM events WHERE case_id = $1 AND event_id = $2")
+            .bind(case_id)
+            .bind(event_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        row.as_ref()
+            .map(event_from_row)
+            .transpose()
             .map_err(backend_error)
     }
 
@@ -156,19 +277,64 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
     }
 
     async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<CaseProjection>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(list_sql(D::NULLABLE_TEXT_CAST));
-        let rows = query(sql)
-            .bind(q.member.as_deref())
-            .bind(q.state.as_deref())
-            .bind(q.limit)
-            .bind(q.offset)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_error)?;
-        rows.iter()
-            .map(projection_from_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend_error)
+        if q.offset > 0 {
+            // Older clients' offset: the one statement, skipping rows.
+            let sql = sqlx::AssertSqlSafe(list_sql(D::NULLABLE_TEXT_CAST));
+            let rows = query(sql)
+                .bind(q.member.as_deref())
+                .bind(q.state.as_deref())
+                .bind(q.limit)
+                .bind(q.offset)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_error)?;
+            return rows
+                .iter()
+                .map(projection_from_row)
+                .collect::<Result<_, _>>()
+                .map_err(backend_error);
+        }
+        // Keyset pages in two parts, each read along its own index: the cases with a deadline
+        // by deadline, then those without, newest first.
+        let mut out = vec![];
+        let (after_deadline, after_id) = match &q.after {
+            None => (None, None),
+            Some((d, id)) => (*d, Some(id.as_str())),
+        };
+        let in_deadline_part = q.after.is_none() || after_deadline.is_some();
+        if in_deadline_part {
+            let sql =
+                sqlx::AssertSqlSafe(page_sql(D::NULLABLE_TEXT_CAST, true, after_id.is_some()));
+            let mut stmt = query(sql)
+                .bind(q.member.as_deref())
+                .bind(q.state.as_deref())
+                .bind(q.limit);
+            if let (Some(d), Some(id)) = (after_deadline, after_id) {
+                stmt = stmt.bind(d).bind(id);
+            }
+            let rows = stmt.fetch_all(&self.pool).await.map_err(backend_error)?;
+            for r in &rows {
+                out.push(projection_from_row(r).map_err(backend_error)?);
+            }
+        }
+        let left = q.limit - out.len() as i64;
+        if left > 0 {
+            let after_id = if in_deadline_part { None } else { after_id };
+            let sql =
+                sqlx::AssertSqlSafe(page_sql(D::NULLABLE_TEXT_CAST, false, after_id.is_some()));
+            let mut stmt = query(sql)
+                .bind(q.member.as_deref())
+                .bind(q.state.as_deref())
+                .bind(left);
+            if let Some(id) = after_id {
+                stmt = stmt.bind(id);
+            }
+            let rows = stmt.fetch_all(&self.pool).await.map_err(backend_error)?;
+            for r in &rows {
+                out.push(projection_from_row(r).map_err(backend_error)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn due_cases(&self, now_ms: i64, limit: i64) -> Result<Vec<String>, StoreError> {

@@ -1,7 +1,9 @@
 //! Channel messages, relays between channels, the access log and the per-case data keys
 //! (`ChannelStore`).
 
-use accord_app::ports::{AccessRecord, ChannelStore, MessageRecord, RelayRecord, StoreError};
+use accord_app::ports::{
+    AccessRecord, ChannelStore, MessageRecord, Order, RelayRecord, StoreError,
+};
 use async_trait::async_trait;
 use sqlx::Row;
 
@@ -96,13 +98,29 @@ impl<D: Dialect> ChannelStore for SqlStore<D> {
         &self,
         case_id: &str,
         channel: &str,
+        after_seq: Option<i64>,
+        order: Order,
+        limit: i64,
     ) -> Result<Vec<MessageRecord>, StoreError> {
-        let rows = query("SELECT * FROM messages WHERE case_id = $1 AND channel = $2 ORDER BY seq")
-            .bind(case_id)
-            .bind(channel)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_error)?;
+        // Read along the (case, channel, seq) key from the page's start.
+        let (cmp, dir) = match order {
+            Order::Oldest => (">", "ASC"),
+            Order::Newest => ("<", "DESC"),
+        };
+        let after = if after_seq.is_some() {
+            format!(" AND seq {cmp} $4")
+        } else {
+            String::new()
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM messages WHERE case_id = $1 AND channel = $2{after} \
+             ORDER BY seq {dir} LIMIT $3"
+        ));
+        let mut stmt = query(sql).bind(case_id).bind(channel).bind(limit);
+        if let Some(s) = after_seq {
+            stmt = stmt.bind(s);
+        }
+        let rows = stmt.fetch_all(&self.pool).await.map_err(backend_error)?;
         rows.iter()
             .map(message_from_row)
             .collect::<Result<_, _>>()
@@ -201,18 +219,40 @@ impl<D: Dialect> ChannelStore for SqlStore<D> {
     async fn access_log(
         &self,
         case_id: Option<&str>,
+        before: Option<(i64, String)>,
         limit: i64,
     ) -> Result<Vec<AccessRecord>, StoreError> {
+        // Newest first along (case, time, id) or (time, id); the case and the key are bound in
+        // order after the limit.
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        let mut filter = vec![];
+        if case_id.is_some() {
+            filter.push(format!("case_id = {}", next()));
+        }
+        if before.is_some() {
+            let (t, id) = (next(), next());
+            filter.push(format!("(at_ms < {t} OR (at_ms = {t} AND id < {id}))"));
+        }
+        let filter = if filter.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", filter.join(" AND "))
+        };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT * FROM access_log WHERE ($1{} IS NULL OR case_id = $1) ORDER BY at_ms DESC, id DESC LIMIT $2",
-            D::NULLABLE_TEXT_CAST
+            "SELECT * FROM access_log {filter} ORDER BY at_ms DESC, id DESC LIMIT $1"
         ));
-        let rows = query(sql)
-            .bind(case_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_error)?;
+        let mut stmt = query(sql).bind(limit);
+        if let Some(c) = case_id {
+            stmt = stmt.bind(c);
+        }
+        if let Some((t, id)) = before {
+            stmt = stmt.bind(t).bind(id);
+        }
+        let rows = stmt.fetch_all(&self.pool).await.map_err(backend_error)?;
         rows.iter()
             .map(|r| {
                 Ok(AccessRecord {

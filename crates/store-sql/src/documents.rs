@@ -1,10 +1,10 @@
 //! Filed documents' metadata; the content is in the vault (`DocumentStore`).
 
-use accord_app::ports::{DocumentRecord, DocumentStore, StoreError};
+use accord_app::ports::{DocumentRecord, DocumentStore, Order, StoreError};
 use async_trait::async_trait;
 use sqlx::Row;
 
-use crate::sql::{ReadColumn, SqlDatabase, query};
+use crate::sql::{ReadColumn, SqlDatabase, query, query_as, query_scalar};
 use crate::{Dialect, SqlStore, backend_error};
 
 // A constant column list: SQL formatted with it has no outside input.
@@ -92,6 +92,81 @@ impl<D: Dialect> DocumentStore for SqlStore<D> {
             .map(document_from_row)
             .collect::<Result<_, _>>()
             .map_err(backend_error)
+    }
+
+    async fn documents_page(
+        &self,
+        case_id: &str,
+        channel: &str,
+        after: Option<(i64, String)>,
+        order: Order,
+        limit: i64,
+    ) -> Result<Vec<DocumentRecord>, StoreError> {
+        let (cmp, dir) = match order {
+            Order::Oldest => (">", "ASC"),
+            Order::Newest => ("<", "DESC"),
+        };
+        let key = if after.is_some() {
+            format!(" AND (uploaded_at_ms {cmp} $4 OR (uploaded_at_ms = $4 AND id {cmp} $5))")
+        } else {
+            String::new()
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE case_id = $1 AND channel = $2{key} \
+             ORDER BY uploaded_at_ms {dir}, id {dir} LIMIT $3"
+        ));
+        let mut stmt = query(sql).bind(case_id).bind(channel).bind(limit);
+        if let Some((t, id)) = after {
+            stmt = stmt.bind(t).bind(id);
+        }
+        let rows = stmt.fetch_all(&self.pool).await.map_err(backend_error)?;
+        rows.iter()
+            .map(document_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend_error)
+    }
+
+    async fn document(
+        &self,
+        case_id: &str,
+        id: &str,
+    ) -> Result<Option<DocumentRecord>, StoreError> {
+        let row = query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE case_id = $1 AND id = $2"
+        )))
+        .bind(case_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        row.as_ref()
+            .map(document_from_row)
+            .transpose()
+            .map_err(backend_error)
+    }
+
+    async fn series_last_version(
+        &self,
+        case_id: &str,
+        series: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        query_scalar("SELECT MAX(version) FROM documents WHERE case_id = $1 AND series = $2")
+            .bind(case_id)
+            .bind(series)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn document_usage(&self, case_id: &str) -> Result<(i64, i64), StoreError> {
+        query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) \
+             FROM documents WHERE case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend_error)
     }
 
     async fn all_documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {

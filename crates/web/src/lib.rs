@@ -9,6 +9,7 @@ mod idempotency;
 pub mod observe;
 pub mod openapi;
 mod paced_multipart;
+pub mod paged;
 mod route_table;
 mod session;
 mod ui;

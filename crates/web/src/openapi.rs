@@ -92,6 +92,60 @@ fn filing_body(metadata: Value, parameters: &mut Value) -> Value {
     }})
 }
 
+/// The fields of a query type (its schema, `reference` into the components) as OpenAPI query
+/// parameters, none required: optional fields lose their `null` alternative, which a query
+/// cannot express.
+fn query_fields(g: &SchemaGenerator, reference: &Value) -> Option<Vec<Value>> {
+    let name = reference.get("$ref")?.as_str()?.rsplit('/').next()?;
+    let schema = g.definitions().get(name)?;
+    let properties = schema.get("properties")?.as_object()?;
+    Some(
+        properties
+            .iter()
+            .map(|(field, s)| {
+                let mut s = s.clone();
+                let description = s
+                    .as_object_mut()
+                    .and_then(|o| o.remove("description"))
+                    .unwrap_or(Value::Null);
+                let s = without_null(s);
+                let mut p = json!({"name": field, "in": "query", "required": false, "schema": s});
+                if !description.is_null() {
+                    p["description"] = description;
+                }
+                p
+            })
+            .collect(),
+    )
+}
+
+/// A schema without its `null` alternative (`type: [T, "null"]` or `anyOf: [S, {type: null}]`).
+fn without_null(mut s: Value) -> Value {
+    if let Some(types) = s.get_mut("type").and_then(Value::as_array_mut) {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types[0].clone();
+            s["type"] = only;
+        }
+        return s;
+    }
+    let alternatives = s
+        .get("anyOf")
+        .or_else(|| s.get("oneOf"))
+        .and_then(Value::as_array)
+        .cloned();
+    if let Some(alts) = alternatives {
+        let rest: Vec<Value> = alts
+            .into_iter()
+            .filter(|a| a.get("type").and_then(Value::as_str) != Some("null"))
+            .collect();
+        if rest.len() == 1 {
+            return rest.into_iter().next().unwrap_or(Value::Null);
+        }
+    }
+    s
+}
+
 /// One documented operation of a route.
 fn operation(r: &RouteSpec, doc: &Doc, g: &mut SchemaGenerator) -> Option<Value> {
     let Doc::Operation {
@@ -100,18 +154,36 @@ fn operation(r: &RouteSpec, doc: &Doc, g: &mut SchemaGenerator) -> Option<Value>
         query,
         status,
         response,
+        paged,
     } = *doc
     else {
         return None;
     };
-    // Query types are published in the components (their fields are listed in the summary).
+    let mut parameters = path_params(r.path);
+    // Query types are published in the components, and each field is a query parameter.
     if let Some(q) = query {
-        q(g);
+        let reference = q(g).to_value();
+        if let Some(fields) = query_fields(g, &reference) {
+            parameters.extend(fields);
+        }
+    }
+    let mut responses = responses(status, response.map(|f| f(g).to_value()));
+    if paged {
+        responses[status.to_string()]["headers"] = json!({
+            "Accord-Next-Cursor": {
+                "description": "the next page's cursor (pass it as `cursor`); absent on the last page",
+                "schema": {"type": "string"},
+            },
+            "Link": {
+                "description": "the next page's address, `<…>; rel=\"next\"` (RFC 8288); absent on the last page",
+                "schema": {"type": "string"},
+            },
+        });
     }
     let mut o = json!({
         "summary": summary,
-        "parameters": path_params(r.path),
-        "responses": responses(status, response.map(|f| f(g).to_value())),
+        "parameters": parameters,
+        "responses": responses,
     });
     if let Some(body) = body {
         let mut body = match body {

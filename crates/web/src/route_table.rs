@@ -92,6 +92,9 @@ pub enum Doc {
         status: u16,
         /// The success body's schema, if JSON.
         response: Option<SchemaFn>,
+        /// A list read in pages: the success response carries the next page's cursor in
+        /// `Accord-Next-Cursor` and `Link` (see [`crate::paged`]).
+        paged: bool,
     },
     /// One operation per action of the `Command` enum (`…/actions/{action}` spelled out for each
     /// action, each taking the `Command` schema and answering the case).
@@ -156,7 +159,16 @@ impl RouteSpec {
             query: None,
             status: 200,
             response: None,
+            paged: false,
         };
+        self
+    }
+
+    /// A list read in pages (its query takes `cursor` and `limit`).
+    pub const fn paged(mut self) -> Self {
+        if let Doc::Operation { paged, .. } = &mut self.doc {
+            *paged = true;
+        }
         self
     }
 

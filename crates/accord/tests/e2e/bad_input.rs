@@ -56,6 +56,7 @@ async fn snapshot(t: &TestServer) -> (Vec<Value>, usize) {
             state: None,
             limit: 1000,
             offset: 0,
+            after: None,
         })
         .await
         .unwrap();

@@ -16,11 +16,14 @@ mod blind_bidding;
 mod browser;
 mod co_mediation;
 mod confidentiality;
+mod crash;
 mod external_tools;
+mod fuzz;
 mod lifecycle_property;
 mod negotiation;
 mod operations;
 mod pages;
+mod paging;
 mod paired_runs;
 
 mod rule_versions;

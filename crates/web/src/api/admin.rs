@@ -2,9 +2,11 @@
 
 use accord_app::cases::Statistics;
 use accord_app::channels::AccessView;
+use accord_app::paging::PageRequest;
 use accord_app::rehearsal::{ClockMove, ClockReport};
 use axum::Json;
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::on;
 use serde::Deserialize;
@@ -12,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::paged::page_response;
 use crate::route_table::{RouteSpec, schema};
 use crate::session::Authed;
 
@@ -19,9 +22,10 @@ use crate::session::Authed;
 pub(super) const ROUTES: &[RouteSpec] = &[
     RouteSpec::get("/api/v1/access-log", |m| on(m, access_log))
         .summary(
-            "Reads of caucus and without-prejudice content (Secretary-General; query: case_id)",
+            "Reads of caucus and without-prejudice content, newest first, a page at a time (Secretary-General)",
         )
         .query(schema::<AccessLogParams>)
+        .paged()
         .responds(200, schema::<Vec<AccessView>>),
     RouteSpec::get("/api/v1/statistics", |m| on(m, statistics))
         .summary("Aggregate statistics (Governing Council, Secretariat)")
@@ -62,14 +66,28 @@ async fn move_test_clock(
 pub struct AccessLogParams {
     /// Only this case.
     pub case_id: Option<String>,
+    /// The previous page's next cursor (from `Accord-Next-Cursor`); absent for the first page.
+    pub cursor: Option<String>,
+    /// At most this many records (1–500, default 100).
+    pub limit: Option<i64>,
 }
 
 async fn access_log(
     State(s): State<AppState>,
     Authed(p): Authed,
+    uri: Uri,
     ApiQuery(q): ApiQuery<AccessLogParams>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(s.accord.access_log(&p.actor, q.case_id.as_deref()).await?).into_response())
+    let req = PageRequest {
+        cursor: q.cursor,
+        limit: q.limit,
+        order: Default::default(),
+    };
+    let page = s
+        .accord
+        .access_log(&p.actor, q.case_id.as_deref(), &req)
+        .await?;
+    Ok(page_response(&uri, page))
 }
 
 async fn statistics(State(s): State<AppState>, Authed(p): Authed) -> Result<Response, ApiError> {

@@ -1,11 +1,12 @@
 //! Cases: filing a request, the list by next deadline, one case with its ETag, its timeline,
 //! re-opening a closed case, and the consent request a third State sees.
 
+use accord_app::paging::PageRequest;
 use accord_app::views::{CaseSummary, CaseView, ConsentRequestView, EventView};
 use accord_domain::command::FileRequest;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::on;
 use serde::Deserialize;
@@ -13,14 +14,16 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::paged::{PageParams, page_response};
 use crate::route_table::{RouteSpec, schema};
 use crate::session::Authed;
 
 /// Cases as a whole (their actions are in `case_actions`).
 pub(super) const ROUTES: &[RouteSpec] = &[
     RouteSpec::get("/api/v1/cases", |m| on(m, list_cases))
-        .summary("Cases the user may see, by next deadline (query: state, limit, offset)")
+        .summary("Cases the user may see, by next deadline, a page at a time")
         .query(schema::<ListParams>)
+        .paged()
         .responds(200, schema::<Vec<CaseSummary>>),
     RouteSpec::post("/api/v1/cases", |m| on(m, file_case))
         .summary("File a request (creates a DRAFT)")
@@ -30,7 +33,9 @@ pub(super) const ROUTES: &[RouteSpec] = &[
         .summary("A case (ETag: its version)")
         .responds(200, schema::<CaseView>),
     RouteSpec::get("/api/v1/cases/{case_id}/events", |m| on(m, case_events))
-        .summary("The case's events the user may read, hash-chained")
+        .summary("The case's events the user may read, hash-chained, a page at a time")
+        .query(schema::<PageParams>)
+        .paged()
         .responds(200, schema::<Vec<EventView>>),
     RouteSpec::post("/api/v1/cases/{case_id}/reopen", |m| on(m, reopen))
         .summary("Re-open a closed case as a new linked case")
@@ -50,25 +55,33 @@ pub struct ListParams {
     pub state: Option<String>,
     /// At most this many (1–500, default 100).
     pub limit: Option<i64>,
-    /// Skip this many.
+    /// The previous page's next cursor (from `Accord-Next-Cursor`); absent for the first page.
+    pub cursor: Option<String>,
+    /// Skip this many (deprecated: use the cursor, which reads any page at the same cost).
     pub offset: Option<i64>,
 }
 
 async fn list_cases(
     State(s): State<AppState>,
     Authed(p): Authed,
+    uri: Uri,
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
-    let list = s
-        .accord
-        .list_cases(
-            &p.actor,
-            q.state,
-            q.limit.unwrap_or(100),
-            q.offset.unwrap_or(0),
-        )
-        .await?;
-    Ok(Json(list).into_response())
+    let req = PageRequest {
+        cursor: q.cursor,
+        limit: q.limit,
+        order: Default::default(),
+    };
+    let offset = q.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-offset",
+            "the offset counts cases to skip: 0 or more",
+        ));
+    }
+    let page = s.accord.list_cases(&p.actor, q.state, &req, offset).await?;
+    Ok(page_response(&uri, page))
 }
 
 /// A case as the actor sees it, with its version as ETag (and its address when created).
@@ -131,9 +144,12 @@ async fn get_case(
 async fn case_events(
     State(s): State<AppState>,
     Authed(p): Authed,
+    uri: Uri,
     Path(case_id): Path<String>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(s.accord.timeline(&p.actor, &case_id).await?).into_response())
+    let page = s.accord.timeline(&p.actor, &case_id, &q.request()).await?;
+    Ok(page_response(&uri, page))
 }
 
 async fn reopen(

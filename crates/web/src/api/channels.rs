@@ -6,13 +6,14 @@ use accord_app::channels::{
 };
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::on;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::paged::{PageParams, page_response};
 use crate::route_table::{RouteSpec, schema};
 use crate::session::Authed;
 
@@ -24,7 +25,9 @@ pub(super) const ROUTES: &[RouteSpec] = &[
     RouteSpec::get("/api/v1/cases/{case_id}/channels/{channel}/messages", |m| {
         on(m, messages)
     })
-    .summary("A channel's messages (content or metadata, per the policy)")
+    .summary("A channel's messages (content or metadata, per the policy), a page at a time")
+    .query(schema::<PageParams>)
+    .paged()
     .responds(200, schema::<Vec<MessageView>>),
     RouteSpec::post("/api/v1/cases/{case_id}/channels/{channel}/messages", |m| {
         on(m, post_message)
@@ -58,9 +61,15 @@ async fn channels(
 async fn messages(
     State(s): State<AppState>,
     Authed(p): Authed,
+    uri: Uri,
     Path((case_id, channel)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(s.accord.messages(&p.actor, &case_id, &channel).await?).into_response())
+    let page = s
+        .accord
+        .messages(&p.actor, &case_id, &channel, &q.request())
+        .await?;
+    Ok(page_response(&uri, page))
 }
 
 async fn post_message(

@@ -22,7 +22,7 @@ use accord_app::ports::BlobError;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::on;
 use bytes::Bytes;
@@ -30,6 +30,8 @@ use futures::{Stream, StreamExt};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::paged::{PageParams, page_response};
 use crate::route_table::{RouteSpec, schema};
 use crate::session::Authed;
 
@@ -39,7 +41,9 @@ pub(super) const ROUTES: &[RouteSpec] = &[
         "/api/v1/cases/{case_id}/channels/{channel}/documents",
         |m| on(m, list),
     )
-    .summary("A channel's documents (title and name only for full readers, per the policy)")
+    .summary("A channel's documents (title and name only for full readers, per the policy), by filing time, a page at a time")
+    .query(schema::<PageParams>)
+    .paged()
     .responds(200, schema::<Vec<FiledDocumentView>>),
     // The vault enforces its own size limit while the file streams.
     RouteSpec::post(
@@ -297,14 +301,15 @@ async fn upload(
 async fn list(
     State(s): State<AppState>,
     Authed(p): Authed,
+    uri: Uri,
     Path((case_id, channel)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(
-        s.accord
-            .filed_documents(&p.actor, &case_id, &channel)
-            .await?,
-    )
-    .into_response())
+    let page = s
+        .accord
+        .filed_documents(&p.actor, &case_id, &channel, &q.request())
+        .await?;
+    Ok(page_response(&uri, page))
 }
 
 async fn download(

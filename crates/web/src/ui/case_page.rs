@@ -3,6 +3,7 @@
 
 use accord_app::AppError;
 use accord_app::cases::Openness;
+use accord_app::paging::{Order, PageRequest};
 use accord_app::views::{CaseView, EventView};
 use accord_domain::ErrorCode;
 use accord_domain::grant::Consent;
@@ -129,6 +130,10 @@ struct CasePage {
     waiting: Vec<Fact>,
     forms: Vec<OfferedForm>,
     timeline: Vec<TimelineEntry>,
+    /// The next (earlier) page of the timeline, if there is one.
+    earlier_events_href: Option<String>,
+    /// On an earlier page: back to the latest events.
+    latest_events_href: Option<String>,
 }
 
 /// Query of the case page: which action was just done (for the confirmation line).
@@ -136,6 +141,8 @@ struct CasePage {
 pub struct CaseQuery {
     /// The action done.
     pub done: Option<String>,
+    /// The timeline's page (a cursor), when not its latest events.
+    pub events: Option<String>,
 }
 
 /// The documents Accord generates from the case log, and the state from which each exists.
@@ -543,6 +550,9 @@ struct Resent<'a> {
     errors: &'a [FieldError],
 }
 
+/// How many events one page of the case page's timeline shows.
+const TIMELINE_PAGE: i64 = 50;
+
 async fn render_case(
     s: &AppState,
     viewer: &Viewer,
@@ -552,7 +562,27 @@ async fn render_case(
     alert: Option<(String, String)>,
     resent: Option<Resent<'_>>,
 ) -> Response {
+    render_case_at(s, viewer, case_id, status, notice, alert, resent, None).await
+}
+
+/// The case page with the timeline's page at `events` (a cursor), or its latest events.
+#[allow(clippy::too_many_arguments)]
+async fn render_case_at(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+    status: StatusCode,
+    notice: Option<String>,
+    alert: Option<(String, String)>,
+    resent: Option<Resent<'_>>,
+    events: Option<String>,
+) -> Response {
     let actor = &viewer.principal.actor;
+    let later_page = events.is_some();
+    let events_request = PageRequest {
+        cursor: events,
+        ..PageRequest::first(TIMELINE_PAGE, Order::Newest)
+    };
     let view = match s.accord.case_view(actor, case_id).await {
         Ok(v) => v,
         Err(e) => return error_page(viewer, e),
@@ -564,7 +594,7 @@ async fn render_case(
         blocked: vec![],
     };
     let (timeline, channels, offered) = match (
-        s.accord.timeline(actor, case_id).await,
+        s.accord.timeline(actor, case_id, &events_request).await,
         s.accord.channels(actor, case_id).await,
         offered_forms(s, viewer, &view).await,
     ) {
@@ -831,7 +861,15 @@ async fn render_case(
             Err(e) => return error_page(viewer, e),
         }
     }
-    let mut timeline: Vec<TimelineEntry> = timeline
+    // Newest first, a page at a time.
+    let path = format!("/cases/{}", c.id);
+    let earlier_events_href = timeline
+        .next
+        .as_ref()
+        .map(|n| format!("{path}?events={n}#timeline-h"));
+    let latest_events_href = later_page.then(|| format!("{path}#timeline-h"));
+    let timeline: Vec<TimelineEntry> = timeline
+        .items
         .iter()
         .map(|e| TimelineEntry {
             when: viewer.when(&e.recorded_at),
@@ -839,8 +877,6 @@ async fn render_case(
             rule: e.rule_basis.clone(),
         })
         .collect();
-    timeline.reverse();
-    let path = format!("/cases/{}", c.id);
     let mut page = viewer
         .frame("case-title", "/")
         .at(&path)
@@ -868,6 +904,8 @@ async fn render_case(
             waiting,
             forms,
             timeline,
+            earlier_events_href,
+            latest_events_href,
         },
     )
 }
@@ -949,9 +987,8 @@ pub async fn case_page(
     Path(case_id): Path<String>,
     query: Result<Query<CaseQuery>, QueryRejection>,
 ) -> Response {
-    let notice = query
-        .ok()
-        .and_then(|Query(q)| q.done)
+    let (done, events) = query.map(|Query(q)| (q.done, q.events)).unwrap_or_default();
+    let notice = done
         .filter(|a| {
             super::action_forms::form_for(a).is_some() || a == "filed" || a == "attestation"
         })
@@ -959,7 +996,17 @@ pub async fn case_page(
             let action = viewer.t(&format!("action-{a}"));
             viewer.ta("case-done", &[("action", action.as_str())])
         });
-    render_case(&s, &viewer, &case_id, StatusCode::OK, notice, None, None).await
+    render_case_at(
+        &s,
+        &viewer,
+        &case_id,
+        StatusCode::OK,
+        notice,
+        None,
+        None,
+        events,
+    )
+    .await
 }
 
 /// `POST /cases/{case_id}/actions/{action}`: runs one action from its form.

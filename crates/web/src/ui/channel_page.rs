@@ -5,6 +5,7 @@
 use accord_app::AppError;
 use accord_app::channels::{NewMessage, ProposeRelay, RelayDecision};
 use accord_app::filings::NewFiling;
+use accord_app::paging::{Order, Page, PageRequest};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -59,6 +60,12 @@ struct ChannelPage {
     post_to: String,
     upload_to: String,
     relay_to: String,
+    /// The page shows the latest messages (and so refreshes itself).
+    latest_messages: bool,
+    earlier_messages_href: Option<String>,
+    latest_messages_href: Option<String>,
+    earlier_documents_href: Option<String>,
+    latest_documents_href: Option<String>,
     messages: Vec<MessageLine>,
     documents: Vec<DocumentLine>,
     relays: Vec<RelayLine>,
@@ -68,11 +75,25 @@ struct ChannelPage {
     channel_id: String,
 }
 
-/// Query of the channel page: what was just done.
+/// Query of the channel page: what was just done, and which pages of its lists to show.
 #[derive(Debug, Deserialize, Default)]
 pub struct DoneQuery {
     /// `posted`, `filed`, `relay-proposed` or `relay-decided`.
     pub done: Option<String>,
+    /// The messages' page (a cursor), when not the latest.
+    pub messages: Option<String>,
+    /// The documents' page (a cursor), when not the latest.
+    pub documents: Option<String>,
+}
+
+/// How many messages, and how many documents, one page of the channel page shows.
+const CHANNEL_PAGE: i64 = 50;
+
+/// Which pages of a channel's lists to show (cursors; none: the latest).
+#[derive(Debug, Default)]
+struct ChannelAt {
+    messages: Option<String>,
+    documents: Option<String>,
 }
 
 fn size_text(viewer: &Viewer, bytes: i64) -> String {
@@ -99,6 +120,7 @@ pub(super) fn channel_name(viewer: &Viewer, case: &accord_domain::Case, channel:
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_channel(
     s: &AppState,
     viewer: &Viewer,
@@ -107,6 +129,7 @@ async fn render_channel(
     status: StatusCode,
     notice: Option<String>,
     alert: Option<(String, String)>,
+    at: ChannelAt,
 ) -> Response {
     let actor = &viewer.principal.actor;
     let (view, channels) = match (
@@ -119,15 +142,60 @@ async fn render_channel(
     let Some(info) = channels.iter().find(|c| c.channel == channel) else {
         return error_page(viewer, AppError::NotFound { what: "channel" });
     };
-    let messages = match s.accord.messages(actor, case_id, channel).await {
+    // The latest messages (shown oldest to newest, as a conversation reads) and the latest
+    // documents (newest first), a page at a time.
+    let latest_messages = at.messages.is_none();
+    let latest_documents = at.documents.is_none();
+    let messages_request = PageRequest {
+        cursor: at.messages,
+        ..PageRequest::first(CHANNEL_PAGE, Order::Newest)
+    };
+    let documents_request = PageRequest {
+        cursor: at.documents,
+        ..PageRequest::first(CHANNEL_PAGE, Order::Newest)
+    };
+    let messages = match s
+        .accord
+        .messages(actor, case_id, channel, &messages_request)
+        .await
+    {
         Ok(m) => m,
         Err(e) => return error_page(viewer, e),
     };
-    let documents = match s.accord.filed_documents(actor, case_id, channel).await {
+    let documents = match s
+        .accord
+        .filed_documents(actor, case_id, channel, &documents_request)
+        .await
+    {
         Ok(d) => d,
-        Err(AppError::Invalid { .. }) => vec![],
+        Err(
+            e @ AppError::Invalid {
+                code: "invalid-cursor" | "invalid-limit",
+                ..
+            },
+        ) => {
+            return error_page(viewer, e);
+        }
+        Err(AppError::Invalid { .. }) => Page {
+            items: vec![],
+            next: None,
+        },
         Err(e) => return error_page(viewer, e),
     };
+    let path = format!("/cases/{case_id}/channels/{channel}");
+    let earlier_messages_href = messages
+        .next
+        .as_ref()
+        .map(|n| format!("{path}?messages={n}#messages-h"));
+    let latest_messages_href = (!latest_messages).then(|| format!("{path}#messages-h"));
+    let earlier_documents_href = documents
+        .next
+        .as_ref()
+        .map(|n| format!("{path}?documents={n}#documents-h"));
+    let latest_documents_href = (!latest_documents).then(|| format!("{path}#documents-h"));
+    let mut messages = messages.items;
+    messages.reverse();
+    let documents = documents.items;
     let relays = s.accord.relays(actor, case_id).await.unwrap_or_default();
     let parties: Vec<(String, String)> = view
         .case
@@ -157,7 +225,6 @@ async fn render_channel(
             target: channel_name(viewer, &view.case, &r.target_channel),
         })
         .collect();
-    let path = format!("/cases/{case_id}/channels/{channel}");
     let mut page = viewer
         .frame("channel-title", "/")
         .at(&path)
@@ -177,6 +244,11 @@ async fn render_channel(
             post_to: format!("{path}/messages"),
             upload_to: format!("{path}/documents"),
             relay_to: format!("/cases/{case_id}/relays"),
+            latest_messages,
+            earlier_messages_href,
+            latest_messages_href,
+            earlier_documents_href,
+            latest_documents_href,
             messages: messages
                 .into_iter()
                 .map(|m| MessageLine {
@@ -249,7 +321,8 @@ pub async fn channel_page(
     Path((case_id, channel)): Path<(String, String)>,
     query: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let notice = done_notice(&viewer, query.ok().and_then(|Query(q)| q.done));
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    let notice = done_notice(&viewer, q.done);
     render_channel(
         &s,
         &viewer,
@@ -258,6 +331,10 @@ pub async fn channel_page(
         StatusCode::OK,
         notice,
         None,
+        ChannelAt {
+            messages: q.messages,
+            documents: q.documents,
+        },
     )
     .await
 }
@@ -282,7 +359,17 @@ async fn refused(
 ) -> Response {
     match super::respond::refusal(viewer, e) {
         Ok((status, alert)) => {
-            render_channel(s, viewer, case_id, channel, status, None, Some(alert)).await
+            render_channel(
+                s,
+                viewer,
+                case_id,
+                channel,
+                status,
+                None,
+                Some(alert),
+                ChannelAt::default(),
+            )
+            .await
         }
         Err(page) => *page,
     }
@@ -435,7 +522,17 @@ pub async fn upload_document(
                 "invalid-upload".to_owned(),
             ));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render_channel(&s, &viewer, &case_id, &channel, status, None, alert).await;
+            return render_channel(
+                &s,
+                &viewer,
+                &case_id,
+                &channel,
+                status,
+                None,
+                alert,
+                ChannelAt::default(),
+            )
+            .await;
         }
     };
     let get = |k: &str| {

@@ -1,10 +1,13 @@
 //! The dashboard: the Secretariat's queue ordered by deadline, a mediator's cases, a party's
 //! cases — each the case list the policy gives that viewer, earliest deadline first.
 
+use accord_app::paging::{Order, PageRequest};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
 
 use super::frame::{PageFrame, html};
 use super::viewer::Viewer;
@@ -27,6 +30,10 @@ struct DashboardPage {
     page: PageFrame,
     intro: String,
     cases: Vec<CaseLine>,
+    /// The next page of the case list, if there is more.
+    more_href: Option<String>,
+    /// This is a later page: a link back to the first.
+    first_href: Option<String>,
     may_file: bool,
     consent_requests: Vec<ConsentLine>,
 }
@@ -39,26 +46,45 @@ struct ConsentLine {
     status: String,
 }
 
-/// How many cases the dashboard lists (the API pages through more).
-const DASHBOARD_LIMIT: i64 = 200;
+/// How many cases one page of the dashboard lists ("More cases" reads the next).
+const DASHBOARD_LIMIT: i64 = 100;
+
+/// Query of the dashboard: a later page of the case list.
+#[derive(Debug, Deserialize, Default)]
+pub struct DashboardQuery {
+    /// The cursor of the page to show.
+    pub cases: Option<String>,
+}
 
 /// `GET /`.
-pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
+pub async fn dashboard(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    query: Result<Query<DashboardQuery>, QueryRejection>,
+) -> Response {
+    let cursor = query.ok().and_then(|Query(q)| q.cases);
+    let later_page = cursor.is_some();
     let role = viewer.principal.user.role.as_str();
     let (title, intro) = match role {
         "secretariat" | "staff" => ("dashboard-title-queue", "dashboard-intro-queue"),
         "mediator" => ("dashboard-title-mediator", "dashboard-intro-mediator"),
         _ => ("dashboard-title-party", "dashboard-intro-party"),
     };
+    let request = PageRequest {
+        cursor,
+        ..PageRequest::first(DASHBOARD_LIMIT, Order::Oldest)
+    };
     let cases = match s
         .accord
-        .list_cases(&viewer.principal.actor, None, DASHBOARD_LIMIT, 0)
+        .list_cases(&viewer.principal.actor, None, &request, 0)
         .await
     {
         Ok(c) => c,
         Err(e) => return super::respond::error_page(&viewer, e),
     };
+    let more_href = cases.next.map(|c| format!("/?cases={c}"));
     let cases = cases
+        .items
         .into_iter()
         .map(|c| CaseLine {
             href: format!("/cases/{}", c.id),
@@ -97,6 +123,8 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
             page: viewer.frame(title, "/"),
             intro: viewer.t(intro),
             cases,
+            more_href,
+            first_href: later_page.then(|| "/".to_owned()),
             may_file: accord_domain::policy::can_file_request(&viewer.principal.actor),
         },
     )
