@@ -305,7 +305,7 @@ const DECLARED: &[&str] = &[
     "",
 ];
 
-fn parsers(n: usize) -> Vec<Run> {
+fn parsers(n: usize, real_package: &[u8]) -> Vec<Run> {
     let mut runs = vec![];
 
     // Genius XML: a domain and two profiles, one input.
@@ -316,7 +316,11 @@ fn parsers(n: usize) -> Vec<Run> {
             &genius_profile(1, 2, "2.5", "-0.1"),
             &genius_profile(3, 1, "-1", "0.1"),
         ]),
-        join_files(&[DOMAIN, &genius_profile(5, 5, "0", "0.05")]),
+        join_files(&[
+            DOMAIN,
+            &genius_profile(5, 5, "0", "0.05"),
+            &genius_profile(1, 9, "1", "-0.05"),
+        ]),
     ];
     for seed in &seeds {
         let files = split_files(seed, &names);
@@ -407,27 +411,27 @@ fn parsers(n: usize) -> Vec<Run> {
         }
     }));
 
-    // The enforcement-package verifier.
+    // The enforcement-package verifier, seeded with a real package (a settled, attested case)
+    // and a package of the right form signed by another key.
     let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let verifying = key.verifying_key();
     let files = vec![
         accord_package::PackageFile {
-            name: "settlement/agreement-en.pdf".into(),
-            bytes: pdf(),
+            name: "agreement/settlement.json".into(),
+            bytes: br#"{"versions":[]}"#.to_vec(),
         },
         accord_package::PackageFile {
             name: "case-log.json".into(),
             bytes: br#"[{"kind":"request-filed"}]"#.to_vec(),
         },
     ];
-    let package = accord_package::build(
+    let other = accord_package::build(
         files,
         &json!({"case_reference": "IOMED-2026-0001", "verification_id": "V-1"}),
         &key,
     )
     .unwrap();
-    let verifying = key.verifying_key();
-    accord_package::verify(&package, Some(&verifying)).expect("the package seed verifies");
-    let seeds = vec![package];
+    let seeds = vec![real_package.to_vec(), other];
     runs.push(fuzz("package-verifier", 0xF00D, &seeds, n, |input| {
         let _ = accord_package::verify(input, None);
         let _ = accord_package::verify(input, Some(&verifying));
@@ -495,9 +499,29 @@ fn parsers(n: usize) -> Vec<Run> {
     runs
 }
 
-#[test]
-fn parsers_of_outside_input_return_on_random_input() {
-    let runs = parsers(inputs());
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parsers_of_outside_input_return_on_random_input() {
+    // A real enforcement package to start from: a case settled, signed and attested.
+    let mut t = TestServer::start(crate::harness::Backend::Sqlite)
+        .await
+        .unwrap();
+    let (case, _, _) = crate::harness::settled_and_attested(&mut t).await;
+    let r = t
+        .http
+        .get(format!(
+            "{}/api/v1/cases/{case}/enforcement-package",
+            t.base
+        ))
+        .bearer_auth(t.token("indah"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let package = r.bytes().await.unwrap().to_vec();
+    accord_package::verify(&package, None).expect("the real package verifies");
+    let runs = tokio::task::spawn_blocking(move || parsers(inputs(), &package))
+        .await
+        .unwrap();
     let total: usize = runs.iter().map(|r| r.inputs).sum();
     let panics: usize = runs.iter().map(|r| r.panics).sum();
     println!("FIGURE fuzz inputs={total} panics={panics}");
