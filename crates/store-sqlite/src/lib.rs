@@ -1,9 +1,10 @@
 //! Accord's storage on SQLite: the embedded default.
 //!
 //! * WAL journal with `synchronous=FULL`: an acknowledged append has been fsync'd.
-//! * Appends go through one writer task that commits the appends queued at the same moment in one
-//!   transaction (group commit), each in its own savepoint, so that a conflict in one does not
-//!   affect the others and one fsync covers them all.
+//! * Appends go through one writer, on a thread and connection of its own, that commits the
+//!   appends queued at the same moment in one transaction (group commit), each in its own
+//!   savepoint, so that a conflict in one does not affect the others and one fsync covers them
+//!   all (see `writer` for why it drives SQLite through rusqlite).
 //! * Reads use a pool of reader connections (WAL lets them run beside the writer).
 //!
 //! The ports themselves are written once for both SQL backends in `accord-store-sql`; this crate
@@ -87,11 +88,9 @@ impl Dialect for SqliteDialect {
             .run(&readers)
             .await
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-        let conn = <SqliteConnection as sqlx::Connection>::connect_with(&opts)
-            .await
-            .map_err(backend_error)?;
+        let conn = writer::open(opts.get_filename())?;
         let (tx, rx) = mpsc::channel(1024);
-        tokio::spawn(writer::run(conn, rx));
+        writer::spawn(conn, rx)?;
         Ok((readers, SqliteDialect { writer: tx }))
     }
 
