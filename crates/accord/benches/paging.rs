@@ -333,7 +333,8 @@ fn main() {
                 }
                 after = keys.last().cloned();
             }
-            assert_eq!(keys.len(), n);
+            // The n cases, and the case the events were appended to.
+            assert_eq!(keys.len(), n + 1);
             for (at, k) in points {
                 let after = k.map(|k| keys[k - 1].clone());
                 report(
