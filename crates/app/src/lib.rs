@@ -70,6 +70,9 @@ pub struct Settings {
     /// How recent a re-authentication must be for acts such as signing, in seconds.
     pub reauth_seconds: i64,
     /// Password hashes (Argon2id, 19 MiB each) computed at once in one process; more wait.
+    /// By default half the machine's cores (at least one): a hash holds a core for tens of
+    /// milliseconds, and a burst of sign-ins must leave cores for everyone else's requests
+    /// (docs/PERFORMANCE.md, "Load").
     pub password_hash_concurrency: usize,
     /// How long a stored idempotent response is kept (and replayed), in seconds.
     pub idempotency_retention_seconds: i64,
@@ -97,7 +100,9 @@ impl Default for Settings {
             throttle_per_address: 50,
             throttle_window_seconds: 15 * 60,
             reauth_seconds: 5 * 60,
-            password_hash_concurrency: 4,
+            password_hash_concurrency: std::thread::available_parallelism()
+                .map_or(1, |n| n.get() / 2)
+                .max(1),
             idempotency_retention_seconds: 24 * 3600,
             public_url: "http://127.0.0.1:8080".into(),
             sweep_grace_seconds: 3600,

@@ -382,9 +382,17 @@ pub async fn channels_relays_audit_and_keys(store: Arc<dyn Store>) {
         let m = msg(&format!("m{i}"), "caucus:A");
         tasks.push(tokio::spawn(async move { s.post_message(&m).await }));
     }
-    for t in futures::future::join_all(tasks).await {
-        t.unwrap().unwrap();
-    }
+    let mut answered: Vec<i64> = futures::future::join_all(tasks)
+        .await
+        .into_iter()
+        .map(|t| t.unwrap().unwrap().seq)
+        .collect();
+    answered.sort_unstable();
+    assert_eq!(
+        answered,
+        (1..=12).collect::<Vec<i64>>(),
+        "each poster is told its own position"
+    );
     let other = store.post_message(&msg("p1", "plenary")).await.unwrap();
     assert_eq!(other.seq, 1, "positions are per channel");
     let caucus = store

@@ -8,8 +8,10 @@
 
 use std::time::Duration;
 
-use accord_app::ports::{Append, StoreError};
-use accord_store_sql::{Dialect, SqlStore, apply_append, backend_error};
+use accord_app::ports::{Append, MessageRecord, StoreError};
+use accord_store_sql::{
+    Dialect, SqlStore, apply_append, backend_error, post_message_in_transaction,
+};
 use sqlx::Postgres;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgQueryResult};
@@ -68,6 +70,15 @@ impl Dialect for PgDialect {
         let mut tx = pool.begin().await.map_err(backend_error)?;
         apply_append::<Self>(&mut tx, &append).await?;
         tx.commit().await.map_err(backend_error)
+    }
+
+    /// Posts in a transaction of its own, serialised per channel by an advisory lock.
+    async fn post_message_durably(
+        &self,
+        pool: &PgPool,
+        message: &MessageRecord,
+    ) -> Result<i64, StoreError> {
+        post_message_in_transaction::<Self>(pool, message).await
     }
 
     async fn close(&self, pool: &PgPool) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@ use accord_app::ports::{
     AccessRecord, ChannelStore, MessageRecord, Order, RelayRecord, StoreError,
 };
 use async_trait::async_trait;
-use sqlx::Row;
+use sqlx::{Pool, Row};
 
 use crate::sql::{ReadColumn, SqlDatabase, query, query_scalar};
 use crate::{Dialect, SqlStore, backend_error};
@@ -46,26 +46,30 @@ fn relay_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<RelayRecord, s
 /// How many times a message insert retries after another writer took the same channel position.
 const SEQ_RETRIES: usize = 8;
 
-#[async_trait]
-impl<D: Dialect> ChannelStore for SqlStore<D> {
-    async fn post_message(&self, m: &MessageRecord) -> Result<MessageRecord, StoreError> {
-        // One statement takes the next position; where the dialect needs it, a transaction-scoped
-        // lock on the channel serialises concurrent posters first.
-        for _ in 0..SEQ_RETRIES {
-            let mut tx = self.begin_write().await?;
-            if let Some(lock) = D::MESSAGE_LOCK_SQL {
-                query(lock)
-                    .bind(format!("{}/{}", m.case_id, m.channel))
-                    .execute(&mut tx)
-                    .await
-                    .map_err(backend_error)?;
-            }
-            let res: Result<i64, sqlx::Error> = query_scalar(
-                "INSERT INTO messages (id, case_id, channel, seq, author, posted_at_ms, \
-                 without_prejudice, confidential, relay_json, body, size) \
-                 SELECT $1, $2, $3, COALESCE(MAX(seq), 0) + 1, $4, $5, $6, $7, $8, $9, $10 \
-                 FROM messages WHERE case_id = $2 AND channel = $3 RETURNING seq",
-            )
+/// The statement that posts a message at its channel's next position and returns that position
+/// (shared with SQLite's writer, which runs the same text).
+pub const INSERT_MESSAGE_SQL: &str = "INSERT INTO messages (id, case_id, channel, seq, author, \
+     posted_at_ms, without_prejudice, confidential, relay_json, body, size) \
+     SELECT $1, $2, $3, COALESCE(MAX(seq), 0) + 1, $4, $5, $6, $7, $8, $9, $10 \
+     FROM messages WHERE case_id = $2 AND channel = $3 RETURNING seq";
+
+/// Posts a message in a transaction of its own and returns its position in the channel, once
+/// committed. One statement takes the next position; where the dialect needs it, a
+/// transaction-scoped lock on the channel serialises concurrent posters first.
+pub async fn post_message_in_transaction<D: Dialect>(
+    pool: &Pool<D::Db>,
+    m: &MessageRecord,
+) -> Result<i64, StoreError> {
+    for _ in 0..SEQ_RETRIES {
+        let mut tx = crate::begin_write::<D>(pool).await?;
+        if let Some(lock) = D::MESSAGE_LOCK_SQL {
+            query(lock)
+                .bind(format!("{}/{}", m.case_id, m.channel))
+                .execute(&mut tx)
+                .await
+                .map_err(backend_error)?;
+        }
+        let res: Result<i64, sqlx::Error> = query_scalar(INSERT_MESSAGE_SQL)
             .bind(&m.id)
             .bind(&m.case_id)
             .bind(&m.channel)
@@ -78,20 +82,27 @@ impl<D: Dialect> ChannelStore for SqlStore<D> {
             .bind(m.size)
             .fetch_one(&mut tx)
             .await;
-            match res {
-                Ok(seq) => {
-                    tx.commit().await.map_err(backend_error)?;
-                    return Ok(MessageRecord { seq, ..m.clone() });
-                }
-                Err(e) => match backend_error(e) {
-                    StoreError::Duplicate(_) => continue,
-                    other => return Err(other),
-                },
+        match res {
+            Ok(seq) => {
+                tx.commit().await.map_err(backend_error)?;
+                return Ok(seq);
             }
+            Err(e) => match backend_error(e) {
+                StoreError::Duplicate(_) => continue,
+                other => return Err(other),
+            },
         }
-        Err(StoreError::Backend(
-            "too many concurrent posts to one channel; try again".into(),
-        ))
+    }
+    Err(StoreError::Backend(
+        "too many concurrent posts to one channel; try again".into(),
+    ))
+}
+
+#[async_trait]
+impl<D: Dialect> ChannelStore for SqlStore<D> {
+    async fn post_message(&self, m: &MessageRecord) -> Result<MessageRecord, StoreError> {
+        let seq = self.dialect.post_message_durably(&self.pool, m).await?;
+        Ok(MessageRecord { seq, ..m.clone() })
     }
 
     async fn messages(

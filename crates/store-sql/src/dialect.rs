@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::path::Path;
 
-use accord_app::ports::{Append, StoreError};
+use accord_app::ports::{Append, MessageRecord, StoreError};
 use sqlx::{Database, Pool};
 
 use crate::sql::SqlDatabase;
@@ -56,6 +56,15 @@ pub trait Dialect: Clone + Send + Sync + 'static {
         pool: &Pool<Self::Db>,
         append: Append,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Posts one message at its channel's next position (via
+    /// [`crate::post_message_in_transaction`] or the same statement) and returns that position
+    /// only once the message is durable.
+    fn post_message_durably(
+        &self,
+        pool: &Pool<Self::Db>,
+        message: &MessageRecord,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
 
     /// Closes the store at a clean stop: what the dialect runs beside the pool, then the pool.
     fn close(&self, pool: &Pool<Self::Db>) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -32,6 +32,7 @@ use async_trait::async_trait;
 use sqlx::{Pool, Transaction};
 
 pub use append::apply_append;
+pub use channels::{INSERT_MESSAGE_SQL, post_message_in_transaction};
 pub use dialect::{Dialect, FileDialect};
 
 use sql::query;
@@ -59,12 +60,19 @@ impl<D: Dialect> SqlStore<D> {
 
     /// Starts a transaction that writes, the dialect's way.
     async fn begin_write(&self) -> Result<Transaction<'static, D::Db>, StoreError> {
-        match D::BEGIN_WRITE {
-            Some(begin) => self.pool.begin_with(begin).await,
-            None => self.pool.begin().await,
-        }
-        .map_err(backend_error)
+        begin_write::<D>(&self.pool).await
     }
+}
+
+/// Starts a transaction that writes on `pool`, the dialect's way.
+async fn begin_write<D: Dialect>(
+    pool: &Pool<D::Db>,
+) -> Result<Transaction<'static, D::Db>, StoreError> {
+    match D::BEGIN_WRITE {
+        Some(begin) => pool.begin_with(begin).await,
+        None => pool.begin().await,
+    }
+    .map_err(backend_error)
 }
 
 impl<D: FileDialect> SqlStore<D> {

@@ -1,7 +1,7 @@
 //! Accord's storage on SQLite: the embedded default.
 //!
 //! * WAL journal with `synchronous=FULL`: an acknowledged append has been fsync'd.
-//! * Appends go through one writer, on a thread and connection of its own, that commits the
+//! * Appends and channel messages go through one writer, on a thread and connection of its own, that commits the
 //!   appends queued at the same moment in one transaction (group commit), each in its own
 //!   savepoint, so that a conflict in one does not affect the others and one fsync covers them
 //!   all (see `writer` for why it drives SQLite through rusqlite).
@@ -17,7 +17,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use accord_app::ports::{Append, StoreError};
+use accord_app::ports::{Append, MessageRecord, StoreError};
 use accord_store_sql::{Dialect, FileDialect, SqlStore, backend_error};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -101,15 +101,24 @@ impl Dialect for SqliteDialect {
         append: Append,
     ) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.writer
-            .send(writer::Message::Append(Box::new(writer::Job {
-                append,
-                reply,
-            })))
-            .await
-            .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?;
-        rx.await
-            .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?
+        self.send(writer::Job::Append { append, reply }).await?;
+        rx.await.map_err(|_| writer_stopped())?
+    }
+
+    /// Queues the post for the writer (it shares the appends' commits) and waits for the commit
+    /// that includes it.
+    async fn post_message_durably(
+        &self,
+        _readers: &SqlitePool,
+        message: &MessageRecord,
+    ) -> Result<i64, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(writer::Job::PostMessage {
+            message: message.clone(),
+            reply,
+        })
+        .await?;
+        rx.await.map_err(|_| writer_stopped())?
     }
 
     async fn close(&self, readers: &SqlitePool) -> Result<(), StoreError> {
@@ -117,7 +126,19 @@ impl Dialect for SqliteDialect {
     }
 }
 
+fn writer_stopped() -> StoreError {
+    StoreError::Backend("the SQLite writer has stopped".into())
+}
+
 impl SqliteDialect {
+    /// Queues a write for the writer.
+    async fn send(&self, job: writer::Job) -> Result<(), StoreError> {
+        self.writer
+            .send(writer::Message::Write(Box::new(job)))
+            .await
+            .map_err(|_| writer_stopped())
+    }
+
     /// The clean stop: the writer folds the log in and closes, then the readers close (the last
     /// connection to close removes the emptied log files).
     async fn close_all(&self, readers: &SqlitePool) -> Result<(), StoreError> {
@@ -128,8 +149,7 @@ impl SqliteDialect {
             .await
             .is_ok()
         {
-            rx.await
-                .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))??;
+            rx.await.map_err(|_| writer_stopped())??;
         }
         readers.close().await;
         Ok(())

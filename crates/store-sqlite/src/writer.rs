@@ -6,7 +6,8 @@
 //! and through sqlx each of them is a message to the connection's worker thread and an answer
 //! back, which cost more than the statement itself. Here the statements are prepared once and
 //! kept (`prepare_cached`), and an append is plain calls into SQLite on one thread
-//! (docs/PERFORMANCE.md, "Durable appends"). Everything else, reads and the other writes, still
+//! (docs/PERFORMANCE.md, "Durable appends"). Channel messages, the other frequent write, go the
+//! same way and share the appends' commits. Everything else, reads and the rarer writes, still
 //! goes through sqlx.
 //!
 //! What is committed is exactly what `accord_store_sql::apply_append` commits on PostgreSQL (the
@@ -15,27 +16,69 @@
 use std::path::Path;
 use std::time::Duration;
 
-use accord_app::ports::{Append, DocumentRecord, StoreError};
+use accord_app::ports::{Append, DocumentRecord, MessageRecord, StoreError};
 use accord_evidence::{EventFormat, EventRecord, GENESIS_HASH};
+use accord_store_sql::INSERT_MESSAGE_SQL;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
-/// One append waiting for the writer.
-pub(crate) struct Job {
-    pub append: Append,
-    pub reply: oneshot::Sender<Result<(), StoreError>>,
+/// One write waiting for the writer, with where its answer goes.
+pub(crate) enum Job {
+    /// A case's events, projection, members and filed documents.
+    Append {
+        append: Append,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    /// A message posted in a channel; answered with its position in the channel.
+    PostMessage {
+        message: MessageRecord,
+        reply: oneshot::Sender<Result<i64, StoreError>>,
+    },
+}
+
+/// What a job wrote.
+enum Written {
+    Appended,
+    Posted(i64),
+}
+
+impl Job {
+    /// Sends the job's outcome to whoever queued it (who may have given up waiting).
+    fn answer(self, result: Result<Written, StoreError>) {
+        match self {
+            Job::Append { reply, .. } => {
+                let _ = reply.send(result.map(|_| ()));
+            }
+            Job::PostMessage { reply, .. } => {
+                let _ = reply.send(result.and_then(|w| match w {
+                    Written::Posted(seq) => Ok(seq),
+                    Written::Appended => Err(StoreError::Backend(
+                        "the writer answered a post with an append".into(),
+                    )),
+                }));
+            }
+        }
+    }
+
+    /// Applies the job inside the batch's transaction (in its own savepoint).
+    fn apply(&self, conn: &Connection) -> Result<Written, StoreError> {
+        match self {
+            Job::Append { append, .. } => apply_append(conn, append).map(|()| Written::Appended),
+            Job::PostMessage { message, .. } => post_message(conn, message).map(Written::Posted),
+        }
+    }
 }
 
 /// What the writer is asked.
 pub(crate) enum Message {
-    /// Commit an append (boxed: the close message is small).
-    Append(Box<Job>),
+    /// Commit a write (boxed: the close message is small).
+    Write(Box<Job>),
     /// A clean stop: fold the write-ahead log into the database, close the connection, answer,
     /// and end.
     Close(oneshot::Sender<Result<(), StoreError>>),
 }
 
-/// Largest number of appends committed together.
+/// Largest number of writes committed together.
 const MAX_BATCH: usize = 256;
 
 /// A failure of the writer's connection, as the ports name it: a unique key taken is
@@ -98,7 +141,7 @@ pub(crate) fn spawn(conn: Connection, rx: mpsc::Receiver<Message>) -> Result<(),
 fn run(mut conn: Connection, mut rx: mpsc::Receiver<Message>) {
     while let Some(first) = rx.blocking_recv() {
         let first = match first {
-            Message::Append(j) => *j,
+            Message::Write(j) => *j,
             Message::Close(reply) => {
                 let _ = reply.send(close(conn));
                 return;
@@ -108,7 +151,7 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Message>) {
         let mut closing = None;
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(Message::Append(j)) => batch.push(*j),
+                Ok(Message::Write(j)) => batch.push(*j),
                 Ok(Message::Close(reply)) => {
                     closing = Some(reply);
                     break;
@@ -120,7 +163,7 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Message>) {
         metrics::histogram!("accord_store_commit_batch_size").record(batch.len() as f64);
         let results = commit_batch(&mut conn, &batch);
         for (job, result) in batch.into_iter().zip(results) {
-            let _ = job.reply.send(result);
+            job.answer(result);
         }
         if let Some(reply) = closing {
             let _ = reply.send(close(conn));
@@ -143,9 +186,9 @@ fn step(conn: &Connection, sql: &str) -> Result<(), StoreError> {
         .map_err(store_error)
 }
 
-/// Commits the batch in one transaction, each append in its own savepoint: a refused append
+/// Commits the batch in one transaction, each write in its own savepoint: a refused write
 /// is rolled back alone; a failure of the transaction itself fails them all (nothing written).
-fn commit_batch(conn: &mut Connection, batch: &[Job]) -> Vec<Result<(), StoreError>> {
+fn commit_batch(conn: &mut Connection, batch: &[Job]) -> Vec<Result<Written, StoreError>> {
     let fail_all = |conn: &Connection, e: StoreError| {
         let _ = conn.execute_batch("ROLLBACK");
         batch.iter().map(|_| Err(e.clone())).collect()
@@ -160,12 +203,12 @@ fn commit_batch(conn: &mut Connection, batch: &[Job]) -> Vec<Result<(), StoreErr
         if let Err(e) = step(conn, "SAVEPOINT append") {
             return fail_all(conn, e);
         }
-        match apply_append(conn, &job.append) {
-            Ok(()) => {
+        match job.apply(conn) {
+            Ok(written) => {
                 if let Err(e) = step(conn, "RELEASE append") {
                     return fail_all(conn, e);
                 }
-                results.push(Ok(()));
+                results.push(Ok(written));
             }
             Err(refused) => {
                 if let Err(e) =
@@ -312,6 +355,30 @@ fn apply_append(conn: &Connection, a: &Append) -> Result<(), StoreError> {
         insert_document(conn, d).map_err(taken_is_conflict(current))?;
     }
     Ok(())
+}
+
+/// Posts a message at its channel's next position (the writer holds the only write lock, so no
+/// other poster can take the same position in between) and returns that position.
+fn post_message(conn: &Connection, m: &MessageRecord) -> Result<i64, StoreError> {
+    conn.prepare_cached(INSERT_MESSAGE_SQL)
+        .and_then(|mut s| {
+            s.query_row(
+                params![
+                    m.id,
+                    m.case_id,
+                    m.channel,
+                    m.author,
+                    m.posted_at_ms,
+                    i64::from(m.without_prejudice),
+                    i64::from(m.confidential),
+                    m.relay_json,
+                    m.body,
+                    m.size
+                ],
+                |r| r.get(0),
+            )
+        })
+        .map_err(store_error)
 }
 
 fn insert_document(conn: &Connection, d: &DocumentRecord) -> Result<(), StoreError> {
