@@ -114,12 +114,16 @@ async function expectText(page, selector, wanted) {
   if (!text || !text.includes(wanted)) fail(`expected "${wanted}" in ${selector}, found "${text}"`);
 }
 
-/// Submits the case-page form of an action (optionally the one for a party).
+/// Submits the case-page form of an action (optionally the one for a party), as a person would:
+/// opening "More actions" when the form is there, and confirming on the confirmation page when
+/// the act cannot be undone. Returns whether a confirmation was asked.
 async function act(page, action, fill = {}, party = null) {
   const form = party
     ? page.locator(`form[action$="/actions/${action}"]:has(input[name=party][value="${party}"])`)
     : page.locator(`form[action$="/actions/${action}"]`);
   if ((await form.count()) !== 1) fail(`the form ${action} ${party ?? ''} is not offered on ${page.url()}`);
+  const folded = form.locator('xpath=ancestor::details[not(@open)]');
+  if ((await folded.count()) > 0) await folded.locator('summary').click();
   for (const [field, value] of Object.entries(fill)) {
     const input = form.locator(`[name="${field}"]`);
     const type = await input.getAttribute('type');
@@ -130,8 +134,14 @@ async function act(page, action, fill = {}, party = null) {
   }
   await form.locator('button[type=submit]').click();
   await page.waitForLoadState('load');
+  const confirming = (await page.locator('form.confirm-form').count()) > 0;
+  if (confirming) {
+    await page.click('form.confirm-form button[type=submit]');
+    await page.waitForLoadState('load');
+  }
   const alert = await page.locator('.alert').count();
   if (alert) fail(`${action}: ${await page.textContent('.alert')}`);
+  return confirming;
 }
 
 async function openCase(person, caseUrl) {
@@ -175,6 +185,38 @@ async function fitsSmallScreen(page, label) {
   if (overflow > 1) fail(`${label} is ${overflow}px wider than a 360px screen`);
   await page.screenshot({ path: join(ARTIFACTS, `${label}-360px.png`), fullPage: true });
   await page.setViewportSize(size);
+}
+
+/// At a phone's 390 px nothing overflows sideways; a screenshot for a person to look at.
+async function atPhoneWidth(page, label) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 1) fail(`${label} is ${overflow}px wider than a 390px screen`);
+  await page.screenshot({ path: join(ARTIFACTS, `${label}-390px.png`), fullPage: true });
+  await page.setViewportSize(size);
+}
+
+/// The stable codes the API answers with and the procedural profiles' ids: words for programs,
+/// which no page may show to people (issue 21 item 2).
+let developerWords = null;
+async function codesOfTheApi(page) {
+  if (developerWords) return developerWords;
+  const doc = await (await page.request.get(`${BASE}/api/v1/openapi.json`)).json();
+  const description = doc.components.schemas.Error.properties.error.properties.code.description;
+  const codes = description.slice(description.lastIndexOf(': ') + 2).split(', ');
+  developerWords = [...codes.filter((c) => c.includes('-')), 'iomed-default', 'uncitral-2021', 'icsid-2022'];
+  return developerWords;
+}
+
+/// The visible text of the page holds no code, no section sign and no profile version tag.
+async function speaksToPeople(page, label) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const codes = await codesOfTheApi(page);
+  const found = codes.filter((c) => new RegExp(`(^|[^\\w-])${c}($|[^\\w-])`).test(text));
+  if (found.length) fail(`${label} shows codes: ${found.join(', ')}`);
+  const marks = text.match(/§|\bv\d+:|_days\b|Error code/);
+  if (marks) fail(`${label} shows "${marks[0]}"`);
 }
 
 /// The mediator saves a version of the settlement draft from the settlement page.
@@ -481,8 +523,14 @@ async function commercialCase() {
   await counter.locator('input[name=code]').fill(totp(amina.secret));
   await counter.locator('button').click();
   await expectText(page, '.notice', 'Countersign as mediator');
+  await expectText(page, 'section[aria-labelledby=signatures-h]', 'Countersigned by');
+  await expectText(page, 'section[aria-labelledby=signatures-h]', 'Signed by');
+  const pdf = page.locator('section[aria-labelledby=signatures-h] a[href*="settlement-agreement"]').first();
+  const pdfResponse = await page.request.get(new URL(await pdf.getAttribute('href'), BASE).href);
+  if (!(await pdfResponse.body()).subarray(0, 5).equals(Buffer.from('%PDF-'))) fail('the signed agreement is not a PDF');
+  await check(page, 'settlement-signed-en');
   await page.goto(caseUrl);
-  await expectText(page, '.stage strong', 'Terminated');
+  await expectText(page, '.stage strong', 'Settled');
 
   step('The Secretariat issues the attestation');
   page = await openCase(sgen, caseUrl);
@@ -627,6 +675,29 @@ async function caseByInvitation() {
   page = await openCase(sgen, caseUrl);
   await act(page, 'register');
   await expectText(page, '.stage strong', 'Appointment of the mediator');
+
+  step('Harbour withdraws: the act waits under More actions and is confirmed on its own page');
+  page = harbour.page;
+  await page.goto(caseUrl);
+  if ((await page.locator('section.actions > form button.danger').count()) > 0) {
+    fail('a destructive act is offered as the next step');
+  }
+  const withdrawal = page.locator('details.more-actions form[action$="/actions/withdraw"]:has(input[name=party][value="H"])');
+  if ((await withdrawal.count()) !== 1) fail('the withdrawal is not under More actions');
+  await page.locator('details.more-actions > summary').click();
+  await withdrawal.locator('button.danger').click();
+  await page.waitForLoadState('load');
+  await expectText(page, 'h1', 'Please confirm: Withdraw from the mediation');
+  await check(page, 'confirm-withdrawal-en');
+  const stage = await page.goto(caseUrl);
+  if (stage.status() !== 200) fail('the case page after cancelling');
+  await expectText(page, '.stage strong', 'Appointment of the mediator');
+  await page.locator('details.more-actions > summary').click();
+  await withdrawal.locator('button.danger').click();
+  await page.waitForLoadState('load');
+  await page.click('form.confirm-form button.danger');
+  await page.waitForLoadState('load');
+  await expectText(page, '.notice', 'Withdraw from the mediation');
 }
 
 // ---- 3. Every page in every language, checked by axe -----------------------------------------
@@ -670,6 +741,8 @@ async function everyPageInEveryLanguage(commercial, stateState) {
       const dir = await page.getAttribute('html', 'dir');
       if (dir !== (lang === 'ar' ? 'rtl' : 'ltr')) fail(`${label} in ${lang}: dir=${dir}`);
       await check(page, `${label}-${lang}`, { shot: lang === 'ar' || lang.startsWith('zh') || lang === 'en' });
+      await speaksToPeople(page, `${label} in ${lang}`);
+      if (lang === 'ar' || lang === 'zh-Hans' || lang === 'en') await atPhoneWidth(page, `${label}-${lang}`);
     }
     const anonymous = await browser.newContext();
     const page = await anonymous.newPage();

@@ -1,26 +1,21 @@
 //! Case-spine benchmarks, run as `bench/case-spine` (release build). Prints, in one run:
 //!
-//! 1. durable appends per second through Accord's SQLite store (concurrent appenders, group
-//!    commit) against the raw SQLite commit rate with the same durability (WAL,
-//!    `synchronous=FULL`, one transaction per row) on the same disk, and their ratio;
-//! 2. case-view latency p50/p99 over HTTP (`GET /api/v1/cases/{id}`, one client) with 10,000
+//! 1. case-view latency p50/p99 over HTTP (`GET /api/v1/cases/{id}`, one client) with 10,000
 //!    cases and 1,000,000 events;
-//! 3. `verify-log` speed over those events.
+//! 2. `verify-log` speed over those events.
+//!
+//! Durable appends against the raw SQLite commit rate are measured by `bench/appends`.
 //!
 //! Sizes can be scaled down with `ACCORD_BENCH_CASES` and `ACCORD_BENCH_EVENTS_PER_CASE`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use accord_app::ManualClock;
-use accord_app::ports::{Append, CaseStore};
-use accord_evidence::{GENESIS_HASH, NewEvent, seal};
-use accord_store_sqlite::SqliteStore;
+use accord_app::ports::Append;
+use accord_evidence::{NewEvent, seal};
 use serde_json::json;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{Connection, SqliteConnection};
 
 fn env_usize(k: &str, d: usize) -> usize {
     std::env::var(k)
@@ -45,69 +40,6 @@ fn uuid_like() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
 
-async fn raw_sqlite_commits(path: &std::path::Path, n: usize) -> f64 {
-    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-        .unwrap()
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full);
-    let mut c = SqliteConnection::connect_with(&opts).await.unwrap();
-    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-        .execute(&mut c)
-        .await
-        .unwrap();
-    let body = "x".repeat(512);
-    let start = Instant::now();
-    for i in 0..n {
-        let mut tx = c.begin().await.unwrap();
-        sqlx::query("INSERT INTO t (id, body) VALUES ($1, $2)")
-            .bind(i as i64)
-            .bind(&body)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-    n as f64 / start.elapsed().as_secs_f64()
-}
-
-async fn accord_appends(store: Arc<SqliteStore>, writers: usize, per_writer: usize) -> f64 {
-    let start = Instant::now();
-    let mut tasks = vec![];
-    for w in 0..writers {
-        let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            let case = format!("append-{w}-{}", uuid_like());
-            let mut head = GENESIS_HASH.to_owned();
-            for v in 0..per_writer as i64 {
-                let heads = std::collections::BTreeMap::from([(
-                    "case".to_owned(),
-                    accord_evidence::ChainHead {
-                        seq: v,
-                        hash: head.clone(),
-                    },
-                )]);
-                let recs = seal(&case, v, &heads, vec![event(v)]).unwrap();
-                head = recs[0].hash.clone();
-                let projection = accord_store_contract::projection(&case, v + 1, &head, &["bench"]);
-                store
-                    .append(Append {
-                        expected_version: v,
-                        records: recs,
-                        projection,
-                        documents: vec![],
-                    })
-                    .await
-                    .unwrap();
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    (writers * per_writer) as f64 / start.elapsed().as_secs_f64()
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
@@ -122,17 +54,7 @@ fn main() {
         let dir = tempfile::tempdir_in(std::env::var("ACCORD_BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
         println!("# Accord case-spine benchmark (data in {})", dir.path().display());
 
-        // 1. Durable appends vs raw SQLite commits, same disk, same run.
-        let raw = raw_sqlite_commits(&dir.path().join("raw.sqlite3"), 2_000).await;
-        let store = Arc::new(SqliteStore::open_file(&dir.path().join("appends.sqlite3")).await.unwrap());
-        let ours = accord_appends(store.clone(), 64, 60).await;
-        println!("raw SQLite commits/s (WAL, synchronous=FULL, 1 row per commit): {raw:.0}");
-        println!("Accord durable appends/s (64 concurrent appenders, group commit): {ours:.0}");
-        println!("ratio appends/raw: {:.2}", ours / raw);
-        let single = accord_appends(store.clone(), 1, 1_000).await;
-        println!("Accord durable appends/s (one appender, no batching possible): {single:.0}");
-
-        // 2. Case-view latency with many cases and events.
+        // 1. Case-view latency with many cases and events.
         let cases = env_usize("ACCORD_BENCH_CASES", 10_000);
         let per_case = env_usize("ACCORD_BENCH_EVENTS_PER_CASE", 100);
         // The benchmark signs in as the Secretariat without a second factor.
@@ -214,7 +136,7 @@ fn main() {
         );
         let _ = running.shutdown.send(true);
 
-        // 3. verify-log speed.
+        // 2. verify-log speed.
         let t = Instant::now();
         let report = store.verify_chains().await.unwrap();
         assert!(report.breaks.is_empty());

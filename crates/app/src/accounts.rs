@@ -61,6 +61,9 @@ pub struct UserView {
     /// Time zone of dates and times on pages (IANA name), if chosen.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// A second factor (an authenticator app) is confirmed for the account and asked at sign-in.
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 impl From<&UserRecord> for UserView {
@@ -72,6 +75,7 @@ impl From<&UserRecord> for UserView {
             role: u.role.clone(),
             language: u.language.clone(),
             time_zone: u.time_zone.clone(),
+            second_factor: u.totp_enabled,
         }
     }
 }
@@ -757,6 +761,7 @@ impl Accord {
             .map(|u| UserView {
                 language: None,
                 time_zone: None,
+                second_factor: false,
                 ..UserView::from(&u)
             }))
     }

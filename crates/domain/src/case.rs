@@ -293,6 +293,10 @@ pub struct Case {
     pub settlement: Option<SettlementProgress>,
     /// Parties that joined a joint termination declaration.
     pub joint_termination: BTreeSet<String>,
+    /// Why the mediation ended, kept once the case is closed too (the state then no longer
+    /// says it).
+    #[serde(default)]
+    pub termination_ground: Option<crate::state::TerminationGround>,
     /// Pending continuation decision after a withdrawal.
     pub continuation: Option<Continuation>,
     /// Pending decision on continuing with the remaining co-mediators after a vacancy.
@@ -387,6 +391,7 @@ impl Case {
             consultation_held: false,
             settlement: None,
             joint_termination: BTreeSet::new(),
+            termination_ground: None,
             continuation: None,
             co_mediation_vacancy: None,
             mediator_proposals: BTreeMap::new(),

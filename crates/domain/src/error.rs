@@ -261,6 +261,20 @@ pub enum DomainError {
     },
 }
 
+impl ErrorCode {
+    /// A guard's refusal that no later filing lifts for the party acted for: the step does not
+    /// concern it (no invitation awaits its answer, it has withdrawn) or it is already done. A
+    /// page offers such a step neither as open nor as waiting on a condition.
+    pub fn settles_the_step(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::GuardNotInvited
+                | ErrorCode::GuardAlreadyRecorded
+                | ErrorCode::GuardPartyWithdrawn
+        )
+    }
+}
+
 impl DomainError {
     /// The stable code of this error.
     pub fn code(&self) -> ErrorCode {

@@ -63,6 +63,9 @@ pub fn openness(case: &Case, step: &Step, ctx: &Context<'_>) -> Openness {
     }
     match transitions::guard(step.kind, case, ctx, party) {
         Ok(()) => Openness::Open,
+        // A step that does not concern the party acted for, or that is already done, is not
+        // waiting on anything: it is not offered at all.
+        Err(DomainError::GuardFailed { code, .. }) if code.settles_the_step() => Openness::Closed,
         Err(DomainError::GuardFailed { code, message }) => Openness::Blocked { code, message },
         Err(_) => Openness::Closed,
     }

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use sqlx::Row;
 
-use crate::sql::{ReadColumn, SqlDatabase, query, query_scalar};
+use crate::sql::{Placeholders, ReadColumn, SqlDatabase, query, query_scalar};
 use crate::{Dialect, SqlStore, backend_error};
 
 fn projection_from_row<R: Row<Database: SqlDatabase>>(
@@ -142,22 +142,15 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
         if q.full.is_empty() && q.partial.is_empty() {
             return Ok(vec![]);
         }
-        // Only numbered placeholders are formatted into the statement; every value is bound.
-        let mut n = 1;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        let list = |k: usize, next: &mut dyn FnMut() -> String| {
-            (0..k).map(|_| next()).collect::<Vec<_>>().join(", ")
-        };
-        let full = list(q.full.len(), &mut next);
-        let partial = list(q.partial.len(), &mut next);
+        // $1 is the case; the rest are numbered in the order they are bound below.
+        let mut p = Placeholders::after(1);
+        let full = p.list(q.full.len());
+        let partial = p.list(q.partial.len());
         // The hidden kinds are bound only where a partial chain uses them.
         let kinds = if q.partial.is_empty() {
             String::new()
         } else {
-            list(q.hidden_kinds.len(), &mut next)
+            p.list(q.hidden_kinds.len())
         };
         let mut filter = vec![];
         if !q.full.is_empty() {
@@ -176,11 +169,11 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
             Some(_) => format!(
                 " AND position {} {}",
                 if newest { "<" } else { ">" },
-                next()
+                p.take()
             ),
             None => String::new(),
         };
-        let limit = next();
+        let limit = p.take();
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT * FROM events WHERE case_id = $1 AND ({}){after} ORDER BY position {} LIMIT {limit}",
             filter.join(" OR "),
@@ -242,11 +235,7 @@ impl<D: Dialect> CaseStore for SqlStore<D> {
         if case_ids.is_empty() {
             return Ok(vec![]);
         }
-        // Only numbered placeholders are formatted into the statement; the ids are bound.
-        let placeholders = (1..=case_ids.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let placeholders = Placeholders::default().list(case_ids.len());
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT case_id, chain, length, seq, head_hash, last_hash, last_position, \
              updated_at_ms FROM case_chains WHERE case_id IN ({placeholders}) \

@@ -7,7 +7,7 @@ use accord_app::ports::{
 use async_trait::async_trait;
 use sqlx::{Pool, Row};
 
-use crate::sql::{ReadColumn, SqlDatabase, query, query_scalar};
+use crate::sql::{Placeholders, ReadColumn, SqlDatabase, query, query_scalar};
 use crate::{Dialect, SqlStore, backend_error};
 
 fn message_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<MessageRecord, sqlx::Error> {
@@ -233,19 +233,15 @@ impl<D: Dialect> ChannelStore for SqlStore<D> {
         before: Option<(i64, String)>,
         limit: i64,
     ) -> Result<Vec<AccessRecord>, StoreError> {
-        // Newest first along (case, time, id) or (time, id); the case and the key are bound in
-        // order after the limit.
-        let mut n = 1;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
+        // Newest first along (case, time, id) or (time, id); $1 is the limit, the case and the
+        // key are bound in order after it.
+        let mut p = Placeholders::after(1);
         let mut filter = vec![];
         if case_id.is_some() {
-            filter.push(format!("case_id = {}", next()));
+            filter.push(format!("case_id = {}", p.take()));
         }
         if before.is_some() {
-            let (t, id) = (next(), next());
+            let (t, id) = (p.take(), p.take());
             filter.push(format!("(at_ms < {t} OR (at_ms = {t} AND id < {id}))"));
         }
         let filter = if filter.is_empty() {

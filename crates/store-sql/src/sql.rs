@@ -352,3 +352,46 @@ impl<DB: SqlDatabase, O> Typed<DB, O> {
             .ok_or(sqlx::Error::RowNotFound)
     }
 }
+
+/// Numbers a statement's parameters (`$1`, `$2`, …) in the order they will be bound, for
+/// statements whose shape depends on the request: lists of values and optional conditions. Only
+/// these numbered placeholders are ever formatted into SQL; every value is bound.
+#[derive(Debug, Default)]
+pub struct Placeholders {
+    taken: usize,
+}
+
+impl Placeholders {
+    /// Numbering that continues after `taken` parameters already written into the statement.
+    pub fn after(taken: usize) -> Self {
+        Placeholders { taken }
+    }
+
+    /// The next parameter's placeholder.
+    pub fn take(&mut self) -> String {
+        self.taken += 1;
+        format!("${}", self.taken)
+    }
+
+    /// Placeholders for the next `count` parameters, separated by commas (for `IN (…)`).
+    pub fn list(&mut self, count: usize) -> String {
+        (0..count)
+            .map(|_| self.take())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Placeholders;
+
+    #[test]
+    fn placeholders_continue_in_binding_order() {
+        let mut p = Placeholders::after(1);
+        assert_eq!(p.list(3), "$2, $3, $4");
+        assert_eq!(p.list(0), "");
+        assert_eq!(p.take(), "$5");
+        assert_eq!(Placeholders::default().list(2), "$1, $2");
+    }
+}

@@ -7,19 +7,13 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::harness::accord_binary;
 use accord_app::SystemClock;
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_accord");
-
 fn accord(dir: &std::path::Path) -> Command {
-    let mut c = Command::new(BIN);
+    let mut c = accord_binary();
     c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ACCORD_") {
-            c.env_remove(k);
-        }
-    }
     c
 }
 

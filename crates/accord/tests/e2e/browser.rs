@@ -5,11 +5,10 @@
 //! Skipped (and saying so) when Chromium or the npm packages are not installed, unless
 //! `ACCORD_REQUIRE_BROWSER=1` (set by `scripts/test`, which installs both).
 
+use crate::harness::accord_binary;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_accord");
 
 /// The accounts of the flows: (sign-in name, display name, role).
 const ACCOUNTS: &[(&str, &str, &str)] = &[
@@ -28,17 +27,6 @@ const ACCOUNTS: &[(&str, &str, &str)] = &[
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The binary with no `ACCORD_*` settings from the environment.
-fn accord() -> Command {
-    let mut c = Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ACCORD_") {
-            c.env_remove(k);
-        }
-    }
-    c
 }
 
 /// Stops the server when the test ends, whatever happens.
@@ -76,7 +64,7 @@ fn flows_in_chromium_and_axe_on_every_page_in_every_language() {
     let mut passwords = serde_json::Map::new();
     for (name, display, role) in ACCOUNTS {
         let password = format!("{name} walks by the harbour at dawn");
-        let mut c = accord()
+        let mut c = accord_binary()
             .args(["admin", "create-user", "--data"])
             .arg(&data)
             .args([
@@ -105,7 +93,7 @@ fn flows_in_chromium_and_axe_on_every_page_in_every_language() {
         );
         passwords.insert((*name).to_owned(), password.into());
     }
-    let mut child = accord()
+    let mut child = accord_binary()
         .args(["serve", "--data"])
         .arg(&data)
         .args(["--listen", "127.0.0.1:0"])

@@ -13,15 +13,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::harness::accord_binary;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-const BIN: &str = env!("CARGO_BIN_EXE_accord");
 
 fn kills() -> usize {
     std::env::var("ACCORD_CRASH_KILLS")
@@ -37,13 +36,8 @@ struct Server {
 }
 
 fn serve(dir: &Path, database_url: Option<&str>, demo: bool) -> Server {
-    let mut c = Command::new(BIN);
+    let mut c = accord_binary();
     c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ACCORD_") {
-            c.env_remove(k);
-        }
-    }
     // One instance: what a crash left is swept at once, whatever its age.
     c.env("ACCORD_STORAGE_SWEEP_GRACE_SECS", "0");
     c.args(["serve", "--listen", "127.0.0.1:0"]);
@@ -92,6 +86,24 @@ struct Acknowledged {
 impl Acknowledged {
     fn count(&self) -> usize {
         self.messages.len() + self.documents.len() + self.cases.len()
+    }
+
+    /// What is here and not in `earlier`.
+    fn since(&self, earlier: &Acknowledged) -> Acknowledged {
+        Acknowledged {
+            messages: self
+                .messages
+                .difference(&earlier.messages)
+                .cloned()
+                .collect(),
+            documents: self
+                .documents
+                .iter()
+                .filter(|(id, _)| !earlier.documents.contains_key(*id))
+                .map(|(id, sha)| (id.clone(), sha.clone()))
+                .collect(),
+            cases: self.cases.difference(&earlier.cases).cloned().collect(),
+        }
     }
 }
 
@@ -256,11 +268,16 @@ async fn load(
 }
 
 /// Checks the deployment after a restart; returns how many acknowledged writes were lost.
+/// Every acknowledged write is looked for in the lists; those in `fresh` (acknowledged since the
+/// last check, or all of them at the end) are also fetched one by one: each document downloaded
+/// and hashed, each case read. (Fetching everything each round would make a run of 100 kills
+/// quadratic; what an earlier round fetched whole is still listed, with the same id.)
 async fn check(
     base: &str,
     data: &Path,
     case: &str,
     acked: &Acknowledged,
+    fresh: &Acknowledged,
     database_url: Option<&str>,
 ) -> usize {
     let http = reqwest::Client::new();
@@ -288,9 +305,13 @@ async fn check(
         .iter()
         .map(|d| d["id"].as_str().unwrap().to_owned())
         .collect();
-    for (id, sha) in &acked.documents {
+    lost += acked
+        .documents
+        .keys()
+        .filter(|id| !listed.contains(*id))
+        .count();
+    for (id, sha) in &fresh.documents {
         if !listed.contains(id) {
-            lost += 1;
             continue;
         }
         let r = http
@@ -330,7 +351,14 @@ async fn check(
         "documents listed = documents the case log files"
     );
 
-    for c in &acked.cases {
+    // Cases filed by the client: in its own list; the fresh ones each read.
+    let mine: BTreeSet<String> = all_pages(&http, &token, &format!("{base}/api/v1/cases"))
+        .await
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    lost += acked.cases.difference(&mine).count();
+    for c in &fresh.cases {
         let r = http
             .get(format!("{base}/api/v1/cases/{c}"))
             .bearer_auth(&token)
@@ -390,7 +418,7 @@ async fn check(
 }
 
 fn verify_log(dir: &Path, database_url: Option<&str>) {
-    let mut c = Command::new(BIN);
+    let mut c = accord_binary();
     c.current_dir(dir).arg("verify-log");
     if let Some(url) = database_url {
         c.args(["--database-url", url]);
@@ -444,6 +472,7 @@ fn crash_run(backend: &str, database_url: Option<String>, seed: u64) {
     let mut rng = Rng(seed);
     let n = kills();
     let started = Instant::now();
+    let mut checked = Acknowledged::default();
     for round in 0..n {
         let pause = Duration::from_millis(80 + rng.next() % 600);
         let load = rt.spawn(load(
@@ -461,7 +490,13 @@ fn crash_run(backend: &str, database_url: Option<String>, seed: u64) {
         });
         server = serve(dir.path(), url, false);
         let so_far = acked.lock().unwrap().clone();
-        let lost = rt.block_on(check(&server.base, &data, &case, &so_far, url));
+        let fresh = if round + 1 == n {
+            so_far.clone()
+        } else {
+            so_far.since(&checked)
+        };
+        let lost = rt.block_on(check(&server.base, &data, &case, &so_far, &fresh, url));
+        checked = so_far;
         assert_eq!(lost, 0, "round {round}: acknowledged writes lost");
         verify_log(dir.path(), url);
     }

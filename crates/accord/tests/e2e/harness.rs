@@ -12,6 +12,18 @@ use jiff::Timestamp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// The `accord` binary, ready to be given arguments, with none of the `ACCORD_*` settings of
+/// the environment the tests run in (so only what a test sets reaches it).
+pub fn accord_binary() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_accord"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ACCORD_") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
 /// Which storage backend a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -14,6 +14,7 @@ mod bad_input;
 mod binary;
 mod blind_bidding;
 mod browser;
+mod case_actions;
 mod co_mediation;
 mod confidentiality;
 mod crash;

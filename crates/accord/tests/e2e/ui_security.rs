@@ -14,7 +14,7 @@ use crate::harness::{Backend, TestServer, active_commercial};
 type Attempt<'a> = (Vec<(&'a str, &'a str)>, Option<&'a str>);
 
 /// A browser-like client that does not follow redirects (so that they can be inspected).
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(Policy::none())
         .build()
@@ -23,7 +23,11 @@ fn client() -> reqwest::Client {
 
 /// Signs in through the page; returns the session cookie (`accord_session=…`) and the CSRF token
 /// read from the dashboard's forms.
-async fn sign_in(t: &TestServer, http: &reqwest::Client, name: &str) -> (String, String) {
+pub(crate) async fn sign_in(
+    t: &TestServer,
+    http: &reqwest::Client,
+    name: &str,
+) -> (String, String) {
     let password = format!("{name}-password!");
     let mut form = vec![("username", name.to_owned()), ("password", password)];
     if let Some(code) = t.totp_code(name) {

@@ -498,6 +498,18 @@ impl Fixture {
         crate::decide::decide(&self.case, command, &ctx).map_err(Refused::Domain)
     }
 
+    /// Whether `step` is open to `by` now, as a page asks before offering it.
+    pub fn openness(&self, by: &By, step: &crate::step::Step) -> crate::step::Openness {
+        let actor = self.actor(by);
+        let ctx = Context {
+            now: self.now,
+            actor: &actor,
+            declarations: &self.declarations,
+            profile_versions: &self.profile_versions,
+        };
+        crate::step::openness(&self.case, step, &ctx)
+    }
+
     /// Decides `command` and folds its events into the case.
     pub fn act(&mut self, by: &By, command: &Command) -> Result<Vec<Decided>, SetupFailed> {
         let events = self

@@ -236,6 +236,7 @@ pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
 /// The mediation terminates: the deadline whose lapse caused it is marked lapsed; the rest end.
 fn apply_termination(case: &mut Case, ground: TerminationGround, effective: Timestamp) {
     case.state = CaseState::Terminated { ground, effective };
+    case.termination_ground = Some(ground);
     case.continuation = None;
     let cause = match ground {
         TerminationGround::NoAppointment => Some(DeadlineKind::Inactivity),

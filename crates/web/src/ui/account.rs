@@ -241,7 +241,7 @@ fn account_page_for(viewer: &Viewer, zone: &str) -> AccountPage {
             .collect(),
         time_zone: zone.to_owned(),
         zone_error: None,
-        second_factor_on: !viewer.principal.second_factor_pending,
+        second_factor_on: viewer.principal.user.second_factor,
         example_time: String::new(),
         zones: known_zones(),
     }
@@ -576,7 +576,9 @@ mod tests {
 
 /// `GET /account/second-factor`: a new secret to enter in an authenticator app.
 pub async fn second_factor_page(State(s): State<AppState>, viewer: Viewer) -> Response {
-    if !viewer.principal.second_factor_pending {
+    // Set up once: an account whose second factor is confirmed goes back to its page. Anyone
+    // else may set one up, whether or not the role requires it.
+    if viewer.principal.user.second_factor {
         return see_other("/account");
     }
     match s.accord.enrol_totp(&viewer.principal).await {

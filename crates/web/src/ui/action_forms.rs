@@ -78,8 +78,37 @@ pub struct ActionForm {
     pub per_party: bool,
     /// The fields, in order.
     pub fields: &'static [Field],
-    /// The act cannot be undone: the form says so.
-    pub decisive: bool,
+    /// Where the form stands on the case page and whether it asks to confirm.
+    pub weight: Weight,
+}
+
+/// How an action weighs on the case page: which may be offered as the viewer's one next step,
+/// which wait under "More actions", and which ask to confirm on a page of their own first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    /// Moves the case along its course: may be the viewer's next step.
+    Step,
+    /// Housekeeping beside the case's course (authority, participants, consultations, rule
+    /// versions): under "More actions".
+    Routine,
+    /// The expected step that cannot be undone (closing the case, answering a vacancy): may be
+    /// the next step, and asks to confirm.
+    Final,
+    /// Ends, refuses, declines or takes away (withdrawal, termination, refusal, revocation):
+    /// never the next step, styled as destructive, and asks to confirm.
+    Destructive,
+}
+
+impl Weight {
+    /// Asks to confirm, on a page of its own, before it is done.
+    pub fn confirms(self) -> bool {
+        matches!(self, Weight::Final | Weight::Destructive)
+    }
+
+    /// May be offered as the viewer's next step.
+    pub fn may_lead(self) -> bool {
+        matches!(self, Weight::Step | Weight::Final)
+    }
 }
 
 const fn f(name: &'static str, kind: Kind, required: bool) -> Field {
@@ -95,7 +124,7 @@ const fn a(action: &'static str, fields: &'static [Field]) -> ActionForm {
         action,
         per_party: false,
         fields,
-        decisive: false,
+        weight: Weight::Step,
     }
 }
 
@@ -104,35 +133,46 @@ const fn p(action: &'static str, fields: &'static [Field]) -> ActionForm {
         action,
         per_party: true,
         fields,
-        decisive: false,
+        weight: Weight::Step,
     }
 }
 
-const fn decisive(mut form: ActionForm) -> ActionForm {
-    form.decisive = true;
+const fn routine(mut form: ActionForm) -> ActionForm {
+    form.weight = Weight::Routine;
+    form
+}
+
+const fn last(mut form: ActionForm) -> ActionForm {
+    form.weight = Weight::Final;
+    form
+}
+
+const fn destructive(mut form: ActionForm) -> ActionForm {
+    form.weight = Weight::Destructive;
     form
 }
 
 use Kind::*;
 
-/// Every action offered on the case page, in the order of a case's life.
+/// Every action offered on the case page, in the order of a case's life (the first open one that
+/// [`Weight::may_lead`] is the viewer's next step).
 pub const ACTION_FORMS: &[ActionForm] = &[
     a("submit-request", &[]),
-    decisive(a("withdraw-request", &[])),
+    destructive(a("withdraw-request", &[])),
     a("record-lodging-fee", &[f("waived", Check, false)]),
     a("send-invitation", &[f("response_days", Number, false)]),
     p(
         "accept-invitation",
         &[f("instrument", Text, true), f("authority", Proofs, false)],
     ),
-    decisive(p("reject-invitation", &[])),
-    decisive(a("treat-invitation-as-rejected", &[])),
-    decisive(a("refuse-request", &[f("reasons", LongText, true)])),
+    destructive(p("reject-invitation", &[])),
+    destructive(a("treat-invitation-as-rejected", &[])),
+    destructive(a("refuse-request", &[f("reasons", LongText, true)])),
     a(
         "record-third-state-consent",
         &[f("country", Country, true), f("instrument", Text, true)],
     ),
-    decisive(a(
+    destructive(a(
         "decline-third-state-consent",
         &[f("country", Country, true), f("reasons", LongText, true)],
     )),
@@ -140,15 +180,15 @@ pub const ACTION_FORMS: &[ActionForm] = &[
         "record-state-approval",
         &[f("party", Party, true), f("instrument", Text, true)],
     ),
-    a(
+    routine(a(
         "record-authority",
         &[
             f("representative", Representative, true),
             f("document", Text, true),
             f("scopes", Scopes, false),
         ],
-    ),
-    decisive(p(
+    )),
+    destructive(p(
         "revoke-authority",
         &[
             f("representative", Representative, true),
@@ -157,12 +197,13 @@ pub const ACTION_FORMS: &[ActionForm] = &[
     )),
     a("register", &[]),
     a("agree-mediator-count", &[f("count", Number, true)]),
-    p("request-secretariat-appointment", &[]),
+    routine(p("request-secretariat-appointment", &[])),
     a(
         "nominate-mediator",
         &[
             f("mediator_user_id", Mediator, true),
-            f("name", Text, true),
+            // Left empty, the panel member's name is used (the page fills it in).
+            f("name", Text, false),
             f("nationality", Country, false),
             f(
                 "method",
@@ -192,17 +233,17 @@ pub const ACTION_FORMS: &[ActionForm] = &[
             f("declaration.confidentiality", Check, true),
         ],
     ),
-    a("decline-appointment", &[f("reason", LongText, true)]),
-    a(
+    destructive(a("decline-appointment", &[f("reason", LongText, true)])),
+    destructive(a(
         "record-vacancy",
         &[f("reason", LongText, true), f("seat", Seat, false)],
-    ),
-    decisive(p(
+    )),
+    last(p(
         "answer-co-mediation-vacancy",
         &[f("continue_with_remaining", Check, false)],
     )),
     p("acknowledge-disclosure", &[]),
-    p("object-to-disclosure", &[f("reason", LongText, true)]),
+    routine(p("object-to-disclosure", &[f("reason", LongText, true)])),
     a(
         "record-deposit-paid",
         &[f("party", Party, true), f("paid_by", Party, true)],
@@ -217,9 +258,12 @@ pub const ACTION_FORMS: &[ActionForm] = &[
             f("record.settlement_disclosure", Text, true),
         ],
     ),
-    a("record-consultation", &[f("summary", LongText, true)]),
-    p("agree-profile-version", &[f("version", RulesVersion, true)]),
-    a("suspend-by-agreement", &[f("reason", LongText, true)]),
+    routine(a("record-consultation", &[f("summary", LongText, true)])),
+    routine(p(
+        "agree-profile-version",
+        &[f("version", RulesVersion, true)],
+    )),
+    routine(a("suspend-by-agreement", &[f("reason", LongText, true)])),
     a("resume", &[]),
     a(
         "indicate-terms-agreed",
@@ -229,15 +273,15 @@ pub const ACTION_FORMS: &[ActionForm] = &[
             f("unsettled_issues", Lines, false),
         ],
     ),
-    decisive(p("withdraw", &[])),
-    decisive(p("declare-joint-termination", &[])),
-    decisive(a(
+    destructive(p("withdraw", &[])),
+    destructive(p("declare-joint-termination", &[])),
+    destructive(a(
         "declare-mediator-termination",
         &[f("reason", LongText, true)],
     )),
     a("record-final-accounts", &[f("summary", LongText, true)]),
-    decisive(a("close", &[])),
-    a(
+    last(a("close", &[])),
+    routine(a(
         "add-participant",
         &[
             f("user_id", Text, true),
@@ -245,10 +289,13 @@ pub const ACTION_FORMS: &[ActionForm] = &[
             f("role.party", Party, false),
             f("role.channels", GrantChannel, false),
         ],
-    ),
-    a("approve-participant", &[f("user_id", PendingGrant, true)]),
-    a("refuse-participant", &[f("user_id", PendingGrant, true)]),
-    a("remove-participant", &[f("user_id", Text, true)]),
+    )),
+    routine(a(
+        "approve-participant",
+        &[f("user_id", PendingGrant, true)],
+    )),
+    routine(a("refuse-participant", &[f("user_id", PendingGrant, true)])),
+    destructive(a("remove-participant", &[f("user_id", Text, true)])),
 ];
 
 /// The role kinds a grant form offers, in order.
@@ -481,6 +528,36 @@ pub fn step(form: &ActionForm, party: Option<&str>) -> Option<Step> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acts_that_end_refuse_or_take_away_are_destructive_and_confirmed() {
+        let ending = [
+            "withdraw",
+            "refuse-request",
+            "reject",
+            "decline",
+            "revoke",
+            "termination",
+            "remove",
+            "treat-invitation-as-rejected",
+            "record-vacancy",
+        ];
+        for form in ACTION_FORMS {
+            let ends = ending.iter().any(|w| form.action.contains(w));
+            assert_eq!(
+                form.weight == Weight::Destructive,
+                ends,
+                "{}: {:?}",
+                form.action,
+                form.weight
+            );
+            if ends {
+                assert!(form.weight.confirms() && !form.weight.may_lead());
+            }
+        }
+        assert!(form_for("close").is_some_and(|f| f.weight.confirms() && f.weight.may_lead()));
+        assert!(form_for("register").is_some_and(|f| f.weight == Weight::Step));
+    }
 
     #[test]
     fn every_offered_action_is_an_action_of_the_api() {

@@ -28,7 +28,6 @@ struct Fact {
 
 /// A party as shown.
 struct PartyLine {
-    id: String,
     name: String,
     kind: String,
     representatives: Vec<String>,
@@ -43,7 +42,6 @@ struct DeadlineLine {
     ends: String,
     /// The same instant in the viewer's zone, when that zone is another one.
     your_time: String,
-    rule: String,
 }
 
 /// The place a zone is named after, as people say it: `Asia/Hong_Kong` → "Hong Kong".
@@ -65,10 +63,13 @@ struct DocumentLink {
 }
 
 /// A case-log event as a line of the timeline, shown newest first.
+/// (The rule basis each event records stays in the API and the case record; pages show no
+/// rule text until a profile carries the citations a person would cite — issue 21 item 2.)
 struct TimelineEntry {
     when: String,
     what: String,
-    rule: String,
+    /// For which party and by whom, where the case names them.
+    who: String,
 }
 
 /// A field of an offered form, ready for the template.
@@ -105,8 +106,14 @@ pub struct OfferedForm {
     pub party: String,
     /// The inputs in order, one per party for a per-party field.
     pub fields: Vec<FieldView>,
-    /// A warning that the act cannot be undone.
-    pub decisive: bool,
+    /// The act cannot be undone: a confirmation page comes first.
+    pub confirms: bool,
+    /// The act ends, refuses or takes away: styled as destructive.
+    pub destructive: bool,
+    /// May be offered as the viewer's next step.
+    pub may_lead: bool,
+    /// Sent back with the viewer's values (after a refusal or a field error).
+    pub resent: bool,
 }
 
 #[derive(Template)]
@@ -122,18 +129,110 @@ struct CasePage {
     mediators: Vec<Fact>,
     channels: Vec<ChannelLink>,
     documents: Vec<DocumentLink>,
+    /// The case file as a ZIP (everything the viewer may see), and the same for other
+    /// proceedings (without without-prejudice, caucus, notes and internal items); not offered
+    /// to a reader under break-glass, who reads the record and never exports it.
+    export_hrefs: Option<(String, String)>,
     settlement_href: String,
     negotiations_href: String,
     biddings_href: String,
     attestation_open: bool,
     attestation_to: String,
     waiting: Vec<Fact>,
-    forms: Vec<OfferedForm>,
+    /// The step the viewer is expected to take next, if one is open.
+    next_step: Option<OfferedForm>,
+    /// Every other open action, under "More actions".
+    more: Vec<OfferedForm>,
+    /// "More actions" starts open (a form in it came back with the viewer's values).
+    more_open: bool,
     timeline: Vec<TimelineEntry>,
-    /// The next (earlier) page of the timeline, if there is one.
-    earlier_events_href: Option<String>,
-    /// On an earlier page: back to the latest events.
-    latest_events_href: Option<String>,
+    /// Back to the latest events, and on to earlier ones.
+    events_pager: Option<super::frame::Pager>,
+}
+
+/// The page that asks to confirm an act that cannot be undone, with what was entered, before it
+/// is done (without scripts: the form is sent again with `confirmed=yes`).
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    page: PageFrame,
+    reference: String,
+    case_title: String,
+    case_href: String,
+    heading: String,
+    action_label: String,
+    party_name: Option<String>,
+    destructive: bool,
+    /// What was entered, as the viewer reads it.
+    shown: Vec<Fact>,
+    /// What was entered, as sent (carried in hidden fields).
+    carried: Vec<(String, String)>,
+    post_to: String,
+}
+
+/// A submitted form carries the confirmation of its confirmation page.
+fn confirmed(values: &[(String, String)]) -> bool {
+    values.iter().any(|(k, v)| k == "confirmed" && v == "yes")
+}
+
+/// The confirmation page of `form`, filled in with `values`.
+fn confirm_page(
+    viewer: &Viewer,
+    view: &CaseView,
+    form: &ActionForm,
+    party: Option<&str>,
+    values: &[(String, String)],
+) -> Response {
+    let c = &view.case;
+    let ctx = FormContext {
+        view,
+        mediators: &[],
+        newer_rules: &[],
+    };
+    let offered = form_view(viewer, &ctx, form, party, values, &[]);
+    let shown = offered
+        .fields
+        .iter()
+        .filter(|f| !f.value.is_empty())
+        .map(|f| Fact {
+            label: f.label.clone(),
+            value: if f.kind == "check" {
+                viewer.t("confirm-yes")
+            } else {
+                f.options
+                    .iter()
+                    .find(|(v, _)| *v == f.value)
+                    .map(|(_, label)| label.clone())
+                    .unwrap_or_else(|| f.value.clone())
+            },
+        })
+        .collect();
+    let carried = values
+        .iter()
+        .filter(|(k, _)| k != "csrf" && k != "confirmed")
+        .cloned()
+        .collect();
+    let case_href = format!("/cases/{}", c.id);
+    let page = viewer
+        .frame("case-title", "/")
+        .at(&case_href)
+        .titled(viewer.ta("confirm-title", &[("action", offered.label.as_str())]));
+    html(
+        StatusCode::OK,
+        &ConfirmPage {
+            heading: viewer.ta("confirm-title", &[("action", offered.label.as_str())]),
+            page,
+            reference: c.reference.clone(),
+            case_title: c.title.clone(),
+            case_href,
+            action_label: offered.label,
+            party_name: offered.party_name,
+            destructive: offered.destructive,
+            shown,
+            carried,
+            post_to: offered.post_to,
+        },
+    )
 }
 
 /// Query of the case page: which action was just done (for the confirmation line).
@@ -152,6 +251,31 @@ const GENERATED: &[(&str, &str)] = &[
     ("attestation", "document-attestation"),
     ("termination-record", "document-termination-record"),
 ];
+
+/// The case's stage as people say it: where a mediation has ended, how it ended ("Settled",
+/// "Ended when a party withdrew"), and that the file is closed once it is.
+fn stage_words(viewer: &Viewer, c: &accord_domain::Case, state_name: &str) -> String {
+    let ground = c
+        .termination_ground
+        .and_then(|g| serde_json::to_value(g).ok())
+        .and_then(|v| v.as_str().map(str::to_owned));
+    match (state_name, ground) {
+        ("TERMINATED", Some(g)) => viewer.t(&format!("stage-{g}")),
+        ("CLOSED", Some(g)) => viewer.ta(
+            "stage-file-closed",
+            &[("stage", viewer.t(&format!("stage-{g}")).as_str())],
+        ),
+        _ => viewer.t(&format!("state-{state_name}")),
+    }
+}
+
+/// The case carries a settlement signed by every party and countersigned, and has ended.
+fn settled(c: &accord_domain::Case, state_name: &str) -> bool {
+    matches!(state_name, "TERMINATED" | "CLOSED")
+        && c.settlement
+            .as_ref()
+            .is_some_and(|s| s.countersigned.is_some())
+}
 
 fn party_kind(viewer: &Viewer, kind: &accord_domain::party::PartyKind) -> String {
     let v = serde_json::to_value(kind).unwrap_or_default();
@@ -172,6 +296,40 @@ fn party_kind(viewer: &Viewer, kind: &accord_domain::party::PartyKind) -> String
 fn event_text(viewer: &Viewer, e: &EventView) -> String {
     accord_i18n::message(viewer.lang, &format!("event-{}", e.kind), &[])
         .unwrap_or_else(|| viewer.ta("event-other", &[("code", e.kind.as_str())]))
+}
+
+/// Who took a step in the timeline, as the case names them: a party's representative ("by Jane
+/// Smith") and the party the step was for, or a mediator. The Secretariat's staff and the
+/// scheduler are not named (the case does not hold their names).
+fn event_people(viewer: &Viewer, c: &accord_domain::Case, e: &EventView) -> String {
+    let user = e.actor.strip_prefix("user:");
+    let by = user.and_then(|u| {
+        c.parties
+            .iter()
+            .flat_map(|p| p.representatives.iter())
+            .find(|r| r.user_id == u)
+            .map(|r| r.name.clone())
+            .or_else(|| {
+                c.mediators
+                    .iter()
+                    .find(|m| m.user_id == u)
+                    .map(|m| m.name.clone())
+            })
+    });
+    let party = e
+        .payload
+        .get("party")
+        .and_then(|p| p.as_str())
+        .and_then(|p| c.party(p))
+        .map(|p| p.name.clone());
+    let mut out = vec![];
+    if let Some(p) = party {
+        out.push(viewer.ta("timeline-for", &[("party", p.as_str())]));
+    }
+    if let Some(w) = by {
+        out.push(viewer.ta("timeline-by", &[("who", w.as_str())]));
+    }
+    out.join(" ")
 }
 
 /// What the viewer could do: the open forms, and the actions waiting on a condition (with what is
@@ -484,7 +642,10 @@ fn form_view(
         party: party.unwrap_or_default().to_owned(),
         key,
         fields,
-        decisive: form.decisive,
+        confirms: form.weight.confirms(),
+        destructive: form.weight == super::action_forms::Weight::Destructive,
+        may_lead: form.weight.may_lead(),
+        resent: !sent.is_empty(),
     }
 }
 
@@ -593,6 +754,7 @@ async fn render_case_at(
         open: vec![],
         blocked: vec![],
     };
+    let mut break_glass = false;
     let (timeline, channels, offered) = match (
         s.accord.timeline(actor, case_id, &events_request).await,
         s.accord.channels(actor, case_id).await,
@@ -600,12 +762,13 @@ async fn render_case_at(
     ) {
         (Ok(t), Ok(c), Ok(o)) => (t, c, o),
         (Ok(t), Err(AppError::NotFound { .. }), Err(AppError::NotFound { .. })) => {
+            break_glass = true;
             (t, vec![], nothing_offered())
         }
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(viewer, e),
     };
     let c = &view.case;
-    let stage = viewer.t(&format!("state-{}", view.state_name));
+    let stage = stage_words(viewer, c, &view.state_name);
     let mut facts = vec![
         Fact {
             label: viewer.t("case-type"),
@@ -711,7 +874,6 @@ async fn render_case_at(
                 } else {
                     String::new()
                 },
-                rule: d.rule.clone(),
             }
         })
         .collect();
@@ -719,7 +881,6 @@ async fn render_case_at(
         .parties
         .iter()
         .map(|p| PartyLine {
-            id: p.id.clone(),
             name: p.name.clone(),
             kind: party_kind(viewer, &p.kind),
             representatives: p
@@ -771,7 +932,7 @@ async fn render_case_at(
         .filter(|(kind, _)| match *kind {
             "acknowledgement" => c.filed_at.is_some(),
             "notice-of-registration" => c.commencement_date.is_some(),
-            "attestation" => view.state_name == "TERMINATED" && c.settlement.is_some(),
+            "attestation" => settled(c, &view.state_name),
             "termination-record" => c.state.is_terminal(),
             _ => false,
         })
@@ -824,7 +985,7 @@ async fn render_case_at(
         mediators: &panel,
         newer_rules: &newer_rules,
     };
-    let forms = offered
+    let mut more: Vec<OfferedForm> = offered
         .iter()
         .map(|(form, party)| {
             let (values, errors): (&[(String, String)], &[FieldError]) = match &resent {
@@ -836,9 +997,12 @@ async fn render_case_at(
             form_view(viewer, &ctx, form, party.as_deref(), values, errors)
         })
         .collect();
+    // The first open step in the order of the case's life is the one next step.
+    let next_step = more.iter().position(|f| f.may_lead).map(|i| more.remove(i));
+    let more_open = more.iter().any(|f| f.resent);
     // The attestation: its verification ID once issued; the Secretariat's form until then.
     let mut attestation_open = false;
-    if view.state_name == "TERMINATED" && c.settlement.is_some() {
+    if settled(c, &view.state_name) {
         match s.accord.attestation(actor, case_id).await {
             Ok(a) => {
                 facts.push(Fact {
@@ -874,7 +1038,7 @@ async fn render_case_at(
         .map(|e| TimelineEntry {
             when: viewer.when(&e.recorded_at),
             what: event_text(viewer, e),
-            rule: e.rule_basis.clone(),
+            who: event_people(viewer, c, e),
         })
         .collect();
     let mut page = viewer
@@ -896,16 +1060,24 @@ async fn render_case_at(
             mediators,
             channels: channel_links,
             documents,
+            export_hrefs: (!break_glass).then(|| {
+                let base = format!("/api/v1/cases/{}/export?language={}", c.id, viewer.lang);
+                (base.clone(), format!("{base}&purpose=other-proceedings"))
+            }),
             settlement_href: format!("/cases/{}/settlement", c.id),
             negotiations_href: format!("/cases/{}/negotiations", c.id),
             biddings_href: format!("/cases/{}/blind-biddings", c.id),
             attestation_open,
             attestation_to: format!("/cases/{}/attestation", c.id),
             waiting,
-            forms,
+            next_step,
+            more,
+            more_open,
             timeline,
-            earlier_events_href,
-            latest_events_href,
+            events_pager: super::frame::Pager::of(
+                latest_events_href.map(|h| (h, viewer.t("pager-latest-events"))),
+                earlier_events_href.map(|h| (h, viewer.t("pager-earlier-events"))),
+            ),
         },
     )
 }
@@ -1009,6 +1181,40 @@ pub async fn case_page(
     .await
 }
 
+/// A mediator picked from the panel without a name typed in is recorded under the panel's name
+/// for that member (nobody retypes what the panel already says).
+async fn with_panel_name(
+    s: &AppState,
+    viewer: &Viewer,
+    form: &ActionForm,
+    mut values: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    if !matches!(form.action, "nominate-mediator" | "propose-mediator") {
+        return values;
+    }
+    let get = |k: &str| {
+        values
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let (chosen, typed) = (get("mediator_user_id"), get("name"));
+    if chosen.is_empty() || !typed.is_empty() {
+        return values;
+    }
+    let panel = s
+        .accord
+        .mediator_panel(&viewer.principal.actor)
+        .await
+        .unwrap_or_default();
+    if let Some(m) = panel.into_iter().find(|m| m.user_id == chosen) {
+        values.retain(|(n, _)| n != "name");
+        values.push(("name".into(), m.name));
+    }
+    values
+}
+
 /// `POST /cases/{case_id}/actions/{action}`: runs one action from its form.
 pub async fn act_submit(
     State(s): State<AppState>,
@@ -1031,6 +1237,7 @@ pub async fn act_submit(
         Err(e) => return error_page(&viewer, e),
     };
     let parties: Vec<String> = view.case.parties.iter().map(|p| p.id.clone()).collect();
+    let values = with_panel_name(&s, &viewer, form, values).await;
     let cmd =
         match super::action_forms::command_from_form(form, party.as_deref(), &parties, &values) {
             Ok(c) => c,
@@ -1053,6 +1260,10 @@ pub async fn act_submit(
                 .await;
             }
         };
+    // An act that cannot be undone is confirmed on a page of its own first.
+    if form.weight.confirms() && !confirmed(&values) {
+        return confirm_page(&viewer, &view, form, party.as_deref(), &values);
+    }
     match s
         .accord
         .act(&viewer.principal.actor, &case_id, &cmd, None)

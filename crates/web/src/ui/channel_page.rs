@@ -62,10 +62,10 @@ struct ChannelPage {
     relay_to: String,
     /// The page shows the latest messages (and so refreshes itself).
     latest_messages: bool,
-    earlier_messages_href: Option<String>,
-    latest_messages_href: Option<String>,
-    earlier_documents_href: Option<String>,
-    latest_documents_href: Option<String>,
+    /// Back to the latest messages, and on to earlier ones.
+    messages_pager: Option<super::frame::Pager>,
+    /// Back to the latest documents, and on to earlier ones.
+    documents_pager: Option<super::frame::Pager>,
     messages: Vec<MessageLine>,
     documents: Vec<DocumentLine>,
     relays: Vec<RelayLine>,
@@ -245,10 +245,14 @@ async fn render_channel(
             upload_to: format!("{path}/documents"),
             relay_to: format!("/cases/{case_id}/relays"),
             latest_messages,
-            earlier_messages_href,
-            latest_messages_href,
-            earlier_documents_href,
-            latest_documents_href,
+            messages_pager: super::frame::Pager::of(
+                latest_messages_href.map(|h| (h, viewer.t("pager-latest-messages"))),
+                earlier_messages_href.map(|h| (h, viewer.t("pager-earlier-messages"))),
+            ),
+            documents_pager: super::frame::Pager::of(
+                latest_documents_href.map(|h| (h, viewer.t("pager-latest-documents"))),
+                earlier_documents_href.map(|h| (h, viewer.t("pager-earlier-documents"))),
+            ),
             messages: messages
                 .into_iter()
                 .map(|m| MessageLine {

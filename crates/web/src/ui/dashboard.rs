@@ -30,10 +30,8 @@ struct DashboardPage {
     page: PageFrame,
     intro: String,
     cases: Vec<CaseLine>,
-    /// The next page of the case list, if there is more.
-    more_href: Option<String>,
-    /// This is a later page: a link back to the first.
-    first_href: Option<String>,
+    /// Back to the first page of the case list, and on to the next.
+    pager: Option<super::frame::Pager>,
     may_file: bool,
     consent_requests: Vec<ConsentLine>,
 }
@@ -65,7 +63,7 @@ pub async fn dashboard(
     let cursor = query.ok().and_then(|Query(q)| q.cases);
     let later_page = cursor.is_some();
     let role = viewer.principal.user.role.as_str();
-    let (title, intro) = match role {
+    let (mut title, mut intro) = match role {
         "secretariat" | "staff" => ("dashboard-title-queue", "dashboard-intro-queue"),
         "mediator" => ("dashboard-title-mediator", "dashboard-intro-mediator"),
         _ => ("dashboard-title-party", "dashboard-intro-party"),
@@ -100,22 +98,29 @@ pub async fn dashboard(
             updated: viewer.when(&c.updated_at),
         })
         .collect();
-    let consent_requests = match s.accord.consent_requests(&viewer.principal.actor).await {
-        Ok(r) => r
-            .into_iter()
-            .map(|r| ConsentLine {
-                href: format!("/consent-requests/{}/{}", r.case_id, r.country),
-                reference: r.reference,
-                title: r.title,
-                status: viewer.t(match r.status.as_str() {
-                    "given" => "dashboard-consent-given",
-                    "declined" => "third-state-consent-declined",
-                    _ => "dashboard-consent-pending",
-                }),
-            })
-            .collect(),
-        Err(e) => return super::respond::error_page(&viewer, e),
-    };
+    let consent_requests: Vec<ConsentLine> =
+        match s.accord.consent_requests(&viewer.principal.actor).await {
+            Ok(r) => r
+                .into_iter()
+                .map(|r| ConsentLine {
+                    href: format!("/consent-requests/{}/{}", r.case_id, r.country),
+                    reference: r.reference,
+                    title: r.title,
+                    status: viewer.t(match r.status.as_str() {
+                        "given" => "dashboard-consent-given",
+                        "declined" => "third-state-consent-declined",
+                        _ => "dashboard-consent-pending",
+                    }),
+                })
+                .collect(),
+            Err(e) => return super::respond::error_page(&viewer, e),
+        };
+    // A State's representative asked for its consent as a third State, with no case of its own,
+    // is not told that it represents a party.
+    let cases: Vec<CaseLine> = cases;
+    if role == "party-user" && cases.is_empty() && !consent_requests.is_empty() && !later_page {
+        (title, intro) = ("dashboard-title-third-state", "dashboard-intro-third-state");
+    }
     html(
         StatusCode::OK,
         &DashboardPage {
@@ -123,8 +128,10 @@ pub async fn dashboard(
             page: viewer.frame(title, "/"),
             intro: viewer.t(intro),
             cases,
-            more_href,
-            first_href: later_page.then(|| "/".to_owned()),
+            pager: super::frame::Pager::of(
+                later_page.then(|| ("/".to_owned(), viewer.t("pager-first-cases"))),
+                more_href.map(|h| (h, viewer.t("pager-more-cases"))),
+            ),
             may_file: accord_domain::policy::can_file_request(&viewer.principal.actor),
         },
     )

@@ -75,7 +75,8 @@ struct FilingPage {
     dispute_type: String,
     dispute_label: String,
     investment: String,
-    profiles: Vec<(String, bool)>,
+    /// (value, name in the viewer's language, selected).
+    profiles: Vec<(String, String, bool)>,
     party_kinds: Vec<(String, String)>,
     title: String,
     summary: String,
@@ -108,7 +109,11 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
         investment: value(sent, "investment").to_owned(),
         profiles: PROFILES
             .iter()
-            .map(|p| ((*p).to_owned(), *p == profile))
+            .map(|p| {
+                let name = accord_i18n::message(viewer.lang, &format!("profile-{p}"), &[])
+                    .unwrap_or_else(|| (*p).to_owned());
+                ((*p).to_owned(), name, *p == profile)
+            })
             .collect(),
         party_kinds: PARTY_KINDS
             .iter()

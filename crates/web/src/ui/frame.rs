@@ -83,8 +83,6 @@ pub struct PageFrame {
     pub alert: Option<(String, String)>,
     /// Alert heading ("It could not be done").
     pub alert_heading: String,
-    /// "Error code".
-    pub code_label: String,
     /// On a rehearsal server (`--test-clock`): the banner saying so, with the clock's time.
     pub rehearsal: Option<String>,
 }
@@ -150,7 +148,6 @@ impl PageFrame {
             notice: None,
             alert: None,
             alert_heading: t(lang, "web-alert-heading", &[]),
-            code_label: t(lang, "web-error-code", &[]),
             rehearsal: REHEARSAL_NOW
                 .try_with(|now| {
                     t(
@@ -261,6 +258,22 @@ pub async fn htmx() -> Response {
 /// `GET /static/favicon.svg`.
 pub async fn favicon() -> Response {
     asset(FAVICON, "image/svg+xml")
+}
+
+/// The links between the pages of a list (`pager.html`): back to its first page, and on to the
+/// next one, each with its text in the viewer's language.
+pub struct Pager {
+    /// Back to the list's first page (when not on it): (href, text).
+    pub back: Option<(String, String)>,
+    /// The next page, if there is one: (href, text).
+    pub next: Option<(String, String)>,
+}
+
+impl Pager {
+    /// The pager of a list, or `None` when the list has one page only.
+    pub fn of(back: Option<(String, String)>, next: Option<(String, String)>) -> Option<Pager> {
+        (back.is_some() || next.is_some()).then_some(Pager { back, next })
+    }
 }
 
 #[cfg(test)]

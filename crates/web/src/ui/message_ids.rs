@@ -37,6 +37,9 @@ const ARGS: &[(&str, &str)] = &[
     ("when", "1 January 2027"),
     ("days", "30"),
     ("changes", "c"),
+    ("stage", "s"),
+    ("who", "w"),
+    ("language", "English"),
 ];
 
 fn exists(id: &str) -> bool {
@@ -163,6 +166,34 @@ fn every_message_id_used_by_a_page_exists() {
     ] {
         ids.insert(format!("{kind}-{}", json.unwrap().as_str().unwrap()));
     }
+    {
+        use accord_domain::state::TerminationGround as G;
+        for g in [
+            G::Settled,
+            G::PartiallySettled,
+            G::MediatorDeclaration,
+            G::JointDeclaration,
+            G::PartyWithdrawal,
+            G::Nonpayment,
+            G::NoAppointment,
+            G::TimeLimitExpired,
+        ] {
+            // A new ground does not compile here until it is listed above.
+            match g {
+                G::Settled
+                | G::PartiallySettled
+                | G::MediatorDeclaration
+                | G::JointDeclaration
+                | G::PartyWithdrawal
+                | G::Nonpayment
+                | G::NoAppointment
+                | G::TimeLimitExpired => {}
+            }
+            let name = serde_json::to_value(g).unwrap();
+            ids.insert(format!("stage-{}", name.as_str().unwrap()));
+        }
+    }
+    ids.insert("stage-file-closed".into());
     let missing: Vec<&String> = ids.iter().filter(|id| !exists(id)).collect();
     assert!(missing.is_empty(), "no English message for: {missing:?}");
 }

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 
 use super::frame::{LANGUAGE_NAMES, PageFrame, html, see_other};
 use super::respond::error_page;
@@ -93,6 +94,11 @@ struct SettlementPage {
     parties: Vec<(String, String)>,
     languages: Vec<(&'static str, &'static str)>,
     password_error: Option<String>,
+    /// Where each party's approval and signature, and the mediator's countersignature, stand.
+    signatures: Vec<(String, String)>,
+    /// The agreement as rendered from the approved final text, one PDF per language (once every
+    /// party has approved it): (href, label).
+    agreement_pdfs: Vec<(String, String)>,
 }
 
 /// Query: which version to show, or which two to compare.
@@ -108,6 +114,41 @@ pub struct SettlementQuery {
     pub done: Option<String>,
 }
 
+/// A refused draft's form as it was sent: it fills the form again instead of the shown version.
+type Sent<'a> = Option<&'a [(String, String)]>;
+
+impl Prefill {
+    /// Puts back what the viewer sent, field by field, so that a refused draft loses nothing.
+    fn keep_sent(&mut self, sent: &[(String, String)]) {
+        let got = |k: &str| sent.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        for (id, _, place, _) in &mut self.places {
+            if let Some(v) = got(&format!("place_of_business.{id}")) {
+                *place = v;
+            }
+        }
+        for row in &mut self.obligations {
+            let field = |f: &str| got(&format!("obligation.{}.{f}", row.index));
+            row.party = field("party").unwrap_or_default();
+            row.description = field("description").unwrap_or_default();
+            row.amount = field("amount").unwrap_or_default();
+            row.currency = field("currency").unwrap_or_default();
+            row.due = field("due_date").unwrap_or_default();
+        }
+        self.governing_law = got("governing_law").unwrap_or_default();
+        self.dispute_clause = got("dispute_clause").unwrap_or_default();
+        self.confidentiality = got("confidentiality").unwrap_or_default();
+        self.permitted_disclosure = got("permitted_disclosure").unwrap_or_default();
+        self.singapore = got("singapore_convention").is_some_and(|v| !v.is_empty());
+        if let Some(a) = got("authoritative_language") {
+            self.authoritative = a;
+        }
+        for (code, _, text) in &mut self.texts {
+            *text = got(&format!("text.{code}")).unwrap_or_default();
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn render(
     s: &AppState,
     viewer: &Viewer,
@@ -116,6 +157,7 @@ async fn render(
     status: StatusCode,
     alert: Option<(String, String)>,
     password_error: Option<String>,
+    sent: Sent<'_>,
 ) -> Response {
     let actor = &viewer.principal.actor;
     let view = match s.accord.case_view(actor, case_id).await {
@@ -339,7 +381,13 @@ async fn render(
             })
             .collect(),
     };
+    let mut prefill = prefill;
+    if let Some(sent) = sent {
+        prefill.keep_sent(sent);
+    }
     let people = viewer.participant_names(c);
+    let (signatures, agreement_pdfs) =
+        signature_lines(viewer, c, &people, &drafts_languages(&draft));
     let path = format!("/cases/{case_id}/settlement");
     let mut page = viewer
         .frame("settlement-title", "/")
@@ -394,16 +442,121 @@ async fn render(
                 .collect(),
             languages: LANGUAGE_NAMES.to_vec(),
             password_error,
+            signatures,
+            agreement_pdfs,
         },
     )
 }
 
-/// A refused draft or step: the settlement page again with the alert (or the error page).
-async fn refused(s: &AppState, viewer: &Viewer, case_id: &str, e: AppError) -> Response {
+/// A line of text with its label, or a link with its text.
+type Labelled = (String, String);
+
+/// The languages of the shown draft's texts.
+fn drafts_languages(draft: &Option<accord_app::settlement::DraftView>) -> Vec<String> {
+    draft
+        .as_ref()
+        .map(|d| {
+            d.draft
+                .versions
+                .iter()
+                .map(|v| v.language.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Who approved, signed and countersigned, and when; and, once the final text is approved by
+/// every party, the agreement as PDF in each of its languages.
+fn signature_lines(
+    viewer: &Viewer,
+    c: &accord_domain::Case,
+    people: &BTreeMap<String, String>,
+    languages: &[String],
+) -> (Vec<Labelled>, Vec<Labelled>) {
+    let Some(progress) = &c.settlement else {
+        return (vec![], vec![]);
+    };
+    let name = |user: &str| {
+        people
+            .get(user)
+            .cloned()
+            .unwrap_or_else(|| viewer.t("channel-author-institution"))
+    };
+    let mut lines: Vec<(String, String)> = c
+        .active_parties()
+        .map(|p| {
+            let status = match (
+                progress.signatures.get(&p.id),
+                progress.approvals.get(&p.id),
+            ) {
+                (Some((user, at)), _) => viewer.ta(
+                    "settlement-status-signed",
+                    &[
+                        ("who", name(user).as_str()),
+                        ("when", viewer.when_ms(at.as_millisecond()).as_str()),
+                    ],
+                ),
+                (None, Some(_)) => viewer.t("settlement-status-approved"),
+                (None, None) => viewer.t("settlement-status-waiting"),
+            };
+            (p.name.clone(), status)
+        })
+        .collect();
+    if progress.frozen_hash.is_some() {
+        lines.push((
+            viewer.t("settlement-the-mediator"),
+            match &progress.countersigned {
+                Some((user, at)) => viewer.ta(
+                    "settlement-status-countersigned",
+                    &[
+                        ("who", name(user).as_str()),
+                        ("when", viewer.when_ms(at.as_millisecond()).as_str()),
+                    ],
+                ),
+                None => viewer.t("settlement-status-not-countersigned"),
+            },
+        ));
+    }
+    let pdfs = if progress.frozen_hash.is_some() {
+        languages
+            .iter()
+            .map(|l| {
+                let language = LANGUAGE_NAMES
+                    .iter()
+                    .find(|(code, _)| *code == l.as_str())
+                    .map(|(_, n)| (*n).to_owned())
+                    .unwrap_or_else(|| l.clone());
+                (
+                    format!(
+                        "/api/v1/cases/{}/documents/settlement-agreement?language={l}",
+                        c.id
+                    ),
+                    viewer.ta(
+                        "settlement-agreement-pdf",
+                        &[("language", language.as_str())],
+                    ),
+                )
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    (lines, pdfs)
+}
+
+/// A refused draft or step: the settlement page again with the alert (or the error page), the
+/// draft form filled with what was sent.
+async fn refused(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+    e: AppError,
+    sent: Sent<'_>,
+) -> Response {
     match super::respond::refusal(viewer, e) {
         Ok((status, alert)) => {
             let q = SettlementQuery::default();
-            render(s, viewer, case_id, q, status, Some(alert), None).await
+            render(s, viewer, case_id, q, status, Some(alert), None, sent).await
         }
         Err(page) => *page,
     }
@@ -417,7 +570,7 @@ pub async fn settlement_page(
     query: Result<Query<SettlementQuery>, QueryRejection>,
 ) -> Response {
     let q = query.map(|Query(q)| q).unwrap_or_default();
-    render(&s, &viewer, &case_id, q, StatusCode::OK, None, None).await
+    render(&s, &viewer, &case_id, q, StatusCode::OK, None, None, None).await
 }
 
 /// `POST /cases/{case_id}/settlement`: a new draft version from the form.
@@ -505,7 +658,7 @@ pub async fn put_draft(
     };
     match outcome {
         Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done=drafted")),
-        Err(e) => refused(&s, &viewer, &case_id, e).await,
+        Err(e) => refused(&s, &viewer, &case_id, e, Some(&sent)).await,
     }
 }
 
@@ -566,6 +719,7 @@ pub async fn sign(
                 StatusCode::UNAUTHORIZED,
                 None,
                 Some(viewer.t("settlement-error-password")),
+                None,
             )
             .await;
         };
@@ -576,6 +730,6 @@ pub async fn sign(
     }
     match s.accord.act(&principal.actor, &case_id, &cmd, None).await {
         Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done={action}")),
-        Err(e) => refused(&s, &viewer, &case_id, e).await,
+        Err(e) => refused(&s, &viewer, &case_id, e, None).await,
     }
 }

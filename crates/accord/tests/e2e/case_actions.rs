@@ -1,0 +1,203 @@
+//! The case page offers the viewer one next step and keeps the rest under "More actions"; acts
+//! that end, refuse or take away are styled as destructive and are confirmed on a page of their
+//! own before anything is recorded (issue 21 item 1). Through HTTP, as a browser without scripts.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::harness::{
+    Backend, COMMERCIAL_CAST, TestServer, active_commercial, builder, commercial, drive,
+};
+use crate::ui_security::{client, sign_in};
+use accord_domain::testing::Milestone;
+
+/// The "next step" part of the case page's actions (before "More actions").
+fn next_step(page: &str) -> &str {
+    let Some(start) = page.find("id=\"actions-h\"") else {
+        return "";
+    };
+    let rest = &page[start..];
+    let end = rest
+        .find("<details class=\"more-actions\"")
+        .or_else(|| rest.find("</section>"))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The "More actions" part of the case page.
+fn more_actions(page: &str) -> &str {
+    let Some(start) = page.find("<details class=\"more-actions\"") else {
+        return "";
+    };
+    let rest = &page[start..];
+    &rest[..rest.find("</details>").unwrap_or(rest.len())]
+}
+
+/// The form of `action` within `html` (from its `<form` to its `</form>`).
+fn form_of<'a>(html: &'a str, action: &str) -> &'a str {
+    let at = html
+        .find(&format!("/actions/{action}\""))
+        .unwrap_or_else(|| panic!("no form for {action}"));
+    let start = html[..at].rfind("<form").unwrap();
+    let end = at + html[at..].find("</form>").unwrap();
+    &html[start..end]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_registers_as_its_next_step_and_a_refusal_waits_under_more_actions() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("sgen", "secretariat").await;
+    t.user("mediator", "mediator").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let filing = commercial(&h, &i, true, "uncitral-2021");
+    let case = t.file("harbour", filing.clone()).await;
+    let b = builder(&filing, &t, "mediator", "Amina Diallo");
+    drive(&t, &case, &b, Milestone::Screening, &COMMERCIAL_CAST).await;
+
+    let (status, page) = t.page("sgen", &format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let next = next_step(&page);
+    assert!(next.contains("/actions/register\""), "{next}");
+    assert!(!next.contains("refuse-request"), "{next}");
+    let more = more_actions(&page);
+    let refuse = form_of(more, "refuse-request");
+    assert!(refuse.contains("action-form destructive"), "{refuse}");
+    assert!(refuse.contains("class=\"danger\""), "{refuse}");
+    // The next step is never styled as destructive.
+    assert!(!next.contains("class=\"danger\""), "{next}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawal_is_confirmed_on_a_page_of_its_own_and_nothing_is_recorded_until_then() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    let http = client();
+    let (cookie, csrf) = sign_in(&t, &http, "harbour").await;
+    let page = http
+        .get(format!("{}/cases/{case}", t.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // A party in a case under way is not offered withdrawal or termination as its next step.
+    let next = next_step(&page);
+    assert!(!next.contains("/actions/withdraw\""), "{next}");
+    assert!(!next.contains("declare-joint-termination"), "{next}");
+    let withdraw = form_of(more_actions(&page), "withdraw");
+    assert!(withdraw.contains("class=\"danger\""), "{withdraw}");
+
+    // Sent once: the confirmation page, with what was sent carried, and nothing recorded.
+    let before = t.store.events(&case).await.unwrap().len();
+    let url = format!("{}/cases/{case}/actions/withdraw", t.base);
+    let r = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("party", "H")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let confirm = r.text().await.unwrap();
+    assert!(confirm.contains("class=\"confirm-form\""), "{confirm}");
+    assert!(
+        confirm.contains("<input type=\"hidden\" name=\"party\" value=\"H\">"),
+        "{confirm}"
+    );
+    assert!(confirm.contains("name=\"confirmed\" value=\"yes\""));
+    assert!(
+        confirm.contains(&format!("href=\"/cases/{case}\"")),
+        "a way back"
+    );
+    assert_eq!(
+        t.store.events(&case).await.unwrap().len(),
+        before,
+        "a withdrawal was recorded before it was confirmed"
+    );
+    let parties = |v: &Value| v["parties"].clone();
+    let withdrawn = |v: &Value| {
+        parties(v)
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "H")
+            .map(|p| !p["withdrawn_at"].is_null())
+            .unwrap()
+    };
+    assert!(!withdrawn(&t.case("sgen", &case).await));
+
+    // Confirmed: recorded, and the page says so.
+    let r = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("party", "H"),
+            ("confirmed", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("/cases/{case}?done=withdraw")
+    );
+    assert!(withdrawn(&t.case("sgen", &case).await));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_settlement_draft_comes_back_with_everything_that_was_typed() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = active_commercial(&mut t).await;
+    t.ok(
+        "mediator",
+        &case,
+        "indicate-terms-agreed",
+        serde_json::json!({}),
+    )
+    .await;
+    let http = client();
+    let (cookie, csrf) = sign_in(&t, &http, "harbour").await;
+    // An amount that is not a number: the draft is refused by the rules, not by the form.
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("place_of_business.H", "Kowloon Bay"),
+        ("place_of_business.I", "Jakarta Selatan"),
+        ("obligation.0.party", "I"),
+        ("obligation.0.description", "pays for the late deliveries"),
+        ("obligation.0.amount", "nine hundred"),
+        ("obligation.0.currency", "USD"),
+        ("governing_law", "Laws of Hong Kong SAR"),
+        ("dispute_clause", "HKIAC arbitration, seat Hong Kong"),
+        ("confidentiality", "Terms confidential"),
+        ("authoritative_language", "en"),
+        ("text.en", "The parties settle the demurrage dispute."),
+    ];
+    let r = http
+        .post(format!("{}/cases/{case}/settlement", t.base))
+        .header("cookie", &cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("class=\"alert\""), "{page}");
+    for (name, value) in form.iter().filter(|(n, _)| *n != "csrf") {
+        assert!(
+            page.contains(value),
+            "{name} = {value} is not on the page sent back"
+        );
+    }
+    let (_, drafts) = t
+        .get(
+            "harbour",
+            &format!("/api/v1/cases/{case}/settlement/drafts"),
+        )
+        .await;
+    assert_eq!(drafts, serde_json::json!([]), "a refused draft was kept");
+}
