@@ -697,7 +697,7 @@ async function caseByInvitation() {
   await page.waitForLoadState('load');
   await page.click('form.confirm-form button.danger');
   await page.waitForLoadState('load');
-  await expectText(page, '.notice', 'Withdraw from the mediation');
+  await expectText(page, '.notice', 'Your withdrawal is recorded');
 }
 
 // ---- 3. Every page in every language, checked by axe -----------------------------------------

@@ -142,11 +142,24 @@ async fn a_withdrawal_is_confirmed_on_a_page_of_its_own_and_nothing_is_recorded_
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A party that withdrew loses access at once (docs/PROCEDURE.md, transition 19): it is sent
+    // to its cases, told why.
     assert_eq!(
         r.headers()["location"].to_str().unwrap(),
-        format!("/cases/{case}?done=withdraw")
+        "/?done=left-case"
     );
     assert!(withdrawn(&t.case("sgen", &case).await));
+    let home = http
+        .get(format!("{}/?done=left-case", t.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let told = accord_i18n::message("en", "dashboard-left-case", &[]).unwrap();
+    assert!(home.contains(&told), "{home}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

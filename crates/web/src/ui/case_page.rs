@@ -163,6 +163,8 @@ struct ConfirmPage {
     action_label: String,
     party_name: Option<String>,
     destructive: bool,
+    /// A party's withdrawal: its representatives lose access to the case at once.
+    withdrawal: bool,
     /// What was entered, as the viewer reads it.
     shown: Vec<Fact>,
     /// What was entered, as sent (carried in hidden fields).
@@ -228,6 +230,7 @@ fn confirm_page(
             action_label: offered.label,
             party_name: offered.party_name,
             destructive: offered.destructive,
+            withdrawal: form.action == "withdraw",
             shown,
             carried,
             post_to: offered.post_to,
@@ -1269,7 +1272,12 @@ pub async fn act_submit(
         .act(&viewer.principal.actor, &case_id, &cmd, None)
         .await
     {
-        Ok(_) => see_other(&format!("/cases/{case_id}?done={action}")),
+        // A party that withdrew loses access to the case at once (docs/PROCEDURE.md,
+        // transition 19): it goes back to its cases, told why the case is no longer there.
+        Ok(_) => match s.accord.case_view(&viewer.principal.actor, &case_id).await {
+            Err(AppError::NotFound { .. }) => see_other("/?done=left-case"),
+            _ => see_other(&format!("/cases/{case_id}?done={action}")),
+        },
         Err(e) => {
             let (status, alert) = match refusal(&viewer, e) {
                 Ok((status, alert)) => (status, Some(alert)),

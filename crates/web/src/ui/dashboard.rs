@@ -52,6 +52,8 @@ const DASHBOARD_LIMIT: i64 = 100;
 pub struct DashboardQuery {
     /// The cursor of the page to show.
     pub cases: Option<String>,
+    /// What was just done (`left-case`: the viewer's own act ended its access to a case).
+    pub done: Option<String>,
 }
 
 /// `GET /`.
@@ -60,7 +62,10 @@ pub async fn dashboard(
     viewer: Viewer,
     query: Result<Query<DashboardQuery>, QueryRejection>,
 ) -> Response {
-    let cursor = query.ok().and_then(|Query(q)| q.cases);
+    let (cursor, done) = query
+        .ok()
+        .map(|Query(q)| (q.cases, q.done))
+        .unwrap_or_default();
     let later_page = cursor.is_some();
     let role = viewer.principal.user.role.as_str();
     let (mut title, mut intro) = match role {
@@ -125,7 +130,13 @@ pub async fn dashboard(
         StatusCode::OK,
         &DashboardPage {
             consent_requests,
-            page: viewer.frame(title, "/"),
+            page: {
+                let mut page = viewer.frame(title, "/");
+                if done.as_deref() == Some("left-case") {
+                    page.notice = Some(viewer.t("dashboard-left-case"));
+                }
+                page
+            },
             intro: viewer.t(intro),
             cases,
             pager: super::frame::Pager::of(
