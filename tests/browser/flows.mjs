@@ -177,25 +177,22 @@ async function keyboardSignIn(name) {
   await context.close();
 }
 
-/// At 360 px wide nothing overflows the page sideways (tables scroll inside their frame).
-async function fitsSmallScreen(page, label) {
+/// At `width` px nothing overflows the page sideways (tables scroll inside their frame); a
+/// screenshot for a person to look at.
+async function fitsWidth(page, label, width, height) {
   const size = page.viewportSize();
-  await page.setViewportSize({ width: 360, height: 740 });
+  await page.setViewportSize({ width, height });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  if (overflow > 1) fail(`${label} is ${overflow}px wider than a 360px screen`);
-  await page.screenshot({ path: join(ARTIFACTS, `${label}-360px.png`), fullPage: true });
+  if (overflow > 1) fail(`${label} is ${overflow}px wider than a ${width}px screen`);
+  await page.screenshot({ path: join(ARTIFACTS, `${label}-${width}px.png`), fullPage: true });
   await page.setViewportSize(size);
 }
 
-/// At a phone's 390 px nothing overflows sideways; a screenshot for a person to look at.
-async function atPhoneWidth(page, label) {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  if (overflow > 1) fail(`${label} is ${overflow}px wider than a 390px screen`);
-  await page.screenshot({ path: join(ARTIFACTS, `${label}-390px.png`), fullPage: true });
-  await page.setViewportSize(size);
-}
+/// The smallest phones' 360 px.
+const fitsSmallScreen = (page, label) => fitsWidth(page, label, 360, 740);
+
+/// A common phone's 390 px.
+const atPhoneWidth = (page, label) => fitsWidth(page, label, 390, 844);
 
 /// The stable codes the API answers with and the procedural profiles' ids: words for programs,
 /// which no page may show to people (issue 21 item 2).

@@ -11,6 +11,18 @@ use crate::harness::{
 use crate::ui_security::{client, sign_in};
 use accord_domain::testing::Milestone;
 
+/// A page as the browser holding `cookie` gets it.
+async fn page_as(http: &reqwest::Client, cookie: &str, url: &str) -> String {
+    http.get(url)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The "next step" part of the case page's actions (before "More actions").
 fn next_step(page: &str) -> &str {
     let Some(start) = page.find("id=\"actions-h\"") else {
@@ -74,15 +86,7 @@ async fn a_withdrawal_is_confirmed_on_a_page_of_its_own_and_nothing_is_recorded_
     let case = active_commercial(&mut t).await;
     let http = client();
     let (cookie, csrf) = sign_in(&t, &http, "harbour").await;
-    let page = http
-        .get(format!("{}/cases/{case}", t.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_as(&http, &cookie, &format!("{}/cases/{case}", t.base)).await;
     // A party in a case under way is not offered withdrawal or termination as its next step.
     let next = next_step(&page);
     assert!(!next.contains("/actions/withdraw\""), "{next}");
@@ -93,6 +97,16 @@ async fn a_withdrawal_is_confirmed_on_a_page_of_its_own_and_nothing_is_recorded_
     // Sent once: the confirmation page, with what was sent carried, and nothing recorded.
     let before = t.store.events(&case).await.unwrap().len();
     let url = format!("{}/cases/{case}/actions/withdraw", t.base);
+    // Another party's withdrawal is not the viewer's to confirm: refused at once, no page.
+    let other = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("party", "I")])
+        .send()
+        .await
+        .unwrap();
+    assert!(other.status().is_client_error(), "{}", other.status());
+    assert!(!other.text().await.unwrap().contains("confirm-form"));
     let r = http
         .post(&url)
         .header("cookie", &cookie)
@@ -149,15 +163,7 @@ async fn a_withdrawal_is_confirmed_on_a_page_of_its_own_and_nothing_is_recorded_
         "/?done=left-case"
     );
     assert!(withdrawn(&t.case("sgen", &case).await));
-    let home = http
-        .get(format!("{}/?done=left-case", t.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = page_as(&http, &cookie, &format!("{}/?done=left-case", t.base)).await;
     let told = accord_i18n::message("en", "dashboard-left-case", &[]).unwrap();
     assert!(home.contains(&told), "{home}");
 }

@@ -1263,9 +1263,20 @@ pub async fn act_submit(
                 .await;
             }
         };
-    // An act that cannot be undone is confirmed on a page of its own first.
+    // An act that cannot be undone is confirmed on a page of its own first — when it is open to
+    // the viewer; anything else goes straight to the rules, which refuse it with their reason.
     if form.weight.confirms() && !confirmed(&values) {
-        return confirm_page(&viewer, &view, form, party.as_deref(), &values);
+        let open = match super::action_forms::step(form, party.as_deref()) {
+            Some(step) => s
+                .accord
+                .open_actions(&viewer.principal.actor, &case_id, &[step])
+                .await
+                .is_ok_and(|o| o.first() == Some(&Openness::Open)),
+            None => false,
+        };
+        if open {
+            return confirm_page(&viewer, &view, form, party.as_deref(), &values);
+        }
     }
     match s
         .accord
@@ -1274,10 +1285,13 @@ pub async fn act_submit(
     {
         // A party that withdrew loses access to the case at once (docs/PROCEDURE.md,
         // transition 19): it goes back to its cases, told why the case is no longer there.
-        Ok(_) => match s.accord.case_view(&viewer.principal.actor, &case_id).await {
-            Err(AppError::NotFound { .. }) => see_other("/?done=left-case"),
-            _ => see_other(&format!("/cases/{case_id}?done={action}")),
-        },
+        Ok(_) if form.action == "withdraw" => {
+            match s.accord.case_view(&viewer.principal.actor, &case_id).await {
+                Err(AppError::NotFound { .. }) => see_other("/?done=left-case"),
+                _ => see_other(&format!("/cases/{case_id}?done={action}")),
+            }
+        }
+        Ok(_) => see_other(&format!("/cases/{case_id}?done={action}")),
         Err(e) => {
             let (status, alert) = match refusal(&viewer, e) {
                 Ok((status, alert)) => (status, Some(alert)),

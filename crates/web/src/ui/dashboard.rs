@@ -86,7 +86,7 @@ pub async fn dashboard(
         Err(e) => return super::respond::error_page(&viewer, e),
     };
     let more_href = cases.next.map(|c| format!("/?cases={c}"));
-    let cases = cases
+    let cases: Vec<CaseLine> = cases
         .items
         .into_iter()
         .map(|c| CaseLine {
@@ -122,7 +122,6 @@ pub async fn dashboard(
         };
     // A State's representative asked for its consent as a third State, with no case of its own,
     // is not told that it represents a party.
-    let cases: Vec<CaseLine> = cases;
     if role == "party-user" && cases.is_empty() && !consent_requests.is_empty() && !later_page {
         (title, intro) = ("dashboard-title-third-state", "dashboard-intro-third-state");
     }
