@@ -5,8 +5,8 @@ doc-title-settlement-agreement = Acuerdo de transacción
 doc-title-acknowledgement = Acuse de recibo de la solicitud de mediación
 doc-title-invitation = Invitación a la mediación
 doc-title-notice-of-registration = Notificación de registro
-doc-title-declaration-of-independence = Declaración de independencia e imparcialidad del mediador
-doc-title-certificate-of-mediation = Certificado de mediación del mediador
+doc-title-declaration-of-independence = Declaración de independencia e imparcialidad del mediador o la mediadora
+doc-title-certificate-of-mediation = Certificado de mediación expedido por el mediador o la mediadora
 doc-title-attestation = Certificación de la institución administradora
 doc-title-case-file-index = Índice del expediente
 doc-title-termination-record = Acta de terminación de la mediación
@@ -34,19 +34,19 @@ doc-notice-of-registration-p1 = La solicitud de mediación entre { $parties } ha
 doc-notice-of-registration-p2 = La mediación comenzó el { $commenced }. A continuación, las partes acordarán el número de mediadores y su designación conforme al reglamento aplicable.
 
 ## Declaración del mediador
-doc-declaration-of-independence-p1 = { $mediator } aceptó el { $accepted } su designación como mediador en el caso { $reference } y declara ser independiente de las partes e imparcial respecto de ellas, estar disponible para conducir la mediación con la debida diligencia y estar obligado a guardar su confidencialidad.
+doc-declaration-of-independence-p1 = { $mediator } aceptó el { $accepted } su designación en calidad de mediador o mediadora en el caso { $reference } y declara su independencia respecto de las partes y su imparcialidad hacia ellas, su disponibilidad para conducir la mediación con la debida diligencia y su compromiso de guardar la confidencialidad de esta.
 doc-declaration-of-independence-p2 = { $disclosed ->
-    [none] No se reveló ninguna circunstancia que pudiera dar lugar a dudas sobre la independencia o imparcialidad del mediador.
-   *[some] El mediador reveló las siguientes circunstancias:
+    [none] No se reveló ninguna circunstancia que pudiera dar lugar a dudas sobre la independencia o imparcialidad del mediador o la mediadora.
+   *[some] El mediador o la mediadora reveló las siguientes circunstancias:
 }
 
 ## Certificado de mediación
-doc-certificate-of-mediation-p1 = { $mediator } certifica, en calidad de mediador, que la mediación en el caso { $reference } entre { $parties } se llevó a cabo bajo la administración de la institución, desde su inicio el { $commenced } hasta su terminación el { $terminated }.
+doc-certificate-of-mediation-p1 = { $mediator } certifica, en calidad de mediador o mediadora, que la mediación en el caso { $reference } entre { $parties } se llevó a cabo bajo la administración de la institución, desde su inicio el { $commenced } hasta su terminación el { $terminated }.
 doc-certificate-of-mediation-p2 = El acuerdo de transacción cuyo texto definitivo tiene el valor SHA-256 { $text_hash } resultó de esta mediación y fue firmado por las partes.
-doc-certificate-of-mediation-p3 = El mediador hizo esta declaración con firma electrónica el { $signed_at }, mediante la clave { $public_key }; la declaración firmada forma parte del paquete de ejecución.
+doc-certificate-of-mediation-p3 = El mediador o la mediadora hizo esta declaración con firma electrónica el { $signed_at }, mediante la clave { $public_key }; la declaración firmada forma parte del paquete de ejecución.
 
 ## Certificación de la institución
-doc-attestation-p1 = La institución administradora certifica que el acuerdo de transacción cuyo texto definitivo tiene el valor SHA-256 { $text_hash } resultó de la mediación que administró en el caso { $reference } entre { $parties }, conducida por { $mediators }, y que fue firmado por las partes y refrendado por el mediador.
+doc-attestation-p1 = La institución administradora certifica que el acuerdo de transacción cuyo texto definitivo tiene el valor SHA-256 { $text_hash } resultó de la mediación que administró en el caso { $reference } entre { $parties }, conducida por { $mediators }, y que fue firmado por las partes y refrendado por el mediador o la mediadora.
 doc-attestation-p2 = Identificador de verificación: { $verification_id }. Quien tenga el acuerdo o esta certificación puede verificarlos con este identificador en { $verify_url }.
 doc-attestation-p3 = Esta certificación se expidió el { $issued } y se selló con la clave Ed25519 de la institución { $institution_key }.
 
@@ -55,21 +55,21 @@ doc-termination-record-p1 = La mediación en el caso { $reference } entre { $par
 doc-termination-record-p2 = Causa de terminación: { $ground ->
     [settled] las partes firmaron un acuerdo de transacción.
     [partially-settled] las partes firmaron un acuerdo de transacción sobre una parte de la controversia. Las siguientes cuestiones siguen sin resolver: { $unsettled_issues }.
-    [mediator-declaration] el mediador declaró que ya no se justificaban nuevos esfuerzos de mediación.
+    [mediator-declaration] el mediador o la mediadora declaró que ya no se justificaban nuevos esfuerzos de mediación.
     [joint-declaration] las partes declararon conjuntamente terminada la mediación.
     [party-withdrawal] una parte se retiró de la mediación.
-    [nonpayment] quedó impagado un anticipo.
-    [no-appointment] no se realizó ninguna actuación para designar un mediador dentro del plazo previsto.
+    [nonpayment] quedó sin pagar una provisión de fondos.
+    [no-appointment] no se realizó ninguna actuación para designar a un mediador o una mediadora dentro del plazo previsto.
    *[time-limit-expired] venció el plazo acordado para la mediación.
 }
 doc-termination-record-p3 = La información intercambiada en la mediación sigue siendo confidencial conforme al reglamento aplicable y a cualquier acuerdo de las partes; esta acta solo recoge hechos procesales.
 doc-step = { $step ->
     [filed] Recepción de la solicitud de mediación
     [registered] Inicio de la mediación (registro)
-    [appointed] Designación del mediador
+    [appointed] Designación del mediador o la mediadora
     [first-session] Primera sesión
     [settlement-signed] Firma del acuerdo de transacción por las partes
-    [countersigned] Refrendo del acuerdo de transacción por el mediador
+    [countersigned] Refrendo del acuerdo de transacción por el mediador o la mediadora
    *[terminated] Terminación de la mediación
 }
 
@@ -103,7 +103,7 @@ language-es = español
 ## Index of a case-file export
 doc-case-file-index-p1 = Expediente del caso { $reference }, generado el { $generated } para el usuario { $user }.
 doc-case-file-index-p2 = { $purpose ->
-    [other-proceedings] Para otros procedimientos: se omiten el material sin perjuicio, las reuniones privadas, las notas del mediador y los espacios internos.
+    [other-proceedings] Para otros procedimientos: se omiten el material sin perjuicio, las sesiones privadas, las notas del mediador o la mediadora y los espacios internos.
    *[case-file] Todo lo que el usuario solicitante puede ver en este caso.
 }
 doc-contents = Contenido

@@ -15,9 +15,9 @@ verify-hash = Valor SHA-256 del documento
 verify-hash-hint = 64 dígitos hexadecimales. El valor del acuerdo figura al pie de cada página del acuerdo; para un archivo del paquete de ejecución, calcúlelo con una herramienta como sha256sum.
 verify-submit = Verificar
 verify-match = Coincide: se trata { $document ->
-    [attestation] de la certificación
-   *[settlement-agreement] del acuerdo de transacción
-} certificado con este identificador de verificación el { $date }.
+    [attestation] de la certificación expedida
+   *[settlement-agreement] del acuerdo de transacción certificado
+} con este identificador de verificación el { $date }.
 verify-no-match = No coincide: el valor indicado no corresponde a ningún documento certificado con este identificador de verificación. Compruebe ambos, carácter por carácter.
 verify-error-id = Introduzca el identificador de verificación.
 verify-error-hash = Introduzca el valor SHA-256 como 64 dígitos hexadecimales (0–9, a–f).

@@ -15,9 +15,9 @@ verify-hash = Valeur SHA-256 du document
 verify-hash-hint = 64 chiffres hexadécimaux. La valeur de l'accord figure au pied de chaque page de l'accord ; pour un fichier du dossier d'exécution, calculez-la avec un outil tel que sha256sum.
 verify-submit = Vérifier
 verify-match = Concordance : il s'agit { $document ->
-    [attestation] de l'attestation
-   *[settlement-agreement] de l'accord de règlement
-} attesté sous cet identifiant de vérification le { $date }.
+    [attestation] de l'attestation délivrée
+   *[settlement-agreement] de l'accord de règlement attesté
+} sous cet identifiant de vérification le { $date }.
 verify-no-match = Aucune concordance : la valeur indiquée n'est celle d'aucun document attesté sous cet identifiant de vérification. Vérifiez les deux, caractère par caractère.
 verify-error-id = Saisissez l'identifiant de vérification.
 verify-error-hash = Saisissez la valeur SHA-256 sous forme de 64 chiffres hexadécimaux (0–9, a–f).

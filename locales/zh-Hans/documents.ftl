@@ -89,7 +89,7 @@ doc-agreement-unsettled-issues = 以下问题未由本协议解决，仍存在�
 doc-agreement-singapore = 各当事方同意《联合国关于调解所产生的国际和解协议公约》（《新加坡调解公约》）适用于本和解协议。
 doc-agreement-outside-convention = 《新加坡调解公约》不适用于本和解协议：{ $outside_convention }。
 doc-agreement-languages = 本协议以下列语文文本订立：{ $languages }。各文本之间如有分歧，以下列语文文本为准：{ $authoritative }。
-doc-agreement-languages-equal = 本协议以下列语文本作成：{ $languages }，各文本同等作准。
+doc-agreement-languages-equal = 本协议以下列语文文本订立：{ $languages }，各文本同等作准。
 
 ## Language names
 language-en = 英文

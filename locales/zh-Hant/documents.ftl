@@ -89,7 +89,7 @@ doc-agreement-unsettled-issues = 以下問題未由本協議解決，仍存在�
 doc-agreement-singapore = 各當事方同意《聯合國關於調解所產生的國際和解協議公約》（《新加坡調解公約》）適用於本和解協議。
 doc-agreement-outside-convention = 《新加坡調解公約》不適用於本和解協議：{ $outside_convention }。
 doc-agreement-languages = 本協議以下列語文文本訂立：{ $languages }。各文本之間如有分歧，以下列語文文本為準：{ $authoritative }。
-doc-agreement-languages-equal = 本協議以下列語文本作成：{ $languages }，各文本同等作準。
+doc-agreement-languages-equal = 本協議以下列語文文本訂立：{ $languages }，各文本同等作準。
 
 ## Language names
 language-en = 英文

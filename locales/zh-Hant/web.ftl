@@ -14,10 +14,10 @@ verify-id-hint = 印於證明書上，例如 0A1B2C3D-4E5F6071-8293A4B5-C6D7E8F9
 verify-hash = 文件的 SHA-256 值
 verify-hash-hint = 64 位十六進位數字。協議的 SHA-256 值印於協議每頁頁尾；如為執行文件包中的檔案，可使用 sha256sum 等工具計算。
 verify-submit = 核驗
-verify-match = 相符：這是以此核驗編號於 { $date } 出具證明的{ $document ->
+verify-match = 相符：此文件為{ $document ->
     [attestation] 證明書
    *[settlement-agreement] 和解協議
-}。
+}，係以此核驗編號於 { $date } 出具證明的文件。
 verify-no-match = 不相符：所輸入的值不屬於以此核驗編號出具證明的任何文件。請逐字核對兩項輸入。
 verify-error-id = 請輸入核驗編號。
 verify-error-hash = 請輸入由 64 位十六進位數字（0–9、a–f）組成的 SHA-256 值。

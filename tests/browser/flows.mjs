@@ -94,6 +94,13 @@ async function signIn(name) {
     await page.fill('#code', totp(person.secret));
     await page.click('form[action="/account/second-factor"] button[type=submit]');
   }
+  if (new URL(page.url()).pathname === '/account/time-zone') {
+    // The first sign-in asks the time zone, the browser's own already chosen.
+    if (name === 'harbour') await check(page, 'time-zone-en');
+    const suggested = await page.locator('#time_zone').inputValue();
+    if (suggested !== 'Asia/Hong_Kong') fail(`${name}: the browser's zone was not suggested (${suggested})`);
+    await page.click('form[action="/account"] button[type=submit]');
+  }
   if (new URL(page.url()).pathname !== '/') fail(`${name}: signed in at ${page.url()}`);
   return person;
 }
@@ -173,7 +180,7 @@ async function keyboardSignIn(name) {
   await page.keyboard.press('Tab');
   await page.keyboard.type(USERS[name]);
   await page.keyboard.press('Enter');
-  await page.waitForURL(`${BASE}/`);
+  await page.waitForURL((url) => ['/', '/account/time-zone'].includes(url.pathname));
   await context.close();
 }
 
@@ -218,14 +225,14 @@ async function speaksToPeople(page, label) {
 
 /// The mediator saves a version of the settlement draft from the settlement page.
 async function draftSettlement(page, englishText) {
-  await page.fill('#pob-H', 'Hong Kong');
-  await page.fill('#pob-I', 'Jakarta');
-  await page.selectOption('#obligation-0-party', 'I');
+  await page.fill('#pob-A', 'Hong Kong');
+  await page.fill('#pob-B', 'Jakarta');
+  await page.selectOption('#obligation-0-party', 'B');
   await page.fill('#obligation-0-description', 'pays for the late deliveries');
   await page.fill('#obligation-0-amount', '1250000.00');
   await page.fill('#obligation-0-currency', 'USD');
   await page.fill('#obligation-0-due', '2027-03-31');
-  await page.selectOption('#obligation-1-party', 'H');
+  await page.selectOption('#obligation-1-party', 'A');
   await page.fill('#obligation-1-description', 'resumes deliveries under the supply agreement');
   await page.fill('#governing_law', 'the law of Hong Kong');
   await page.fill('#dispute_clause', 'arbitration at HKIAC');
@@ -259,24 +266,38 @@ async function commercialCase() {
   await page.fill('#title', 'Harbour Trading v. PT Indah Logistik — late deliveries');
   await page.fill('#summary', 'Late deliveries of container cargo under a supply agreement of 2025.');
   await page.fill('#categories', 'sale-of-goods');
-  await page.fill('#p1_id', 'H');
+  if ((await page.locator('input#p1_id:not([type=hidden])').count()) !== 0) fail('the filing form asks for a party code');
   await page.fill('#p1_name', 'Harbour Trading Ltd');
   await page.selectOption('#p1_kind', 'company');
-  await page.fill('#p1_country', 'HK');
+  await page.fill('#p1_country', 'Hong Kong, China');
   await page.fill('#p1_authority', 'Board resolution of 3 March 2026');
   await page.fill('#p1_consent', 'Supply Agreement, clause 19');
-  await page.fill('#p2_id', 'I');
   await page.fill('#p2_name', 'PT Indah Logistik');
   await page.selectOption('#p2_kind', 'company');
-  await page.fill('#p2_country', 'ID');
+  await page.fill('#p2_country', 'Atlantis');
   await page.fill('#p2_representative', 'indah');
   await page.fill('#p2_authority', 'Power of attorney of 9 March 2026');
   await page.fill('#p2_consent', 'Supply Agreement, clause 19');
+  await page.click('form[action="/cases/new"] button[type=submit]');
+  // A country that is not on the list is refused next to its field; what was typed stays.
+  await expectText(page, '#p2_country-error', 'not on the list');
+  if ((await page.locator('#title').inputValue()) !== 'Harbour Trading v. PT Indah Logistik — late deliveries') fail('the refused filing lost its title');
+  if ((await page.locator('#p2_representative').inputValue()) !== 'indah') fail('the refused filing lost a representative');
+  await page.fill('#p2_country', 'Indonesia');
   await page.click('form[action="/cases/new"] button[type=submit]');
   const caseUrl = page.url().split('?')[0];
   if (!/\/cases\/[0-9a-f-]{36}$/.test(caseUrl)) fail(`after filing: ${page.url()}`);
   await expectText(page, '.stage strong', 'Draft request');
   await check(page, 'case-draft-en');
+
+  step('Harbour edits the draft before submitting it');
+  await page.click('a.button[href$="/draft"]');
+  await check(page, 'draft-edit-en');
+  if ((await page.locator('#p2_country').inputValue()) !== 'Indonesia') fail('the draft form does not show the country by name');
+  await page.fill('#title', 'Harbour Trading v. PT Indah Logistik — late deliveries of cargo');
+  await page.click('form[action$="/draft"] button[type=submit]');
+  await expectText(page, 'h1', 'late deliveries of cargo');
+  await expectText(page, '.stage strong', 'Draft request');
 
   step('Harbour submits the request');
   await act(page, 'submit-request');
@@ -312,8 +333,8 @@ async function commercialCase() {
     'declaration.confidentiality': 'on',
   });
   await act(page, 'record-first-session', {
-    'record.negotiators.H': 'Grace Ho',
-    'record.negotiators.I': 'Budi Santoso',
+    'record.negotiators.A': 'Grace Ho',
+    'record.negotiators.B': 'Budi Santoso',
     'record.language': 'English',
     'record.information_treatment': 'Caucus content stays private unless the party authorises a relay.',
     'record.standstill': 'No new proceedings for 60 days',
@@ -397,8 +418,8 @@ async function commercialCase() {
 
   // Harbour wants the higher payment soon; Indah the lower payment later. Each sees only its own.
   const priorities = {
-    harbour: ['H', { 'issue-1': [0, 60, 100], 'issue-2': [100, 0] }, [700, 300], '400'],
-    indah: ['I', { 'issue-1': [100, 50, 0], 'issue-2': [0, 100] }, [300, 700], '300'],
+    harbour: ['A', { 'issue-1': [0, 60, 100], 'issue-2': [100, 0] }, [700, 300], '400'],
+    indah: ['B', { 'issue-1': [100, 50, 0], 'issue-2': [0, 100] }, [300, 700], '300'],
   };
   for (const [who, [party, scores, weights, reservation]] of Object.entries(priorities)) {
     step(`${who} enters its priorities privately`);
@@ -425,7 +446,7 @@ async function commercialCase() {
   await page.click('form[action$="/proposals"] button');
   if ((await page.locator('.alert').count()) > 0) fail(`proposal: ${await page.textContent('.alert')}`);
 
-  for (const [who, party] of [['harbour', 'H'], ['indah', 'I']]) {
+  for (const [who, party] of [['harbour', 'A'], ['indah', 'B']]) {
     step(`${who} sees the proposal valued by its own priorities, charted, and accepts`);
     page = people[who].page;
     await page.goto(negotiationUrl);
@@ -452,8 +473,8 @@ async function commercialCase() {
   await expectText(page, 'section.bidding', 'Damages for the delayed shipment');
   await check(page, 'biddings-mediator-en');
   for (const [who, party, amount, shown] of [
-    ['harbour', 'H', '250000.00', 'USD 250000.00'],
-    ['indah', 'I', '120000', 'USD 120000.00'],
+    ['harbour', 'A', '250000.00', '250,000.00'],
+    ['indah', 'B', '120000', '120,000.00'],
   ]) {
     page = people[who].page;
     await page.goto(biddingUrl);
@@ -464,11 +485,11 @@ async function commercialCase() {
     await expectText(page, 'section.bidding', shown);
   }
   await expectText(page, 'section.bidding table', 'Not settled');
-  if ((await page.textContent('main')).includes('250000')) fail('the respondent saw the claimant\'s figure');
+  if (/250,?000/.test(await page.textContent('main'))) fail('the respondent saw the claimant\'s figure');
   await check(page, 'biddings-indah-en');
   await amina.page.goto(biddingUrl);
   const mediatorBidding = await amina.page.textContent('main');
-  if (mediatorBidding.includes('250000') || mediatorBidding.includes('120000')) fail('the mediator saw a figure');
+  if (/250,?000|120,?000/.test(mediatorBidding)) fail('the mediator saw a figure');
 
   step('The mediator records agreed terms and drafts the settlement');
   page = await openCase(amina, caseUrl);
@@ -491,14 +512,14 @@ async function commercialCase() {
   if (textHash === firstHash) fail('the amended version has the same hash');
   if (!/^[0-9a-f]{64}$/.test(textHash)) fail(`no text hash: ${textHash}`);
 
-  for (const [person, party] of [[harbour, 'H'], [indah, 'I']]) {
+  for (const [person, party] of [[harbour, 'A'], [indah, 'B']]) {
     step(`${person.name} approves the final text`);
     page = person.page;
     await page.goto(settlementUrl);
     await page.locator(`form:has(input[name=action][value=approve-final-text]):has(input[name=party][value=${party}]) button`).click();
     await expectText(page, '.notice', 'Approve the final text');
   }
-  for (const [person, party] of [[harbour, 'H'], [indah, 'I']]) {
+  for (const [person, party] of [[harbour, 'A'], [indah, 'B']]) {
     step(`${person.name} signs (password asked again; a wrong one signs nothing)`);
     page = person.page;
     await page.goto(settlementUrl);
@@ -577,13 +598,11 @@ async function stateStateCase() {
   await page.selectOption('#profile', 'iomed-default');
   await page.fill('#title', 'Arcadia / Borealia — shared watercourse');
   await page.fill('#summary', 'Scope: allocation of the waters of the Lyra river.');
-  await page.fill('#p1_id', 'A');
   await page.fill('#p1_name', 'Republic of Arcadia');
   await page.selectOption('#p1_kind', 'state');
   await page.fill('#p1_country', 'XA');
   await page.fill('#p1_authority', 'Full powers of 2 February 2026');
   await page.fill('#p1_consent', 'Special agreement of 2026');
-  await page.fill('#p2_id', 'B');
   await page.fill('#p2_name', 'Kingdom of Borealia');
   await page.selectOption('#p2_kind', 'state');
   await page.fill('#p2_country', 'XB');
@@ -591,7 +610,6 @@ async function stateStateCase() {
   await page.fill('#p2_authority', 'Full powers of 5 February 2026');
   await page.fill('#p2_consent', 'Special agreement of 2026');
   await page.fill('#third_state', 'xc');
-  await page.fill('#third_state_name', 'Republic of Caledonia');
   await page.fill('#third_state_representative', 'caledonia');
   await page.click('form[action="/cases/new"] button[type=submit]');
   const caseUrl = page.url().split('?')[0];
@@ -640,12 +658,10 @@ async function caseByInvitation() {
   await page.selectOption('#profile', 'iomed-default');
   await page.fill('#title', 'Harbour Trading v. PT Indah Logistik — demurrage');
   await page.fill('#summary', 'Demurrage charges at Tanjung Priok in 2026.');
-  await page.fill('#p1_id', 'H');
   await page.fill('#p1_name', 'Harbour Trading Ltd');
   await page.fill('#p1_country', 'HK');
   await page.fill('#p1_authority', 'Board resolution of 3 March 2026');
   await page.fill('#p1_consent', 'Charter party, clause 31');
-  await page.fill('#p2_id', 'I');
   await page.fill('#p2_name', 'PT Indah Logistik');
   await page.fill('#p2_country', 'ID');
   await page.fill('#p2_representative', 'indah');
@@ -666,7 +682,7 @@ async function caseByInvitation() {
   page = indah.page;
   await page.goto(caseUrl);
   await check(page, 'case-invitation-en');
-  await act(page, 'accept-invitation', { instrument: 'Letter of acceptance of 20 November 2026' }, 'I');
+  await act(page, 'accept-invitation', { instrument: 'Letter of acceptance of 20 November 2026' }, 'B');
 
   step('The Secretariat registers the case');
   page = await openCase(sgen, caseUrl);
@@ -679,7 +695,7 @@ async function caseByInvitation() {
   if ((await page.locator('section.actions > form button.danger').count()) > 0) {
     fail('a destructive act is offered as the next step');
   }
-  const withdrawal = page.locator('details.more-actions form[action$="/actions/withdraw"]:has(input[name=party][value="H"])');
+  const withdrawal = page.locator('details.more-actions form[action$="/actions/withdraw"]:has(input[name=party][value="A"])');
   if ((await withdrawal.count()) !== 1) fail('the withdrawal is not under More actions');
   await page.locator('details.more-actions > summary').click();
   await withdrawal.locator('button.danger').click();

@@ -766,6 +766,36 @@ impl Accord {
             }))
     }
 
+    /// The sign-in names of the representatives a draft names (user id → sign-in name), so that
+    /// the requesting party's edit form shows them as they were typed. Only for a draft the actor
+    /// may amend: its own, before it is submitted.
+    pub async fn draft_representative_names(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+        let step = accord_domain::step::Step::new(accord_domain::CommandKind::AmendDraft);
+        let open = self.open_actions(actor, case_id, &[step]).await?;
+        if !matches!(open.as_slice(), [crate::cases::Openness::Open]) {
+            return Err(AppError::Forbidden);
+        }
+        let view = self.case_view(actor, case_id).await?;
+        let mut names = std::collections::BTreeMap::new();
+        let mut ids: Vec<String> = vec![];
+        for p in &view.case.parties {
+            ids.extend(p.representatives.iter().map(|r| r.user_id.clone()));
+        }
+        for t in &view.case.third_states {
+            ids.extend(t.representatives.iter().cloned());
+        }
+        for id in ids {
+            if let Some(u) = self.store.user_by_id(&id).await? {
+                names.insert(id, u.username);
+            }
+        }
+        Ok(names)
+    }
+
     /// Stores the signed-in user's language and time zone for pages (`None` clears a choice).
     pub async fn set_preferences(
         &self,

@@ -100,6 +100,8 @@ pub struct Declaration {
 /// of the stage dispatch. [`Command::kind`] gives a command's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommandKind {
+    /// The requesting party replaces its draft's content before submitting it (DRAFT).
+    AmendDraft,
     /// The requesting party submits the draft (DRAFT → FILED).
     SubmitRequest,
     /// The lodging fee is paid or waived (FILED → SCREENING).
@@ -220,6 +222,7 @@ pub enum CommandKind {
 impl CommandKind {
     /// Every kind, in the order of the lifecycle (the order of [`Command::ACTION_NAMES`]).
     pub const ALL: &'static [CommandKind] = &[
+        CommandKind::AmendDraft,
         CommandKind::SubmitRequest,
         CommandKind::RecordLodgingFee,
         CommandKind::SendInvitation,
@@ -279,6 +282,7 @@ impl CommandKind {
     /// The kebab-case action name (the `action` tag of the command and the API path segment).
     pub fn name(self) -> &'static str {
         match self {
+            CommandKind::AmendDraft => "amend-draft",
             CommandKind::SubmitRequest => "submit-request",
             CommandKind::RecordLodgingFee => "record-lodging-fee",
             CommandKind::SendInvitation => "send-invitation",
@@ -371,7 +375,10 @@ impl CommandKind {
         use CommandKind as K;
         let party = || party.map(str::to_owned);
         Some(match self {
-            K::SubmitRequest | K::WithdrawRequest | K::TreatInvitationAsRejected => {
+            K::AmendDraft
+            | K::SubmitRequest
+            | K::WithdrawRequest
+            | K::TreatInvitationAsRejected => {
                 Action::ActForRequestingParty
             }
             K::AcceptInvitation
@@ -432,6 +439,12 @@ impl CommandKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Command {
+    /// The requesting party replaces its draft's content (DRAFT): the whole request as it should
+    /// now read, checked as a new filing is; the case keeps its id and reference.
+    AmendDraft {
+        /// The request as amended.
+        request: Box<FileRequest>,
+    },
     /// The requesting party submits the draft (DRAFT → FILED).
     SubmitRequest {},
     /// The lodging fee is paid or waived (FILED → SCREENING).
@@ -796,6 +809,7 @@ impl Command {
     /// The command's kind (its name without its content).
     pub fn kind(&self) -> CommandKind {
         match self {
+            Command::AmendDraft { .. } => CommandKind::AmendDraft,
             Command::SubmitRequest { .. } => CommandKind::SubmitRequest,
             Command::RecordLodgingFee { .. } => CommandKind::RecordLodgingFee,
             Command::SendInvitation { .. } => CommandKind::SendInvitation,
@@ -880,6 +894,7 @@ impl Command {
 
     /// Every action name, in the order of the lifecycle (for the OpenAPI document and tests).
     pub const ACTION_NAMES: &'static [&'static str] = &[
+        "amend-draft",
         "submit-request",
         "record-lodging-fee",
         "send-invitation",

@@ -117,6 +117,19 @@ pub enum CaseEvent {
         created_by: String,
         linked_from: Option<LinkedCase>,
     },
+    /// The requesting party amended its draft: the request now reads as given here.
+    DraftAmended {
+        dispute_type: DisputeType,
+        title: String,
+        summary: String,
+        subject_categories: Vec<String>,
+        investment_description: Option<String>,
+        parties: Vec<Party>,
+        requesting_party: String,
+        joint_request: bool,
+        third_states: Vec<ThirdState>,
+        profile: Profile,
+    },
     /// The request was submitted; acknowledgement issued, lodging fee invoiced.
     RequestFiled {
         #[schemars(with = "String")]
@@ -509,7 +522,7 @@ impl CaseEvent {
     pub fn rule_basis(&self) -> &'static str {
         use CaseEvent as E;
         match self {
-            E::DraftCreated { .. } => "Accord procedure t0",
+            E::DraftCreated { .. } | E::DraftAmended { .. } => "Accord procedure t0",
             E::RequestFiled { .. } => "Accord procedure t1; ICSID MR 5",
             E::LodgingFeeSettled { .. } => "Accord procedure t2",
             E::InvitationSent { .. } => "Accord procedure t3; UNCITRAL ML 2018 Art. 5(2)",

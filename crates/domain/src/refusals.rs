@@ -23,6 +23,20 @@ const SCOPE: &[ErrorCode] = &[
     E::GuardScopeCommercial,
     E::GuardNotInternational,
 ];
+/// What a filing is checked for (transition 0), an amended draft too.
+const FILING: &[ErrorCode] = &[
+    E::InvalidPartyCount,
+    E::TooManyCategories,
+    E::InvalidIdentifier,
+    E::DuplicateParty,
+    E::TooManyRepresentatives,
+    E::UnknownParty,
+    E::TooManyThirdStates,
+    E::ThirdStatesOnlyBetweenStates,
+    E::UnknownProfile,
+    E::InvalidProfileOverride,
+    E::InvalidTimeZone,
+];
 /// What registration requires on file (transition 4).
 const REGISTRATION: &[ErrorCode] = &[
     E::GuardStateExclusion,
@@ -48,6 +62,7 @@ pub fn refusal_groups(kind: CommandKind) -> Vec<&'static [ErrorCode]> {
     use CommandKind as K;
     match kind {
         K::SubmitRequest => vec![SCOPE],
+        K::AmendDraft => vec![WITH_TEXT, FILING],
         K::RecordLodgingFee | K::WithdrawRequest | K::Resume => vec![],
         K::SendInvitation => vec![&[E::GuardConsentAlreadyGiven, E::InvalidInvitationPeriod]],
         K::RecordConsent => vec![

@@ -194,3 +194,93 @@ impl std::fmt::Display for CaseState {
         f.write_str(self.name())
     }
 }
+
+/// Whose step the procedure waits for in a stage, as the case lists show it (the Secretariat's
+/// queue puts the cases that wait on the Secretariat first). It is a reading of the stage, not a
+/// permission: which steps are open to whom is decided by the policy and the case itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Turn {
+    /// The Secretariat: the lodging fee, screening and registration, final accounts and closing.
+    Secretariat,
+    /// The parties: completing and submitting a draft, answering an invitation, agreeing on the
+    /// mediators, a settlement's text and signatures, ending a suspension.
+    Parties,
+    /// The mediator: accepting an appointment, holding the sessions.
+    Mediator,
+    /// Nobody: the record is complete.
+    Nobody,
+}
+
+impl Turn {
+    /// Whose step a stage waits for, from the stage's stable name ([`CaseState::name`]); an
+    /// unknown name waits on nobody.
+    pub fn of_stage(name: &str) -> Turn {
+        match name {
+            "FILED" | "SCREENING" | "TERMINATED" => Turn::Secretariat,
+            "DRAFT"
+            | "AWAITING_CONSENT"
+            | "REGISTERED"
+            | "CONSTITUTING"
+            | "SUSPENDED_NONPAYMENT"
+            | "SUSPENDED_BY_AGREEMENT"
+            | "VACANCY"
+            | "SETTLEMENT_DRAFTING"
+            | "SIGNING" => Turn::Parties,
+            "APPOINTEE_PENDING" | "PREPARATORY" | "ACTIVE" => Turn::Mediator,
+            _ => Turn::Nobody,
+        }
+    }
+
+    /// The stable name (`secretariat`, `parties`, `mediator`, `nobody`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Turn::Secretariat => "secretariat",
+            Turn::Parties => "parties",
+            Turn::Mediator => "mediator",
+            Turn::Nobody => "nobody",
+        }
+    }
+}
+
+#[cfg(test)]
+mod turn_tests {
+    use super::*;
+
+    /// Every stage name the domain gives.
+    const STAGES: &[&str] = &[
+        "DRAFT",
+        "FILED",
+        "SCREENING",
+        "AWAITING_CONSENT",
+        "NOT_COMMENCED",
+        "REGISTERED",
+        "CONSTITUTING",
+        "APPOINTEE_PENDING",
+        "PREPARATORY",
+        "ACTIVE",
+        "SUSPENDED_NONPAYMENT",
+        "SUSPENDED_BY_AGREEMENT",
+        "VACANCY",
+        "SETTLEMENT_DRAFTING",
+        "SIGNING",
+        "TERMINATED",
+        "CLOSED",
+    ];
+
+    #[test]
+    fn every_open_stage_waits_on_someone_and_a_finished_record_on_nobody() {
+        for stage in STAGES {
+            let finished = matches!(*stage, "NOT_COMMENCED" | "CLOSED");
+            assert_eq!(
+                Turn::of_stage(stage) == Turn::Nobody,
+                finished,
+                "{stage}"
+            );
+        }
+        // A terminated mediation still waits for the Secretariat's final accounts and closing.
+        assert_eq!(Turn::of_stage("TERMINATED"), Turn::Secretariat);
+        assert_eq!(Turn::of_stage("no-such-stage"), Turn::Nobody);
+    }
+
+}

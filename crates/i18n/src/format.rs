@@ -99,6 +99,46 @@ pub fn integer(language: &str, n: i64) -> String {
     }
 }
 
+/// A decimal amount written as the API keeps it (`1250000.00`: digits, an optional point and
+/// fraction) with the language's grouping and decimal sign, keeping its fraction digits
+/// (`1,250,000.00` in English, `1 250 000,00` in French). Anything else comes back unchanged, so
+/// a page never hides what was recorded.
+pub fn decimal(language: &str, text: &str) -> String {
+    let well_formed = !text.is_empty()
+        && text.split('.').count() <= 2
+        && text.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return text.to_owned();
+    }
+    match (
+        text.parse::<Decimal>(),
+        DecimalFormatter::try_new(locale(language).into(), Default::default()),
+    ) {
+        (Ok(d), Ok(f)) => f.format(&d).to_string(),
+        _ => text.to_owned(),
+    }
+}
+
+/// An amount of money: the amount as [`decimal`] and its ISO 4217 currency code after it, joined
+/// by a no-break space (`1,250,000.00 USD`; the code rather than a symbol, which several
+/// currencies share).
+pub fn money(language: &str, amount: &str, currency: &str) -> String {
+    format!("{}\u{a0}{currency}", decimal(language, amount))
+}
+
+/// An amount held in minor units (cents) as a decimal with `minor_digits` fraction digits, in
+/// `language` (`898500`, 2 → `8,985.00`).
+pub fn minor_units(language: &str, minor: u64, minor_digits: u32) -> String {
+    let text = if minor_digits == 0 {
+        minor.to_string()
+    } else {
+        let digits = format!("{minor:0>width$}", width = minor_digits as usize + 1);
+        let (major, fraction) = digits.split_at(digits.len() - minor_digits as usize);
+        format!("{major}.{fraction}")
+    };
+    decimal(language, &text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +171,25 @@ mod tests {
         assert_ne!(integer("fr", 1_250_000), "1,250,000");
         assert_eq!(date_of("en", 2027, 2, 30), "", "no such day");
         assert_eq!(date_time("en", i64::MAX, None), "");
+    }
+
+    #[test]
+    fn amounts_keep_their_fraction_and_follow_the_language() {
+        assert_eq!(decimal("en", "900000.00"), "900,000.00");
+        assert_eq!(decimal("en", "7"), "7");
+        let fr = decimal("fr", "1250000.50");
+        assert!(fr.ends_with(",50") && !fr.contains('.'), "{fr}");
+        let ru = decimal("ru", "1250000.50");
+        assert!(ru.ends_with(",50") && ru.starts_with('1'), "{ru}");
+        assert_eq!(decimal("es", "1250000.50").chars().filter(|c| *c == ',').count(), 1);
+        assert_eq!(money("zh-Hans", "900000.00", "USD"), "900,000.00\u{a0}USD");
+        // What is not a plain decimal is shown as recorded.
+        assert_eq!(decimal("en", "12."), "12.");
+        assert_eq!(decimal("en", "1,000"), "1,000");
+        assert_eq!(decimal("en", "-5"), "-5");
+        assert_eq!(minor_units("en", 898_500, 2), "8,985.00");
+        assert_eq!(minor_units("en", 5, 3), "0.005");
+        assert_eq!(minor_units("en", 12_500, 0), "12,500");
     }
 
     #[test]

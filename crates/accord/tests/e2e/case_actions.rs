@@ -220,3 +220,106 @@ async fn a_refused_settlement_draft_comes_back_with_everything_that_was_typed() 
         .await;
     assert_eq!(drafts, serde_json::json!([]), "a refused draft was kept");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_show() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    let counsel = t.user("hcounsel", "party-user").await;
+    let mut filing = commercial(&h, &i, true, "uncitral-2021");
+    // What the form does not show: a second representative with scopes, a rules override.
+    filing["parties"][0]["representatives"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "user_id": counsel, "name": "Counsel for Harbour", "capacity": "counsel",
+            "scopes": ["view", "file"]
+        }));
+    filing["profile_overrides"] = serde_json::json!({"acceptance_days": 25});
+    let case = t.file("harbour", filing).await;
+
+    let http = client();
+    let (cookie, csrf) = sign_in(&t, &http, "harbour").await;
+    let case_page = page_as(&http, &cookie, &format!("{}/cases/{case}", t.base)).await;
+    assert!(
+        case_page.contains(&format!("href=\"/cases/{case}/draft\"")),
+        "the draft's page links its edit form"
+    );
+    let form = page_as(&http, &cookie, &format!("{}/cases/{case}/draft", t.base)).await;
+    // Countries by name, representatives by sign-in name, ids kept in hidden fields.
+    assert!(form.contains("value=\"Indonesia\""), "{form}");
+    assert!(form.contains("name=\"p2_representative\""));
+    assert!(form.contains("value=\"indah\""), "{form}");
+    assert!(form.contains("<input type=\"hidden\" name=\"p1_id\" value=\"H\">"));
+    assert!(!form.contains("value=\"ID\""), "a country shown by its code");
+
+    // Another party may not open or post the form.
+    let (status, _) = t.page("indah", &format!("/cases/{case}/draft")).await;
+    assert!(status.is_client_error(), "{status}");
+
+    let post = |fields: Vec<(&'static str, String)>| {
+        let http = http.clone();
+        let cookie = cookie.clone();
+        let url = format!("{}/cases/{case}/draft", t.base);
+        async move {
+            http.post(url)
+                .header("cookie", cookie)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let fields = |country_b: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("profile", "uncitral-2021".to_owned()),
+            ("title", "Harbour v. Indah — late deliveries of cargo".to_owned()),
+            ("summary", "Late deliveries under a supply agreement.".to_owned()),
+            ("categories", "sale-of-goods".to_owned()),
+            ("p1_id", "H".to_owned()),
+            ("p1_name", "Harbour Trading Ltd".to_owned()),
+            ("p1_kind", "company".to_owned()),
+            ("p1_country", "Hong Kong, China".to_owned()),
+            ("p1_representative", "harbour".to_owned()),
+            ("p1_consent", "Supply Agreement, cl. 19".to_owned()),
+            ("p2_id", "I".to_owned()),
+            ("p2_name", "PT Indah Logistik Tbk".to_owned()),
+            ("p2_kind", "company".to_owned()),
+            ("p2_country", country_b.to_owned()),
+            ("p2_representative", "indah".to_owned()),
+            ("p2_consent", "Supply Agreement, cl. 19".to_owned()),
+        ]
+    };
+    // A country not on the list: refused next to the field, the typed values kept, nothing saved.
+    let before = t.store.events(&case).await.unwrap().len();
+    let r = post(fields("Atlantis")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("id=\"p2_country-error\""), "{refused}");
+    assert!(refused.contains("value=\"PT Indah Logistik Tbk\""), "{refused}");
+    assert_eq!(t.store.events(&case).await.unwrap().len(), before);
+
+    let r = post(fields("Indonesia")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+    let v = t.case("harbour", &case).await;
+    assert_eq!(v["title"], "Harbour v. Indah — late deliveries of cargo");
+    assert_eq!(v["parties"][1]["name"], "PT Indah Logistik Tbk");
+    assert_eq!(v["parties"][1]["kind"]["nationality"], "ID");
+    assert_eq!(v["state_name"], "DRAFT");
+    // Kept: the second representative with its scopes, and the override of the rules.
+    let reps = v["parties"][0]["representatives"].as_array().unwrap();
+    assert_eq!(reps.len(), 2, "{reps:?}");
+    assert_eq!(reps[1]["scopes"], serde_json::json!(["view", "file"]));
+    assert_eq!(
+        v["profile"]["case_overrides"]["acceptance_days"],
+        25
+    );
+
+    // Once submitted, the draft is no longer edited.
+    t.ok("harbour", &case, "submit-request", serde_json::json!({}))
+        .await;
+    let r = post(fields("Indonesia")).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+}

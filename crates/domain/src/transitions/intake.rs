@@ -53,6 +53,40 @@ pub fn file_request(
     let created_by = ctx.actor.user_id().ok_or_else(|| {
         DomainError::invalid(ErrorCode::ActorRequired, "a request is filed by a user")
     })?;
+    let content = checked_request(req, ctx)?;
+    Ok(CaseEvent::DraftCreated {
+        reference: reference.to_owned(),
+        dispute_type: content.dispute_type,
+        title: content.title,
+        summary: content.summary,
+        subject_categories: content.subject_categories,
+        investment_description: content.investment_description,
+        parties: content.parties,
+        requesting_party: content.requesting_party,
+        joint_request: content.joint_request,
+        third_states: content.third_states,
+        profile: content.profile,
+        created_by: created_by.to_owned(),
+        linked_from: None,
+    })
+}
+
+/// What a filing, or the amendment of a draft, says once checked: the content of its event.
+struct RequestContent {
+    dispute_type: DisputeType,
+    title: String,
+    summary: String,
+    subject_categories: Vec<String>,
+    investment_description: Option<String>,
+    parties: Vec<Party>,
+    requesting_party: String,
+    joint_request: bool,
+    third_states: Vec<ThirdState>,
+    profile: crate::profile::Profile,
+}
+
+/// Checks a request's content (sizes, parties, third States, profile and its overrides).
+fn checked_request(req: &FileRequest, ctx: &Context<'_>) -> Result<RequestContent, DomainError> {
     check_text("title", &req.title, limits::TITLE_MAX, true)?;
     check_text("summary", &req.summary, limits::TEXT_MAX, true)?;
     if let Some(d) = &req.investment_description {
@@ -134,8 +168,7 @@ pub fn file_request(
         ctx.now,
     )?
     .with_overrides(&req.profile_overrides)?;
-    Ok(CaseEvent::DraftCreated {
-        reference: reference.to_owned(),
+    Ok(RequestContent {
         dispute_type: req.dispute_type,
         title: req.title.trim().to_owned(),
         summary: req.summary.clone(),
@@ -156,8 +189,6 @@ pub fn file_request(
             })
             .collect(),
         profile,
-        created_by: created_by.to_owned(),
-        linked_from: None,
     })
 }
 
@@ -499,6 +530,7 @@ pub(super) fn guard(
             require_state(kind, case, st == CaseState::Draft)?;
             scope_guards(case)
         }
+        K::AmendDraft => require_state(kind, case, st == CaseState::Draft),
         K::RecordLodgingFee => require_state(kind, case, st == CaseState::Filed),
         K::SendInvitation => {
             require_state(kind, case, st == CaseState::Screening)?;
@@ -619,6 +651,27 @@ pub(super) fn decide(
     use Command as C;
     let now = ctx.now;
     match cmd {
+        C::AmendDraft { request } => {
+            // Checked as a new filing is; the case keeps its id and reference.
+            let c = checked_request(request, ctx)?;
+            Ok(vec![Decided {
+                visibility: Visibility::Party {
+                    party: c.requesting_party.clone(),
+                },
+                event: CaseEvent::DraftAmended {
+                    dispute_type: c.dispute_type,
+                    title: c.title,
+                    summary: c.summary,
+                    subject_categories: c.subject_categories,
+                    investment_description: c.investment_description,
+                    parties: c.parties,
+                    requesting_party: c.requesting_party,
+                    joint_request: c.joint_request,
+                    third_states: c.third_states,
+                    profile: c.profile,
+                },
+            }])
+        }
         C::SubmitRequest {} => {
             let fee_due = case
                 .profile
@@ -879,6 +932,30 @@ fn not_commenced(case: &mut Case, reason: NotCommencedReason, at: Timestamp) {
 pub(super) fn apply(case: &mut Case, event: &CaseEvent, at: Timestamp) {
     use CaseEvent as E;
     match event {
+        E::DraftAmended {
+            dispute_type,
+            title,
+            summary,
+            subject_categories,
+            investment_description,
+            parties,
+            requesting_party,
+            joint_request,
+            third_states,
+            profile,
+        } => {
+            case.dispute_type = *dispute_type;
+            case.title = title.clone();
+            case.summary = summary.clone();
+            case.subject_categories = subject_categories.clone();
+            case.investment_description = investment_description.clone();
+            case.parties = parties.clone();
+            case.requesting_party = requesting_party.clone();
+            case.joint_request = *joint_request;
+            case.disclosed_to_all_parties = *joint_request;
+            case.third_states = third_states.clone();
+            case.profile = profile.clone();
+        }
         E::RequestFiled { .. } => {
             case.state = CaseState::Filed;
             case.filed_at = Some(at);

@@ -51,7 +51,8 @@ impl Stage {
     pub fn of_command(kind: CommandKind) -> Stage {
         use CommandKind as K;
         match kind {
-            K::SubmitRequest
+            K::AmendDraft
+            | K::SubmitRequest
             | K::RecordLodgingFee
             | K::SendInvitation
             | K::RecordConsent
@@ -111,6 +112,7 @@ impl Stage {
         use CaseEvent as E;
         match event {
             E::DraftCreated { .. }
+            | E::DraftAmended { .. }
             | E::RequestFiled { .. }
             | E::LodgingFeeSettled { .. }
             | E::InvitationSent { .. }

@@ -103,8 +103,11 @@ pub async fn login_submit(
             if let Some((old, _)) = crate::session::token(&headers) {
                 let _ = s.accord.logout(&old).await;
             }
+            // A first sign-in is asked its time zone before anything else is shown in one.
             let mut r = see_other(if session.second_factor_enrolment_required {
                 "/account/second-factor"
+            } else if session.user.time_zone.is_none() {
+                "/account/time-zone"
             } else {
                 "/"
             });
@@ -201,6 +204,37 @@ struct AccountPage {
 
 /// The time zones the system knows (IANA names, sorted), offered as suggestions; read from the
 /// tz database once per process.
+#[derive(Template)]
+#[template(path = "time_zone.html")]
+struct TimeZonePage {
+    page: PageFrame,
+    /// Every zone: (IANA name, the name as people read it with its offset now).
+    zones: Vec<(String, String)>,
+}
+
+/// `GET /account/time-zone`: asked at first sign-in — the zone every time is shown in, the
+/// browser's own suggested where scripts run; UTC until one is chosen.
+pub async fn time_zone_page(viewer: Viewer) -> Response {
+    let now = jiff::Timestamp::now();
+    let zones = std::iter::once("UTC".to_owned())
+        .chain(known_zones().iter().cloned())
+        .map(|z| {
+            let offset = jiff::tz::TimeZone::get(&z)
+                .map(|tz| tz.to_offset(now).to_string())
+                .unwrap_or_default();
+            let label = format!("{} (UTC{offset})", z.replace('_', " "));
+            (z, label)
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        &TimeZonePage {
+            page: viewer.frame("time-zone-title", "/account"),
+            zones,
+        },
+    )
+}
+
 fn known_zones() -> &'static [String] {
     static ZONES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     ZONES.get_or_init(read_zones)
@@ -617,6 +651,8 @@ pub async fn second_factor_submit(
         .confirm_totp(&viewer.principal, f.code.trim())
         .await
     {
+        // A first sign-in goes on to choose its time zone.
+        Ok(()) if viewer.time_zone.is_none() => see_other("/account/time-zone"),
         Ok(()) => see_other("/"),
         Err(AppError::Storage(_)) => {
             super::respond::error_page(&viewer, AppError::Storage(String::new()))

@@ -51,7 +51,6 @@ struct BiddingBlock {
 struct OpenForm {
     label: String,
     currency: String,
-    minor_digits: String,
     claimant: String,
     respondent: String,
     rounds: String,
@@ -129,6 +128,14 @@ fn block(
     let b = &v.bidding;
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let round_text = |r: u32| accord_i18n::format::integer(viewer.lang, i64::from(r));
+    // Amounts in minor units, shown per language with the currency's code (`8,985.00 USD`).
+    let money = |minor: u64| {
+        format!(
+            "{}\u{a0}{}",
+            accord_i18n::format::minor_units(viewer.lang, minor, b.rules.minor_digits),
+            b.rules.currency
+        )
+    };
     let status = match (v.current_round, b.settled_at()) {
         (_, Some(_)) => String::new(),
         (Some(r), None) => viewer.ta("bidding-round-open", &[("round", &round_text(r))]),
@@ -158,7 +165,7 @@ fn block(
                     .map(|f| {
                         viewer.ta(
                             "bidding-figure-line",
-                            &[("round", &round_text(f.round)), ("amount", &f.label)],
+                            &[("round", &round_text(f.round)), ("amount", &money(f.amount))],
                         )
                     })
                     .collect(),
@@ -205,10 +212,10 @@ fn block(
         claimant: name(&b.rules.claimant),
         respondent: name(&b.rules.respondent),
         rounds: round_text(b.rules.rounds),
-        gap: b.label(b.rules.closing_gap),
+        gap: money(b.rules.closing_gap),
         settled: b
             .settled_at()
-            .map(|p| viewer.ta("bidding-settled-at", &[("price", &b.label(p))])),
+            .map(|p| viewer.ta("bidding-settled-at", &[("price", &money(p))])),
         status,
         outcomes: b
             .rounds
@@ -217,7 +224,7 @@ fn block(
                 (
                     round_text(r.round),
                     match r.settled_at {
-                        Some(p) => viewer.ta("bidding-settled-at", &[("price", &b.label(p))]),
+                        Some(p) => viewer.ta("bidding-settled-at", &[("price", &money(p))]),
                         None => viewer.t("bidding-not-settled"),
                     },
                 )
@@ -274,8 +281,7 @@ async fn render(
             Ok([accord_app::cases::Openness::Open])
         );
     let mut form = form;
-    if form.minor_digits.is_empty() {
-        form.minor_digits = "2".into();
+    if form.rounds.is_empty() && form.claimant.is_empty() {
         form.rounds = "3".into();
         form.claimant = parties.first().map(|p| p.0.clone()).unwrap_or_default();
         form.respondent = parties.get(1).map(|p| p.0.clone()).unwrap_or_default();
@@ -334,6 +340,20 @@ async fn refused(
     }
 }
 
+/// The minor digits ISO 4217 gives a currency (2 for USD, 0 for JPY, 3 for KWD); a code that is
+/// not an ISO 4217 currency with minor units (a fund, gold) is refused as `unknown-currency`.
+fn minor_digits_of(code: &str) -> Result<u32, AppError> {
+    iso_currency::Currency::from_code(code)
+        .and_then(|c| c.exponent())
+        .map(u32::from)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "unknown-currency",
+                format!("'{code}' is not an ISO 4217 currency code such as USD, EUR or CNY"),
+            )
+        })
+}
+
 fn rules_from_form(form: &OpenForm) -> Result<BiddingRules, AppError> {
     let number = |what: &str, v: &str| -> Result<u32, AppError> {
         v.trim().parse::<u32>().map_err(|_| {
@@ -343,7 +363,8 @@ fn rules_from_form(form: &OpenForm) -> Result<BiddingRules, AppError> {
             )
         })
     };
-    let minor_digits = number("minor digits", &form.minor_digits)?;
+    let currency = form.currency.trim().to_uppercase();
+    let minor_digits = minor_digits_of(&currency)?;
     let closing_gap = match form.closing_gap.trim() {
         "" => 0,
         gap => amount_from_text(gap, minor_digits.min(4))
@@ -351,7 +372,7 @@ fn rules_from_form(form: &OpenForm) -> Result<BiddingRules, AppError> {
     };
     Ok(BiddingRules {
         label: form.label.trim().to_owned(),
-        currency: form.currency.trim().to_uppercase(),
+        currency,
         minor_digits,
         claimant: form.claimant.clone(),
         respondent: form.respondent.clone(),
@@ -369,7 +390,6 @@ pub async fn open_bidding(
     let form = OpenForm {
         label: get(&sent, "label").to_owned(),
         currency: get(&sent, "currency").to_owned(),
-        minor_digits: get(&sent, "minor_digits").to_owned(),
         claimant: get(&sent, "claimant").to_owned(),
         respondent: get(&sent, "respondent").to_owned(),
         rounds: get(&sent, "rounds").to_owned(),

@@ -42,6 +42,8 @@ struct DeadlineLine {
     ends: String,
     /// The same instant in the viewer's zone, when that zone is another one.
     your_time: String,
+    /// Who must act, what and how.
+    how: String,
 }
 
 /// The place a zone is named after, as people say it: `Asia/Hong_Kong` → "Hong Kong".
@@ -137,6 +139,8 @@ struct CasePage {
     negotiations_href: String,
     biddings_href: String,
     attestation_open: bool,
+    /// The draft's edit form, for its requesting party before submission.
+    draft_href: Option<String>,
     attestation_to: String,
     waiting: Vec<Fact>,
     /// The step the viewer is expected to take next, if one is open.
@@ -280,6 +284,29 @@ fn settled(c: &accord_domain::Case, state_name: &str) -> bool {
             .is_some_and(|s| s.countersigned.is_some())
 }
 
+/// A country field's name (typed or picked from the list, in the viewer's language or English)
+/// becomes its ISO 3166-1 code; what names no country is sent as typed, for the step's own check
+/// to refuse.
+fn with_country_codes(
+    viewer: &Viewer,
+    form: &super::action_forms::ActionForm,
+    values: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .map(|(k, v)| {
+            let is_country = form
+                .fields
+                .iter()
+                .any(|f| f.name == k && f.kind == super::action_forms::Kind::Country);
+            match is_country.then(|| super::countries::code_of(viewer.lang, &v)).flatten() {
+                Some(code) => (k, code),
+                None => (k, v),
+            }
+        })
+        .collect()
+}
+
 fn party_kind(viewer: &Viewer, kind: &accord_domain::party::PartyKind) -> String {
     let v = serde_json::to_value(kind).unwrap_or_default();
     let t = v.get("type").and_then(|t| t.as_str()).unwrap_or("party");
@@ -291,7 +318,10 @@ fn party_kind(viewer: &Viewer, kind: &accord_domain::party::PartyKind) -> String
     if country.is_empty() {
         label
     } else {
-        format!("{label} ({country})")
+        match super::countries::known_name(viewer.lang, country) {
+            Some(name) => format!("{label} ({name})"),
+            None => label,
+        }
     }
 }
 
@@ -449,6 +479,12 @@ fn form_view(
             Kind::Text => fields.push(base),
             Kind::Country => fields.push(FieldView {
                 kind: "country",
+                options: super::countries::all(viewer.lang).to_vec(),
+                // A code sent back after a refusal is shown by its name.
+                value: match base.value.as_str() {
+                    code if code.len() == 2 => super::countries::name(viewer.lang, code),
+                    _ => base.value.clone(),
+                },
                 ..base
             }),
             Kind::Mediator => fields.push(FieldView {
@@ -822,7 +858,8 @@ async fn render_case_at(
     // Every reader of the case is told where each third State's consent stands.
     for t in &c.third_states {
         facts.push(Fact {
-            label: t.name.clone(),
+            label: super::countries::known_name(viewer.lang, t.country.as_str())
+                .unwrap_or_else(|| t.name.clone()),
             value: viewer.t(&format!("third-state-consent-{}", t.consent_status())),
         });
     }
@@ -843,6 +880,7 @@ async fn render_case_at(
                 .unwrap_or_default();
             DeadlineLine {
                 what: viewer.t(&format!("deadline-{kind}")),
+                how: viewer.t(&format!("deadline-{kind}-how")),
                 party: d
                     .party
                     .as_deref()
@@ -1028,6 +1066,19 @@ async fn render_case_at(
             Err(e) => return error_page(viewer, e),
         }
     }
+    // A draft is edited on the filing form, by whoever may amend it.
+    let draft_href = if view.state_name == "DRAFT" {
+        let amend = accord_domain::step::Step::new(accord_domain::CommandKind::AmendDraft);
+        match s.accord.open_actions(actor, case_id, &[amend]).await {
+            Ok(o) if matches!(o.as_slice(), [Openness::Open]) => {
+                Some(format!("/cases/{case_id}/draft"))
+            }
+            Ok(_) => None,
+            Err(e) => return error_page(viewer, e),
+        }
+    } else {
+        None
+    };
     // Newest first, a page at a time.
     let path = format!("/cases/{}", c.id);
     let earlier_events_href = timeline
@@ -1071,6 +1122,7 @@ async fn render_case_at(
             negotiations_href: format!("/cases/{}/negotiations", c.id),
             biddings_href: format!("/cases/{}/blind-biddings", c.id),
             attestation_open,
+            draft_href,
             attestation_to: format!("/cases/{}/attestation", c.id),
             waiting,
             next_step,
@@ -1165,7 +1217,8 @@ pub async fn case_page(
     let (done, events) = query.map(|Query(q)| (q.done, q.events)).unwrap_or_default();
     let notice = done
         .filter(|a| {
-            super::action_forms::form_for(a).is_some() || a == "filed" || a == "attestation"
+            super::action_forms::form_for(a).is_some()
+                || matches!(a.as_str(), "filed" | "attestation" | "amend-draft")
         })
         .map(|a| {
             let action = viewer.t(&format!("action-{a}"));
@@ -1241,6 +1294,7 @@ pub async fn act_submit(
     };
     let parties: Vec<String> = view.case.parties.iter().map(|p| p.id.clone()).collect();
     let values = with_panel_name(&s, &viewer, form, values).await;
+    let values = with_country_codes(&viewer, form, values);
     let cmd =
         match super::action_forms::command_from_form(form, party.as_deref(), &parties, &values) {
             Ok(c) => c,

@@ -1,5 +1,7 @@
-//! The dashboard: the Secretariat's queue ordered by deadline, a mediator's cases, a party's
-//! cases — each the case list the policy gives that viewer, earliest deadline first.
+//! The dashboard: the Secretariat's queue, a mediator's cases, a party's cases — each the case
+//! list the policy gives that viewer. On each page of the list, the cases whose stage waits on
+//! the viewer come first (marked "Your turn"), then the others; each group earliest deadline
+//! first. Each row says whose step the stage waits for ([`accord_domain::state::Turn`]).
 
 use accord_app::paging::{Order, PageRequest};
 use askama::Template;
@@ -8,6 +10,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+
+use accord_domain::state::Turn;
 
 use super::frame::{PageFrame, html};
 use super::viewer::Viewer;
@@ -20,7 +24,13 @@ struct CaseLine {
     title: String,
     dispute_type: String,
     stage: String,
+    /// Whose step the stage waits for, in words.
+    turn: String,
+    /// The stage waits on the viewer.
+    yours: bool,
     deadline: String,
+    /// The deadline as recorded (RFC 3339), for the order.
+    due: Option<String>,
     updated: String,
 }
 
@@ -34,6 +44,8 @@ struct DashboardPage {
     pager: Option<super::frame::Pager>,
     may_file: bool,
     consent_requests: Vec<ConsentLine>,
+    /// The viewer has not chosen a time zone yet (times are in UTC until then).
+    no_time_zone: bool,
 }
 
 /// A consent request addressed to the viewer's State.
@@ -86,23 +98,42 @@ pub async fn dashboard(
         Err(e) => return super::respond::error_page(&viewer, e),
     };
     let more_href = cases.next.map(|c| format!("/?cases={c}"));
-    let cases: Vec<CaseLine> = cases
+    let own_turn = match role {
+        "secretariat" | "staff" => Some(Turn::Secretariat),
+        "mediator" => Some(Turn::Mediator),
+        "party-user" => Some(Turn::Parties),
+        _ => None,
+    };
+    let mut cases: Vec<CaseLine> = cases
         .items
         .into_iter()
-        .map(|c| CaseLine {
-            href: format!("/cases/{}", c.id),
-            reference: c.reference,
-            title: c.title,
-            dispute_type: viewer.t(&format!("dispute-{}", c.dispute_type)),
-            stage: viewer.t(&format!("state-{}", c.state)),
-            deadline: c
-                .next_deadline
-                .as_deref()
-                .map(|d| viewer.when(d))
-                .unwrap_or_default(),
-            updated: viewer.when(&c.updated_at),
+        .map(|c| {
+            let turn = Turn::of_stage(&c.state);
+            CaseLine {
+                href: format!("/cases/{}", c.id),
+                reference: c.reference,
+                title: c.title,
+                dispute_type: viewer.t(&format!("dispute-{}", c.dispute_type)),
+                stage: viewer.t(&format!("state-{}", c.state)),
+                turn: viewer.t(&format!("turn-{}", turn.as_str())),
+                yours: Some(turn) == own_turn,
+                deadline: c
+                    .next_deadline
+                    .as_deref()
+                    .map(|d| viewer.when(d))
+                    .unwrap_or_default(),
+                due: c.next_deadline,
+                updated: viewer.when(&c.updated_at),
+            }
         })
         .collect();
+    // The viewer's turn first; then by deadline, the cases without one last.
+    cases.sort_by(|a, b| {
+        b.yours
+            .cmp(&a.yours)
+            .then_with(|| a.due.is_none().cmp(&b.due.is_none()))
+            .then_with(|| a.due.cmp(&b.due))
+    });
     let consent_requests: Vec<ConsentLine> =
         match s.accord.consent_requests(&viewer.principal.actor).await {
             Ok(r) => r
@@ -143,6 +174,7 @@ pub async fn dashboard(
                 more_href.map(|h| (h, viewer.t("pager-more-cases"))),
             ),
             may_file: accord_domain::policy::can_file_request(&viewer.principal.actor),
+            no_time_zone: viewer.time_zone.is_none(),
         },
     )
 }

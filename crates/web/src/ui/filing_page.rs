@@ -1,7 +1,8 @@
 //! Filing a request for mediation, guided by dispute type: first the type (between companies,
 //! investor and State, between States), then a form shaped for it — the kinds of party expected,
 //! the investment for an investor–State dispute, third States for a dispute between States —
-//! with the parties (country codes), consent on file, representatives named by sign-in name and
+//! with the parties (their countries picked by name; the form gives each its id), consent on
+//! file, representatives named by sign-in name and
 //! their proof of authority. The request is saved as a draft (state `DRAFT`): it is filed
 //! only when the requesting party submits it from the case page, so a draft can be completed
 //! first and nothing reaches the Secretariat early.
@@ -29,16 +30,25 @@ const PARTY_KINDS: &[&str] = &["company", "investor", "state", "state-entity"];
 /// form falls back to `commercial`).
 const DISPUTE_TYPES: &[&str] = &["commercial", "state-investor", "state-state"];
 
+/// Most party blocks an edited draft can show (the domain's limit on parties).
+const PARTIES_MAX: usize = 20;
+
+/// The parties' ids on a new request, by their place on the form (nobody types them).
+const PARTY_IDS: [&str; PARTY_BLOCKS] = ["A", "B", "C"];
+
 /// Procedural profiles offered.
 const PROFILES: &[&str] = &["iomed-default", "uncitral-2021", "icsid-2022"];
 
 /// A party block of the form, with what was sent.
 struct PartyBlock {
     n: usize,
+    /// The party's id in the case: A, B, C by its place on the form (nobody types it).
     id: String,
     name: String,
     kind: String,
+    /// The country as typed or picked (a name, in the viewer's language or English).
     country: String,
+    country_error: Option<String>,
     representative: String,
     authority: String,
     consent: String,
@@ -72,6 +82,10 @@ pub struct FilingQuery {
 #[template(path = "filing.html")]
 struct FilingPage {
     page: PageFrame,
+    /// Where the form posts: `/cases/new`, or the draft's own page when it is being edited.
+    post_to: String,
+    /// The form edits a saved draft (its button saves the changes).
+    editing: bool,
     dispute_type: String,
     dispute_label: String,
     investment: String,
@@ -82,10 +96,11 @@ struct FilingPage {
     summary: String,
     categories: String,
     third_state: String,
-    third_state_name: String,
     third_state_representative: String,
     third_state_error: Option<String>,
     parties: Vec<PartyBlock>,
+    /// Every country, (code, name in the viewer's language), for the searchable list.
+    countries: &'static [(String, String)],
 }
 
 /// The kind a party block starts with, for a dispute type (the form can change it).
@@ -100,10 +115,18 @@ fn default_kind(dispute: &str, n: usize) -> &'static str {
 
 fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> FilingPage {
     let profile = value(sent, "profile");
+    // As many party blocks as the form was sent with, at least the usual three.
+    let blocks = (1..=PARTIES_MAX)
+        .rev()
+        .find(|n| !value(sent, &format!("p{n}_id")).is_empty())
+        .unwrap_or(0)
+        .max(PARTY_BLOCKS);
     FilingPage {
         page: viewer
             .frame("filing-title", "/cases/new")
             .at(&format!("/cases/new?type={dispute}")),
+        post_to: "/cases/new".to_owned(),
+        editing: false,
         dispute_type: dispute.to_owned(),
         dispute_label: viewer.t(&format!("dispute-{dispute}")),
         investment: value(sent, "investment").to_owned(),
@@ -123,21 +146,16 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
         summary: value(sent, "summary").to_owned(),
         categories: value(sent, "categories").to_owned(),
         third_state: value(sent, "third_state").to_owned(),
-        third_state_name: value(sent, "third_state_name").to_owned(),
         third_state_representative: value(sent, "third_state_representative").to_owned(),
         third_state_error: None,
-        parties: (1..=PARTY_BLOCKS)
+        parties: (1..=blocks)
             .map(|n| {
                 let v = |k: &str| value(sent, &format!("p{n}_{k}")).to_owned();
                 PartyBlock {
                     n,
-                    id: {
-                        let id = v("id");
-                        if id.is_empty() && sent.is_empty() && n <= 2 {
-                            ["A", "B"][n - 1].to_owned()
-                        } else {
-                            id
-                        }
+                    id: match v("id") {
+                        id if id.is_empty() => format!("P{n}"),
+                        id => id,
                     },
                     name: v("name"),
                     kind: {
@@ -149,6 +167,7 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
                         }
                     },
                     country: v("country"),
+                    country_error: None,
                     representative: v("representative"),
                     authority: v("authority"),
                     consent: v("consent"),
@@ -157,7 +176,17 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
                 }
             })
             .collect(),
+        countries: super::countries::all(viewer.lang),
     }
+}
+
+/// The hidden ids of a new request's party blocks.
+fn new_party_ids() -> Vec<(String, String)> {
+    PARTY_IDS
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("p{}_id", i + 1), (*id).to_owned()))
+        .collect()
 }
 
 /// `GET /cases/new`: first the type of dispute, then (`?type=`) the form shaped for it.
@@ -173,7 +202,7 @@ pub async fn filing_form(
         .and_then(|axum::extract::Query(q)| q.dispute_type)
         .filter(|t| DISPUTE_TYPES.contains(&t.as_str()));
     match chosen {
-        Some(t) => html(StatusCode::OK, &page_for(&viewer, &t, &[])),
+        Some(t) => html(StatusCode::OK, &page_for(&viewer, &t, &new_party_ids())),
         None => html(
             StatusCode::OK,
             &FilingTypePage {
@@ -201,14 +230,18 @@ async fn filing_from_form(
     let mut parties = vec![];
     for block in &mut page.parties {
         let n = block.n;
-        if !block.required && block.name.is_empty() && block.id.is_empty() {
+        if !block.required && block.name.trim().is_empty() && block.country.trim().is_empty() {
             continue;
         }
-        if block.id.is_empty() || block.name.is_empty() {
+        if block.name.trim().is_empty() {
             block.error = Some(viewer.t("filing-error-party"));
             continue;
         }
-        let country = block.country.to_ascii_uppercase();
+        let Some(country) = super::countries::code_of(viewer.lang, &block.country) else {
+            block.country_error =
+                Some(viewer.ta("filing-error-country", &[("name", block.country.trim())]));
+            continue;
+        };
         let kind = match block.kind.as_str() {
             "state" => json!({"type": "state", "country": country, "status": "contracting"}),
             "state-entity" => json!({"type": "state-entity", "approving_state": country}),
@@ -253,7 +286,18 @@ async fn filing_from_form(
         }));
     }
     let mut third_states = vec![];
-    if !page.third_state.is_empty() {
+    let third_state = match page.third_state.trim() {
+        "" => None,
+        typed => match super::countries::code_of(viewer.lang, typed) {
+            Some(code) => Some(code),
+            None => {
+                page.third_state_error =
+                    Some(viewer.ta("filing-error-country", &[("name", typed)]));
+                None
+            }
+        },
+    };
+    if let Some(country) = third_state {
         let mut representatives = vec![];
         let rep = page.third_state_representative.clone();
         if !rep.is_empty() {
@@ -270,18 +314,20 @@ async fn filing_from_form(
                 Err(_) => page.third_state_error = Some(viewer.t("web-error-unavailable")),
             }
         }
-        let name = if page.third_state_name.is_empty() {
-            page.third_state.clone()
-        } else {
-            page.third_state_name.clone()
-        };
+        // The record keeps the State's English name; pages show it in each reader's language.
+        let name = super::countries::name("en", &country);
         third_states.push(json!({
-            "country": page.third_state.to_ascii_uppercase(),
+            "country": country,
             "name": name,
             "representatives": representatives,
         }));
     }
-    if page.parties.iter().any(|p| p.error.is_some()) || page.third_state_error.is_some() {
+    if page
+        .parties
+        .iter()
+        .any(|p| p.error.is_some() || p.country_error.is_some())
+        || page.third_state_error.is_some()
+    {
         return None;
     }
     let categories: Vec<String> = page
@@ -340,6 +386,257 @@ pub async fn filing_submit(
         .await
     {
         Ok(view) => see_other(&format!("/cases/{}?done=filed", view.case.id)),
+        Err(e @ AppError::Storage(_)) => error_page(&viewer, e),
+        Err(e) => {
+            let api = ApiError::from(e);
+            page.page.alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+            html(api.status, &page)
+        }
+    }
+}
+
+/// The form's values for a saved draft: what the requesting party typed, read back from the
+/// case (countries by name in the viewer's language, representatives by sign-in name).
+fn sent_from_draft(
+    viewer: &Viewer,
+    case: &accord_domain::Case,
+    usernames: &std::collections::BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let mut sent = vec![
+        ("dispute_type".to_owned(), case.dispute_type.as_str().to_owned()),
+        ("title".to_owned(), case.title.clone()),
+        ("summary".to_owned(), case.summary.clone()),
+        ("categories".to_owned(), case.subject_categories.join(", ")),
+        (
+            "investment".to_owned(),
+            case.investment_description.clone().unwrap_or_default(),
+        ),
+        ("profile".to_owned(), case.profile.id.clone()),
+    ];
+    // The requesting party's block comes first, as on a new request.
+    let mut parties: Vec<&accord_domain::party::Party> = case.parties.iter().collect();
+    parties.sort_by_key(|p| p.id != case.requesting_party);
+    for (i, p) in parties.iter().enumerate() {
+        let n = i + 1;
+        let kind = serde_json::to_value(&p.kind).unwrap_or_default();
+        let kind_name = kind.get("type").and_then(Value::as_str).unwrap_or("company");
+        let country = ["country", "approving_state", "nationality"]
+            .iter()
+            .find_map(|k| kind.get(*k).and_then(Value::as_str))
+            .map(|c| super::countries::name(viewer.lang, c))
+            .unwrap_or_default();
+        let first = p.representatives.first();
+        let consent = match &p.consent {
+            Some(accord_domain::party::ConsentBasis::PriorClause { reference }) => reference,
+            Some(accord_domain::party::ConsentBasis::TreatyOrAgreement { instrument })
+            | Some(accord_domain::party::ConsentBasis::AcceptedInvitation { instrument }) => {
+                instrument
+            }
+            None => "",
+        };
+        for (k, v) in [
+            ("id", p.id.clone()),
+            ("name", p.name.clone()),
+            ("kind", kind_name.to_owned()),
+            ("country", country),
+            (
+                "representative",
+                first
+                    .and_then(|r| usernames.get(&r.user_id))
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+            (
+                "authority",
+                first
+                    .and_then(|r| r.authority_document.clone())
+                    .unwrap_or_default(),
+            ),
+            ("consent", consent.to_owned()),
+        ] {
+            sent.push((format!("p{n}_{k}"), v));
+        }
+    }
+    if let Some(t) = case.third_states.first() {
+        sent.push((
+            "third_state".to_owned(),
+            super::countries::name(viewer.lang, t.country.as_str()),
+        ));
+        if let Some(rep) = t.representatives.first().and_then(|id| usernames.get(id)) {
+            sent.push(("third_state_representative".to_owned(), rep.clone()));
+        }
+    }
+    sent
+}
+
+/// What the form cannot show of a draft is kept as it was: a party's kind in full (a State's
+/// convention status, a company's place of business) while its type and country are unchanged,
+/// its consent basis while the text is unchanged, its further representatives and their scopes
+/// while the first is the same person, further third States, the request's joint character and
+/// its overrides of the rules.
+fn keep_what_the_form_cannot_show(case: &accord_domain::Case, body: &mut Value) {
+    let Ok(old) = serde_json::to_value(case) else {
+        return;
+    };
+    let old_parties = old["parties"].as_array().cloned().unwrap_or_default();
+    if let Some(parties) = body["parties"].as_array_mut() {
+        for p in parties.iter_mut() {
+            let Some(was) = old_parties.iter().find(|o| o["id"] == p["id"]) else {
+                continue;
+            };
+            let same_kind = ["type", "country", "approving_state", "nationality"]
+                .iter()
+                .all(|k| was["kind"][*k] == p["kind"][*k]);
+            if same_kind {
+                p["kind"] = was["kind"].clone();
+            }
+            let text = |c: &Value| {
+                c.get("reference")
+                    .or_else(|| c.get("instrument"))
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            };
+            if !p["consent"].is_null() && text(&p["consent"]) == text(&was["consent"]) {
+                p["consent"] = was["consent"].clone();
+            }
+            let old_reps = was["representatives"].as_array().cloned().unwrap_or_default();
+            let same_first = match (p["representatives"].get(0), old_reps.first()) {
+                (Some(new), Some(old)) => new["user_id"] == old["user_id"],
+                _ => false,
+            };
+            if same_first {
+                let mut reps: Vec<Value> = old_reps
+                    .iter()
+                    .map(|r| {
+                        json!({
+                            "user_id": r["user_id"], "name": r["name"], "capacity": r["capacity"],
+                            "authority_document": r["authority_document"], "scopes": r["scopes"],
+                        })
+                    })
+                    .collect();
+                if let Some(first) = reps.first_mut() {
+                    first["authority_document"] =
+                        p["representatives"][0]["authority_document"].clone();
+                }
+                p["representatives"] = Value::Array(reps);
+            }
+        }
+    }
+    let old_third = old["third_states"].as_array().cloned().unwrap_or_default();
+    if let Some(third) = body["third_states"].as_array_mut() {
+        third.extend(old_third.iter().skip(1).map(|t| {
+            json!({"country": t["country"], "name": t["name"], "representatives": t["representatives"]})
+        }));
+    }
+    body["joint_request"] = json!(case.joint_request);
+    body["requesting_party"] = json!(case.requesting_party);
+    body["profile_overrides"] = json!(case.profile.case_overrides);
+}
+
+/// Loads the viewer's own draft and the sign-in names of its representatives, or the page that
+/// says why not (not the viewer's, or no longer a draft).
+async fn editable_draft(
+    s: &AppState,
+    viewer: &Viewer,
+    case_id: &str,
+) -> Result<
+    (
+        accord_domain::Case,
+        std::collections::BTreeMap<String, String>,
+    ),
+    Response,
+> {
+    let names = s
+        .accord
+        .draft_representative_names(&viewer.principal.actor, case_id)
+        .await
+        .map_err(|e| error_page(viewer, e))?;
+    let view = s
+        .accord
+        .case_view(&viewer.principal.actor, case_id)
+        .await
+        .map_err(|e| error_page(viewer, e))?;
+    Ok((view.case, names))
+}
+
+fn editing_page(
+    viewer: &Viewer,
+    case: &accord_domain::Case,
+    sent: &[(String, String)],
+) -> FilingPage {
+    let mut page = page_for(viewer, case.dispute_type.as_str(), sent);
+    let here = format!("/cases/{}/draft", case.id);
+    page.page = viewer
+        .frame("filing-edit-title", "/")
+        .at(&here)
+        .titled(format!(
+            "{} — {}",
+            case.reference,
+            viewer.t("filing-edit-title")
+        ));
+    page.post_to = here;
+    page.editing = true;
+    page
+}
+
+/// `GET /cases/{case_id}/draft`: the requesting party's draft in the filing form, to edit
+/// before it is submitted.
+pub async fn draft_form(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Path(case_id): axum::extract::Path<String>,
+) -> Response {
+    match editable_draft(&s, &viewer, &case_id).await {
+        Ok((case, names)) => {
+            let sent = sent_from_draft(&viewer, &case, &names);
+            html(StatusCode::OK, &editing_page(&viewer, &case, &sent))
+        }
+        Err(page) => page,
+    }
+}
+
+/// `POST /cases/{case_id}/draft`: saves the edited draft (`amend-draft`) and opens its case
+/// page; a refused form comes back with what was typed.
+pub async fn draft_submit(
+    State(s): State<AppState>,
+    axum::extract::Path(case_id): axum::extract::Path<String>,
+    CheckedForm(viewer, sent): CheckedForm<Vec<(String, String)>>,
+) -> Response {
+    let (case, _) = match editable_draft(&s, &viewer, &case_id).await {
+        Ok(d) => d,
+        Err(page) => return page,
+    };
+    let mut sent = sent;
+    sent.retain(|(k, _)| k != "dispute_type");
+    sent.push((
+        "dispute_type".to_owned(),
+        case.dispute_type.as_str().to_owned(),
+    ));
+    let mut page = editing_page(&viewer, &case, &sent);
+    let Some(mut body) = filing_from_form(&s, &viewer, &sent, &mut page).await else {
+        page.page.alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    keep_what_the_form_cannot_show(&case, &mut body);
+    let request: accord_domain::command::FileRequest = match serde_json::from_value(body) {
+        Ok(r) => r,
+        Err(e) => {
+            page.page.alert = Some((
+                viewer.ta("filing-error-invalid", &[("detail", &e.to_string())]),
+                "invalid-request-body".to_owned(),
+            ));
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let amend = accord_domain::Command::AmendDraft {
+        request: Box::new(request),
+    };
+    match s
+        .accord
+        .act(&viewer.principal.actor, &case_id, &amend, None)
+        .await
+    {
+        Ok(_) => see_other(&format!("/cases/{case_id}?done=amend-draft")),
         Err(e @ AppError::Storage(_)) => error_page(&viewer, e),
         Err(e) => {
             let api = ApiError::from(e);

@@ -11,6 +11,9 @@ pub const STYLESHEET: &str = include_str!("../../static/accord.css");
 /// htmx 4.0.1 (BSD Zero Clause licence), vendored: no Node.js is needed to build or run Accord.
 const HTMX: &str = include_str!("../../static/vendor/htmx-4.0.1.min.js");
 
+/// Suggests the browser's zone on the first-sign-in time-zone page.
+const TIME_ZONE_SCRIPT: &str = include_str!("../../static/time-zone.js");
+
 /// The icon of the site.
 const FAVICON: &str = include_str!("../../static/favicon.svg");
 
@@ -75,6 +78,8 @@ pub struct PageFrame {
     pub nav: Vec<NavLink>,
     /// "Main navigation".
     pub nav_label: String,
+    /// "Menu": the summary that opens the navigation and session on small screens.
+    pub menu_label: String,
     /// Text of the button that posts to `/logout` ("Sign out").
     pub sign_out: String,
     /// A confirmation shown at the top ("The message was posted.").
@@ -144,6 +149,7 @@ impl PageFrame {
             here: path.to_owned(),
             nav: vec![],
             nav_label: t(lang, "web-nav", &[]),
+            menu_label: t(lang, "web-menu", &[]),
             sign_out: t(lang, "web-sign-out", &[]),
             notice: None,
             alert: None,
@@ -253,6 +259,11 @@ pub async fn stylesheet() -> Response {
 /// `GET /static/htmx.min.js`.
 pub async fn htmx() -> Response {
     asset(HTMX, "text/javascript; charset=utf-8")
+}
+
+/// `GET /static/time-zone.js`.
+pub async fn time_zone_script() -> Response {
+    asset(TIME_ZONE_SCRIPT, "text/javascript; charset=utf-8")
 }
 
 /// `GET /static/favicon.svg`.

@@ -194,6 +194,59 @@ fn every_message_id_used_by_a_page_exists() {
         }
     }
     ids.insert("stage-file-closed".into());
+    {
+        use accord_domain::deadline::DeadlineKind as D;
+        for d in [
+            D::LodgingFee,
+            D::InvitationResponse,
+            D::MediatorNumber,
+            D::AppointmentByAgreement,
+            D::InstitutionAppointment,
+            D::Inactivity,
+            D::Acceptance,
+            D::DisclosureObjection,
+            D::InitialStatements,
+            D::FirstSession,
+            D::Deposit,
+            D::NonpaymentNotice,
+            D::NonpaymentSuspension,
+            D::NonpaymentTermination,
+            D::TimeLimit,
+            D::BreakGlassExpiry,
+            D::CoMediationVacancy,
+        ] {
+            // A new kind does not compile here until it is listed above.
+            match d {
+                D::LodgingFee
+                | D::InvitationResponse
+                | D::MediatorNumber
+                | D::AppointmentByAgreement
+                | D::InstitutionAppointment
+                | D::Inactivity
+                | D::Acceptance
+                | D::DisclosureObjection
+                | D::InitialStatements
+                | D::FirstSession
+                | D::Deposit
+                | D::NonpaymentNotice
+                | D::NonpaymentSuspension
+                | D::NonpaymentTermination
+                | D::TimeLimit
+                | D::BreakGlassExpiry
+                | D::CoMediationVacancy => {}
+            }
+            let name = serde_json::to_value(d).unwrap();
+            let name = name.as_str().unwrap();
+            ids.insert(format!("deadline-{name}"));
+            ids.insert(format!("deadline-{name}-how"));
+        }
+    }
+    {
+        use accord_domain::state::Turn;
+        for t in [Turn::Secretariat, Turn::Parties, Turn::Mediator, Turn::Nobody] {
+            ids.insert(format!("turn-{}", t.as_str()));
+        }
+    }
     let missing: Vec<&String> = ids.iter().filter(|id| !exists(id)).collect();
     assert!(missing.is_empty(), "no English message for: {missing:?}");
 }

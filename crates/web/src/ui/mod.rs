@@ -17,6 +17,7 @@ mod bidding_page;
 mod case_page;
 mod channel_page;
 mod consent_page;
+mod countries;
 mod dashboard;
 mod filing_page;
 mod frame;
@@ -44,12 +45,14 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
     RouteSpec::post("/verify", |m| on(m, verify::verify_submit)).public(),
     RouteSpec::get("/static/accord.css", |m| on(m, frame::stylesheet)).public(),
     RouteSpec::get("/static/htmx.min.js", |m| on(m, frame::htmx)).public(),
+    RouteSpec::get("/static/time-zone.js", |m| on(m, frame::time_zone_script)).public(),
     RouteSpec::get("/static/favicon.svg", |m| on(m, frame::favicon)).public(),
     RouteSpec::get("/login", |m| on(m, account::login_page)).public(),
     RouteSpec::post("/login", |m| on(m, account::login_submit)).public(),
     RouteSpec::post("/logout", |m| on(m, account::logout)),
     RouteSpec::get("/account", |m| on(m, account::account_page)),
     RouteSpec::post("/account", |m| on(m, account::account_submit)),
+    RouteSpec::get("/account/time-zone", |m| on(m, account::time_zone_page)),
     RouteSpec::post("/account/password", |m| on(m, account::password_submit)),
     RouteSpec::post("/account/sessions/{session_id}/end", |m| {
         on(m, account::end_session_submit)
@@ -69,6 +72,8 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
     }),
     RouteSpec::get("/cases/new", |m| on(m, filing_page::filing_form)),
     RouteSpec::post("/cases/new", |m| on(m, filing_page::filing_submit)),
+    RouteSpec::get("/cases/{case_id}/draft", |m| on(m, filing_page::draft_form)),
+    RouteSpec::post("/cases/{case_id}/draft", |m| on(m, filing_page::draft_submit)),
     RouteSpec::get("/cases/{case_id}", |m| on(m, case_page::case_page)),
     RouteSpec::post("/cases/{case_id}/actions/{action}", |m| {
         on(m, case_page::act_submit)

@@ -199,13 +199,20 @@ async fn render(
         let t = &d.draft.terms;
         for o in &t.obligations {
             let amount = match (&o.amount, &o.currency) {
-                (Some(a), Some(cur)) => format!(" — {a} {cur}"),
+                (Some(a), Some(cur)) => {
+                    format!(" — {}", accord_i18n::format::money(viewer.lang, a, cur))
+                }
                 _ => String::new(),
             };
             let due = o
                 .due_date
                 .as_deref()
-                .map(|d| format!(" — {}", viewer.ta("settlement-due", &[("date", d)])))
+                .map(|d| {
+                    format!(
+                        " — {}",
+                        viewer.ta("settlement-due", &[("date", &calendar_day(viewer, d))])
+                    )
+                })
                 .unwrap_or_default();
             terms.push((
                 viewer.ta(
@@ -731,5 +738,14 @@ pub async fn sign(
     match s.accord.act(&principal.actor, &case_id, &cmd, None).await {
         Ok(_) => see_other(&format!("/cases/{case_id}/settlement?done={action}")),
         Err(e) => refused(&s, &viewer, &case_id, e, None).await,
+    }
+}
+
+/// A day written `YYYY-MM-DD` (as the terms keep it) in the viewer's language; as written when
+/// it is not such a day.
+fn calendar_day(viewer: &Viewer, day: &str) -> String {
+    match day.parse::<jiff::civil::Date>() {
+        Ok(d) => accord_i18n::format::date_of(viewer.lang, d.year(), d.month(), d.day()),
+        Err(_) => day.to_owned(),
     }
 }
