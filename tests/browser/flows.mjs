@@ -418,8 +418,8 @@ async function commercialCase() {
 
   // Harbour wants the higher payment soon; Indah the lower payment later. Each sees only its own.
   const priorities = {
-    harbour: ['A', { 'issue-1': [0, 60, 100], 'issue-2': [100, 0] }, [700, 300], '400'],
-    indah: ['B', { 'issue-1': [100, 50, 0], 'issue-2': [0, 100] }, [300, 700], '300'],
+    harbour: ['A', { 'issue-1': [0, 60, 100], 'issue-2': [100, 0] }, [70, 30], '4000'],
+    indah: ['B', { 'issue-1': [100, 50, 0], 'issue-2': [0, 100] }, [30, 70], '3000'],
   };
   for (const [who, [party, scores, weights, reservation]] of Object.entries(priorities)) {
     step(`${who} enters its priorities privately`);
@@ -434,6 +434,7 @@ async function commercialCase() {
     await form.locator('input[name=reservation]').fill(reservation);
     await form.locator('button[type=submit]').click();
     if ((await page.locator('.alert').count()) > 0) fail(`${who}: ${await page.textContent('.alert')}`);
+    await expectText(page, '.notice', 'priorities are saved');
   }
 
   step('The mediator sees the analysis and proposes the Nash package');
@@ -441,7 +442,7 @@ async function commercialCase() {
   await page.goto(negotiationUrl);
   await expectText(page, 'section[aria-labelledby=analysis-h]', 'Nash');
   const mediatorView = await page.textContent('main');
-  if (mediatorView.includes('700') && mediatorView.includes('Points for this issue')) fail('the mediator saw a party\'s priorities');
+  if (mediatorView.includes('How much this issue matters')) fail('the mediator saw a party\'s priorities');
   await check(page, 'negotiation-mediator-en');
   await page.click('form[action$="/proposals"] button');
   if ((await page.locator('.alert').count()) > 0) fail(`proposal: ${await page.textContent('.alert')}`);
@@ -451,7 +452,7 @@ async function commercialCase() {
     page = people[who].page;
     await page.goto(negotiationUrl);
     if ((await page.locator('figure.chart svg[role=img] rect').count()) < 1) fail(`${who}: no chart of the proposal`);
-    const other = who === 'harbour' ? '300' : '400';
+    const other = who === 'harbour' ? '3000' : '4000';
     const mine = await page.textContent(`section[aria-labelledby=party-${party}-h]`);
     if (mine.includes(`(${other},`)) fail(`${who} saw the other side's reservation`);
     await check(page, `negotiation-${who}-en`);

@@ -31,6 +31,8 @@ struct PartyLine {
     name: String,
     kind: String,
     representatives: Vec<String>,
+    /// The consent on file, as entered (what the Secretariat screens).
+    consent: String,
     withdrawn: bool,
 }
 
@@ -282,6 +284,23 @@ fn settled(c: &accord_domain::Case, state_name: &str) -> bool {
         && c.settlement
             .as_ref()
             .is_some_and(|s| s.countersigned.is_some())
+}
+
+/// A party's consent on file, with the text the filing or acceptance gave.
+fn consent_words(viewer: &Viewer, consent: Option<&accord_domain::party::ConsentBasis>) -> String {
+    use accord_domain::party::ConsentBasis as B;
+    match consent {
+        Some(B::PriorClause { reference }) => {
+            viewer.ta("consent-shown-prior-clause", &[("text", reference)])
+        }
+        Some(B::TreatyOrAgreement { instrument }) => {
+            viewer.ta("consent-shown-treaty-or-agreement", &[("text", instrument)])
+        }
+        Some(B::AcceptedInvitation { instrument }) => {
+            viewer.ta("consent-shown-accepted-invitation", &[("text", instrument)])
+        }
+        None => viewer.t("consent-shown-none"),
+    }
 }
 
 /// A country field's name (typed or picked from the list, in the viewer's language or English)
@@ -929,9 +948,18 @@ async fn render_case_at(
                 .iter()
                 .map(|r| {
                     let status = r.authority(c.is_registered()).as_str();
-                    format!("{} ({})", r.name, viewer.t(&format!("authority-{status}")))
+                    let status = viewer.t(&format!("authority-{status}"));
+                    match &r.authority_document {
+                        Some(d) => format!(
+                            "{} ({status}; {})",
+                            r.name,
+                            viewer.ta("case-authority-document", &[("text", d)])
+                        ),
+                        None => format!("{} ({status})", r.name),
+                    }
                 })
                 .collect(),
+            consent: consent_words(viewer, p.consent.as_ref()),
             withdrawn: p.withdrawn_at.is_some(),
         })
         .collect();

@@ -243,6 +243,11 @@ struct Bar {
     y: u32,
     text_y: u32,
     width: u32,
+    /// Where the bar starts; a right-to-left page draws the chart mirrored, bars growing
+    /// leftwards from the right edge.
+    x: u32,
+    label_x: u32,
+    value_x: u32,
     label: String,
     value: String,
     above_reservation: bool,
@@ -262,6 +267,8 @@ struct PartyPanel {
     chart_height: u32,
     bars: Vec<Bar>,
     reservation_x: Option<u32>,
+    /// `text-anchor` of the chart's texts: `start`, or `end` on a right-to-left page.
+    anchor: &'static str,
 }
 
 /// A point of the mediator's frontier chart.
@@ -370,6 +377,10 @@ fn party_panel(
             }
         })
         .collect();
+    // A right-to-left page mirrors the chart: an x measured from the left edge is measured from
+    // the right one instead (`None`: keep it).
+    let rtl = accord_i18n::is_rtl(viewer.lang);
+    let mirror = |x: u32| rtl.then(|| (CHART_W + 80).saturating_sub(x));
     let bars = standing
         .proposals
         .iter()
@@ -377,10 +388,14 @@ fn party_panel(
         .filter_map(|(k, p)| {
             let u = p.utility?;
             let y = 8 + k as u32 * (BAR_H + 10);
+            let width = scale(u).max(2);
             Some(Bar {
                 y,
                 text_y: y + BAR_H / 2 + 5,
-                width: scale(u).max(2),
+                width,
+                x: mirror(40 + width).unwrap_or(40),
+                label_x: mirror(2).unwrap_or(2),
+                value_x: mirror(width + 46).unwrap_or(width + 46),
                 label: p.proposal.clone(),
                 value: accord_i18n::format::integer(viewer.lang, u as i64),
                 above_reservation: p.clears_reservation.unwrap_or(false),
@@ -409,7 +424,10 @@ fn party_panel(
             .map(|b| accord_i18n::format::integer(viewer.lang, b as i64))
             .unwrap_or_default(),
         chart_height: 16 + bars.len() as u32 * (BAR_H + 10),
-        reservation_x: standing.reservation_value.map(scale),
+        reservation_x: standing
+            .reservation_value
+            .map(|r| mirror(scale(r) + 40).unwrap_or(scale(r) + 40)),
+        anchor: if rtl { "end" } else { "start" },
         bars,
         proposals,
     }
@@ -547,6 +565,7 @@ async fn render(
     nid: &str,
     status: StatusCode,
     alert: Option<(String, String)>,
+    notice: Option<String>,
 ) -> Response {
     let actor = &viewer.principal.actor;
     let (case, view) = match (
@@ -599,6 +618,7 @@ async fn render(
             viewer.t("negotiation-title")
         ));
     page.alert = alert;
+    page.notice = notice;
     html(
         status,
         &NegotiationPage {
@@ -622,13 +642,35 @@ async fn render(
     )
 }
 
-/// `GET /cases/{case_id}/negotiations/{negotiation_id}`.
+/// The query of a negotiation's page: what was just done there (`priorities`, `proposal`,
+/// `answer`), for its confirmation.
+#[derive(Debug, serde::Deserialize, Default)]
+pub struct NegotiationQuery {
+    /// What was just saved.
+    pub done: Option<String>,
+}
+
+/// `GET /cases/{case_id}/negotiations/{negotiation_id}`, with the confirmation of what was just
+/// saved there.
 pub async fn negotiation_page(
     State(s): State<AppState>,
     viewer: Viewer,
     Path((case_id, nid)): Path<(String, String)>,
+    query: Result<
+        axum::extract::Query<NegotiationQuery>,
+        axum::extract::rejection::QueryRejection,
+    >,
 ) -> Response {
-    render(&s, &viewer, &case_id, &nid, StatusCode::OK, None).await
+    let notice = query
+        .ok()
+        .and_then(|axum::extract::Query(q)| q.done)
+        .and_then(|d| match d.as_str() {
+            "priorities" => Some(viewer.t("negotiation-done-priorities")),
+            "proposal" => Some(viewer.t("negotiation-done-proposal")),
+            "answer" => Some(viewer.t("negotiation-done-answer")),
+            _ => None,
+        });
+    render(&s, &viewer, &case_id, &nid, StatusCode::OK, None, notice).await
 }
 
 async fn answer_error(
@@ -639,7 +681,7 @@ async fn answer_error(
     e: AppError,
 ) -> Response {
     match super::respond::refusal(viewer, e) {
-        Ok((status, alert)) => render(s, viewer, case_id, nid, status, Some(alert)).await,
+        Ok((status, alert)) => render(s, viewer, case_id, nid, status, Some(alert), None).await,
         Err(page) => *page,
     }
 }
@@ -710,7 +752,9 @@ pub async fn enter_preferences(
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(()) => see_other(&format!("/cases/{case_id}/negotiations/{nid}")),
+        Ok(()) => see_other(&format!(
+            "/cases/{case_id}/negotiations/{nid}?done=priorities"
+        )),
         Err(e) => answer_error(&s, &viewer, &case_id, &nid, e).await,
     }
 }
@@ -741,7 +785,7 @@ pub async fn propose_package(
         Err(e) => Err(AppError::invalid("invalid-form", e.to_string())),
     };
     match outcome {
-        Ok(()) => see_other(&format!("/cases/{case_id}/negotiations/{nid}")),
+        Ok(()) => see_other(&format!("/cases/{case_id}/negotiations/{nid}?done=proposal")),
         Err(e) => answer_error(&s, &viewer, &case_id, &nid, e).await,
     }
 }
@@ -768,7 +812,7 @@ pub async fn answer(
         )
         .await
     {
-        Ok(_) => see_other(&format!("/cases/{case_id}/negotiations/{nid}")),
+        Ok(_) => see_other(&format!("/cases/{case_id}/negotiations/{nid}?done=answer")),
         Err(e) => answer_error(&s, &viewer, &case_id, &nid, e).await,
     }
 }
