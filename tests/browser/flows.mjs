@@ -99,7 +99,7 @@ async function signIn(name) {
     if (name === 'harbour') await check(page, 'time-zone-en');
     const suggested = await page.locator('#time_zone').inputValue();
     if (suggested !== 'Asia/Hong_Kong') fail(`${name}: the browser's zone was not suggested (${suggested})`);
-    await page.click('form[action="/account"] button[type=submit]');
+    await page.click('main form[action="/account"] button[type=submit]');
   }
   if (new URL(page.url()).pathname !== '/') fail(`${name}: signed in at ${page.url()}`);
   return person;

@@ -135,6 +135,8 @@ error_codes! {
     InvalidBiddingRules = "invalid-bidding-rules",
     /// A country is not an ISO 3166-1 alpha-2 code.
     InvalidCountryCode = "invalid-country-code",
+    /// A party's contact e-mail address is not of the form `name@domain.tld`.
+    InvalidContactEmail = "invalid-contact-email",
     /// An identifier has characters other than letters, digits, '-' and '_', or is too long.
     InvalidIdentifier = "invalid-identifier",
     /// The settled or unsettled issues of terms agreed are missing, too many or malformed.

@@ -336,6 +336,41 @@ pub struct PartyInput {
     /// Written consent already on file, if any.
     #[serde(default)]
     pub consent: Option<ConsentBasis>,
+    /// Whom the Secretariat writes to for this party (the other side of a request, before it
+    /// has anyone acting for it in Accord).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<PartyContact>,
+}
+
+/// A person to write to for a party: a name and an e-mail address, as the filing gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyContact {
+    /// The person's name (1 to 300 characters).
+    pub name: String,
+    /// The person's e-mail address (`local@domain`, at most 254 characters).
+    pub email: String,
+}
+
+impl PartyContact {
+    /// The longest e-mail address (RFC 5321's path limit).
+    pub const EMAIL_MAX: usize = 254;
+
+    /// True for an address of the form `local@domain.tld`: one `@`, no spaces or control
+    /// characters, a dot in the domain and nothing empty around them. Whether it reaches anyone
+    /// is for the mail to tell.
+    pub fn email_is_plausible(email: &str) -> bool {
+        let Some((local, domain)) = email.split_once('@') else {
+            return false;
+        };
+        !local.is_empty()
+            && email.len() <= Self::EMAIL_MAX
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+    }
 }
 
 /// A party as the case holds it.
@@ -356,6 +391,9 @@ pub struct Party {
     /// The party withdrew on this date; it keeps its sealed caucus history but no longer acts.
     #[schemars(with = "Option<String>")]
     pub withdrawn_at: Option<Timestamp>,
+    /// Whom the Secretariat writes to for this party, as the filing gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<PartyContact>,
 }
 
 impl Party {
@@ -373,6 +411,7 @@ impl Party {
             consent: input.consent,
             state_approval: None,
             withdrawn_at: None,
+            contact: input.contact,
         }
     }
 

@@ -26,6 +26,7 @@ const SCOPE: &[ErrorCode] = &[
 /// What a filing is checked for (transition 0), an amended draft too.
 const FILING: &[ErrorCode] = &[
     E::InvalidPartyCount,
+    E::InvalidContactEmail,
     E::TooManyCategories,
     E::InvalidIdentifier,
     E::DuplicateParty,

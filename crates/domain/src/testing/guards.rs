@@ -102,6 +102,7 @@ guard_tests! {
     InvalidAgenda => invalid_agenda,
     InvalidBiddingRules => invalid_bidding_rules,
     InvalidCountryCode => invalid_country_code,
+    InvalidContactEmail => invalid_contact_email,
     InvalidIdentifier => invalid_identifier,
     InvalidInvitationPeriod => invalid_invitation_period,
     InvalidMediatorCount => invalid_mediator_count,
@@ -824,6 +825,12 @@ fn invalid_bidding_rules() -> Provoked {
 
 fn invalid_country_code() -> Provoked {
     expect_refusal(CountryCode::parse("hk"))
+}
+
+fn invalid_contact_email() -> Provoked {
+    let mut v = commercial_filing();
+    v["parties"][1]["contact"] = json!({"name": "Budi Santoso", "email": "budi at indah"});
+    filing_refused(v)
 }
 
 fn invalid_identifier() -> Provoked {

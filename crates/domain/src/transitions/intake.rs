@@ -140,6 +140,18 @@ fn checked_request(req: &FileRequest, ctx: &Context<'_>) -> Result<RequestConten
             )?;
             check_text("representatives[].name", &r.name, limits::TITLE_MAX, true)?;
         }
+        if let Some(contact) = &p.contact {
+            check_text("parties[].contact.name", &contact.name, limits::TITLE_MAX, true)?;
+            if !crate::party::PartyContact::email_is_plausible(&contact.email) {
+                return Err(DomainError::invalid(
+                    ErrorCode::InvalidContactEmail,
+                    format!(
+                        "party '{}': '{}' is not an e-mail address such as name@example.org",
+                        p.id, contact.email
+                    ),
+                ));
+            }
+        }
     }
     if !ids.contains(&req.requesting_party) {
         return Err(DomainError::invalid(

@@ -229,7 +229,9 @@ pub async fn time_zone_page(viewer: Viewer) -> Response {
     html(
         StatusCode::OK,
         &TimeZonePage {
-            page: viewer.frame("time-zone-title", "/account"),
+            page: viewer
+                .frame("time-zone-title", "/account")
+                .at("/account/time-zone"),
             zones,
         },
     )

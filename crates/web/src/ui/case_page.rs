@@ -33,6 +33,8 @@ struct PartyLine {
     representatives: Vec<String>,
     /// The consent on file, as entered (what the Secretariat screens).
     consent: String,
+    /// Whom the Secretariat writes to for the party: name and e-mail address.
+    contact: Option<(String, String)>,
     withdrawn: bool,
 }
 
@@ -960,6 +962,7 @@ async fn render_case_at(
                 })
                 .collect(),
             consent: consent_words(viewer, p.consent.as_ref()),
+            contact: p.contact.as_ref().map(|c| (c.name.clone(), c.email.clone())),
             withdrawn: p.withdrawn_at.is_some(),
         })
         .collect();

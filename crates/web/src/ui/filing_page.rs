@@ -49,6 +49,10 @@ struct PartyBlock {
     /// The country as typed or picked (a name, in the viewer's language or English).
     country: String,
     country_error: Option<String>,
+    /// Whom the Secretariat writes to at this party (the other sides of the request).
+    contact_name: String,
+    contact_email: String,
+    contact_error: Option<String>,
     representative: String,
     authority: String,
     consent: String,
@@ -168,6 +172,9 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
                     },
                     country: v("country"),
                     country_error: None,
+                    contact_name: v("contact_name"),
+                    contact_email: v("contact_email"),
+                    contact_error: None,
                     representative: v("representative"),
                     authority: v("authority"),
                     consent: v("consent"),
@@ -280,9 +287,30 @@ async fn filing_from_form(
         }
         let consent = (!block.consent.is_empty())
             .then(|| json!({"basis": "prior-clause", "reference": block.consent}));
+        let (contact_name, contact_email) =
+            (block.contact_name.trim(), block.contact_email.trim());
+        let contact = match (contact_name.is_empty(), contact_email.is_empty()) {
+            (true, true) => Value::Null,
+            (true, false) => {
+                block.contact_error = Some(viewer.t("filing-error-contact"));
+                continue;
+            }
+            (false, _) if !contact_email.is_empty()
+                && !accord_domain::party::PartyContact::email_is_plausible(contact_email) =>
+            {
+                block.contact_error = Some(viewer.t("error-invalid-contact-email"));
+                continue;
+            }
+            // A name needs its address.
+            (false, true) => {
+                block.contact_error = Some(viewer.t("error-invalid-contact-email"));
+                continue;
+            }
+            (false, false) => json!({"name": contact_name, "email": contact_email}),
+        };
         parties.push(json!({
             "id": block.id, "name": block.name, "kind": kind,
-            "representatives": representatives, "consent": consent
+            "representatives": representatives, "consent": consent, "contact": contact
         }));
     }
     let mut third_states = vec![];
@@ -325,7 +353,7 @@ async fn filing_from_form(
     if page
         .parties
         .iter()
-        .any(|p| p.error.is_some() || p.country_error.is_some())
+        .any(|p| p.error.is_some() || p.country_error.is_some() || p.contact_error.is_some())
         || page.third_state_error.is_some()
     {
         return None;
@@ -453,6 +481,14 @@ fn sent_from_draft(
                     .unwrap_or_default(),
             ),
             ("consent", consent.to_owned()),
+            (
+                "contact_name",
+                p.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+            ),
+            (
+                "contact_email",
+                p.contact.as_ref().map(|c| c.email.clone()).unwrap_or_default(),
+            ),
         ] {
             sent.push((format!("p{n}_{k}"), v));
         }
@@ -484,6 +520,10 @@ fn keep_what_the_form_cannot_show(case: &accord_domain::Case, body: &mut Value) 
             let Some(was) = old_parties.iter().find(|o| o["id"] == p["id"]) else {
                 continue;
             };
+            // The requesting party's block has no contact fields.
+            if p["contact"].is_null() && was["id"] == json!(case.requesting_party) {
+                p["contact"] = was["contact"].clone();
+            }
             let same_kind = ["type", "country", "approving_state", "nationality"]
                 .iter()
                 .all(|k| was["kind"][*k] == p["kind"][*k]);
