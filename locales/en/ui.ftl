@@ -786,6 +786,7 @@ error-invalid-mediator-count = A case has one to three mediators.
 error-invalid-package = The package does not fit the agenda: choose one option for each issue.
 error-invalid-party-count = A request names at least two parties, and at most twenty.
 error-invalid-preferences = The preferences are not valid: check the weights, scores and reservation.
+error-invalid-panel-profile = The panel entry is not valid: give the nationality as a country code such as SN and each working language as a two-letter code such as fr, each once, for a mediator's account.
 error-invalid-profile-override = A change to the procedural profile is unknown or out of bounds.
 error-invalid-rule-decision = The decision cannot be recorded as given: check its text, its date, from when it applies and the rules it sets.
 error-invalid-settlement-draft = The settlement draft is incomplete or not valid.

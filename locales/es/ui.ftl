@@ -786,6 +786,7 @@ error-invalid-mediator-count = Un expediente tiene de uno a tres mediadores.
 error-invalid-package = El conjunto no se ajusta a la agenda: elija una opción para cada cuestión.
 error-invalid-party-count = Una solicitud nombra al menos dos partes y como máximo veinte.
 error-invalid-preferences = Las preferencias no son válidas: revise los pesos, las notas y el valor de reserva.
+error-invalid-panel-profile = La inscripción en la lista no es válida: indique la nacionalidad con un código de país como SN y cada idioma de trabajo con un código de dos letras como fr, una sola vez cada uno, para la cuenta de un mediador o una mediadora.
 error-invalid-profile-override = Un cambio del perfil procesal es desconocido o está fuera de los límites.
 error-invalid-rule-decision = La decisión no puede registrarse así: revise su texto, su fecha, desde cuándo se aplica y las reglas que fija.
 error-invalid-settlement-draft = El borrador del acuerdo de transacción está incompleto o no es válido.

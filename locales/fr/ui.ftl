@@ -786,6 +786,7 @@ error-invalid-mediator-count = Un dossier compte un à trois médiateurs.
 error-invalid-package = La solution ne correspond pas à l’ordre du jour : choisissez une option pour chaque question.
 error-invalid-party-count = Une demande désigne au moins deux parties et au plus vingt.
 error-invalid-preferences = Les préférences ne sont pas valables : vérifiez les poids, les notes et le seuil de rupture.
+error-invalid-panel-profile = L’inscription sur la liste n’est pas valable : indiquez la nationalité par un code de pays tel que SN et chaque langue de travail par un code à deux lettres tel que fr, une seule fois chacune, pour le compte d’un médiateur ou d’une médiatrice.
 error-invalid-profile-override = Une modification du profil procédural est inconnue ou hors des limites.
 error-invalid-rule-decision = La décision ne peut être enregistrée telle quelle : vérifiez son texte, sa date, sa date d’effet et les règles qu’elle fixe.
 error-invalid-settlement-draft = Le projet d’accord de règlement est incomplet ou non valable.

@@ -785,6 +785,7 @@ error-invalid-mediator-count = 一个案件有一至三名调解员。
 error-invalid-package = 该方案与议程不符：请为每个议题选择一个选项。
 error-invalid-party-count = 申请须列明至少两个、至多二十个当事方。
 error-invalid-preferences = 偏好无效：请检查权重、评分和保留值。
+error-invalid-panel-profile = 名册条目无效：请为调解员账户以国家代码（如 SN）填写国籍，以两个字母的代码（如 fr）填写每种工作语言，每种仅一次。
 error-invalid-profile-override = 对程序规则的某项变更未知或超出范围。
 error-invalid-rule-decision = 无法按所填内容记录该决定：请检查其文本、日期、生效时间及其所定规则。
 error-invalid-settlement-draft = 和解协议草案不完整或无效。

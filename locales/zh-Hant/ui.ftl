@@ -785,6 +785,7 @@ error-invalid-mediator-count = 一個案件有一至三名調解員。
 error-invalid-package = 該方案與議程不符：請為每個議題選擇一個選項。
 error-invalid-party-count = 申請須列明至少兩個、至多二十個當事方。
 error-invalid-preferences = 偏好無效：請檢查權重、評分和保留值。
+error-invalid-panel-profile = 名冊條目無效：請為調解員帳戶以國家代碼（如 SN）填寫國籍，以兩個字母的代碼（如 fr）填寫每種工作語言，每種僅一次。
 error-invalid-profile-override = 對程序規則的某項變更未知或超出範圍。
 error-invalid-rule-decision = 無法按所填內容記錄該決定：請檢查其文本、日期、生效時間及其所定規則。
 error-invalid-settlement-draft = 和解協議草案不完整或無效。

@@ -125,6 +125,31 @@ pub async fn load(accord: &Accord, data: &Path) -> Result<Vec<Login>, String> {
             password: pw,
         });
     }
+    // The panel the parties choose from: each mediator's nationality and working languages.
+    let secretariat = ids
+        .get("sgen")
+        .cloned()
+        .ok_or("the demo has no Secretariat")?;
+    for (username, nationality, languages) in [
+        ("amina", "SN", &["fr", "en", "ar"][..]),
+        ("chen", "CN", &["zh", "en"][..]),
+        ("ortega", "PE", &["es", "en", "fr"][..]),
+    ] {
+        let Some(Actor::User { id, .. }) = ids.get(username) else {
+            continue;
+        };
+        accord
+            .set_panel_profile(
+                &secretariat,
+                id,
+                accord_app::accounts::PanelProfile {
+                    nationality: Some(nationality.into()),
+                    languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)

@@ -42,6 +42,59 @@ pub struct PanelMember {
     pub user_id: String,
     /// The mediator's name.
     pub name: String,
+    /// Nationality (ISO 3166-1 alpha-2), as the Secretariat recorded it.
+    #[serde(default)]
+    pub nationality: Option<String>,
+    /// Working languages (ISO 639-1 codes such as `fr`), as the Secretariat recorded them.
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+/// A mediator's entry on the panel: what the parties choose by besides the name. Kept by the
+/// Secretariat (`POST /api/v1/users/{id}/panel-profile`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PanelProfile {
+    /// Nationality: an ISO 3166-1 alpha-2 code such as `SN`.
+    #[serde(default)]
+    pub nationality: Option<String>,
+    /// Working languages: ISO 639-1 codes (two lower-case letters) such as `fr`, at most 12.
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+impl PanelProfile {
+    /// Most working languages on one entry.
+    pub const LANGUAGES_MAX: usize = 12;
+
+    /// Checks the entry: a well-formed country code and language codes, none twice
+    /// (`invalid-panel-profile` otherwise).
+    pub fn checked(mut self) -> Result<PanelProfile, AppError> {
+        let bad = |m: String| AppError::invalid("invalid-panel-profile", m);
+        if let Some(n) = &self.nationality {
+            accord_domain::party::CountryCode::parse(n).map_err(|e| bad(e.to_string()))?;
+        }
+        if self.languages.len() > Self::LANGUAGES_MAX {
+            return Err(bad(format!(
+                "at most {} working languages",
+                Self::LANGUAGES_MAX
+            )));
+        }
+        for l in &self.languages {
+            if l.len() != 2 || !l.bytes().all(|b| b.is_ascii_lowercase()) {
+                return Err(bad(format!(
+                    "'{l}' is not an ISO 639-1 language code (two lower-case letters, such as fr)"
+                )));
+            }
+        }
+        let before = self.languages.len();
+        let mut seen = std::collections::BTreeSet::new();
+        self.languages.retain(|l| seen.insert(l.clone()));
+        if self.languages.len() != before {
+            return Err(bad("a language is given twice".into()));
+        }
+        Ok(self)
+    }
 }
 
 /// A signed-in user as the API shows it.
@@ -279,6 +332,7 @@ impl Accord {
             totp_secret: None,
             language: None,
             time_zone: None,
+            panel_profile: None,
             totp_enabled: false,
         };
         self.store.create_user(&rec).await?;
@@ -305,9 +359,18 @@ impl Accord {
             .await?
             .into_iter()
             .filter(|u| u.role == GlobalRole::Mediator.as_str() && !u.disabled)
-            .map(|u| PanelMember {
-                user_id: u.id,
-                name: u.display_name,
+            .map(|u| {
+                let entry: PanelProfile = u
+                    .panel_profile
+                    .as_deref()
+                    .and_then(|p| serde_json::from_str(p).ok())
+                    .unwrap_or_default();
+                PanelMember {
+                    user_id: u.id,
+                    name: u.display_name,
+                    nationality: entry.nationality,
+                    languages: entry.languages,
+                }
             })
             .collect();
         panel.sort_by(|a, b| a.name.cmp(&b.name));
@@ -704,6 +767,37 @@ impl Accord {
             return Err(AppError::Forbidden);
         }
         if !self.store.set_user_disabled(user_id, disabled).await? {
+            return Err(AppError::NotFound { what: "user" });
+        }
+        Ok(())
+    }
+
+    /// Records a mediator's panel entry (Secretariat): nationality and working languages, shown
+    /// to the parties who choose from the panel. Only a mediator's account has one.
+    pub async fn set_panel_profile(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        entry: PanelProfile,
+    ) -> Result<(), AppError> {
+        if !policy::can_administer_institution(actor) {
+            return Err(AppError::Forbidden);
+        }
+        let entry = entry.checked()?;
+        let user = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "user" })?;
+        if user.role != GlobalRole::Mediator.as_str() {
+            return Err(AppError::invalid(
+                "invalid-panel-profile",
+                "only a mediator's account is on the panel",
+            ));
+        }
+        let json = serde_json::to_string(&entry)
+            .map_err(|e| AppError::Storage(format!("a panel entry: {e}")))?;
+        if !self.store.set_panel_profile(user_id, Some(&json)).await? {
             return Err(AppError::NotFound { what: "user" });
         }
         Ok(())

@@ -150,6 +150,8 @@ pub struct UserRecord {
     pub language: Option<String>,
     /// Time zone for dates and times on pages (IANA name), if chosen.
     pub time_zone: Option<String>,
+    /// A mediator's panel entry (nationality, working languages) as JSON, if recorded.
+    pub panel_profile: Option<String>,
 }
 
 /// A server-side session (the token itself is never stored, only its SHA-256).
@@ -293,6 +295,13 @@ pub trait AccountStore: Send + Sync {
         user_id: &str,
         language: Option<&str>,
         time_zone: Option<&str>,
+    ) -> Result<bool, StoreError>;
+    /// Stores a mediator's panel entry (JSON; `None` clears it); returns false if there is no
+    /// such user.
+    async fn set_panel_profile(
+        &self,
+        user_id: &str,
+        panel_profile: Option<&str>,
     ) -> Result<bool, StoreError>;
     /// Records a failed sign-in at `now_ms` against a throttle key.
     async fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError>;

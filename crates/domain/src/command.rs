@@ -378,9 +378,7 @@ impl CommandKind {
             K::AmendDraft
             | K::SubmitRequest
             | K::WithdrawRequest
-            | K::TreatInvitationAsRejected => {
-                Action::ActForRequestingParty
-            }
+            | K::TreatInvitationAsRejected => Action::ActForRequestingParty,
             K::AcceptInvitation
             | K::RejectInvitation
             | K::RequestSecretariatAppointment

@@ -272,15 +272,10 @@ mod turn_tests {
     fn every_open_stage_waits_on_someone_and_a_finished_record_on_nobody() {
         for stage in STAGES {
             let finished = matches!(*stage, "NOT_COMMENCED" | "CLOSED");
-            assert_eq!(
-                Turn::of_stage(stage) == Turn::Nobody,
-                finished,
-                "{stage}"
-            );
+            assert_eq!(Turn::of_stage(stage) == Turn::Nobody, finished, "{stage}");
         }
         // A terminated mediation still waits for the Secretariat's final accounts and closing.
         assert_eq!(Turn::of_stage("TERMINATED"), Turn::Secretariat);
         assert_eq!(Turn::of_stage("no-such-stage"), Turn::Nobody);
     }
-
 }

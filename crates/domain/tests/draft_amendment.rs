@@ -22,7 +22,8 @@ fn the_requesting_party_amends_its_draft_and_the_case_reads_as_amended() {
     amended.title = "Delivery of turbines (amended)".into();
     amended.parties[1].name = "Other side, correctly named".into();
     amended.subject_categories = vec!["sale-of-goods".into()];
-    f.act(&By::RequestingParty, &amend(amended.clone())).unwrap();
+    f.act(&By::RequestingParty, &amend(amended.clone()))
+        .unwrap();
     assert_eq!(f.case.title, "Delivery of turbines (amended)");
     assert_eq!(f.case.parties[1].name, "Other side, correctly named");
     assert_eq!(f.case.subject_categories, vec!["sale-of-goods".to_owned()]);
@@ -74,4 +75,46 @@ fn only_a_draft_is_amended_and_only_by_its_requesting_party() {
         Err(Refused::Domain(e)) => assert_eq!(e.code(), ErrorCode::TransitionNotAllowed),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+#[test]
+fn a_contact_for_the_other_side_is_kept_and_its_address_checked() {
+    use accord_domain::party::PartyContact;
+    let builder = CaseBuilder::commercial();
+    let mut f = builder.build(Milestone::Draft).unwrap();
+    let mut amended = builder.request().clone();
+    amended.parties[1].contact = Some(PartyContact {
+        name: "Budi Santoso".into(),
+        email: "budi.santoso@indah.example".into(),
+    });
+    f.act(&By::RequestingParty, &amend(amended.clone()))
+        .unwrap();
+    assert_eq!(
+        f.case.parties[1].contact.as_ref().map(|c| c.email.as_str()),
+        Some("budi.santoso@indah.example")
+    );
+    for wrong in [
+        "budi",
+        "budi@",
+        "@indah.example",
+        "budi@indah",
+        "budi @indah.example",
+        "budi@@indah.example",
+        " budi@indah.example",
+    ] {
+        amended.parties[1].contact = Some(PartyContact {
+            name: "Budi Santoso".into(),
+            email: wrong.into(),
+        });
+        match f.decide(&By::RequestingParty, &amend(amended.clone())) {
+            Err(Refused::Domain(e)) => {
+                assert_eq!(e.code(), ErrorCode::InvalidContactEmail, "{wrong}")
+            }
+            other => panic!("{wrong}: expected a refusal, got {other:?}"),
+        }
+    }
+    assert!(!PartyContact::email_is_plausible(&format!(
+        "{}@indah.example",
+        "b".repeat(250)
+    )));
 }

@@ -106,7 +106,9 @@ pub fn integer(language: &str, n: i64) -> String {
 pub fn decimal(language: &str, text: &str) -> String {
     let well_formed = !text.is_empty()
         && text.split('.').count() <= 2
-        && text.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        && text
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
     if !well_formed {
         return text.to_owned();
     }
@@ -181,7 +183,13 @@ mod tests {
         assert!(fr.ends_with(",50") && !fr.contains('.'), "{fr}");
         let ru = decimal("ru", "1250000.50");
         assert!(ru.ends_with(",50") && ru.starts_with('1'), "{ru}");
-        assert_eq!(decimal("es", "1250000.50").chars().filter(|c| *c == ',').count(), 1);
+        assert_eq!(
+            decimal("es", "1250000.50")
+                .chars()
+                .filter(|c| *c == ',')
+                .count(),
+            1
+        );
         assert_eq!(money("zh-Hans", "900000.00", "USD"), "900,000.00\u{a0}USD");
         // What is not a plain decimal is shown as recorded.
         assert_eq!(decimal("en", "12."), "12.");

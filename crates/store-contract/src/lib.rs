@@ -807,6 +807,7 @@ pub async fn users_and_sessions(store: &dyn Store) {
         totp_enabled: false,
         language: None,
         time_zone: None,
+        panel_profile: None,
     };
     store.create_user(&u).await.unwrap();
     let dup = UserRecord {
@@ -862,6 +863,40 @@ pub async fn users_and_sessions(store: &dyn Store) {
     assert_eq!(
         (u2.totp_secret.as_deref(), u2.totp_enabled),
         (Some(&b"sealed"[..]), true)
+    );
+    // A panel entry is kept as given, cleared by `None`, and only for an existing user.
+    let entry = r#"{"nationality":"SN","languages":["fr","en"]}"#;
+    assert!(
+        store
+            .set_panel_profile("user-1", Some(entry))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .user_by_id("user-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .panel_profile
+            .as_deref(),
+        Some(entry)
+    );
+    assert!(
+        !store
+            .set_panel_profile("nobody", Some(entry))
+            .await
+            .unwrap()
+    );
+    assert!(store.set_panel_profile("user-1", None).await.unwrap());
+    assert_eq!(
+        store
+            .user_by_id("user-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .panel_profile,
+        None
     );
     // The absolute lifetime ends a session however far its idle expiry was moved.
     assert_eq!(store.session("th1", 3_000).await.unwrap(), None, "absolute");

@@ -20,6 +20,7 @@ fn user_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<UserRecord, sql
         totp_enabled: r.read::<i64>("totp_enabled")? != 0,
         language: r.read("language")?,
         time_zone: r.read("time_zone")?,
+        panel_profile: r.read("panel_profile")?,
     })
 }
 
@@ -46,7 +47,8 @@ impl<D: Dialect> AccountStore for SqlStore<D> {
     async fn create_user(&self, u: &UserRecord) -> Result<(), StoreError> {
         query(
             "INSERT INTO users (id, username, display_name, role, password_hash, disabled, \
-             created_at_ms, language, time_zone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             created_at_ms, language, time_zone, panel_profile) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&u.id)
         .bind(&u.username)
@@ -57,6 +59,7 @@ impl<D: Dialect> AccountStore for SqlStore<D> {
         .bind(u.created_at_ms)
         .bind(&u.language)
         .bind(&u.time_zone)
+        .bind(&u.panel_profile)
         .execute(&self.pool)
         .await
         .map_err(|e| match backend_error(e) {
@@ -243,6 +246,20 @@ impl<D: Dialect> AccountStore for SqlStore<D> {
             .map_err(backend_error)?;
         let n = D::rows_affected(&done);
         Ok(n == 1)
+    }
+
+    async fn set_panel_profile(
+        &self,
+        user_id: &str,
+        panel_profile: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let done = query("UPDATE users SET panel_profile = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(panel_profile)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(D::rows_affected(&done) == 1)
     }
 
     async fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError> {

@@ -345,3 +345,59 @@ async fn display_names_refuse_controls_and_text_direction_overrides() {
         assert_eq!(s, StatusCode::CREATED, "{good:?} {v}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_keeps_each_mediators_panel_entry_and_the_parties_choose_by_it() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let mut t = TestServer::start(backend).await.unwrap();
+        t.user("sgen", "secretariat").await;
+        let amina = t.user("amina", "mediator").await;
+        let harbour = t.user("harbour", "party-user").await;
+        let path = format!("/api/v1/users/{amina}/panel-profile");
+        let entry = json!({"nationality": "SN", "languages": ["fr", "en"]});
+
+        // Only the Secretariat keeps the panel, and only for a mediator's account.
+        let (s, _) = t.post("harbour", &path, entry.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, v) = t
+            .post(
+                "sgen",
+                &format!("/api/v1/users/{harbour}/panel-profile"),
+                entry.clone(),
+            )
+            .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("invalid-panel-profile")
+            )
+        );
+        // A wrong entry is refused and changes nothing.
+        for bad in [
+            json!({"nationality": "Senegal", "languages": []}),
+            json!({"languages": ["French"]}),
+            json!({"languages": ["fr", "fr"]}),
+        ] {
+            let (s, v) = t.post("sgen", &path, bad.clone()).await;
+            assert_eq!(
+                (s, v["error"]["code"].as_str()),
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some("invalid-panel-profile")
+                ),
+                "{bad}"
+            );
+        }
+        let (_, panel) = t.get("harbour", "/api/v1/mediators").await;
+        assert_eq!(panel[0]["nationality"], Value::Null, "{panel}");
+
+        let (s, _) = t.post("sgen", &path, entry).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, panel) = t.get("harbour", "/api/v1/mediators").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(panel[0]["user_id"], amina.as_str());
+        assert_eq!(panel[0]["nationality"], "SN");
+        assert_eq!(panel[0]["languages"], json!(["fr", "en"]));
+    }
+}

@@ -879,7 +879,13 @@ async fn authorization_matrix() {
                 ),
                 (_, r) if r.starts_with("/api/v1/users/{user_id}") => {
                     let path = r.replace("{user_id}", &missing);
-                    let body = r.ends_with("/role").then(|| json!({"role": "mediator"}));
+                    let body = if r.ends_with("/role") {
+                        Some(json!({"role": "mediator"}))
+                    } else if r.ends_with("/panel-profile") {
+                        Some(json!({"nationality": "SN", "languages": ["fr", "en"]}))
+                    } else {
+                        None
+                    };
                     add(
                         &mut probes,
                         method,

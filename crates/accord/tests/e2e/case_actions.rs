@@ -252,7 +252,10 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
     assert!(form.contains("name=\"p2_representative\""));
     assert!(form.contains("value=\"indah\""), "{form}");
     assert!(form.contains("<input type=\"hidden\" name=\"p1_id\" value=\"H\">"));
-    assert!(!form.contains("value=\"ID\""), "a country shown by its code");
+    assert!(
+        !form.contains("value=\"ID\""),
+        "a country shown by its code"
+    );
 
     // Another party may not open or post the form.
     let (status, _) = t.page("indah", &format!("/cases/{case}/draft")).await;
@@ -275,8 +278,14 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
         vec![
             ("csrf", csrf.clone()),
             ("profile", "uncitral-2021".to_owned()),
-            ("title", "Harbour v. Indah — late deliveries of cargo".to_owned()),
-            ("summary", "Late deliveries under a supply agreement.".to_owned()),
+            (
+                "title",
+                "Harbour v. Indah — late deliveries of cargo".to_owned(),
+            ),
+            (
+                "summary",
+                "Late deliveries under a supply agreement.".to_owned(),
+            ),
             ("categories", "sale-of-goods".to_owned()),
             ("p1_id", "H".to_owned()),
             ("p1_name", "Harbour Trading Ltd".to_owned()),
@@ -298,7 +307,10 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refused = r.text().await.unwrap();
     assert!(refused.contains("id=\"p2_country-error\""), "{refused}");
-    assert!(refused.contains("value=\"PT Indah Logistik Tbk\""), "{refused}");
+    assert!(
+        refused.contains("value=\"PT Indah Logistik Tbk\""),
+        "{refused}"
+    );
     assert_eq!(t.store.events(&case).await.unwrap().len(), before);
 
     let r = post(fields("Indonesia")).await;
@@ -312,10 +324,7 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
     let reps = v["parties"][0]["representatives"].as_array().unwrap();
     assert_eq!(reps.len(), 2, "{reps:?}");
     assert_eq!(reps[1]["scopes"], serde_json::json!(["view", "file"]));
-    assert_eq!(
-        v["profile"]["case_overrides"]["acceptance_days"],
-        25
-    );
+    assert_eq!(v["profile"]["case_overrides"]["acceptance_days"], 25);
 
     // Once submitted, the draft is no longer edited.
     t.ok("harbour", &case, "submit-request", serde_json::json!({}))

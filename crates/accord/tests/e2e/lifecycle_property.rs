@@ -271,6 +271,7 @@ async fn with_panel(store: Arc<dyn Store>) -> Arc<dyn Store> {
                 totp_enabled: false,
                 language: None,
                 time_zone: None,
+                panel_profile: None,
             })
             .await
             .unwrap();

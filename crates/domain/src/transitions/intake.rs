@@ -141,7 +141,12 @@ fn checked_request(req: &FileRequest, ctx: &Context<'_>) -> Result<RequestConten
             check_text("representatives[].name", &r.name, limits::TITLE_MAX, true)?;
         }
         if let Some(contact) = &p.contact {
-            check_text("parties[].contact.name", &contact.name, limits::TITLE_MAX, true)?;
+            check_text(
+                "parties[].contact.name",
+                &contact.name,
+                limits::TITLE_MAX,
+                true,
+            )?;
             if !crate::party::PartyContact::email_is_plausible(&contact.email) {
                 return Err(DomainError::invalid(
                     ErrorCode::InvalidContactEmail,

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use accord_app::accounts::{NewUser, TotpEnrolment, UserView};
+use accord_app::accounts::{NewUser, PanelProfile, TotpEnrolment, UserView};
 use accord_app::passwords::ResetLink;
 use accord_app::sessions::SessionView;
 use axum::extract::{ConnectInfo, Path, State};
@@ -60,6 +60,12 @@ pub(super) const ROUTES: &[RouteSpec] = &[
         .summary("Change an account's role (Secretariat)")
         .status(204)
         .json_body(schema::<RoleChange>),
+    RouteSpec::post("/api/v1/users/{user_id}/panel-profile", |m| {
+        on(m, set_panel_profile)
+    })
+    .summary("Record a mediator's panel entry: nationality and working languages (Secretariat)")
+    .status(204)
+    .json_body(schema::<PanelProfile>),
     RouteSpec::post("/api/v1/users/{user_id}/reset-link", |m| {
         on(m, issue_reset_link)
     })
@@ -156,6 +162,18 @@ async fn set_role(
     ApiJson(r): ApiJson<RoleChange>,
 ) -> Result<Response, ApiError> {
     s.accord.set_user_role(&p.actor, &user_id, &r.role).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn set_panel_profile(
+    State(s): State<AppState>,
+    Authed(p): Authed,
+    Path(user_id): Path<String>,
+    ApiJson(entry): ApiJson<PanelProfile>,
+) -> Result<Response, ApiError> {
+    s.accord
+        .set_panel_profile(&p.actor, &user_id, entry)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

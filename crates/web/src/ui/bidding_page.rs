@@ -165,7 +165,10 @@ fn block(
                     .map(|f| {
                         viewer.ta(
                             "bidding-figure-line",
-                            &[("round", &round_text(f.round)), ("amount", &money(f.amount))],
+                            &[
+                                ("round", &round_text(f.round)),
+                                ("amount", &money(f.amount)),
+                            ],
                         )
                     })
                     .collect(),

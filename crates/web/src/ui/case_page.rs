@@ -288,6 +288,56 @@ fn settled(c: &accord_domain::Case, state_name: &str) -> bool {
             .is_some_and(|s| s.countersigned.is_some())
 }
 
+/// A panel member as the parties choose: name, nationality and working languages (each
+/// language by its own name, as interpreters' lists give them).
+fn panel_label(viewer: &Viewer, m: &accord_app::accounts::PanelMember) -> String {
+    let mut label = m.name.clone();
+    if let Some(n) = m.nationality.as_deref() {
+        label.push_str(" — ");
+        label.push_str(
+            &super::countries::known_name(viewer.lang, n).unwrap_or_else(|| n.to_owned()),
+        );
+    }
+    if !m.languages.is_empty() {
+        let names: Vec<&str> = m
+            .languages
+            .iter()
+            .map(|l| language_autonym(l).unwrap_or(l.as_str()))
+            .collect();
+        label.push_str(" — ");
+        label.push_str(&names.join(", "));
+    }
+    label
+}
+
+/// A language's name in itself, for the languages mediators commonly work in.
+fn language_autonym(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "ar" => "العربية",
+        "de" => "Deutsch",
+        "en" => "English",
+        "es" => "Español",
+        "fa" => "فارسی",
+        "fr" => "Français",
+        "hi" => "हिन्दी",
+        "id" => "Bahasa Indonesia",
+        "it" => "Italiano",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        "ms" => "Bahasa Melayu",
+        "nl" => "Nederlands",
+        "pt" => "Português",
+        "ru" => "Русский",
+        "sw" => "Kiswahili",
+        "th" => "ไทย",
+        "tr" => "Türkçe",
+        "ur" => "اردو",
+        "vi" => "Tiếng Việt",
+        "zh" => "中文",
+        _ => return None,
+    })
+}
+
 /// A party's consent on file, with the text the filing or acceptance gave.
 fn consent_words(viewer: &Viewer, consent: Option<&accord_domain::party::ConsentBasis>) -> String {
     use accord_domain::party::ConsentBasis as B;
@@ -320,7 +370,10 @@ fn with_country_codes(
                 .fields
                 .iter()
                 .any(|f| f.name == k && f.kind == super::action_forms::Kind::Country);
-            match is_country.then(|| super::countries::code_of(viewer.lang, &v)).flatten() {
+            match is_country
+                .then(|| super::countries::code_of(viewer.lang, &v))
+                .flatten()
+            {
                 Some(code) => (k, code),
                 None => (k, v),
             }
@@ -962,7 +1015,10 @@ async fn render_case_at(
                 })
                 .collect(),
             consent: consent_words(viewer, p.consent.as_ref()),
-            contact: p.contact.as_ref().map(|c| (c.name.clone(), c.email.clone())),
+            contact: p
+                .contact
+                .as_ref()
+                .map(|c| (c.name.clone(), c.email.clone())),
             withdrawn: p.withdrawn_at.is_some(),
         })
         .collect();
@@ -1046,7 +1102,7 @@ async fn render_case_at(
             .await
             .unwrap_or_default()
             .into_iter()
-            .map(|m| (m.user_id, m.name))
+            .map(|m| (m.user_id.clone(), panel_label(viewer, &m)))
             .collect()
     } else {
         vec![]

@@ -287,16 +287,16 @@ async fn filing_from_form(
         }
         let consent = (!block.consent.is_empty())
             .then(|| json!({"basis": "prior-clause", "reference": block.consent}));
-        let (contact_name, contact_email) =
-            (block.contact_name.trim(), block.contact_email.trim());
+        let (contact_name, contact_email) = (block.contact_name.trim(), block.contact_email.trim());
         let contact = match (contact_name.is_empty(), contact_email.is_empty()) {
             (true, true) => Value::Null,
             (true, false) => {
                 block.contact_error = Some(viewer.t("filing-error-contact"));
                 continue;
             }
-            (false, _) if !contact_email.is_empty()
-                && !accord_domain::party::PartyContact::email_is_plausible(contact_email) =>
+            (false, _)
+                if !contact_email.is_empty()
+                    && !accord_domain::party::PartyContact::email_is_plausible(contact_email) =>
             {
                 block.contact_error = Some(viewer.t("error-invalid-contact-email"));
                 continue;
@@ -431,7 +431,10 @@ fn sent_from_draft(
     usernames: &std::collections::BTreeMap<String, String>,
 ) -> Vec<(String, String)> {
     let mut sent = vec![
-        ("dispute_type".to_owned(), case.dispute_type.as_str().to_owned()),
+        (
+            "dispute_type".to_owned(),
+            case.dispute_type.as_str().to_owned(),
+        ),
         ("title".to_owned(), case.title.clone()),
         ("summary".to_owned(), case.summary.clone()),
         ("categories".to_owned(), case.subject_categories.join(", ")),
@@ -447,7 +450,10 @@ fn sent_from_draft(
     for (i, p) in parties.iter().enumerate() {
         let n = i + 1;
         let kind = serde_json::to_value(&p.kind).unwrap_or_default();
-        let kind_name = kind.get("type").and_then(Value::as_str).unwrap_or("company");
+        let kind_name = kind
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("company");
         let country = ["country", "approving_state", "nationality"]
             .iter()
             .find_map(|k| kind.get(*k).and_then(Value::as_str))
@@ -483,11 +489,17 @@ fn sent_from_draft(
             ("consent", consent.to_owned()),
             (
                 "contact_name",
-                p.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+                p.contact
+                    .as_ref()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
             ),
             (
                 "contact_email",
-                p.contact.as_ref().map(|c| c.email.clone()).unwrap_or_default(),
+                p.contact
+                    .as_ref()
+                    .map(|c| c.email.clone())
+                    .unwrap_or_default(),
             ),
         ] {
             sent.push((format!("p{n}_{k}"), v));
@@ -539,7 +551,10 @@ fn keep_what_the_form_cannot_show(case: &accord_domain::Case, body: &mut Value) 
             if !p["consent"].is_null() && text(&p["consent"]) == text(&was["consent"]) {
                 p["consent"] = was["consent"].clone();
             }
-            let old_reps = was["representatives"].as_array().cloned().unwrap_or_default();
+            let old_reps = was["representatives"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             let same_first = match (p["representatives"].get(0), old_reps.first()) {
                 (Some(new), Some(old)) => new["user_id"] == old["user_id"],
                 _ => false,

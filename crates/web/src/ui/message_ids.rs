@@ -243,7 +243,12 @@ fn every_message_id_used_by_a_page_exists() {
     }
     {
         use accord_domain::state::Turn;
-        for t in [Turn::Secretariat, Turn::Parties, Turn::Mediator, Turn::Nobody] {
+        for t in [
+            Turn::Secretariat,
+            Turn::Parties,
+            Turn::Mediator,
+            Turn::Nobody,
+        ] {
             ids.insert(format!("turn-{}", t.as_str()));
         }
     }

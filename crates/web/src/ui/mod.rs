@@ -73,7 +73,9 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
     RouteSpec::get("/cases/new", |m| on(m, filing_page::filing_form)),
     RouteSpec::post("/cases/new", |m| on(m, filing_page::filing_submit)),
     RouteSpec::get("/cases/{case_id}/draft", |m| on(m, filing_page::draft_form)),
-    RouteSpec::post("/cases/{case_id}/draft", |m| on(m, filing_page::draft_submit)),
+    RouteSpec::post("/cases/{case_id}/draft", |m| {
+        on(m, filing_page::draft_submit)
+    }),
     RouteSpec::get("/cases/{case_id}", |m| on(m, case_page::case_page)),
     RouteSpec::post("/cases/{case_id}/actions/{action}", |m| {
         on(m, case_page::act_submit)

@@ -656,10 +656,7 @@ pub async fn negotiation_page(
     State(s): State<AppState>,
     viewer: Viewer,
     Path((case_id, nid)): Path<(String, String)>,
-    query: Result<
-        axum::extract::Query<NegotiationQuery>,
-        axum::extract::rejection::QueryRejection,
-    >,
+    query: Result<axum::extract::Query<NegotiationQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let notice = query
         .ok()
@@ -785,7 +782,9 @@ pub async fn propose_package(
         Err(e) => Err(AppError::invalid("invalid-form", e.to_string())),
     };
     match outcome {
-        Ok(()) => see_other(&format!("/cases/{case_id}/negotiations/{nid}?done=proposal")),
+        Ok(()) => see_other(&format!(
+            "/cases/{case_id}/negotiations/{nid}?done=proposal"
+        )),
         Err(e) => answer_error(&s, &viewer, &case_id, &nid, e).await,
     }
 }
