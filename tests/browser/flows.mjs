@@ -265,7 +265,7 @@ async function commercialCase() {
   await page.selectOption('#profile', 'iomed-default');
   await page.fill('#title', 'Harbour Trading v. PT Indah Logistik — late deliveries');
   await page.fill('#summary', 'Late deliveries of container cargo under a supply agreement of 2025.');
-  await page.fill('#categories', 'sale-of-goods');
+  await page.check('#category-sale-of-goods');
   if ((await page.locator('input#p1_id:not([type=hidden])').count()) !== 0) fail('the filing form asks for a party code');
   await page.fill('#p1_name', 'Harbour Trading Ltd');
   await page.selectOption('#p1_kind', 'company');
@@ -302,7 +302,7 @@ async function commercialCase() {
   step('Harbour submits the request');
   await act(page, 'submit-request');
   await expectText(page, '.stage strong', 'Request filed');
-  await expectText(page, '.notice', 'Submit the request');
+  await expectText(page, '.notice', 'submitted to the Secretariat');
 
   step('The Secretariat records the fee and registers');
   page = await openCase(sgen, caseUrl);
@@ -554,7 +554,7 @@ async function commercialCase() {
   step('The Secretariat issues the attestation');
   page = await openCase(sgen, caseUrl);
   await page.click('form[action$="/attestation"] button');
-  await expectText(page, '.notice', 'Issue the attestation');
+  await expectText(page, '.notice', 'attestation is issued');
   const facts = await page.locator('dl.facts dd').allTextContents();
   const labels = await page.locator('dl.facts dt').allTextContents();
   const verificationId = facts[labels.indexOf('Verification ID')]?.trim();
@@ -611,6 +611,7 @@ async function stateStateCase() {
   await page.fill('#p2_authority', 'Full powers of 5 February 2026');
   await page.fill('#p2_consent', 'Special agreement of 2026');
   await page.fill('#third_state', 'xc');
+  await page.fill('#third_state_name', 'Republic of Caledonia');
   await page.fill('#third_state_representative', 'caledonia');
   await page.click('form[action="/cases/new"] button[type=submit]');
   const caseUrl = page.url().split('?')[0];

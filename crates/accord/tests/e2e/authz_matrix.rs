@@ -111,6 +111,7 @@ const MEDIATOR_ACTIONS: &[&str] = &[
     "countersign-settlement",
 ];
 const REQUESTING: &[&str] = &[
+    "amend-draft",
     "submit-request",
     "withdraw-request",
     "treat-invitation-as-rejected",
@@ -285,6 +286,9 @@ fn channel_user(p: &str, c: C) -> bool {
 fn action_body(action: &str, user: &str, pending: &str) -> Value {
     let hash = "d".repeat(64);
     match action {
+        // No parties: an allowed probe is refused on content and amends nothing.
+        "amend-draft" => json!({"request": {"dispute_type": "commercial", "title": "x",
+            "summary": "x", "parties": [], "requesting_party": "H"}}),
         "record-consent" => {
             json!({"party": "H", "consent": {"basis": "prior-clause", "reference": "x"}})
         }

@@ -242,6 +242,14 @@ pub const ACTION_FORMS: &[ActionForm] = &[
         "answer-co-mediation-vacancy",
         &[f("continue_with_remaining", Check, false)],
     )),
+    // A remaining party's answer after another withdrew: one "no" ends the mediation.
+    last(p(
+        "answer-continuation",
+        &[f("continue_mediation", Check, false)],
+    )),
+    routine(a("file-disclosure", &[f("text", LongText, true)])),
+    routine(a("set-time-limit", &[f("days", Number, true)])),
+    a("accept-undertaking", &[]),
     p("acknowledge-disclosure", &[]),
     routine(p("object-to-disclosure", &[f("reason", LongText, true)])),
     a(
@@ -730,5 +738,36 @@ mod tests {
             serde_json::to_value(&cmd).unwrap()["authority"],
             json!([{"user_id": "i", "document": "Board resolution 7"}])
         );
+    }
+
+    /// Every step the rules give a party (or a third State) can be taken from a page: a form of
+    /// the case page, or the page of its own that the comment names.
+    #[test]
+    fn every_step_of_a_party_or_third_state_has_a_page() {
+        use accord_domain::policy::Action;
+        const OWN_PAGES: &[&str] = &[
+            "amend-draft",                 // the draft's edit form (/cases/{id}/draft)
+            "approve-final-text",          // the settlement page
+            "sign-settlement",             // the settlement page
+            "propose-package", // the negotiation page (the mediator; parties answer there)
+            "record-third-state-consent", // a third State's consent page
+            "decline-third-state-consent", // a third State's consent page
+        ];
+        let mut missing = vec![];
+        for kind in CommandKind::ALL {
+            let a_party = matches!(
+                kind.action(Some("A")),
+                Some(
+                    Action::ActForRequestingParty
+                        | Action::ActForParty { .. }
+                        | Action::SignForParty { .. }
+                )
+            ) || kind.action(Some("A")).is_none();
+            let name = kind.name();
+            if a_party && form_for(name).is_none() && !OWN_PAGES.contains(&name) {
+                missing.push(name);
+            }
+        }
+        assert!(missing.is_empty(), "no page for {missing:?}");
     }
 }

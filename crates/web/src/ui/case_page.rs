@@ -1308,8 +1308,11 @@ pub async fn case_page(
                 || matches!(a.as_str(), "filed" | "attestation" | "amend-draft")
         })
         .map(|a| {
-            let action = viewer.t(&format!("action-{a}"));
-            viewer.ta("case-done", &[("action", action.as_str())])
+            // What was done, in a sentence of its own; the step's name where there is none.
+            accord_i18n::message(viewer.lang, &format!("done-{a}"), &[]).unwrap_or_else(|| {
+                let action = viewer.t(&format!("action-{a}"));
+                viewer.ta("case-done", &[("action", action.as_str())])
+            })
         });
     render_case_at(
         &s,

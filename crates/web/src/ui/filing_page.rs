@@ -36,6 +36,31 @@ const PARTIES_MAX: usize = 20;
 /// The parties' ids on a new request, by their place on the form (nobody types them).
 const PARTY_IDS: [&str; PARTY_BLOCKS] = ["A", "B", "C"];
 
+/// Subject matters offered as boxes to tick (ids as the record keeps them; `category-<id>` names
+/// each in the reader's language). Others are typed. The last four fall under the scope rule of
+/// a commercial dispute (Singapore Convention Art. 1(2)).
+pub(super) const CATEGORIES: &[&str] = &[
+    "sale-of-goods",
+    "construction",
+    "energy",
+    "investment",
+    "finance",
+    "insurance",
+    "intellectual-property",
+    "maritime",
+    "transport",
+    "technology",
+    "corporate",
+    "trade",
+    "boundaries",
+    "water-resources",
+    "environment",
+    "employment",
+    "consumer",
+    "family",
+    "inheritance",
+];
+
 /// Procedural profiles offered.
 const PROFILES: &[&str] = &["iomed-default", "uncitral-2021", "icsid-2022"];
 
@@ -98,8 +123,13 @@ struct FilingPage {
     party_kinds: Vec<(String, String)>,
     title: String,
     summary: String,
+    /// The categories to tick: (id, label, ticked).
+    category_choices: Vec<(String, String, bool)>,
+    /// Further categories, as typed.
     categories: String,
     third_state: String,
+    /// The name of a State of an exercise (a user-assigned code), which the list cannot name.
+    third_state_name: String,
     third_state_representative: String,
     third_state_error: Option<String>,
     parties: Vec<PartyBlock>,
@@ -148,8 +178,18 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
             .collect(),
         title: value(sent, "title").to_owned(),
         summary: value(sent, "summary").to_owned(),
+        category_choices: CATEGORIES
+            .iter()
+            .map(|c| {
+                let ticked = sent
+                    .iter()
+                    .any(|(k, v)| k == "category" && v.as_str() == *c);
+                ((*c).to_owned(), viewer.t(&format!("category-{c}")), ticked)
+            })
+            .collect(),
         categories: value(sent, "categories").to_owned(),
         third_state: value(sent, "third_state").to_owned(),
+        third_state_name: value(sent, "third_state_name").to_owned(),
         third_state_representative: value(sent, "third_state_representative").to_owned(),
         third_state_error: None,
         parties: (1..=blocks)
@@ -342,8 +382,15 @@ async fn filing_from_form(
                 Err(_) => page.third_state_error = Some(viewer.t("web-error-unavailable")),
             }
         }
-        // The record keeps the State's English name; pages show it in each reader's language.
-        let name = super::countries::name("en", &country);
+        // The record keeps the State's English name; pages show it in each reader's language. A
+        // State of an exercise takes the name typed for it.
+        let name = match super::countries::known_name("en", &country) {
+            Some(name) => name,
+            None if !page.third_state_name.trim().is_empty() => {
+                page.third_state_name.trim().to_owned()
+            }
+            None => country.clone(),
+        };
         third_states.push(json!({
             "country": country,
             "name": name,
@@ -358,12 +405,22 @@ async fn filing_from_form(
     {
         return None;
     }
-    let categories: Vec<String> = page
+    let mut categories: Vec<String> = page
+        .category_choices
+        .iter()
+        .filter(|(_, _, ticked)| *ticked)
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    for typed in page
         .categories
         .split([',', '，', '،'])
-        .map(|c| c.trim().to_owned())
+        .map(|c| c.trim().to_lowercase().replace(' ', "-"))
         .filter(|c| !c.is_empty())
-        .collect();
+    {
+        if !categories.contains(&typed) {
+            categories.push(typed);
+        }
+    }
     let requesting = page
         .parties
         .first()
@@ -437,13 +494,27 @@ fn sent_from_draft(
         ),
         ("title".to_owned(), case.title.clone()),
         ("summary".to_owned(), case.summary.clone()),
-        ("categories".to_owned(), case.subject_categories.join(", ")),
+        (
+            "categories".to_owned(),
+            case.subject_categories
+                .iter()
+                .filter(|c| !CATEGORIES.contains(&c.as_str()))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         (
             "investment".to_owned(),
             case.investment_description.clone().unwrap_or_default(),
         ),
         ("profile".to_owned(), case.profile.id.clone()),
     ];
+    sent.extend(
+        case.subject_categories
+            .iter()
+            .filter(|c| CATEGORIES.contains(&c.as_str()))
+            .map(|c| ("category".to_owned(), c.clone())),
+    );
     // The requesting party's block comes first, as on a new request.
     let mut parties: Vec<&accord_domain::party::Party> = case.parties.iter().collect();
     parties.sort_by_key(|p| p.id != case.requesting_party);
@@ -510,6 +581,9 @@ fn sent_from_draft(
             "third_state".to_owned(),
             super::countries::name(viewer.lang, t.country.as_str()),
         ));
+        if super::countries::known_name("en", t.country.as_str()).is_none() {
+            sent.push(("third_state_name".to_owned(), t.name.clone()));
+        }
         if let Some(rep) = t.representatives.first().and_then(|id| usernames.get(id)) {
             sent.push(("third_state_representative".to_owned(), rep.clone()));
         }

@@ -115,6 +115,7 @@ fn every_message_id_used_by_a_page_exists() {
     }
     for form in ACTION_FORMS {
         ids.insert(format!("action-{}", form.action));
+        ids.insert(format!("done-{}", form.action));
         for field in form.fields {
             ids.insert(label_id(field.name));
             if let Kind::Choice(options) = field.kind {
@@ -194,6 +195,12 @@ fn every_message_id_used_by_a_page_exists() {
         }
     }
     ids.insert("stage-file-closed".into());
+    for c in super::filing_page::CATEGORIES {
+        ids.insert(format!("category-{c}"));
+    }
+    for done in ["filed", "amend-draft", "attestation"] {
+        ids.insert(format!("done-{done}"));
+    }
     {
         use accord_domain::deadline::DeadlineKind as D;
         for d in [
