@@ -17,7 +17,7 @@
 // Prints `FIGURE axe pages=N violations=V` and exits non-zero on any failure.
 
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
@@ -759,6 +759,19 @@ async function everyPageInEveryLanguage(commercial, stateState) {
       await speaksToPeople(page, `${label} in ${lang}`);
       if (lang === 'ar' || lang === 'zh-Hans' || lang === 'en') await atPhoneWidth(page, `${label}-${lang}`);
     }
+    {
+      // A refused filing, in this language: the alert and the field's error in its words.
+      const page = people.harbour.page;
+      await page.goto(`${BASE}/cases/new?type=commercial`);
+      await page.fill('#title', 'Refusal in every language');
+      await page.fill('#summary', 'A country that is not on the list.');
+      await page.fill('#p1_name', 'Harbour Trading Ltd');
+      await page.fill('#p1_country', 'Atlantis');
+      await page.fill('#p2_name', 'PT Indah Logistik');
+      await page.fill('#p2_country', 'ID');
+      await page.click('form[action="/cases/new"] button[type=submit]');
+      await refusalSpeaks(page, lang, `refused filing in ${lang}`);
+    }
     const anonymous = await browser.newContext();
     const page = await anonymous.newPage();
     for (const path of ['/login', '/verify']) {
@@ -778,6 +791,41 @@ async function everyPageInEveryLanguage(commercial, stateState) {
     fail('the language was not remembered for the user');
   }
   await again.close();
+}
+
+/// Each locale's messages (`locales/<lang>/*.ftl`), as patterns a shown sentence must match:
+/// the text with each placeable standing for any text.
+const MESSAGE_PATTERNS = {};
+function messagePatterns(lang) {
+  if (MESSAGE_PATTERNS[lang]) return MESSAGE_PATTERNS[lang];
+  const patterns = [];
+  for (const file of ['ui.ftl', 'web.ftl']) {
+    let text = '';
+    try {
+      text = readFileSync(new URL(`../../locales/${lang}/${file}`, import.meta.url), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      const m = /^[a-zA-Z][\w-]* = (.+)$/.exec(line);
+      if (!m) continue;
+      const parts = m[1].split(/\{[^}]*\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      patterns.push(new RegExp(`^${parts.join('.+')}$`, 's'));
+    }
+  }
+  MESSAGE_PATTERNS[lang] = patterns;
+  return patterns;
+}
+
+/// Every sentence of a refusal on the page (the alert and the errors beside fields) is one of
+/// the language's own messages: nothing reaches a page as the service's English.
+async function refusalSpeaks(page, lang, label) {
+  const shown = await page.locator('.alert p, p.error').allTextContents();
+  if (shown.length === 0) fail(`${label}: no refusal shown`);
+  const patterns = messagePatterns(lang);
+  for (const text of shown.map((t) => t.trim())) {
+    if (!patterns.some((p) => p.test(text))) fail(`${label}: "${text}" is not a message of ${lang}`);
+  }
 }
 
 let failed = false;
