@@ -53,7 +53,7 @@ doc-attestation-p3 = صدرت هذه الشهادة في { $issued } وختمت 
 ## محضر الإنهاء
 doc-termination-record-p1 = انتهت الوساطة في القضية { $reference } بين { $parties } في { $effective }.
 doc-termination-record-p2 = سبب الإنهاء: { $ground ->
-    [settled] وقّع الأطراف اتفاق تسوية.
+    [settled] وقع الأطراف اتفاق تسوية.
     [partially-settled] وقّع الأطراف اتفاق تسوية بشأن جزء من النزاع. وتبقى المسائل التالية دون تسوية: { $unsettled_issues }.
     [mediator-declaration] صدر إعلان من الوسيط أو الوسيطة بأن بذل مزيد من جهود الوساطة لم يعد مبررًا.
     [joint-declaration] أعلن الأطراف معًا إنهاء الوساطة.

@@ -95,7 +95,9 @@ async function signIn(name) {
     await page.click('form[action="/account/second-factor"] button[type=submit]');
   }
   if (new URL(page.url()).pathname === '/account/time-zone') {
-    // The first sign-in asks the time zone, the browser's own already chosen.
+    // The first sign-in asks the time zone, the browser's own already chosen (by a deferred
+    // script: read the choice once the page has loaded).
+    await page.waitForLoadState('load');
     if (name === 'harbour') await check(page, 'time-zone-en');
     const suggested = await page.locator('#time_zone').inputValue();
     if (suggested !== 'Asia/Hong_Kong') fail(`${name}: the browser's zone was not suggested (${suggested})`);

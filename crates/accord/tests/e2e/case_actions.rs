@@ -332,3 +332,48 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
     let r = post(fields("Indonesia")).await;
     assert!(r.status().is_client_error(), "{}", r.status());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariats_queue_puts_the_cases_waiting_on_it_first() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("sgen", "secretariat").await;
+    t.user("mediator", "mediator").await;
+    let h = t.user("harbour", "party-user").await;
+    let i = t.user("indah", "party-user").await;
+    // The older case waits on the parties (appointment); the newer one on the Secretariat.
+    let mut first = commercial(&h, &i, true, "uncitral-2021");
+    first["title"] = serde_json::json!("Waiting on the parties");
+    let waiting_on_parties = t.file("harbour", first.clone()).await;
+    let b = builder(&first, &t, "mediator", "Amina Diallo");
+    drive(
+        &t,
+        &waiting_on_parties,
+        &b,
+        Milestone::Constituting,
+        &COMMERCIAL_CAST,
+    )
+    .await;
+    let mut second = commercial(&h, &i, true, "uncitral-2021");
+    second["title"] = serde_json::json!("Waiting on the Secretariat");
+    let waiting_on_us = t.file("harbour", second).await;
+    t.ok("harbour", &waiting_on_us, "submit-request", serde_json::json!({}))
+        .await;
+
+    let (status, page) = t.page("sgen", "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let ours = page.find("Waiting on the Secretariat").expect("listed");
+    let theirs = page.find("Waiting on the parties").expect("listed");
+    assert!(ours < theirs, "the Secretariat's turn is not first");
+    let your_turn = accord_i18n::message("en", "dashboard-your-turn", &[]).unwrap();
+    let row = |at: usize| {
+        let start = page[..at].rfind("<tr").unwrap();
+        &page[start..at + page[at..].find("</tr>").unwrap()]
+    };
+    assert!(row(ours).contains(&your_turn), "{}", row(ours));
+    assert!(!row(theirs).contains(&your_turn), "{}", row(theirs));
+    // The party sees the other way round: the case at appointment waits on the parties.
+    let (_, page) = t.page("harbour", "/").await;
+    let ours = page.find("Waiting on the parties").expect("listed");
+    let theirs = page.find("Waiting on the Secretariat").expect("listed");
+    assert!(ours < theirs, "the parties' turn is not first for a party");
+}
