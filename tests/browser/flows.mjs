@@ -719,7 +719,24 @@ async function caseByInvitation() {
 
 // ---- 3. Every page in every language, checked by axe -----------------------------------------
 async function everyPageInEveryLanguage(commercial, stateState) {
+  // A draft to show its edit form in every language.
+  const drafter = people.harbour.page;
+  await drafter.goto(`${BASE}/cases/new?type=commercial`);
+  await drafter.fill('#title', 'A draft in every language');
+  await drafter.fill('#summary', 'Kept as a draft.');
+  await drafter.fill('#p1_name', 'Harbour Trading Ltd');
+  await drafter.fill('#p1_country', 'HK');
+  await drafter.fill('#p2_name', 'PT Indah Logistik');
+  await drafter.fill('#p2_country', 'ID');
+  await drafter.fill('#p2_contact_name', 'Budi Santoso');
+  await drafter.fill('#p2_contact_email', 'budi.santoso@indah.example');
+  await drafter.click('form[action="/cases/new"] button[type=submit]');
+  const draftUrl = drafter.url().split('?')[0];
+  if (!/\/cases\/[0-9a-f-]{36}$/.test(draftUrl)) fail(`the draft was not saved: ${drafter.url()}`);
+  await expectText(drafter, 'section[aria-labelledby=parties-h]', 'budi.santoso@indah.example');
   const views = [
+    ['harbour', `${draftUrl}/draft`, 'draft-edit'],
+    ['harbour', '/account/time-zone', 'time-zone'],
     ['harbour', '/', 'dashboard'],
     ['harbour', commercial.caseUrl, 'case'],
     ['harbour', `${commercial.caseUrl}/channels/plenary`, 'channel-plenary'],
