@@ -316,7 +316,11 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
     for (kind, lang, expect) in [
         ("acknowledgement", "fr", "accuseréception"),
         ("notice-of-registration", "es", "haquedadoregistrada"),
-        ("declaration-of-independence", "ru", "Принявназначениепосредником"),
+        (
+            "declaration-of-independence",
+            "ru",
+            "Принявназначениепосредником",
+        ),
         ("certificate-of-mediation", "zh-Hans", "调解员身份证明"),
         ("certificate-of-mediation", "en", "certifies,asmediator"),
         ("attestation", "ar", "تشهدالمؤسسةالمديرة"),

@@ -356,8 +356,13 @@ async fn the_secretariats_queue_puts_the_cases_waiting_on_it_first() {
     let mut second = commercial(&h, &i, true, "uncitral-2021");
     second["title"] = serde_json::json!("Waiting on the Secretariat");
     let waiting_on_us = t.file("harbour", second).await;
-    t.ok("harbour", &waiting_on_us, "submit-request", serde_json::json!({}))
-        .await;
+    t.ok(
+        "harbour",
+        &waiting_on_us,
+        "submit-request",
+        serde_json::json!({}),
+    )
+    .await;
 
     let (status, page) = t.page("sgen", "/").await;
     assert_eq!(status, StatusCode::OK);

@@ -267,8 +267,6 @@ struct PartyPanel {
     chart_height: u32,
     bars: Vec<Bar>,
     reservation_x: Option<u32>,
-    /// `text-anchor` of the chart's texts: `start`, or `end` on a right-to-left page.
-    anchor: &'static str,
 }
 
 /// A point of the mediator's frontier chart.
@@ -378,7 +376,8 @@ fn party_panel(
         })
         .collect();
     // A right-to-left page mirrors the chart: an x measured from the left edge is measured from
-    // the right one instead (`None`: keep it).
+    // the right one instead (`None`: keep it). Texts need no other anchor: they start at their x
+    // in the page's direction, so they run leftwards on a right-to-left page.
     let rtl = accord_i18n::is_rtl(viewer.lang);
     let mirror = |x: u32| rtl.then(|| (CHART_W + 80).saturating_sub(x));
     let bars = standing
@@ -427,7 +426,6 @@ fn party_panel(
         reservation_x: standing
             .reservation_value
             .map(|r| mirror(scale(r) + 40).unwrap_or(scale(r) + 40)),
-        anchor: if rtl { "end" } else { "start" },
         bars,
         proposals,
     }
