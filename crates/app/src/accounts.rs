@@ -882,8 +882,13 @@ impl Accord {
         for t in &view.case.third_states {
             ids.extend(t.representatives.iter().cloned());
         }
+        // Only the accounts a filing may name (enabled party users): a draft naming anyone else
+        // by id learns nothing of their sign-in name.
         for id in ids {
-            if let Some(u) = self.store.user_by_id(&id).await? {
+            if let Some(u) = self.store.user_by_id(&id).await?
+                && !u.disabled
+                && u.role == GlobalRole::PartyUser.as_str()
+            {
                 names.insert(id, u.username);
             }
         }

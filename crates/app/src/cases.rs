@@ -192,7 +192,7 @@ fn needs_declarations(cmd: &Command) -> bool {
 fn needs_profile_versions(cmd: &Command) -> bool {
     matches!(
         cmd,
-        Command::Register {} | Command::AgreeProfileVersion { .. }
+        Command::Register {} | Command::AgreeProfileVersion { .. } | Command::AmendDraft { .. }
     )
 }
 

@@ -356,8 +356,9 @@ impl PartyContact {
     /// The longest e-mail address (RFC 5321's path limit).
     pub const EMAIL_MAX: usize = 254;
 
-    /// True for an address of the form `local@domain.tld`: one `@`, no spaces or control
-    /// characters, a dot in the domain and nothing empty around them. Whether it reaches anyone
+    /// True for an address of the form `local@domain.tld`: one `@`, no spaces, control characters
+    /// or the separators of an address list (`,;<>()[]"\`), a dot in the domain, none doubled
+    /// and nothing empty around them. Whether it reaches anyone
     /// is for the mail to tell.
     pub fn email_is_plausible(email: &str) -> bool {
         let Some((local, domain)) = email.split_once('@') else {
@@ -369,7 +370,10 @@ impl PartyContact {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && !domain.contains("..")
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || ",;<>()[]\"\\".contains(c))
     }
 }
 

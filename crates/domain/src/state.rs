@@ -201,10 +201,11 @@ impl std::fmt::Display for CaseState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Turn {
-    /// The Secretariat: the lodging fee, screening and registration, final accounts and closing.
+    /// The Secretariat: the lodging fee, screening and registration, recording the mediators'
+    /// nomination, resuming after a suspension by agreement, final accounts and closing.
     Secretariat,
-    /// The parties: completing and submitting a draft, answering an invitation, agreeing on the
-    /// mediators, a settlement's text and signatures, ending a suspension.
+    /// The parties: completing and submitting a draft, answering an invitation, paying a
+    /// deposit, a settlement's text and signatures.
     Parties,
     /// The mediator: accepting an appointment, holding the sessions.
     Mediator,
@@ -217,14 +218,18 @@ impl Turn {
     /// unknown name waits on nobody.
     pub fn of_stage(name: &str) -> Turn {
         match name {
-            "FILED" | "SCREENING" | "TERMINATED" => Turn::Secretariat,
-            "DRAFT"
-            | "AWAITING_CONSENT"
+            // The Secretariat records the nominations (the parties' proposals and agreements
+            // lead to them) and the end of a suspension by agreement.
+            "FILED"
+            | "SCREENING"
             | "REGISTERED"
             | "CONSTITUTING"
-            | "SUSPENDED_NONPAYMENT"
-            | "SUSPENDED_BY_AGREEMENT"
             | "VACANCY"
+            | "SUSPENDED_BY_AGREEMENT"
+            | "TERMINATED" => Turn::Secretariat,
+            "DRAFT"
+            | "AWAITING_CONSENT"
+            | "SUSPENDED_NONPAYMENT"
             | "SETTLEMENT_DRAFTING"
             | "SIGNING" => Turn::Parties,
             "APPOINTEE_PENDING" | "PREPARATORY" | "ACTIVE" => Turn::Mediator,

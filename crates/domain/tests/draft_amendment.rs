@@ -101,6 +101,9 @@ fn a_contact_for_the_other_side_is_kept_and_its_address_checked() {
         "budi @indah.example",
         "budi@@indah.example",
         " budi@indah.example",
+        "a,b@indah.example",
+        "budi@indah..example",
+        "\"budi\"@indah.example",
     ] {
         amended.parties[1].contact = Some(PartyContact {
             name: "Budi Santoso".into(),

@@ -237,6 +237,14 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
             "scopes": ["view", "file"]
         }));
     filing["profile_overrides"] = serde_json::json!({"acceptance_days": 25});
+    // An account that is not a party user, named by id: its sign-in name is never shown.
+    let amina = t.user("amina", "mediator").await;
+    filing["parties"][1]["representatives"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "user_id": amina, "name": "Named by id", "capacity": "counsel"
+        }));
     let case = t.file("harbour", filing).await;
 
     let http = client();
@@ -255,6 +263,10 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
     assert!(
         !form.contains("value=\"ID\""),
         "a country shown by its code"
+    );
+    assert!(
+        !form.contains("amina"),
+        "a mediator's sign-in name on the form"
     );
 
     // Another party may not open or post the form.
@@ -324,6 +336,9 @@ async fn a_draft_is_edited_on_the_filing_form_and_keeps_what_the_form_cannot_sho
     let reps = v["parties"][0]["representatives"].as_array().unwrap();
     assert_eq!(reps.len(), 2, "{reps:?}");
     assert_eq!(reps[1]["scopes"], serde_json::json!(["view", "file"]));
+    let other_side = v["parties"][1]["representatives"].as_array().unwrap();
+    assert_eq!(other_side.len(), 2, "{other_side:?}");
+    assert_eq!(other_side[1]["user_id"], amina.as_str());
     assert_eq!(v["profile"]["case_overrides"]["acceptance_days"], 25);
 
     // Once submitted, the draft is no longer edited.
@@ -340,7 +355,8 @@ async fn the_secretariats_queue_puts_the_cases_waiting_on_it_first() {
     t.user("mediator", "mediator").await;
     let h = t.user("harbour", "party-user").await;
     let i = t.user("indah", "party-user").await;
-    // The older case waits on the parties (appointment); the newer one on the Secretariat.
+    // The older case waits on the parties (drafting the settlement); the newer one on the
+    // Secretariat (the lodging fee).
     let mut first = commercial(&h, &i, true, "uncitral-2021");
     first["title"] = serde_json::json!("Waiting on the parties");
     let waiting_on_parties = t.file("harbour", first.clone()).await;
@@ -349,7 +365,7 @@ async fn the_secretariats_queue_puts_the_cases_waiting_on_it_first() {
         &t,
         &waiting_on_parties,
         &b,
-        Milestone::Constituting,
+        Milestone::SettlementDrafting,
         &COMMERCIAL_CAST,
     )
     .await;
@@ -376,7 +392,7 @@ async fn the_secretariats_queue_puts_the_cases_waiting_on_it_first() {
     };
     assert!(row(ours).contains(&your_turn), "{}", row(ours));
     assert!(!row(theirs).contains(&your_turn), "{}", row(theirs));
-    // The party sees the other way round: the case at appointment waits on the parties.
+    // The party sees the other way round: the settlement's drafting waits on the parties.
     let (_, page) = t.page("harbour", "/").await;
     let ours = page.find("Waiting on the parties").expect("listed");
     let theirs = page.find("Waiting on the Secretariat").expect("listed");

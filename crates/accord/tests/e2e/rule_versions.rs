@@ -118,6 +118,23 @@ async fn the_governing_council_decides_a_pending_rule_and_new_requests_follow_it
     assert_eq!(view["profile"]["invitation_response_days_commercial"], 21);
     assert_eq!(view["profile"]["acceptance_days"], 25);
 
+    // Amending the draft keeps it under the version in force, and its overrides.
+    let mut amended = commercial(&h, &i, true, "iomed-default");
+    amended["title"] = json!("Harbour v. Indah (amended)");
+    amended["profile_overrides"] = json!({"acceptance_days": 25});
+    t.ok(
+        "harbour",
+        &case,
+        "amend-draft",
+        json!({ "request": amended }),
+    )
+    .await;
+    let view = t.case("harbour", &case).await;
+    assert_eq!(view["title"], "Harbour v. Indah (amended)");
+    assert_eq!(view["profile"]["version"], 2, "{}", view["profile"]);
+    assert_eq!(view["profile"]["invitation_response_days_commercial"], 21);
+    assert_eq!(view["profile"]["acceptance_days"], 25);
+
     // The rules page: the decision, who recorded it, and the form for the Secretariat only.
     let (s, page) = t.page("harbour", "/rules").await;
     assert_eq!(s, StatusCode::OK);

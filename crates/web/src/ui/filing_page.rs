@@ -71,6 +71,9 @@ struct PartyBlock {
     id: String,
     name: String,
     kind: String,
+    /// The kind is one the form offers (a draft's other kinds, such as an international
+    /// organisation, are kept as they are, without a country).
+    kind_offered: bool,
     /// The country as typed or picked (a name, in the viewer's language or English).
     country: String,
     country_error: Option<String>,
@@ -115,6 +118,9 @@ struct FilingPage {
     post_to: String,
     /// The form edits a saved draft (its button saves the changes).
     editing: bool,
+    /// The draft's version the form was read at: a save over someone else's newer save is
+    /// refused rather than silently overwriting it.
+    version: String,
     dispute_type: String,
     dispute_label: String,
     investment: String,
@@ -161,6 +167,7 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
             .at(&format!("/cases/new?type={dispute}")),
         post_to: "/cases/new".to_owned(),
         editing: false,
+        version: value(sent, "version").to_owned(),
         dispute_type: dispute.to_owned(),
         dispute_label: viewer.t(&format!("dispute-{dispute}")),
         investment: value(sent, "investment").to_owned(),
@@ -209,6 +216,10 @@ fn page_for(viewer: &Viewer, dispute: &str, sent: &[(String, String)]) -> Filing
                         } else {
                             k
                         }
+                    },
+                    kind_offered: {
+                        let k = v("kind");
+                        k.is_empty() || PARTY_KINDS.contains(&k.as_str())
                     },
                     country: v("country"),
                     country_error: None,
@@ -284,12 +295,21 @@ async fn filing_from_form(
             block.error = Some(viewer.t("filing-error-party"));
             continue;
         }
-        let Some(country) = super::countries::code_of(viewer.lang, &block.country) else {
-            block.country_error =
-                Some(viewer.ta("filing-error-country", &[("name", block.country.trim())]));
-            continue;
+        let country = if block.kind_offered {
+            match super::countries::code_of(viewer.lang, &block.country) {
+                Some(code) => code,
+                None => {
+                    block.country_error =
+                        Some(viewer.ta("filing-error-country", &[("name", block.country.trim())]));
+                    continue;
+                }
+            }
+        } else {
+            String::new()
         };
         let kind = match block.kind.as_str() {
+            // A kind the form does not offer: an edited draft keeps it as it was.
+            other if !block.kind_offered => json!({ "type": other }),
             "state" => json!({"type": "state", "country": country, "status": "contracting"}),
             "state-entity" => json!({"type": "state-entity", "approving_state": country}),
             "investor" => {
@@ -508,6 +528,7 @@ fn sent_from_draft(
             case.investment_description.clone().unwrap_or_default(),
         ),
         ("profile".to_owned(), case.profile.id.clone()),
+        ("version".to_owned(), case.version.to_string()),
     ];
     sent.extend(
         case.subject_categories
@@ -613,7 +634,10 @@ fn keep_what_the_form_cannot_show(case: &accord_domain::Case, body: &mut Value) 
             let same_kind = ["type", "country", "approving_state", "nationality"]
                 .iter()
                 .all(|k| was["kind"][*k] == p["kind"][*k]);
-            if same_kind {
+            let offered = was["kind"]["type"]
+                .as_str()
+                .is_some_and(|t| PARTY_KINDS.contains(&t));
+            if same_kind || !offered {
                 p["kind"] = was["kind"].clone();
             }
             let text = |c: &Value| {
@@ -633,29 +657,51 @@ fn keep_what_the_form_cannot_show(case: &accord_domain::Case, body: &mut Value) 
                 (Some(new), Some(old)) => new["user_id"] == old["user_id"],
                 _ => false,
             };
-            if same_first {
-                let mut reps: Vec<Value> = old_reps
-                    .iter()
-                    .map(|r| {
-                        json!({
-                            "user_id": r["user_id"], "name": r["name"], "capacity": r["capacity"],
-                            "authority_document": r["authority_document"], "scopes": r["scopes"],
-                        })
-                    })
-                    .collect();
-                if let Some(first) = reps.first_mut() {
-                    first["authority_document"] =
-                        p["representatives"][0]["authority_document"].clone();
+            let as_input = |r: &Value| {
+                json!({
+                    "user_id": r["user_id"], "name": r["name"], "capacity": r["capacity"],
+                    "authority_document": r["authority_document"], "scopes": r["scopes"],
+                })
+            };
+            let mut reps: Vec<Value> = if same_first {
+                // The first person as before, with the proof of authority as now typed.
+                let mut first = as_input(&old_reps[0]);
+                first["authority_document"] = p["representatives"][0]["authority_document"].clone();
+                vec![first]
+            } else {
+                p["representatives"].as_array().cloned().unwrap_or_default()
+            };
+            // The others the form does not show stay, whoever is now first.
+            for r in old_reps.iter().skip(1) {
+                if !reps.iter().any(|x| x["user_id"] == r["user_id"]) {
+                    reps.push(as_input(r));
                 }
-                p["representatives"] = Value::Array(reps);
             }
+            p["representatives"] = Value::Array(reps);
         }
     }
     let old_third = old["third_states"].as_array().cloned().unwrap_or_default();
     if let Some(third) = body["third_states"].as_array_mut() {
-        third.extend(old_third.iter().skip(1).map(|t| {
-            json!({"country": t["country"], "name": t["name"], "representatives": t["representatives"]})
-        }));
+        // The first third State's further representatives, while it is the same State.
+        if let (Some(first), Some(was)) = (third.first_mut(), old_third.first())
+            && first["country"] == was["country"]
+            && let Some(reps) = first["representatives"].as_array_mut()
+        {
+            for r in was["representatives"].as_array().into_iter().flatten() {
+                if !reps.contains(r) {
+                    reps.push(r.clone());
+                }
+            }
+        }
+        // The others the form does not show, each once.
+        for t in old_third.iter().skip(1) {
+            if !third.iter().any(|x| x["country"] == t["country"]) {
+                third.push(json!({
+                    "country": t["country"], "name": t["name"],
+                    "representatives": t["representatives"],
+                }));
+            }
+        }
     }
     body["joint_request"] = json!(case.joint_request);
     body["requesting_party"] = json!(case.requesting_party);
@@ -762,7 +808,12 @@ pub async fn draft_submit(
     };
     match s
         .accord
-        .act(&viewer.principal.actor, &case_id, &amend, None)
+        .act(
+            &viewer.principal.actor,
+            &case_id,
+            &amend,
+            value(&sent, "version").parse::<i64>().ok(),
+        )
         .await
     {
         Ok(_) => see_other(&format!("/cases/{case_id}?done=amend-draft")),
