@@ -117,6 +117,17 @@ pub struct CaseSummary {
     pub next_deadline: Option<String>,
     /// Time of the last event the viewer may read (RFC 3339).
     pub updated_at: String,
+    /// Why the mediation ended (`settled`, `party-withdrawal`, …), once it has.
+    #[serde(default)]
+    pub termination_ground: Option<accord_domain::state::TerminationGround>,
+}
+
+/// What a case list reads of the folded case besides the projection's columns; the rest of the
+/// case's JSON is skipped unread.
+#[derive(Deserialize, Default)]
+struct ListedCase {
+    #[serde(default)]
+    termination_ground: Option<accord_domain::state::TerminationGround>,
 }
 
 /// Milliseconds since the epoch as RFC 3339 (empty if out of range).
@@ -137,6 +148,9 @@ impl From<&CaseProjection> for CaseSummary {
             version: p.version,
             next_deadline: p.next_deadline_ms.map(ms_to_rfc3339),
             updated_at: ms_to_rfc3339(p.updated_at_ms),
+            termination_ground: serde_json::from_str::<ListedCase>(&p.case_json)
+                .unwrap_or_default()
+                .termination_ground,
         }
     }
 }

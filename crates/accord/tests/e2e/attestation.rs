@@ -106,6 +106,20 @@ async fn settled_case_is_attested_and_verifiable_by_anyone(t: &mut TestServer) {
         json!({"text_hash": hash}),
     )
     .await;
+    // The case lists say it settled: the API gives the ground, the queue says "Settled".
+    let (_, list) = t.get("sgen", "/api/v1/cases").await;
+    let listed = list["items"]
+        .as_array()
+        .or(list.as_array())
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == case.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(listed["termination_ground"], "settled", "{listed}");
+    let (_, queue) = t.page("sgen", "/").await;
+    let settled = accord_i18n::message("en", "stage-settled", &[]).unwrap();
+    assert!(queue.contains(&format!(">{settled}<")), "{queue}");
     let (s, v) = t
         .post(
             "harbour",

@@ -266,8 +266,17 @@ const GENERATED: &[(&str, &str)] = &[
 /// The case's stage as people say it: where a mediation has ended, how it ended ("Settled",
 /// "Ended when a party withdrew"), and that the file is closed once it is.
 fn stage_words(viewer: &Viewer, c: &accord_domain::Case, state_name: &str) -> String {
-    let ground = c
-        .termination_ground
+    stage_of(viewer, state_name, c.termination_ground)
+}
+
+/// A stage in words: the termination ground for an ended mediation ("Settled"), else the
+/// state's name in the viewer's language.
+pub(super) fn stage_of(
+    viewer: &Viewer,
+    state_name: &str,
+    ground: Option<accord_domain::state::TerminationGround>,
+) -> String {
+    let ground = ground
         .and_then(|g| serde_json::to_value(g).ok())
         .and_then(|v| v.as_str().map(str::to_owned));
     match (state_name, ground) {

@@ -114,7 +114,7 @@ pub async fn dashboard(
                 reference: c.reference,
                 title: c.title,
                 dispute_type: viewer.t(&format!("dispute-{}", c.dispute_type)),
-                stage: viewer.t(&format!("state-{}", c.state)),
+                stage: super::case_page::stage_of(&viewer, &c.state, c.termination_ground),
                 turn: viewer.t(&format!("turn-{}", turn.as_str())),
                 yours: Some(turn) == own_turn,
                 deadline: c
