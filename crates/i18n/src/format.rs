@@ -43,8 +43,9 @@ fn civil(ms: i64, zone_name: Option<&str>) -> Option<(jiff::civil::DateTime, Str
                 .abbreviation()
                 .to_owned();
             // Abbreviations such as "+08" carry no more than the offset; say "UTC+08:00".
+            // A minus sign (U+2212), not a hyphen, so that a line never breaks inside "UTC−05".
             if abbreviation.starts_with(['+', '-']) {
-                format!("UTC{}", zoned.offset())
+                format!("UTC{}", zoned.offset()).replace('-', "\u{2212}")
             } else {
                 abbreviation
             }

@@ -952,6 +952,22 @@ async fn render_case_at(
             value: c.summary.clone(),
         });
     }
+    // The subject matters: named in the viewer's language where the form offered them, as
+    // typed (words, not hyphens) otherwise.
+    if !c.subject_categories.is_empty() {
+        let named: Vec<String> = c
+            .subject_categories
+            .iter()
+            .map(|cat| {
+                accord_i18n::message(viewer.lang, &format!("category-{cat}"), &[])
+                    .unwrap_or_else(|| cat.replace('-', " "))
+            })
+            .collect();
+        facts.push(Fact {
+            label: viewer.t("filing-categories"),
+            value: named.join(", "),
+        });
+    }
     let deadlines = view
         .next_deadlines
         .iter()

@@ -507,7 +507,8 @@ fn mediator_panel(
     MediatorPanel {
         outcomes: int(a.outcomes),
         frontier_size: int(a.frontier_size as u64),
-        disagreement: a.disagreement.clone(),
+        // The API's sentence is English; the page says it in the viewer's language.
+        disagreement: viewer.t("negotiation-disagreement-value"),
         full: a.frontier.iter().any(|f| f.utilities.is_some()),
         nash: a.nash.as_ref().map(|p| package_text(&n.agenda, p)),
         kalai: a
