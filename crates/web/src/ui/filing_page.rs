@@ -471,19 +471,10 @@ pub async fn filing_submit(
         .copied()
         .unwrap_or("commercial");
     let mut page = page_for(&viewer, dispute, &sent);
-    let Some(body) = filing_from_form(&s, &viewer, &sent, &mut page).await else {
-        page.page.alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    let request = match serde_json::from_value(body) {
+    let body = filing_from_form(&s, &viewer, &sent, &mut page).await;
+    let request = match request_from(&viewer, &mut page, body) {
         Ok(r) => r,
-        Err(e) => {
-            page.page.alert = Some((
-                viewer.ta("filing-error-invalid", &[("detail", &e.to_string())]),
-                "invalid-request-body".to_owned(),
-            ));
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
+        Err(back) => return *back,
     };
     match s
         .accord
@@ -491,12 +482,7 @@ pub async fn filing_submit(
         .await
     {
         Ok(view) => see_other(&format!("/cases/{}?done=filed", view.case.id)),
-        Err(e @ AppError::Storage(_)) => error_page(&viewer, e),
-        Err(e) => {
-            let api = ApiError::from(e);
-            page.page.alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
-            html(api.status, &page)
-        }
+        Err(e) => refused(&viewer, &mut page, e),
     }
 }
 
@@ -788,20 +774,13 @@ pub async fn draft_submit(
         case.dispute_type.as_str().to_owned(),
     ));
     let mut page = editing_page(&viewer, &case, &sent);
-    let Some(mut body) = filing_from_form(&s, &viewer, &sent, &mut page).await else {
-        page.page.alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    keep_what_the_form_cannot_show(&case, &mut body);
-    let request: accord_domain::command::FileRequest = match serde_json::from_value(body) {
+    let mut body = filing_from_form(&s, &viewer, &sent, &mut page).await;
+    if let Some(body) = body.as_mut() {
+        keep_what_the_form_cannot_show(&case, body);
+    }
+    let request = match request_from(&viewer, &mut page, body) {
         Ok(r) => r,
-        Err(e) => {
-            page.page.alert = Some((
-                viewer.ta("filing-error-invalid", &[("detail", &e.to_string())]),
-                "invalid-request-body".to_owned(),
-            ));
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
+        Err(back) => return *back,
     };
     let amend = accord_domain::Command::AmendDraft {
         request: Box::new(request),
@@ -817,11 +796,37 @@ pub async fn draft_submit(
         .await
     {
         Ok(_) => see_other(&format!("/cases/{case_id}?done=amend-draft")),
-        Err(e @ AppError::Storage(_)) => error_page(&viewer, e),
-        Err(e) => {
-            let api = ApiError::from(e);
-            page.page.alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
-            html(api.status, &page)
-        }
+        Err(e) => refused(&viewer, &mut page, e),
     }
+}
+
+/// The request a filing form makes, or the form back with what stops it: fields to correct
+/// (`body` is `None`), or a body that does not read as a request.
+fn request_from(
+    viewer: &Viewer,
+    page: &mut FilingPage,
+    body: Option<Value>,
+) -> Result<accord_domain::command::FileRequest, Box<Response>> {
+    let Some(body) = body else {
+        page.page.alert = Some((viewer.t("web-error-fields"), "invalid-form".to_owned()));
+        return Err(Box::new(html(StatusCode::UNPROCESSABLE_ENTITY, &*page)));
+    };
+    serde_json::from_value(body).map_err(|e| {
+        page.page.alert = Some((
+            viewer.ta("filing-error-invalid", &[("detail", &e.to_string())]),
+            "invalid-request-body".to_owned(),
+        ));
+        Box::new(html(StatusCode::UNPROCESSABLE_ENTITY, &*page))
+    })
+}
+
+/// A filing or an amendment the service refused: the form back with the refusal in words, or
+/// the error page for a service failure.
+fn refused(viewer: &Viewer, page: &mut FilingPage, e: AppError) -> Response {
+    if let AppError::Storage(_) = e {
+        return error_page(viewer, e);
+    }
+    let api = ApiError::from(e);
+    page.page.alert = Some((error_message(viewer.lang, &api), api.code.to_owned()));
+    html(api.status, &*page)
 }
