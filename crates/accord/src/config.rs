@@ -64,6 +64,26 @@ pub struct Config {
     /// sharing the storage is younger). A single instance may set 0.
     #[serde(default = "default_storage_sweep_grace_secs")]
     pub storage_sweep_grace_secs: u64,
+    /// The SMTP server notices are e-mailed through: `smtp://host:25` (clear, loopback only),
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://host:465` (TLS). The user name and
+    /// password come from `ACCORD_SMTP_USERNAME` and `ACCORD_SMTP_PASSWORD`. Unset: no e-mail
+    /// (the inbox still works, and `serve` says so at start).
+    #[serde(default)]
+    pub smtp_url: Option<String>,
+    /// The sender of the e-mails, such as `IOMed Secretariat <notices@iomed.example>`.
+    #[serde(default = "default_mail_from")]
+    pub mail_from: String,
+    /// Seconds between notifier passes (notices, then e-mail).
+    #[serde(default = "default_notifier_interval_secs")]
+    pub notifier_interval_secs: u64,
+}
+
+fn default_mail_from() -> String {
+    "Accord <accord@localhost.localdomain>".into()
+}
+
+fn default_notifier_interval_secs() -> u64 {
+    5
 }
 
 impl Config {
@@ -137,6 +157,9 @@ impl Default for Config {
             metrics_token: None,
             metrics_listen: None,
             storage_sweep_grace_secs: 3600,
+            smtp_url: None,
+            mail_from: default_mail_from(),
+            notifier_interval_secs: default_notifier_interval_secs(),
         }
     }
 }
@@ -193,6 +216,9 @@ impl Config {
                 "metrics_token",
                 "metrics_listen",
                 "storage_sweep_grace_secs",
+                "smtp_url",
+                "mail_from",
+                "notifier_interval_secs",
             ]))
             .merge(Serialized::defaults(flags))
             .extract::<Config>()
@@ -242,6 +268,7 @@ impl Config {
         if c.metrics_token.is_some() {
             c.metrics_token = Some("***".into());
         }
+        c.smtp_url = self.smtp_url.as_deref().map(redact_url);
         toml::to_string_pretty(&c).unwrap_or_else(|e| format!("# cannot print: {e}"))
     }
 }

@@ -204,7 +204,7 @@ pub fn application(
             max_bytes: cfg.max_upload_mib.clamp(1, 64 * 1024) * 1024 * 1024,
             ..accord_vault::Limits::default()
         });
-    Ok(Accord::new(
+    let accord = Accord::new(
         store,
         clock,
         Settings {
@@ -228,7 +228,22 @@ pub fn application(
         master_key(cfg)?,
     )
     .with_blobs(Arc::new(vault))
-    .with_typesetter(Arc::new(accord_documents::PdfTypesetter::new(vec![]))))
+    .with_typesetter(Arc::new(accord_documents::PdfTypesetter::new(vec![])));
+    Ok(match &cfg.smtp_url {
+        Some(url) => {
+            let credentials = match (
+                std::env::var("ACCORD_SMTP_USERNAME"),
+                std::env::var("ACCORD_SMTP_PASSWORD"),
+            ) {
+                (Ok(u), Ok(p)) => Some((u, p)),
+                _ => None,
+            };
+            let mailer = accord_mail::SmtpMailer::new(url, &cfg.mail_from, credentials)
+                .map_err(|e| format!("configuration error: {e}"))?;
+            accord.with_mailer(Arc::new(mailer))
+        }
+        None => accord,
+    })
 }
 
 /// The web settings from the configuration.
@@ -238,6 +253,7 @@ pub fn web_config(cfg: &Config) -> WebConfig {
         max_body_bytes: cfg.max_body_bytes.clamp(1024, 64 * 1024 * 1024),
         max_upload_bytes: cfg.max_upload_mib.clamp(1, 64 * 1024) * 1024 * 1024,
         scheduler_interval: Duration::from_secs(cfg.scheduler_interval_secs.max(1)),
+        notifier_interval: Duration::from_secs(cfg.notifier_interval_secs.max(1)),
         metrics_token: cfg.metrics_token.clone(),
     }
 }
@@ -273,6 +289,42 @@ pub struct Running {
     pub shutdown: watch::Sender<bool>,
     /// Completes when the server has stopped.
     pub handle: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+/// The notifier beside the scheduler: notices from the log and the messages, then the e-mail
+/// due, every `every` until `shutdown` changes.
+fn spawn_notifier(accord: Accord, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    if !accord.mail_enabled() {
+        tracing::warn!(
+            "e-mail is off: smtp_url is not set, so notices are kept in each user's inbox only"
+        );
+    }
+    tokio::spawn(async move {
+        loop {
+            match accord.run_notifier().await {
+                Ok(r) => {
+                    metrics::counter!("accord_notices_total").increment(r.notices as u64);
+                    if r.notices > 0 {
+                        tracing::debug!(?r, "notices recorded");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "notifier pass failed"),
+            }
+            match accord.deliver_mail().await {
+                Ok(r) => {
+                    metrics::counter!("accord_mail_sent_total").increment(r.sent as u64);
+                    if r.sent + r.retried + r.failed > 0 {
+                        tracing::info!(?r, "e-mail delivered");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "mail pass failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = shutdown.changed() => break,
+            }
+        }
+    });
 }
 
 /// Binds and serves until `shutdown` is set. With `run_scheduler`, the deadline scheduler runs
@@ -338,6 +390,9 @@ pub async fn start(
                 }
             }
         });
+    }
+    if run_scheduler {
+        spawn_notifier(accord.clone(), web.notifier_interval, rx.clone());
     }
     let app = accord_web::router(AppState {
         accord,

@@ -15,6 +15,7 @@ pub mod filings;
 pub mod idempotency;
 pub mod key_rotation;
 pub mod negotiations;
+pub mod notifications;
 pub mod paging;
 pub mod passwords;
 pub mod ports;
@@ -43,6 +44,7 @@ pub struct Accord {
     keys: Arc<channels::KeyRing>,
     blobs: Option<Arc<dyn ports::Blobs>>,
     typesetter: Option<Arc<dyn ports::Typesetter>>,
+    mailer: Option<Arc<dyn notifications::Mailer>>,
     /// Bounds the Argon2 hashes computed at once in this process (each takes 19 MiB), so a
     /// burst of sign-ins queues instead of exhausting memory.
     password_work: Arc<tokio::sync::Semaphore>,
@@ -134,6 +136,7 @@ impl Accord {
             keys: Arc::new(channels::KeyRing::new(master)),
             blobs: None,
             typesetter: None,
+            mailer: None,
         }
     }
 

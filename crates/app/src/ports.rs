@@ -888,6 +888,154 @@ pub trait KeyRotationStore: Send + Sync {
     async fn replace_wrapped_secrets(&self, s: &WrappedSecrets) -> Result<(), StoreError>;
 }
 
+/// One notice stored for one user (the inbox row and its e-mail's state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    /// Derived from (source, user): the same notice always has the same id, and its e-mail the
+    /// same `Message-ID`.
+    pub id: String,
+    /// The recipient.
+    pub user_id: String,
+    /// The case.
+    pub case_id: String,
+    /// The case's reference (`ACC-…`), for wording without reading the case.
+    pub case_reference: String,
+    /// What gave rise to it: `event:<id>`, `message:<id>`, `reminder:<case>:<kind>:<due>:<days>`.
+    pub source: String,
+    /// The topic (`accord_domain::notice::Topic`) as JSON.
+    pub topic_json: String,
+    /// The case waited on the recipient's side.
+    pub your_turn: bool,
+    /// Required by the rules (e-mailed even when the user turned e-mail off).
+    pub required: bool,
+    /// When it was recorded (ms).
+    pub created_ms: i64,
+    /// When the user marked it read (ms).
+    pub read_ms: Option<i64>,
+    /// The e-mail's state: `pending`, `digest`, `sent`, `digested`, `failed`, `off`, `no-address`.
+    pub mail_state: String,
+    /// Delivery attempts so far.
+    pub mail_attempts: i64,
+    /// The next attempt's time (ms), while pending.
+    pub mail_next_ms: Option<i64>,
+    /// The server's last refusal or the connection's failure, as reported.
+    pub mail_error: Option<String>,
+    /// When it was handed to the mail server or put in a digest (ms).
+    pub mail_done_ms: Option<i64>,
+}
+
+/// A posted message not yet notified: what the notifier needs, never its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageToNotify {
+    /// The message's id.
+    pub id: String,
+    /// Its case.
+    pub case_id: String,
+    /// Its channel (stable form).
+    pub channel: String,
+    /// Its author's user id.
+    pub author: String,
+    /// When it was posted (ms).
+    pub posted_at_ms: i64,
+}
+
+/// What one notifier step records in one transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotificationBatch {
+    /// Notices to store (one already stored with the same id is left as it is).
+    pub notifications: Vec<NotificationRecord>,
+    /// The event cursor's move `(name, from, to)`: refused with [`StoreError::Conflict`] (and
+    /// nothing written) if the cursor is no longer at `from`.
+    pub cursor: Option<(String, i64, i64)>,
+    /// Messages now notified.
+    pub messages: Vec<String>,
+}
+
+/// A user's choices for being told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationPreferences {
+    /// The user.
+    pub user_id: String,
+    /// Where e-mail goes (none: the inbox only).
+    pub email: Option<String>,
+    /// `immediate`, `digest` or `off`.
+    pub mode: String,
+    /// The calendar feed's secret, hashed (SHA-256 hex); none: no feed.
+    pub calendar_secret_hash: Option<String>,
+    /// The last local day (YYYY-MM-DD) a digest was sent for.
+    pub last_digest_day: Option<String>,
+    /// When last changed (ms).
+    pub updated_ms: i64,
+}
+
+/// The notifier's cursors, the inboxes, the e-mail outbox and the users' preferences.
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    /// A cursor's position (0 when never moved).
+    async fn notifier_cursor(&self, name: &str) -> Result<i64, StoreError>;
+    /// The transparency log's entries after index `after`, with their events, in log order.
+    async fn logged_events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, EventRecord)>, StoreError>;
+    /// Messages not yet notified, oldest first.
+    async fn messages_to_notify(&self, limit: i64) -> Result<Vec<MessageToNotify>, StoreError>;
+    /// Records a notifier step atomically (see [`NotificationBatch`]).
+    async fn record_notifications(&self, batch: &NotificationBatch) -> Result<(), StoreError>;
+    /// A user's notices, newest first, after `(created_ms, id)` of the previous page.
+    async fn notifications_page(
+        &self,
+        user_id: &str,
+        after: Option<(i64, String)>,
+        limit: i64,
+    ) -> Result<Vec<NotificationRecord>, StoreError>;
+    /// How many of a user's notices are unread.
+    async fn unread_notifications(&self, user_id: &str) -> Result<i64, StoreError>;
+    /// Marks a user's notices read (`ids` none: all of them); returns how many changed.
+    async fn mark_notifications_read(
+        &self,
+        user_id: &str,
+        ids: Option<&[String]>,
+        now_ms: i64,
+    ) -> Result<u64, StoreError>;
+    /// E-mails due: `pending` with their next attempt at or before `now_ms`, oldest first.
+    async fn mail_due(
+        &self,
+        now_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<NotificationRecord>, StoreError>;
+    /// Notices of a user waiting for its digest, oldest first.
+    async fn digest_waiting(&self, user_id: &str) -> Result<Vec<NotificationRecord>, StoreError>;
+    /// Users with notices waiting for a digest.
+    async fn digest_users(&self) -> Result<Vec<String>, StoreError>;
+    /// Records an e-mail's outcome for these notices.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_mail_outcome(
+        &self,
+        ids: &[String],
+        state: &str,
+        attempts: i64,
+        next_ms: Option<i64>,
+        error: Option<&str>,
+        done_ms: Option<i64>,
+    ) -> Result<(), StoreError>;
+    /// Notices whose e-mail failed for good, newest first.
+    async fn mail_failures(&self, limit: i64) -> Result<Vec<NotificationRecord>, StoreError>;
+    /// A user's preferences, if ever set.
+    async fn notification_preferences(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<NotificationPreferences>, StoreError>;
+    /// Stores a user's preferences (replacing them).
+    async fn put_notification_preferences(
+        &self,
+        p: &NotificationPreferences,
+    ) -> Result<(), StoreError>;
+    /// The user whose calendar feed secret hashes to this.
+    async fn user_by_calendar_secret(&self, hash: &str) -> Result<Option<String>, StoreError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
 pub trait Store:
@@ -901,6 +1049,7 @@ pub trait Store:
     + DraftStore
     + DocumentStore
     + KeyRotationStore
+    + NotificationStore
 {
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;

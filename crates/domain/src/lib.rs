@@ -28,6 +28,7 @@ pub mod event;
 pub mod file_names;
 pub mod grant;
 pub mod negotiation;
+pub mod notice;
 pub mod party;
 pub mod period;
 pub mod policy;

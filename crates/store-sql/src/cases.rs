@@ -32,7 +32,9 @@ fn projection_from_row<R: Row<Database: SqlDatabase>>(
     })
 }
 
-fn event_from_row<R: Row<Database: SqlDatabase>>(r: &R) -> Result<EventRecord, sqlx::Error> {
+pub(crate) fn event_from_row<R: Row<Database: SqlDatabase>>(
+    r: &R,
+) -> Result<EventRecord, sqlx::Error> {
     Ok(EventRecord {
         case_id: r.read("case_id")?,
         position: r.read("position")?,

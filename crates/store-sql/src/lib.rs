@@ -21,6 +21,7 @@ mod drafts;
 mod idempotency;
 mod key_rotation;
 mod negotiation;
+mod notifications;
 mod registry;
 pub mod sql;
 mod transparency;

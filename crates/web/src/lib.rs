@@ -44,6 +44,8 @@ pub struct WebConfig {
     /// How often the deadline scheduler runs (not used by the router itself; kept with the web
     /// settings because `serve` owns both).
     pub scheduler_interval: Duration,
+    /// How often the notifier runs (notices, then e-mail).
+    pub notifier_interval: Duration,
 }
 
 impl Default for WebConfig {
@@ -53,6 +55,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
             scheduler_interval: Duration::from_secs(60),
+            notifier_interval: Duration::from_secs(5),
             metrics_token: None,
         }
     }

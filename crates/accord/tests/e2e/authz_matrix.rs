@@ -784,6 +784,39 @@ async fn authorization_matrix() {
                         None,
                     );
                 }
+                // Each user's own notifications and preferences: everyone signed in, on their
+                // own only (marking another user's ids changes nothing: tests/e2e/notifications).
+                ("GET", "/api/v1/notifications")
+                | ("GET", "/api/v1/notifications/unread")
+                | ("GET", "/api/v1/notification-preferences")
+                | ("POST", "/api/v1/notifications/read")
+                | ("POST", "/api/v1/notification-preferences") => {
+                    let body = (*method == "POST").then(|| {
+                        if route.ends_with("/read") {
+                            json!({"ids": []})
+                        } else {
+                            json!({"email": "", "mode": "immediate"})
+                        }
+                    });
+                    add(
+                        &mut probes,
+                        method,
+                        route.to_string(),
+                        body,
+                        false,
+                        gate(p, true, true),
+                        None,
+                    );
+                }
+                ("GET", "/api/v1/mail-failures") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    None,
+                    false,
+                    gate(p, p == "sgen", true),
+                    None,
+                ),
                 ("POST", "/api/v1/me/totp") => add(
                     &mut probes,
                     method,

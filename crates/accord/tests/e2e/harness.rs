@@ -24,6 +24,101 @@ pub fn accord_binary() -> std::process::Command {
     c
 }
 
+/// A real SMTP server on loopback (aiosmtpd, `tests/smtp/sink.py`) with a mailbox of its own:
+/// each accepted message is a JSON file, decoded by Python's e-mail parser.
+pub struct SmtpSink {
+    /// `smtp://127.0.0.1:<port>`.
+    pub url: String,
+    /// The port it listens on.
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Option<std::process::Child>,
+}
+
+impl SmtpSink {
+    /// Starts one; `None` when no Python with aiosmtpd is configured (`ACCORD_TEST_SMTP_PYTHON`,
+    /// set by scripts/test; with `ACCORD_REQUIRE_SMTP` its absence fails the test).
+    pub fn start() -> Option<SmtpSink> {
+        let Ok(python) = std::env::var("ACCORD_TEST_SMTP_PYTHON") else {
+            assert!(
+                std::env::var("ACCORD_REQUIRE_SMTP").is_err(),
+                "ACCORD_REQUIRE_SMTP is set but ACCORD_TEST_SMTP_PYTHON is not"
+            );
+            eprintln!("skipped: no SMTP test server (run scripts/test)");
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut sink = SmtpSink {
+            url: format!("smtp://127.0.0.1:{port}"),
+            port,
+            dir,
+            child: None,
+        };
+        sink.spawn(&python);
+        Some(sink)
+    }
+
+    fn spawn(&mut self, python: &str) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/smtp/sink.py");
+        let child = std::process::Command::new(python)
+            .arg(script)
+            .arg(self.port.to_string())
+            .arg(self.dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the SMTP test server starts");
+        self.child = Some(child);
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the SMTP test server did not listen on {}", self.port);
+    }
+
+    /// Every message received so far, in the order received.
+    pub fn messages(&self) -> Vec<Value> {
+        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// The messages sent to `address`.
+    pub fn to(&self, address: &str) -> Vec<Value> {
+        self.messages()
+            .into_iter()
+            .filter(|m| {
+                m["rcpt_tos"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|x| x == address))
+            })
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 /// Which storage backend a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -101,15 +196,32 @@ impl TestServer {
         TestServer::start_full(backend, rehearsal, None).await
     }
 
+    /// Starts a server that e-mails through `smtp` (a [`SmtpSink`]).
+    pub async fn start_with_mail(backend: Backend, smtp: &SmtpSink) -> Option<TestServer> {
+        TestServer::start_configured(backend, false, None, Some(smtp.url.clone())).await
+    }
+
     async fn start_full(
         backend: Backend,
         rehearsal: bool,
         storage_url: Option<String>,
     ) -> Option<TestServer> {
+        TestServer::start_configured(backend, rehearsal, storage_url, None).await
+    }
+
+    async fn start_configured(
+        backend: Backend,
+        rehearsal: bool,
+        storage_url: Option<String>,
+        smtp_url: Option<String>,
+    ) -> Option<TestServer> {
         let dir = tempfile::tempdir().unwrap();
         let mut cfg = Config {
             data: dir.path().join("data"),
             storage_url,
+            smtp_url,
+            mail_from: "IOMed Secretariat <notices@iomed.test>".into(),
+            public_url: Some("https://accord.iomed.test".into()),
             ..Config::default()
         };
         if backend == Backend::Postgres {

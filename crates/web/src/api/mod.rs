@@ -13,6 +13,7 @@ mod documents;
 mod export;
 pub(crate) mod filings;
 mod negotiations;
+mod notifications;
 mod registry;
 mod service;
 pub(crate) mod sessions;
@@ -42,6 +43,7 @@ pub(crate) const API: &[&[RouteSpec]] = &[
     transparency::ROUTES,
     negotiations::ROUTES,
     biddings::ROUTES,
+    notifications::ROUTES,
 ];
 
 const INVENTORY: [(&str, &str, bool); route_table::count(API)] =

@@ -9,6 +9,9 @@ use super::action_forms::{ACTION_FORMS, Kind, label_id};
 
 /// Arguments any message may take (extra ones are ignored by Fluent).
 const ARGS: &[(&str, &str)] = &[
+    ("reference", "r"),
+    ("what", "w"),
+    ("due", "d"),
     ("action", "a"),
     ("party", "p"),
     ("code", "c"),
@@ -258,6 +261,30 @@ fn every_message_id_used_by_a_page_exists() {
         ] {
             ids.insert(format!("turn-{}", t.as_str()));
         }
+    }
+    // Notices: every channel a message or document can be told of, on either side of a caucus.
+    for channel in [
+        "plenary",
+        "caucus:A",
+        "notes",
+        "internal:A",
+        "administrative",
+    ] {
+        for as_mediator in [false, true] {
+            use accord_domain::notice::{Topic, message_id};
+            ids.insert(message_id(&Topic::Message {
+                channel: channel.into(),
+                as_mediator,
+            }));
+            ids.insert(message_id(&Topic::Event {
+                kind: "document-filed".into(),
+                channel: Some(channel.into()),
+                as_mediator,
+            }));
+        }
+    }
+    for mode in ["immediate", "digest", "off"] {
+        ids.insert(format!("prefs-mode-{mode}"));
     }
     let missing: Vec<&String> = ids.iter().filter(|id| !exists(id)).collect();
     assert!(missing.is_empty(), "no English message for: {missing:?}");

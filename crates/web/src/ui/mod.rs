@@ -21,6 +21,7 @@ mod countries;
 mod dashboard;
 mod filing_page;
 mod frame;
+mod inbox_page;
 pub(crate) use frame::announce_rehearsal;
 #[cfg(test)]
 mod message_ids;
@@ -66,6 +67,11 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
         on(m, account::second_factor_submit)
     }),
     RouteSpec::get("/", |m| on(m, dashboard::dashboard)),
+    RouteSpec::get("/inbox", |m| on(m, inbox_page::inbox_page)),
+    RouteSpec::post("/inbox/read", |m| on(m, inbox_page::mark_read)),
+    RouteSpec::post("/inbox/preferences", |m| {
+        on(m, inbox_page::save_preferences)
+    }),
     RouteSpec::get("/rules", |m| on(m, rules_page::rules_page)),
     RouteSpec::post("/rules/{profile_id}/decisions", |m| {
         on(m, rules_page::record_decision)

@@ -21,6 +21,8 @@ pub struct Viewer {
     pub lang: &'static str,
     /// The time zone for dates and times (IANA name; UTC when not chosen).
     pub time_zone: Option<String>,
+    /// Notifications not yet read (shown in the navigation).
+    pub unread: i64,
 }
 
 /// Why a page cannot be shown to the requester.
@@ -74,10 +76,17 @@ impl FromRequestParts<AppState> for Viewer {
             .and_then(accord_i18n::supported_for_tag)
             .unwrap_or_else(|| super::frame::visitor_language(None, &parts.headers));
         let time_zone = principal.user.time_zone.clone();
+        // A count that cannot be read now is shown as none rather than failing the page.
+        let unread = s
+            .accord
+            .unread_notifications(&principal.actor)
+            .await
+            .unwrap_or(0);
         Ok(Viewer {
             principal,
             lang,
             time_zone,
+            unread,
         })
     }
 }
@@ -93,14 +102,20 @@ impl Viewer {
         if accord_domain::policy::can_file_request(&self.principal.actor) {
             nav.push(("/cases/new", "web-nav-file"));
         }
+        nav.push(("/inbox", "inbox-nav"));
         nav.push(("/rules", "web-nav-rules"));
         nav.push(("/account", "web-nav-account"));
         nav.push(("/verify", "web-nav-verify"));
+        let unread = accord_i18n::format::integer(lang, self.unread);
         f.nav = nav
             .into_iter()
             .map(|(href, id)| NavLink {
                 href: href.to_owned(),
-                label: t(lang, id, &[]),
+                label: if id == "inbox-nav" && self.unread > 0 {
+                    t(lang, "inbox-nav-unread", &[("count", &unread)])
+                } else {
+                    t(lang, id, &[])
+                },
                 current: href == section,
             })
             .collect();

@@ -1,0 +1,259 @@
+//! Notifications through HTTP and a real SMTP server (aiosmtpd on loopback): who is told what,
+//! in which language and time zone, by inbox and e-mail; digests; refusals shown to the
+//! Secretariat; nothing of a party's caucus reaching the other party.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, SmtpSink, TestServer, active_commercial};
+
+/// Sets a user's language and time zone as the account page does.
+async fn speaks(t: &TestServer, who: &str, language: &str, zone: &str) {
+    let p = t.accord.authenticate(&t.token(who)).await.unwrap();
+    t.accord
+        .set_preferences(&p, Some(language), Some(zone))
+        .await
+        .unwrap();
+}
+
+async fn mail_to(t: &TestServer, who: &str, email: &str, mode: &str) {
+    let (s, v) = t
+        .post(
+            who,
+            "/api/v1/notification-preferences",
+            json!({"email": email, "mode": mode}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["email"], email);
+    assert_eq!(v["mail_enabled"], true);
+}
+
+async fn post(t: &TestServer, who: &str, case: &str, channel: &str, body: &str) {
+    let (s, v) = t
+        .post(
+            who,
+            &format!("/api/v1/cases/{case}/channels/{channel}/messages"),
+            json!({ "body": body }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+}
+
+async fn notify(t: &TestServer) {
+    t.accord.run_notifier().await.unwrap();
+    t.accord.deliver_mail().await.unwrap();
+}
+
+async fn inbox(t: &TestServer, who: &str) -> Vec<Value> {
+    let (s, v) = t.get(who, "/api/v1/notifications").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v.as_array().unwrap().clone()
+}
+
+fn say(language: &str, id: &str) -> String {
+    accord_i18n::message(language, id, &[]).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sides_caucus() {
+    let Some(smtp) = SmtpSink::start() else {
+        return;
+    };
+    let mut t = TestServer::start_with_mail(Backend::Sqlite, &smtp)
+        .await
+        .unwrap();
+    let case = active_commercial(&mut t).await;
+    // What happened while the case was brought to ACTIVE is told in the inbox (nobody had an
+    // address yet): I was told of its registration, for one.
+    notify(&t).await;
+    let before = inbox(&t, "indah").await;
+    assert!(
+        before
+            .iter()
+            .any(|n| n["topic"]["kind"] == "case-registered"),
+        "{before:?}"
+    );
+    assert!(smtp.messages().is_empty(), "no address, no e-mail");
+
+    speaks(&t, "harbour", "ar", "Asia/Dubai").await;
+    speaks(&t, "indah", "zh-Hans", "Asia/Shanghai").await;
+    mail_to(&t, "harbour", "counsel@harbour.example", "immediate").await;
+    mail_to(&t, "indah", "counsel@indah.example", "digest").await;
+    mail_to(&t, "mediator", "amina@refused.invalid", "immediate").await;
+    mail_to(&t, "sgen", "registry@iomed.example", "off").await;
+
+    post(
+        &t,
+        "harbour",
+        &case,
+        "caucus:H",
+        "Our floor is 410 CANARY-H-1",
+    )
+    .await;
+    post(&t, "harbour", &case, "plenary", "We are ready to meet").await;
+    post(
+        &t,
+        "indah",
+        &case,
+        "plenary",
+        "We propose to meet on Tuesday",
+    )
+    .await;
+    notify(&t).await;
+
+    // H is told of I's plenary message, not of its own caucus message.
+    let h = inbox(&t, "harbour").await;
+    let plenary: Vec<&Value> = h
+        .iter()
+        .filter(|n| n["topic"]["topic"] == "message")
+        .collect();
+    assert_eq!(plenary.len(), 1, "{h:?}");
+    assert_eq!(plenary[0]["topic"]["channel"], "plenary");
+    assert_eq!(plenary[0]["read"], false);
+    assert_eq!(
+        plenary[0]["link"],
+        format!("/cases/{case}/channels/plenary").as_str()
+    );
+    // I's inbox says nothing of H's caucus: not its message, not that it exists.
+    let i = inbox(&t, "indah").await;
+    let seen = serde_json::to_string(&i).unwrap();
+    assert!(
+        !seen.contains("caucus:H") && !seen.contains("CANARY"),
+        "{seen}"
+    );
+    // The mediator is told of H's caucus message in the words for the mediator.
+    let m = inbox(&t, "mediator").await;
+    assert!(
+        m.iter()
+            .any(|n| n["topic"]["channel"] == "caucus:H" && n["topic"]["as_mediator"] == true)
+    );
+
+    // H's e-mail: in Arabic, right to left, times in Dubai, no content, a link back.
+    let mails = smtp.to("counsel@harbour.example");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    let what = say("ar", "notice-message-plenary");
+    assert!(mail["subject"].as_str().unwrap().contains(&what), "{mail}");
+    assert_eq!(
+        mail["content_types"],
+        json!(["multipart/alternative", "text/plain", "text/html"])
+    );
+    let html = mail["html"].as_str().unwrap();
+    let text = mail["text"].as_str().unwrap();
+    assert!(html.contains("dir=\"rtl\"") && html.contains("lang=\"ar\""));
+    assert!(
+        !html.contains("<img") && !html.contains("src="),
+        "no remote content"
+    );
+    assert!(text.contains(&format!(
+        "https://accord.iomed.test/cases/{case}/channels/plenary"
+    )));
+    assert!(
+        !text.contains("Tuesday") && !html.contains("Tuesday"),
+        "no content"
+    );
+    let at: jiff::Timestamp = plenary[0]["created_at"].as_str().unwrap().parse().unwrap();
+    let local = accord_i18n::format::date_time("ar", at.as_millisecond(), Some("Asia/Dubai"));
+    let utc = accord_i18n::format::date_time("ar", at.as_millisecond(), Some("UTC"));
+    assert_ne!(local, utc);
+    assert!(text.contains(&local), "{text}");
+    assert!(
+        mail["message_id"]
+            .as_str()
+            .unwrap()
+            .ends_with("@iomed.test>")
+    );
+
+    // I asked for a daily digest: 17:00 in Shanghai is past 08:00, so today's digest went out
+    // at once, in Simplified Chinese, with H's plenary message.
+    let digests = smtp.to("counsel@indah.example");
+    assert_eq!(digests.len(), 1, "{digests:?}");
+    let digest = &digests[0];
+    let digest_text = digest["text"].as_str().unwrap();
+    assert!(digest_text.contains(&say("zh-Hans", "mail-digest-intro")));
+    assert!(digest_text.contains(&say("zh-Hans", "notice-message-plenary")));
+    assert!(!digest_text.contains("ready to meet"), "no content");
+    assert!(!serde_json::to_string(digest).unwrap().contains("caucus"));
+    // More of the same day waits for tomorrow's digest.
+    post(&t, "harbour", &case, "plenary", "A second note").await;
+    notify(&t).await;
+    assert_eq!(smtp.to("counsel@indah.example").len(), 1);
+    t.advance_days(1).await;
+    notify(&t).await;
+    let digests = smtp.to("counsel@indah.example");
+    assert_eq!(digests.len(), 2);
+    assert_ne!(digests[0]["message_id"], digests[1]["message_id"]);
+
+    // The Secretariat chose no e-mail: messages are not e-mailed to it.
+    assert!(smtp.to("registry@iomed.example").is_empty());
+
+    // The mediator's address is refused by the server for good: recorded, shown to the
+    // Secretariat, and not tried again.
+    let (s, failures) = t.get("sgen", "/api/v1/mail-failures").await;
+    assert_eq!(s, StatusCode::OK);
+    let failures = failures.as_array().unwrap();
+    assert!(!failures.is_empty());
+    assert!(
+        failures
+            .iter()
+            .all(|f| f["user_id"] == t.id("mediator").as_str()
+                && f["error"].as_str().unwrap().contains("550")),
+        "{failures:?}"
+    );
+    let (s, _) = t.get("mediator", "/api/v1/mail-failures").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, page) = t.page("sgen", "/inbox").await;
+    assert!(page.contains(&t.id("mediator")) && page.contains("550"));
+
+    // Marking read: one, then all; another user's ids change nothing.
+    let id = plenary[0]["id"].as_str().unwrap();
+    let (s, v) = t
+        .post("indah", "/api/v1/notifications/read", json!({"ids": [id]}))
+        .await;
+    assert_eq!((s, v["marked"].as_u64()), (StatusCode::OK, Some(0)));
+    let (_, v) = t
+        .post(
+            "harbour",
+            "/api/v1/notifications/read",
+            json!({"ids": [id]}),
+        )
+        .await;
+    assert_eq!(v["marked"], 1);
+    let (_, v) = t.get("harbour", "/api/v1/notifications/unread").await;
+    let unread = v["unread"].as_i64().unwrap();
+    let (_, v) = t
+        .post("harbour", "/api/v1/notifications/read", json!({}))
+        .await;
+    assert_eq!(v["marked"].as_i64(), Some(unread));
+    let (_, v) = t.get("harbour", "/api/v1/notifications/unread").await;
+    assert_eq!(v["unread"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_address_changes_nothing_and_says_why() {
+    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    t.user("harbour", "party-user").await;
+    let (s, v) = t
+        .post(
+            "harbour",
+            "/api/v1/notification-preferences",
+            json!({"email": "not an address", "mode": "immediate"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "invalid-notification-email");
+    let (_, v) = t.get("harbour", "/api/v1/notification-preferences").await;
+    assert_eq!(v["email"], Value::Null);
+    // Without smtp_url the deployment says e-mail is off, and the inbox still works.
+    assert_eq!(v["mail_enabled"], false);
+    let (s, v) = t
+        .post(
+            "harbour",
+            "/api/v1/notifications/read",
+            json!({"ids": vec!["x"; 501]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["code"], "invalid-notification-ids");
+}
