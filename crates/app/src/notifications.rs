@@ -34,6 +34,8 @@ const STEP: i64 = 200;
 const MAX_STEPS: usize = 50;
 /// E-mails handed to the server per pass at most.
 const MAIL_BATCH: i64 = 200;
+/// E-mails handed to the server at once.
+const MAIL_AT_ONCE: usize = 8;
 /// Attempts before an e-mail counts as failed for good.
 const MAIL_ATTEMPTS: i64 = 8;
 /// The local hour digests and reminders are sent at.
@@ -620,6 +622,7 @@ impl Accord {
         let mut report = MailReport::default();
         let now = self.now_ms();
         let domain = mailer.message_id_domain();
+        let mut letters = Vec::new();
         for r in self.store.mail_due(now, MAIL_BATCH).await? {
             let prefs = self.store.notification_preferences(&r.user_id).await?;
             let Some(to) = prefs.and_then(|p| p.email) else {
@@ -645,13 +648,22 @@ impl Accord {
                 digest: false,
                 inbox_url: format!("{}/inbox", self.settings.public_url),
             };
-            self.settle(
-                &mut report,
-                std::slice::from_ref(&r.id),
-                r.mail_attempts,
-                mailer.send(&letter).await,
-            )
-            .await?;
+            letters.push((r, letter));
+        }
+        // A few at once: each e-mail is a handful of round trips to the server, and the
+        // transport keeps a pool of connections.
+        for chunk in letters.chunks(MAIL_AT_ONCE) {
+            let outcomes =
+                futures::future::join_all(chunk.iter().map(|(_, l)| mailer.send(l))).await;
+            for ((r, _), outcome) in chunk.iter().zip(outcomes) {
+                self.settle(
+                    &mut report,
+                    std::slice::from_ref(&r.id),
+                    r.mail_attempts,
+                    outcome,
+                )
+                .await?;
+            }
         }
         self.deliver_digests(&mailer, &domain, &mut report).await?;
         Ok(report)

@@ -101,6 +101,253 @@ pub async fn run_all(store: Arc<dyn Store>) {
     documents_round_trip_and_version_once(store.as_ref()).await;
     a_document_is_written_with_its_append_or_not_at_all(store.as_ref()).await;
     paging::every_list_pages_from_either_end(store.as_ref()).await;
+    notifications::notices_are_stored_once_and_the_cursor_only_moves_on(store.as_ref()).await;
+    notifications::the_notifier_reads_logged_events_and_unnotified_messages(store.as_ref()).await;
+}
+
+pub mod notifications {
+    //! The notifier's cursor, the inbox and the e-mail outbox.
+
+    use accord_app::ports::{
+        MessageRecord, NotificationBatch, NotificationPreferences, NotificationRecord, Store,
+        StoreError,
+    };
+
+    /// A notice for `user` from `source` at `ms`, its e-mail in `state`.
+    pub fn notice(id: &str, user: &str, ms: i64, state: &str) -> NotificationRecord {
+        NotificationRecord {
+            id: id.into(),
+            user_id: user.into(),
+            case_id: "n-case".into(),
+            case_reference: "REF-n".into(),
+            source: format!("event:{id}"),
+            topic_json: r#"{"topic":"event","kind":"case-registered"}"#.into(),
+            your_turn: false,
+            required: true,
+            created_ms: ms,
+            read_ms: None,
+            mail_state: state.into(),
+            mail_attempts: 0,
+            mail_next_ms: (state == "pending").then_some(ms),
+            mail_error: None,
+            mail_done_ms: None,
+        }
+    }
+
+    /// A notice is stored once whatever the retries; the cursor moves only from where it is,
+    /// and a batch refused for a moved cursor writes nothing; inbox pages, read marks, the
+    /// outbox and the preferences.
+    pub async fn notices_are_stored_once_and_the_cursor_only_moves_on(store: &dyn Store) {
+        assert_eq!(store.notifier_cursor("contract").await.unwrap(), 0);
+        let first = NotificationBatch {
+            notifications: vec![
+                notice("n1", "ua", 10, "pending"),
+                notice("n2", "ub", 11, "off"),
+            ],
+            cursor: Some(("contract".into(), 0, 5)),
+            messages: vec![],
+        };
+        store.record_notifications(&first).await.unwrap();
+        assert_eq!(store.notifier_cursor("contract").await.unwrap(), 5);
+        // A second notifier that read from 0 loses: nothing of its batch is written.
+        let stale = NotificationBatch {
+            notifications: vec![notice("n3", "ua", 12, "pending")],
+            cursor: Some(("contract".into(), 0, 6)),
+            messages: vec![],
+        };
+        assert!(matches!(
+            store.record_notifications(&stale).await,
+            Err(StoreError::Conflict { current: 5 })
+        ));
+        assert_eq!(store.notifier_cursor("contract").await.unwrap(), 5);
+        // A notice already stored is kept as it is (its e-mail state too).
+        let mut again = notice("n1", "ua", 10, "off");
+        again.mail_state = "off".into();
+        let next = NotificationBatch {
+            notifications: vec![again, notice("n4", "ua", 13, "pending")],
+            cursor: Some(("contract".into(), 5, 7)),
+            messages: vec![],
+        };
+        store.record_notifications(&next).await.unwrap();
+        let page = store.notifications_page("ua", None, 10).await.unwrap();
+        let ids: Vec<&str> = page.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["n4", "n1"], "newest first, n3 never written");
+        assert_eq!(page[1].mail_state, "pending");
+        assert!(page[1].required && !page[1].your_turn);
+        let later = store
+            .notifications_page("ua", Some((13, "n4".into())), 10)
+            .await
+            .unwrap();
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].id, "n1");
+        // Read marks: another user's id changes nothing; all at once.
+        assert_eq!(store.unread_notifications("ua").await.unwrap(), 2);
+        assert_eq!(
+            store
+                .mark_notifications_read("ub", Some(&["n1".into()]), 20)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            store
+                .mark_notifications_read("ua", Some(&["n1".into()]), 20)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.unread_notifications("ua").await.unwrap(), 1);
+        assert_eq!(
+            store.mark_notifications_read("ua", None, 21).await.unwrap(),
+            1
+        );
+        assert_eq!(store.unread_notifications("ua").await.unwrap(), 0);
+        assert_eq!(
+            store.notifications_page("ua", None, 1).await.unwrap()[0].read_ms,
+            Some(21)
+        );
+        // The outbox: due when pending and its time has come; an outcome takes it out.
+        let due: Vec<String> = store
+            .mail_due(12, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.id)
+            .collect();
+        assert_eq!(due, ["n1"]);
+        store
+            .set_mail_outcome(
+                &["n1".into()],
+                "failed",
+                1,
+                None,
+                Some("550 no such mailbox"),
+                Some(30),
+            )
+            .await
+            .unwrap();
+        store
+            .set_mail_outcome(&["n4".into()], "sent", 1, None, None, Some(31))
+            .await
+            .unwrap();
+        assert!(store.mail_due(1_000, 10).await.unwrap().is_empty());
+        let failed = store.mail_failures(10).await.unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].mail_error.as_deref(), Some("550 no such mailbox"));
+        // Digests.
+        store
+            .record_notifications(&NotificationBatch {
+                notifications: vec![
+                    notice("d1", "uc", 40, "digest"),
+                    notice("d2", "uc", 41, "digest"),
+                ],
+                ..NotificationBatch::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(store.digest_users().await.unwrap(), ["uc"]);
+        let waiting: Vec<String> = store
+            .digest_waiting("uc")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.id)
+            .collect();
+        assert_eq!(waiting, ["d1", "d2"]);
+        store
+            .set_mail_outcome(&waiting, "digested", 1, None, None, Some(50))
+            .await
+            .unwrap();
+        assert!(store.digest_users().await.unwrap().is_empty());
+        // Preferences.
+        assert_eq!(store.notification_preferences("ua").await.unwrap(), None);
+        let mut p = NotificationPreferences {
+            user_id: "ua".into(),
+            email: Some("a@example.org".into()),
+            mode: "digest".into(),
+            calendar_secret_hash: Some("h-1".into()),
+            last_digest_day: None,
+            updated_ms: 1,
+        };
+        store.put_notification_preferences(&p).await.unwrap();
+        p.last_digest_day = Some("2026-01-05".into());
+        p.email = None;
+        store.put_notification_preferences(&p).await.unwrap();
+        assert_eq!(store.notification_preferences("ua").await.unwrap(), Some(p));
+        assert_eq!(
+            store
+                .user_by_calendar_secret("h-1")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("ua")
+        );
+        assert_eq!(store.user_by_calendar_secret("h-2").await.unwrap(), None);
+    }
+
+    /// The notifier's sources: events by their index in the transparency log, and messages
+    /// until they are marked notified with their notices.
+    pub async fn the_notifier_reads_logged_events_and_unnotified_messages(store: &dyn Store) {
+        let size = store.log_size().await.unwrap();
+        crate::append_n(store, "n-events", 0, accord_evidence::GENESIS_HASH, 3, &[])
+            .await
+            .unwrap();
+        let pending = store.unlogged_events(1_000_000).await.unwrap();
+        store.append_log_entries(size, &pending).await.unwrap();
+        let read = store.logged_events_after(size - 1, 100).await.unwrap();
+        let mine: Vec<(i64, i64)> = read
+            .iter()
+            .filter(|(_, e)| e.case_id == "n-events")
+            .map(|(i, e)| (*i, e.position))
+            .collect();
+        assert_eq!(mine.len(), 3, "{read:?}");
+        assert!(mine.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+        assert!(read.iter().all(|(i, _)| *i >= size));
+        let last = read.last().map(|(i, _)| *i).unwrap();
+        assert!(
+            store
+                .logged_events_after(last, 100)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Messages.
+        let posted = store
+            .post_message(&MessageRecord {
+                id: "n-msg-1".into(),
+                case_id: "n-msgs".into(),
+                channel: "caucus:A".into(),
+                seq: 0,
+                author: "ua".into(),
+                posted_at_ms: 5,
+                without_prejudice: false,
+                confidential: true,
+                relay_json: None,
+                body: vec![9],
+                size: 1,
+            })
+            .await
+            .unwrap();
+        let waiting = store.messages_to_notify(10_000).await.unwrap();
+        let m = waiting.iter().find(|m| m.id == posted.id).unwrap();
+        assert_eq!((m.channel.as_str(), m.author.as_str()), ("caucus:A", "ua"));
+        store
+            .record_notifications(&NotificationBatch {
+                notifications: vec![],
+                cursor: None,
+                messages: vec![posted.id.clone()],
+            })
+            .await
+            .unwrap();
+        assert!(
+            !store
+                .messages_to_notify(10_000)
+                .await
+                .unwrap()
+                .iter()
+                .any(|m| m.id == posted.id)
+        );
+    }
 }
 
 /// A filed document's record is written in its append's transaction: visible with the events, or

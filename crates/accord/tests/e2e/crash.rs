@@ -30,14 +30,27 @@ fn kills() -> usize {
 }
 
 /// A running `accord serve`.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 fn serve(dir: &Path, database_url: Option<&str>, demo: bool) -> Server {
+    serve_with(dir, database_url, demo, &[])
+}
+
+/// `accord serve` in `dir`, with these `ACCORD_*` settings beside the test's.
+pub(crate) fn serve_with(
+    dir: &Path,
+    database_url: Option<&str>,
+    demo: bool,
+    env: &[(&str, &str)],
+) -> Server {
     let mut c = accord_binary();
     c.current_dir(dir);
+    for (k, v) in env {
+        c.env(k, v);
+    }
     // One instance: what a crash left is swept at once, whatever its age.
     c.env("ACCORD_STORAGE_SWEEP_GRACE_SECS", "0");
     c.args(["serve", "--listen", "127.0.0.1:0"]);
@@ -68,7 +81,7 @@ fn serve(dir: &Path, database_url: Option<&str>, demo: bool) -> Server {
 }
 
 impl Server {
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
@@ -120,16 +133,26 @@ impl Rng {
 }
 
 async fn sign_in(http: &reqwest::Client, base: &str, data: &Path) -> String {
+    sign_in_as(http, base, data, "harbour").await
+}
+
+/// Signs a demo user in (its password from `demo-logins.txt`); returns the bearer token.
+pub(crate) async fn sign_in_as(
+    http: &reqwest::Client,
+    base: &str,
+    data: &Path,
+    who: &str,
+) -> String {
     let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
     let password = logins
         .lines()
-        .find_map(|l| l.strip_prefix("harbour\t"))
+        .find_map(|l| l.strip_prefix(&format!("{who}\t")))
         .and_then(|rest| rest.split('\t').next())
         .unwrap()
         .to_owned();
     let s: Value = http
         .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({"username": "harbour", "password": password}))
+        .json(&json!({"username": who, "password": password}))
         .send()
         .await
         .unwrap()

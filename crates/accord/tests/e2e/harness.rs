@@ -33,6 +33,8 @@ pub struct SmtpSink {
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<std::process::Child>,
+    /// How many messages [`SmtpSink::take_new`] has handed out.
+    taken: std::sync::Mutex<usize>,
 }
 
 impl SmtpSink {
@@ -58,6 +60,7 @@ impl SmtpSink {
             port,
             dir,
             child: None,
+            taken: std::sync::Mutex::new(0),
         };
         sink.spawn(&python);
         Some(sink)
@@ -80,6 +83,29 @@ impl SmtpSink {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         panic!("the SMTP test server did not listen on {}", self.port);
+    }
+
+    /// The messages received since the last call (each message once).
+    pub fn take_new(&self) -> Vec<Value> {
+        let names = self.names();
+        let mut taken = self.taken.lock().unwrap();
+        let new = names[(*taken).min(names.len())..]
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+            .collect();
+        *taken = names.len();
+        new
+    }
+
+    fn names(&self) -> Vec<std::path::PathBuf> {
+        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        names.sort();
+        names
     }
 
     /// Every message received so far, in the order received.

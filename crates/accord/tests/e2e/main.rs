@@ -22,6 +22,7 @@ mod external_tools;
 mod fuzz;
 mod lifecycle_property;
 mod negotiation;
+mod notification_crash;
 mod notifications;
 mod operations;
 mod pages;

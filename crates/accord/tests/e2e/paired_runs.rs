@@ -16,7 +16,7 @@ use serde_json::json;
 
 use accord_domain::testing::Milestone;
 
-use crate::harness::{Backend, COMMERCIAL_CAST, TestServer, builder, drive};
+use crate::harness::{Backend, COMMERCIAL_CAST, SmtpSink, TestServer, builder, drive};
 
 /// Replaces ids (UUIDs) and hashes (64 hex digits) by their order of first appearance.
 fn normalise(text: &str, table: &mut HashMap<String, String>) -> String {
@@ -76,9 +76,35 @@ fn normalise(text: &str, table: &mut HashMap<String, String>) -> String {
 
 struct Run<'a> {
     t: &'a TestServer,
+    smtp: Option<&'a SmtpSink>,
     case: String,
     seen: Vec<String>,
+    /// What I is told: its inbox and its e-mails for this case, at each observation.
+    notices: Vec<String>,
+    /// Every e-mail anyone received during the run (scanned for canaries).
+    mail: String,
     ids: HashMap<String, String>,
+}
+
+/// A notice or an e-mail as compared across runs: without its id, its Message-ID and its dates
+/// (which differ by construction), with the case's id and reference named by their role, and in
+/// a stable order (notices recorded at the same instant are listed by id, which is random).
+fn comparable(mut items: Vec<serde_json::Value>, case: &str, reference: &str) -> String {
+    let mut lines: Vec<String> = items
+        .iter_mut()
+        .map(|v| {
+            if let Some(o) = v.as_object_mut() {
+                for k in ["id", "created_at", "message_id", "date"] {
+                    o.remove(k);
+                }
+            }
+            v.to_string()
+                .replace(case, "<case>")
+                .replace(reference, "<reference>")
+        })
+        .collect();
+    lines.sort();
+    lines.join("\n")
 }
 
 impl Run<'_> {
@@ -129,6 +155,43 @@ impl Run<'_> {
             let line = format!("{p} {status} {etag:?} {len:?} {body}");
             self.seen.push(normalise(&line, &mut self.ids));
         }
+    }
+
+    /// What I is told of the case: the notifier and the mail run, then I's inbox and the
+    /// e-mails I received since the last look. (Once, at the end of a run: the inbox keeps
+    /// everything, and each e-mail is received once.)
+    async fn observe_notices(&mut self) {
+        let Some(smtp) = self.smtp else {
+            return;
+        };
+        self.t.accord.run_notifier().await.unwrap();
+        self.t.accord.deliver_mail().await.unwrap();
+        let c = self.case.clone();
+        let (_, view) = self.t.get("indah", &format!("/api/v1/cases/{c}")).await;
+        let reference = view["reference"].as_str().unwrap_or_default().to_owned();
+        let (s, inbox) = self.t.get("indah", "/api/v1/notifications?limit=500").await;
+        assert_eq!(s, StatusCode::OK, "{inbox}");
+        let mine: Vec<serde_json::Value> = inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["case_id"] == c.as_str())
+            .cloned()
+            .collect();
+        self.notices
+            .push(format!("inbox {}", comparable(mine, &c, &reference)));
+        let mut mails = vec![];
+        for m in smtp.take_new() {
+            self.mail.push_str(&m.to_string());
+            let to_i = m["rcpt_tos"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|x| x == "counsel@indah.example"));
+            if to_i && m["text"].as_str().is_some_and(|t| t.contains(&c)) {
+                mails.push(m);
+            }
+        }
+        self.notices
+            .push(format!("mail {}", comparable(mails, &c, &reference)));
     }
 }
 
@@ -248,12 +311,21 @@ async fn grant_on_h(t: &TestServer, case: &str, user: &str, caucus: bool) {
 }
 
 /// One run: the same public steps; with `private`, H and the mediator also work in private.
-async fn run(t: &TestServer, seed: u64, private: bool, canaries: &mut Vec<String>) -> Vec<String> {
+async fn run<'a>(
+    t: &'a TestServer,
+    smtp: Option<&'a SmtpSink>,
+    seed: u64,
+    private: bool,
+    canaries: &mut Vec<String>,
+) -> Run<'a> {
     let case = setup(t).await;
     let mut r = Run {
         t,
+        smtp,
         case: case.clone(),
         seen: vec![],
+        notices: vec![],
+        mail: String::new(),
         ids: HashMap::new(),
     };
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -416,7 +488,8 @@ async fn run(t: &TestServer, seed: u64, private: bool, canaries: &mut Vec<String
         }
         r.observe().await;
     }
-    r.seen
+    r.observe_notices().await;
+    r
 }
 
 /// Users granted roles on H's private space, and platform operators, available to each run (a
@@ -455,7 +528,13 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
         .with_writer(move || writer.clone())
         .try_init();
     tracing::info!("log capture on");
-    let mut t = TestServer::start(Backend::Sqlite).await.unwrap();
+    // With a real SMTP server when there is one: I's inbox and e-mails are compared too.
+    let smtp = SmtpSink::start();
+    let mut t = match &smtp {
+        Some(smtp) => TestServer::start_with_mail(Backend::Sqlite, smtp).await,
+        None => TestServer::start(Backend::Sqlite).await,
+    }
+    .unwrap();
     // Every write carries an Idempotency-Key, so the stored responses are scanned too.
     t.idempotency_keys
         .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -474,22 +553,62 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
     for o in 0..OPERATORS {
         t.user(&format!("operator{o}"), "operator").await;
     }
+    // I is e-mailed each notice at once (the digest's words are those of each notice:
+    // tests/e2e/notifications.rs).
+    if smtp.is_some() {
+        for (who, email) in [("indah", "counsel@indah.example")] {
+            let (s, v) = t
+                .post(
+                    who,
+                    "/api/v1/notification-preferences",
+                    json!({"email": email, "mode": "immediate"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
+    }
     let pairs: u64 = std::env::var("ACCORD_CAUCUS_PAIRS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let mut canaries = vec![];
     let mut differences = 0;
+    let (mut notice_differences, mut notice_hits, mut told) = (0, 0, 0);
     let mut received = String::new();
     for seed in 0..pairs {
-        let plain = run(&t, seed, false, &mut canaries).await;
-        let private = run(&t, seed, true, &mut canaries).await;
-        if plain != private {
+        let plain = run(&t, smtp.as_ref(), seed, false, &mut canaries).await;
+        let private = run(&t, smtp.as_ref(), seed, true, &mut canaries).await;
+        if plain.seen != private.seen {
             differences += 1;
-            let first = plain.iter().zip(&private).find(|(a, b)| a != b);
+            let first = plain.seen.iter().zip(&private.seen).find(|(a, b)| a != b);
             eprintln!("pair {seed} differs: {first:?}");
         }
-        received.push_str(&private.join("\n"));
+        if plain.notices != private.notices {
+            notice_differences += 1;
+            let first = plain
+                .notices
+                .iter()
+                .zip(&private.notices)
+                .find(|(a, b)| a != b);
+            eprintln!("pair {seed}: I is told differently: {first:?}");
+        }
+        told += private
+            .notices
+            .iter()
+            .filter(|n| n.contains("\"topic\""))
+            .count();
+        for r in [&plain, &private] {
+            let notices = r.notices.join("\n");
+            notice_hits += notices.matches("CANARY-").count() + r.mail.matches("CANARY-").count();
+        }
+        received.push_str(&private.seen.join("\n"));
+    }
+    if smtp.is_some() {
+        assert!(told > 0, "I was told of something in the runs");
+        println!(
+            "FIGURE notification-pairs pairs={pairs} differences={notice_differences} \
+             canary-hits={notice_hits}"
+        );
     }
     // Canaries: in everything I received, and in every byte of the data folder.
     // Every canary starts with the same marker, so one pass for the marker finds any canary,
@@ -535,6 +654,8 @@ async fn caucus_pairs_are_indistinguishable_to_the_other_party() {
     );
     assert_eq!(differences, 0);
     assert_eq!(hits, 0);
+    assert_eq!(notice_differences, 0);
+    assert_eq!(notice_hits, 0);
 }
 
 /// Optimistic concurrency is on each reader's own view: a party's `If-Match` stays good while
