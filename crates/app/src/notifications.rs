@@ -40,6 +40,30 @@ const MAIL_AT_ONCE: usize = 8;
 const MAIL_ATTEMPTS: i64 = 8;
 /// The local hour digests and reminders are sent at.
 pub const LOCAL_HOUR: i8 = 8;
+/// From this local hour on, reminders wait for the next morning.
+const LATE_HOUR: i8 = 20;
+/// How far ahead the notifier looks for deadlines to remind of (the longest reminder period a
+/// profile may set).
+const REMINDER_HORIZON_DAYS: i64 = 30;
+
+/// The first sensible moment to write to someone in `zone` at or after `now` (ms): now when it
+/// is between 08:00 and 20:00 there, else the next 08:00.
+pub fn sensible_local_time(now: jiff::Timestamp, zone: &str) -> i64 {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let local = now.to_zoned_datetime(tz.clone());
+    let at = |date: jiff::civil::Date| {
+        date.at(LOCAL_HOUR, 0, 0, 0)
+            .to_zoned_datetime(tz.clone())
+            .ok()
+            .map(|z| z.timestamp().as_millisecond())
+    };
+    let now_ms = now.as_millisecond();
+    match local.hour() {
+        h if (LOCAL_HOUR..LATE_HOUR).contains(&h) => now_ms,
+        h if h < LOCAL_HOUR => at(local.date()).unwrap_or(now_ms),
+        _ => local.date().tomorrow().ok().and_then(at).unwrap_or(now_ms),
+    }
+}
 
 /// How a user wants to be e-mailed.
 #[derive(
@@ -461,7 +485,60 @@ impl Accord {
             report.notices += batch.notifications.len();
             self.store.record_notifications(&batch).await?;
         }
+        report.notices += self.remind(&directory, &mut prefs).await?;
         Ok(report)
+    }
+
+    /// Stores the reminders due by now (each once: its id comes from the deadline and the
+    /// period), their e-mail at the next 08:00 in each recipient's zone (or at once when the
+    /// deadline runs out before it).
+    async fn remind(
+        &self,
+        directory: &Directory,
+        prefs: &mut BTreeMap<String, Option<NotificationPreferences>>,
+    ) -> Result<usize, AppError> {
+        let now = self.clock.now();
+        let horizon = now.as_millisecond() + REMINDER_HORIZON_DAYS * 24 * 3600 * 1000;
+        let mut stored = 0;
+        for id in self.store.due_cases(horizon, 1000).await? {
+            let Some(loaded) = self.load_case(&id).await? else {
+                continue;
+            };
+            let case = &loaded.case;
+            let mut batch = NotificationBatch::default();
+            for reminder in
+                notice::reminders(case, now.as_millisecond(), &directory.candidates(case))
+            {
+                let due_ms = match reminder.notices.first().map(|n| &n.topic) {
+                    Some(Topic::Reminder { due_ms, .. }) => *due_ms,
+                    _ => continue,
+                };
+                let mut records = self
+                    .records_for(
+                        prefs,
+                        case,
+                        &reminder.source,
+                        reminder.at_ms,
+                        reminder.notices,
+                    )
+                    .await?;
+                for r in records.iter_mut().filter(|r| r.mail_state == "pending") {
+                    let (_, zone) = self.reader_settings(&r.user_id).await?;
+                    let at = sensible_local_time(now, &zone);
+                    r.mail_next_ms = Some(if at < due_ms {
+                        at
+                    } else {
+                        now.as_millisecond()
+                    });
+                }
+                batch.notifications.extend(records);
+            }
+            if !batch.notifications.is_empty() {
+                stored += batch.notifications.len();
+                self.store.record_notifications(&batch).await?;
+            }
+        }
+        Ok(stored)
     }
 
     fn user_of(actor: &Actor) -> Result<&str, AppError> {
@@ -802,6 +879,40 @@ mod tests {
         assert_ne!(notice_id("event:1", "u"), notice_id("event:1", "v"));
         assert_ne!(notice_id("event:1", "u"), notice_id("event:2", "u"));
         assert_eq!(notice_id("event:1", "u").len(), 32);
+    }
+
+    #[test]
+    fn reminders_are_written_between_eight_and_eight_where_the_reader_is() {
+        let ms = |t: &str| t.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+        let now: jiff::Timestamp = "2026-03-28T12:00:00Z".parse().unwrap();
+        // Hong Kong, 20:00: tomorrow 08:00.
+        assert_eq!(
+            sensible_local_time(now, "Asia/Hong_Kong"),
+            ms("2026-03-29T00:00:00Z")
+        );
+        // Geneva, 13:00: now.
+        assert_eq!(
+            sensible_local_time(now, "Europe/Zurich"),
+            now.as_millisecond()
+        );
+        // Lima, 07:00: at 08:00, 13:00 UTC.
+        assert_eq!(
+            sensible_local_time(now, "America/Lima"),
+            ms("2026-03-28T13:00:00Z")
+        );
+        // Kiribati (UTC+14), across the date line: 02:00 on the 29th there, so 08:00 on the
+        // 29th, which is still the 28th in UTC.
+        assert_eq!(
+            sensible_local_time(now, "Pacific/Kiritimati"),
+            ms("2026-03-28T18:00:00Z")
+        );
+        // Geneva on the night clocks go forward (29 March 2026): 00:30 CET, and 08:00 that
+        // morning is CEST, 06:00 UTC (not 07:00).
+        let night: jiff::Timestamp = "2026-03-28T23:30:00Z".parse().unwrap();
+        assert_eq!(
+            sensible_local_time(night, "Europe/Zurich"),
+            ms("2026-03-29T06:00:00Z")
+        );
     }
 
     #[test]

@@ -294,6 +294,99 @@ pub fn for_message(
     out
 }
 
+/// A reminder due now: its stable source and the notices it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    /// `reminder:<case>:<deadline kind>:<party or ->:<due ms>:<days before>`: the same on every
+    /// pass, so a reminder is stored once.
+    pub source: String,
+    /// When it became due (ms): the deadline's due time less the days before.
+    pub at_ms: i64,
+    /// Who is reminded.
+    pub notices: Vec<Notice>,
+}
+
+/// The reminders of the case's running deadlines whose time (the profile's days before each
+/// deadline) has come by `now_ms` and whose deadline has not run out: each to whoever must act
+/// and may know of the deadline — the party a per-party deadline concerns, else the side the
+/// stage waits on.
+pub fn reminders(case: &Case, now_ms: i64, candidates: &[Actor]) -> Vec<Reminder> {
+    use crate::deadline::DeadlineStatus;
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let mut out = Vec::new();
+    for d in case
+        .deadlines
+        .iter()
+        .filter(|d| d.status == DeadlineStatus::Pending)
+    {
+        let due_ms = d.due_at.as_millisecond();
+        if now_ms >= due_ms {
+            continue;
+        }
+        let kind = serde_json::to_value(d.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        // The nearest period only: a deadline 3 days away is reminded "1 day before" later,
+        // not "7 days before" now.
+        let Some(days) = case
+            .profile
+            .reminder_days
+            .iter()
+            .copied()
+            .filter(|days| due_ms - i64::from(*days) * DAY_MS <= now_ms)
+            .min()
+        else {
+            continue;
+        };
+        let mut notices = Vec::new();
+        for candidate in candidates {
+            let Actor::User { id, .. } = candidate else {
+                continue;
+            };
+            let r = policy::relation(candidate, case);
+            if !policy::sees_case(&r, case) || !crate::reader::may_know_deadline(candidate, &r, d) {
+                continue;
+            }
+            let acts = match &d.party {
+                Some(p) if case.party(p).is_some() => r.parties.contains(p),
+                _ => turn_is(&r, case),
+            };
+            // The institution's Secretariat is reminded through its case officer when there is
+            // one; without one, the Secretariat itself.
+            let staff_only = r.secretariat && !r.case_officer;
+            let has_officer = case
+                .participants
+                .iter()
+                .any(|p| p.role == crate::case::CaseRole::CaseOfficer);
+            if acts && !(staff_only && has_officer) {
+                notices.push(Notice {
+                    user_id: id.clone(),
+                    topic: Topic::Reminder {
+                        deadline: kind.clone(),
+                        due_ms,
+                        days_before: days,
+                    },
+                    your_turn: true,
+                    required: false,
+                });
+            }
+        }
+        if !notices.is_empty() {
+            out.push(Reminder {
+                source: format!(
+                    "reminder:{}:{kind}:{}:{due_ms}:{days}",
+                    case.id,
+                    d.party.as_deref().unwrap_or("-")
+                ),
+                at_ms: due_ms - i64::from(days) * DAY_MS,
+                notices,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -410,6 +503,42 @@ mod tests {
             "system",
             &everyone(case),
         ))
+    }
+
+    #[test]
+    fn a_deadline_is_reminded_at_its_nearest_period_to_whoever_must_act() {
+        let f = CaseBuilder::commercial()
+            .build(Milestone::Preparatory)
+            .unwrap();
+        let case = &f.case;
+        let d = case
+            .deadlines
+            .iter()
+            .find(|d| d.status == crate::deadline::DeadlineStatus::Pending)
+            .expect("a running deadline")
+            .clone();
+        let due = d.due_at.as_millisecond();
+        let day = 24 * 3600 * 1000;
+        // More than 7 days before: nothing yet.
+        assert!(reminders(case, due - 8 * day, &everyone(case)).is_empty());
+        let week = reminders(case, due - 6 * day, &everyone(case));
+        assert_eq!(week.len(), 1);
+        assert!(week[0].source.ends_with(":7"), "{}", week[0].source);
+        assert_eq!(week[0].at_ms, due - 7 * day);
+        let eve = reminders(case, due - day / 2, &everyone(case));
+        assert!(eve[0].source.ends_with(":1"));
+        assert_ne!(week[0].source, eve[0].source);
+        // Run out: no reminder.
+        assert!(reminders(case, due, &everyone(case)).is_empty());
+        // Only those whose side acts are reminded.
+        for n in &week[0].notices {
+            let actor = everyone(case)
+                .into_iter()
+                .find(|a| a.user_id() == Some(&n.user_id))
+                .unwrap();
+            let r = policy::relation(&actor, case);
+            assert!(turn_is(&r, case) || d.party.as_ref().is_some_and(|p| r.parties.contains(p)));
+        }
     }
 
     #[test]

@@ -194,6 +194,14 @@ pub struct Profile {
     /// the others; without every party's agreement in time the case is suspended for the vacancy.
     #[serde(default = "default_co_mediation_vacancy_days")]
     pub co_mediation_vacancy_days: u32,
+    /// How many days before each deadline whoever must act is reminded (at 08:00 in their own
+    /// time zone). Not serialised while it is the default (7 and 1), so profiles recorded before
+    /// it existed keep their bytes.
+    #[serde(
+        default = "default_reminder_days",
+        skip_serializing_if = "is_default_reminder_days"
+    )]
+    pub reminder_days: Vec<u32>,
     /// The rules awaiting a decision of the institution's governing body (the Governing
     /// Council for the IOMed): the value in force meanwhile is the profile's, and a recorded
     /// decision on the rule takes the mark away ([`crate::rule_change`]).
@@ -241,6 +249,14 @@ pub struct RuleDecision {
 /// The window to answer a co-mediation vacancy in profiles recorded before it existed.
 fn default_co_mediation_vacancy_days() -> u32 {
     14
+}
+
+fn default_reminder_days() -> Vec<u32> {
+    vec![7, 1]
+}
+
+fn is_default_reminder_days(days: &[u32]) -> bool {
+    days == [7, 1]
 }
 
 /// The Hong Kong general holidays shipped with the seat calendar (data, not code).
@@ -429,6 +445,7 @@ impl Profile {
             // Pending the Governing Council's rules: the parties' window to object to a
             // disclosure, a comparable decision on who mediates (ICSID MR 16 on vacancies).
             co_mediation_vacancy_days: 15,
+            reminder_days: default_reminder_days(),
             pending_rules: iomed_pending_rules(),
             decisions: Vec::new(),
             case_overrides: BTreeMap::new(),

@@ -257,3 +257,98 @@ async fn a_malformed_address_changes_nothing_and_says_why() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["code"], "invalid-notification-ids");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_is_reminded_a_week_and_a_day_before_at_eight_where_the_reader_is() {
+    let Some(smtp) = SmtpSink::start() else {
+        return;
+    };
+    let mut t = TestServer::start_with_mail(Backend::Sqlite, &smtp)
+        .await
+        .unwrap();
+    let case = active_commercial(&mut t).await;
+    speaks(&t, "harbour", "en", "America/Lima").await;
+    speaks(&t, "indah", "fr", "Asia/Shanghai").await;
+    mail_to(&t, "harbour", "counsel@harbour.example", "immediate").await;
+    mail_to(&t, "indah", "counsel@indah.example", "immediate").await;
+    let view = t.case("harbour", &case).await;
+    let deposit = view["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "deposit" && d["party"] == "H" && d["status"] == "pending")
+        .cloned()
+        .expect("H's deposit runs");
+    let due: jiff::Timestamp = deposit["due_at"].as_str().unwrap().parse().unwrap();
+    let reminders = |inbox: &[Value], days: u64| {
+        inbox
+            .iter()
+            .filter(|n| n["topic"]["topic"] == "reminder" && n["topic"]["days_before"] == days)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mails_about = |to: &str, words: &str| {
+        smtp.to(to)
+            .into_iter()
+            .filter(|m| m["subject"].as_str().unwrap_or_default().contains(words))
+            .count()
+    };
+    let (deposit_en, deposit_fr) = (say("en", "deadline-deposit"), say("fr", "deadline-deposit"));
+    // Until a week before, nothing; a week before, each party of its own deposit.
+    while t.accord.clock().now() + jiff::SignedDuration::from_hours(7 * 24 + 24) < due {
+        t.advance_days(1).await;
+    }
+    notify(&t).await;
+    assert!(reminders(&inbox(&t, "harbour").await, 7).is_empty());
+    t.advance_days(1).await;
+    notify(&t).await;
+    let h = reminders(&inbox(&t, "harbour").await, 7);
+    let i = reminders(&inbox(&t, "indah").await, 7);
+    assert_eq!((h.len(), i.len()), (1, 1), "{h:?} {i:?}");
+    assert!(reminders(&inbox(&t, "mediator").await, 7).is_empty());
+    assert!(reminders(&inbox(&t, "sgen").await, 7).is_empty());
+    assert_eq!(h[0]["topic"]["due_ms"], due.as_millisecond());
+    // At 09:00 UTC it is 17:00 in Shanghai: I is written to at once, in French, with the due
+    // time in Shanghai; in Lima it is 04:00, so H waits for 08:00 there (13:00 UTC).
+    assert_eq!(mails_about("counsel@indah.example", &deposit_fr), 1);
+    let mail = smtp.to("counsel@indah.example").pop().unwrap();
+    let due_there =
+        accord_i18n::format::date_time("fr", due.as_millisecond(), Some("Asia/Shanghai"));
+    assert!(
+        mail["subject"].as_str().unwrap().contains(&due_there),
+        "{mail}"
+    );
+    assert_eq!(mails_about("counsel@harbour.example", &deposit_en), 0);
+    t.clock.advance(jiff::SignedDuration::from_hours(3));
+    notify(&t).await;
+    assert_eq!(
+        mails_about("counsel@harbour.example", &deposit_en),
+        0,
+        "07:00 in Lima"
+    );
+    t.clock.advance(jiff::SignedDuration::from_hours(1));
+    notify(&t).await;
+    assert_eq!(
+        mails_about("counsel@harbour.example", &deposit_en),
+        1,
+        "08:00 in Lima"
+    );
+    // A day before: the second reminder, once however often the notifier runs.
+    while t.accord.clock().now() + jiff::SignedDuration::from_hours(48) < due {
+        t.advance_days(1).await;
+    }
+    // Between one day and a few hours before the due time.
+    t.clock.advance(jiff::SignedDuration::from_hours(8));
+    assert!(t.accord.clock().now() + jiff::SignedDuration::from_hours(24) >= due);
+    assert!(t.accord.clock().now() < due);
+    notify(&t).await;
+    notify(&t).await;
+    assert_eq!(reminders(&inbox(&t, "harbour").await, 1).len(), 1);
+    assert_eq!(reminders(&inbox(&t, "indah").await, 1).len(), 1);
+    // 21:00 UTC is 05:00 in Shanghai: I's e-mail waits for 08:00 there (00:00 UTC), which is
+    // still before the due time.
+    assert_eq!(mails_about("counsel@indah.example", &deposit_fr), 1);
+    t.clock.advance(jiff::SignedDuration::from_hours(3));
+    notify(&t).await;
+    assert_eq!(mails_about("counsel@indah.example", &deposit_fr), 2);
+}
