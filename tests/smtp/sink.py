@@ -46,6 +46,11 @@ class Mailbox:
             "content_types": [p.get_content_type() for p in m.walk()],
             "text": plain.get_content() if plain is not None else "",
             "html": html.get_content() if html is not None else "",
+            "calendars": [
+                {"method": p.get_param("method", ""), "content": p.get_content()}
+                for p in m.walk()
+                if p.get_content_type() == "text/calendar"
+            ],
         }
         n = next(self.count)
         path = os.path.join(self.folder, f"{os.getpid()}-{n:08d}.json")

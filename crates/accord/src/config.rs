@@ -73,6 +73,10 @@ pub struct Config {
     /// The sender of the e-mails, such as `IOMed Secretariat <notices@iomed.example>`.
     #[serde(default = "default_mail_from")]
     pub mail_from: String,
+    /// A meeting's video room address, with `{room}` where an unguessable name goes, such as
+    /// `https://meet.jit.si/{room}`. Unset: meetings are held in a place.
+    #[serde(default)]
+    pub video_link_template: Option<String>,
     /// Seconds between notifier passes (notices, then e-mail).
     #[serde(default = "default_notifier_interval_secs")]
     pub notifier_interval_secs: u64,
@@ -158,6 +162,7 @@ impl Default for Config {
             metrics_listen: None,
             storage_sweep_grace_secs: 3600,
             smtp_url: None,
+            video_link_template: None,
             mail_from: default_mail_from(),
             notifier_interval_secs: default_notifier_interval_secs(),
         }
@@ -217,6 +222,7 @@ impl Config {
                 "metrics_listen",
                 "storage_sweep_grace_secs",
                 "smtp_url",
+                "video_link_template",
                 "mail_from",
                 "notifier_interval_secs",
             ]))
@@ -228,6 +234,15 @@ impl Config {
 
     /// Refuses values the service cannot run with safely.
     fn checked(self) -> Result<Config, String> {
+        if let Some(t) = &self.video_link_template
+            && (!t.starts_with("https://") || !t.contains("{room}"))
+        {
+            return Err(format!(
+                "configuration error: video_link_template must be an https:// address with \
+                 {{room}} where the room's name goes, such as https://meet.jit.si/{{room}} \
+                 (not '{t}')"
+            ));
+        }
         if let Some(t) = &self.metrics_token
             && t.chars().count() < 16
         {

@@ -223,6 +223,7 @@ pub fn application(
                 .trim_end_matches('/')
                 .to_owned(),
             sweep_grace_seconds: cfg.storage_sweep_grace_secs,
+            video_link_template: cfg.video_link_template.clone(),
             ..Settings::default()
         },
         master_key(cfg)?,

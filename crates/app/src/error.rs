@@ -99,6 +99,7 @@ impl AppError {
             AppError::NotFound { what: "relay" } => "relay-not-found",
             AppError::NotFound { what: "session" } => "session-not-found",
             AppError::NotFound { what: "profile" } => "profile-not-found",
+            AppError::NotFound { what: "meeting" } => "meeting-not-found",
             AppError::NotFound { .. } => "not-found",
             AppError::Forbidden => "forbidden",
             AppError::AuthorityNotAccepted => "authority-not-accepted",

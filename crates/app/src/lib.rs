@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod attestations;
 pub mod bidding;
+pub mod calendar;
 pub mod cases;
 pub mod channels;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod export;
 pub mod filings;
 pub mod idempotency;
 pub mod key_rotation;
+pub mod meetings;
 pub mod negotiations;
 pub mod notifications;
 pub mod paging;
@@ -84,6 +86,9 @@ pub struct Settings {
     /// How old, in seconds, an unreferenced object or an unfinished upload must be before the
     /// start-up sweep removes it (an upload in progress on another instance is younger).
     pub sweep_grace_seconds: u64,
+    /// The address of a meeting's video room, with `{room}` where an unguessable room name
+    /// goes (for example `https://meet.jit.si/{room}`); none: meetings are held in a place.
+    pub video_link_template: Option<String>,
 }
 
 impl Default for Settings {
@@ -108,6 +113,7 @@ impl Default for Settings {
             idempotency_retention_seconds: 24 * 3600,
             public_url: "http://127.0.0.1:8080".into(),
             sweep_grace_seconds: 3600,
+            video_link_template: None,
         }
     }
 }

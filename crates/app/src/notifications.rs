@@ -222,6 +222,12 @@ pub struct Letter {
     pub digest: bool,
     /// The recipient's inbox and preferences page.
     pub inbox_url: String,
+    /// A meeting's calendar invitation to attach (a confirmed, moved or cancelled meeting),
+    /// with what it is; the mailer words its summary.
+    pub meeting: Option<(
+        crate::calendar::CalendarEvent,
+        crate::meetings::CalendarLabel,
+    )>,
 }
 
 /// Why an e-mail was not accepted.
@@ -257,6 +263,9 @@ fn rfc3339(ms: i64) -> String {
 /// Where a notice leads.
 fn link(case_id: &str, topic: &Topic) -> String {
     match topic {
+        Topic::Meeting { meeting_id, .. } => {
+            format!("/cases/{case_id}/meetings#meeting-{meeting_id}")
+        }
         Topic::Message { channel, .. }
         | Topic::Event {
             channel: Some(channel),
@@ -300,13 +309,13 @@ fn backoff_ms(n: i64) -> i64 {
 
 /// The candidates to tell in a case: every user it names, and the institution's Secretariat,
 /// with their roles; disabled users are left out.
-struct Directory {
+pub(crate) struct Directory {
     roles: BTreeMap<String, GlobalRole>,
     secretariat: Vec<String>,
 }
 
 impl Directory {
-    fn candidates(&self, case: &Case) -> Vec<Actor> {
+    pub(crate) fn candidates(&self, case: &Case) -> Vec<Actor> {
         let mut ids: BTreeSet<String> = notice::named_users(case);
         ids.extend(self.secretariat.iter().cloned());
         ids.into_iter()
@@ -331,7 +340,7 @@ impl Accord {
         self.mailer.is_some()
     }
 
-    async fn directory(&self) -> Result<Directory, AppError> {
+    pub(crate) async fn directory(&self) -> Result<Directory, AppError> {
         let users = self.store.list_users().await?;
         let mut roles = BTreeMap::new();
         let mut secretariat = Vec::new();
@@ -347,7 +356,7 @@ impl Accord {
     }
 
     /// The e-mail state a new notice starts in, from its recipient's preferences.
-    async fn mail_state_for(
+    pub(crate) async fn mail_state_for(
         &self,
         cache: &mut BTreeMap<String, Option<NotificationPreferences>>,
         n: &Notice,
@@ -597,6 +606,25 @@ impl Accord {
             .await?)
     }
 
+    /// A user's stored preferences, or the defaults (no address, immediate).
+    pub(crate) async fn preferences_or_default(
+        &self,
+        user: &str,
+    ) -> Result<NotificationPreferences, AppError> {
+        Ok(self
+            .store
+            .notification_preferences(user)
+            .await?
+            .unwrap_or_else(|| NotificationPreferences {
+                user_id: user.to_owned(),
+                email: None,
+                mode: MailMode::Immediate.as_str().to_owned(),
+                calendar_secret_hash: None,
+                last_digest_day: None,
+                updated_ms: 0,
+            }))
+    }
+
     /// The actor's preferences (defaults when never set).
     pub async fn notification_preferences(
         &self,
@@ -724,7 +752,18 @@ impl Accord {
                 items: vec![self.letter_item(&r)],
                 digest: false,
                 inbox_url: format!("{}/inbox", self.settings.public_url),
+                meeting: None,
             };
+            let mut letter = letter;
+            if let Some(Topic::Meeting {
+                meeting_id, change, ..
+            }) = letter.items.first().map(|i| &i.topic)
+                && matches!(change.as_str(), "confirmed" | "rescheduled" | "cancelled")
+            {
+                letter.meeting = self
+                    .meeting_for_letter(&r.user_id, &r.case_id, meeting_id)
+                    .await?;
+            }
             letters.push((r, letter));
         }
         // A few at once: each e-mail is a handful of round trips to the server, and the
@@ -828,6 +867,7 @@ impl Accord {
                 items: waiting.iter().map(|r| self.letter_item(r)).collect(),
                 digest: true,
                 inbox_url: format!("{}/inbox", self.settings.public_url),
+                meeting: None,
             };
             match mailer.send(&letter).await {
                 Ok(()) => {

@@ -1036,6 +1036,81 @@ pub trait NotificationStore: Send + Sync {
     async fn user_by_calendar_secret(&self, hash: &str) -> Result<Option<String>, StoreError>;
 }
 
+/// A meeting of a case, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRecord {
+    /// Its id.
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// `plenary` (a joint session) or `caucus:<party>`.
+    pub channel: String,
+    /// `polling`, `confirmed` or `cancelled`.
+    pub status: String,
+    /// The candidate start times (ms), as JSON.
+    pub candidates: String,
+    /// How long it lasts, in minutes.
+    pub duration_min: i64,
+    /// The confirmed start (ms).
+    pub start_ms: Option<i64>,
+    /// The calendar invitations' SEQUENCE: raised at each move.
+    pub sequence: i64,
+    /// Agenda, place and interpreters, sealed under the case key.
+    pub details: Vec<u8>,
+    /// The video room's address, if any.
+    pub video_link: Option<String>,
+    /// Who proposed it.
+    pub created_by: String,
+    /// When it was proposed (ms).
+    pub created_ms: i64,
+    /// When it last changed (ms).
+    pub updated_ms: i64,
+    /// Its version, from 1 (each change expects the one it read).
+    pub version: i64,
+}
+
+/// An invitee's answers to a session's candidate times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingAnswerRecord {
+    /// The session.
+    pub meeting_id: String,
+    /// The invitee.
+    pub user_id: String,
+    /// One answer per candidate, as JSON.
+    pub answers: String,
+    /// The zone the invitee answered from.
+    pub time_zone: String,
+    /// When (ms).
+    pub answered_ms: i64,
+}
+
+/// Meetings and their polls; each change stored with its notices in one transaction.
+#[async_trait]
+pub trait MeetingStore: Send + Sync {
+    /// Stores a meeting at `version` (1: new; else the stored one must be at `version - 1`,
+    /// or [`StoreError::Conflict`] and nothing written) with the notices of the change.
+    async fn save_meeting(
+        &self,
+        s: &MeetingRecord,
+        notices: &[NotificationRecord],
+    ) -> Result<(), StoreError>;
+    /// A meeting by id.
+    async fn meeting(&self, id: &str) -> Result<Option<MeetingRecord>, StoreError>;
+    /// A case's meetings, oldest first.
+    async fn meetings_of_case(&self, case_id: &str) -> Result<Vec<MeetingRecord>, StoreError>;
+    /// Stores (or replaces) an invitee's answers, with the notices they give.
+    async fn save_meeting_answer(
+        &self,
+        a: &MeetingAnswerRecord,
+        notices: &[NotificationRecord],
+    ) -> Result<(), StoreError>;
+    /// A meeting's answers, by user.
+    async fn meeting_answers(
+        &self,
+        meeting_id: &str,
+    ) -> Result<Vec<MeetingAnswerRecord>, StoreError>;
+}
+
 /// Everything a deployment stores.
 #[async_trait]
 pub trait Store:
@@ -1050,6 +1125,7 @@ pub trait Store:
     + DocumentStore
     + KeyRotationStore
     + NotificationStore
+    + MeetingStore
 {
     /// A cheap round trip to the backend, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;

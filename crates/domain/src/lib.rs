@@ -27,6 +27,7 @@ pub mod error;
 pub mod event;
 pub mod file_names;
 pub mod grant;
+pub mod meeting;
 pub mod negotiation;
 pub mod notice;
 pub mod party;

@@ -54,6 +54,16 @@ pub enum Topic {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         as_mediator: bool,
     },
+    /// A meeting (a joint session or a caucus) the recipient is invited to was proposed,
+    /// answered, confirmed, moved or cancelled.
+    Meeting {
+        /// The meeting's id.
+        meeting_id: String,
+        /// `proposed`, `answered`, `confirmed`, `rescheduled` or `cancelled`.
+        change: String,
+        /// Its channel (`plenary` or `caucus:<party>`).
+        channel: String,
+    },
     /// A deadline of the case falls due soon (a reminder).
     Reminder {
         /// The deadline's kind.
@@ -72,6 +82,7 @@ impl Topic {
             Topic::Event { kind, .. } => format!("event:{kind}"),
             Topic::Message { channel, .. } => format!("message:{}", channel_kind(channel)),
             Topic::Reminder { deadline, .. } => format!("reminder:{deadline}"),
+            Topic::Meeting { change, .. } => format!("meeting:{change}"),
         }
     }
 }
@@ -101,6 +112,7 @@ pub fn message_id(topic: &Topic) -> String {
             as_mediator,
         } => format!("notice-message-{}", side(channel, *as_mediator)),
         Topic::Reminder { .. } => "notice-reminder".to_owned(),
+        Topic::Meeting { change, .. } => format!("notice-meeting-{change}"),
     }
 }
 

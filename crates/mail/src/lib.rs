@@ -96,6 +96,21 @@ fn say(language: &str, id: &str, args: &[(&str, &str)]) -> String {
         .unwrap_or_else(|| id.to_owned())
 }
 
+/// What a calendar event is called, in `language`.
+pub fn calendar_summary(language: &str, label: &accord_app::meetings::CalendarLabel) -> String {
+    let (id, args) = label.message();
+    let mut words: Vec<(&str, String)> = args;
+    if let Some(kind) = words
+        .iter()
+        .find(|(k, _)| *k == "deadline")
+        .map(|(_, v)| v.clone())
+    {
+        words.push(("what", say(language, &format!("deadline-{kind}"), &[])));
+    }
+    let args: Vec<(&str, &str)> = words.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    say(language, id, &args)
+}
+
 /// What an item says, in `language`.
 pub fn what(language: &str, topic: &Topic, time_zone: &str) -> String {
     match topic {
@@ -209,26 +224,55 @@ fn item_words(l: &str, zone: &str, item: &LetterItem, text: &mut String, html: &
     ));
 }
 
+/// The invitation attached to a letter about a meeting: `METHOD:REQUEST` (or `CANCEL`), the
+/// organiser the sender, the attendee the recipient.
+pub fn invitation(from: &Mailbox, to: &Mailbox, letter: &Letter) -> Option<(&'static str, String)> {
+    let (event, label) = letter.meeting.as_ref()?;
+    let mut event = event.clone();
+    event.summary = calendar_summary(&letter.language, label);
+    event.organizer = Some((
+        from.name.clone().unwrap_or_else(|| "Accord".into()),
+        from.email.to_string(),
+    ));
+    event.attendee = Some((to.name.clone().unwrap_or_default(), to.email.to_string()));
+    let method = if event.cancelled { "CANCEL" } else { "REQUEST" };
+    let now = letter.items.first().map_or(0, |i| i.at_ms);
+    Some((
+        method,
+        accord_app::calendar::calendar(Some(method), &event.summary.clone(), &[event], now),
+    ))
+}
+
 fn compose(from: &Mailbox, to: Mailbox, letter: &Letter) -> Result<Message, lettre::error::Error> {
     let (subject, text, html) = words(letter);
-    Message::builder()
+    let body = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(text),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(html),
+        );
+    let invite = invitation(from, &to, letter);
+    let builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(subject)
-        .message_id(Some(letter.message_id.clone()))
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(text),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(html),
-                ),
-        )
+        .message_id(Some(letter.message_id.clone()));
+    match invite {
+        None => builder.multipart(body),
+        Some((method, ics)) => {
+            let content_type =
+                ContentType::parse(&format!("text/calendar; method={method}; charset=utf-8"))
+                    .unwrap_or(ContentType::TEXT_PLAIN);
+            builder.multipart(MultiPart::mixed().multipart(body).singlepart(
+                lettre::message::Attachment::new("invitation.ics".into()).body(ics, content_type),
+            ))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -250,6 +294,7 @@ mod tests {
             }],
             digest: false,
             inbox_url: "https://accord.example/inbox".into(),
+            meeting: None,
         }
     }
 

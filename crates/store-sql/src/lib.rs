@@ -20,6 +20,7 @@ mod documents;
 mod drafts;
 mod idempotency;
 mod key_rotation;
+mod meetings;
 mod negotiation;
 mod notifications;
 mod registry;

@@ -51,6 +51,41 @@ fn preferences_from_row<R: Row<Database: SqlDatabase>>(
     })
 }
 
+/// Stores notices in an open transaction; one already stored (same id) is kept as it is.
+pub(crate) async fn insert_notices<DB: SqlDatabase>(
+    tx: &mut sqlx::Transaction<'static, DB>,
+    notices: &[NotificationRecord],
+) -> Result<(), StoreError> {
+    for n in notices {
+        query(
+            "INSERT INTO notifications (id, user_id, case_id, case_reference, source, \
+             topic_json, your_turn, required, created_ms, read_ms, mail_state, mail_attempts, \
+             mail_next_ms, mail_error, mail_done_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&n.id)
+        .bind(&n.user_id)
+        .bind(&n.case_id)
+        .bind(&n.case_reference)
+        .bind(&n.source)
+        .bind(&n.topic_json)
+        .bind(i64::from(n.your_turn))
+        .bind(i64::from(n.required))
+        .bind(n.created_ms)
+        .bind(n.read_ms)
+        .bind(&n.mail_state)
+        .bind(n.mail_attempts)
+        .bind(n.mail_next_ms)
+        .bind(n.mail_error.as_deref())
+        .bind(n.mail_done_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+    }
+    Ok(())
+}
+
 impl<D: Dialect> SqlStore<D> {
     async fn records(
         &self,
@@ -147,33 +182,7 @@ impl<D: Dialect> NotificationStore for SqlStore<D> {
             .await
             .map_err(backend_error)?;
         }
-        for n in &batch.notifications {
-            query(
-                "INSERT INTO notifications (id, user_id, case_id, case_reference, source, \
-                 topic_json, your_turn, required, created_ms, read_ms, mail_state, mail_attempts, \
-                 mail_next_ms, mail_error, mail_done_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&n.id)
-            .bind(&n.user_id)
-            .bind(&n.case_id)
-            .bind(&n.case_reference)
-            .bind(&n.source)
-            .bind(&n.topic_json)
-            .bind(i64::from(n.your_turn))
-            .bind(i64::from(n.required))
-            .bind(n.created_ms)
-            .bind(n.read_ms)
-            .bind(&n.mail_state)
-            .bind(n.mail_attempts)
-            .bind(n.mail_next_ms)
-            .bind(n.mail_error.as_deref())
-            .bind(n.mail_done_ms)
-            .execute(&mut tx)
-            .await
-            .map_err(backend_error)?;
-        }
+        insert_notices(&mut tx, &batch.notifications).await?;
         for id in &batch.messages {
             query("UPDATE messages SET notified = 1 WHERE id = $1")
                 .bind(id)

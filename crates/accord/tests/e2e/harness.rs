@@ -123,6 +123,29 @@ impl SmtpSink {
             .collect()
     }
 
+    /// Reads an iCalendar text with Python's `icalendar` (tests/smtp/ics_read.py): the method
+    /// and each event's UID, SEQUENCE, status, summary, start and end in UTC.
+    pub fn read_ics(&self, text: &str) -> Value {
+        let python = std::env::var("ACCORD_TEST_SMTP_PYTHON").unwrap();
+        let file = self
+            .dir
+            .path()
+            .join(format!("read-{}.ics", fresh_idempotency_key()));
+        std::fs::write(&file, text).unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/smtp/ics_read.py");
+        let out = std::process::Command::new(python)
+            .arg(script)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "icalendar refused it: {}\n{text}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     /// The messages sent to `address`.
     pub fn to(&self, address: &str) -> Vec<Value> {
         self.messages()
@@ -247,6 +270,7 @@ impl TestServer {
             storage_url,
             smtp_url,
             mail_from: "IOMed Secretariat <notices@iomed.test>".into(),
+            video_link_template: Some("https://meet.jit.si/{room}".into()),
             public_url: Some("https://accord.iomed.test".into()),
             ..Config::default()
         };

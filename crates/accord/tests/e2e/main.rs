@@ -21,6 +21,7 @@ mod crash;
 mod external_tools;
 mod fuzz;
 mod lifecycle_property;
+mod meetings;
 mod negotiation;
 mod notification_crash;
 mod notifications;

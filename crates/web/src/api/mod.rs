@@ -12,6 +12,8 @@ mod channels;
 mod documents;
 mod export;
 pub(crate) mod filings;
+mod meetings;
+pub(crate) use meetings::{calendar_summary, ics};
 mod negotiations;
 mod notifications;
 mod registry;
@@ -44,6 +46,7 @@ pub(crate) const API: &[&[RouteSpec]] = &[
     negotiations::ROUTES,
     biddings::ROUTES,
     notifications::ROUTES,
+    meetings::ROUTES,
 ];
 
 const INVENTORY: [(&str, &str, bool); route_table::count(API)] =

@@ -140,6 +140,7 @@ struct CasePage {
     /// to a reader under break-glass, who reads the record and never exports it.
     export_hrefs: Option<(String, String)>,
     settlement_href: String,
+    meetings_href: String,
     negotiations_href: String,
     biddings_href: String,
     attestation_open: bool,
@@ -1231,6 +1232,7 @@ async fn render_case_at(
                 (base.clone(), format!("{base}&purpose=other-proceedings"))
             }),
             settlement_href: format!("/cases/{}/settlement", c.id),
+            meetings_href: format!("/cases/{}/meetings", c.id),
             negotiations_href: format!("/cases/{}/negotiations", c.id),
             biddings_href: format!("/cases/{}/blind-biddings", c.id),
             attestation_open,

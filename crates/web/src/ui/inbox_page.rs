@@ -54,6 +54,8 @@ struct InboxPage {
     email_error: Option<String>,
     modes: Vec<(&'static str, String, bool)>,
     failures: Option<Vec<FailureLine>>,
+    calendar_feed: bool,
+    feed_url: Option<String>,
 }
 
 /// Query of the inbox page.
@@ -104,9 +106,36 @@ pub async fn inbox_page(
     let notice = match q.done.as_deref() {
         Some("marked") => Some(viewer.t("inbox-marked")),
         Some("saved") => Some(viewer.t("prefs-saved")),
+        Some("feed-revoked") => Some(viewer.t("calendar-feed-revoked")),
         _ => None,
     };
     render(&s, &viewer, q.cursor, notice, None, None, StatusCode::OK).await
+}
+
+/// `POST /inbox/calendar`: makes (or replaces) the calendar address and shows it, once.
+pub async fn make_feed(
+    State(s): State<AppState>,
+    CheckedForm(viewer, _): CheckedForm<MarkForm>,
+) -> Response {
+    match s.accord.create_calendar_feed(&viewer.principal.actor).await {
+        Ok(feed) => render_with_feed(&s, &viewer, Some(feed.url)).await,
+        Err(e) => super::respond::error_page(&viewer, e),
+    }
+}
+
+/// `POST /inbox/calendar/revoke`.
+pub async fn revoke_feed(
+    State(s): State<AppState>,
+    CheckedForm(viewer, _): CheckedForm<MarkForm>,
+) -> Response {
+    match s.accord.revoke_calendar_feed(&viewer.principal.actor).await {
+        Ok(()) => see_other("/inbox?done=feed-revoked#calendar"),
+        Err(e) => super::respond::error_page(&viewer, e),
+    }
+}
+
+async fn render_with_feed(s: &AppState, viewer: &Viewer, feed_url: Option<String>) -> Response {
+    render_full(s, viewer, None, None, None, None, StatusCode::OK, feed_url).await
 }
 
 async fn render(
@@ -117,6 +146,20 @@ async fn render(
     email_error: Option<String>,
     typed: Option<PreferencesForm>,
     status: StatusCode,
+) -> Response {
+    render_full(s, viewer, cursor, notice, email_error, typed, status, None).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_full(
+    s: &AppState,
+    viewer: &Viewer,
+    cursor: Option<String>,
+    notice: Option<String>,
+    email_error: Option<String>,
+    typed: Option<PreferencesForm>,
+    status: StatusCode,
+    feed_url: Option<String>,
 ) -> Response {
     let actor = &viewer.principal.actor;
     let later_page = cursor.is_some();
@@ -185,6 +228,8 @@ async fn render(
             email_error,
             modes,
             failures,
+            calendar_feed: prefs.calendar_feed,
+            feed_url,
         },
     )
 }

@@ -10,6 +10,8 @@ use super::action_forms::{ACTION_FORMS, Kind, label_id};
 /// Arguments any message may take (extra ones are ignored by Fluent).
 const ARGS: &[(&str, &str)] = &[
     ("reference", "r"),
+    ("zone", "UTC"),
+    ("when", "w"),
     ("what", "w"),
     ("due", "d"),
     ("action", "a"),
@@ -281,6 +283,51 @@ fn every_message_id_used_by_a_page_exists() {
                 channel: Some(channel.into()),
                 as_mediator,
             }));
+        }
+    }
+    for status in ["polling", "confirmed", "cancelled"] {
+        ids.insert(format!("meeting-status-{status}"));
+    }
+    for change in [
+        "proposed",
+        "answered",
+        "confirmed",
+        "rescheduled",
+        "cancelled",
+    ] {
+        ids.insert(format!("done-meeting-{change}"));
+        ids.insert(accord_domain::notice::message_id(
+            &accord_domain::notice::Topic::Meeting {
+                meeting_id: "m".into(),
+                change: change.into(),
+                channel: "plenary".into(),
+            },
+        ));
+    }
+    {
+        use accord_app::meetings::CalendarLabel;
+        for label in [
+            CalendarLabel::Meeting {
+                reference: "r".into(),
+                channel: "plenary".into(),
+                as_mediator: false,
+            },
+            CalendarLabel::Meeting {
+                reference: "r".into(),
+                channel: "caucus:A".into(),
+                as_mediator: false,
+            },
+            CalendarLabel::Meeting {
+                reference: "r".into(),
+                channel: "caucus:A".into(),
+                as_mediator: true,
+            },
+            CalendarLabel::Deadline {
+                reference: "r".into(),
+                kind: "deposit".into(),
+            },
+        ] {
+            ids.insert(label.message().0.to_owned());
         }
     }
     for mode in ["immediate", "digest", "off"] {

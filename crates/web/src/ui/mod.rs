@@ -22,6 +22,7 @@ mod dashboard;
 mod filing_page;
 mod frame;
 mod inbox_page;
+mod meetings_page;
 pub(crate) use frame::announce_rehearsal;
 #[cfg(test)]
 mod message_ids;
@@ -72,6 +73,8 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
     RouteSpec::post("/inbox/preferences", |m| {
         on(m, inbox_page::save_preferences)
     }),
+    RouteSpec::post("/inbox/calendar", |m| on(m, inbox_page::make_feed)),
+    RouteSpec::post("/inbox/calendar/revoke", |m| on(m, inbox_page::revoke_feed)),
     RouteSpec::get("/rules", |m| on(m, rules_page::rules_page)),
     RouteSpec::post("/rules/{profile_id}/decisions", |m| {
         on(m, rules_page::record_decision)
@@ -83,6 +86,19 @@ pub(crate) const PAGE_TABLE: &[&[RouteSpec]] = &[&[
         on(m, filing_page::draft_submit)
     }),
     RouteSpec::get("/cases/{case_id}", |m| on(m, case_page::case_page)),
+    RouteSpec::get("/cases/{case_id}/meetings", |m| {
+        on(m, meetings_page::meetings_page)
+    }),
+    RouteSpec::post("/cases/{case_id}/meetings", |m| {
+        on(m, meetings_page::propose)
+    }),
+    RouteSpec::post("/cases/{case_id}/meetings/{meeting_id}/answer", |m| {
+        on(m, meetings_page::answer)
+    }),
+    RouteSpec::post("/cases/{case_id}/meetings/{meeting_id}/{step}", |m| {
+        on(m, meetings_page::schedule)
+    }),
+    RouteSpec::get("/calendar/{file}", |m| on(m, meetings_page::calendar_feed)).public(),
     RouteSpec::post("/cases/{case_id}/actions/{action}", |m| {
         on(m, case_page::act_submit)
     }),
