@@ -808,6 +808,15 @@ async fn authorization_matrix() {
                         None,
                     );
                 }
+                ("POST", "/api/v1/calendar-feed") => add(
+                    &mut probes,
+                    method,
+                    route.to_string(),
+                    None,
+                    false,
+                    gate(p, true, true),
+                    None,
+                ),
                 ("GET", "/api/v1/mail-failures") => add(
                     &mut probes,
                     method,
@@ -1083,6 +1092,46 @@ async fn authorization_matrix() {
                                 twin,
                             );
                         }
+                    }
+                }
+                // Meetings: the list for whoever uses the case's channels (each meeting filtered
+                // inside by its channel: tests/e2e/meetings.rs); a joint session proposed by the
+                // mediator or the case officer, refused to the plenary's other readers (403) and
+                // hidden from everyone else (404); a meeting that does not exist is not found
+                // alike for all.
+                (_, r) if r.starts_with("/api/v1/cases/{case_id}/meetings") => {
+                    for (c, k) in &cases {
+                        let k = *k;
+                        let path = r
+                            .replace("{case_id}", c)
+                            .replace("{meeting_id}", "00000000-0000-7000-8000-00000000beef");
+                        let (expect, body) = match (*method, r.ends_with("/meetings")) {
+                            ("GET", true) => (gate(p, channel_user(p, k), false), None),
+                            ("POST", true) => (
+                                gate(
+                                    p,
+                                    k == C::X && matches!(p, "mediator" | "officer"),
+                                    reads(p, k, "plenary") == 2,
+                                ),
+                                Some(json!({"channel": "plenary", "agenda": "a",
+                                    "candidates": ["2030-01-01T00:00:00Z"], "duration_minutes": 60})),
+                            ),
+                            _ => (
+                                gate(p, false, false),
+                                (*method == "POST").then(|| {
+                                    if r.ends_with("/answers") {
+                                        json!({"answers": ["yes"]})
+                                    } else if r.ends_with("/confirm") {
+                                        json!({"candidate": 0})
+                                    } else if r.ends_with("/reschedule") {
+                                        json!({"start": "2030-01-01T00:00:00Z"})
+                                    } else {
+                                        json!({})
+                                    }
+                                }),
+                            ),
+                        };
+                        add(&mut probes, method, path, body, false, expect, None);
                     }
                 }
                 (_, r) if r.starts_with("/api/v1/cases/{case_id}/negotiations") => {
