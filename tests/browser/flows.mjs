@@ -410,6 +410,51 @@ async function commercialCase() {
   await expectText(indah.page, 'ol.messages', 'relayed with the approval of Harbour Trading Ltd');
   if ((await indah.page.textContent('main')).includes('bottom line')) fail('more than the excerpt was relayed');
 
+  step('The mediator polls a joint session; the parties answer from Zurich and Auckland; the mediator confirms');
+  for (const [person, zone] of [[harbour, 'Europe/Zurich'], [indah, 'Pacific/Auckland']]) {
+    await person.page.goto(`${BASE}/account`);
+    await person.page.fill('#time_zone', zone);
+    await person.page.click('main form[action="/account"] button[type=submit]');
+  }
+  page = amina.page;
+  await page.goto(`${caseUrl}/meetings`);
+  await page.selectOption('#channel', 'plenary');
+  await page.fill('#agenda', 'Opening statements and the order of business');
+  // The mediator's zone is Hong Kong: 17:00 there is 11:00 in Zurich (summer time, CEST) and
+  // 21:00 in Auckland (standard time again, NZST); the second time is 02:00 the next day there.
+  await page.fill('input[name=t1]', '2027-04-06T17:00');
+  await page.fill('input[name=t2]', '2027-04-07T22:00');
+  await page.fill('#interpreters', 'English–Bahasa Indonesia');
+  await page.click('form[action$="/meetings"] button[type=submit]');
+  await expectText(page, '.notice', 'everyone invited is told');
+  for (const [person, answers] of [
+    [harbour, ['yes', 'no']],
+    [indah, ['if-need-be', 'yes']],
+  ]) {
+    await person.page.goto(`${caseUrl}/meetings`);
+    // Each time in the reader's zone, with the others' local times beside it.
+    for (const label of ['CEST', 'NZST', 'HKT']) await expectText(person.page, 'section.meeting table', label);
+    for (const [i, a] of answers.entries()) await person.page.check(`input[name=a${i}][value=${a}]`);
+    await person.page.click('form[action$="/answer"] button[type=submit]');
+    await expectText(person.page, '.notice', 'answers are saved');
+  }
+  await page.goto(`${caseUrl}/meetings`);
+  await expectText(page, 'section.meeting table', 'If need be');
+  await page.selectOption('select[name=candidate]', '0');
+  await page.click('form[action$="/confirm"] button[type=submit]');
+  await expectText(page, '.notice', 'receives the invitation');
+  await harbour.page.goto(`${caseUrl}/meetings`);
+  await expectText(harbour.page, 'section.meeting', 'CEST');
+  if ((await harbour.page.locator('a[href$="/invitation"]').count()) !== 1) fail('no calendar invitation offered');
+  // The notifier runs every few seconds: the inbox says so once it has.
+  let told = false;
+  for (let i = 0; i < 40 && !told; i += 1) {
+    await harbour.page.goto(`${BASE}/inbox`);
+    told = ((await harbour.page.textContent('main')) || '').includes('session is confirmed');
+    if (!told) await harbour.page.waitForTimeout(500);
+  }
+  if (!told) fail('Harbour was not told that the session is confirmed');
+
   step('The mediator opens a negotiation on an agenda');
   page = await openCase(amina, caseUrl);
   await page.click('a:has-text("Negotiation")');
@@ -758,6 +803,10 @@ async function everyPageInEveryLanguage(commercial, stateState) {
     ['sgen', stateState.caseUrl, 'case-secretariat'],
     ['amina', '/', 'dashboard-mediator'],
     ['amina', commercial.caseUrl, 'case-mediator'],
+    ['harbour', `${commercial.caseUrl}/meetings`, 'meetings'],
+    ['amina', `${commercial.caseUrl}/meetings`, 'meetings-mediator'],
+    ['harbour', '/inbox', 'inbox'],
+    ['sgen', '/inbox', 'inbox-secretariat'],
   ];
   for (const lang of LANGUAGES) {
     step(`every page in ${lang}`);

@@ -186,6 +186,28 @@ impl CalendarLabel {
     }
 }
 
+impl CalendarLabel {
+    /// Its words in `language`, through `say` (a message id and its arguments to text); the
+    /// message id itself when `say` has no words for it.
+    pub fn worded(
+        &self,
+        language: &str,
+        say: impl Fn(&str, &str, &[(&str, &str)]) -> Option<String>,
+    ) -> String {
+        let (id, mut words) = self.message();
+        if let Some(kind) = words
+            .iter()
+            .find(|(k, _)| *k == "deadline")
+            .map(|(_, v)| v.clone())
+        {
+            let what = say(language, &format!("deadline-{kind}"), &[]).unwrap_or(kind);
+            words.push(("what", what));
+        }
+        let args: Vec<(&str, &str)> = words.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        say(language, id, &args).unwrap_or_else(|| id.to_owned())
+    }
+}
+
 /// A user's feed: its language and the events with their labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarFeed {

@@ -98,17 +98,7 @@ fn say(language: &str, id: &str, args: &[(&str, &str)]) -> String {
 
 /// What a calendar event is called, in `language`.
 pub fn calendar_summary(language: &str, label: &accord_app::meetings::CalendarLabel) -> String {
-    let (id, args) = label.message();
-    let mut words: Vec<(&str, String)> = args;
-    if let Some(kind) = words
-        .iter()
-        .find(|(k, _)| *k == "deadline")
-        .map(|(_, v)| v.clone())
-    {
-        words.push(("what", say(language, &format!("deadline-{kind}"), &[])));
-    }
-    let args: Vec<(&str, &str)> = words.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    say(language, id, &args)
+    label.worded(language, |l, id, args| Some(say(l, id, args)))
 }
 
 /// What an item says, in `language`.

@@ -83,10 +83,11 @@ fn defaults_are_data_folder_and_loopback_8080_and_layers_override_in_order() {
 #[test]
 fn serve_creates_the_data_folder_answers_health_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("serve.log");
     let mut child = accord(dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -96,6 +97,9 @@ fn serve_creates_the_data_folder_answers_health_and_stops_cleanly_on_sigterm() {
             break a.to_owned();
         }
     };
+    // Without smtp_url the server says at start that e-mail is off (the inbox still works).
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(said.contains("e-mail is off"), "{said}");
     let data = dir.path().join("data");
     assert!(data.join("accord.sqlite3").is_file());
     assert!(data.join("objects").is_dir());

@@ -163,7 +163,7 @@ pub(crate) async fn sign_in_as(
 }
 
 /// Every item of a paged list, following `Accord-Next-Cursor`.
-async fn all_pages(http: &reqwest::Client, token: &str, url: &str) -> Vec<Value> {
+pub(crate) async fn all_pages(http: &reqwest::Client, token: &str, url: &str) -> Vec<Value> {
     let mut out = vec![];
     let mut cursor: Option<String> = None;
     loop {

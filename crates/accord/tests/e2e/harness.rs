@@ -327,6 +327,34 @@ impl TestServer {
         })
     }
 
+    /// Sets a user's language and time zone as the account page does.
+    pub async fn speaks(&self, who: &str, language: &str, zone: &str) {
+        let p = self.accord.authenticate(&self.token(who)).await.unwrap();
+        self.accord
+            .set_preferences(&p, Some(language), Some(zone))
+            .await
+            .unwrap();
+    }
+
+    /// Gives a user an e-mail address and a mode (`immediate`, `digest`, `off`).
+    pub async fn mail_to(&self, who: &str, email: &str, mode: &str) {
+        let (s, v) = self
+            .post(
+                who,
+                "/api/v1/notification-preferences",
+                json!({"email": email, "mode": mode}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["email"], email);
+    }
+
+    /// One notifier pass and one mail pass, as the server's loop runs them.
+    pub async fn notify(&self) {
+        self.accord.run_notifier().await.unwrap();
+        self.accord.deliver_mail().await.unwrap();
+    }
+
     /// Creates a user (password = name + "-password!") and signs them in over HTTP.
     pub async fn user(&mut self, name: &str, role: &str) -> String {
         let password = format!("{name}-password!");

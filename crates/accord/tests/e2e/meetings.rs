@@ -10,24 +10,13 @@ use serde_json::{Value, json};
 use crate::harness::{Backend, SmtpSink, TestServer, active_commercial};
 
 async fn speaks(t: &TestServer, who: &str, language: &str, zone: &str) {
-    let p = t.accord.authenticate(&t.token(who)).await.unwrap();
-    t.accord
-        .set_preferences(&p, Some(language), Some(zone))
-        .await
-        .unwrap();
-    let (s, v) = t
-        .post(
-            who,
-            "/api/v1/notification-preferences",
-            json!({"email": format!("{who}@example.org"), "mode": "immediate"}),
-        )
+    t.speaks(who, language, zone).await;
+    t.mail_to(who, &format!("{who}@example.org"), "immediate")
         .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
 }
 
 async fn notify(t: &TestServer) {
-    t.accord.run_notifier().await.unwrap();
-    t.accord.deliver_mail().await.unwrap();
+    t.notify().await;
 }
 
 /// The calendar invitations `who` received, newest last, as the parser read them.

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::crash::{serve_with, sign_in_as};
+use crate::crash::{all_pages, serve_with, sign_in_as};
 use crate::harness::SmtpSink;
 
 fn kills() -> usize {
@@ -193,32 +193,11 @@ fn every_notice_survives_sigkill_and_a_retry_keeps_its_message_id() {
         );
     }
     // The inbox holds one notice per message, whatever the retries.
-    let inbox: Vec<Value> = rt.block_on(async {
-        let mut out = vec![];
-        let mut cursor: Option<String> = None;
-        loop {
-            let path = match &cursor {
-                Some(c) => format!("/api/v1/notifications?limit=500&cursor={c}"),
-                None => "/api/v1/notifications?limit=500".to_owned(),
-            };
-            let r = http
-                .get(format!("{}{path}", server.base))
-                .bearer_auth(&indah)
-                .send()
-                .await
-                .unwrap();
-            let next = r
-                .headers()
-                .get("accord-next-cursor")
-                .map(|v| v.to_str().unwrap().to_owned());
-            let page: Vec<Value> = r.json().await.unwrap();
-            out.extend(page);
-            match next {
-                Some(c) => cursor = Some(c),
-                None => return out,
-            }
-        }
-    });
+    let inbox: Vec<Value> = rt.block_on(all_pages(
+        &http,
+        &indah,
+        &format!("{}/api/v1/notifications", server.base),
+    ));
     let inbox_ids: Vec<String> = inbox
         .iter()
         .filter_map(|n| n["id"].as_str().map(|id| format!("<{id}@iomed.test>")))

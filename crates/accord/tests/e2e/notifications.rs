@@ -7,26 +7,12 @@ use serde_json::{Value, json};
 
 use crate::harness::{Backend, SmtpSink, TestServer, active_commercial};
 
-/// Sets a user's language and time zone as the account page does.
 async fn speaks(t: &TestServer, who: &str, language: &str, zone: &str) {
-    let p = t.accord.authenticate(&t.token(who)).await.unwrap();
-    t.accord
-        .set_preferences(&p, Some(language), Some(zone))
-        .await
-        .unwrap();
+    t.speaks(who, language, zone).await;
 }
 
 async fn mail_to(t: &TestServer, who: &str, email: &str, mode: &str) {
-    let (s, v) = t
-        .post(
-            who,
-            "/api/v1/notification-preferences",
-            json!({"email": email, "mode": mode}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["email"], email);
-    assert_eq!(v["mail_enabled"], true);
+    t.mail_to(who, email, mode).await;
 }
 
 async fn post(t: &TestServer, who: &str, case: &str, channel: &str, body: &str) {
@@ -41,8 +27,7 @@ async fn post(t: &TestServer, who: &str, case: &str, channel: &str, body: &str) 
 }
 
 async fn notify(t: &TestServer) {
-    t.accord.run_notifier().await.unwrap();
-    t.accord.deliver_mail().await.unwrap();
+    t.notify().await;
 }
 
 async fn inbox(t: &TestServer, who: &str) -> Vec<Value> {
@@ -82,6 +67,11 @@ async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sid
     mail_to(&t, "indah", "counsel@indah.example", "digest").await;
     mail_to(&t, "mediator", "amina@refused.invalid", "immediate").await;
     mail_to(&t, "sgen", "registry@iomed.example", "off").await;
+    let (_, prefs) = t.get("harbour", "/api/v1/notification-preferences").await;
+    assert_eq!(
+        (prefs["mail_enabled"].as_bool(), prefs["mode"].as_str()),
+        (Some(true), Some("immediate"))
+    );
 
     post(
         &t,

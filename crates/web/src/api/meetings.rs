@@ -147,18 +147,7 @@ async fn cancel(
 
 /// What a calendar event is called in `language`.
 pub(crate) fn calendar_summary(language: &str, label: &CalendarLabel) -> String {
-    let (id, args) = label.message();
-    let mut words: Vec<(&str, String)> = args;
-    if let Some(kind) = words
-        .iter()
-        .find(|(k, _)| *k == "deadline")
-        .map(|(_, v)| v.clone())
-    {
-        let what = accord_i18n::message(language, &format!("deadline-{kind}"), &[]).unwrap_or(kind);
-        words.push(("what", what));
-    }
-    let args: Vec<(&str, &str)> = words.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    accord_i18n::message(language, id, &args).unwrap_or_else(|| id.to_owned())
+    label.worded(language, accord_i18n::message)
 }
 
 /// A `text/calendar` response.
