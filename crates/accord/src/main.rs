@@ -112,6 +112,13 @@ enum Cmd {
         #[command(flatten)]
         deployment: Deployment,
     },
+    /// Record a bounced e-mail: the mail system pipes each message returned to the
+    /// `bounces+…@` sender into this command (an alias such as `bounces: "|accord mail-bounce"`);
+    /// the notice it names is marked failed and listed to the Secretariat.
+    MailBounce {
+        #[command(flatten)]
+        deployment: Deployment,
+    },
     /// Verify every case's hash chain; names the first bad event of each broken chain.
     VerifyLog {
         #[command(flatten)]
@@ -499,6 +506,27 @@ async fn run(cli: Cli) -> Result<(), String> {
             init_logging("warn");
             let report = accord::rotate_keys(&cfg).await?;
             println!("{report}");
+            Ok(())
+        }
+        Cmd::MailBounce { deployment } => {
+            let cfg = load(cli.config, &deployment, None)?;
+            init_logging("warn");
+            let mut message = String::new();
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), 4 * 1024 * 1024),
+                &mut message,
+            )
+            .map_err(|e| format!("cannot read the returned message: {e}"))?;
+            let app = open(&cfg).await?;
+            match app
+                .record_bounce(&message)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Some(id) => println!("recorded: the e-mail of notice {id} bounced"),
+                // Not ours (or already gone): accepted, so the mail system does not retry.
+                None => println!("ignored: the message names no notice of this deployment"),
+            }
             Ok(())
         }
         Cmd::VerifyLog { deployment } => {

@@ -222,6 +222,9 @@ pub struct Letter {
     pub digest: bool,
     /// The recipient's inbox and preferences page.
     pub inbox_url: String,
+    /// The envelope sender (`bounces+<notice id>@<domain>`): a bounce that comes back later
+    /// names the notice it is about (`accord mail-bounce`).
+    pub return_path: String,
     /// A meeting's calendar invitation to attach (a confirmed, moved or cancelled meeting),
     /// with what it is; the mailer words its summary.
     pub meeting: Option<(
@@ -246,6 +249,32 @@ pub trait Mailer: Send + Sync {
     async fn send(&self, letter: &Letter) -> Result<(), MailFailure>;
     /// The domain of the `Message-ID`s (the sender's).
     fn message_id_domain(&self) -> String;
+}
+
+/// What a bounce (a delivery status notification, RFC 3464, or any returned message) says: the
+/// notice it is about, from the envelope sender it was returned to (`bounces+<id>@…`), and the
+/// reason (`Status:` and `Diagnostic-Code:` lines, else the first line that says it failed).
+pub fn read_bounce(text: &str) -> Option<(String, String)> {
+    let at = text.find("bounces+")?;
+    let id: String = text[at + "bounces+".len()..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    if id.len() != 32 {
+        return None;
+    }
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.len() > name.len() && l[..name.len()].eq_ignore_ascii_case(name))
+            .map(|l| l[name.len()..].trim().to_owned())
+    };
+    let reason = match (field("Status:"), field("Diagnostic-Code:")) {
+        (Some(s), Some(d)) => format!("{s} {d}"),
+        (Some(s), None) => s,
+        (None, Some(d)) => d,
+        (None, None) => "returned undelivered".to_owned(),
+    };
+    Some((id, reason.chars().take(500).collect()))
 }
 
 /// The id of the notice of `source` for `user`: the same on every run.
@@ -676,6 +705,31 @@ impl Accord {
         self.notification_preferences(actor).await
     }
 
+    /// Records a bounce that came back after the server had accepted the e-mail (the mail
+    /// system pipes it to `accord mail-bounce`): the notice it names is marked failed with the
+    /// reason, and shown to the Secretariat. Returns the notice's id, or none when the message
+    /// names no notice of this deployment.
+    pub async fn record_bounce(&self, message: &str) -> Result<Option<String>, AppError> {
+        let Some((id, reason)) = read_bounce(message) else {
+            return Ok(None);
+        };
+        if !self.store.notification_exists(&id).await? {
+            return Ok(None);
+        }
+        self.store
+            .set_mail_outcome(
+                std::slice::from_ref(&id),
+                "failed",
+                1,
+                None,
+                Some(&format!("bounced: {reason}")),
+                Some(self.now_ms()),
+            )
+            .await?;
+        metrics::counter!("accord_mail_failures_total").increment(1);
+        Ok(Some(id))
+    }
+
     /// E-mails that could not be delivered (the Secretariat's to follow up).
     pub async fn mail_failures(&self, actor: &Actor) -> Result<Vec<MailFailureView>, AppError> {
         if !accord_domain::policy::can_administer_institution(actor) {
@@ -745,6 +799,7 @@ impl Accord {
             };
             let (language, time_zone) = self.reader_settings(&r.user_id).await?;
             let letter = Letter {
+                return_path: format!("bounces+{}@{domain}", r.id),
                 message_id: format!("<{}@{domain}>", r.id),
                 to,
                 language,
@@ -856,11 +911,10 @@ impl Accord {
             if waiting.is_empty() {
                 continue;
             }
+            let digest_id = notice_id(&format!("digest:{today}"), &user);
             let letter = Letter {
-                message_id: format!(
-                    "<{}@{domain}>",
-                    notice_id(&format!("digest:{today}"), &user)
-                ),
+                return_path: format!("bounces+{digest_id}@{domain}"),
+                message_id: format!("<{digest_id}@{domain}>"),
                 to,
                 language,
                 time_zone,
@@ -953,6 +1007,20 @@ mod tests {
             sensible_local_time(night, "Europe/Zurich"),
             ms("2026-03-29T06:00:00Z")
         );
+    }
+
+    #[test]
+    fn a_bounce_names_its_notice_and_why() {
+        let dsn = "To: bounces+0123456789abcdef0123456789abcdef@iomed.test\r\n\
+                   Subject: Undelivered Mail Returned to Sender\r\n\r\n\
+                   Final-Recipient: rfc822; counsel@example.org\r\n\
+                   Action: failed\r\nStatus: 5.1.1\r\n\
+                   Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n";
+        let (id, reason) = read_bounce(dsn).unwrap();
+        assert_eq!(id, "0123456789abcdef0123456789abcdef");
+        assert_eq!(reason, "5.1.1 smtp; 550 5.1.1 User unknown");
+        assert_eq!(read_bounce("To: bounces+123@iomed.test\r\n"), None);
+        assert_eq!(read_bounce("an ordinary message"), None);
     }
 
     #[test]

@@ -1020,6 +1020,8 @@ pub trait NotificationStore: Send + Sync {
         error: Option<&str>,
         done_ms: Option<i64>,
     ) -> Result<(), StoreError>;
+    /// A notice of this id exists.
+    async fn notification_exists(&self, id: &str) -> Result<bool, StoreError>;
     /// Notices whose e-mail failed for good, newest first.
     async fn mail_failures(&self, limit: i64) -> Result<Vec<NotificationRecord>, StoreError>;
     /// A user's preferences, if ever set.

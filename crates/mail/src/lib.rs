@@ -247,7 +247,17 @@ fn compose(from: &Mailbox, to: Mailbox, letter: &Letter) -> Result<Message, lett
                 .body(html),
         );
     let invite = invitation(from, &to, letter);
+    // The envelope sender carries the notice's id, so that a later bounce names it.
+    let envelope = lettre::address::Envelope::new(
+        letter
+            .return_path
+            .parse()
+            .ok()
+            .or_else(|| Some(from.email.clone())),
+        vec![to.email.clone()],
+    )?;
     let builder = Message::builder()
+        .envelope(envelope)
         .from(from.clone())
         .to(to)
         .subject(subject)
@@ -284,6 +294,7 @@ mod tests {
             }],
             digest: false,
             inbox_url: "https://accord.example/inbox".into(),
+            return_path: "bounces+abc@example.org".into(),
             meeting: None,
         }
     }

@@ -337,6 +337,15 @@ impl<D: Dialect> NotificationStore for SqlStore<D> {
         Ok(())
     }
 
+    async fn notification_exists(&self, id: &str) -> Result<bool, StoreError> {
+        let n: i64 = query_scalar("SELECT COUNT(*) FROM notifications WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(n > 0)
+    }
+
     async fn mail_failures(&self, limit: i64) -> Result<Vec<NotificationRecord>, StoreError> {
         self.records(
             format!(

@@ -148,11 +148,15 @@ async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sid
     let utc = accord_i18n::format::date_time("ar", at.as_millisecond(), Some("UTC"));
     assert_ne!(local, utc);
     assert!(text.contains(&local), "{text}");
-    assert!(
-        mail["message_id"]
-            .as_str()
-            .unwrap()
-            .ends_with("@iomed.test>")
+    let message_id = mail["message_id"].as_str().unwrap();
+    assert!(message_id.ends_with("@iomed.test>"));
+    // The envelope sender names the notice, so that a bounce coming back later does too.
+    let notice = message_id
+        .trim_start_matches('<')
+        .trim_end_matches("@iomed.test>");
+    assert_eq!(
+        mail["mail_from"],
+        format!("bounces+{notice}@iomed.test").as_str()
     );
 
     // I asked for a daily digest: 17:00 in Shanghai is past 08:00, so today's digest went out
@@ -193,6 +197,36 @@ async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sid
     );
     let (s, _) = t.get("mediator", "/api/v1/mail-failures").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // H's e-mail was accepted, then bounced by H's own mail system: the bounce, piped to
+    // `accord mail-bounce`, marks it failed and the Secretariat sees why.
+    let dsn = format!(
+        "From: MAILER-DAEMON@harbour.example\r\nTo: {}\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\n\r\n\
+         Final-Recipient: rfc822; counsel@harbour.example\r\nAction: failed\r\n\
+         Status: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full\r\n",
+        mail["mail_from"].as_str().unwrap()
+    );
+    assert_eq!(
+        t.accord.record_bounce(&dsn).await.unwrap().as_deref(),
+        Some(notice)
+    );
+    assert_eq!(
+        t.accord
+            .record_bounce("an unrelated message")
+            .await
+            .unwrap(),
+        None
+    );
+    let (_, failures) = t.get("sgen", "/api/v1/mail-failures").await;
+    assert!(
+        failures
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["user_id"] == t.id("harbour").as_str()
+                && f["error"].as_str().unwrap().contains("Mailbox full")),
+        "{failures}"
+    );
     let (_, page) = t.page("sgen", "/inbox").await;
     assert!(page.contains(&t.id("mediator")) && page.contains("550"));
 

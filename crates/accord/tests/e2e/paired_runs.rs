@@ -169,14 +169,35 @@ impl Run<'_> {
         let c = self.case.clone();
         let (_, view) = self.t.get("indah", &format!("/api/v1/cases/{c}")).await;
         let reference = view["reference"].as_str().unwrap_or_default().to_owned();
-        let (s, inbox) = self.t.get("indah", "/api/v1/notifications?limit=500").await;
-        assert_eq!(s, StatusCode::OK, "{inbox}");
+        // The whole inbox, page by page: it holds the earlier runs' notices too, recorded at
+        // the same instant of the test clock and so interleaved by id.
+        let mut inbox = vec![];
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(k) => format!("{}/api/v1/notifications?limit=500&cursor={k}", self.t.base),
+                None => format!("{}/api/v1/notifications?limit=500", self.t.base),
+            };
+            let r = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(self.t.token("indah"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            cursor = r
+                .headers()
+                .get("accord-next-cursor")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let page: Vec<serde_json::Value> = r.json().await.unwrap();
+            inbox.extend(page);
+            if cursor.is_none() {
+                break;
+            }
+        }
         let mine: Vec<serde_json::Value> = inbox
-            .as_array()
-            .unwrap()
-            .iter()
+            .into_iter()
             .filter(|n| n["case_id"] == c.as_str())
-            .cloned()
             .collect();
         self.notices
             .push(format!("inbox {}", comparable(mine, &c, &reference)));
