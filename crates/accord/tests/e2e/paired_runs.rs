@@ -86,15 +86,15 @@ struct Run<'a> {
     ids: HashMap<String, String>,
 }
 
-/// A notice or an e-mail as compared across runs: without its id, its Message-ID and its dates
-/// (which differ by construction), with the case's id and reference named by their role, and in
+/// A notice or an e-mail as compared across runs: without its id, its Message-ID, its envelope
+/// sender (which carries the notice's id) and its dates (which differ by construction), with the case's id and reference named by their role, and in
 /// a stable order (notices recorded at the same instant are listed by id, which is random).
 fn comparable(mut items: Vec<serde_json::Value>, case: &str, reference: &str) -> String {
     let mut lines: Vec<String> = items
         .iter_mut()
         .map(|v| {
             if let Some(o) = v.as_object_mut() {
-                for k in ["id", "created_at", "message_id", "date"] {
+                for k in ["id", "created_at", "message_id", "mail_from", "date"] {
                     o.remove(k);
                 }
             }
@@ -213,6 +213,37 @@ impl Run<'_> {
         }
         self.notices
             .push(format!("mail {}", comparable(mails, &c, &reference)));
+        // I's calendar feed: the events of this case, without their stamp.
+        let (s, v) = self
+            .t
+            .post("indah", "/api/v1/calendar-feed", json!({}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let url = v["url"].as_str().unwrap_or_default();
+        let path = &url[url.find("/calendar/").unwrap_or(0)..];
+        let feed = reqwest::get(format!("{}{path}", self.t.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        self.mail.push_str(&feed);
+        let unfolded = feed.replace("\r\n ", "");
+        let mut events: Vec<String> = unfolded
+            .split("BEGIN:VEVENT")
+            .skip(1)
+            .filter(|e| e.contains(&c))
+            .map(|e| {
+                e.lines()
+                    .filter(|l| !l.starts_with("DTSTAMP:") && !l.starts_with("END:VCALENDAR"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .replace(&c, "<case>")
+                    .replace(&reference, "<reference>")
+            })
+            .collect();
+        events.sort();
+        self.notices.push(format!("calendar {}", events.join("\n")));
     }
 }
 
@@ -429,6 +460,37 @@ async fn run<'a>(
                                 "harbour",
                                 &format!("/api/v1/cases/{case}/negotiations/N1/preferences/H"),
                                 body,
+                            )
+                            .await;
+                        assert_eq!(s, StatusCode::OK, "{v}");
+                    }
+                    4 if next() % 2 == 0 => {
+                        // A caucus with H: proposed by the mediator, answered by H, confirmed.
+                        let meetings = format!("/api/v1/cases/{case}/meetings");
+                        let (s, m) = t
+                            .post(
+                                "mediator",
+                                &meetings,
+                                json!({"channel": "caucus:H", "agenda": format!("Caucus {canary}"),
+                                       "candidates": ["2026-02-10T09:00:00Z", "2026-02-11T09:00:00Z"],
+                                       "duration_minutes": 60, "place": format!("Room {canary}")}),
+                            )
+                            .await;
+                        assert_eq!(s, StatusCode::CREATED, "{m}");
+                        let id = m["id"].as_str().unwrap_or_default();
+                        let (s, v) = t
+                            .post(
+                                "harbour",
+                                &format!("{meetings}/{id}/answers"),
+                                json!({"answers": ["yes", "no"]}),
+                            )
+                            .await;
+                        assert_eq!(s, StatusCode::OK, "{v}");
+                        let (s, v) = t
+                            .post(
+                                "mediator",
+                                &format!("{meetings}/{id}/confirm"),
+                                json!({"candidate": 0}),
                             )
                             .await;
                         assert_eq!(s, StatusCode::OK, "{v}");
