@@ -83,6 +83,8 @@ struct Run<'a> {
     notices: Vec<String>,
     /// Every e-mail anyone received during the run (scanned for canaries).
     mail: String,
+    /// Compare I's calendar feed too.
+    feed: bool,
     ids: HashMap<String, String>,
 }
 
@@ -213,7 +215,11 @@ impl Run<'_> {
         }
         self.notices
             .push(format!("mail {}", comparable(mails, &c, &reference)));
-        // I's calendar feed: the events of this case, without their stamp.
+        // I's calendar feed: the events of this case, without their stamp. (Every fourth pair:
+        // the feed reads every case I takes part in, hundreds by the end of the test.)
+        if !self.feed {
+            return;
+        }
         let (s, v) = self
             .t
             .post("indah", "/api/v1/calendar-feed", json!({}))
@@ -378,6 +384,7 @@ async fn run<'a>(
         seen: vec![],
         notices: vec![],
         mail: String::new(),
+        feed: seed.is_multiple_of(4),
         ids: HashMap::new(),
     };
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
