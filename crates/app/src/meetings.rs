@@ -305,8 +305,8 @@ impl Accord {
         m: &MeetingRecord,
         channel: &ChannelId,
         change: &str,
+        directory: &crate::notifications::Directory,
     ) -> Result<Vec<NotificationRecord>, AppError> {
-        let directory = self.directory().await?;
         let candidates = directory.candidates(case);
         let topic = Topic::Meeting {
             meeting_id: m.id.clone(),
@@ -363,6 +363,7 @@ impl Accord {
         case: &Case,
         m: &MeetingRecord,
         channel: &ChannelId,
+        directory: &crate::notifications::Directory,
     ) -> Result<MeetingView, AppError> {
         let key = self.data_key(&case.id).await?;
         let details: Details = key
@@ -377,19 +378,15 @@ impl Accord {
             .into_iter()
             .filter_map(|a| Some((a.user_id, serde_json::from_str(&a.answers).ok()?)))
             .collect();
-        let users = self.store.list_users().await?;
-        let directory = self.directory().await?;
         let invited = meeting::invited(case, channel, &directory.candidates(case));
         let invitees = invited
             .iter()
             .map(|id| {
-                let u = users.iter().find(|u| &u.id == id);
+                let (name, zone) = directory.people.get(id).cloned().unwrap_or_default();
                 InviteeView {
                     user_id: id.clone(),
-                    name: u.map(|u| u.display_name.clone()).unwrap_or_default(),
-                    time_zone: u
-                        .and_then(|u| u.time_zone.clone())
-                        .unwrap_or_else(|| "UTC".into()),
+                    name,
+                    time_zone: zone.unwrap_or_else(|| "UTC".into()),
                     answers: answers.get(id).cloned(),
                 }
             })
@@ -422,13 +419,17 @@ impl Accord {
         case_id: &str,
     ) -> Result<Vec<MeetingView>, AppError> {
         let case = self.meeting_case(actor, case_id).await?;
+        let directory = self.directory().await?;
         let mut out = Vec::new();
         for m in self.store.meetings_of_case(case_id).await? {
             let Some(channel) = ChannelId::parse(&m.channel) else {
                 continue;
             };
             if meeting::may_see(actor, &case, &channel) {
-                out.push(self.meeting_view(actor, &case, &m, &channel).await?);
+                out.push(
+                    self.meeting_view(actor, &case, &m, &channel, &directory)
+                        .await?,
+                );
             }
         }
         Ok(out)
@@ -442,6 +443,7 @@ impl Accord {
         input: &MeetingInput,
     ) -> Result<MeetingView, AppError> {
         let case = self.meeting_case(actor, case_id).await?;
+        let directory = self.directory().await?;
         let channel = ChannelId::parse(&input.channel)
             .filter(meeting::is_session_channel)
             .ok_or_else(|| {
@@ -524,10 +526,11 @@ impl Accord {
             .seal(&aad(&m), &plain)
             .map_err(|e| AppError::from_key("meeting", &m.id, e))?;
         let notices = self
-            .meeting_notices(actor, &case, &m, &channel, "proposed")
+            .meeting_notices(actor, &case, &m, &channel, "proposed", &directory)
             .await?;
         self.store.save_meeting(&m, &notices).await?;
-        self.meeting_view(actor, &case, &m, &channel).await
+        self.meeting_view(actor, &case, &m, &channel, &directory)
+            .await
     }
 
     /// An invitee answers each candidate time (again, until the meeting is confirmed).
@@ -539,6 +542,7 @@ impl Accord {
         input: &MeetingAnswerInput,
     ) -> Result<MeetingView, AppError> {
         let case = self.meeting_case(actor, case_id).await?;
+        let directory = self.directory().await?;
         let (m, channel) = self.stored_meeting(actor, &case, meeting_id).await?;
         if !meeting::is_invited(actor, &case, &channel) {
             return Err(AppError::Forbidden);
@@ -574,7 +578,7 @@ impl Accord {
         };
         // The answer's notice is per answer, not per meeting version.
         let mut notices = self
-            .meeting_notices(actor, &case, &m, &channel, "answered")
+            .meeting_notices(actor, &case, &m, &channel, "answered", &directory)
             .await?;
         let source = format!("meeting:{}:answered:{user}:{}", m.id, answer.answered_ms);
         for n in &mut notices {
@@ -582,7 +586,8 @@ impl Accord {
             n.source.clone_from(&source);
         }
         self.store.save_meeting_answer(&answer, &notices).await?;
-        self.meeting_view(actor, &case, &m, &channel).await
+        self.meeting_view(actor, &case, &m, &channel, &directory)
+            .await
     }
 
     async fn change_meeting(
@@ -594,6 +599,7 @@ impl Accord {
         apply: impl FnOnce(&mut MeetingRecord) -> Result<(), AppError>,
     ) -> Result<MeetingView, AppError> {
         let case = self.meeting_case(actor, case_id).await?;
+        let directory = self.directory().await?;
         let (mut m, channel) = self.stored_meeting(actor, &case, meeting_id).await?;
         if !meeting::may_schedule(actor, &case, &channel) {
             return Err(AppError::Forbidden);
@@ -608,13 +614,14 @@ impl Accord {
         m.version += 1;
         m.updated_ms = self.now_ms();
         let notices = self
-            .meeting_notices(actor, &case, &m, &channel, change)
+            .meeting_notices(actor, &case, &m, &channel, change, &directory)
             .await?;
         match self.store.save_meeting(&m, &notices).await {
             Err(StoreError::Conflict { .. }) => Err(AppError::VersionConflict { current: None }),
             other => other.map_err(AppError::from),
         }?;
-        self.meeting_view(actor, &case, &m, &channel).await
+        self.meeting_view(actor, &case, &m, &channel, &directory)
+            .await
     }
 
     /// Confirms one of the candidate times.

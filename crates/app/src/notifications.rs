@@ -341,6 +341,8 @@ fn backoff_ms(n: i64) -> i64 {
 pub(crate) struct Directory {
     roles: BTreeMap<String, GlobalRole>,
     secretariat: Vec<String>,
+    /// Each enabled user's name and time zone (a poll shows them beside the times).
+    pub(crate) people: BTreeMap<String, (String, Option<String>)>,
 }
 
 impl Directory {
@@ -373,15 +375,21 @@ impl Accord {
         let users = self.store.list_users().await?;
         let mut roles = BTreeMap::new();
         let mut secretariat = Vec::new();
+        let mut people = BTreeMap::new();
         for u in users.into_iter().filter(|u| !u.disabled) {
             if let Some(role) = GlobalRole::parse(&u.role) {
                 if role == GlobalRole::Secretariat {
                     secretariat.push(u.id.clone());
                 }
+                people.insert(u.id.clone(), (u.display_name, u.time_zone));
                 roles.insert(u.id, role);
             }
         }
-        Ok(Directory { roles, secretariat })
+        Ok(Directory {
+            roles,
+            secretariat,
+            people,
+        })
     }
 
     /// The e-mail state a new notice starts in, from its recipient's preferences.

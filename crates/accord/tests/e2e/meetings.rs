@@ -15,10 +15,6 @@ async fn speaks(t: &TestServer, who: &str, language: &str, zone: &str) {
         .await;
 }
 
-async fn notify(t: &TestServer) {
-    t.notify().await;
-}
-
 /// The calendar invitations `who` received, newest last, as the parser read them.
 fn invitations(smtp: &SmtpSink, who: &str) -> Vec<Value> {
     smtp.to(&format!("{who}@example.org"))
@@ -58,7 +54,7 @@ async fn a_session_is_polled_across_zones_confirmed_moved_and_cancelled_in_every
     speaks(&t, "mediator", "en", "Asia/Hong_Kong").await;
     speaks(&t, "harbour", "fr", "Europe/Zurich").await;
     speaks(&t, "indah", "zh-Hant", "Pacific/Auckland").await;
-    notify(&t).await;
+    t.notify().await;
     let meetings = format!("/api/v1/cases/{case}/meetings");
 
     // Candidates: 10:00 UTC on the day before and on the day Zurich moves its clocks (11:00
@@ -183,7 +179,7 @@ async fn a_session_is_polled_across_zones_confirmed_moved_and_cancelled_in_every
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    notify(&t).await;
+    t.notify().await;
     for who in ["harbour", "indah"] {
         let inv = invitations(&smtp, who);
         assert_eq!(inv.len(), 1, "{who}: {inv:?}");
@@ -218,7 +214,7 @@ async fn a_session_is_polled_across_zones_confirmed_moved_and_cancelled_in_every
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    notify(&t).await;
+    t.notify().await;
     let moved = invitations(&smtp, "indah").pop().unwrap();
     assert_eq!(moved["events"][0]["start"], "2026-03-29T12:00:00Z");
     assert_eq!(moved["events"][0]["sequence"], 1);
@@ -234,7 +230,7 @@ async fn a_session_is_polled_across_zones_confirmed_moved_and_cancelled_in_every
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    notify(&t).await;
+    t.notify().await;
     assert!(
         invitations(&smtp, "indah").len() == 2,
         "I was sent nothing of the caucus"
@@ -267,7 +263,7 @@ async fn a_session_is_polled_across_zones_confirmed_moved_and_cancelled_in_every
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    notify(&t).await;
+    t.notify().await;
     let cancelled = invitations(&smtp, "harbour").pop().unwrap();
     assert_eq!(cancelled["method"], "CANCEL");
     assert_eq!(cancelled["events"][0]["sequence"], 2);

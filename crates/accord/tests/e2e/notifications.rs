@@ -7,14 +7,6 @@ use serde_json::{Value, json};
 
 use crate::harness::{Backend, SmtpSink, TestServer, active_commercial};
 
-async fn speaks(t: &TestServer, who: &str, language: &str, zone: &str) {
-    t.speaks(who, language, zone).await;
-}
-
-async fn mail_to(t: &TestServer, who: &str, email: &str, mode: &str) {
-    t.mail_to(who, email, mode).await;
-}
-
 async fn post(t: &TestServer, who: &str, case: &str, channel: &str, body: &str) {
     let (s, v) = t
         .post(
@@ -24,10 +16,6 @@ async fn post(t: &TestServer, who: &str, case: &str, channel: &str, body: &str) 
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-}
-
-async fn notify(t: &TestServer) {
-    t.notify().await;
 }
 
 async fn inbox(t: &TestServer, who: &str) -> Vec<Value> {
@@ -51,7 +39,7 @@ async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sid
     let case = active_commercial(&mut t).await;
     // What happened while the case was brought to ACTIVE is told in the inbox (nobody had an
     // address yet): I was told of its registration, for one.
-    notify(&t).await;
+    t.notify().await;
     let before = inbox(&t, "indah").await;
     assert!(
         before
@@ -61,12 +49,14 @@ async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sid
     );
     assert!(smtp.messages().is_empty(), "no address, no e-mail");
 
-    speaks(&t, "harbour", "ar", "Asia/Dubai").await;
-    speaks(&t, "indah", "zh-Hans", "Asia/Shanghai").await;
-    mail_to(&t, "harbour", "counsel@harbour.example", "immediate").await;
-    mail_to(&t, "indah", "counsel@indah.example", "digest").await;
-    mail_to(&t, "mediator", "amina@refused.invalid", "immediate").await;
-    mail_to(&t, "sgen", "registry@iomed.example", "off").await;
+    t.speaks("harbour", "ar", "Asia/Dubai").await;
+    t.speaks("indah", "zh-Hans", "Asia/Shanghai").await;
+    t.mail_to("harbour", "counsel@harbour.example", "immediate")
+        .await;
+    t.mail_to("indah", "counsel@indah.example", "digest").await;
+    t.mail_to("mediator", "amina@refused.invalid", "immediate")
+        .await;
+    t.mail_to("sgen", "registry@iomed.example", "off").await;
     let (_, prefs) = t.get("harbour", "/api/v1/notification-preferences").await;
     assert_eq!(
         (prefs["mail_enabled"].as_bool(), prefs["mode"].as_str()),
@@ -90,7 +80,7 @@ async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sid
         "We propose to meet on Tuesday",
     )
     .await;
-    notify(&t).await;
+    t.notify().await;
 
     // H is told of I's plenary message, not of its own caucus message.
     let h = inbox(&t, "harbour").await;
@@ -171,10 +161,10 @@ async fn each_user_is_told_in_their_language_and_zone_and_never_of_the_other_sid
     assert!(!serde_json::to_string(digest).unwrap().contains("caucus"));
     // More of the same day waits for tomorrow's digest.
     post(&t, "harbour", &case, "plenary", "A second note").await;
-    notify(&t).await;
+    t.notify().await;
     assert_eq!(smtp.to("counsel@indah.example").len(), 1);
     t.advance_days(1).await;
-    notify(&t).await;
+    t.notify().await;
     let digests = smtp.to("counsel@indah.example");
     assert_eq!(digests.len(), 2);
     assert_ne!(digests[0]["message_id"], digests[1]["message_id"]);
@@ -291,10 +281,12 @@ async fn a_deadline_is_reminded_a_week_and_a_day_before_at_eight_where_the_reade
         .await
         .unwrap();
     let case = active_commercial(&mut t).await;
-    speaks(&t, "harbour", "en", "America/Lima").await;
-    speaks(&t, "indah", "fr", "Asia/Shanghai").await;
-    mail_to(&t, "harbour", "counsel@harbour.example", "immediate").await;
-    mail_to(&t, "indah", "counsel@indah.example", "immediate").await;
+    t.speaks("harbour", "en", "America/Lima").await;
+    t.speaks("indah", "fr", "Asia/Shanghai").await;
+    t.mail_to("harbour", "counsel@harbour.example", "immediate")
+        .await;
+    t.mail_to("indah", "counsel@indah.example", "immediate")
+        .await;
     let view = t.case("harbour", &case).await;
     let deposit = view["deadlines"]
         .as_array()
@@ -322,10 +314,10 @@ async fn a_deadline_is_reminded_a_week_and_a_day_before_at_eight_where_the_reade
     while t.accord.clock().now() + jiff::SignedDuration::from_hours(7 * 24 + 24) < due {
         t.advance_days(1).await;
     }
-    notify(&t).await;
+    t.notify().await;
     assert!(reminders(&inbox(&t, "harbour").await, 7).is_empty());
     t.advance_days(1).await;
-    notify(&t).await;
+    t.notify().await;
     let h = reminders(&inbox(&t, "harbour").await, 7);
     let i = reminders(&inbox(&t, "indah").await, 7);
     assert_eq!((h.len(), i.len()), (1, 1), "{h:?} {i:?}");
@@ -344,14 +336,14 @@ async fn a_deadline_is_reminded_a_week_and_a_day_before_at_eight_where_the_reade
     );
     assert_eq!(mails_about("counsel@harbour.example", &deposit_en), 0);
     t.clock.advance(jiff::SignedDuration::from_hours(3));
-    notify(&t).await;
+    t.notify().await;
     assert_eq!(
         mails_about("counsel@harbour.example", &deposit_en),
         0,
         "07:00 in Lima"
     );
     t.clock.advance(jiff::SignedDuration::from_hours(1));
-    notify(&t).await;
+    t.notify().await;
     assert_eq!(
         mails_about("counsel@harbour.example", &deposit_en),
         1,
@@ -365,14 +357,14 @@ async fn a_deadline_is_reminded_a_week_and_a_day_before_at_eight_where_the_reade
     t.clock.advance(jiff::SignedDuration::from_hours(8));
     assert!(t.accord.clock().now() + jiff::SignedDuration::from_hours(24) >= due);
     assert!(t.accord.clock().now() < due);
-    notify(&t).await;
-    notify(&t).await;
+    t.notify().await;
+    t.notify().await;
     assert_eq!(reminders(&inbox(&t, "harbour").await, 1).len(), 1);
     assert_eq!(reminders(&inbox(&t, "indah").await, 1).len(), 1);
     // 21:00 UTC is 05:00 in Shanghai: I's e-mail waits for 08:00 there (00:00 UTC), which is
     // still before the due time.
     assert_eq!(mails_about("counsel@indah.example", &deposit_fr), 1);
     t.clock.advance(jiff::SignedDuration::from_hours(3));
-    notify(&t).await;
+    t.notify().await;
     assert_eq!(mails_about("counsel@indah.example", &deposit_fr), 2);
 }
